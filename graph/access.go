@@ -1,0 +1,55 @@
+package graph
+
+// DocumentAccess is what a document's visibility depends on: its own
+// setting, its authors and the communities it is tied to.
+type DocumentAccess struct {
+	Visibility   Visibility
+	AuthorIDs    []string
+	CommunityIDs []string
+}
+
+// CanRead is the document visibility rule. viewerCommunities are the
+// communities the viewer is a member of (MEMBER_OF), which the store looks
+// up in the same transaction as the document.
+func (v Viewer) CanRead(a DocumentAccess, viewerCommunities map[string]bool) bool {
+	if v.SeesEverything() || a.Visibility == VisibilityPublic {
+		return true
+	}
+	if v.ContributorID != "" && contains(a.AuthorIDs, v.ContributorID) {
+		return true
+	}
+	if a.Visibility == VisibilityCommunity {
+		for _, c := range a.CommunityIDs {
+			if viewerCommunities[c] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CanEditDocument reports whether v may change a document with these
+// authors: its authors and curators may.
+func (v Viewer) CanEditDocument(authorIDs []string) bool {
+	return v.IsCurator() || (v.ContributorID != "" && contains(authorIDs, v.ContributorID))
+}
+
+// CanCreateDocument reports whether v may write documents at all.
+func (v Viewer) CanCreateDocument() bool {
+	return v.IsCurator() || (v.SignedIn() && v.ContributorID != "")
+}
+
+// CanEditContributor reports whether v may change contributor id's profile,
+// memberships and affiliations.
+func (v Viewer) CanEditContributor(id string) bool {
+	return v.Role == RoleAdmin || v.Role == RoleSystem || (v.ContributorID != "" && v.ContributorID == id)
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,145 @@
+package graph
+
+import (
+	"fmt"
+	"time"
+)
+
+// Relation is the type of a link between two nodes (a Neo4j relationship type).
+type Relation string
+
+const (
+	RelAuthored       Relation = "AUTHORED"        // contributor → document, with Role
+	RelLinksTo        Relation = "LINKS_TO"        // note → note
+	RelMentions       Relation = "MENTIONS"        // document → term
+	RelConcerns       Relation = "CONCERNS"        // document → organisation
+	RelInCarnet       Relation = "IN_CARNET"       // document → carnet, with Category and Position
+	RelInBase         Relation = "IN_BASE"         // carnet → knowledge base
+	RelOfCommunity    Relation = "OF_COMMUNITY"    // document | carnet → community
+	RelMemberOf       Relation = "MEMBER_OF"       // contributor → community
+	RelAffiliatedWith Relation = "AFFILIATED_WITH" // contributor → organisation
+	RelBroader        Relation = "BROADER"         // term → broader term
+	RelRelated        Relation = "RELATED"         // term → term, symmetric in meaning
+)
+
+// Relations lists every relation; it is also the allow-list that keeps
+// relation names out of caller-built query text.
+var Relations = []Relation{RelAuthored, RelLinksTo, RelMentions, RelConcerns, RelInCarnet, RelInBase,
+	RelOfCommunity, RelMemberOf, RelAffiliatedWith, RelBroader, RelRelated}
+
+// endpoints says which kinds each relation joins.
+var endpoints = map[Relation]struct{ from, to []Kind }{
+	RelAuthored:       {[]Kind{KindContributor}, DocumentKinds},
+	RelLinksTo:        {[]Kind{KindNote}, []Kind{KindNote}},
+	RelMentions:       {DocumentKinds, []Kind{KindTerm}},
+	RelConcerns:       {DocumentKinds, []Kind{KindOrganisation}},
+	RelInCarnet:       {DocumentKinds, []Kind{KindCarnet}},
+	RelInBase:         {[]Kind{KindCarnet}, []Kind{KindKnowledgeBase}},
+	RelOfCommunity:    {append([]Kind{KindCarnet}, DocumentKinds...), []Kind{KindCommunity}},
+	RelMemberOf:       {[]Kind{KindContributor}, []Kind{KindCommunity}},
+	RelAffiliatedWith: {[]Kind{KindContributor}, []Kind{KindOrganisation}},
+	RelBroader:        {[]Kind{KindTerm}, []Kind{KindTerm}},
+	RelRelated:        {[]Kind{KindTerm}, []Kind{KindTerm}},
+}
+
+// Valid reports whether r is a known relation.
+func (r Relation) Valid() bool {
+	_, ok := endpoints[r]
+	return ok
+}
+
+// Direction of a link as seen from one node.
+type Direction string
+
+const (
+	Out  Direction = "OUT"
+	In   Direction = "IN"
+	Both Direction = "BOTH"
+)
+
+// Valid reports whether d is a known direction.
+func (d Direction) Valid() bool { return d == Out || d == In || d == Both }
+
+// Link is a typed relationship. Role is set on AUTHORED links, Category
+// and Position on IN_CARNET links.
+type Link struct {
+	Relation  Relation
+	From      string
+	To        string
+	FromKind  Kind
+	ToKind    Kind
+	Role      string
+	Category  string
+	Position  int
+	CreatedAt time.Time
+}
+
+// Author roles on AUTHORED links.
+const (
+	AuthorRoleAuthor      = "AUTHOR"
+	AuthorRoleContributor = "CONTRIBUTOR"
+	AuthorRoleEditor      = "EDITOR"
+)
+
+// ValidateLink checks a link's relation against the kinds of its ends, which
+// the store has looked up.
+func ValidateLink(l Link) error {
+	ep, ok := endpoints[l.Relation]
+	if !ok {
+		return Errorf(EINVALID, "unknown relation %q", l.Relation)
+	}
+	if l.From == l.To {
+		return Errorf(EINVALID, "a node cannot be linked to itself")
+	}
+	if !kindIn(l.FromKind, ep.from) || !kindIn(l.ToKind, ep.to) {
+		return Errorf(EINVALID, "%s cannot join a %s to a %s", l.Relation, l.FromKind, l.ToKind)
+	}
+	if l.Relation == RelAuthored {
+		switch l.Role {
+		case "":
+		case AuthorRoleAuthor, AuthorRoleContributor, AuthorRoleEditor:
+		default:
+			return Errorf(EINVALID, "author role must be AUTHOR, CONTRIBUTOR or EDITOR")
+		}
+	} else if l.Role != "" {
+		return Errorf(EINVALID, "only AUTHORED links have a role")
+	}
+	if l.Relation != RelInCarnet && (l.Category != "" || l.Position != 0) {
+		return Errorf(EINVALID, "only IN_CARNET links have a category and a position")
+	}
+	if l.Position < 0 {
+		return Errorf(EINVALID, "position must not be negative")
+	}
+	return validateText("category", l.Category, MaxNameLen, false)
+}
+
+func kindIn(k Kind, ks []Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Other returns the end of l that is not id.
+func (l Link) Other(id string) (string, Kind) {
+	if l.From == id {
+		return l.To, l.ToKind
+	}
+	return l.From, l.FromKind
+}
+
+// LinkCursor orders links in a node's neighbour list: carnet membership by
+// position, everything else by creation time; ties by the other end's id.
+func LinkCursor(self string) func(Link) Cursor {
+	return func(l Link) Cursor {
+		other, _ := l.Other(self)
+		if l.Relation == RelInCarnet {
+			return Cursor{Key: positionKey(l.Position), ID: other}
+		}
+		return Cursor{Key: TimeKey(l.CreatedAt), ID: other}
+	}
+}
+
+func positionKey(p int) string { return fmt.Sprintf("%010d", p) }

@@ -1,0 +1,141 @@
+package graph
+
+import "context"
+
+// Store is the knowledge graph's storage. Every method reads the viewer from
+// ctx (ViewerFrom) and enforces visibility itself: a document the viewer may
+// not read behaves, through every method, exactly as if it did not exist
+// (NOT_FOUND on direct access, absent from lists, counts and neighbours).
+//
+// Errors are *Error values with a code; anything else is an internal fault.
+// Every write is one atomic transaction, durable before the method returns,
+// and appends one or more entries to the change sequence.
+type Store interface {
+	DocumentStore
+	ContributorStore
+	GroupStore
+	LinkStore
+	StandpointStore
+	ChangeStore
+	TokenStore
+	// Close releases the store; in-flight calls finish first.
+	Close() error
+}
+
+// DocumentStore holds notes, terms and organisations.
+type DocumentStore interface {
+	// CreateDocument writes a new document at version 1 and returns it.
+	// The viewer must be signed in; authorIDs name its authors (AUTHORED,
+	// role AUTHOR) and default to the viewer's contributor. Only curators
+	// and the system may name authors other than themselves. An empty
+	// d.ID is generated; a given one must be unused (CONFLICT).
+	CreateDocument(ctx context.Context, d Document, authorIDs []string) (*Document, error)
+	// Document returns a document the viewer may read, or NOT_FOUND.
+	Document(ctx context.Context, id string) (*Document, error)
+	// Documents returns the documents with ids, in the same order, with nil
+	// for each one that is missing or hidden from the viewer (dataloaders).
+	Documents(ctx context.Context, ids []string) ([]*Document, error)
+	// ListDocuments returns one page of the readable documents matching f.
+	ListDocuments(ctx context.Context, f DocumentFilter, o DocumentOrder, p Page) (*Connection[*Document], error)
+	// UpdateDocument applies u if u.Version is the current version
+	// (CONFLICT otherwise, nothing changed), keeps a revision and bumps the
+	// version. Authors, curators and admins may update (FORBIDDEN otherwise).
+	UpdateDocument(ctx context.Context, id string, u DocumentUpdate) (*Document, error)
+	// DeleteDocument removes a document, its revisions and every link to or
+	// from it (cascade: no link is ever left dangling). Same rights and
+	// version check as UpdateDocument.
+	DeleteDocument(ctx context.Context, id string, version int) error
+	// Revisions returns a readable document's revisions, newest first.
+	Revisions(ctx context.Context, id string, p Page) (*Connection[*Revision], error)
+}
+
+// ContributorStore holds contributors. Contributors are public profiles.
+type ContributorStore interface {
+	// CreateContributor is for admins and the system.
+	CreateContributor(ctx context.Context, c Contributor) (*Contributor, error)
+	Contributor(ctx context.Context, id string) (*Contributor, error)
+	Contributors(ctx context.Context, ids []string) ([]*Contributor, error)
+	ListContributors(ctx context.Context, p Page) (*Connection[*Contributor], error)
+	// UpdateContributor is for the contributor themself and admins.
+	UpdateContributor(ctx context.Context, id string, u ContributorUpdate) (*Contributor, error)
+	// DeleteContributor is for admins; it removes the contributor's links and
+	// standpoint declarations. Documents stay, without that author.
+	DeleteContributor(ctx context.Context, id string, version int) error
+}
+
+// GroupStore holds carnets, communities and knowledge bases. Anyone may read
+// them; curators and admins write them.
+type GroupStore interface {
+	CreateCarnet(ctx context.Context, c Carnet) (*Carnet, error)
+	Carnet(ctx context.Context, id string) (*Carnet, error)
+	Carnets(ctx context.Context, ids []string) ([]*Carnet, error)
+	ListCarnets(ctx context.Context, p Page) (*Connection[*Carnet], error)
+	UpdateCarnet(ctx context.Context, id string, u CarnetUpdate) (*Carnet, error)
+	DeleteCarnet(ctx context.Context, id string, version int) error
+
+	CreateCommunity(ctx context.Context, c Community) (*Community, error)
+	Community(ctx context.Context, id string) (*Community, error)
+	Communities(ctx context.Context, ids []string) ([]*Community, error)
+	ListCommunities(ctx context.Context, p Page) (*Connection[*Community], error)
+	UpdateCommunity(ctx context.Context, id string, u GroupUpdate) (*Community, error)
+	DeleteCommunity(ctx context.Context, id string, version int) error
+
+	CreateKnowledgeBase(ctx context.Context, b KnowledgeBase) (*KnowledgeBase, error)
+	KnowledgeBase(ctx context.Context, id string) (*KnowledgeBase, error)
+	KnowledgeBases(ctx context.Context, ids []string) ([]*KnowledgeBase, error)
+	ListKnowledgeBases(ctx context.Context, p Page) (*Connection[*KnowledgeBase], error)
+	UpdateKnowledgeBase(ctx context.Context, id string, u GroupUpdate) (*KnowledgeBase, error)
+	DeleteKnowledgeBase(ctx context.Context, id string, version int) error
+}
+
+// LinkStore holds the typed relationships.
+type LinkStore interface {
+	// Link creates l, or updates its role, category and position if it
+	// exists. Both ends must exist and be readable (NOT_FOUND); the kinds
+	// must fit the relation (BAD_USER_INPUT); an IN_CARNET category must be
+	// one of the carnet's. The viewer must be allowed to edit the From end
+	// (a document's author, the contributor themself for MEMBER_OF and
+	// AFFILIATED_WITH, a curator for anything).
+	Link(ctx context.Context, l Link) (*Link, error)
+	// Unlink removes a link; same rights as Link. NOT_FOUND if absent.
+	Unlink(ctx context.Context, rel Relation, from, to string) error
+	// Links returns, for each id, its links of relation rel in direction
+	// dir whose other end the viewer may read. Unreadable ids get none.
+	// Backlinks of a note are Links(LINKS_TO, In): derived, never stored twice.
+	Links(ctx context.Context, ids []string, rel Relation, dir Direction) (map[string][]Link, error)
+	// Neighbours returns one page of Links for one node, ordered by
+	// LinkCursor.
+	Neighbours(ctx context.Context, id string, rel Relation, dir Direction, p Page) (*Connection[Link], error)
+}
+
+// StandpointStore holds standpoint declarations: personal data.
+type StandpointStore interface {
+	// DeclareStandpoint records (or changes the visibility of) one of the
+	// viewer's own values. Nobody declares for someone else (FORBIDDEN).
+	// The caller checks the value against the taxonomy.
+	DeclareStandpoint(ctx context.Context, d Declaration) (*Declaration, error)
+	// WithdrawStandpoint deletes one of the viewer's own declarations; no
+	// trace of it is kept. NOT_FOUND if it was not declared.
+	WithdrawStandpoint(ctx context.Context, contributorID, dimension, value string) error
+	// Declarations returns, per contributor, the declarations the viewer may
+	// see per person: all of their own, and PUBLIC ones of others. PRIVATE
+	// and AGGREGATE values of others are never returned, to admins neither.
+	Declarations(ctx context.Context, contributorIDs []string) (map[string][]Declaration, error)
+}
+
+// ChangeStore exposes the change sequence.
+type ChangeStore interface {
+	// Changes returns up to limit changes with Seq > since, in order.
+	Changes(ctx context.Context, since uint64, limit int) ([]Change, error)
+	// LastSeq returns the sequence number of the latest change (0 if none).
+	LastSeq(ctx context.Context) (uint64, error)
+}
+
+// TokenStore holds API tokens, hashed.
+type TokenStore interface {
+	// CreateToken stores a token; for admins and the system.
+	CreateToken(ctx context.Context, t Token) error
+	// TokenByHash returns the token with that hash or NOT_FOUND. It needs no
+	// viewer: it is how a viewer is established.
+	TokenByHash(ctx context.Context, hash string) (*Token, error)
+}
