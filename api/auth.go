@@ -1,0 +1,55 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// authenticate establishes the viewer. No Authorization header: an
+// anonymous reader. A bearer token that is malformed or unknown: 401, never
+// a silent downgrade to anonymous, so that a client with a broken token
+// learns it at once.
+func authenticate(store graph.Store, logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		header, present := r.Header["Authorization"]
+		if !present {
+			next.ServeHTTP(w, r.WithContext(graph.WithViewer(ctx, graph.Viewer{Role: graph.RoleAnonymous})))
+			return
+		}
+		unauthorized := func(msg string) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="maillage", error="invalid_token"`)
+			writeErrorResponse(w, http.StatusUnauthorized, msg, graph.EUNAUTHENTICATED, requestID(ctx))
+		}
+		if len(header) != 1 {
+			unauthorized("send one Authorization header: Bearer <token>")
+			return
+		}
+		scheme, secret, ok := strings.Cut(strings.TrimSpace(header[0]), " ")
+		secret = strings.TrimSpace(secret)
+		if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" || strings.ContainsAny(secret, " \t") {
+			unauthorized("malformed Authorization header: use Bearer <token>")
+			return
+		}
+		tok, err := store.TokenByHash(graph.SystemContext(ctx), graph.HashToken(secret))
+		switch {
+		case graph.ErrorCode(err) == graph.ENOTFOUND:
+			unauthorized("invalid or revoked token")
+			return
+		case err != nil:
+			internalError(ctx, logger, err, nil)
+			writeErrorResponse(w, http.StatusInternalServerError, internalMessage, graph.EINTERNAL, requestID(ctx))
+			return
+		case tok == nil || !slices.Contains(graph.Roles, tok.Role):
+			// Only the roles a token may carry; never SYSTEM.
+			unauthorized("invalid or revoked token")
+			return
+		}
+		v := graph.Viewer{Role: tok.Role, ContributorID: tok.ContributorID}
+		next.ServeHTTP(w, r.WithContext(graph.WithViewer(ctx, v)))
+	})
+}

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// internalMessage is all a caller learns of an internal failure.
+const internalMessage = "internal error"
+
+// panicError is a recovered panic: its value and stack are for the logs.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// recoverFunc turns a panic in a resolver into an internal error; the
+// presenter logs it with its stack.
+func recoverFunc(_ context.Context, p any) error {
+	return &panicError{value: p, stack: debug.Stack()}
+}
+
+// errorPresenter gives every error its extensions.code:
+//   - a graph.Error anywhere in the chain: its code and caller-safe message;
+//   - gqlgen's own errors (parse, validation, transport), which wrap
+//     nothing: kept as they are, except that variable values which do not
+//     coerce to their type are the caller's input, so BAD_USER_INPUT;
+//   - anything else is internal: logged in full with the request id, and
+//     the caller gets "internal error", the code INTERNAL and the request id.
+func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := &gqlerror.Error{}
+		if !errors.As(err, &gqlErr) {
+			gqlErr = gqlerror.WrapPath(graphql.GetPath(ctx), err)
+		}
+		out := &gqlerror.Error{
+			Message:   gqlErr.Message,
+			Path:      gqlErr.Path,
+			Locations: gqlErr.Locations,
+			Rule:      gqlErr.Rule,
+		}
+		var domain *graph.Error
+		switch {
+		case errors.As(err, &domain):
+			out.Message = domain.Message
+			out.Extensions = map[string]any{"code": domain.Code}
+		case gqlErr.Err == nil:
+			out.Extensions = gqlErr.Extensions
+			if len(gqlErr.Path) > 0 && gqlErr.Path[0] == ast.PathName("variable") {
+				out.Extensions = map[string]any{"code": graph.EINVALID}
+			}
+		default:
+			return internalError(ctx, logger, gqlErr.Err, out.Path)
+		}
+		if code, _ := out.Extensions["code"].(string); code == graph.EINTERNAL {
+			// A domain error may say INTERNAL too: same treatment.
+			return internalError(ctx, logger, err, out.Path)
+		}
+		return out
+	}
+}
+
+// internalError logs err and returns what the caller may see of it.
+func internalError(ctx context.Context, logger *slog.Logger, err error, path ast.Path) *gqlerror.Error {
+	id := requestID(ctx)
+	attrs := []slog.Attr{
+		slog.String("request_id", id),
+		slog.String("error", err.Error()),
+	}
+	if len(path) > 0 {
+		attrs = append(attrs, slog.String("path", path.String()))
+	}
+	var p *panicError
+	if errors.As(err, &p) {
+		attrs = append(attrs, slog.String("stack", string(p.stack)))
+	}
+	logger.LogAttrs(ctx, slog.LevelError, "internal error", attrs...)
+	ext := map[string]any{"code": graph.EINTERNAL}
+	if id != "" {
+		ext["requestId"] = id
+	}
+	return &gqlerror.Error{Message: internalMessage, Path: path, Extensions: ext}
+}

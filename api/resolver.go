@@ -1,0 +1,16 @@
+package api
+
+import (
+	"log/slog"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// Resolver is the root of the resolvers: it holds what every resolver needs.
+// Resolvers stay thin: they translate GraphQL to graph.Store calls, through
+// the request's dataloaders for anything nested.
+type Resolver struct {
+	store    graph.Store
+	taxonomy *graph.Taxonomy
+	logger   *slog.Logger
+}

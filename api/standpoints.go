@@ -1,0 +1,49 @@
+package api
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/encommun/maillage/api/model"
+	"github.com/encommun/maillage/graph"
+)
+
+// standpoints returns the declarations of a contributor that the viewer may
+// see. The store already returns only the viewer's own and the PUBLIC ones
+// of others; the same rule is applied again here, so that a store bug can
+// never put someone's PRIVATE or AGGREGATE value on a profile.
+func (r *Resolver) standpoints(ctx context.Context, contributorID string) ([]*graph.Declaration, error) {
+	ds, err := r.loaders(ctx).declarations.Load(ctx, contributorID)
+	if err != nil {
+		return nil, err
+	}
+	v := graph.ViewerFrom(ctx)
+	out := make([]*graph.Declaration, 0, len(ds))
+	for i := range ds {
+		d := ds[i]
+		if d.ContributorID != contributorID {
+			continue
+		}
+		own := v.ContributorID != "" && v.ContributorID == d.ContributorID
+		if !own && d.Visibility != graph.DeclPublic {
+			continue
+		}
+		out = append(out, &d)
+	}
+	slices.SortFunc(out, func(a, b *graph.Declaration) int {
+		if c := strings.Compare(a.Dimension, b.Dimension); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return out, nil
+}
+
+// inLang picks the label of a language.
+func inLang(l graph.Label, lang model.Lang) string {
+	if lang == model.LangEn {
+		return l.EN
+	}
+	return l.FR
+}

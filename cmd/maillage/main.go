@@ -1,0 +1,120 @@
+// Command maillage serves the knowledge graph of a commons over GraphQL.
+//
+//	maillage serve --addr HOST:PORT --data DIR [--demo] [--store embedded|neo4j]
+//	maillage token create --data DIR --role ROLE [--contributor ID]
+//	maillage bench [--notes N]
+//
+// Every flag can also be set through a MAILLAGE_* variable (MAILLAGE_ADDR,
+// MAILLAGE_DATA, …); a flag given on the command line wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+const usage = `maillage — the knowledge graph of a commons, over GraphQL
+
+Usage:
+  maillage serve [--addr HOST:PORT] [--data DIR] [--demo] [--store embedded|neo4j] [--taxonomy FILE]
+  maillage token create [--data DIR] --role CONTRIBUTOR|RESEARCHER|CURATOR|ADMIN [--contributor ID]
+  maillage bench [--notes N] [--pages N]
+
+Each flag may also be given as an environment variable: --data as MAILLAGE_DATA,
+--neo4j-uri as MAILLAGE_NEO4J_URI, and so on.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "maillage:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// usageError marks mistakes in the command line (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{"no command given"}
+	}
+	switch args[0] {
+	case "serve":
+		return serveCommand(ctx, args[1:], stderr)
+	case "token":
+		if len(args) < 2 || args[1] != "create" {
+			return usageError{"usage: maillage token create --data DIR --role ROLE [--contributor ID]"}
+		}
+		return tokenCreateCommand(ctx, args[2:], stdout, stderr)
+	case "bench":
+		return benchCommand(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+// newFlagSet returns a flag set whose defaults come from MAILLAGE_*
+// variables: `--neo4j-uri` reads MAILLAGE_NEO4J_URI.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// applyEnv sets every flag not given on the command line from its
+// MAILLAGE_* variable, after parsing, so that flags win over the environment.
+func applyEnv(fs *flag.FlagSet) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] || err != nil {
+			return
+		}
+		env := "MAILLAGE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok {
+			if e := f.Value.Set(v); e != nil {
+				err = usageError{fmt.Sprintf("%s=%q: %v", env, v, e)}
+			}
+		}
+	})
+	return err
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return applyEnv(fs)
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/encommun/maillage/api"
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/demo"
+	"github.com/encommun/maillage/graph/embedded"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after SIGTERM.
+const shutdownGrace = 30 * time.Second
+
+type serveConfig struct {
+	addr      string
+	data      string
+	demo      bool
+	store     string
+	taxonomy  string
+	logFormat string
+	neo4j     neo4jConfig
+}
+
+type neo4jConfig struct {
+	uri, user, password, database string
+}
+
+func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
+	var c serveConfig
+	fs := newFlagSet("serve", stderr)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT)")
+	fs.StringVar(&c.data, "data", "./data", "data directory (embedded store and search index)")
+	fs.BoolVar(&c.demo, "demo", false, "load the French demo commons into an empty data directory")
+	fs.StringVar(&c.store, "store", "embedded", "graph store: embedded or neo4j")
+	fs.StringVar(&c.taxonomy, "taxonomy", "", "standpoint taxonomy file (JSON); the built-in one by default")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.neo4j.uri, "neo4j-uri", "", "Neo4j URI (bolt://, neo4j://, +s schemes)")
+	fs.StringVar(&c.neo4j.user, "neo4j-user", "neo4j", "Neo4j user")
+	fs.StringVar(&c.neo4j.password, "neo4j-password", "", "Neo4j password")
+	fs.StringVar(&c.neo4j.database, "neo4j-database", "neo4j", "Neo4j database")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	logger, err := newLogger(c.logFormat, stderr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, c, logger, nil)
+}
+
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, usageError{fmt.Sprintf("--log-format must be text or json, not %q", format)}
+}
+
+func loadTaxonomy(path string) (*graph.Taxonomy, error) {
+	if path == "" {
+		return graph.DefaultTaxonomy(), nil
+	}
+	return graph.LoadTaxonomy(path)
+}
+
+func openStore(c serveConfig) (graph.Store, error) {
+	switch c.store {
+	case "embedded":
+		s, err := embedded.Open(c.data, embedded.Options{})
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case "neo4j":
+		return nil, errors.New("the Neo4j store is not available in this build yet: use --store embedded")
+	}
+	return nil, usageError{fmt.Sprintf("--store must be embedded or neo4j, not %q", c.store)}
+}
+
+// serve runs the server until ctx is cancelled, then drains in-flight
+// requests. ready, when not nil, receives the listening address.
+func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<- string) error {
+	tax, err := loadTaxonomy(c.taxonomy)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(c)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if c.demo {
+		loaded, err := demo.Load(ctx, store, tax)
+		if err != nil {
+			return err
+		}
+		if loaded {
+			logger.Info("demo commons loaded", "data", c.data)
+		} else {
+			logger.Info("demo not loaded: the data directory already holds a graph", "data", c.data)
+		}
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           api.NewHandler(api.Config{Store: store, Taxonomy: tax, Logger: logger}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	addr := ln.Addr().String()
+	logger.Info("maillage is serving", "graphiql", "http://"+addr+"/", "graphql", "http://"+addr+"/graphql", "store", c.store)
+	if ready != nil {
+		ready <- addr
+	}
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}

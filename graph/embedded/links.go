@@ -1,0 +1,361 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/encommun/maillage/graph"
+	"go.etcd.io/bbolt"
+)
+
+// Links are stored twice, as from\x00REL\x00to in bOut and to\x00REL\x00from
+// in bIn, with the same value: both directions are one prefix scan, and
+// backlinks are derived from bIn rather than stored as separate links.
+
+func linkKey(a string, rel graph.Relation, b string) []byte {
+	return []byte(a + "\x00" + string(rel) + "\x00" + b)
+}
+
+// linkPrefix selects id's links of relation rel, or all of them when rel
+// is empty.
+func linkPrefix(id string, rel graph.Relation) []byte {
+	if rel == "" {
+		return idPrefix(id)
+	}
+	return []byte(id + "\x00" + string(rel) + "\x00")
+}
+
+// scanLinks calls fn with the relation, the other end and the stored value
+// of each of id's links in bucket b (r.out or r.in), without copying: the
+// slices alias the database page.
+func scanLinks(b *bbolt.Bucket, id string, rel graph.Relation, fn func(rel, other, value []byte) error) error {
+	prefix := linkPrefix(id, rel)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		rest := k[len(id)+1:]
+		sep := bytes.IndexByte(rest, 0)
+		if sep < 0 {
+			return fmt.Errorf("link key %q: %w", k, errBadRecord)
+		}
+		if err := fn(rest[:sep], rest[sep+1:], v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rawLinks returns id's links in direction dir, readable or not: deletion
+// cascades and permission checks must see all of them.
+func (r *reader) rawLinks(id string, rel graph.Relation, dir graph.Direction) ([]graph.Link, error) {
+	var out []graph.Link
+	scan := func(b *bbolt.Bucket, outward bool) error {
+		return scanLinks(b, id, rel, func(rel, other, v []byte) error {
+			from, to := id, string(other)
+			if !outward {
+				from, to = to, from
+			}
+			l, err := decodeLink(graph.Relation(rel), from, to, v)
+			if err != nil {
+				return fmt.Errorf("link %s %s %s: %w", from, rel, to, err)
+			}
+			out = append(out, l)
+			return nil
+		})
+	}
+	if dir == graph.Out || dir == graph.Both {
+		if err := scan(r.out, true); err != nil {
+			return nil, err
+		}
+	}
+	if dir == graph.In || dir == graph.Both {
+		if err := scan(r.in, false); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// visibleLinks returns the links of a readable node whose other end the
+// viewer may read too, in neighbour order.
+func (r *reader) visibleLinks(id string, rel graph.Relation, dir graph.Direction) ([]graph.Link, error) {
+	all, err := r.rawLinks(id, rel, dir)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, l := range all {
+		other, kind := l.Other(id)
+		ok, err := r.canRead(other, kind)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, l)
+		}
+	}
+	cursor := graph.LinkCursor(id)
+	slices.SortStableFunc(out, func(a, b graph.Link) int { return cursor(a).Compare(cursor(b)) })
+	return out, nil
+}
+
+func (r *reader) getLink(rel graph.Relation, from, to string) (*graph.Link, error) {
+	v := r.out.Get(linkKey(from, rel, to))
+	if v == nil {
+		return nil, nil
+	}
+	l, err := decodeLink(rel, from, to, v)
+	if err != nil {
+		return nil, fmt.Errorf("link %s %s %s: %w", from, rel, to, err)
+	}
+	return &l, nil
+}
+
+func (w *writer) putLink(l *graph.Link) error {
+	v := encodeLink(l)
+	if err := w.out.Put(linkKey(l.From, l.Relation, l.To), v); err != nil {
+		return err
+	}
+	w.forgetAccess()
+	return w.in.Put(linkKey(l.To, l.Relation, l.From), v)
+}
+
+func (w *writer) deleteLink(l *graph.Link) error {
+	if err := w.out.Delete(linkKey(l.From, l.Relation, l.To)); err != nil {
+		return err
+	}
+	w.forgetAccess()
+	return w.in.Delete(linkKey(l.To, l.Relation, l.From))
+}
+
+// forgetAccess drops cached visibility decisions once the links or
+// documents they rest on change inside the transaction.
+func (w *writer) forgetAccess() {
+	w.readable, w.memberOf = nil, nil
+}
+
+func validRelation(rel graph.Relation) error {
+	if !rel.Valid() {
+		return graph.Errorf(graph.EINVALID, "unknown relation %q", rel)
+	}
+	return nil
+}
+
+// linkEnds looks up both ends as the viewer sees them.
+func (w *writer) linkEnds(l *graph.Link) error {
+	var err error
+	if l.FromKind, err = w.visibleKind(l.From); err != nil {
+		return err
+	} else if l.FromKind == "" {
+		return graph.NotFound(l.From)
+	}
+	if l.ToKind, err = w.visibleKind(l.To); err != nil {
+		return err
+	} else if l.ToKind == "" {
+		return graph.NotFound(l.To)
+	}
+	return nil
+}
+
+// canLink applies "the viewer may edit the From end". Authorship is the
+// exception: claiming to be the author of a document would grant the right
+// to edit it, so AUTHORED links are made by the document's editors.
+func (w *writer) canLink(l *graph.Link) error {
+	v := w.v
+	ok := v.IsCurator()
+	switch {
+	case ok:
+	case l.FromKind.IsDocument():
+		ok = v.CanEditDocument(w.authors(l.From))
+	case l.Relation == graph.RelMemberOf || l.Relation == graph.RelAffiliatedWith:
+		ok = v.CanEditContributor(l.From)
+	case l.Relation == graph.RelAuthored:
+		ok = v.CanEditDocument(w.authors(l.To))
+	}
+	if !ok {
+		return graph.Errorf(graph.EFORBIDDEN, "you may not change the %s links of %q", l.Relation, l.From)
+	}
+	return nil
+}
+
+// Link implements graph.LinkStore.
+func (s *Store) Link(ctx context.Context, l graph.Link) (*graph.Link, error) {
+	err := s.update(ctx, func(w *writer) error { return w.checkedLink(&l) })
+	if err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// checkedLink is Link inside a transaction: ends, shape and rights first.
+func (w *writer) checkedLink(l *graph.Link) error {
+	if err := w.requireSignedIn(); err != nil {
+		return err
+	}
+	if err := validRelation(l.Relation); err != nil {
+		return err
+	}
+	if err := w.linkEnds(l); err != nil {
+		return err
+	}
+	if err := graph.ValidateLink(*l); err != nil {
+		return err
+	}
+	if err := w.canLink(l); err != nil {
+		return err
+	}
+	return w.link(l)
+}
+
+// link writes l, whose ends and rights are checked, merging it into an
+// existing link: a zero Role or Position keeps the stored one.
+func (w *writer) link(l *graph.Link) error {
+	old, err := w.getLink(l.Relation, l.From, l.To)
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		l.CreatedAt = old.CreatedAt
+		if l.Role == "" {
+			l.Role = old.Role
+		}
+		if l.Position == 0 {
+			l.Position = old.Position
+		}
+	} else {
+		if l.CreatedAt.IsZero() {
+			l.CreatedAt = w.now
+		}
+		l.CreatedAt = l.CreatedAt.UTC()
+		if l.Relation == graph.RelAuthored && l.Role == "" {
+			l.Role = graph.AuthorRoleAuthor
+		}
+	}
+	if l.Relation == graph.RelInCarnet {
+		if err := w.placeInCarnet(l); err != nil {
+			return err
+		}
+	}
+	if err := w.putLink(l); err != nil {
+		return err
+	}
+	return w.recordLink(graph.OpLink, l)
+}
+
+// placeInCarnet checks the category and appends a new entry at the end.
+func (w *writer) placeInCarnet(l *graph.Link) error {
+	c, err := w.carnet(l.To)
+	if err != nil {
+		return err
+	}
+	if l.Category != "" && !c.HasCategory(l.Category) {
+		return graph.Errorf(graph.EINVALID, "carnet %q has no category %q", l.To, l.Category)
+	}
+	if l.Position != 0 {
+		return nil
+	}
+	err = scanLinks(w.in, l.To, graph.RelInCarnet, func(_, _, v []byte) error {
+		p, err := readLinkPosition(v)
+		l.Position = max(l.Position, p)
+		return err
+	})
+	l.Position++
+	return err
+}
+
+// Unlink implements graph.LinkStore.
+func (s *Store) Unlink(ctx context.Context, rel graph.Relation, from, to string) error {
+	return s.update(ctx, func(w *writer) error {
+		if err := w.requireSignedIn(); err != nil {
+			return err
+		}
+		if err := validRelation(rel); err != nil {
+			return err
+		}
+		l := graph.Link{Relation: rel, From: from, To: to}
+		if err := w.linkEnds(&l); err != nil {
+			return err
+		}
+		if err := w.canLink(&l); err != nil {
+			return err
+		}
+		old, err := w.getLink(rel, from, to)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			return graph.Errorf(graph.ENOTFOUND, "no %s link from %q to %q", rel, from, to)
+		}
+		if err := w.deleteLink(old); err != nil {
+			return err
+		}
+		return w.recordLink(graph.OpUnlink, old)
+	})
+}
+
+func checkLinkQuery(rel graph.Relation, dir graph.Direction) error {
+	if rel != "" {
+		if err := validRelation(rel); err != nil {
+			return err
+		}
+	}
+	if !dir.Valid() {
+		return graph.Errorf(graph.EINVALID, "direction must be OUT, IN or BOTH")
+	}
+	return nil
+}
+
+// Links implements graph.LinkStore. An empty rel means every relation.
+func (s *Store) Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error) {
+	if err := checkLinkQuery(rel, dir); err != nil {
+		return nil, err
+	}
+	out := map[string][]graph.Link{}
+	err := s.view(ctx, func(r *reader) error {
+		for _, id := range ids {
+			if _, done := out[id]; done {
+				continue
+			}
+			k, err := r.visibleKind(id)
+			if err != nil {
+				return err
+			}
+			if k == "" {
+				continue
+			}
+			links, err := r.visibleLinks(id, rel, dir)
+			if err != nil {
+				return err
+			}
+			if len(links) > 0 {
+				out[id] = links
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Neighbours implements graph.LinkStore. An empty rel means every relation.
+func (s *Store) Neighbours(ctx context.Context, id string, rel graph.Relation, dir graph.Direction, p graph.Page) (*graph.Connection[graph.Link], error) {
+	if err := checkLinkQuery(rel, dir); err != nil {
+		return nil, err
+	}
+	var links []graph.Link
+	err := s.view(ctx, func(r *reader) error {
+		k, err := r.visibleKind(id)
+		if err != nil || k == "" {
+			return err
+		}
+		links, err = r.visibleLinks(id, rel, dir)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return graph.Paginate(links, graph.LinkCursor(id), false, p)
+}

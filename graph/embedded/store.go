@@ -1,0 +1,292 @@
+// Package embedded is the zero-setup graph.Store: one bbolt file in the data
+// directory, no server to run. Every write is one bbolt read-write
+// transaction, synced to disk before the method returns; every read is one
+// read-only transaction, so a read sees one consistent state of the graph.
+package embedded
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"time"
+
+	"github.com/encommun/maillage/graph"
+	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the layout of the buckets this binary reads and writes.
+// Raise it with a migration in migrate when the layout changes.
+const SchemaVersion = 1
+
+// FileName is the database file inside the data directory.
+const FileName = "maillage.db"
+
+// Errors returned by Open, wrapped with the path; test them with errors.Is.
+var (
+	// ErrLocked means another process holds the file: usually a running
+	// server. Commands that need the data directory must wait for it to
+	// stop or go through the server.
+	ErrLocked = errors.New("in use by another maillage process")
+	// ErrCorrupt means the file is not a maillage database or is damaged.
+	ErrCorrupt = errors.New("damaged or not a maillage database")
+	// ErrNewerSchema means a newer maillage wrote the file.
+	ErrNewerSchema = errors.New("written by a newer maillage")
+)
+
+// Options tune Open.
+type Options struct {
+	// LockTimeout bounds the wait for another process to release the file;
+	// 0 means one second, long enough to ride out a restart but short
+	// enough that a command fails fast while a server runs.
+	LockTimeout time.Duration
+}
+
+// Store is the embedded graph.Store.
+type Store struct {
+	db   *bbolt.DB
+	path string
+	// now is the clock; tests replace it to get distinct, ordered times.
+	now func() time.Time
+}
+
+var _ graph.Store = (*Store)(nil)
+
+// Bucket names. Every kind has its own record bucket ("rec:Note" …: id →
+// record). Document kinds also have a head bucket ("head:Note": id → the
+// visibility, language and sort keys) and a sort index ("sort:Note", see
+// index.go), so that a list of notes never reads terms and never decodes
+// a body it does not return.
+var (
+	bMeta      = []byte("meta")
+	bNodes     = []byte("nodes")        // id → kind, for every node: ids are unique across kinds
+	bOut       = []byte("out")          // from\x00REL\x00to → link value
+	bIn        = []byte("in")           // to\x00REL\x00from → link value (same bytes)
+	bRevisions = []byte("revisions")    // document\x00version (8 bytes, big-endian)
+	bDecls     = []byte("declarations") // contributor\x00dimension\x00value
+	bChanges   = []byte("changes")      // seq (8 bytes, big-endian)
+	bTokens    = []byte("tokens")       // hash
+
+	keySchema = []byte("schema")
+	keySeq    = []byte("seq")
+)
+
+func recordBucket(k graph.Kind) []byte { return []byte("rec:" + string(k)) }
+func headBucket(k graph.Kind) []byte   { return []byte("head:" + string(k)) }
+func sortBucket(k graph.Kind) []byte   { return []byte("sort:" + string(k)) }
+
+func allBuckets() [][]byte {
+	bs := [][]byte{bMeta, bNodes, bOut, bIn, bRevisions, bDecls, bChanges, bTokens}
+	for _, k := range graph.Kinds {
+		bs = append(bs, recordBucket(k))
+		if k.IsDocument() {
+			bs = append(bs, headBucket(k), sortBucket(k))
+		}
+	}
+	return bs
+}
+
+// Open opens or creates dir/maillage.db.
+func Open(dir string, opts Options) (*Store, error) {
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = time.Second
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("embedded store: create data directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := openBolt(path, opts.LockTimeout)
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("data directory %s is %w (a running server?): commands that need it must wait for it to stop or go through the server",
+			dir, ErrLocked)
+	case errors.Is(err, ErrCorrupt):
+		return nil, err
+	case errors.As(err, new(*fs.PathError)):
+		return nil, fmt.Errorf("embedded store: open %s: %w", path, err)
+	case err != nil:
+		// The file could be opened and locked, so what failed is its
+		// content: bbolt reports that in many ways (invalid, checksum,
+		// version mismatch, file size too small…).
+		return nil, corrupt(path, err)
+	}
+	if err := guard(path, func() error { return checkSchema(db, path) }); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+func corrupt(path string, cause any) error {
+	return fmt.Errorf("%s: %w (%v); restore it from a backup or use another data directory", path, ErrCorrupt, cause)
+}
+
+// guard turns the faults a damaged file can cause inside bbolt into
+// ErrCorrupt: a bad page panics, and a page past the end of a truncated
+// file is a SIGBUS on the mapping, which SetPanicOnFault makes a panic.
+func guard(path string, fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = corrupt(path, r)
+		}
+	}()
+	return fn()
+}
+
+// openBolt opens and locks the file and checks that bbolt can read it;
+// on any failure it releases the file and its lock.
+func openBolt(path string, timeout time.Duration) (db *bbolt.DB, err error) {
+	var file *os.File
+	defer func() {
+		if err != nil && db != nil {
+			_ = db.Close()
+			db = nil
+		} else if err != nil && file != nil {
+			_ = file.Close() // bbolt panicked before it could close it
+		}
+	}()
+	err = guard(path, func() (err error) {
+		db, err = bbolt.Open(path, 0o600, &bbolt.Options{
+			Timeout: timeout,
+			OpenFile: func(name string, flag int, mode os.FileMode) (*os.File, error) {
+				f, err := os.OpenFile(name, flag, mode)
+				file = f
+				return f, err
+			},
+		})
+		if err != nil {
+			return err
+		}
+		return checkSize(db, file, path)
+	})
+	return db, err
+}
+
+// checkSize refuses a file cut short: its meta pages are valid but point
+// past its end, where reading would fault. It then touches the root and
+// the first page path of every bucket, so that gross damage shows now
+// rather than in the middle of a request, without walking the whole file.
+func checkSize(db *bbolt.DB, file *os.File, path string) error {
+	info, err := file.Stat()
+	if err != nil {
+		return err
+	}
+	return db.View(func(tx *bbolt.Tx) error {
+		if info.Size() < tx.Size() {
+			return corrupt(path, fmt.Sprintf("truncated: %d bytes, expected at least %d", info.Size(), tx.Size()))
+		}
+		return tx.ForEach(func(name []byte, b *bbolt.Bucket) error {
+			b.Cursor().First()
+			return nil
+		})
+	})
+}
+
+// checkSchema initialises a new file and refuses one it cannot read.
+func checkSchema(db *bbolt.DB, path string) error {
+	var version uint64
+	var foreign, fresh bool
+	err := db.View(func(tx *bbolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		if meta == nil {
+			fresh = true
+			foreign = tx.ForEach(func([]byte, *bbolt.Bucket) error { return errStop }) != nil
+			return nil
+		}
+		v := meta.Get(keySchema)
+		if len(v) != 8 {
+			foreign = true
+			return nil
+		}
+		version = binary.BigEndian.Uint64(v)
+		return nil
+	})
+	switch {
+	case err != nil:
+		return corrupt(path, err)
+	case foreign:
+		return corrupt(path, "no maillage schema version")
+	case version > SchemaVersion:
+		return fmt.Errorf("%s was %w (schema %d, this binary knows %d): upgrade maillage",
+			path, ErrNewerSchema, version, SchemaVersion)
+	case !fresh && version == SchemaVersion:
+		return nil
+	}
+	err = db.Update(func(tx *bbolt.Tx) error {
+		for _, name := range allBuckets() {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		if err := migrate(tx, version); err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Put(keySchema, u64(SchemaVersion))
+	})
+	if err != nil {
+		return fmt.Errorf("embedded store: initialise %s: %w", path, err)
+	}
+	return nil
+}
+
+var errStop = errors.New("stop")
+
+// migrate brings a file from an older schema to SchemaVersion. There is
+// no older schema yet: version 0 is a new file, which creating the buckets
+// has already made current.
+func migrate(tx *bbolt.Tx, from uint64) error {
+	if from != 0 {
+		return fmt.Errorf("no migration from schema %d", from)
+	}
+	return nil
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Close waits for running transactions and releases the file and its lock.
+func (s *Store) Close() error { return s.db.Close() }
+
+// view runs fn in a read-only transaction as the viewer of ctx.
+func (s *Store) view(ctx context.Context, fn func(r *reader) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.View(func(tx *bbolt.Tx) error {
+		return fn(newReader(tx, viewerOf(ctx)))
+	})
+}
+
+// update runs fn in one read-write transaction: everything fn writes, its
+// change entries included, commits together or not at all.
+func (s *Store) update(ctx context.Context, fn func(w *writer) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		return fn(&writer{reader: newReader(tx, viewerOf(ctx)), now: s.now()})
+	})
+}
+
+// viewerOf is graph.ViewerFrom, failing closed on one more mistake: a
+// viewer without a role but with a contributor id is anonymous, and must
+// not read that contributor's private documents.
+func viewerOf(ctx context.Context) graph.Viewer {
+	v := graph.ViewerFrom(ctx)
+	if !v.SignedIn() {
+		v.ContributorID = ""
+	}
+	return v
+}
+
+func u64(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}

@@ -1,0 +1,188 @@
+package embedded
+
+import (
+	"bytes"
+	"time"
+
+	"github.com/encommun/maillage/graph"
+	"go.etcd.io/bbolt"
+)
+
+// reader is one read transaction seen by one viewer (see access.go).
+type reader struct {
+	tx      *bbolt.Tx
+	v       graph.Viewer
+	nodes   *bbolt.Bucket
+	out, in *bbolt.Bucket
+	heads   map[graph.Kind]*bbolt.Bucket
+	// memberOf is the viewer's communities, loaded on first need.
+	memberOf map[string]bool
+	// readable caches decisions: link walks meet the same documents again
+	// and again.
+	readable map[string]bool
+}
+
+func newReader(tx *bbolt.Tx, v graph.Viewer) *reader {
+	return &reader{tx: tx, v: v, nodes: tx.Bucket(bNodes), out: tx.Bucket(bOut), in: tx.Bucket(bIn)}
+}
+
+// headsOf returns the head bucket of a document kind. A read-only
+// transaction opens a bucket afresh on every tx.Bucket call, which lists
+// would otherwise do once per candidate.
+func (r *reader) headsOf(k graph.Kind) *bbolt.Bucket {
+	b := r.heads[k]
+	if b == nil {
+		if r.heads == nil {
+			r.heads = map[graph.Kind]*bbolt.Bucket{}
+		}
+		b = r.tx.Bucket(headBucket(k))
+		r.heads[k] = b
+	}
+	return b
+}
+
+// kind returns the kind of node id, or "" when there is none.
+func (r *reader) kind(id string) graph.Kind {
+	if id == "" {
+		return ""
+	}
+	return graph.Kind(r.nodes.Get([]byte(id)))
+}
+
+// writer is one read-write transaction. Every write goes through it so
+// that it can append its change entries in the same transaction.
+type writer struct {
+	*reader
+	now time.Time
+}
+
+func (w *writer) requireSignedIn() error {
+	if !w.v.SignedIn() {
+		return graph.Errorf(graph.EUNAUTHENTICATED, "sign in to change the graph")
+	}
+	return nil
+}
+
+// requireCurator guards groups: curators, admins and the system write them.
+func (w *writer) requireCurator() error {
+	if err := w.requireSignedIn(); err != nil {
+		return err
+	}
+	if !w.v.IsCurator() {
+		return graph.Errorf(graph.EFORBIDDEN, "only curators and admins may do this")
+	}
+	return nil
+}
+
+// requireAdmin guards contributors' creation and deletion, and tokens.
+func (w *writer) requireAdmin() error {
+	if err := w.requireSignedIn(); err != nil {
+		return err
+	}
+	if w.v.Role != graph.RoleAdmin && w.v.Role != graph.RoleSystem {
+		return graph.Errorf(graph.EFORBIDDEN, "only admins may do this")
+	}
+	return nil
+}
+
+// newID returns given when it is a well-formed unused id, or a fresh one.
+func (w *writer) newID(given string) (string, error) {
+	if given != "" {
+		if err := graph.ValidateID(given); err != nil {
+			return "", err
+		}
+		if w.kind(given) != "" {
+			return "", graph.Errorf(graph.ECONFLICT, "id %q is already taken", given)
+		}
+		return given, nil
+	}
+	for {
+		id := graph.NewID()
+		if w.kind(id) == "" {
+			return id, nil
+		}
+	}
+}
+
+// putNode writes a node's record and registers its kind.
+func (w *writer) putNode(kind graph.Kind, id string, rec []byte) error {
+	if err := w.tx.Bucket(bNodes).Put([]byte(id), []byte(kind)); err != nil {
+		return err
+	}
+	return w.tx.Bucket(recordBucket(kind)).Put([]byte(id), rec)
+}
+
+// deleteNode removes a node and everything that hangs off it: links in
+// both directions (each one an UNLINK change, so that the index updates
+// the other ends), revisions, declarations and tokens. The DELETE change
+// comes last.
+func (w *writer) deleteNode(kind graph.Kind, id string) error {
+	for _, dir := range []graph.Direction{graph.Out, graph.In} {
+		links, err := w.rawLinks(id, "", dir)
+		if err != nil {
+			return err
+		}
+		for i := range links {
+			if err := w.deleteLink(&links[i]); err != nil {
+				return err
+			}
+			if err := w.recordLink(graph.OpUnlink, &links[i]); err != nil {
+				return err
+			}
+		}
+	}
+	key := []byte(id)
+	for _, name := range [][]byte{bNodes, recordBucket(kind)} {
+		if err := w.tx.Bucket(name).Delete(key); err != nil {
+			return err
+		}
+	}
+	if kind.IsDocument() {
+		if err := w.unindexDocument(kind, id); err != nil {
+			return err
+		}
+		if err := w.headsOf(kind).Delete(key); err != nil {
+			return err
+		}
+		if err := deletePrefix(w.tx.Bucket(bRevisions), idPrefix(id)); err != nil {
+			return err
+		}
+	}
+	if kind == graph.KindContributor {
+		if err := deletePrefix(w.tx.Bucket(bDecls), idPrefix(id)); err != nil {
+			return err
+		}
+		if err := w.deleteTokensOf(id); err != nil {
+			return err
+		}
+	}
+	delete(w.readable, id)
+	return w.record(graph.OpDelete, kind, id, "", "")
+}
+
+// checkVersion is the optimistic lock of every update and delete.
+func checkVersion(kind graph.Kind, id string, current, given int) error {
+	if given != current {
+		return graph.Errorf(graph.ECONFLICT, "%s %q is at version %d, not %d: read it again and reapply your change",
+			kind, id, current, given)
+	}
+	return nil
+}
+
+func deletePrefix(b *bbolt.Bucket, prefix []byte) error {
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		keys = append(keys, append([]byte(nil), k...))
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// idPrefix is the prefix of every composite key that starts with id; the
+// separator keeps "ab" from matching "abc".
+func idPrefix(id string) []byte { return []byte(id + "\x00") }
