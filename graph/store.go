@@ -10,6 +10,11 @@ import "context"
 // Errors are *Error values with a code; anything else is an internal fault.
 // Every write is one atomic transaction, durable before the method returns,
 // and appends one or more entries to the change sequence.
+//
+// Ids are unique across all kinds (links name their ends by id alone).
+// Deleting any node cascades to every link to or from it; a deleted id may be
+// reused and starts afresh. Anonymous callers get UNAUTHENTICATED or
+// FORBIDDEN on every write.
 type Store interface {
 	DocumentStore
 	ContributorStore
@@ -36,6 +41,8 @@ type DocumentStore interface {
 	// for each one that is missing or hidden from the viewer (dataloaders).
 	Documents(ctx context.Context, ids []string) ([]*Document, error)
 	// ListDocuments returns one page of the readable documents matching f.
+	// A filter naming a node the viewer may not read (a hidden term, say)
+	// matches nothing, exactly as an unknown id does.
 	ListDocuments(ctx context.Context, f DocumentFilter, o DocumentOrder, p Page) (*Connection[*Document], error)
 	// UpdateDocument applies u if u.Version is the current version
 	// (CONFLICT otherwise, nothing changed), keeps a revision and bumps the
@@ -95,7 +102,8 @@ type LinkStore interface {
 	// must fit the relation (BAD_USER_INPUT); an IN_CARNET category must be
 	// one of the carnet's. The viewer must be allowed to edit the From end
 	// (a document's author, the contributor themself for MEMBER_OF and
-	// AFFILIATED_WITH, a curator for anything).
+	// AFFILIATED_WITH, a curator for anything). AUTHORED is the exception:
+	// its From end is a contributor, so it needs edit rights on the document.
 	Link(ctx context.Context, l Link) (*Link, error)
 	// Unlink removes a link; same rights as Link. NOT_FOUND if absent.
 	Unlink(ctx context.Context, rel Relation, from, to string) error

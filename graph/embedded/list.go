@@ -21,8 +21,14 @@ type listItem struct {
 // candidate, so TotalCount counts what the viewer may read. Only the page
 // it returns is loaded.
 func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o graph.DocumentOrder, p graph.Page) (*graph.Connection[*graph.Document], error) {
+	// Refuse a bad page before the scan rather than after it.
 	if _, err := p.Limit(); err != nil {
 		return nil, err
+	}
+	if p.After != "" {
+		if _, err := graph.DecodeCursor(p.After); err != nil {
+			return nil, err
+		}
 	}
 	order, err := orderIndex(o.Field)
 	if err != nil {
