@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -88,5 +89,16 @@ func TestErrorsRevealNothingInternal(t *testing.T) {
 	internal := strings.NewReader("").UnreadByte() // an arbitrary non-domain error
 	if ErrorCode(internal) != EINTERNAL || ErrorMessage(internal) != "internal error" {
 		t.Fatalf("%q / %q", ErrorCode(internal), ErrorMessage(internal))
+	}
+}
+
+func TestViewerWithoutRoleIsAnonymous(t *testing.T) {
+	ctx := WithViewer(context.Background(), Viewer{ContributorID: "a"})
+	v := ViewerFrom(ctx)
+	if v.SignedIn() || v.ContributorID != "" {
+		t.Fatalf("a role-less viewer kept its contributor id: %+v", v)
+	}
+	if v.CanRead(DocumentAccess{Visibility: VisibilityPrivate, AuthorIDs: []string{"a"}}, nil) {
+		t.Fatal("a role-less viewer reads an author's private document")
 	}
 }

@@ -63,8 +63,10 @@ func WithViewer(ctx context.Context, v Viewer) context.Context {
 // forgotten viewer must fail closed.
 func ViewerFrom(ctx context.Context) Viewer {
 	v, _ := ctx.Value(viewerKey{}).(Viewer)
-	if v.Role == "" {
-		v.Role = RoleAnonymous
+	if v.Role == "" || v.Role == RoleAnonymous {
+		// A contributor id without a role proves nothing: drop it, so that
+		// the rules never grant an author's rights to an anonymous caller.
+		v = Viewer{Role: RoleAnonymous}
 	}
 	return v
 }
