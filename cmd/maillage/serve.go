@@ -14,6 +14,7 @@ import (
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
 	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/neo4j"
 )
 
 // shutdownGrace is how long in-flight requests get to finish after SIGTERM.
@@ -31,6 +32,7 @@ type serveConfig struct {
 
 type neo4jConfig struct {
 	uri, user, password, database string
+	maxPool                       int
 }
 
 func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
@@ -46,6 +48,7 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&c.neo4j.user, "neo4j-user", "neo4j", "Neo4j user")
 	fs.StringVar(&c.neo4j.password, "neo4j-password", "", "Neo4j password")
 	fs.StringVar(&c.neo4j.database, "neo4j-database", "neo4j", "Neo4j database")
+	fs.IntVar(&c.neo4j.maxPool, "neo4j-max-pool", 100, "Neo4j connections per server")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -73,7 +76,7 @@ func loadTaxonomy(path string) (*graph.Taxonomy, error) {
 	return graph.LoadTaxonomy(path)
 }
 
-func openStore(c serveConfig) (graph.Store, error) {
+func openStore(ctx context.Context, c serveConfig, logger *slog.Logger) (graph.Store, error) {
 	switch c.store {
 	case "embedded":
 		s, err := embedded.Open(c.data, embedded.Options{})
@@ -82,7 +85,15 @@ func openStore(c serveConfig) (graph.Store, error) {
 		}
 		return s, nil
 	case "neo4j":
-		return nil, errors.New("the Neo4j store is not available in this build yet: use --store embedded")
+		if c.neo4j.uri == "" {
+			return nil, usageError{"--store neo4j needs --neo4j-uri (or MAILLAGE_NEO4J_URI)"}
+		}
+		s, err := neo4j.Open(ctx, neo4j.Config{URI: c.neo4j.uri, User: c.neo4j.user, Password: c.neo4j.password,
+			Database: c.neo4j.database, MaxPoolSize: c.neo4j.maxPool, Logger: logger})
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
 	return nil, usageError{fmt.Sprintf("--store must be embedded or neo4j, not %q", c.store)}
 }
@@ -94,7 +105,7 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 	if err != nil {
 		return err
 	}
-	store, err := openStore(c)
+	store, err := openStore(ctx, c, logger)
 	if err != nil {
 		return err
 	}

@@ -229,3 +229,22 @@ func TestEnvironmentSetsFlags(t *testing.T) {
 		t.Fatalf("flag did not win over MAILLAGE_STORE: %v", err)
 	}
 }
+
+func TestServeOnUnreachableNeo4jFailsFast(t *testing.T) {
+	var out, errOut bytes.Buffer
+	start := time.Now()
+	err := run(context.Background(), []string{"serve", "--store", "neo4j", "--neo4j-uri", "bolt://127.0.0.1:1",
+		"--neo4j-password", "secret-password", "--data", t.TempDir()}, &out, &errOut)
+	if err == nil {
+		t.Fatal("serve on an unreachable Neo4j started")
+	}
+	if strings.Contains(err.Error(), "secret-password") {
+		t.Fatalf("the error shows the password: %v", err)
+	}
+	if !strings.Contains(strings.ToLower(err.Error()), "neo4j") || time.Since(start) > 45*time.Second {
+		t.Fatalf("unclear or slow failure after %s: %v", time.Since(start), err)
+	}
+	if err := run(context.Background(), []string{"serve", "--store", "neo4j"}, &out, &errOut); err == nil || exitCode(err) != 2 {
+		t.Fatalf("--store neo4j without a URI: %v", err)
+	}
+}

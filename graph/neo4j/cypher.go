@@ -1,0 +1,506 @@
+package neo4j
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// Every Cypher statement the store runs is in this file, as a named
+// constant registered in Statements with the parameters it takes, so that
+// the lint test can hand each one to Neo4j's own parser. Values always
+// travel as parameters; the only text ever spliced into a statement is a
+// label or a relationship type from graph.Kinds and graph.Relations (see
+// expand), because Neo4j 5 before 5.26 cannot take those as parameters when
+// it creates a node or a relationship.
+
+// Statement is one Cypher statement and the parameters it declares. The
+// store refuses to run a statement with any other parameters, so a typo in
+// a parameter name fails loudly instead of matching nothing.
+type Statement struct {
+	Name   string
+	Cypher string
+	Params []string
+}
+
+// viewerParams are the parameters of the visibility rule: $all is true for
+// viewers who see every document (graph.Viewer.SeesEverything), $viewer is
+// the viewer's contributor id or the empty string.
+var viewerParams = []string{"all", "viewer"}
+
+// The visibility rule of graph.Viewer.CanRead, as a predicate on a
+// document variable: public, or the viewer sees everything, or the viewer
+// is an author, or the document is COMMUNITY and tied to a community the
+// viewer is a member of. It is written out for each variable name the
+// statements use (d, n, o), since Cypher has no macros.
+const (
+	canReadD = `($all OR d.visibility = 'PUBLIC' OR ($viewer <> '' AND (` +
+		`EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
+		`(d.visibility = 'COMMUNITY' AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+	canReadN = `($all OR n.visibility = 'PUBLIC' OR ($viewer <> '' AND (` +
+		`EXISTS { (n)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
+		`(n.visibility = 'COMMUNITY' AND EXISTS { (n)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+	canReadO = `($all OR o.visibility = 'PUBLIC' OR ($viewer <> '' AND (` +
+		`EXISTS { (o)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
+		`(o.visibility = 'COMMUNITY' AND EXISTS { (o)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+)
+
+// ---- schema (run by Open; each statement is idempotent) ----
+
+// Every node carries :Node and the label of its kind; ids are unique
+// across kinds (links name their ends by id alone), hence the :Node
+// constraint on top of the one per label.
+const (
+	constraintNode          = `CREATE CONSTRAINT maillage_node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE`
+	constraintNote          = `CREATE CONSTRAINT maillage_note_id IF NOT EXISTS FOR (n:Note) REQUIRE n.id IS UNIQUE`
+	constraintTerm          = `CREATE CONSTRAINT maillage_term_id IF NOT EXISTS FOR (n:Term) REQUIRE n.id IS UNIQUE`
+	constraintOrganisation  = `CREATE CONSTRAINT maillage_organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE`
+	constraintDocument      = `CREATE CONSTRAINT maillage_document_id IF NOT EXISTS FOR (n:Document) REQUIRE n.id IS UNIQUE`
+	constraintContributor   = `CREATE CONSTRAINT maillage_contributor_id IF NOT EXISTS FOR (n:Contributor) REQUIRE n.id IS UNIQUE`
+	constraintCarnet        = `CREATE CONSTRAINT maillage_carnet_id IF NOT EXISTS FOR (n:Carnet) REQUIRE n.id IS UNIQUE`
+	constraintCommunity     = `CREATE CONSTRAINT maillage_community_id IF NOT EXISTS FOR (n:Community) REQUIRE n.id IS UNIQUE`
+	constraintKnowledgeBase = `CREATE CONSTRAINT maillage_knowledge_base_id IF NOT EXISTS FOR (n:KnowledgeBase) REQUIRE n.id IS UNIQUE`
+	constraintRevision      = `CREATE CONSTRAINT maillage_revision_id IF NOT EXISTS FOR (n:Revision) REQUIRE n.id IS UNIQUE`
+	constraintStandpoint    = `CREATE CONSTRAINT maillage_standpoint_value_id IF NOT EXISTS FOR (n:StandpointValue) REQUIRE n.id IS UNIQUE`
+	constraintToken         = `CREATE CONSTRAINT maillage_token_hash IF NOT EXISTS FOR (n:Token) REQUIRE n.hash IS UNIQUE`
+	constraintChange        = `CREATE CONSTRAINT maillage_change_seq IF NOT EXISTS FOR (n:Change) REQUIRE n.seq IS UNIQUE`
+	constraintSequence      = `CREATE CONSTRAINT maillage_sequence_name IF NOT EXISTS FOR (n:Sequence) REQUIRE n.name IS UNIQUE`
+
+	// Lists of groups read one kind; revisions are read and deleted per
+	// document; tokens are deleted with their contributor; document lists
+	// sort on one of the precomputed keys.
+	indexNodeKind        = `CREATE INDEX maillage_node_kind IF NOT EXISTS FOR (n:Node) ON (n.kind)`
+	indexRevisionDoc     = `CREATE INDEX maillage_revision_document IF NOT EXISTS FOR (n:Revision) ON (n.documentId)`
+	indexTokenOwner      = `CREATE INDEX maillage_token_contributor IF NOT EXISTS FOR (n:Token) ON (n.contributorId)`
+	indexSortCreated     = `CREATE INDEX maillage_document_sort_created IF NOT EXISTS FOR (n:Document) ON (n.sortCreated)`
+	indexSortUpdated     = `CREATE INDEX maillage_document_sort_updated IF NOT EXISTS FOR (n:Document) ON (n.sortUpdated)`
+	indexSortPublished   = `CREATE INDEX maillage_document_sort_published IF NOT EXISTS FOR (n:Document) ON (n.sortPublished)`
+	indexSortTitle       = `CREATE INDEX maillage_document_sort_title IF NOT EXISTS FOR (n:Document) ON (n.sortTitle)`
+	indexDocumentVisible = `CREATE INDEX maillage_document_visibility IF NOT EXISTS FOR (n:Document) ON (n.visibility)`
+
+	// awaitIndexes lets Open return only once the indexes serve queries.
+	awaitIndexes = `CALL db.awaitIndexes($timeoutSeconds)`
+)
+
+// schemaStatements run in this order on every Open.
+var schemaStatements = []string{
+	constraintNode, constraintNote, constraintTerm, constraintOrganisation, constraintDocument,
+	constraintContributor, constraintCarnet, constraintCommunity, constraintKnowledgeBase,
+	constraintRevision, constraintStandpoint, constraintToken, constraintChange, constraintSequence,
+	indexNodeKind, indexRevisionDoc, indexTokenOwner,
+	indexSortCreated, indexSortUpdated, indexSortPublished, indexSortTitle, indexDocumentVisible,
+}
+
+// ---- the change sequence ----
+
+const (
+	// lockSequence is the first statement of every write transaction. The
+	// write lock it takes on the one :Sequence node (the "_LOCK_" idiom of
+	// the Neo4j manual) serialises writers until they commit: every check a
+	// write makes holds until it commits, and sequence numbers are handed
+	// out in commit order without gaps, so a follower that has read change
+	// n never misses a change below n that commits later.
+	lockSequence = `MERGE (s:Sequence {name: $sequence})
+ON CREATE SET s.value = 0
+SET s._LOCK_ = true
+RETURN s.value AS value`
+
+	// appendChanges numbers a write's changes after the current value and
+	// releases the marker property; the lock itself lasts until commit. It
+	// merges rather than matches the node so that no change can be lost,
+	// even after a statement of the same transaction deleted it.
+	appendChanges = `MERGE (s:Sequence {name: $sequence})
+ON CREATE SET s.value = 0
+WITH s, s.value AS base
+SET s.value = base + size($changes)
+REMOVE s._LOCK_
+WITH base
+UNWIND range(0, size($changes) - 1) AS i
+WITH base + i + 1 AS seq, $changes[i] AS c
+CREATE (:Change {seq: seq, at: $at, op: c.op, kind: c.kind, id: c.id, relation: c.relation, otherId: c.otherId})`
+
+	// unlockSequence ends a write that changed nothing.
+	unlockSequence = `MATCH (s:Sequence {name: $sequence})
+REMOVE s._LOCK_`
+
+	lastSeq = `OPTIONAL MATCH (s:Sequence {name: $sequence})
+RETURN coalesce(s.value, 0) AS value`
+
+	changesSince = `MATCH (c:Change)
+WHERE c.seq > $since
+RETURN c.seq AS seq, c.at AS at, c.op AS op, c.kind AS kind, c.id AS id, c.relation AS relation, c.otherId AS otherId
+ORDER BY seq
+LIMIT $limit`
+)
+
+// ---- nodes of any kind ----
+
+const (
+	// nodeKinds looks ids up whatever the viewer: writes use it for id
+	// conflicts and for ends that must exist.
+	nodeKinds = `UNWIND $ids AS id
+OPTIONAL MATCH (n:Node {id: id})
+RETURN id, n.kind AS kind`
+
+	// visibleKinds is nodeKinds as the viewer sees the graph: a hidden
+	// document has no kind, exactly like a missing node.
+	visibleKinds = `UNWIND $ids AS id
+OPTIONAL MATCH (n:Node {id: id})
+WHERE NOT n:Document OR ` + canReadN + `
+RETURN id, n.kind AS kind`
+
+	// nodesOfKind reads contributors and groups, which everyone may read.
+	nodesOfKind = `UNWIND $ids AS id
+MATCH (n:Node {id: id})
+WHERE n.kind = $kind
+RETURN n {.*} AS node`
+
+	// allOfKind lists contributors or groups: short lists, paged in Go.
+	allOfKind = `MATCH (n:Node)
+WHERE n.kind = $kind
+RETURN n {.*} AS node`
+
+	// updateNode is the conditional write of every update: it changes
+	// nothing unless the version is still the one the caller read.
+	updateNode = `MATCH (n:Node {id: $id})
+WHERE n.kind = $kind AND n.version = $version
+SET n += $props, n.version = $version + 1
+RETURN n.version AS version`
+
+	// deleteNode removes a node with every relationship it has; its
+	// links were recorded as UNLINK changes just before.
+	deleteNode = `MATCH (n:Node {id: $id})
+WHERE n.kind = $kind AND n.version = $version
+DETACH DELETE n
+RETURN count(*) AS deleted`
+
+	deleteRevisions = `MATCH (r:Revision {documentId: $id})
+DELETE r`
+
+	// createNodeTemplate and bulkCreateNodesTemplate are expanded once per
+	// kind (LABELS becomes e.g. "Document:Note").
+	createNodeTemplate      = `CREATE (n:Node:LABELS) SET n = $props`
+	bulkCreateNodesTemplate = `UNWIND $rows AS row
+CREATE (n:Node:LABELS)
+SET n = row`
+)
+
+// ---- documents ----
+
+const (
+	documentsByID = `UNWIND $ids AS id
+MATCH (d:Document {id: id})
+WHERE ` + canReadD + `
+RETURN d {.*} AS doc`
+
+	// documentForWrite loads a document the viewer can read, with its
+	// authors for the edit check.
+	documentForWrite = `MATCH (d:Document {id: $id})
+WHERE ` + canReadD + `
+RETURN d {.*} AS doc, [(c:Contributor)-[:AUTHORED]->(d) | c.id] AS authors`
+
+	// authorsOf is a document's authors, whoever asks: the edit check of
+	// links runs once both ends are known to be readable.
+	authorsOf = `MATCH (c:Contributor)-[:AUTHORED]->(:Document {id: $id})
+RETURN c.id AS id`
+
+	createRevision = `CREATE (r:Revision) SET r = $props`
+
+	bulkCreateRevisions = `UNWIND $rows AS row
+CREATE (r:Revision)
+SET r = row`
+
+	// revisions returns no row for a document the viewer may not read,
+	// and one row with a null revision for a readable one without any.
+	revisions = `MATCH (d:Document {id: $id})
+WHERE ` + canReadD + `
+OPTIONAL MATCH (r:Revision {documentId: d.id})
+RETURN r {.*} AS rev`
+)
+
+// documentFilter is the WHERE clause of document lists: every filter is
+// a parameter that is the empty string when unused, and the ids a filter
+// names match only when they exist with the right kind and are readable.
+const documentFilter = `MATCH (d:Document)
+WHERE d.kind IN $kinds
+AND ($language = '' OR toLower(d.language) = toLower($language))
+AND ($visibility = '' OR d.visibility = $visibility)
+AND ($authorId = '' OR EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $authorId}) })
+AND ($carnetId = '' OR EXISTS { MATCH (d)-[ic:IN_CARNET]->(:Carnet {id: $carnetId}) WHERE $category = '' OR ic.category = $category })
+AND ($communityId = '' OR EXISTS { (d)-[:OF_COMMUNITY]->(:Community {id: $communityId}) })
+AND ($termId = '' OR EXISTS { MATCH (d)-[:MENTIONS]->(o:Term {id: $termId}) WHERE ` + canReadO + ` })
+AND ($organisationId = '' OR EXISTS { MATCH (d)-[:CONCERNS]->(o:Organisation {id: $organisationId}) WHERE ` + canReadO + ` })
+AND ` + canReadD + `
+WITH d, d[$sortKey] AS key
+`
+
+// Lists page in the database: the sort key is one of the properties
+// precomputed at write time ($sortKey is checked against sortProperties),
+// the cursor is a (key, id) position, and countDocuments gives the total
+// and how many items follow the cursor, which is what graph.Paginate's
+// page info is made of.
+const (
+	countDocuments = documentFilter + `RETURN count(d) AS total,
+count(CASE WHEN NOT $hasCursor
+  OR ($desc AND (key < $afterKey OR (key = $afterKey AND d.id < $afterId)))
+  OR (NOT $desc AND (key > $afterKey OR (key = $afterKey AND d.id > $afterId)))
+  THEN 1 END) AS remaining`
+
+	pageDocumentsAsc = documentFilter + `WHERE NOT $hasCursor OR key > $afterKey OR (key = $afterKey AND d.id > $afterId)
+RETURN d {.*} AS doc, key, d.id AS id
+ORDER BY key, id
+LIMIT $limit`
+
+	pageDocumentsDesc = documentFilter + `WHERE NOT $hasCursor OR key < $afterKey OR (key = $afterKey AND d.id < $afterId)
+RETURN d {.*} AS doc, key, d.id AS id
+ORDER BY key DESC, id DESC
+LIMIT $limit`
+)
+
+var documentListParams = append([]string{"kinds", "language", "visibility", "authorId", "carnetId", "category",
+	"communityId", "termId", "organisationId", "sortKey", "hasCursor", "afterKey", "afterId"}, viewerParams...)
+
+// ---- links ----
+
+// linkColumns describes a relationship r the same way everywhere.
+const linkColumns = `type(r) AS rel, startNode(r).id AS from, endNode(r).id AS to,
+startNode(r).kind AS fromKind, endNode(r).kind AS toKind,
+r.role AS role, r.category AS category, r.position AS position, r.createdAt AS createdAt`
+
+// linkDirection keeps r when it leaves n ($dir OUT or BOTH) or enters it
+// ($dir IN or BOTH).
+const linkDirection = `(($dir <> 'IN' AND startNode(r) = n) OR ($dir <> 'OUT' AND endNode(r) = n))`
+
+const (
+	// rawLinks is every link of one node, readable or not: deletion
+	// cascades and carnet checks must see them all. $rels is the allow-list
+	// graph.Relations, so that bookkeeping relationships (DECLARES) are
+	// never taken for links.
+	rawLinks = `MATCH (n:Node {id: $id})-[r]-(:Node)
+WHERE type(r) IN $rels AND ` + linkDirection + `
+RETURN ` + linkColumns
+
+	// visibleLinks is the links of readable nodes whose other end is
+	// readable too: a hidden document takes its links with it.
+	visibleLinks = `UNWIND $ids AS id
+MATCH (n:Node {id: id})
+WHERE NOT n:Document OR ` + canReadN + `
+MATCH (n)-[r]-(o:Node)
+WHERE type(r) IN $rels AND ` + linkDirection + ` AND (NOT o:Document OR ` + canReadO + `)
+RETURN id, ` + linkColumns
+
+	getLink = `MATCH (:Node {id: $from})-[r]->(:Node {id: $to})
+WHERE type(r) = $rel
+RETURN ` + linkColumns
+
+	deleteLink = `MATCH (:Node {id: $from})-[r]->(:Node {id: $to})
+WHERE type(r) = $rel
+DELETE r
+RETURN count(*) AS deleted`
+
+	// carnetLastPosition is where a new carnet entry goes: after the last.
+	carnetLastPosition = `MATCH (:Carnet {id: $id})<-[r:IN_CARNET]-()
+RETURN coalesce(max(r.position), 0) AS position`
+
+	// carnetLastPositions is carnetLastPosition for many carnets (batches).
+	carnetLastPositions = `UNWIND $ids AS id
+OPTIONAL MATCH (:Carnet {id: id})<-[r:IN_CARNET]-()
+RETURN id, coalesce(max(r.position), 0) AS position`
+
+	carnetUsedCategories = `MATCH (:Carnet {id: $id})<-[r:IN_CARNET]-()
+WHERE r.category IS NOT NULL AND r.category <> ''
+RETURN DISTINCT r.category AS category`
+
+	// mergeLinkTemplate and bulkMergeLinksTemplate are expanded once per
+	// relation (REL becomes e.g. "LINKS_TO"): one relationship per
+	// (from, relation, to), whose properties the store computed.
+	mergeLinkTemplate = `MATCH (a:Node {id: $from})
+MATCH (b:Node {id: $to})
+MERGE (a)-[r:REL]->(b)
+SET r = $props`
+	bulkMergeLinksTemplate = `UNWIND $rows AS row
+MATCH (a:Node {id: row.from})
+MATCH (b:Node {id: row.to})
+MERGE (a)-[r:REL]->(b)
+SET r = row.props`
+)
+
+// ---- standpoint declarations ----
+
+// A declaration is a DECLARES relationship from a contributor to a
+// :StandpointValue node (one per dimension:value), carrying the visibility
+// its owner chose. Value nodes exist only while someone declares them, so
+// that a withdrawn value leaves no trace.
+const (
+	getDeclaration = `MATCH (:Contributor {id: $contributorId})-[r:DECLARES]->(:StandpointValue {id: $valueId})
+RETURN r.visibility AS visibility, r.declaredAt AS declaredAt`
+
+	putDeclaration = `MATCH (c:Contributor {id: $contributorId})
+MERGE (v:StandpointValue {id: $valueId})
+ON CREATE SET v.dimension = $dimension, v.value = $value
+MERGE (c)-[r:DECLARES]->(v)
+SET r.visibility = $visibility, r.declaredAt = $declaredAt`
+
+	bulkPutDeclarations = `UNWIND $rows AS row
+MATCH (c:Contributor {id: row.contributorId})
+MERGE (v:StandpointValue {id: row.valueId})
+ON CREATE SET v.dimension = row.dimension, v.value = row.value
+MERGE (c)-[r:DECLARES]->(v)
+SET r.visibility = row.visibility, r.declaredAt = row.declaredAt`
+
+	deleteDeclaration = `MATCH (:Contributor {id: $contributorId})-[r:DECLARES]->(v:StandpointValue {id: $valueId})
+DELETE r
+WITH DISTINCT v
+WHERE NOT EXISTS { (v)<-[:DECLARES]-() }
+DELETE v`
+
+	// deleteUndeclaredValues runs after a contributor is deleted.
+	deleteUndeclaredValues = `MATCH (v:StandpointValue)
+WHERE NOT EXISTS { (v)<-[:DECLARES]-() }
+DELETE v`
+
+	// declarations returns, per contributor, what the viewer may see per
+	// person: everything for the owner ($viewer) and the process itself
+	// ($system), PUBLIC values only for everyone else — admins included.
+	declarations = `UNWIND $ids AS id
+MATCH (:Contributor {id: id})-[r:DECLARES]->(v:StandpointValue)
+WHERE $system OR id = $viewer OR r.visibility = 'PUBLIC'
+RETURN id, v.dimension AS dimension, v.value AS value, r.visibility AS visibility, r.declaredAt AS declaredAt
+ORDER BY id, dimension, value`
+)
+
+// ---- tokens ----
+
+const (
+	createToken = `CREATE (t:Token) SET t = $props`
+
+	tokenByHash = `MATCH (t:Token {hash: $hash})
+RETURN t.role AS role, t.contributorId AS contributorId, t.createdAt AS createdAt`
+
+	deleteTokensOf = `MATCH (t:Token {contributorId: $contributorId})
+DELETE t`
+)
+
+// ---- health and tests ----
+
+const (
+	ping = `RETURN 1 AS ok`
+
+	// clearDatabase empties the database between conformance tests; only
+	// store_test.go runs it.
+	clearDatabase = `MATCH (n)
+DETACH DELETE n`
+)
+
+// ---- the registry ----
+
+// Statements lists every statement the store may run, templates
+// expanded, for the lint (see lint_test.go). The schema statements and
+// the per-kind and per-relation expansions are in it too.
+var Statements []Statement
+
+// Per-kind and per-relation expansions of the templates.
+var (
+	createNodeCypher      = map[graph.Kind]string{}
+	bulkCreateNodesCypher = map[graph.Kind]string{}
+	mergeLinkCypher       = map[graph.Relation]string{}
+	bulkMergeLinksCypher  = map[graph.Relation]string{}
+)
+
+// byCypher finds a statement's declared parameters at run time.
+var byCypher = map[string]*Statement{}
+
+// identifier is what the labels or relationship type spliced into a
+// template must look like; graph.Kinds and graph.Relations always do.
+var identifier = regexp.MustCompile(`^[A-Za-z][A-Za-z_]*(:[A-Za-z][A-Za-z_]*)*$`)
+
+// labelsOf is the labels a node of kind k carries besides :Node.
+func labelsOf(k graph.Kind) string {
+	if k.IsDocument() {
+		return "Document:" + string(k)
+	}
+	return string(k)
+}
+
+// expand splices an allow-listed identifier into a template.
+func expand(template, placeholder, ident string) string {
+	if !identifier.MatchString(ident) {
+		panic(fmt.Sprintf("neo4j: %q is not a safe Cypher identifier", ident))
+	}
+	return strings.ReplaceAll(template, placeholder, ident)
+}
+
+func register(name, cypher string, params ...string) {
+	Statements = append(Statements, Statement{Name: name, Cypher: cypher, Params: params})
+}
+
+func init() {
+	for i, c := range schemaStatements {
+		register(fmt.Sprintf("schema%02d", i+1), c)
+	}
+	register("awaitIndexes", awaitIndexes, "timeoutSeconds")
+
+	register("lockSequence", lockSequence, "sequence")
+	register("appendChanges", appendChanges, "sequence", "changes", "at")
+	register("unlockSequence", unlockSequence, "sequence")
+	register("lastSeq", lastSeq, "sequence")
+	register("changesSince", changesSince, "since", "limit")
+
+	register("nodeKinds", nodeKinds, "ids")
+	register("visibleKinds", visibleKinds, append([]string{"ids"}, viewerParams...)...)
+	register("nodesOfKind", nodesOfKind, "ids", "kind")
+	register("allOfKind", allOfKind, "kind")
+	register("updateNode", updateNode, "id", "kind", "version", "props")
+	register("deleteNode", deleteNode, "id", "kind", "version")
+	register("deleteRevisions", deleteRevisions, "id")
+	for _, k := range graph.Kinds {
+		createNodeCypher[k] = expand(createNodeTemplate, "LABELS", labelsOf(k))
+		register("createNode"+string(k), createNodeCypher[k], "props")
+		bulkCreateNodesCypher[k] = expand(bulkCreateNodesTemplate, "LABELS", labelsOf(k))
+		register("bulkCreateNodes"+string(k), bulkCreateNodesCypher[k], "rows")
+	}
+
+	register("documentsByID", documentsByID, append([]string{"ids"}, viewerParams...)...)
+	register("documentForWrite", documentForWrite, append([]string{"id"}, viewerParams...)...)
+	register("authorsOf", authorsOf, "id")
+	register("createRevision", createRevision, "props")
+	register("bulkCreateRevisions", bulkCreateRevisions, "rows")
+	register("revisions", revisions, append([]string{"id"}, viewerParams...)...)
+	register("countDocuments", countDocuments, append([]string{"desc"}, documentListParams...)...)
+	register("pageDocumentsAsc", pageDocumentsAsc, append([]string{"limit"}, documentListParams...)...)
+	register("pageDocumentsDesc", pageDocumentsDesc, append([]string{"limit"}, documentListParams...)...)
+
+	register("rawLinks", rawLinks, "id", "rels", "dir")
+	register("visibleLinks", visibleLinks, append([]string{"ids", "rels", "dir"}, viewerParams...)...)
+	register("getLink", getLink, "from", "to", "rel")
+	register("deleteLink", deleteLink, "from", "to", "rel")
+	register("carnetLastPosition", carnetLastPosition, "id")
+	register("carnetLastPositions", carnetLastPositions, "ids")
+	register("carnetUsedCategories", carnetUsedCategories, "id")
+	for _, rel := range graph.Relations {
+		mergeLinkCypher[rel] = expand(mergeLinkTemplate, "REL", string(rel))
+		register("mergeLink"+string(rel), mergeLinkCypher[rel], "from", "to", "props")
+		bulkMergeLinksCypher[rel] = expand(bulkMergeLinksTemplate, "REL", string(rel))
+		register("bulkMergeLinks"+string(rel), bulkMergeLinksCypher[rel], "rows")
+	}
+
+	register("getDeclaration", getDeclaration, "contributorId", "valueId")
+	register("putDeclaration", putDeclaration, "contributorId", "valueId", "dimension", "value", "visibility", "declaredAt")
+	register("bulkPutDeclarations", bulkPutDeclarations, "rows")
+	register("deleteDeclaration", deleteDeclaration, "contributorId", "valueId")
+	register("deleteUndeclaredValues", deleteUndeclaredValues)
+	register("declarations", declarations, "ids", "system", "viewer")
+
+	register("createToken", createToken, "props")
+	register("tokenByHash", tokenByHash, "hash")
+	register("deleteTokensOf", deleteTokensOf, "contributorId")
+
+	register("ping", ping)
+	register("clearDatabase", clearDatabase)
+
+	for i := range Statements {
+		byCypher[Statements[i].Cypher] = &Statements[i]
+	}
+}

@@ -1,0 +1,321 @@
+package neo4j
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// relationsFor is the allow-list a link query matches: one relation, or
+// every relation of graph.Relations when rel is empty.
+func relationsFor(rel graph.Relation) []graph.Relation {
+	if rel == "" {
+		return graph.Relations
+	}
+	return []graph.Relation{rel}
+}
+
+// sortLinks puts one node's links in neighbour order (graph.LinkCursor),
+// ties kept in the embedded store's storage order, so both stores list
+// links alike.
+func sortLinks(id string, links []graph.Link) {
+	slices.SortFunc(links, func(a, b graph.Link) int {
+		aOut, bOut := a.From == id, b.From == id
+		if aOut != bOut {
+			if aOut {
+				return -1
+			}
+			return 1
+		}
+		ao, _ := a.Other(id)
+		bo, _ := b.Other(id)
+		return cmp.Or(cmp.Compare(a.Relation, b.Relation), cmp.Compare(ao, bo))
+	})
+	cursor := graph.LinkCursor(id)
+	slices.SortStableFunc(links, func(a, b graph.Link) int { return cursor(a).Compare(cursor(b)) })
+}
+
+// visibleLinks returns, for each readable id, its links whose other end
+// the viewer may read too, in neighbour order; both rules are in the query.
+func (r *reader) visibleLinks(ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error) {
+	out := map[string][]graph.Link{}
+	ids = uniq(ids)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := r.run(visibleLinks, r.viewer(map[string]any{
+		"ids": ids, "rels": relNames(relationsFor(rel)), "dir": string(dir),
+	}))
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		l, err := decodeLink(rec)
+		if err != nil {
+			return nil, err
+		}
+		id, _ := rec.Get("id")
+		s, _ := id.(string)
+		out[s] = append(out[s], l)
+	}
+	for id, links := range out {
+		sortLinks(id, links)
+	}
+	return out, nil
+}
+
+func (r *reader) authors(id string) ([]string, error) {
+	recs, err := r.run(authorsOf, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, rec := range recs {
+		x := recordDecoder(rec)
+		out = append(out, x.str("id"))
+		if err := x.done("author"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (r *reader) getLink(rel graph.Relation, from, to string) (*graph.Link, error) {
+	recs, err := r.run(getLink, map[string]any{"from": from, "to": to, "rel": string(rel)})
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	l, err := decodeLink(recs[0])
+	if err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+func validRelation(rel graph.Relation) error {
+	if !rel.Valid() {
+		return graph.Errorf(graph.EINVALID, "unknown relation %q", rel)
+	}
+	return nil
+}
+
+// linkEnds looks up both ends as the viewer sees them.
+func (w *writer) linkEnds(l *graph.Link) error {
+	ks, err := w.visibleKinds(l.From, l.To)
+	if err != nil {
+		return err
+	}
+	if l.FromKind = ks[l.From]; l.FromKind == "" {
+		return graph.NotFound(l.From)
+	}
+	if l.ToKind = ks[l.To]; l.ToKind == "" {
+		return graph.NotFound(l.To)
+	}
+	return nil
+}
+
+// canLink applies "the viewer may edit the From end". Authorship is the
+// exception: claiming to be the author of a document would grant the right
+// to edit it, so AUTHORED links are made by the document's editors.
+func (w *writer) canLink(l *graph.Link) error {
+	v := w.v
+	ok := v.IsCurator()
+	switch {
+	case ok:
+	case l.FromKind.IsDocument():
+		authors, err := w.authors(l.From)
+		if err != nil {
+			return err
+		}
+		ok = v.CanEditDocument(authors)
+	case l.Relation == graph.RelMemberOf || l.Relation == graph.RelAffiliatedWith:
+		ok = v.CanEditContributor(l.From)
+	case l.Relation == graph.RelAuthored:
+		authors, err := w.authors(l.To)
+		if err != nil {
+			return err
+		}
+		ok = v.CanEditDocument(authors)
+	}
+	if !ok {
+		return graph.Errorf(graph.EFORBIDDEN, "you may not change the %s links of %q", l.Relation, l.From)
+	}
+	return nil
+}
+
+// Link implements graph.LinkStore.
+func (s *Store) Link(ctx context.Context, in graph.Link) (*graph.Link, error) {
+	var out graph.Link
+	err := s.update(ctx, func(w *writer) error {
+		l := in
+		if err := w.requireSignedIn(); err != nil {
+			return err
+		}
+		if err := validRelation(l.Relation); err != nil {
+			return err
+		}
+		if err := w.linkEnds(&l); err != nil {
+			return err
+		}
+		if err := graph.ValidateLink(l); err != nil {
+			return err
+		}
+		if err := w.canLink(&l); err != nil {
+			return err
+		}
+		if err := w.link(&l); err != nil {
+			return err
+		}
+		out = l
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// link writes l, whose ends and rights are checked, merging it into an
+// existing link: a zero Role or Position keeps the stored one.
+func (w *writer) link(l *graph.Link) error {
+	old, err := w.getLink(l.Relation, l.From, l.To)
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		l.CreatedAt = old.CreatedAt
+		if l.Role == "" {
+			l.Role = old.Role
+		}
+		if l.Position == 0 {
+			l.Position = old.Position
+		}
+	} else {
+		if l.CreatedAt.IsZero() {
+			l.CreatedAt = w.now
+		}
+		l.CreatedAt = l.CreatedAt.UTC()
+		if l.Relation == graph.RelAuthored && l.Role == "" {
+			l.Role = graph.AuthorRoleAuthor
+		}
+	}
+	if l.Relation == graph.RelInCarnet {
+		if err := w.placeInCarnet(l); err != nil {
+			return err
+		}
+	}
+	if _, err := w.run(mergeLinkCypher[l.Relation], map[string]any{"from": l.From, "to": l.To,
+		"props": map[string]any(linkProps(l))}); err != nil {
+		return err
+	}
+	w.recordLink(graph.OpLink, l)
+	return nil
+}
+
+// placeInCarnet checks the category and appends a new entry at the end.
+func (w *writer) placeInCarnet(l *graph.Link) error {
+	c, err := getNode(w.reader, carnetType, l.To)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return graph.NotFound(l.To)
+	}
+	if l.Category != "" && !c.HasCategory(l.Category) {
+		return graph.Errorf(graph.EINVALID, "carnet %q has no category %q", l.To, l.Category)
+	}
+	if l.Position != 0 {
+		return nil
+	}
+	recs, err := w.run(carnetLastPosition, map[string]any{"id": l.To})
+	if err != nil {
+		return err
+	}
+	rec, err := single(recs, "carnetLastPosition")
+	if err != nil {
+		return err
+	}
+	x := recordDecoder(rec)
+	l.Position = int(x.int("position")) + 1
+	return x.done("carnet position")
+}
+
+// Unlink implements graph.LinkStore.
+func (s *Store) Unlink(ctx context.Context, rel graph.Relation, from, to string) error {
+	return s.update(ctx, func(w *writer) error {
+		if err := w.requireSignedIn(); err != nil {
+			return err
+		}
+		if err := validRelation(rel); err != nil {
+			return err
+		}
+		l := graph.Link{Relation: rel, From: from, To: to}
+		if err := w.linkEnds(&l); err != nil {
+			return err
+		}
+		if err := w.canLink(&l); err != nil {
+			return err
+		}
+		old, err := w.getLink(rel, from, to)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			return graph.Errorf(graph.ENOTFOUND, "no %s link from %q to %q", rel, from, to)
+		}
+		if _, err := w.run(deleteLink, map[string]any{"from": from, "to": to, "rel": string(rel)}); err != nil {
+			return err
+		}
+		w.recordLink(graph.OpUnlink, old)
+		return nil
+	})
+}
+
+func checkLinkQuery(rel graph.Relation, dir graph.Direction) error {
+	if rel != "" {
+		if err := validRelation(rel); err != nil {
+			return err
+		}
+	}
+	if !dir.Valid() {
+		return graph.Errorf(graph.EINVALID, "direction must be OUT, IN or BOTH")
+	}
+	return nil
+}
+
+// Links implements graph.LinkStore. An empty rel means every relation.
+func (s *Store) Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error) {
+	if err := checkLinkQuery(rel, dir); err != nil {
+		return nil, err
+	}
+	var out map[string][]graph.Link
+	err := s.view(ctx, func(r *reader) (err error) {
+		out, err = r.visibleLinks(ids, rel, dir)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Neighbours implements graph.LinkStore. An empty rel means every relation.
+// A node's links are read whole and paged here: a node has hundreds of
+// links, not millions, and the order mixes carnet positions and dates.
+func (s *Store) Neighbours(ctx context.Context, id string, rel graph.Relation, dir graph.Direction, p graph.Page) (*graph.Connection[graph.Link], error) {
+	if err := checkLinkQuery(rel, dir); err != nil {
+		return nil, err
+	}
+	var links []graph.Link
+	err := s.view(ctx, func(r *reader) error {
+		m, err := r.visibleLinks([]string{id}, rel, dir)
+		links = m[id]
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return graph.Paginate(links, graph.LinkCursor(id), false, p)
+}

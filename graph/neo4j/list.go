@@ -1,0 +1,122 @@
+package neo4j
+
+import (
+	"context"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// ListDocuments implements graph.DocumentStore. Filtering, visibility,
+// sorting and paging all happen in Neo4j, so a page costs the same
+// however many documents there are; the page info is computed from two
+// counts (all matches, and the matches after the cursor), exactly as
+// graph.Paginate computes it, so both stores page alike.
+func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o graph.DocumentOrder, p graph.Page) (*graph.Connection[*graph.Document], error) {
+	limit, err := p.Limit()
+	if err != nil {
+		return nil, err
+	}
+	field := o.Field
+	if field == "" {
+		field = graph.OrderCreatedAt
+	}
+	sortProp, ok := sortProperties[field]
+	if !ok {
+		return nil, graph.Errorf(graph.EINVALID, "unknown order %q: CREATED_AT, UPDATED_AT, PUBLISHED_AT or TITLE", o.Field)
+	}
+	kinds, err := filterKinds(f.Kinds)
+	if err != nil {
+		return nil, err
+	}
+	if f.Visibility != "" && !f.Visibility.Valid() {
+		return nil, graph.Errorf(graph.EINVALID, "visibility must be PUBLIC, COMMUNITY or PRIVATE")
+	}
+	if f.Category != "" && f.CarnetID == "" {
+		return nil, graph.Errorf(graph.EINVALID, "a category filter needs a carnet")
+	}
+	var after graph.Cursor
+	if p.After != "" {
+		if after, err = graph.DecodeCursor(p.After); err != nil {
+			return nil, err
+		}
+	}
+	params := func(r *reader) map[string]any {
+		return r.viewer(map[string]any{
+			"kinds": kinds, "language": f.Language, "visibility": string(f.Visibility),
+			"authorId": f.AuthorID, "carnetId": f.CarnetID, "category": f.Category,
+			"communityId": f.CommunityID, "termId": f.TermID, "organisationId": f.OrganisationID,
+			"sortKey": sortProp, "hasCursor": p.After != "", "afterKey": after.Key, "afterId": after.ID,
+		})
+	}
+	var out *graph.Connection[*graph.Document]
+	err = s.view(ctx, func(r *reader) error {
+		countParams := params(r)
+		countParams["desc"] = o.Desc
+		recs, err := r.run(countDocuments, countParams)
+		if err != nil {
+			return err
+		}
+		rec, err := single(recs, "countDocuments")
+		if err != nil {
+			return err
+		}
+		x := recordDecoder(rec)
+		total, remaining := int(x.int("total")), int(x.int("remaining"))
+		if err := x.done("document count"); err != nil {
+			return err
+		}
+		page := pageDocumentsAsc
+		if o.Desc {
+			page = pageDocumentsDesc
+		}
+		pageParams := params(r)
+		pageParams["limit"] = int64(limit)
+		recs, err = r.run(page, pageParams)
+		if err != nil {
+			return err
+		}
+		out = &graph.Connection[*graph.Document]{TotalCount: total}
+		for _, rec := range recs {
+			v, _ := rec.Get("doc")
+			d, err := decodeDocument(v)
+			if err != nil {
+				return err
+			}
+			x := recordDecoder(rec)
+			c := graph.Cursor{Key: x.str("key"), ID: x.str("id")}
+			if err := x.done("document key"); err != nil {
+				return err
+			}
+			out.Edges = append(out.Edges, graph.ConnEdge[*graph.Document]{Cursor: c.Encode(), Node: d})
+		}
+		start := total - remaining
+		out.PageInfo.HasNextPage = start+len(out.Edges) < total
+		out.PageInfo.HasPreviousPage = start > 0
+		if n := len(out.Edges); n > 0 {
+			out.PageInfo.StartCursor = out.Edges[0].Cursor
+			out.PageInfo.EndCursor = out.Edges[n-1].Cursor
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// filterKinds returns the kinds to list; none means every document kind.
+func filterKinds(ks []graph.Kind) ([]string, error) {
+	var out []string
+	for _, k := range ks {
+		if !k.IsDocument() {
+			return nil, graph.Errorf(graph.EINVALID, "kind %q is not a document kind: Note, Term or Organisation", k)
+		}
+		out = append(out, string(k))
+	}
+	if len(ks) == 0 {
+		for _, k := range graph.DocumentKinds {
+			out = append(out, string(k))
+		}
+	}
+	return out, nil
+}

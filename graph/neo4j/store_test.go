@@ -1,0 +1,265 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/storetest"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// testConfig reads the server to test against from the environment.
+func testConfig(t *testing.T) Config {
+	t.Helper()
+	uri := os.Getenv("MAILLAGE_TEST_NEO4J_URI")
+	if uri == "" {
+		t.Skip("Neo4j conformance skipped: set MAILLAGE_TEST_NEO4J_URI (and _USER, _PASSWORD) to run it, e.g. against docker compose -f deploy/compose.yaml up neo4j")
+	}
+	return Config{
+		URI:      uri,
+		User:     os.Getenv("MAILLAGE_TEST_NEO4J_USER"),
+		Password: os.Getenv("MAILLAGE_TEST_NEO4J_PASSWORD"),
+		Database: os.Getenv("MAILLAGE_TEST_NEO4J_DATABASE"),
+	}
+}
+
+// TestConformance runs the store contract's suite against a real Neo4j.
+// Each test gets an empty database: the factory deletes every node, so
+// point MAILLAGE_TEST_NEO4J_URI at a server or database kept for tests.
+func TestConformance(t *testing.T) {
+	cfg := testConfig(t)
+	storetest.Run(t, func(t *testing.T) graph.Store {
+		s, err := Open(t.Context(), cfg)
+		if err != nil {
+			t.Fatalf("open %s: %v", redactURI(cfg.URI), err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		if err := s.clearForTests(t.Context()); err != nil {
+			t.Fatalf("clear the test database: %v", err)
+		}
+		return s
+	})
+	t.Run("Batch", func(t *testing.T) {
+		s, err := Open(t.Context(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		testBatch(t, s)
+	})
+	t.Run("Health", func(t *testing.T) { testHealth(t, cfg) })
+}
+
+// testBatch loads a batch and reads it back through the one-by-one
+// methods.
+func testBatch(t *testing.T, s *Store) {
+	ctx := graph.SystemContext(t.Context())
+	if err := s.clearForTests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	published := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	b := graph.Batch{
+		Contributors: []graph.Contributor{{ID: "ctb-a", Name: "A"}, {ID: "ctb-b", Name: "B"}},
+		Communities:  []graph.Community{{ID: "com", Name: "Communauté"}},
+		Carnets:      []graph.Carnet{{ID: "car", Title: "Carnet", Categories: []string{"bilan"}}},
+		Documents: []graph.BatchDocument{
+			{Document: graph.Document{ID: "n1", Kind: graph.KindNote, Title: "Une", Visibility: graph.VisibilityPublic, PublishedAt: &published}, AuthorIDs: []string{"ctb-a"}},
+			{Document: graph.Document{ID: "n2", Kind: graph.KindNote, Title: "Deux", Visibility: graph.VisibilityCommunity}, AuthorIDs: []string{"ctb-b"}},
+		},
+		Links: []graph.Link{
+			{Relation: graph.RelLinksTo, From: "n1", To: "n2"},
+			{Relation: graph.RelInCarnet, From: "n1", To: "car", Category: "bilan"},
+			{Relation: graph.RelInCarnet, From: "n2", To: "car"},
+			{Relation: graph.RelOfCommunity, From: "n2", To: "com"},
+			{Relation: graph.RelMemberOf, From: "ctb-a", To: "com"},
+		},
+		Declarations: []graph.Declaration{{ContributorID: "ctb-a", Dimension: "region", Value: "montreal", Visibility: graph.DeclPublic}},
+	}
+	before, err := s.LastSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LoadBatch(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.LastSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 6 nodes, 2 AUTHORED + 5 links, 1 declaration.
+	if got := after - before; got != 14 {
+		t.Errorf("a batch appended %d changes, want 14", got)
+	}
+	d, err := s.Document(graph.WithViewer(t.Context(), graph.Viewer{Role: graph.RoleContributor, ContributorID: "ctb-a"}), "n2")
+	if err != nil {
+		t.Fatalf("a member reads a COMMUNITY note of the batch: %v", err)
+	}
+	if d.Version != 1 || d.Title != "Deux" {
+		t.Errorf("batch document %+v", d)
+	}
+	if _, err := s.Document(t.Context(), "n2"); graph.ErrorCode(err) != graph.ENOTFOUND {
+		t.Errorf("anonymous read of a COMMUNITY note: %v, want NOT_FOUND", err)
+	}
+	m, err := s.Links(ctx, []string{"car"}, graph.RelInCarnet, graph.In)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ls := m["car"]; len(ls) != 2 || ls[0].From != "n1" || ls[0].Position != 1 || ls[1].Position != 2 {
+		t.Errorf("carnet entries %+v, want n1 at 1 and n2 at 2", ls)
+	}
+	if err := s.LoadBatch(ctx, graph.Batch{Contributors: []graph.Contributor{{ID: "ctb-a", Name: "Again"}}}); graph.ErrorCode(err) != graph.ECONFLICT {
+		t.Errorf("a batch reusing an id: %v, want CONFLICT", err)
+	}
+	if err := s.LoadBatch(graph.WithViewer(t.Context(), graph.Viewer{Role: graph.RoleCurator}), b); graph.ErrorCode(err) != graph.EFORBIDDEN {
+		t.Errorf("a batch loaded by a curator: %v, want FORBIDDEN", err)
+	}
+}
+
+// testHealth checks the health probe and the credentials check.
+func testHealth(t *testing.T, cfg Config) {
+	s, err := Open(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Health(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	bad := cfg
+	bad.Password += "-wrong"
+	if _, err := Open(t.Context(), bad); !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("Open with a wrong password: %v, want ErrUnauthorized", err)
+	}
+}
+
+// clearForTests deletes every node of the database, so that each test
+// of the suite starts from an empty graph (constraints and indexes stay).
+func (s *Store) clearForTests(ctx context.Context) error {
+	return s.update(graph.SystemContext(ctx), func(w *writer) error {
+		_, err := w.run(clearDatabase, nil)
+		return err
+	})
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// The tests below need no server.
+
+func TestOpenRefusesBadConfig(t *testing.T) {
+	for _, uri := range []string{"", "http://localhost:7474", "localhost:7687", "::"} {
+		if _, err := Open(t.Context(), Config{URI: uri}); !errors.Is(err, ErrConfig) {
+			t.Errorf("Open(%q): %v, want ErrConfig", uri, err)
+		}
+	}
+}
+
+func TestOpenUnreachable(t *testing.T) {
+	// Port 1 on the loopback interface: nothing listens there, so the
+	// connection is refused at once.
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := Open(ctx, Config{URI: "bolt://127.0.0.1:1", User: "neo4j", Password: "x",
+		ConnectTimeout: time.Second, AcquireTimeout: 2 * time.Second})
+	if !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("Open on a closed port: %v, want ErrUnreachable", err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("Open took %v to give up on a closed port", d)
+	}
+}
+
+func TestOpenErrorClassifiesCredentials(t *testing.T) {
+	c := Config{URI: "neo4j+s://user:secret@example.invalid:7687", User: "neo4j"}
+	err := openError(c, &neo4j.Neo4jError{Code: "Neo.ClientError.Security.Unauthorized", Msg: "bad"})
+	if !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("Unauthorized: %v, want ErrUnauthorized", err)
+	}
+	if err := openError(c, errors.New("dial tcp: connection refused")); !errors.Is(err, ErrUnreachable) {
+		t.Errorf("connection refused: %v, want ErrUnreachable", err)
+	}
+	for _, err := range []error{err, openError(c, errors.New("x"))} {
+		if s := err.Error(); strings.Contains(s, "secret") {
+			t.Errorf("an Open error shows the URI's password: %s", s)
+		}
+	}
+}
+
+func TestMapError(t *testing.T) {
+	s := &Store{log: discardLogger()}
+	ctx := t.Context()
+	domain := graph.Errorf(graph.EFORBIDDEN, "no")
+	if got := s.mapError(ctx, domain); got != error(domain) {
+		t.Errorf("a domain error is changed: %v", got)
+	}
+	constraint := &neo4j.Neo4jError{Code: "Neo.ClientError.Schema.ConstraintValidationFailed", Msg: "Node(12) already exists with label `Node` and property `id` = 'x'"}
+	got := s.mapError(ctx, constraint)
+	if graph.ErrorCode(got) != graph.ECONFLICT {
+		t.Errorf("a constraint violation: %v, want CONFLICT", got)
+	}
+	if msg := graph.ErrorMessage(got); strings.Contains(msg, "Node(12)") {
+		t.Errorf("a constraint violation's message reaches the caller: %q", msg)
+	}
+	for _, err := range []error{
+		&neo4j.Neo4jError{Code: "Neo.TransientError.General.DatabaseUnavailable", Msg: "down"},
+		&neo4j.ConnectivityError{Inner: errors.New("EOF")},
+		&neo4j.TransactionExecutionLimit{Cause: "timeout"},
+	} {
+		got := s.mapError(ctx, err)
+		if !errors.Is(got, ErrUnavailable) || graph.ErrorCode(got) != graph.EINTERNAL {
+			t.Errorf("%T %v: %v, want INTERNAL wrapping ErrUnavailable", err, err, got)
+		}
+		if graph.ErrorMessage(got) != "internal error" {
+			t.Errorf("%T: message %q reaches the caller", err, graph.ErrorMessage(got))
+		}
+	}
+	syntax := &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError", Msg: "Invalid input"}
+	if got := s.mapError(ctx, syntax); graph.ErrorCode(got) != graph.EINTERNAL || errors.Is(got, ErrUnavailable) {
+		t.Errorf("a syntax error: %v, want a plain INTERNAL", got)
+	}
+}
+
+func TestRunChecksParameters(t *testing.T) {
+	if _, err := run(t.Context(), nil, "MATCH (n) RETURN n", nil); err == nil {
+		t.Error("run accepted a statement that is not in the registry")
+	}
+	if _, err := run(t.Context(), nil, lastSeq, map[string]any{"sequence": "x", "extra": 1}); err == nil {
+		t.Error("run accepted an undeclared parameter")
+	}
+	if _, err := run(t.Context(), nil, lastSeq, map[string]any{}); err == nil {
+		t.Error("run accepted a missing parameter")
+	}
+}
+
+func TestSortKeysOrderLikeGo(t *testing.T) {
+	// Hex keeps the byte order of the folded titles, which is the order
+	// graph.Paginate uses, whatever Neo4j's own string order is.
+	titles := []string{"Éducation", "education", "zèbre", "Ärger", "emoji 😀", "\ue000 private"}
+	for _, a := range titles {
+		for _, b := range titles {
+			da, db := graph.Document{Title: a}, graph.Document{Title: b}
+			o := graph.DocumentOrder{Field: graph.OrderTitle}
+			want := compare(o.SortKey(&da), o.SortKey(&db))
+			if got := compare(sortKey(graph.OrderTitle, &da), sortKey(graph.OrderTitle, &db)); got != want {
+				t.Errorf("%q vs %q: hex keys compare %d, titles %d", a, b, got, want)
+			}
+		}
+	}
+}
+
+func compare(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
