@@ -113,7 +113,8 @@ func (d *Data) ContributorRoles() map[string]graph.Role {
 
 // Load writes the demo graph into s unless it is already there. It returns
 // false when nothing was loaded: the demo is present, or the store already
-// holds other data (the demo never mixes into a real commons).
+// holds other data (the demo never mixes into a real commons). Stores that
+// can write a batch at once (Neo4j) load it in one transaction.
 func Load(ctx context.Context, s graph.Store, tax *graph.Taxonomy) (bool, error) {
 	ctx = graph.SystemContext(ctx)
 	d, err := Parse()
@@ -125,141 +126,90 @@ func Load(ctx context.Context, s graph.Store, tax *graph.Taxonomy) (bool, error)
 	} else if seq > 0 {
 		return false, nil
 	}
-	l := loader{ctx: ctx, s: s, tax: tax}
-	l.load(d)
-	return l.err == nil, l.err
+	b, err := d.Batch(tax)
+	if err != nil {
+		return false, err
+	}
+	if err := graph.WriteBatch(ctx, s, b); err != nil {
+		return false, fmt.Errorf("demo: %w", err)
+	}
+	return true, nil
 }
 
-// loader keeps the first error so that the long sequence of writes reads
-// as a list, not as a ladder of checks.
-type loader struct {
-	ctx context.Context
-	s   graph.Store
-	tax *graph.Taxonomy
-	err error
-}
-
-func (l *loader) do(what string, f func() error) {
-	if l.err != nil {
-		return
+// Batch turns the demo data into one graph.Batch, checking every standpoint
+// declaration against tax (when given).
+func (d *Data) Batch(tax *graph.Taxonomy) (graph.Batch, error) {
+	var b graph.Batch
+	link := func(rel graph.Relation, from, to string) {
+		b.Links = append(b.Links, graph.Link{Relation: rel, From: from, To: to})
 	}
-	if err := f(); err != nil {
-		l.err = fmt.Errorf("demo: %s: %w", what, err)
+	for _, x := range d.KnowledgeBases {
+		b.KnowledgeBases = append(b.KnowledgeBases, graph.KnowledgeBase{ID: x.ID, Name: x.Name, Description: x.Description})
 	}
-}
-
-func (l *loader) link(rel graph.Relation, from, to string, attrs ...func(*graph.Link)) {
-	lk := graph.Link{Relation: rel, From: from, To: to}
-	for _, a := range attrs {
-		a(&lk)
-	}
-	l.do(fmt.Sprintf("%s %s → %s", rel, from, to), func() error {
-		_, err := l.s.Link(l.ctx, lk)
-		return err
-	})
-}
-
-func (l *loader) load(d *Data) {
-	for _, b := range d.KnowledgeBases {
-		l.do(b.ID, func() error {
-			_, err := l.s.CreateKnowledgeBase(l.ctx, graph.KnowledgeBase{ID: b.ID, Name: b.Name, Description: b.Description})
-			return err
-		})
-	}
-	for _, c := range d.Communities {
-		l.do(c.ID, func() error {
-			_, err := l.s.CreateCommunity(l.ctx, graph.Community{ID: c.ID, Name: c.Name, Description: c.Description})
-			return err
-		})
+	for _, x := range d.Communities {
+		b.Communities = append(b.Communities, graph.Community{ID: x.ID, Name: x.Name, Description: x.Description})
 	}
 	for _, c := range d.Carnets {
-		l.do(c.ID, func() error {
-			_, err := l.s.CreateCarnet(l.ctx, graph.Carnet{ID: c.ID, Title: c.Title, Description: c.Description, Categories: c.Categories})
-			return err
-		})
-		for _, b := range c.Bases {
-			l.link(graph.RelInBase, c.ID, b)
+		b.Carnets = append(b.Carnets, graph.Carnet{ID: c.ID, Title: c.Title, Description: c.Description, Categories: c.Categories})
+		for _, base := range c.Bases {
+			link(graph.RelInBase, c.ID, base)
 		}
 		for _, m := range c.Communities {
-			l.link(graph.RelOfCommunity, c.ID, m)
+			link(graph.RelOfCommunity, c.ID, m)
 		}
 	}
 	for _, c := range d.Contributors {
-		l.do(c.ID, func() error {
-			_, err := l.s.CreateContributor(l.ctx, graph.Contributor{ID: c.ID, Name: c.Name, Bio: c.Bio, Region: c.Region})
-			return err
-		})
+		b.Contributors = append(b.Contributors, graph.Contributor{ID: c.ID, Name: c.Name, Bio: c.Bio, Region: c.Region})
 		for _, m := range c.Memberships {
-			l.link(graph.RelMemberOf, c.ID, m)
+			link(graph.RelMemberOf, c.ID, m)
+		}
+		for _, o := range c.Affiliations {
+			link(graph.RelAffiliatedWith, c.ID, o)
 		}
 		for _, dec := range c.Declarations {
 			decl := graph.Declaration{ContributorID: c.ID, Dimension: dec.Dimension, Value: dec.Value,
 				Visibility: graph.DeclarationVisibility(dec.Visibility)}
-			l.do("declaration of "+c.ID, func() error {
-				if l.tax != nil {
-					if err := l.tax.ValidateDeclaration(decl); err != nil {
-						return err
-					}
+			if tax != nil {
+				if err := tax.ValidateDeclaration(decl); err != nil {
+					return b, fmt.Errorf("demo: declaration of %s: %w", c.ID, err)
 				}
-				_, err := l.s.DeclareStandpoint(l.ctx, decl)
-				return err
-			})
+			}
+			b.Declarations = append(b.Declarations, decl)
 		}
 	}
-	// Documents first, links after: links may point forward in the file.
 	for _, kind := range []struct {
 		kind graph.Kind
 		docs []documentData
 	}{{graph.KindOrganisation, d.Organisations}, {graph.KindTerm, d.Terms}, {graph.KindNote, d.Notes}} {
-		for _, doc := range kind.docs {
-			l.createDocument(kind.kind, doc)
+		for _, x := range kind.docs {
+			b.Documents = append(b.Documents, graph.BatchDocument{AuthorIDs: x.Authors, Document: graph.Document{
+				ID: x.ID, Kind: kind.kind, Slug: x.ID, Title: x.Title, Summary: x.Summary, Body: x.Body,
+				Aliases: x.Aliases, Definition: x.Definition, Website: x.Website, Region: x.Region, Sector: x.Sector,
+				Language: x.Language, Visibility: graph.Visibility(x.Visibility), Licence: "CC-BY-SA-4.0",
+				CreatedAt: x.CreatedAt, PublishedAt: x.PublishedAt,
+			}})
+			for _, c := range x.Communities {
+				link(graph.RelOfCommunity, x.ID, c)
+			}
+			for _, c := range x.Carnets {
+				b.Links = append(b.Links, graph.Link{Relation: graph.RelInCarnet, From: x.ID, To: c.Carnet, Category: c.Category})
+			}
+			for _, n := range x.Links {
+				link(graph.RelLinksTo, x.ID, n)
+			}
+			for _, t := range x.Terms {
+				link(graph.RelMentions, x.ID, t)
+			}
+			for _, o := range x.Organisations {
+				link(graph.RelConcerns, x.ID, o)
+			}
+			for _, t := range x.Broader {
+				link(graph.RelBroader, x.ID, t)
+			}
+			for _, t := range x.Related {
+				link(graph.RelRelated, x.ID, t)
+			}
 		}
 	}
-	for _, c := range d.Contributors {
-		for _, o := range c.Affiliations {
-			l.link(graph.RelAffiliatedWith, c.ID, o)
-		}
-	}
-	for _, docs := range [][]documentData{d.Organisations, d.Terms, d.Notes} {
-		for _, doc := range docs {
-			l.linkDocument(doc)
-		}
-	}
-}
-
-func (l *loader) createDocument(kind graph.Kind, d documentData) {
-	doc := graph.Document{
-		ID: d.ID, Kind: kind, Title: d.Title, Summary: d.Summary, Body: d.Body,
-		Aliases: d.Aliases, Definition: d.Definition, Website: d.Website, Region: d.Region, Sector: d.Sector,
-		Language: d.Language, Visibility: graph.Visibility(d.Visibility), Licence: "CC-BY-SA-4.0",
-		CreatedAt: d.CreatedAt, PublishedAt: d.PublishedAt, Slug: d.ID,
-	}
-	l.do(d.ID, func() error {
-		_, err := l.s.CreateDocument(l.ctx, doc, d.Authors)
-		return err
-	})
-}
-
-func (l *loader) linkDocument(d documentData) {
-	for _, c := range d.Communities {
-		l.link(graph.RelOfCommunity, d.ID, c)
-	}
-	for _, c := range d.Carnets {
-		l.link(graph.RelInCarnet, d.ID, c.Carnet, func(lk *graph.Link) { lk.Category = c.Category })
-	}
-	for _, n := range d.Links {
-		l.link(graph.RelLinksTo, d.ID, n)
-	}
-	for _, t := range d.Terms {
-		l.link(graph.RelMentions, d.ID, t)
-	}
-	for _, o := range d.Organisations {
-		l.link(graph.RelConcerns, d.ID, o)
-	}
-	for _, b := range d.Broader {
-		l.link(graph.RelBroader, d.ID, b)
-	}
-	for _, r := range d.Related {
-		l.link(graph.RelRelated, d.ID, r)
-	}
+	return b, nil
 }

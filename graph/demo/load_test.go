@@ -1,0 +1,49 @@
+package demo
+
+import (
+	"context"
+	"testing"
+
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/embedded"
+)
+
+func TestLoadIntoEmbeddedStoreOnce(t *testing.T) {
+	s, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	loaded, err := Load(ctx, s, graph.DefaultTaxonomy())
+	if err != nil || !loaded {
+		t.Fatalf("first load: %v, %v", loaded, err)
+	}
+	d, _ := Parse()
+	sys := graph.SystemContext(ctx)
+	for kind, want := range map[graph.Kind]int{graph.KindNote: len(d.Notes), graph.KindTerm: len(d.Terms), graph.KindOrganisation: len(d.Organisations)} {
+		c, err := s.ListDocuments(sys, graph.DocumentFilter{Kinds: []graph.Kind{kind}}, graph.DocumentOrder{}, graph.Page{First: 1})
+		if err != nil || c.TotalCount != want {
+			t.Errorf("%s: %d stored, %d in demo.json (%v)", kind, c.TotalCount, want, err)
+		}
+	}
+	// An anonymous reader sees the public notes only.
+	public := 0
+	for _, n := range d.Notes {
+		if n.Visibility == "PUBLIC" {
+			public++
+		}
+	}
+	c, _ := s.ListDocuments(ctx, graph.DocumentFilter{Kinds: []graph.Kind{graph.KindNote}}, graph.DocumentOrder{}, graph.Page{First: 1})
+	if c.TotalCount != public {
+		t.Errorf("anonymous sees %d notes, %d are public", c.TotalCount, public)
+	}
+	seq, _ := s.LastSeq(sys)
+	loaded, err = Load(ctx, s, graph.DefaultTaxonomy())
+	if err != nil || loaded {
+		t.Fatalf("second load: %v, %v", loaded, err)
+	}
+	if again, _ := s.LastSeq(sys); again != seq {
+		t.Fatalf("second load wrote %d changes", again-seq)
+	}
+}
