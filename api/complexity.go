@@ -49,5 +49,6 @@ func complexity() exec.ComplexityRoot {
 	c.Carnet.Documents = func(child int, _ *string, first *int, after *string) int { return paged(child, first, after) }
 	c.Community.Members = paged
 	c.Community.Documents = paged
+	curatorComplexity(&c)
 	return c
 }

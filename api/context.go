@@ -15,6 +15,8 @@ type requestInfo struct {
 
 	mu        sync.Mutex
 	operation string
+	outcome   string // outcome* constants, for metrics and logs
+	query     string // the document, for the slow-query log
 }
 
 func (ri *requestInfo) setOperation(name string) {

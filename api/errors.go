@@ -52,6 +52,15 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		var domain *graph.Error
 		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			// The request's time limit (Limits.Timeout) cancelled the
+			// store or search call: the caller's operation was too slow,
+			// not the server broken.
+			out.Message = "the operation took too long and was stopped"
+			out.Extensions = map[string]any{"code": codeTimeout}
+		case errors.Is(err, context.Canceled):
+			out.Message = "the request was cancelled"
+			out.Extensions = map[string]any{"code": codeCancelled}
 		case errors.As(err, &domain):
 			out.Message = domain.Message
 			out.Extensions = map[string]any{"code": domain.Code}

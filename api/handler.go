@@ -14,28 +14,46 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/encommun/maillage/api/internal/exec"
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/search"
 )
 
 // Config is what the API needs.
 type Config struct {
-	Store    graph.Store
+	Store graph.Store
+	// Index, when set, answers `search` and is caught up after every
+	// mutation before it answers; nil: search is off.
+	Index    *search.Index
 	Taxonomy *graph.Taxonomy // nil: graph.DefaultTaxonomy()
 	Logger   *slog.Logger    // nil: slog.Default()
+	// DefaultLicence is the licence shown in linked data for documents
+	// that name none; empty means jsonld.DefaultLicence (CC-BY-SA-4.0).
+	DefaultLicence string
+
+	// Limits bounds requests and clients; zero fields take DefaultLimits.
+	Limits Limits
+	// DisableIntrospection refuses __schema and __type (INTROSPECTION_DISABLED);
+	// __typename stays. GraphiQL needs introspection.
+	DisableIntrospection bool
+	// AllowList, when set, is the only documents anonymous callers may run.
+	AllowList *AllowList
+	// CORSOrigins are the origins whose browsers may call /graphql ("*": any).
+	CORSOrigins []string
+	// ClientIPHeader names the header a trusted reverse proxy sets to the
+	// client's address (X-Forwarded-For, X-Real-IP); empty: the peer address.
+	ClientIPHeader string
+	// Ready, when set, is asked by /readyz after the store (the search
+	// index caught up, say); an error means not ready.
+	Ready func(context.Context) error
 }
 
-// maxComplexity bounds the work one operation may ask for. Connections
-// count their children `first` times, so nesting large pages is refused
-// before anything runs.
-const maxComplexity = 50_000
-
-// NewHandler serves POST and GET /graphql, GraphiQL at GET /, and
-// GET /healthz (200 "ok").
+// NewHandler serves POST and GET /graphql, GraphiQL at GET /,
+// GET /healthz (200 "ok" while the process runs), GET /readyz (200 when
+// the store answers and cfg.Ready agrees) and GET /metrics (Prometheus).
 func NewHandler(cfg Config) http.Handler {
 	if cfg.Taxonomy == nil {
 		cfg.Taxonomy = graph.DefaultTaxonomy()
@@ -43,16 +61,29 @@ func NewHandler(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	r := &Resolver{store: cfg.Store, taxonomy: cfg.Taxonomy, logger: cfg.Logger}
+	limits := cfg.Limits.withDefaults()
+	m := newMetrics()
+	cfg.Store = instrumentedStore{Store: cfg.Store, m: m}
+	r := &Resolver{store: cfg.Store, index: cfg.Index, taxonomy: cfg.Taxonomy, logger: cfg.Logger}
 
 	srv := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r, Complexity: complexity()}))
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
-	srv.Use(extension.FixedComplexityLimit(maxComplexity))
+	srv.AddTransport(httpTransport{timeout: max(limits.Timeout, 0)})
+	queries := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queries)
+	srv.SetParserTokenLimit(max(limits.MaxTokens, 0))
+	// Persisted queries first: a document fetched by its hash is then
+	// checked like any other.
+	srv.Use(newPersistedQueries(limits.APQCacheSize, cfg.AllowList))
+	srv.Use(shapeLimits{limits: limits, introspection: !cfg.DisableIntrospection, cache: queries})
+	if !cfg.DisableIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	if on(limits.MaxComplexity) {
+		srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+	}
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(recoverFunc)
+	srv.AroundRootFields(r.indexAfterMutation)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if ri := requestInfoFrom(ctx); ri != nil {
 			oc := graphql.GetOperationContext(ctx)
@@ -64,18 +95,34 @@ func NewHandler(cfg Config) http.Handler {
 				name = "(" + string(oc.Operation.Operation) + ")"
 			}
 			ri.setOperation(name)
+			ri.setQuery(oc.RawQuery)
 		}
 		return next(ctx)
 	})
 
-	gql := limitBody(authenticate(cfg.Store, cfg.Logger, withLoaders(cfg.Store, srv)))
+	// Outermost first: CORS answers preflights; the metrics see every
+	// outcome; the address budget is spent before any work, the token
+	// budget once the token is known; the concurrency cap guards only
+	// execution.
+	gql := withLoaders(cfg.Store, srv)
+	gql = limitConcurrency(limits.MaxConcurrent, limits.QueueWait, m, gql)
+	gql = limitByToken(newLimiterSet(limits.RatePerToken, limits.BurstPerToken), m, gql)
+	gql = authenticate(cfg.Store, cfg.Logger, gql)
+	gql = limitBody(limits.MaxBodyBytes, gql)
+	gql = limitByAddress(newLimiterSet(limits.RatePerIP, limits.BurstPerIP),
+		newLimiterSet(limits.RatePerIP, limits.BurstPerIP), cfg.ClientIPHeader, m, gql)
+	gql = m.observe(cfg.Logger, limits.SlowQuery, gql)
+	gql = cors(cfg.CORSOrigins, gql)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
 	mux.Handle("GET /{$}", playground.Handler("maillage", "/graphql"))
+	mux.Handle("GET /ld/{id}", linkedDataHandler(cfg))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok")
 	})
+	mux.Handle("GET /readyz", readyz(cfg.Store, cfg.Ready, cfg.Logger))
+	mux.Handle("GET /metrics", m.handler())
 	return withRequest(cfg.Logger, mux)
 }

@@ -30,12 +30,16 @@ type env struct {
 	store *embedded.Store
 	srv   *httptest.Server
 	logs  *logBuffer
+	// config adjusts the configuration of every server the env starts.
+	config func(*api.Config)
 }
 
 type envOptions struct {
 	// wrap, when set, decorates the store the API sees.
 	wrap     func(graph.Store) graph.Store
 	taxonomy *graph.Taxonomy
+	// config, when set, adjusts the handler's configuration (limits…).
+	config func(*api.Config)
 }
 
 func newEnv(t *testing.T) *env { return newEnvWith(t, envOptions{}) }
@@ -47,7 +51,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 		t.Fatalf("open embedded store: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
-	e := &env{t: t, store: s, logs: &logBuffer{}}
+	e := &env{t: t, store: s, logs: &logBuffer{}, config: o.config}
 	var st graph.Store = s
 	if o.wrap != nil {
 		st = o.wrap(s)
@@ -59,7 +63,11 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 // serve starts another server on the same store (another taxonomy, say).
 func (e *env) serve(st graph.Store, tax *graph.Taxonomy) *httptest.Server {
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := httptest.NewServer(api.NewHandler(api.Config{Store: st, Taxonomy: tax, Logger: logger}))
+	cfg := api.Config{Store: st, Taxonomy: tax, Logger: logger}
+	if e.config != nil {
+		e.config(&cfg)
+	}
+	srv := httptest.NewServer(api.NewHandler(cfg))
 	e.t.Cleanup(srv.Close)
 	return srv
 }

@@ -62,7 +62,7 @@ func TestHTTPSurface(t *testing.T) {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+alice)
 		r := e.send(req)
-		if r.Status != http.StatusRequestEntityTooLarge || r.code() != graph.EINVALID || e.lastSeq() != before {
+		if r.Status != http.StatusRequestEntityTooLarge || r.code() != "REQUEST_TOO_LARGE" || e.lastSeq() != before {
 			t.Errorf("oversized body: %d %s", r.Status, r.Raw)
 		}
 	})

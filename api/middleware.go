@@ -9,10 +9,6 @@ import (
 	"github.com/encommun/maillage/graph"
 )
 
-// maxBodyBytes bounds a GraphQL request body. The largest document field
-// (graph.MaxBodyLen) fits several times over.
-const maxBodyBytes = 1 << 20
-
 // statusRecorder remembers the status a handler wrote.
 type statusRecorder struct {
 	http.ResponseWriter
@@ -67,6 +63,7 @@ func withRequest(logger *slog.Logger, next http.Handler) http.Handler {
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
 				slog.String("operation", ri.getOperation()),
+				slog.String("outcome", outcomeFrom(ctx)),
 				slog.Int("status", status),
 				slog.Duration("duration", time.Since(start)),
 				slog.String("request_id", ri.id),
@@ -76,16 +73,21 @@ func withRequest(logger *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// limitBody refuses bodies over maxBodyBytes: at once when the length is
-// announced, and while reading otherwise.
-func limitBody(next http.Handler) http.Handler {
+// limitBody refuses bodies over limit bytes (Limits.MaxBodyBytes; the
+// largest document field, graph.MaxBodyLen, fits several times in the
+// default): at once when the length is announced, while reading otherwise.
+func limitBody(limit int64, next http.Handler) http.Handler {
+	if !on(limit) {
+		return next
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > maxBodyBytes {
+		if r.ContentLength > limit {
+			setOutcome(r.Context(), outcomeRejected)
 			writeErrorResponse(w, http.StatusRequestEntityTooLarge,
-				"request body too large: at most 1 MiB", graph.EINVALID, requestID(r.Context()))
+				"request body too large: at most "+byteSize(limit), codeRequestTooLarge, requestID(r.Context()))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -100,7 +102,7 @@ func writeErrorResponse(w http.ResponseWriter, status int, message, code, reqID 
 	body, _ := json.Marshal(map[string]any{
 		"errors": []any{map[string]any{"message": message, "extensions": ext}},
 	})
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(body)
 }

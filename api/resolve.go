@@ -192,8 +192,7 @@ func (r *Resolver) links(ctx context.Context, id string, rel graph.Relation, dir
 			out = append(out, l)
 		}
 	}
-	cursor := graph.LinkCursor(id)
-	slices.SortStableFunc(out, func(a, b graph.Link) int { return cursor(a).Compare(cursor(b)) })
+	graph.SortLinks(id, out)
 	return out, nil
 }
 

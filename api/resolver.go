@@ -4,6 +4,7 @@ import (
 	"log/slog"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/search"
 )
 
 // Resolver is the root of the resolvers: it holds what every resolver needs.
@@ -11,6 +12,7 @@ import (
 // the request's dataloaders for anything nested.
 type Resolver struct {
 	store    graph.Store
+	index    *search.Index // nil: search is off
 	taxonomy *graph.Taxonomy
 	logger   *slog.Logger
 }

@@ -6,12 +6,17 @@ type DocumentAccess struct {
 	Visibility   Visibility
 	AuthorIDs    []string
 	CommunityIDs []string
+	// Hidden pending review: PRIVATE whatever Visibility says.
+	Hidden bool
 }
 
 // CanRead is the document visibility rule. viewerCommunities are the
 // communities the viewer is a member of (MEMBER_OF), which the store looks
 // up in the same transaction as the document.
 func (v Viewer) CanRead(a DocumentAccess, viewerCommunities map[string]bool) bool {
+	if a.Hidden {
+		a.Visibility = VisibilityPrivate
+	}
 	if v.SeesEverything() || a.Visibility == VisibilityPublic {
 		return true
 	}

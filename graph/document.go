@@ -60,6 +60,10 @@ type Document struct {
 	UpdatedAt   time.Time
 	PublishedAt *time.Time
 	Version     int
+
+	// Hidden is set by the stores when a curator hid the document pending
+	// review (ModerationStore.SetHidden); writes of documents ignore it.
+	Hidden bool
 }
 
 // Validate checks the fields a caller sets. It is called by every Store on

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -143,3 +144,32 @@ func LinkCursor(self string) func(Link) Cursor {
 }
 
 func positionKey(p int) string { return fmt.Sprintf("%010d", p) }
+
+// SortLinks puts one node's links in neighbour order (LinkCursor), keeping
+// the order of links with equal cursors. Each cursor is computed once, not
+// once per comparison: formatting two dates per comparison made sorting a
+// hub's thousands of links the bulk of a graph walk.
+func SortLinks(self string, links []Link) {
+	cursor := LinkCursor(self)
+	// Sorting small keys with their index, the index breaking ties, is
+	// stable and moves no Link until the final permutation.
+	type keyed struct {
+		c Cursor
+		i int
+	}
+	ks := make([]keyed, len(links))
+	for i, l := range links {
+		ks[i] = keyed{cursor(l), i}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if r := a.c.Compare(b.c); r != 0 {
+			return r
+		}
+		return a.i - b.i
+	})
+	sorted := make([]Link, len(links))
+	for i, k := range ks {
+		sorted[i] = links[k.i]
+	}
+	copy(links, sorted)
+}

@@ -23,6 +23,8 @@ type Store interface {
 	StandpointStore
 	ChangeStore
 	TokenStore
+	CurationStore
+	ModerationStore
 	// Close releases the store; in-flight calls finish first.
 	Close() error
 }
@@ -54,6 +56,10 @@ type DocumentStore interface {
 	DeleteDocument(ctx context.Context, id string, version int) error
 	// Revisions returns a readable document's revisions, newest first.
 	Revisions(ctx context.Context, id string, p Page) (*Connection[*Revision], error)
+	// Revision returns one revision of a readable document. A missing or
+	// hidden document is NOT_FOUND exactly as in Document; a version it
+	// never had (below 1 or above the current one) is NOT_FOUND too.
+	Revision(ctx context.Context, id string, version int) (*Revision, error)
 }
 
 // ContributorStore holds contributors. Contributors are public profiles.
@@ -137,6 +143,22 @@ type ChangeStore interface {
 	Changes(ctx context.Context, since uint64, limit int) ([]Change, error)
 	// LastSeq returns the sequence number of the latest change (0 if none).
 	LastSeq(ctx context.Context) (uint64, error)
+}
+
+// CurationStore serves the curators' view of the graph's health. Every
+// method is for curators, admins and the system (RequireCurator):
+// UNAUTHENTICATED for anonymous callers, FORBIDDEN for anyone else, so
+// that no other viewer learns even a count. Curators read every document,
+// so nothing is hidden from these lists.
+type CurationStore interface {
+	// NeedsCare returns one page of the documents that fail check, oldest
+	// first (creation order, ties by id, as ListDocuments' CREATED_AT).
+	// An unknown check is BAD_USER_INPUT.
+	NeedsCare(ctx context.Context, check HealthCheck, p Page) (*Connection[*Document], error)
+	// DocumentTitles returns the id, kind, title and aliases of every
+	// document of kinds (every document kind when empty), in no set order:
+	// what ProbableDuplicates reads.
+	DocumentTitles(ctx context.Context, kinds []Kind) ([]DocumentTitle, error)
 }
 
 // TokenStore holds API tokens, hashed.

@@ -161,6 +161,16 @@ type DeletePayload struct {
 	DeletedID string `json:"deletedId"`
 }
 
+// One line of a line-by-line comparison.
+type DiffLine struct {
+	Op   DiffOp `json:"op"`
+	Text string `json:"text"`
+	// The line's number in the `from` version; null for an inserted line.
+	OldLine *int `json:"oldLine,omitempty"`
+	// The line's number in the `to` version; null for a deleted line.
+	NewLine *int `json:"newLine,omitempty"`
+}
+
 type DocumentConnection struct {
 	Edges      []*DocumentEdge `json:"edges"`
 	Nodes      []Document      `json:"nodes"`
@@ -177,6 +187,62 @@ type DocumentEdge struct {
 type DocumentOrder struct {
 	Field     graph.DocumentOrderField `json:"field"`
 	Direction OrderDirection           `json:"direction"`
+}
+
+type DuplicateGroupConnection struct {
+	Edges      []*DuplicateGroupEdge   `json:"edges"`
+	Nodes      []*graph.DuplicateGroup `json:"nodes"`
+	PageInfo   *PageInfo               `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+type DuplicateGroupEdge struct {
+	Cursor string                `json:"cursor"`
+	Node   *graph.DuplicateGroup `json:"node"`
+}
+
+type Facet struct {
+	// kind, carnet, community, term, organisation, language or standpoint.
+	Field   string         `json:"field"`
+	Buckets []*FacetBucket `json:"buckets"`
+}
+
+type FacetBucket struct {
+	// The value filtered on: a global id for carnet, community, term and
+	// organisation; NOTE/TERM/ORGANISATION for kind; a language tag; dimension:value
+	// for a standpoint.
+	Value string `json:"value"`
+	// A human label: a title, a name, or a standpoint label in French.
+	Label *string `json:"label,omitempty"`
+	Count int     `json:"count"`
+}
+
+// How one field changed from one version to the other.
+type FieldDiff struct {
+	Changed bool `json:"changed"`
+	// Every line of both versions, unchanged ones included (EQUAL), in order.
+	Lines []*DiffLine `json:"lines"`
+}
+
+type FlagConnection struct {
+	Edges      []*FlagEdge   `json:"edges"`
+	Nodes      []*graph.Flag `json:"nodes"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type FlagEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *graph.Flag `json:"node"`
+}
+
+type FlagPayload struct {
+	Flag *graph.Flag `json:"flag"`
+}
+
+type Highlight struct {
+	Field     string   `json:"field"`
+	Fragments []string `json:"fragments"`
 }
 
 type KnowledgeBaseConnection struct {
@@ -259,6 +325,17 @@ type PageInfo struct {
 type Query struct {
 }
 
+type ReindexPayload struct {
+	// Documents in the new index.
+	Documents int `json:"documents"`
+	// The change sequence number the new index is in step with.
+	Sequence string `json:"sequence"`
+}
+
+type RestoreRevisionPayload struct {
+	Document Document `json:"document"`
+}
+
 type RevisionConnection struct {
 	Edges      []*RevisionEdge   `json:"edges"`
 	Nodes      []*graph.Revision `json:"nodes"`
@@ -266,9 +343,64 @@ type RevisionConnection struct {
 	TotalCount int               `json:"totalCount"`
 }
 
+// A document's title, summary and body compared between two versions.
+type RevisionDiff struct {
+	From    *graph.Revision `json:"from"`
+	To      *graph.Revision `json:"to"`
+	Title   *FieldDiff      `json:"title"`
+	Summary *FieldDiff      `json:"summary"`
+	Body    *FieldDiff      `json:"body"`
+	// False when two large, very different texts were too costly to compare
+	// exactly: the lines are still right, but more of them may be marked as
+	// changed than need be.
+	Minimal bool `json:"minimal"`
+}
+
 type RevisionEdge struct {
 	Cursor string          `json:"cursor"`
 	Node   *graph.Revision `json:"node"`
+}
+
+type SearchEdge struct {
+	Cursor string   `json:"cursor"`
+	Score  float64  `json:"score"`
+	Node   Document `json:"node"`
+	// Matching fragments, HTML-escaped, with <mark> around the matches.
+	Highlights []*Highlight `json:"highlights"`
+}
+
+// Narrows a search. Lists are OR-ed within, AND-ed across.
+type SearchFilter struct {
+	Kinds         []graph.Kind `json:"kinds,omitempty"`
+	Languages     []string     `json:"languages,omitempty"`
+	Carnets       []string     `json:"carnets,omitempty"`
+	Communities   []string     `json:"communities,omitempty"`
+	Terms         []string     `json:"terms,omitempty"`
+	Organisations []string     `json:"organisations,omitempty"`
+	// Contributors, as authors.
+	Authors []string `json:"authors,omitempty"`
+	// Authors' PUBLIC standpoint declarations only.
+	Standpoints     []*StandpointInput `json:"standpoints,omitempty"`
+	PublishedAfter  *time.Time         `json:"publishedAfter,omitempty"`
+	PublishedBefore *time.Time         `json:"publishedBefore,omitempty"`
+}
+
+type SearchResult struct {
+	TotalCount int           `json:"totalCount"`
+	Edges      []*SearchEdge `json:"edges"`
+	// Counts per value of kind, carnet, community, term, organisation, language and standpoint.
+	Facets   []*Facet  `json:"facets"`
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+type SetDocumentHiddenPayload struct {
+	Document Document `json:"document"`
+}
+
+// A standpoint value, as a filter: values of one dimension are OR-ed, dimensions AND-ed.
+type StandpointInput struct {
+	Dimension string `json:"dimension"`
+	Value     string `json:"value"`
 }
 
 type TermConnection struct {
@@ -429,6 +561,63 @@ func (e *AuthorRole) UnmarshalJSON(b []byte) error {
 }
 
 func (e AuthorRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type DiffOp string
+
+const (
+	DiffOpEqual  DiffOp = "EQUAL"
+	DiffOpDelete DiffOp = "DELETE"
+	DiffOpInsert DiffOp = "INSERT"
+)
+
+var AllDiffOp = []DiffOp{
+	DiffOpEqual,
+	DiffOpDelete,
+	DiffOpInsert,
+}
+
+func (e DiffOp) IsValid() bool {
+	switch e {
+	case DiffOpEqual, DiffOpDelete, DiffOpInsert:
+		return true
+	}
+	return false
+}
+
+func (e DiffOp) String() string {
+	return string(e)
+}
+
+func (e *DiffOp) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DiffOp(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DiffOp", str)
+	}
+	return nil
+}
+
+func (e DiffOp) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DiffOp) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DiffOp) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -3,6 +3,9 @@
 //	maillage serve --addr HOST:PORT --data DIR [--demo] [--store embedded|neo4j]
 //	maillage token create --data DIR --role ROLE [--contributor ID]
 //	maillage bench [--notes N]
+//	maillage export json|jsonld --data DIR [--out FILE]
+//	maillage import json --data DIR FILE
+//	maillage import markdown --data DIR [--dry-run] DIR
 //
 // Every flag can also be set through a MAILLAGE_* variable (MAILLAGE_ADDR,
 // MAILLAGE_DATA, …); a flag given on the command line wins.
@@ -25,7 +28,12 @@ const usage = `maillage — the knowledge graph of a commons, over GraphQL
 Usage:
   maillage serve [--addr HOST:PORT] [--data DIR] [--demo] [--store embedded|neo4j] [--taxonomy FILE]
   maillage token create [--data DIR] --role CONTRIBUTOR|RESEARCHER|CURATOR|ADMIN [--contributor ID]
+  maillage reindex [--data DIR]
   maillage bench [--notes N] [--pages N]
+  maillage export json [--data DIR] [--out FILE]        the whole graph as a JSON Lines backup
+  maillage export jsonld [--data DIR] [--out FILE] [--base-url URL]   the public graph as JSON-LD
+  maillage import json [--data DIR] FILE                restore a backup into an empty store
+  maillage import markdown [--data DIR] [--dry-run] DIR import a folder of Markdown notes
 
 Each flag may also be given as an environment variable: --data as MAILLAGE_DATA,
 --neo4j-uri as MAILLAGE_NEO4J_URI, and so on.
@@ -68,8 +76,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return usageError{"usage: maillage token create --data DIR --role ROLE [--contributor ID]"}
 		}
 		return tokenCreateCommand(ctx, args[2:], stdout, stderr)
+	case "reindex":
+		return reindexCommand(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return benchCommand(ctx, args[1:], stdout, stderr)
+	case "export":
+		return exportCommand(ctx, args[1:], stdout, stderr)
+	case "import":
+		return importCommand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -27,7 +27,9 @@ type serveConfig struct {
 	store     string
 	taxonomy  string
 	logFormat string
+	licence   string // default licence shown in linked data
 	neo4j     neo4jConfig
+	hard      hardening // limits, CORS, persisted queries
 }
 
 type neo4jConfig struct {
@@ -44,11 +46,13 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&c.store, "store", "embedded", "graph store: embedded or neo4j")
 	fs.StringVar(&c.taxonomy, "taxonomy", "", "standpoint taxonomy file (JSON); the built-in one by default")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.licence, "licence", "CC-BY-SA-4.0", "licence of documents that name none, in linked data (SPDX id or URL)")
 	fs.StringVar(&c.neo4j.uri, "neo4j-uri", "", "Neo4j URI (bolt://, neo4j://, +s schemes)")
 	fs.StringVar(&c.neo4j.user, "neo4j-user", "neo4j", "Neo4j user")
 	fs.StringVar(&c.neo4j.password, "neo4j-password", "", "Neo4j password")
 	fs.StringVar(&c.neo4j.database, "neo4j-database", "neo4j", "Neo4j database")
 	fs.IntVar(&c.neo4j.maxPool, "neo4j-max-pool", 100, "Neo4j connections per server")
+	addHardeningFlags(fs, &c.hard)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -121,12 +125,21 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 			logger.Info("demo not loaded: the data directory already holds a graph", "data", c.data)
 		}
 	}
+	ix, err := openIndex(ctx, c.data, store, logger)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	apiConfig := api.Config{Store: store, Index: ix, Ready: indexReady(ix, store), Taxonomy: tax, Logger: logger, DefaultLicence: c.licence}
+	if err := c.hard.apply(&apiConfig); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           api.NewHandler(api.Config{Store: store, Taxonomy: tax, Logger: logger}),
+		Handler:           api.NewHandler(apiConfig),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -24,6 +24,7 @@ func (r *reader) document(id string) (*graph.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("document %s: %w", id, err)
 	}
+	d.Hidden = r.isHidden(id)
 	return d, nil
 }
 
@@ -45,10 +46,15 @@ func (w *writer) putDocument(d *graph.Document) error {
 		return err
 	}
 	w.forgetAccess()
-	if err := w.headsOf(d.Kind).Put([]byte(d.ID), encodeHead(d)); err != nil {
+	// A hidden document's head and sort entries say PRIVATE (moderation.go).
+	eff, err := w.effective(d)
+	if err != nil {
 		return err
 	}
-	return w.indexDocument(d)
+	if err := w.headsOf(d.Kind).Put([]byte(d.ID), encodeHead(eff)); err != nil {
+		return err
+	}
+	return w.indexDocument(eff)
 }
 
 func revisionKey(docID string, version int) []byte {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/encommun/maillage/graph"
 	"go.etcd.io/bbolt"
@@ -95,8 +94,7 @@ func (r *reader) visibleLinks(id string, rel graph.Relation, dir graph.Direction
 			out = append(out, l)
 		}
 	}
-	cursor := graph.LinkCursor(id)
-	slices.SortStableFunc(out, func(a, b graph.Link) int { return cursor(a).Compare(cursor(b)) })
+	graph.SortLinks(id, out)
 	return out, nil
 }
 

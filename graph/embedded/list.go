@@ -87,7 +87,7 @@ func compareItems(desc bool) func(a, b listItem) int {
 func (r *reader) listItems(f graph.DocumentFilter, kinds map[graph.Kind]bool, order int, desc bool) ([]listItem, error) {
 	keep := func(id string, visibility, language []byte) bool {
 		return (f.Language == "" || bytes.EqualFold(language, []byte(f.Language))) &&
-			(f.Visibility == "" || string(visibility) == string(f.Visibility)) &&
+			(f.Visibility == "" || string(r.declaredVisibility(id, visibility)) == string(f.Visibility)) &&
 			r.canReadHead(id, graph.Visibility(visibility))
 	}
 	cands, narrowed, err := r.candidates(f)

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,7 +151,7 @@ func TestOpenNewerSchema(t *testing.T) {
 	if !errors.Is(err, ErrNewerSchema) {
 		t.Fatalf("Open: %v, want ErrNewerSchema", err)
 	}
-	want := "written by a newer maillage (schema 2, this binary knows 1): upgrade maillage"
+	want := fmt.Sprintf("written by a newer maillage (schema %d, this binary knows %d): upgrade maillage", SchemaVersion+1, SchemaVersion)
 	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
 		t.Errorf("message %q, want the path and %q", err, want)
 	}

@@ -22,7 +22,7 @@ import (
 
 // SchemaVersion is the layout of the buckets this binary reads and writes.
 // Raise it with a migration in migrate when the layout changes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // FileName is the database file inside the data directory.
 const FileName = "maillage.db"
@@ -71,6 +71,11 @@ var (
 	bDecls     = []byte("declarations") // contributor\x00dimension\x00value
 	bChanges   = []byte("changes")      // seq (8 bytes, big-endian)
 	bTokens    = []byte("tokens")       // hash
+	// Moderation (schema 2): flags by id, each document's flags
+	// (document\x00flag), and hidden documents (id → declared visibility).
+	bFlags    = []byte("flags")
+	bDocFlags = []byte("document-flags")
+	bHidden   = []byte("hidden")
 
 	keySchema = []byte("schema")
 	keySeq    = []byte("seq")
@@ -81,7 +86,7 @@ func headBucket(k graph.Kind) []byte   { return []byte("head:" + string(k)) }
 func sortBucket(k graph.Kind) []byte   { return []byte("sort:" + string(k)) }
 
 func allBuckets() [][]byte {
-	bs := [][]byte{bMeta, bNodes, bOut, bIn, bRevisions, bDecls, bChanges, bTokens}
+	bs := [][]byte{bMeta, bNodes, bOut, bIn, bRevisions, bDecls, bChanges, bTokens, bFlags, bDocFlags, bHidden}
 	for _, k := range graph.Kinds {
 		bs = append(bs, recordBucket(k))
 		if k.IsDocument() {
@@ -237,11 +242,12 @@ func checkSchema(db *bbolt.DB, path string) error {
 
 var errStop = errors.New("stop")
 
-// migrate brings a file from an older schema to SchemaVersion. There is
-// no older schema yet: version 0 is a new file, which creating the buckets
-// has already made current.
+// migrate brings a file from an older schema to SchemaVersion, after
+// checkSchema created every bucket that was missing. Version 0 is a new
+// file; version 1 lacked only the moderation buckets (no document was
+// hidden and none had flags), so creating them was the whole migration.
 func migrate(tx *bbolt.Tx, from uint64) error {
-	if from != 0 {
+	if from > 1 {
 		return fmt.Errorf("no migration from schema %d", from)
 	}
 	return nil

@@ -147,6 +147,9 @@ func (w *writer) deleteNode(kind graph.Kind, id string) error {
 		if err := deletePrefix(w.tx.Bucket(bRevisions), idPrefix(id)); err != nil {
 			return err
 		}
+		if err := w.dropModeration(id); err != nil {
+			return err
+		}
 	}
 	if kind == graph.KindContributor {
 		if err := deletePrefix(w.tx.Bucket(bDecls), idPrefix(id)); err != nil {

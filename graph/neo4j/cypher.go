@@ -33,18 +33,20 @@ var viewerParams = []string{"all", "viewer"}
 // The visibility rule of graph.Viewer.CanRead, as a predicate on a
 // document variable: public, or the viewer sees everything, or the viewer
 // is an author, or the document is COMMUNITY and tied to a community the
-// viewer is a member of. It is written out for each variable name the
-// statements use (d, n, o), since Cypher has no macros.
+// viewer is a member of. A document a curator hid pending review carries
+// hidden = true (the property is absent otherwise) and is then PRIVATE
+// whatever its visibility says. It is written out for each variable name
+// the statements use (d, n, o), since Cypher has no macros.
 const (
-	canReadD = `($all OR d.visibility = 'PUBLIC' OR ($viewer <> '' AND (` +
+	canReadD = `($all OR (d.visibility = 'PUBLIC' AND d.hidden IS NULL) OR ($viewer <> '' AND (` +
 		`EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-		`(d.visibility = 'COMMUNITY' AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
-	canReadN = `($all OR n.visibility = 'PUBLIC' OR ($viewer <> '' AND (` +
+		`(d.visibility = 'COMMUNITY' AND d.hidden IS NULL AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+	canReadN = `($all OR (n.visibility = 'PUBLIC' AND n.hidden IS NULL) OR ($viewer <> '' AND (` +
 		`EXISTS { (n)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-		`(n.visibility = 'COMMUNITY' AND EXISTS { (n)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
-	canReadO = `($all OR o.visibility = 'PUBLIC' OR ($viewer <> '' AND (` +
+		`(n.visibility = 'COMMUNITY' AND n.hidden IS NULL AND EXISTS { (n)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+	canReadO = `($all OR (o.visibility = 'PUBLIC' AND o.hidden IS NULL) OR ($viewer <> '' AND (` +
 		`EXISTS { (o)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-		`(o.visibility = 'COMMUNITY' AND EXISTS { (o)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+		`(o.visibility = 'COMMUNITY' AND o.hidden IS NULL AND EXISTS { (o)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
 )
 
 // ---- schema (run by Open; each statement is idempotent) ----
@@ -66,6 +68,7 @@ const (
 	constraintStandpoint    = `CREATE CONSTRAINT maillage_standpoint_value_id IF NOT EXISTS FOR (n:StandpointValue) REQUIRE n.id IS UNIQUE`
 	constraintToken         = `CREATE CONSTRAINT maillage_token_hash IF NOT EXISTS FOR (n:Token) REQUIRE n.hash IS UNIQUE`
 	constraintChange        = `CREATE CONSTRAINT maillage_change_seq IF NOT EXISTS FOR (n:Change) REQUIRE n.seq IS UNIQUE`
+	constraintFlag          = `CREATE CONSTRAINT maillage_flag_id IF NOT EXISTS FOR (n:Flag) REQUIRE n.id IS UNIQUE`
 	constraintSequence      = `CREATE CONSTRAINT maillage_sequence_name IF NOT EXISTS FOR (n:Sequence) REQUIRE n.name IS UNIQUE`
 
 	// Lists of groups read one kind; revisions are read and deleted per
@@ -79,6 +82,7 @@ const (
 	indexSortPublished   = `CREATE INDEX maillage_document_sort_published IF NOT EXISTS FOR (n:Document) ON (n.sortPublished)`
 	indexSortTitle       = `CREATE INDEX maillage_document_sort_title IF NOT EXISTS FOR (n:Document) ON (n.sortTitle)`
 	indexDocumentVisible = `CREATE INDEX maillage_document_visibility IF NOT EXISTS FOR (n:Document) ON (n.visibility)`
+	indexFlagDocument    = `CREATE INDEX maillage_flag_document IF NOT EXISTS FOR (n:Flag) ON (n.documentId)`
 
 	// awaitIndexes lets Open return only once the indexes serve queries.
 	awaitIndexes = `CALL db.awaitIndexes($timeoutSeconds)`
@@ -91,6 +95,7 @@ var schemaStatements = []string{
 	constraintRevision, constraintStandpoint, constraintToken, constraintChange, constraintSequence,
 	indexNodeKind, indexRevisionDoc, indexTokenOwner,
 	indexSortCreated, indexSortUpdated, indexSortPublished, indexSortTitle, indexDocumentVisible,
+	constraintFlag, indexFlagDocument,
 }
 
 // ---- the change sequence ----
@@ -220,6 +225,15 @@ OPTIONAL MATCH (r:Revision {documentId: d.id})
 RETURN r {.*} AS rev`
 )
 
+// revisionAt returns no row for a document the viewer may not read, and
+// one row with a null revision when the readable document has no such
+// version.
+const revisionAt = `MATCH (d:Document {id: $id})
+WHERE ` + canReadD + `
+OPTIONAL MATCH (r:Revision {documentId: d.id})
+WHERE r.version = $version
+RETURN r {.*} AS rev`
+
 // documentFilter is the WHERE clause of document lists: every filter is
 // a parameter that is the empty string when unused, and the ids a filter
 // names match only when they exist with the right kind and are readable.
@@ -261,6 +275,61 @@ LIMIT $limit`
 
 var documentListParams = append([]string{"kinds", "language", "visibility", "authorId", "carnetId", "category",
 	"communityId", "termId", "organisationId", "sortKey", "hasCursor", "afterKey", "afterId"}, viewerParams...)
+
+// ---- curation (curators only: no visibility rule, they read everything) ----
+
+// needsCare is the WHERE clause of a health check ($check is a
+// graph.HealthCheck) over the documents of $kinds, keyed by creation like
+// the CREATED_AT document list, so both stores page alike. An orphan has
+// no relationship of graph.DocumentRelations.
+const needsCare = `MATCH (d:Document)
+WHERE d.kind IN $kinds
+AND ($check <> 'ORPHAN' OR NOT EXISTS { (d)-[:LINKS_TO|MENTIONS|CONCERNS|BROADER|RELATED]-(:Document) })
+AND ($check <> 'NOTE_WITHOUT_CARNET' OR NOT EXISTS { (d)-[:IN_CARNET]->(:Carnet) })
+AND ($check <> 'TERM_WITHOUT_DEFINITION' OR trim(coalesce(d.definition, '')) = '')
+WITH d, d.sortCreated AS key
+`
+
+const (
+	countNeedsCare = needsCare + `RETURN count(d) AS total,
+count(CASE WHEN NOT $hasCursor OR key > $afterKey OR (key = $afterKey AND d.id > $afterId) THEN 1 END) AS remaining`
+
+	pageNeedsCare = needsCare + `WHERE NOT $hasCursor OR key > $afterKey OR (key = $afterKey AND d.id > $afterId)
+RETURN d {.*} AS doc, key, d.id AS id
+ORDER BY key, id
+LIMIT $limit`
+
+	documentTitles = `MATCH (d:Document)
+WHERE d.kind IN $kinds
+RETURN d.id AS id, d.kind AS kind, d.title AS title, d.aliases AS aliases`
+)
+
+// ---- moderation ----
+
+// Flags are (:Flag) nodes naming their document by id, like revisions; a
+// hidden document carries hidden = true (absent otherwise).
+const (
+	createFlag = `CREATE (f:Flag) SET f = $props`
+
+	updateFlag = `MATCH (f:Flag {id: $id})
+SET f += $props`
+
+	flagByID = `MATCH (f:Flag {id: $id})
+RETURN f {.*} AS flag`
+
+	// flagsOf lists one document's flags, or every flag when $documentId
+	// is empty; the queue is short and paged in Go.
+	flagsOf = `MATCH (f:Flag)
+WHERE ($documentId = '' OR f.documentId = $documentId)
+AND ($status = '' OR f.status = $status)
+RETURN f {.*} AS flag`
+
+	setHidden = `MATCH (d:Document {id: $id})
+SET d.hidden = CASE WHEN $hidden THEN true ELSE null END`
+
+	deleteFlagsOf = `MATCH (f:Flag {documentId: $id})
+DELETE f`
+)
 
 // ---- links ----
 
@@ -468,9 +537,22 @@ func init() {
 	register("createRevision", createRevision, "props")
 	register("bulkCreateRevisions", bulkCreateRevisions, "rows")
 	register("revisions", revisions, append([]string{"id"}, viewerParams...)...)
+	register("revisionAt", revisionAt, append([]string{"id", "version"}, viewerParams...)...)
 	register("countDocuments", countDocuments, append([]string{"desc"}, documentListParams...)...)
 	register("pageDocumentsAsc", pageDocumentsAsc, append([]string{"limit"}, documentListParams...)...)
 	register("pageDocumentsDesc", pageDocumentsDesc, append([]string{"limit"}, documentListParams...)...)
+
+	careParams := []string{"kinds", "check", "hasCursor", "afterKey", "afterId"}
+	register("countNeedsCare", countNeedsCare, careParams...)
+	register("pageNeedsCare", pageNeedsCare, append([]string{"limit"}, careParams...)...)
+	register("documentTitles", documentTitles, "kinds")
+
+	register("createFlag", createFlag, "props")
+	register("updateFlag", updateFlag, "id", "props")
+	register("flagByID", flagByID, "id")
+	register("flagsOf", flagsOf, "documentId", "status")
+	register("setHidden", setHidden, "id", "hidden")
+	register("deleteFlagsOf", deleteFlagsOf, "id")
 
 	register("rawLinks", rawLinks, "id", "rels", "dir")
 	register("visibleLinks", visibleLinks, append([]string{"ids", "rels", "dir"}, viewerParams...)...)

@@ -33,8 +33,7 @@ func sortLinks(id string, links []graph.Link) {
 		bo, _ := b.Other(id)
 		return cmp.Or(cmp.Compare(a.Relation, b.Relation), cmp.Compare(ao, bo))
 	})
-	cursor := graph.LinkCursor(id)
-	slices.SortStableFunc(links, func(a, b graph.Link) int { return cursor(a).Compare(cursor(b)) })
+	graph.SortLinks(id, links)
 }
 
 // visibleLinks returns, for each readable id, its links whose other end

@@ -27,7 +27,7 @@ import (
 // lintSchema is the graph the statements may name. Declaring it turns a
 // misspelt label, relationship type or property into a diagnostic.
 func lintSchema() map[string][]string {
-	labels := []string{"Node", "Document", "Revision", "StandpointValue", "Token", "Change", "Sequence"}
+	labels := []string{"Node", "Document", "Revision", "StandpointValue", "Token", "Change", "Sequence", "Flag"}
 	for _, k := range graph.Kinds {
 		labels = append(labels, string(k))
 	}
@@ -42,7 +42,7 @@ func lintSchema() map[string][]string {
 	for _, p := range []props{
 		documentProps(&d), contributorProps(&graph.Contributor{}), carnetProps(&graph.Carnet{Categories: []string{"x"}}),
 		groupProps(graph.KindCommunity, "", "", "", now, now, 0), revisionProps(&graph.Revision{}),
-		linkProps(&graph.Link{Role: "x", Category: "x", Position: 1}),
+		linkProps(&graph.Link{Role: "x", Category: "x", Position: 1}), flagProps(&graph.Flag{ResolvedAt: &now}),
 	} {
 		for k := range p {
 			keys[k] = true
@@ -51,7 +51,7 @@ func lintSchema() map[string][]string {
 	// Properties written by the statements themselves: the sequence, the
 	// changes, the declarations, the tokens.
 	for _, k := range []string{"name", "value", "_LOCK_", "seq", "at", "op", "relation", "otherId",
-		"dimension", "declaredAt", "hash", "role", "contributorId"} {
+		"dimension", "declaredAt", "hash", "role", "contributorId", "hidden"} {
 		keys[k] = true
 	}
 	return map[string][]string{"labels": labels, "relationshipTypes": rels, "propertyKeys": sortedKeys(keys)}

@@ -152,6 +152,18 @@ func (d *decoder) int(key string) int64 {
 	return n
 }
 
+func (d *decoder) bool(key string) bool {
+	v := d.m[key]
+	if v == nil {
+		return false
+	}
+	b, ok := v.(bool)
+	if !ok {
+		d.fail(key, v, "a boolean")
+	}
+	return b
+}
+
 func (d *decoder) strs(key string) []string {
 	v := d.m[key]
 	if v == nil {
@@ -214,7 +226,7 @@ func decodeDocument(v any) (*graph.Document, error) {
 		Aliases: x.strs("aliases"), Definition: x.str("definition"), Website: x.str("website"),
 		Region: x.str("region"), Sector: x.str("sector"),
 		CreatedAt: x.time("createdAt"), UpdatedAt: x.time("updatedAt"), PublishedAt: x.optTime("publishedAt"),
-		Version: int(x.int("version")),
+		Version: int(x.int("version")), Hidden: x.bool("hidden"),
 	}
 	return d, x.done("document " + d.ID)
 }
@@ -262,4 +274,19 @@ func decodeLink(rec *neo4j.Record) (graph.Link, error) {
 		FromKind: graph.Kind(x.str("fromKind")), ToKind: graph.Kind(x.str("toKind")),
 		Role: x.str("role"), Category: x.str("category"), Position: int(x.int("position")), CreatedAt: x.time("createdAt")}
 	return l, x.done("link")
+}
+
+func flagProps(f *graph.Flag) props {
+	return props{"id": f.ID, "documentId": f.DocumentID, "documentKind": string(f.DocumentKind), "flaggerId": f.FlaggerID,
+		"reason": f.Reason, "status": string(f.Status), "decision": string(f.Decision), "note": f.Note,
+		"resolverId": f.ResolverID, "createdAt": f.CreatedAt.UTC(), "resolvedAt": optTime(f.ResolvedAt)}
+}
+
+func decodeFlag(v any) (*graph.Flag, error) {
+	x := newDecoder(v)
+	f := &graph.Flag{ID: x.str("id"), DocumentID: x.str("documentId"), DocumentKind: graph.Kind(x.str("documentKind")),
+		FlaggerID: x.str("flaggerId"), Reason: x.str("reason"), Status: graph.FlagStatus(x.str("status")),
+		Decision: graph.FlagDecision(x.str("decision")), Note: x.str("note"), ResolverID: x.str("resolverId"),
+		CreatedAt: x.time("createdAt"), ResolvedAt: x.optTime("resolvedAt")}
+	return f, x.done("flag " + f.ID)
 }

@@ -32,4 +32,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	t.Run("Permissions", func(t *testing.T) { testPermissions(t, newStore) })
 	t.Run("Standpoints", func(t *testing.T) { testStandpoints(t, newStore) })
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, newStore) })
+	t.Run("RevisionAt", func(t *testing.T) { testRevisionAt(t, newStore) })
+	t.Run("Curation", func(t *testing.T) { testCuration(t, newStore) })
+	t.Run("Moderation", func(t *testing.T) { testModeration(t, newStore) })
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/explore"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -33,6 +34,8 @@ type ResolverRoot interface {
 	Carnet() CarnetResolver
 	Community() CommunityResolver
 	Contributor() ContributorResolver
+	DuplicateGroup() DuplicateGroupResolver
+	Flag() FlagResolver
 	KnowledgeBase() KnowledgeBaseResolver
 	Link() LinkResolver
 	Mutation() MutationResolver
@@ -43,6 +46,8 @@ type ResolverRoot interface {
 	StandpointDeclaration() StandpointDeclarationResolver
 	StandpointDimension() StandpointDimensionResolver
 	StandpointValue() StandpointValueResolver
+	SubgraphEdge() SubgraphEdgeResolver
+	SubgraphNode() SubgraphNodeResolver
 	Term() TermResolver
 }
 
@@ -170,6 +175,13 @@ type ComplexityRoot struct {
 		DeletedID func(childComplexity int) int
 	}
 
+	DiffLine struct {
+		NewLine func(childComplexity int) int
+		OldLine func(childComplexity int) int
+		Op      func(childComplexity int) int
+		Text    func(childComplexity int) int
+	}
+
 	DocumentConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -180,6 +192,74 @@ type ComplexityRoot struct {
 	DocumentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DuplicateGroup struct {
+		Documents func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Kind      func(childComplexity int) int
+	}
+
+	DuplicateGroupConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DuplicateGroupEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Facet struct {
+		Buckets func(childComplexity int) int
+		Field   func(childComplexity int) int
+	}
+
+	FacetBucket struct {
+		Count func(childComplexity int) int
+		Label func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	FieldDiff struct {
+		Changed func(childComplexity int) int
+		Lines   func(childComplexity int) int
+	}
+
+	Flag struct {
+		CreatedAt  func(childComplexity int) int
+		Decision   func(childComplexity int) int
+		Document   func(childComplexity int) int
+		Flagger    func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		ResolvedAt func(childComplexity int) int
+		ResolvedBy func(childComplexity int) int
+		Status     func(childComplexity int) int
+	}
+
+	FlagConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	FlagEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	FlagPayload struct {
+		Flag func(childComplexity int) int
+	}
+
+	Highlight struct {
+		Field     func(childComplexity int) int
+		Fragments func(childComplexity int) int
 	}
 
 	KnowledgeBase struct {
@@ -244,7 +324,12 @@ type ComplexityRoot struct {
 		DeleteNote          func(childComplexity int, id string, version int) int
 		DeleteOrganisation  func(childComplexity int, id string, version int) int
 		DeleteTerm          func(childComplexity int, id string, version int) int
+		FlagDocument        func(childComplexity int, id string, reason string) int
 		Link                func(childComplexity int, input model.LinkInput) int
+		Reindex             func(childComplexity int) int
+		ResolveFlag         func(childComplexity int, id string, decision graph.FlagDecision, note string) int
+		RestoreRevision     func(childComplexity int, id string, version int, expectedVersion int) int
+		SetDocumentHidden   func(childComplexity int, id string, hidden bool) int
 		Unlink              func(childComplexity int, relation graph.Relation, from string, to string) int
 		UpdateCarnet        func(childComplexity int, input model.UpdateCarnetInput) int
 		UpdateCommunity     func(childComplexity int, input model.UpdateCommunityInput) int
@@ -264,6 +349,7 @@ type ComplexityRoot struct {
 		Carnets       func(childComplexity int) int
 		Communities   func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
+		Hidden        func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Language      func(childComplexity int) int
@@ -307,6 +393,7 @@ type ComplexityRoot struct {
 		Communities   func(childComplexity int) int
 		ConcernedBy   func(childComplexity int, first *int, after *string) int
 		CreatedAt     func(childComplexity int) int
+		Hidden        func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Language      func(childComplexity int) int
@@ -350,18 +437,37 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Carnets              func(childComplexity int, first *int, after *string) int
-		Communities          func(childComplexity int, first *int, after *string) int
-		Contributors         func(childComplexity int, first *int, after *string) int
-		Documents            func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
-		KnowledgeBases       func(childComplexity int, first *int, after *string) int
-		Node                 func(childComplexity int, id string) int
-		Nodes                func(childComplexity int, ids []string) int
-		Notes                func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
-		Organisations        func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
-		StandpointDimensions func(childComplexity int) int
-		Terms                func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
-		Viewer               func(childComplexity int) int
+		Carnets                func(childComplexity int, first *int, after *string) int
+		Communities            func(childComplexity int, first *int, after *string) int
+		Contributors           func(childComplexity int, first *int, after *string) int
+		Documents              func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
+		KnowledgeBases         func(childComplexity int, first *int, after *string) int
+		ModerationQueue        func(childComplexity int, status *graph.FlagStatus, document *string, first *int, after *string) int
+		Neighbourhood          func(childComplexity int, id string, depth *int, relations []graph.Relation, first *int) int
+		Node                   func(childComplexity int, id string) int
+		Nodes                  func(childComplexity int, ids []string) int
+		Notes                  func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
+		NotesWithoutCarnet     func(childComplexity int, first *int, after *string) int
+		Organisations          func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
+		OrphanDocuments        func(childComplexity int, first *int, after *string) int
+		Path                   func(childComplexity int, from string, to string, maxDepth *int, relations []graph.Relation) int
+		Paths                  func(childComplexity int, from string, to string, maxDepth *int, relations []graph.Relation, first *int) int
+		ProbableDuplicates     func(childComplexity int, kinds []graph.Kind, first *int, after *string) int
+		RevisionDiff           func(childComplexity int, id string, from int, to int) int
+		Search                 func(childComplexity int, query string, filter *model.SearchFilter, first *int, after *string) int
+		StandpointDimensions   func(childComplexity int) int
+		Terms                  func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
+		TermsWithoutDefinition func(childComplexity int, first *int, after *string) int
+		Viewer                 func(childComplexity int) int
+	}
+
+	ReindexPayload struct {
+		Documents func(childComplexity int) int
+		Sequence  func(childComplexity int) int
+	}
+
+	RestoreRevisionPayload struct {
+		Document func(childComplexity int) int
 	}
 
 	Revision struct {
@@ -381,9 +487,36 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	RevisionDiff struct {
+		Body    func(childComplexity int) int
+		From    func(childComplexity int) int
+		Minimal func(childComplexity int) int
+		Summary func(childComplexity int) int
+		Title   func(childComplexity int) int
+		To      func(childComplexity int) int
+	}
+
 	RevisionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SearchEdge struct {
+		Cursor     func(childComplexity int) int
+		Highlights func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
+	SearchResult struct {
+		Edges      func(childComplexity int) int
+		Facets     func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SetDocumentHiddenPayload struct {
+		Document func(childComplexity int) int
 	}
 
 	StandpointDeclaration struct {
@@ -414,6 +547,26 @@ type ComplexityRoot struct {
 		Labels func(childComplexity int) int
 	}
 
+	Subgraph struct {
+		Edges     func(childComplexity int) int
+		Nodes     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	SubgraphEdge struct {
+		From     func(childComplexity int) int
+		Relation func(childComplexity int) int
+		To       func(childComplexity int) int
+	}
+
+	SubgraphNode struct {
+		Degree func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Label  func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Term struct {
 		Aliases       func(childComplexity int) int
 		Authors       func(childComplexity int) int
@@ -424,6 +577,7 @@ type ComplexityRoot struct {
 		Communities   func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		Definition    func(childComplexity int) int
+		Hidden        func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Language      func(childComplexity int) int
@@ -498,6 +652,17 @@ type ContributorResolver interface {
 	Affiliations(ctx context.Context, obj *graph.Contributor) ([]*model.Organisation, error)
 	Standpoints(ctx context.Context, obj *graph.Contributor) ([]*graph.Declaration, error)
 }
+type DuplicateGroupResolver interface {
+	Documents(ctx context.Context, obj *graph.DuplicateGroup) ([]model.Document, error)
+}
+type FlagResolver interface {
+	Document(ctx context.Context, obj *graph.Flag) (model.Document, error)
+	Flagger(ctx context.Context, obj *graph.Flag) (*graph.Contributor, error)
+
+	Decision(ctx context.Context, obj *graph.Flag) (*graph.FlagDecision, error)
+	Note(ctx context.Context, obj *graph.Flag) (*string, error)
+	ResolvedBy(ctx context.Context, obj *graph.Flag) (*graph.Contributor, error)
+}
 type KnowledgeBaseResolver interface {
 	ID(ctx context.Context, obj *graph.KnowledgeBase) (string, error)
 
@@ -536,6 +701,11 @@ type MutationResolver interface {
 	AddToCarnet(ctx context.Context, documentID string, carnetID string, category *string, position *int) (*model.LinkPayload, error)
 	DeclareStandpoint(ctx context.Context, dimension string, value string, visibility graph.DeclarationVisibility) (*model.DeclareStandpointPayload, error)
 	WithdrawStandpoint(ctx context.Context, dimension string, value string) (*model.WithdrawStandpointPayload, error)
+	RestoreRevision(ctx context.Context, id string, version int, expectedVersion int) (*model.RestoreRevisionPayload, error)
+	FlagDocument(ctx context.Context, id string, reason string) (*model.FlagPayload, error)
+	ResolveFlag(ctx context.Context, id string, decision graph.FlagDecision, note string) (*model.FlagPayload, error)
+	SetDocumentHidden(ctx context.Context, id string, hidden bool) (*model.SetDocumentHiddenPayload, error)
+	Reindex(ctx context.Context) (*model.ReindexPayload, error)
 }
 type NoteResolver interface {
 	ID(ctx context.Context, obj *model.Note) (string, error)
@@ -569,13 +739,23 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Viewer(ctx context.Context) (*graph.Contributor, error)
 	Contributors(ctx context.Context, first *int, after *string) (*model.ContributorConnection, error)
+	OrphanDocuments(ctx context.Context, first *int, after *string) (*model.DocumentConnection, error)
+	NotesWithoutCarnet(ctx context.Context, first *int, after *string) (*model.NoteConnection, error)
+	TermsWithoutDefinition(ctx context.Context, first *int, after *string) (*model.TermConnection, error)
+	ProbableDuplicates(ctx context.Context, kinds []graph.Kind, first *int, after *string) (*model.DuplicateGroupConnection, error)
 	Notes(ctx context.Context, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) (*model.NoteConnection, error)
 	Terms(ctx context.Context, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) (*model.TermConnection, error)
 	Organisations(ctx context.Context, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) (*model.OrganisationConnection, error)
 	Documents(ctx context.Context, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) (*model.DocumentConnection, error)
+	Neighbourhood(ctx context.Context, id string, depth *int, relations []graph.Relation, first *int) (*explore.Subgraph, error)
+	Path(ctx context.Context, from string, to string, maxDepth *int, relations []graph.Relation) (*explore.Subgraph, error)
+	Paths(ctx context.Context, from string, to string, maxDepth *int, relations []graph.Relation, first *int) ([]*explore.Subgraph, error)
 	Carnets(ctx context.Context, first *int, after *string) (*model.CarnetConnection, error)
 	Communities(ctx context.Context, first *int, after *string) (*model.CommunityConnection, error)
 	KnowledgeBases(ctx context.Context, first *int, after *string) (*model.KnowledgeBaseConnection, error)
+	RevisionDiff(ctx context.Context, id string, from int, to int) (*model.RevisionDiff, error)
+	ModerationQueue(ctx context.Context, status *graph.FlagStatus, document *string, first *int, after *string) (*model.FlagConnection, error)
+	Search(ctx context.Context, query string, filter *model.SearchFilter, first *int, after *string) (*model.SearchResult, error)
 	StandpointDimensions(ctx context.Context) ([]*graph.StandpointDimension, error)
 }
 type RevisionResolver interface {
@@ -600,6 +780,17 @@ type StandpointDimensionResolver interface {
 type StandpointValueResolver interface {
 	Label(ctx context.Context, obj *graph.StandpointValue, lang model.Lang) (string, error)
 	Labels(ctx context.Context, obj *graph.StandpointValue) (*graph.Label, error)
+}
+type SubgraphEdgeResolver interface {
+	From(ctx context.Context, obj *explore.Edge) (string, error)
+	To(ctx context.Context, obj *explore.Edge) (string, error)
+}
+type SubgraphNodeResolver interface {
+	ID(ctx context.Context, obj *explore.Node) (string, error)
+
+	Label(ctx context.Context, obj *explore.Node) (string, error)
+
+	Node(ctx context.Context, obj *explore.Node) (model.Node, error)
 }
 type TermResolver interface {
 	ID(ctx context.Context, obj *model.Term) (string, error)
@@ -1070,6 +1261,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeletePayload.DeletedID(childComplexity), true
 
+	case "DiffLine.newLine":
+		if e.ComplexityRoot.DiffLine.NewLine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffLine.NewLine(childComplexity), true
+	case "DiffLine.oldLine":
+		if e.ComplexityRoot.DiffLine.OldLine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffLine.OldLine(childComplexity), true
+	case "DiffLine.op":
+		if e.ComplexityRoot.DiffLine.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffLine.Op(childComplexity), true
+	case "DiffLine.text":
+		if e.ComplexityRoot.DiffLine.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiffLine.Text(childComplexity), true
+
 	case "DocumentConnection.edges":
 		if e.ComplexityRoot.DocumentConnection.Edges == nil {
 			break
@@ -1107,6 +1323,227 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DocumentEdge.Node(childComplexity), true
+
+	case "DuplicateGroup.documents":
+		if e.ComplexityRoot.DuplicateGroup.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroup.Documents(childComplexity), true
+	case "DuplicateGroup.key":
+		if e.ComplexityRoot.DuplicateGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroup.Key(childComplexity), true
+	case "DuplicateGroup.kind":
+		if e.ComplexityRoot.DuplicateGroup.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroup.Kind(childComplexity), true
+
+	case "DuplicateGroupConnection.edges":
+		if e.ComplexityRoot.DuplicateGroupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroupConnection.Edges(childComplexity), true
+	case "DuplicateGroupConnection.nodes":
+		if e.ComplexityRoot.DuplicateGroupConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroupConnection.Nodes(childComplexity), true
+	case "DuplicateGroupConnection.pageInfo":
+		if e.ComplexityRoot.DuplicateGroupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroupConnection.PageInfo(childComplexity), true
+	case "DuplicateGroupConnection.totalCount":
+		if e.ComplexityRoot.DuplicateGroupConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroupConnection.TotalCount(childComplexity), true
+
+	case "DuplicateGroupEdge.cursor":
+		if e.ComplexityRoot.DuplicateGroupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroupEdge.Cursor(childComplexity), true
+	case "DuplicateGroupEdge.node":
+		if e.ComplexityRoot.DuplicateGroupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroupEdge.Node(childComplexity), true
+
+	case "Facet.buckets":
+		if e.ComplexityRoot.Facet.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facet.Buckets(childComplexity), true
+	case "Facet.field":
+		if e.ComplexityRoot.Facet.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facet.Field(childComplexity), true
+
+	case "FacetBucket.count":
+		if e.ComplexityRoot.FacetBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacetBucket.Count(childComplexity), true
+	case "FacetBucket.label":
+		if e.ComplexityRoot.FacetBucket.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacetBucket.Label(childComplexity), true
+	case "FacetBucket.value":
+		if e.ComplexityRoot.FacetBucket.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacetBucket.Value(childComplexity), true
+
+	case "FieldDiff.changed":
+		if e.ComplexityRoot.FieldDiff.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldDiff.Changed(childComplexity), true
+	case "FieldDiff.lines":
+		if e.ComplexityRoot.FieldDiff.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldDiff.Lines(childComplexity), true
+
+	case "Flag.createdAt":
+		if e.ComplexityRoot.Flag.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Flag.CreatedAt(childComplexity), true
+	case "Flag.decision":
+		if e.ComplexityRoot.Flag.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Flag.Decision(childComplexity), true
+	case "Flag.document":
+		if e.ComplexityRoot.Flag.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Flag.Document(childComplexity), true
+	case "Flag.flagger":
+		if e.ComplexityRoot.Flag.Flagger == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Flag.Flagger(childComplexity), true
+	case "Flag.id":
+		if e.ComplexityRoot.Flag.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Flag.ID(childComplexity), true
+	case "Flag.note":
+		if e.ComplexityRoot.Flag.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Flag.Note(childComplexity), true
+	case "Flag.reason":
+		if e.ComplexityRoot.Flag.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Flag.Reason(childComplexity), true
+	case "Flag.resolvedAt":
+		if e.ComplexityRoot.Flag.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Flag.ResolvedAt(childComplexity), true
+	case "Flag.resolvedBy":
+		if e.ComplexityRoot.Flag.ResolvedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Flag.ResolvedBy(childComplexity), true
+	case "Flag.status":
+		if e.ComplexityRoot.Flag.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Flag.Status(childComplexity), true
+
+	case "FlagConnection.edges":
+		if e.ComplexityRoot.FlagConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagConnection.Edges(childComplexity), true
+	case "FlagConnection.nodes":
+		if e.ComplexityRoot.FlagConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagConnection.Nodes(childComplexity), true
+	case "FlagConnection.pageInfo":
+		if e.ComplexityRoot.FlagConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagConnection.PageInfo(childComplexity), true
+	case "FlagConnection.totalCount":
+		if e.ComplexityRoot.FlagConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagConnection.TotalCount(childComplexity), true
+
+	case "FlagEdge.cursor":
+		if e.ComplexityRoot.FlagEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagEdge.Cursor(childComplexity), true
+	case "FlagEdge.node":
+		if e.ComplexityRoot.FlagEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagEdge.Node(childComplexity), true
+
+	case "FlagPayload.flag":
+		if e.ComplexityRoot.FlagPayload.Flag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagPayload.Flag(childComplexity), true
+
+	case "Highlight.field":
+		if e.ComplexityRoot.Highlight.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Highlight.Field(childComplexity), true
+	case "Highlight.fragments":
+		if e.ComplexityRoot.Highlight.Fragments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Highlight.Fragments(childComplexity), true
 
 	case "KnowledgeBase.carnets":
 		if e.ComplexityRoot.KnowledgeBase.Carnets == nil {
@@ -1435,6 +1872,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteTerm(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.flagDocument":
+		if e.ComplexityRoot.Mutation.FlagDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_flagDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FlagDocument(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.link":
 		if e.ComplexityRoot.Mutation.Link == nil {
 			break
@@ -1446,6 +1894,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Link(childComplexity, args["input"].(model.LinkInput)), true
+	case "Mutation.reindex":
+		if e.ComplexityRoot.Mutation.Reindex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.Reindex(childComplexity), true
+	case "Mutation.resolveFlag":
+		if e.ComplexityRoot.Mutation.ResolveFlag == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveFlag_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveFlag(childComplexity, args["id"].(string), args["decision"].(graph.FlagDecision), args["note"].(string)), true
+	case "Mutation.restoreRevision":
+		if e.ComplexityRoot.Mutation.RestoreRevision == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreRevision_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreRevision(childComplexity, args["id"].(string), args["version"].(int), args["expectedVersion"].(int)), true
+	case "Mutation.setDocumentHidden":
+		if e.ComplexityRoot.Mutation.SetDocumentHidden == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setDocumentHidden_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetDocumentHidden(childComplexity, args["id"].(string), args["hidden"].(bool)), true
 	case "Mutation.unlink":
 		if e.ComplexityRoot.Mutation.Unlink == nil {
 			break
@@ -1593,6 +2080,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Note.CreatedAt(childComplexity), true
+	case "Note.hidden":
+		if e.ComplexityRoot.Note.Hidden == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.Hidden(childComplexity), true
 	case "Note.id":
 		if e.ComplexityRoot.Note.ID == nil {
 			break
@@ -1803,6 +2296,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.CreatedAt(childComplexity), true
+	case "Organisation.hidden":
+		if e.ComplexityRoot.Organisation.Hidden == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.Hidden(childComplexity), true
 	case "Organisation.id":
 		if e.ComplexityRoot.Organisation.ID == nil {
 			break
@@ -2037,6 +2536,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.KnowledgeBases(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.moderationQueue":
+		if e.ComplexityRoot.Query.ModerationQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_moderationQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ModerationQueue(childComplexity, args["status"].(*graph.FlagStatus), args["document"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.neighbourhood":
+		if e.ComplexityRoot.Query.Neighbourhood == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighbourhood_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["id"].(string), args["depth"].(*int), args["relations"].([]graph.Relation), args["first"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2070,6 +2591,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Notes(childComplexity, args["filter"].(*model.DocumentFilterInput), args["orderBy"].(*model.DocumentOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.notesWithoutCarnet":
+		if e.ComplexityRoot.Query.NotesWithoutCarnet == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notesWithoutCarnet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NotesWithoutCarnet(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.organisations":
 		if e.ComplexityRoot.Query.Organisations == nil {
 			break
@@ -2081,6 +2613,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organisations(childComplexity, args["filter"].(*model.DocumentFilterInput), args["orderBy"].(*model.DocumentOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.orphanDocuments":
+		if e.ComplexityRoot.Query.OrphanDocuments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_orphanDocuments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OrphanDocuments(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.path":
+		if e.ComplexityRoot.Query.Path == nil {
+			break
+		}
+
+		args, err := ec.field_Query_path_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Path(childComplexity, args["from"].(string), args["to"].(string), args["maxDepth"].(*int), args["relations"].([]graph.Relation)), true
+	case "Query.paths":
+		if e.ComplexityRoot.Query.Paths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_paths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxDepth"].(*int), args["relations"].([]graph.Relation), args["first"].(*int)), true
+	case "Query.probableDuplicates":
+		if e.ComplexityRoot.Query.ProbableDuplicates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_probableDuplicates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProbableDuplicates(childComplexity, args["kinds"].([]graph.Kind), args["first"].(*int), args["after"].(*string)), true
+	case "Query.revisionDiff":
+		if e.ComplexityRoot.Query.RevisionDiff == nil {
+			break
+		}
+
+		args, err := ec.field_Query_revisionDiff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RevisionDiff(childComplexity, args["id"].(string), args["from"].(int), args["to"].(int)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["filter"].(*model.SearchFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.standpointDimensions":
 		if e.ComplexityRoot.Query.StandpointDimensions == nil {
 			break
@@ -2098,12 +2696,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Terms(childComplexity, args["filter"].(*model.DocumentFilterInput), args["orderBy"].(*model.DocumentOrder), args["first"].(*int), args["after"].(*string)), true
+	case "Query.termsWithoutDefinition":
+		if e.ComplexityRoot.Query.TermsWithoutDefinition == nil {
+			break
+		}
+
+		args, err := ec.field_Query_termsWithoutDefinition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TermsWithoutDefinition(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "ReindexPayload.documents":
+		if e.ComplexityRoot.ReindexPayload.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReindexPayload.Documents(childComplexity), true
+	case "ReindexPayload.sequence":
+		if e.ComplexityRoot.ReindexPayload.Sequence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReindexPayload.Sequence(childComplexity), true
+
+	case "RestoreRevisionPayload.document":
+		if e.ComplexityRoot.RestoreRevisionPayload.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RestoreRevisionPayload.Document(childComplexity), true
 
 	case "Revision.at":
 		if e.ComplexityRoot.Revision.At == nil {
@@ -2173,6 +2802,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RevisionConnection.TotalCount(childComplexity), true
 
+	case "RevisionDiff.body":
+		if e.ComplexityRoot.RevisionDiff.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionDiff.Body(childComplexity), true
+	case "RevisionDiff.from":
+		if e.ComplexityRoot.RevisionDiff.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionDiff.From(childComplexity), true
+	case "RevisionDiff.minimal":
+		if e.ComplexityRoot.RevisionDiff.Minimal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionDiff.Minimal(childComplexity), true
+	case "RevisionDiff.summary":
+		if e.ComplexityRoot.RevisionDiff.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionDiff.Summary(childComplexity), true
+	case "RevisionDiff.title":
+		if e.ComplexityRoot.RevisionDiff.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionDiff.Title(childComplexity), true
+	case "RevisionDiff.to":
+		if e.ComplexityRoot.RevisionDiff.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionDiff.To(childComplexity), true
+
 	case "RevisionEdge.cursor":
 		if e.ComplexityRoot.RevisionEdge.Cursor == nil {
 			break
@@ -2185,6 +2851,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevisionEdge.Node(childComplexity), true
+
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
+	case "SearchEdge.highlights":
+		if e.ComplexityRoot.SearchEdge.Highlights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Highlights(childComplexity), true
+	case "SearchEdge.node":
+		if e.ComplexityRoot.SearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
+	case "SearchEdge.score":
+		if e.ComplexityRoot.SearchEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Score(childComplexity), true
+
+	case "SearchResult.edges":
+		if e.ComplexityRoot.SearchResult.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.Edges(childComplexity), true
+	case "SearchResult.facets":
+		if e.ComplexityRoot.SearchResult.Facets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.Facets(childComplexity), true
+	case "SearchResult.pageInfo":
+		if e.ComplexityRoot.SearchResult.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.PageInfo(childComplexity), true
+	case "SearchResult.totalCount":
+		if e.ComplexityRoot.SearchResult.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.TotalCount(childComplexity), true
+
+	case "SetDocumentHiddenPayload.document":
+		if e.ComplexityRoot.SetDocumentHiddenPayload.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetDocumentHiddenPayload.Document(childComplexity), true
 
 	case "StandpointDeclaration.contributor":
 		if e.ComplexityRoot.StandpointDeclaration.Contributor == nil {
@@ -2328,6 +3051,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StandpointValue.Labels(childComplexity), true
 
+	case "Subgraph.edges":
+		if e.ComplexityRoot.Subgraph.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Edges(childComplexity), true
+	case "Subgraph.nodes":
+		if e.ComplexityRoot.Subgraph.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Nodes(childComplexity), true
+	case "Subgraph.truncated":
+		if e.ComplexityRoot.Subgraph.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
+
+	case "SubgraphEdge.from":
+		if e.ComplexityRoot.SubgraphEdge.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphEdge.From(childComplexity), true
+	case "SubgraphEdge.type":
+		if e.ComplexityRoot.SubgraphEdge.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphEdge.Relation(childComplexity), true
+	case "SubgraphEdge.to":
+		if e.ComplexityRoot.SubgraphEdge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphEdge.To(childComplexity), true
+
+	case "SubgraphNode.degree":
+		if e.ComplexityRoot.SubgraphNode.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphNode.Degree(childComplexity), true
+	case "SubgraphNode.id":
+		if e.ComplexityRoot.SubgraphNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphNode.ID(childComplexity), true
+	case "SubgraphNode.kind":
+		if e.ComplexityRoot.SubgraphNode.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphNode.Kind(childComplexity), true
+	case "SubgraphNode.label":
+		if e.ComplexityRoot.SubgraphNode.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphNode.Label(childComplexity), true
+	case "SubgraphNode.node":
+		if e.ComplexityRoot.SubgraphNode.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphNode.Node(childComplexity), true
+
 	case "Term.aliases":
 		if e.ComplexityRoot.Term.Aliases == nil {
 			break
@@ -2382,6 +3174,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Term.Definition(childComplexity), true
+	case "Term.hidden":
+		if e.ComplexityRoot.Term.Hidden == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Term.Hidden(childComplexity), true
 	case "Term.id":
 		if e.ComplexityRoot.Term.ID == nil {
 			break
@@ -2599,6 +3397,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
 			graphql.NewInputUnmarshaler("NoteFilter", ec.unmarshalInputNoteFilter),
 			graphql.NewInputUnmarshaler("OrganisationFilter", ec.unmarshalInputOrganisationFilter),
+			graphql.NewInputUnmarshaler("SearchFilter", ec.unmarshalInputSearchFilter),
+			graphql.NewInputUnmarshaler("StandpointInput", ec.unmarshalInputStandpointInput),
 			graphql.NewInputUnmarshaler("TermFilter", ec.unmarshalInputTermFilter),
 			graphql.NewInputUnmarshaler("UpdateCarnetInput", ec.unmarshalInputUpdateCarnetInput),
 			graphql.NewInputUnmarshaler("UpdateCommunityInput", ec.unmarshalInputUpdateCommunityInput),
@@ -2722,6 +3522,44 @@ type ContributorEdge {
 
 extend type Query {
   contributors(first: Int, after: String): ContributorConnection!
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/curation.graphqls", Input: `# The health of the graph, for curators and admins (FORBIDDEN for anyone
+# else, UNAUTHENTICATED without a token). Curators read every document, so
+# these lists hide nothing. There is no list of links whose target was
+# deleted: deleting a node deletes every link to or from it, so no link
+# ever dangles.
+
+"A set of documents of one kind whose titles or aliases are near-identical."
+type DuplicateGroup {
+  "The normalised title they share: accents, case, punctuation, articles and plural endings set aside."
+  key: String!
+  kind: DocumentKind!
+  "Two or more documents, by id."
+  documents: [Document!]!
+}
+
+type DuplicateGroupConnection {
+  edges: [DuplicateGroupEdge!]!
+  nodes: [DuplicateGroup!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type DuplicateGroupEdge {
+  cursor: String!
+  node: DuplicateGroup!
+}
+
+extend type Query {
+  "Documents with no link to or from another document (LINKS_TO, MENTIONS, CONCERNS, BROADER, RELATED), oldest first."
+  orphanDocuments(first: Int, after: String): DocumentConnection!
+  "Notes in no carnet, oldest first."
+  notesWithoutCarnet(first: Int, after: String): NoteConnection!
+  "Terms whose definition is empty, oldest first."
+  termsWithoutDefinition(first: Int, after: String): TermConnection!
+  "Documents that probably say the same thing twice: groups of one kind (all kinds when ` + "`" + `kinds` + "`" + ` is omitted) sharing a normalised title or alias."
+  probableDuplicates(kinds: [DocumentKind!], first: Int, after: String): DuplicateGroupConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/documents.graphqls", Input: `# Documents: notes, terms (lexicon) and organisations (directory).
@@ -3047,6 +3885,77 @@ extend type Query {
   documents(filter: DocumentFilter, orderBy: DocumentOrder, first: Int, after: String): DocumentConnection!
 }
 `, BuiltIn: false},
+	{Name: "../../../schema/explore.graphqls", Input: `# Exploring the graph: the neighbourhood of a node and the shortest paths
+# between two nodes, ready for a front-end graph view. Walks see only what
+# the viewer may read: a hidden document is never a node, never an edge's
+# end, never a step on a path and never counted in a degree.
+
+"The kind of a node of the graph."
+enum NodeKind {
+  NOTE
+  TERM
+  ORGANISATION
+  CONTRIBUTOR
+  CARNET
+  COMMUNITY
+  KNOWLEDGE_BASE
+}
+
+"A node of a subgraph."
+type SubgraphNode {
+  "Global id: fetch the object with ` + "`" + `node(id:)` + "`" + `, or select ` + "`" + `node` + "`" + ` here."
+  id: ID!
+  kind: NodeKind!
+  "A note's title, a term's label, an organisation's, contributor's, community's or base's name, a carnet's title."
+  label: String!
+  """
+  The node's links of the relations walked, in and out, that the viewer may
+  see: all of them, including links to nodes the subgraph leaves out.
+  """
+  degree: Int!
+  "The object itself."
+  node: Node
+}
+
+"A link of a subgraph, in its stored direction."
+type SubgraphEdge {
+  type: Relation!
+  "Global id of the link's start."
+  from: ID!
+  "Global id of the link's end."
+  to: ID!
+}
+
+"""
+Nodes and the links among them. In a path, ` + "`" + `nodes` + "`" + ` run from one end to the
+other and ` + "`" + `edges[i]` + "`" + ` joins ` + "`" + `nodes[i]` + "`" + ` and ` + "`" + `nodes[i+1]` + "`" + ` (in either direction).
+"""
+type Subgraph {
+  nodes: [SubgraphNode!]!
+  edges: [SubgraphEdge!]!
+  "True when the ` + "`" + `first` + "`" + ` cap left reachable nodes out."
+  truncated: Boolean!
+}
+
+extend type Query {
+  """
+  The nodes within ` + "`" + `depth` + "`" + ` links of a node (1 to 3), breadth first and the
+  node itself first, at most ` + "`" + `first` + "`" + ` of them (1 to 500), with every link
+  among them. ` + "`" + `relations` + "`" + ` limits the links walked (all when omitted). Any
+  kind of node; NOT_FOUND when it does not exist or the viewer may not read it.
+  """
+  neighbourhood(id: ID!, depth: Int = 1, relations: [Relation!], first: Int = 50): Subgraph!
+  """
+  A shortest path of at most ` + "`" + `maxDepth` + "`" + ` links (1 to 6), taken in either
+  direction, between two notes, terms, organisations, contributors or
+  carnets, through nodes the viewer may read; null when there is none, or
+  when an end does not exist or is hidden from the viewer.
+  """
+  path(from: ID!, to: ID!, maxDepth: Int = 6, relations: [Relation!]): Subgraph
+  "Up to ` + "`" + `first` + "`" + ` (1 to 10) shortest loopless paths, shortest first; see ` + "`" + `path` + "`" + `."
+  paths(from: ID!, to: ID!, maxDepth: Int = 6, relations: [Relation!], first: Int = 3): [Subgraph!]!
+}
+`, BuiltIn: false},
 	{Name: "../../../schema/groups.graphqls", Input: `# Carnets (notebooks), communities and knowledge bases.
 
 "A notebook: an ordered collection of documents, with categories."
@@ -3147,6 +4056,160 @@ extend type Query {
   carnets(first: Int, after: String): CarnetConnection!
   communities(first: Int, after: String): CommunityConnection!
   knowledgeBases(first: Int, after: String): KnowledgeBaseConnection!
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/history.graphqls", Input: `# History: comparing any two revisions of a document line by line, and
+# restoring an earlier one. Restoring writes a new revision: history is
+# never rewritten.
+
+enum DiffOp {
+  EQUAL
+  DELETE
+  INSERT
+}
+
+"One line of a line-by-line comparison."
+type DiffLine {
+  op: DiffOp!
+  text: String!
+  "The line's number in the ` + "`" + `from` + "`" + ` version; null for an inserted line."
+  oldLine: Int
+  "The line's number in the ` + "`" + `to` + "`" + ` version; null for a deleted line."
+  newLine: Int
+}
+
+"How one field changed from one version to the other."
+type FieldDiff {
+  changed: Boolean!
+  "Every line of both versions, unchanged ones included (EQUAL), in order."
+  lines: [DiffLine!]!
+}
+
+"A document's title, summary and body compared between two versions."
+type RevisionDiff {
+  from: Revision!
+  to: Revision!
+  title: FieldDiff!
+  summary: FieldDiff!
+  body: FieldDiff!
+  """
+  False when two large, very different texts were too costly to compare
+  exactly: the lines are still right, but more of them may be marked as
+  changed than need be.
+  """
+  minimal: Boolean!
+}
+
+type RestoreRevisionPayload {
+  document: Document!
+}
+
+extend type Query {
+  """
+  The changes from version ` + "`" + `from` + "`" + ` to version ` + "`" + `to` + "`" + ` of a document (either may
+  be the older). NOT_FOUND when the document does not exist, is hidden from
+  the viewer, or never had one of the versions.
+  """
+  revisionDiff(id: ID!, from: Int!, to: Int!): RevisionDiff!
+}
+
+extend type Mutation {
+  """
+  Makes the title, summary and body of an earlier ` + "`" + `version` + "`" + ` current again,
+  as a new revision. ` + "`" + `expectedVersion` + "`" + ` is the version the caller last read
+  (CONFLICT if it is no longer current). The document's authors and
+  curators may restore; restoring what is already current changes nothing.
+  """
+  restoreRevision(id: ID!, version: Int!, expectedVersion: Int!): RestoreRevisionPayload!
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/moderation.graphqls", Input: `# Moderation. Anyone signed in (with a token that speaks for a
+# contributor) may flag a document they can read, once while their flag is
+# open. Curators and admins see the queue, resolve flags with a decision
+# and a note, and may hide a document pending review: a hidden document
+# behaves as PRIVATE to everyone but its authors and curators, on every
+# read path, whatever its own visibility (which applies again once shown).
+
+enum FlagStatus {
+  OPEN
+  RESOLVED
+}
+
+enum FlagDecision {
+  "Nothing to change: the document is shown (again, if it was hidden)."
+  KEEP
+  "The document is hidden (it stays hidden if it was)."
+  HIDE
+}
+
+"One contributor's report about one document."
+type Flag {
+  "The flag's own opaque id (not a Node id); pass it to resolveFlag."
+  id: ID!
+  "Null when the viewer can no longer read the document."
+  document: Document
+  flagger: Contributor
+  reason: String!
+  status: FlagStatus!
+  "Once resolved."
+  decision: FlagDecision
+  "The curator's note, once resolved."
+  note: String
+  "The curator who resolved it, when their token speaks for a contributor."
+  resolvedBy: Contributor
+  createdAt: Time!
+  resolvedAt: Time
+}
+
+type FlagConnection {
+  edges: [FlagEdge!]!
+  nodes: [Flag!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type FlagEdge {
+  cursor: String!
+  node: Flag!
+}
+
+type FlagPayload {
+  flag: Flag!
+}
+
+type SetDocumentHiddenPayload {
+  document: Document!
+}
+
+extend interface Document {
+  "True while a curator keeps the document hidden pending review; only its authors and curators can see it then."
+  hidden: Boolean!
+}
+
+extend type Note {
+  hidden: Boolean!
+}
+
+extend type Term {
+  hidden: Boolean!
+}
+
+extend type Organisation {
+  hidden: Boolean!
+}
+
+extend type Query {
+  "Flags, newest first: open ones unless ` + "`" + `status` + "`" + ` says otherwise, of one document if ` + "`" + `document` + "`" + ` is given. Curators and admins only."
+  moderationQueue(status: FlagStatus = OPEN, document: ID, first: Int, after: String): FlagConnection!
+}
+
+extend type Mutation {
+  "Flags a document for the curators, with a reason (at most 2000 bytes). CONFLICT if the viewer's earlier flag on it is still open."
+  flagDocument(id: ID!, reason: String!): FlagPayload!
+  "Resolves an open flag (CONFLICT if already resolved): HIDE hides the document, KEEP shows it. Curators and admins only."
+  resolveFlag(id: ID!, decision: FlagDecision!, note: String! = ""): FlagPayload!
+  "Hides a document pending review, or shows it again. Curators and admins only."
+  setDocumentHidden(id: ID!, hidden: Boolean!): SetDocumentHiddenPayload!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/mutations.graphqls", Input: `# Writes. Every mutation needs a token (UNAUTHENTICATED otherwise). Updates
@@ -3515,6 +4578,91 @@ type Query {
   viewer: Contributor
 }
 `, BuiltIn: false},
+	{Name: "../../../schema/search.graphqls", Input: `# Full-text search by topic and by standpoint (Bleve, French analysis).
+
+extend type Query {
+  """
+  Ranked documents matching ` + "`" + `query` + "`" + `: words (typo-tolerant from 5 letters),
+  "quoted phrases" and -excluded words. Query syntax of the search engine is
+  never interpreted: ` + "`" + `title:x` + "`" + ` is two words. Totals and facet counts only
+  cover what the viewer may read.
+  """
+  search(query: String!, filter: SearchFilter, first: Int, after: String): SearchResult!
+}
+
+extend type Mutation {
+  "ADMIN: rebuild the search index aside and swap it in; searches keep answering meanwhile."
+  reindex: ReindexPayload!
+}
+
+"A standpoint value, as a filter: values of one dimension are OR-ed, dimensions AND-ed."
+input StandpointInput {
+  dimension: String!
+  value: String!
+}
+
+"Narrows a search. Lists are OR-ed within, AND-ed across."
+input SearchFilter {
+  kinds: [DocumentKind!]
+  languages: [String!]
+  carnets: [ID!]
+  communities: [ID!]
+  terms: [ID!]
+  organisations: [ID!]
+  "Contributors, as authors."
+  authors: [ID!]
+  "Authors' PUBLIC standpoint declarations only."
+  standpoints: [StandpointInput!]
+  publishedAfter: Time
+  publishedBefore: Time
+}
+
+type SearchResult {
+  totalCount: Int!
+  edges: [SearchEdge!]!
+  "Counts per value of kind, carnet, community, term, organisation, language and standpoint."
+  facets: [Facet!]!
+  pageInfo: PageInfo!
+}
+
+type SearchEdge {
+  cursor: String!
+  score: Float!
+  node: Document!
+  "Matching fragments, HTML-escaped, with <mark> around the matches."
+  highlights: [Highlight!]!
+}
+
+type Highlight {
+  field: String!
+  fragments: [String!]!
+}
+
+type Facet {
+  "kind, carnet, community, term, organisation, language or standpoint."
+  field: String!
+  buckets: [FacetBucket!]!
+}
+
+type FacetBucket {
+  """
+  The value filtered on: a global id for carnet, community, term and
+  organisation; NOTE/TERM/ORGANISATION for kind; a language tag; dimension:value
+  for a standpoint.
+  """
+  value: String!
+  "A human label: a title, a name, or a standpoint label in French."
+  label: String
+  count: Int!
+}
+
+type ReindexPayload {
+  "Documents in the new index."
+  documents: Int!
+  "The change sequence number the new index is in step with."
+  sequence: String!
+}
+`, BuiltIn: false},
 	{Name: "../../../schema/standpoints.graphqls", Input: `# Standpoints: the taxonomy of dimensions and values, and contributors'
 # declarations. Declarations are personal data: each carries the visibility
 # its owner chose, and there is no default.
@@ -3816,6 +4964,20 @@ func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type DeletePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DiffLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_DiffLine_op(ctx, field)
+	case "text":
+		return ec.fieldContext_DiffLine_text(ctx, field)
+	case "oldLine":
+		return ec.fieldContext_DiffLine_oldLine(ctx, field)
+	case "newLine":
+		return ec.fieldContext_DiffLine_newLine(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DiffLine", field.Name)
+}
+
 func (ec *executionContext) childFields_DocumentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -3838,6 +5000,142 @@ func (ec *executionContext) childFields_DocumentEdge(ctx context.Context, field 
 		return ec.fieldContext_DocumentEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DocumentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicateGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_DuplicateGroup_key(ctx, field)
+	case "kind":
+		return ec.fieldContext_DuplicateGroup_kind(ctx, field)
+	case "documents":
+		return ec.fieldContext_DuplicateGroup_documents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicateGroupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DuplicateGroupConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_DuplicateGroupConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DuplicateGroupConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DuplicateGroupConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateGroupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicateGroupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DuplicateGroupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DuplicateGroupEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateGroupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Facet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_Facet_field(ctx, field)
+	case "buckets":
+		return ec.fieldContext_Facet_buckets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Facet", field.Name)
+}
+
+func (ec *executionContext) childFields_FacetBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_FacetBucket_value(ctx, field)
+	case "label":
+		return ec.fieldContext_FacetBucket_label(ctx, field)
+	case "count":
+		return ec.fieldContext_FacetBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FacetBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_FieldDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "changed":
+		return ec.fieldContext_FieldDiff_changed(ctx, field)
+	case "lines":
+		return ec.fieldContext_FieldDiff_lines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FieldDiff", field.Name)
+}
+
+func (ec *executionContext) childFields_Flag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Flag_id(ctx, field)
+	case "document":
+		return ec.fieldContext_Flag_document(ctx, field)
+	case "flagger":
+		return ec.fieldContext_Flag_flagger(ctx, field)
+	case "reason":
+		return ec.fieldContext_Flag_reason(ctx, field)
+	case "status":
+		return ec.fieldContext_Flag_status(ctx, field)
+	case "decision":
+		return ec.fieldContext_Flag_decision(ctx, field)
+	case "note":
+		return ec.fieldContext_Flag_note(ctx, field)
+	case "resolvedBy":
+		return ec.fieldContext_Flag_resolvedBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Flag_createdAt(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_Flag_resolvedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Flag", field.Name)
+}
+
+func (ec *executionContext) childFields_FlagConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FlagConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_FlagConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FlagConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FlagConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlagConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FlagEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_FlagEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_FlagEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlagEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FlagPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "flag":
+		return ec.fieldContext_FlagPayload_flag(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlagPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Highlight(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_Highlight_field(ctx, field)
+	case "fragments":
+		return ec.fieldContext_Highlight_fragments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Highlight", field.Name)
 }
 
 func (ec *executionContext) childFields_KnowledgeBase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3976,6 +5274,8 @@ func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.
 		return ec.fieldContext_Note_links(ctx, field)
 	case "backlinks":
 		return ec.fieldContext_Note_backlinks(ctx, field)
+	case "hidden":
+		return ec.fieldContext_Note_hidden(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Note", field.Name)
 }
@@ -4068,6 +5368,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_concernedBy(ctx, field)
 	case "affiliates":
 		return ec.fieldContext_Organisation_affiliates(ctx, field)
+	case "hidden":
+		return ec.fieldContext_Organisation_hidden(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organisation", field.Name)
 }
@@ -4118,6 +5420,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_ReindexPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "documents":
+		return ec.fieldContext_ReindexPayload_documents(ctx, field)
+	case "sequence":
+		return ec.fieldContext_ReindexPayload_sequence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReindexPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RestoreRevisionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "document":
+		return ec.fieldContext_RestoreRevisionPayload_document(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RestoreRevisionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Revision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "version":
@@ -4152,6 +5472,24 @@ func (ec *executionContext) childFields_RevisionConnection(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type RevisionConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_RevisionDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_RevisionDiff_from(ctx, field)
+	case "to":
+		return ec.fieldContext_RevisionDiff_to(ctx, field)
+	case "title":
+		return ec.fieldContext_RevisionDiff_title(ctx, field)
+	case "summary":
+		return ec.fieldContext_RevisionDiff_summary(ctx, field)
+	case "body":
+		return ec.fieldContext_RevisionDiff_body(ctx, field)
+	case "minimal":
+		return ec.fieldContext_RevisionDiff_minimal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionDiff", field.Name)
+}
+
 func (ec *executionContext) childFields_RevisionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -4160,6 +5498,42 @@ func (ec *executionContext) childFields_RevisionEdge(ctx context.Context, field 
 		return ec.fieldContext_RevisionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RevisionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchEdge_score(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchEdge_node(ctx, field)
+	case "highlights":
+		return ec.fieldContext_SearchEdge_highlights(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_SearchResult_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_SearchResult_edges(ctx, field)
+	case "facets":
+		return ec.fieldContext_SearchResult_facets(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchResult_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchResult", field.Name)
+}
+
+func (ec *executionContext) childFields_SetDocumentHiddenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "document":
+		return ec.fieldContext_SetDocumentHiddenPayload_document(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetDocumentHiddenPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_StandpointDeclaration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4218,6 +5592,46 @@ func (ec *executionContext) childFields_StandpointValue(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type StandpointValue", field.Name)
 }
 
+func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_Subgraph_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_Subgraph_edges(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Subgraph_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
+}
+
+func (ec *executionContext) childFields_SubgraphEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_SubgraphEdge_type(ctx, field)
+	case "from":
+		return ec.fieldContext_SubgraphEdge_from(ctx, field)
+	case "to":
+		return ec.fieldContext_SubgraphEdge_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubgraphEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SubgraphNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SubgraphNode_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_SubgraphNode_kind(ctx, field)
+	case "label":
+		return ec.fieldContext_SubgraphNode_label(ctx, field)
+	case "degree":
+		return ec.fieldContext_SubgraphNode_degree(ctx, field)
+	case "node":
+		return ec.fieldContext_SubgraphNode_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubgraphNode", field.Name)
+}
+
 func (ec *executionContext) childFields_Term(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4274,6 +5688,8 @@ func (ec *executionContext) childFields_Term(ctx context.Context, field graphql.
 		return ec.fieldContext_Term_related(ctx, field)
 	case "mentionedBy":
 		return ec.fieldContext_Term_mentionedBy(ctx, field)
+	case "hidden":
+		return ec.fieldContext_Term_hidden(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Term", field.Name)
 }
@@ -4866,6 +6282,28 @@ func (ec *executionContext) field_Mutation_deleteTerm_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_flagDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_link_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4877,6 +6315,88 @@ func (ec *executionContext) field_Mutation_link_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resolveFlag_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "decision",
+		func(ctx context.Context, v any) (graph.FlagDecision, error) {
+			return ec.unmarshalNFlagDecision2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagDecision(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["decision"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_restoreRevision_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setDocumentHidden_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "hidden",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hidden"] = arg1
 	return args, nil
 }
 
@@ -5302,6 +6822,82 @@ func (ec *executionContext) field_Query_knowledgeBases_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_moderationQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*graph.FlagStatus, error) {
+			return ec.unmarshalOFlagStatus2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "document",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["document"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_neighbourhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relations",
+		func(ctx context.Context, v any) ([]graph.Relation, error) {
+			return ec.unmarshalORelation2ᚕgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelationᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relations"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5327,6 +6923,28 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_notesWithoutCarnet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -5403,6 +7021,232 @@ func (ec *executionContext) field_Query_organisations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_orphanDocuments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_path_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxDepth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxDepth"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "relations",
+		func(ctx context.Context, v any) ([]graph.Relation, error) {
+			return ec.unmarshalORelation2ᚕgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelationᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relations"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxDepth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxDepth"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "relations",
+		func(ctx context.Context, v any) ([]graph.Relation, error) {
+			return ec.unmarshalORelation2ᚕgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelationᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relations"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_probableDuplicates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]graph.Kind, error) {
+			return ec.unmarshalODocumentKind2ᚕgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_revisionDiff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SearchFilter, error) {
+			return ec.unmarshalOSearchFilter2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_termsWithoutDefinition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -7486,6 +9330,98 @@ func (ec *executionContext) fieldContext_DeletePayload_deletedId(_ context.Conte
 	return graphql.NewScalarFieldContext("DeletePayload", field, false, false, "ID")
 }
 
+func (ec *executionContext) _DiffLine_op(ctx context.Context, field graphql.CollectedField, obj *model.DiffLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffLine_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DiffOp) graphql.Marshaler {
+			return ec.marshalNDiffOp2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDiffOp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiffLine_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffLine", field, false, false, "DiffOp")
+}
+
+func (ec *executionContext) _DiffLine_text(ctx context.Context, field graphql.CollectedField, obj *model.DiffLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffLine_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiffLine_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _DiffLine_oldLine(ctx context.Context, field graphql.CollectedField, obj *model.DiffLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffLine_oldLine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OldLine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiffLine_oldLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DiffLine_newLine(ctx context.Context, field graphql.CollectedField, obj *model.DiffLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiffLine_newLine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewLine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiffLine_newLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiffLine", field, false, false, "Int")
+}
+
 func (ec *executionContext) _DocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DocumentConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7658,6 +9594,946 @@ func (ec *executionContext) fieldContext_DocumentEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateGroup_key(ctx context.Context, field graphql.CollectedField, obj *graph.DuplicateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicateGroup_kind(ctx context.Context, field graphql.CollectedField, obj *graph.DuplicateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroup_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Kind) graphql.Marshaler {
+			return ec.marshalNDocumentKind2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroup_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateGroup", field, false, false, "DocumentKind")
+}
+
+func (ec *executionContext) _DuplicateGroup_documents(ctx context.Context, field graphql.CollectedField, obj *graph.DuplicateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroup_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuplicateGroup().Documents(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚕgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroup_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateGroupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateGroupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroupConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DuplicateGroupEdge) graphql.Marshaler {
+			return ec.marshalNDuplicateGroupEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDuplicateGroupEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroupConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateGroupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateGroupEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateGroupConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateGroupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroupConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.DuplicateGroup) graphql.Marshaler {
+			return ec.marshalNDuplicateGroup2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐDuplicateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroupConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateGroupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateGroupConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateGroupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroupConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroupConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateGroupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateGroupConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateGroupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroupConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroupConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateGroupConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuplicateGroupEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateGroupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroupEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroupEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateGroupEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicateGroupEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateGroupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroupEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.DuplicateGroup) graphql.Marshaler {
+			return ec.marshalNDuplicateGroup2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐDuplicateGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroupEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateGroupEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facet_field(ctx context.Context, field graphql.CollectedField, obj *model.Facet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facet_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facet_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facet", field, false, false, "String")
+}
+
+func (ec *executionContext) _Facet_buckets(ctx context.Context, field graphql.CollectedField, obj *model.Facet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facet_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacetBucket) graphql.Marshaler {
+			return ec.marshalNFacetBucket2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFacetBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facet_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facet",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacetBucket_value(ctx context.Context, field graphql.CollectedField, obj *model.FacetBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacetBucket_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacetBucket_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacetBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _FacetBucket_label(ctx context.Context, field graphql.CollectedField, obj *model.FacetBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacetBucket_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FacetBucket_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacetBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _FacetBucket_count(ctx context.Context, field graphql.CollectedField, obj *model.FacetBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacetBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacetBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacetBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FieldDiff_changed(ctx context.Context, field graphql.CollectedField, obj *model.FieldDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldDiff_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldDiff_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldDiff", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FieldDiff_lines(ctx context.Context, field graphql.CollectedField, obj *model.FieldDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldDiff_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DiffLine) graphql.Marshaler {
+			return ec.marshalNDiffLine2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDiffLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldDiff_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FieldDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiffLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Flag_id(ctx context.Context, field graphql.CollectedField, obj *graph.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Flag_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Flag_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Flag", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Flag_document(ctx context.Context, field graphql.CollectedField, obj *graph.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Flag_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Flag().Document(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Document) graphql.Marshaler {
+			return ec.marshalODocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Flag_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Flag",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Flag_flagger(ctx context.Context, field graphql.CollectedField, obj *graph.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Flag_flagger(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Flag().Flagger(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Contributor) graphql.Marshaler {
+			return ec.marshalOContributor2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐContributor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Flag_flagger(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Flag",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contributor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Flag_reason(ctx context.Context, field graphql.CollectedField, obj *graph.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Flag_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Flag_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Flag", field, false, false, "String")
+}
+
+func (ec *executionContext) _Flag_status(ctx context.Context, field graphql.CollectedField, obj *graph.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Flag_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.FlagStatus) graphql.Marshaler {
+			return ec.marshalNFlagStatus2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Flag_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Flag", field, false, false, "FlagStatus")
+}
+
+func (ec *executionContext) _Flag_decision(ctx context.Context, field graphql.CollectedField, obj *graph.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Flag_decision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Flag().Decision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.FlagDecision) graphql.Marshaler {
+			return ec.marshalOFlagDecision2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagDecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Flag_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Flag", field, true, true, "FlagDecision")
+}
+
+func (ec *executionContext) _Flag_note(ctx context.Context, field graphql.CollectedField, obj *graph.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Flag_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Flag().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Flag_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Flag", field, true, true, "String")
+}
+
+func (ec *executionContext) _Flag_resolvedBy(ctx context.Context, field graphql.CollectedField, obj *graph.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Flag_resolvedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Flag().ResolvedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Contributor) graphql.Marshaler {
+			return ec.marshalOContributor2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐContributor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Flag_resolvedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Flag",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contributor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Flag_createdAt(ctx context.Context, field graphql.CollectedField, obj *graph.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Flag_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Flag_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Flag", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Flag_resolvedAt(ctx context.Context, field graphql.CollectedField, obj *graph.Flag) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Flag_resolvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Flag_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Flag", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FlagConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FlagConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FlagEdge) graphql.Marshaler {
+			return ec.marshalNFlagEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFlagEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlagConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlagConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FlagConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Flag) graphql.Marshaler {
+			return ec.marshalNFlag2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlagConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Flag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlagConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FlagConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlagConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlagConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FlagConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlagEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FlagEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlagEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FlagEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Flag) graphql.Marshaler {
+			return ec.marshalNFlag2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlagEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Flag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlagPayload_flag(ctx context.Context, field graphql.CollectedField, obj *model.FlagPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagPayload_flag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Flag) graphql.Marshaler {
+			return ec.marshalNFlag2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagPayload_flag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlagPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Flag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Highlight_field(ctx context.Context, field graphql.CollectedField, obj *model.Highlight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Highlight_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Highlight_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Highlight", field, false, false, "String")
+}
+
+func (ec *executionContext) _Highlight_fragments(ctx context.Context, field graphql.CollectedField, obj *model.Highlight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Highlight_fragments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fragments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Highlight_fragments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Highlight", field, false, false, "String")
 }
 
 func (ec *executionContext) _KnowledgeBase_id(ctx context.Context, field graphql.CollectedField, obj *graph.KnowledgeBase) (ret graphql.Marshaler) {
@@ -9437,6 +12313,214 @@ func (ec *executionContext) fieldContext_Mutation_withdrawStandpoint(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_restoreRevision(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreRevision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreRevision(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RestoreRevisionPayload) graphql.Marshaler {
+			return ec.marshalNRestoreRevisionPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐRestoreRevisionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreRevision(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RestoreRevisionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreRevision_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_flagDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_flagDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FlagDocument(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FlagPayload) graphql.Marshaler {
+			return ec.marshalNFlagPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFlagPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_flagDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_flagDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resolveFlag(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resolveFlag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResolveFlag(ctx, fc.Args["id"].(string), fc.Args["decision"].(graph.FlagDecision), fc.Args["note"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FlagPayload) graphql.Marshaler {
+			return ec.marshalNFlagPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFlagPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resolveFlag(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resolveFlag_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setDocumentHidden(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setDocumentHidden(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetDocumentHidden(ctx, fc.Args["id"].(string), fc.Args["hidden"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetDocumentHiddenPayload) graphql.Marshaler {
+			return ec.marshalNSetDocumentHiddenPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSetDocumentHiddenPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setDocumentHidden(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetDocumentHiddenPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setDocumentHidden_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reindex(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reindex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().Reindex(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReindexPayload) graphql.Marshaler {
+			return ec.marshalNReindexPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐReindexPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reindex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReindexPayload(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Note_id(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10058,6 +13142,29 @@ func (ec *executionContext) fieldContext_Note_backlinks(ctx context.Context, fie
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Note_hidden(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_hidden(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hidden, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_hidden(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _NoteConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NoteConnection) (ret graphql.Marshaler) {
@@ -11004,6 +14111,29 @@ func (ec *executionContext) fieldContext_Organisation_affiliates(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Organisation_hidden(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_hidden(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hidden, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_hidden(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _OrganisationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganisationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11466,6 +14596,182 @@ func (ec *executionContext) fieldContext_Query_contributors(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_orphanDocuments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_orphanDocuments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OrphanDocuments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+			return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocumentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_orphanDocuments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_orphanDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_notesWithoutCarnet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notesWithoutCarnet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NotesWithoutCarnet(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NoteConnection) graphql.Marshaler {
+			return ec.marshalNNoteConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNoteConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notesWithoutCarnet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NoteConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_notesWithoutCarnet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_termsWithoutDefinition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_termsWithoutDefinition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TermsWithoutDefinition(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TermConnection) graphql.Marshaler {
+			return ec.marshalNTermConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐTermConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_termsWithoutDefinition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_termsWithoutDefinition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_probableDuplicates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_probableDuplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProbableDuplicates(ctx, fc.Args["kinds"].([]graph.Kind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuplicateGroupConnection) graphql.Marshaler {
+			return ec.marshalNDuplicateGroupConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDuplicateGroupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_probableDuplicates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateGroupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_probableDuplicates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_notes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11642,6 +14948,138 @@ func (ec *executionContext) fieldContext_Query_documents(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighbourhood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Neighbourhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["relations"].([]graph.Relation), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *explore.Subgraph) graphql.Marshaler {
+			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐSubgraph(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subgraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighbourhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_path(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Path(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxDepth"].(*int), fc.Args["relations"].([]graph.Relation))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *explore.Subgraph) graphql.Marshaler {
+			return ec.marshalOSubgraph2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐSubgraph(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subgraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_path_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxDepth"].(*int), fc.Args["relations"].([]graph.Relation), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*explore.Subgraph) graphql.Marshaler {
+			return ec.marshalNSubgraph2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐSubgraphᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subgraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_paths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_carnets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11774,6 +15212,138 @@ func (ec *executionContext) fieldContext_Query_knowledgeBases(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_revisionDiff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_revisionDiff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RevisionDiff(ctx, fc.Args["id"].(string), fc.Args["from"].(int), fc.Args["to"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionDiff) graphql.Marshaler {
+			return ec.marshalNRevisionDiff2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐRevisionDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_revisionDiff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionDiff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_revisionDiff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_moderationQueue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_moderationQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ModerationQueue(ctx, fc.Args["status"].(*graph.FlagStatus), fc.Args["document"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FlagConnection) graphql.Marshaler {
+			return ec.marshalNFlagConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFlagConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_moderationQueue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_moderationQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["filter"].(*model.SearchFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchResult) graphql.Marshaler {
+			return ec.marshalNSearchResult2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_standpointDimensions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11877,6 +15447,84 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReindexPayload_documents(ctx context.Context, field graphql.CollectedField, obj *model.ReindexPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReindexPayload_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReindexPayload_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReindexPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReindexPayload_sequence(ctx context.Context, field graphql.CollectedField, obj *model.ReindexPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReindexPayload_sequence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sequence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReindexPayload_sequence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReindexPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RestoreRevisionPayload_document(ctx context.Context, field graphql.CollectedField, obj *model.RestoreRevisionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RestoreRevisionPayload_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Document) graphql.Marshaler {
+			return ec.marshalNDocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RestoreRevisionPayload_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RestoreRevisionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -12171,6 +15819,189 @@ func (ec *executionContext) fieldContext_RevisionConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("RevisionConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _RevisionDiff_from(ctx context.Context, field graphql.CollectedField, obj *model.RevisionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionDiff_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionDiff_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionDiff_to(ctx context.Context, field graphql.CollectedField, obj *model.RevisionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionDiff_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionDiff_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionDiff_title(ctx context.Context, field graphql.CollectedField, obj *model.RevisionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionDiff_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FieldDiff) graphql.Marshaler {
+			return ec.marshalNFieldDiff2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFieldDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionDiff_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldDiff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionDiff_summary(ctx context.Context, field graphql.CollectedField, obj *model.RevisionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionDiff_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FieldDiff) graphql.Marshaler {
+			return ec.marshalNFieldDiff2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFieldDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionDiff_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldDiff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionDiff_body(ctx context.Context, field graphql.CollectedField, obj *model.RevisionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionDiff_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FieldDiff) graphql.Marshaler {
+			return ec.marshalNFieldDiff2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFieldDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionDiff_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldDiff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionDiff_minimal(ctx context.Context, field graphql.CollectedField, obj *model.RevisionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionDiff_minimal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minimal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionDiff_minimal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionDiff", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _RevisionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RevisionEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12221,6 +16052,267 @@ func (ec *executionContext) fieldContext_RevisionEdge_node(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Document) graphql.Marshaler {
+			return ec.marshalNDocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchEdge_highlights(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_highlights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Highlights, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Highlight) graphql.Marshaler {
+			return ec.marshalNHighlight2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐHighlightᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_highlights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Highlight(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchResult_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchResult_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
+			return ec.marshalNSearchEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchResult_facets(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_facets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Facet) graphql.Marshaler {
+			return ec.marshalNFacet2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_facets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchResult_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetDocumentHiddenPayload_document(ctx context.Context, field graphql.CollectedField, obj *model.SetDocumentHiddenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetDocumentHiddenPayload_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Document) graphql.Marshaler {
+			return ec.marshalNDocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetDocumentHiddenPayload_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetDocumentHiddenPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -12826,6 +16918,286 @@ func (ec *executionContext) fieldContext_StandpointValue_labels(_ context.Contex
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *explore.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []explore.Node) graphql.Marshaler {
+			return ec.marshalNSubgraphNode2ᚕgithubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subgraph",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubgraphNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subgraph_edges(ctx context.Context, field graphql.CollectedField, obj *explore.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []explore.Edge) graphql.Marshaler {
+			return ec.marshalNSubgraphEdge2ᚕgithubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subgraph",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubgraphEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graphql.CollectedField, obj *explore.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SubgraphEdge_type(ctx context.Context, field graphql.CollectedField, obj *explore.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphEdge", field, false, false, "Relation")
+}
+
+func (ec *executionContext) _SubgraphEdge_from(ctx context.Context, field graphql.CollectedField, obj *explore.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphEdge_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SubgraphEdge().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphEdge_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphEdge", field, true, true, "ID")
+}
+
+func (ec *executionContext) _SubgraphEdge_to(ctx context.Context, field graphql.CollectedField, obj *explore.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphEdge_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SubgraphEdge().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphEdge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphEdge", field, true, true, "ID")
+}
+
+func (ec *executionContext) _SubgraphNode_id(ctx context.Context, field graphql.CollectedField, obj *explore.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SubgraphNode().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphNode", field, true, true, "ID")
+}
+
+func (ec *executionContext) _SubgraphNode_kind(ctx context.Context, field graphql.CollectedField, obj *explore.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphNode_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Kind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphNode_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphNode", field, false, false, "NodeKind")
+}
+
+func (ec *executionContext) _SubgraphNode_label(ctx context.Context, field graphql.CollectedField, obj *explore.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphNode_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SubgraphNode().Label(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphNode_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphNode", field, true, true, "String")
+}
+
+func (ec *executionContext) _SubgraphNode_degree(ctx context.Context, field graphql.CollectedField, obj *explore.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphNode_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphNode_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SubgraphNode_node(ctx context.Context, field graphql.CollectedField, obj *explore.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphNode_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SubgraphNode().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphNode_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubgraphNode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -13573,6 +17945,29 @@ func (ec *executionContext) fieldContext_Term_mentionedBy(ctx context.Context, f
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Term_hidden(ctx context.Context, field graphql.CollectedField, obj *model.Term) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Term_hidden(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hidden, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Term_hidden(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Term", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _TermConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TermConnection) (ret graphql.Marshaler) {
@@ -15969,6 +20364,160 @@ func UnmarshalOrganisationFilter(ctx context.Context, raw any) (model.DocumentFi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSearchFilter(ctx context.Context, obj any) (model.SearchFilter, error) {
+	var it model.SearchFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kinds", "languages", "carnets", "communities", "terms", "organisations", "authors", "standpoints", "publishedAfter", "publishedBefore"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalODocumentKind2ᚕgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "carnets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carnets"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Carnets = data
+		case "communities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("communities"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Communities = data
+		case "terms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terms"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Terms = data
+		case "organisations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisations"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organisations = data
+		case "authors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authors"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Authors = data
+		case "standpoints":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("standpoints"))
+			data, err := ec.unmarshalOStandpointInput2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐStandpointInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Standpoints = data
+		case "publishedAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAfter"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAfter = data
+		case "publishedBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedBefore"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedBefore = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSearchFilter unmarshals raw into the SearchFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSearchFilter(ctx context.Context, raw any) (model.SearchFilter, error) {
+	var out model.SearchFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SearchFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStandpointInput(ctx context.Context, obj any) (model.StandpointInput, error) {
+	var it model.StandpointInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"dimension", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dimension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimension"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimension = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStandpointInput unmarshals raw into the StandpointInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStandpointInput(ctx context.Context, raw any) (model.StandpointInput, error) {
+	var out model.StandpointInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StandpointInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTermFilter(ctx context.Context, obj any) (model.DocumentFilterInput, error) {
 	var it model.DocumentFilterInput
 	if obj == nil {
@@ -17631,6 +22180,54 @@ func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var diffLineImplementors = []string{"DiffLine"}
+
+func (ec *executionContext) _DiffLine(ctx context.Context, sel ast.SelectionSet, obj *model.DiffLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, diffLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiffLine")
+		case "op":
+			out.Values[i] = ec._DiffLine_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._DiffLine_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "oldLine":
+			out.Values[i] = ec._DiffLine_oldLine(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newLine":
+			out.Values[i] = ec._DiffLine_newLine(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var documentConnectionImplementors = []string{"DocumentConnection"}
 
 func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.DocumentConnection) graphql.Marshaler {
@@ -17697,6 +22294,495 @@ func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._DocumentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicateGroupImplementors = []string{"DuplicateGroup"}
+
+func (ec *executionContext) _DuplicateGroup(ctx context.Context, sel ast.SelectionSet, obj *graph.DuplicateGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateGroup")
+		case "key":
+			out.Values[i] = ec._DuplicateGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._DuplicateGroup_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "documents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuplicateGroup_documents(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicateGroupConnectionImplementors = []string{"DuplicateGroupConnection"}
+
+func (ec *executionContext) _DuplicateGroupConnection(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicateGroupConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateGroupConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateGroupConnection")
+		case "edges":
+			out.Values[i] = ec._DuplicateGroupConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._DuplicateGroupConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DuplicateGroupConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._DuplicateGroupConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicateGroupEdgeImplementors = []string{"DuplicateGroupEdge"}
+
+func (ec *executionContext) _DuplicateGroupEdge(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicateGroupEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateGroupEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateGroupEdge")
+		case "cursor":
+			out.Values[i] = ec._DuplicateGroupEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._DuplicateGroupEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var facetImplementors = []string{"Facet"}
+
+func (ec *executionContext) _Facet(ctx context.Context, sel ast.SelectionSet, obj *model.Facet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Facet")
+		case "field":
+			out.Values[i] = ec._Facet_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buckets":
+			out.Values[i] = ec._Facet_buckets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var facetBucketImplementors = []string{"FacetBucket"}
+
+func (ec *executionContext) _FacetBucket(ctx context.Context, sel ast.SelectionSet, obj *model.FacetBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facetBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FacetBucket")
+		case "value":
+			out.Values[i] = ec._FacetBucket_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._FacetBucket_label(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FacetBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fieldDiffImplementors = []string{"FieldDiff"}
+
+func (ec *executionContext) _FieldDiff(ctx context.Context, sel ast.SelectionSet, obj *model.FieldDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldDiffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FieldDiff")
+		case "changed":
+			out.Values[i] = ec._FieldDiff_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lines":
+			out.Values[i] = ec._FieldDiff_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flagImplementors = []string{"Flag"}
+
+func (ec *executionContext) _Flag(ctx context.Context, sel ast.SelectionSet, obj *graph.Flag) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flagImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Flag")
+		case "id":
+			out.Values[i] = ec._Flag_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "document":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Flag_document(ctx, field, obj)
+				})
+		case "flagger":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Flag_flagger(ctx, field, obj)
+				})
+		case "reason":
+			out.Values[i] = ec._Flag_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Flag_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Flag_decision(ctx, field, obj)
+				})
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Flag_note(ctx, field, obj)
+				})
+		case "resolvedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Flag_resolvedBy(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Flag_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolvedAt":
+			out.Values[i] = ec._Flag_resolvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flagConnectionImplementors = []string{"FlagConnection"}
+
+func (ec *executionContext) _FlagConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FlagConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flagConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlagConnection")
+		case "edges":
+			out.Values[i] = ec._FlagConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._FlagConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FlagConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._FlagConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flagEdgeImplementors = []string{"FlagEdge"}
+
+func (ec *executionContext) _FlagEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FlagEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flagEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlagEdge")
+		case "cursor":
+			out.Values[i] = ec._FlagEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._FlagEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flagPayloadImplementors = []string{"FlagPayload"}
+
+func (ec *executionContext) _FlagPayload(ctx context.Context, sel ast.SelectionSet, obj *model.FlagPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flagPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlagPayload")
+		case "flag":
+			out.Values[i] = ec._FlagPayload_flag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var highlightImplementors = []string{"Highlight"}
+
+func (ec *executionContext) _Highlight(ctx context.Context, sel ast.SelectionSet, obj *model.Highlight) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, highlightImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Highlight")
+		case "field":
+			out.Values[i] = ec._Highlight_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fragments":
+			out.Values[i] = ec._Highlight_fragments(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18240,6 +23326,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "restoreRevision":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreRevision(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "flagDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_flagDocument(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolveFlag":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resolveFlag(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setDocumentHidden":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setDocumentHidden(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reindex":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reindex(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18388,6 +23509,11 @@ func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Note_backlinks(ctx, field, obj)
 				})
+		case "hidden":
+			out.Values[i] = ec._Note_hidden(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18680,6 +23806,11 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_affiliates(ctx, field, obj)
 				})
+		case "hidden":
+			out.Values[i] = ec._Organisation_hidden(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18907,6 +24038,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_contributors(ctx, field)
 				})
+		case "orphanDocuments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_orphanDocuments(ctx, field)
+				})
+		case "notesWithoutCarnet":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notesWithoutCarnet(ctx, field)
+				})
+		case "termsWithoutDefinition":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_termsWithoutDefinition(ctx, field)
+				})
+		case "probableDuplicates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_probableDuplicates(ctx, field)
+				})
 		case "notes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18931,6 +24086,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_documents(ctx, field)
 				})
+		case "neighbourhood":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighbourhood(ctx, field)
+				})
+		case "path":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_path(ctx, field)
+				})
+		case "paths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paths(ctx, field)
+				})
 		case "carnets":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18948,6 +24121,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_knowledgeBases(ctx, field)
+				})
+		case "revisionDiff":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_revisionDiff(ctx, field)
+				})
+		case "moderationQueue":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_moderationQueue(ctx, field)
+				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
 				})
 		case "standpointDimensions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -18968,6 +24159,77 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reindexPayloadImplementors = []string{"ReindexPayload"}
+
+func (ec *executionContext) _ReindexPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReindexPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reindexPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReindexPayload")
+		case "documents":
+			out.Values[i] = ec._ReindexPayload_documents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sequence":
+			out.Values[i] = ec._ReindexPayload_sequence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var restoreRevisionPayloadImplementors = []string{"RestoreRevisionPayload"}
+
+func (ec *executionContext) _RestoreRevisionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RestoreRevisionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, restoreRevisionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RestoreRevisionPayload")
+		case "document":
+			out.Values[i] = ec._RestoreRevisionPayload_document(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19098,6 +24360,64 @@ func (ec *executionContext) _RevisionConnection(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var revisionDiffImplementors = []string{"RevisionDiff"}
+
+func (ec *executionContext) _RevisionDiff(ctx context.Context, sel ast.SelectionSet, obj *model.RevisionDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionDiffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevisionDiff")
+		case "from":
+			out.Values[i] = ec._RevisionDiff_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._RevisionDiff_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._RevisionDiff_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._RevisionDiff_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._RevisionDiff_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minimal":
+			out.Values[i] = ec._RevisionDiff_minimal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var revisionEdgeImplementors = []string{"RevisionEdge"}
 
 func (ec *executionContext) _RevisionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RevisionEdge) graphql.Marshaler {
@@ -19116,6 +24436,135 @@ func (ec *executionContext) _RevisionEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._RevisionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchEdgeImplementors = []string{"SearchEdge"}
+
+func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchEdge")
+		case "cursor":
+			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._SearchEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SearchEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "highlights":
+			out.Values[i] = ec._SearchEdge_highlights(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchResultImplementors = []string{"SearchResult"}
+
+func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.SearchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchResult")
+		case "totalCount":
+			out.Values[i] = ec._SearchResult_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SearchResult_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facets":
+			out.Values[i] = ec._SearchResult_facets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SearchResult_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var setDocumentHiddenPayloadImplementors = []string{"SetDocumentHiddenPayload"}
+
+func (ec *executionContext) _SetDocumentHiddenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetDocumentHiddenPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setDocumentHiddenPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetDocumentHiddenPayload")
+		case "document":
+			out.Values[i] = ec._SetDocumentHiddenPayload_document(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19327,6 +24776,150 @@ func (ec *executionContext) _StandpointValue(ctx context.Context, sel ast.Select
 	return out
 }
 
+var subgraphImplementors = []string{"Subgraph"}
+
+func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet, obj *explore.Subgraph) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Subgraph")
+		case "nodes":
+			out.Values[i] = ec._Subgraph_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._Subgraph_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._Subgraph_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subgraphEdgeImplementors = []string{"SubgraphEdge"}
+
+func (ec *executionContext) _SubgraphEdge(ctx context.Context, sel ast.SelectionSet, obj *explore.Edge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubgraphEdge")
+		case "type":
+			out.Values[i] = ec._SubgraphEdge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SubgraphEdge_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SubgraphEdge_to(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subgraphNodeImplementors = []string{"SubgraphNode"}
+
+func (ec *executionContext) _SubgraphNode(ctx context.Context, sel ast.SelectionSet, obj *explore.Node) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubgraphNode")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SubgraphNode_id(ctx, field, obj)
+				})
+		case "kind":
+			out.Values[i] = ec._SubgraphNode_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SubgraphNode_label(ctx, field, obj)
+				})
+		case "degree":
+			out.Values[i] = ec._SubgraphNode_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SubgraphNode_node(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var termImplementors = []string{"Term", "Node", "Document"}
 
 func (ec *executionContext) _Term(ctx context.Context, sel ast.SelectionSet, obj *model.Term) graphql.Marshaler {
@@ -19485,6 +25078,11 @@ func (ec *executionContext) _Term(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Term_mentionedBy(ctx, field, obj)
 				})
+		case "hidden":
+			out.Values[i] = ec._Term_hidden(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20431,6 +26029,40 @@ func (ec *executionContext) marshalNDeletePayload2ᚖgithubᚗcomᚋencommunᚋm
 	return ec._DeletePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDiffLine2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDiffLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DiffLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiffLine2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDiffLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDiffLine2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDiffLine(ctx context.Context, sel ast.SelectionSet, v *model.DiffLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DiffLine!")
+		return graphql.Null
+	}
+	return ec._DiffLine(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDiffOp2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDiffOp(ctx context.Context, v any) (model.DiffOp, error) {
+	var res model.DiffOp
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDiffOp2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDiffOp(ctx context.Context, sel ast.SelectionSet, v model.DiffOp) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNDocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v model.Document) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Document!")
@@ -20528,6 +26160,250 @@ func (ec *executionContext) marshalNDocumentOrderField2githubᚗcomᚋencommun�
 		graphql.AddInvalidNullFromMarshaler(ctx, "DocumentOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDuplicateGroup2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐDuplicateGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.DuplicateGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicateGroup2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐDuplicateGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuplicateGroup2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐDuplicateGroup(ctx context.Context, sel ast.SelectionSet, v *graph.DuplicateGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicateGroup!")
+		return graphql.Null
+	}
+	return ec._DuplicateGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuplicateGroupConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDuplicateGroupConnection(ctx context.Context, sel ast.SelectionSet, v *model.DuplicateGroupConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicateGroupConnection!")
+		return graphql.Null
+	}
+	return ec._DuplicateGroupConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuplicateGroupEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDuplicateGroupEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DuplicateGroupEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicateGroupEdge2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDuplicateGroupEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuplicateGroupEdge2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDuplicateGroupEdge(ctx context.Context, sel ast.SelectionSet, v *model.DuplicateGroupEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicateGroupEdge!")
+		return graphql.Null
+	}
+	return ec._DuplicateGroupEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFacet2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Facet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacet2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFacet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFacet2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFacet(ctx context.Context, sel ast.SelectionSet, v *model.Facet) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Facet!")
+		return graphql.Null
+	}
+	return ec._Facet(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFacetBucket2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFacetBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacetBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacetBucket2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFacetBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFacetBucket2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFacetBucket(ctx context.Context, sel ast.SelectionSet, v *model.FacetBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FacetBucket!")
+		return graphql.Null
+	}
+	return ec._FacetBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFieldDiff2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFieldDiff(ctx context.Context, sel ast.SelectionSet, v *model.FieldDiff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FieldDiff!")
+		return graphql.Null
+	}
+	return ec._FieldDiff(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFlag2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Flag) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFlag2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlag(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFlag2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlag(ctx context.Context, sel ast.SelectionSet, v *graph.Flag) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Flag!")
+		return graphql.Null
+	}
+	return ec._Flag(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFlagConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFlagConnection(ctx context.Context, sel ast.SelectionSet, v *model.FlagConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FlagConnection!")
+		return graphql.Null
+	}
+	return ec._FlagConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFlagDecision2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagDecision(ctx context.Context, v any) (graph.FlagDecision, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.FlagDecision(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFlagDecision2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagDecision(ctx context.Context, sel ast.SelectionSet, v graph.FlagDecision) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FlagDecision!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNFlagEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFlagEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FlagEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFlagEdge2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFlagEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFlagEdge2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFlagEdge(ctx context.Context, sel ast.SelectionSet, v *model.FlagEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FlagEdge!")
+		return graphql.Null
+	}
+	return ec._FlagEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFlagPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐFlagPayload(ctx context.Context, sel ast.SelectionSet, v *model.FlagPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FlagPayload!")
+		return graphql.Null
+	}
+	return ec._FlagPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFlagStatus2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagStatus(ctx context.Context, v any) (graph.FlagStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.FlagStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFlagStatus2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagStatus(ctx context.Context, sel ast.SelectionSet, v graph.FlagStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FlagStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNHighlight2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐHighlightᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Highlight) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHighlight2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐHighlight(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHighlight2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐHighlight(ctx context.Context, sel ast.SelectionSet, v *model.Highlight) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Highlight!")
+		return graphql.Null
+	}
+	return ec._Highlight(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -20700,6 +26576,42 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋencommunᚋmaillage�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNNodeKind2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐKind(ctx context.Context, v any) (graph.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNNodeKind2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐKind(ctx context.Context, sel ast.SelectionSet, v graph.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNNodeKind2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NodeKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNNodeKind2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐKind = map[string]graph.Kind{
+		"NOTE":           graph.KindNote,
+		"TERM":           graph.KindTerm,
+		"ORGANISATION":   graph.KindOrganisation,
+		"CONTRIBUTOR":    graph.KindContributor,
+		"CARNET":         graph.KindCarnet,
+		"COMMUNITY":      graph.KindCommunity,
+		"KNOWLEDGE_BASE": graph.KindKnowledgeBase,
+	}
+	marshalNNodeKind2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐKind = map[graph.Kind]string{
+		graph.KindNote:          "NOTE",
+		graph.KindTerm:          "TERM",
+		graph.KindOrganisation:  "ORGANISATION",
+		graph.KindContributor:   "CONTRIBUTOR",
+		graph.KindCarnet:        "CARNET",
+		graph.KindCommunity:     "COMMUNITY",
+		graph.KindKnowledgeBase: "KNOWLEDGE_BASE",
+	}
+)
+
 func (ec *executionContext) marshalNNote2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Note) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -20846,6 +26758,14 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋencommunᚋmailla
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNReindexPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐReindexPayload(ctx context.Context, sel ast.SelectionSet, v *model.ReindexPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReindexPayload!")
+		return graphql.Null
+	}
+	return ec._ReindexPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRelation2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelation(ctx context.Context, v any) (graph.Relation, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := graph.Relation(tmp)
@@ -20859,6 +26779,14 @@ func (ec *executionContext) marshalNRelation2githubᚗcomᚋencommunᚋmaillage�
 		graphql.AddInvalidNullFromMarshaler(ctx, "Relation!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNRestoreRevisionPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐRestoreRevisionPayload(ctx context.Context, sel ast.SelectionSet, v *model.RestoreRevisionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RestoreRevisionPayload!")
+		return graphql.Null
+	}
+	return ec._RestoreRevisionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRevision2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐRevisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Revision) graphql.Marshaler {
@@ -20893,6 +26821,14 @@ func (ec *executionContext) marshalNRevisionConnection2ᚖgithubᚗcomᚋencommu
 	return ec._RevisionConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRevisionDiff2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐRevisionDiff(ctx context.Context, sel ast.SelectionSet, v *model.RevisionDiff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevisionDiff!")
+		return graphql.Null
+	}
+	return ec._RevisionDiff(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRevisionEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐRevisionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RevisionEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -20915,6 +26851,46 @@ func (ec *executionContext) marshalNRevisionEdge2ᚖgithubᚗcomᚋencommunᚋma
 		return graphql.Null
 	}
 	return ec._RevisionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchEdge2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchEdge2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchEdge(ctx context.Context, sel ast.SelectionSet, v *model.SearchEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchEdge!")
+		return graphql.Null
+	}
+	return ec._SearchEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchResult2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v *model.SearchResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchResult!")
+		return graphql.Null
+	}
+	return ec._SearchResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSetDocumentHiddenPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSetDocumentHiddenPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetDocumentHiddenPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetDocumentHiddenPayload!")
+		return graphql.Null
+	}
+	return ec._SetDocumentHiddenPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNStandpointDeclaration2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐDeclarationᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Declaration) graphql.Marshaler {
@@ -20963,6 +26939,11 @@ func (ec *executionContext) marshalNStandpointDimension2ᚖgithubᚗcomᚋencomm
 		return graphql.Null
 	}
 	return ec._StandpointDimension(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStandpointInput2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐStandpointInput(ctx context.Context, v any) (*model.StandpointInput, error) {
+	res, err := ec.unmarshalInputStandpointInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNStandpointValue2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐStandpointValue(ctx context.Context, sel ast.SelectionSet, v graph.StandpointValue) graphql.Marshaler {
@@ -21018,6 +26999,70 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	for i := range v {
 		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSubgraph2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐSubgraphᚄ(ctx context.Context, sel ast.SelectionSet, v []*explore.Subgraph) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubgraph2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐSubgraph(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐSubgraph(ctx context.Context, sel ast.SelectionSet, v *explore.Subgraph) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Subgraph!")
+		return graphql.Null
+	}
+	return ec._Subgraph(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSubgraphEdge2githubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐEdge(ctx context.Context, sel ast.SelectionSet, v explore.Edge) graphql.Marshaler {
+	return ec._SubgraphEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSubgraphEdge2ᚕgithubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []explore.Edge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubgraphEdge2githubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSubgraphNode2githubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐNode(ctx context.Context, sel ast.SelectionSet, v explore.Node) graphql.Marshaler {
+	return ec._SubgraphNode(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSubgraphNode2ᚕgithubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []explore.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubgraphNode2githubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐNode(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {
@@ -21367,6 +27412,13 @@ func (ec *executionContext) marshalOContributor2ᚖgithubᚗcomᚋencommunᚋmai
 	return ec._Contributor(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v model.Document) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Document(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODocumentFilter2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocumentFilterInput(ctx context.Context, v any) (*model.DocumentFilterInput, error) {
 	if v == nil {
 		return nil, nil
@@ -21417,6 +27469,44 @@ func (ec *executionContext) unmarshalODocumentOrder2ᚖgithubᚗcomᚋencommun�
 	}
 	res, err := ec.unmarshalInputDocumentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFlagDecision2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagDecision(ctx context.Context, v any) (*graph.FlagDecision, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.FlagDecision(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFlagDecision2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagDecision(ctx context.Context, sel ast.SelectionSet, v *graph.FlagDecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOFlagStatus2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagStatus(ctx context.Context, v any) (*graph.FlagStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.FlagStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFlagStatus2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagStatus(ctx context.Context, sel ast.SelectionSet, v *graph.FlagStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -21520,6 +27610,67 @@ func (ec *executionContext) unmarshalOOrganisationFilter2ᚖgithubᚗcomᚋencom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalORelation2ᚕgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelationᚄ(ctx context.Context, v any) ([]graph.Relation, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graph.Relation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelation2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORelation2ᚕgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.Relation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelation2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSearchFilter2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchFilter(ctx context.Context, v any) (*model.SearchFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSearchFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStandpointInput2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐStandpointInputᚄ(ctx context.Context, v any) ([]*model.StandpointInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.StandpointInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStandpointInput2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐStandpointInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -21571,6 +27722,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOSubgraph2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚋexploreᚐSubgraph(ctx context.Context, sel ast.SelectionSet, v *explore.Subgraph) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Subgraph(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOTermFilter2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocumentFilterInput(ctx context.Context, v any) (*model.DocumentFilterInput, error) {

@@ -1,0 +1,152 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// AllowList is a set of persisted queries. When one is configured,
+// anonymous requests may run only these documents: by id (the APQ
+// extension's sha256Hash, or the list's own id) or by sending a document
+// whose SHA-256 is in the list. Signed-in viewers are exempt: tokens are
+// issued by admins to people who may explore the graph (GraphiQL), and
+// each token has its own rate limit.
+type AllowList struct {
+	byID map[string]string // id or sha256 hex → document
+	hash map[string]bool   // sha256 hex of every document
+}
+
+// Len is the number of documents in the list.
+func (a *AllowList) Len() int { return len(a.hash) }
+
+// NewAllowList builds a list from id → document pairs.
+func NewAllowList(docs map[string]string) *AllowList {
+	a := &AllowList{byID: map[string]string{}, hash: map[string]bool{}}
+	for id, doc := range docs {
+		h := sha256Hex(doc)
+		a.byID[id] = doc
+		a.byID[h] = doc
+		a.hash[h] = true
+	}
+	return a
+}
+
+// LoadAllowList reads a persisted-query manifest: either a JSON object of
+// id → document (Relay's and most tools' format) or Apollo's
+// {"format": "apollo-persisted-query-manifest", "operations": [{"id", "body"}]}.
+func LoadAllowList(path string) (*AllowList, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var apollo struct {
+		Format     string `json:"format"`
+		Operations []struct {
+			ID   string `json:"id"`
+			Body string `json:"body"`
+		} `json:"operations"`
+	}
+	if json.Unmarshal(b, &apollo) == nil && apollo.Format != "" {
+		if apollo.Format != "apollo-persisted-query-manifest" {
+			return nil, fmt.Errorf("%s: unknown manifest format %q", path, apollo.Format)
+		}
+		docs := map[string]string{}
+		for _, op := range apollo.Operations {
+			if op.Body == "" {
+				return nil, fmt.Errorf("%s: operation %q has no body", path, op.ID)
+			}
+			docs[op.ID] = op.Body
+		}
+		return NewAllowList(docs), nil
+	}
+	var docs map[string]string
+	if err := json.Unmarshal(b, &docs); err != nil {
+		return nil, fmt.Errorf("%s: want a JSON object of id → query or an Apollo manifest: %v", path, err)
+	}
+	return NewAllowList(docs), nil
+}
+
+func sha256Hex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// persistedQueries resolves automatic persisted queries (gqlgen's
+// extension, on an LRU) and enforces the allow-list. It runs before the
+// shape limits, so that a document fetched by hash is checked like any.
+type persistedQueries struct {
+	apq   *extension.AutomaticPersistedQuery // nil: APQ off
+	allow *AllowList                         // nil: everything allowed
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = persistedQueries{}
+
+func newPersistedQueries(cacheSize int, allow *AllowList) persistedQueries {
+	p := persistedQueries{allow: allow}
+	if on(cacheSize) {
+		p.apq = &extension.AutomaticPersistedQuery{Cache: lru.New[string](cacheSize)}
+	}
+	return p
+}
+
+func (persistedQueries) ExtensionName() string                   { return "PersistedQueries" }
+func (persistedQueries) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (p persistedQueries) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
+	ext, hasExt := raw.Extensions["persistedQuery"]
+	var hash string
+	if hasExt && ext != nil {
+		var pq struct {
+			Sha256 string `mapstructure:"sha256Hash"`
+		}
+		if err := mapstructure.Decode(ext, &pq); err != nil || pq.Sha256 == "" {
+			return limitError(codeBadRequest, "extensions.persistedQuery needs a sha256Hash string")
+		}
+		hash = strings.ToLower(pq.Sha256)
+	}
+	if p.allow != nil && !graph.ViewerFrom(ctx).SignedIn() {
+		switch doc, listed := p.allow.byID[hash]; {
+		case hash != "" && listed:
+			if raw.Query != "" && sha256Hex(raw.Query) != sha256Hex(doc) {
+				return limitError(codeBadRequest, "the query does not match the persisted query %s", hash)
+			}
+			raw.Query = doc
+			return nil
+		case raw.Query != "" && p.allow.hash[sha256Hex(raw.Query)]:
+			// A listed document sent in full.
+		default:
+			return limitError(codePersistedNotInList, "this server runs only its persisted queries; this one is not among them")
+		}
+	}
+	if hash == "" {
+		return nil
+	}
+	if p.apq == nil {
+		return limitError("PERSISTED_QUERY_NOT_SUPPORTED", "automatic persisted queries are switched off: send the query")
+	}
+	if err := p.apq.MutateOperationParameters(ctx, raw); err != nil {
+		if _, ok := err.Extensions["code"]; !ok {
+			// gqlgen leaves its APQ input errors without a code.
+			errcode.Set(err, codeBadRequest)
+		}
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,550 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// Outcomes of a GraphQL request, the `outcome` label of the metrics and a
+// field of the request log line.
+const (
+	outcomeOK              = "ok"              // executed, no error
+	outcomeError           = "error"           // executed, with field errors that are the caller's (NOT_FOUND, FORBIDDEN…)
+	outcomeInternal        = "internal"        // executed, with an internal fault
+	outcomeRejected        = "rejected"        // not executed: malformed, invalid, or over a limit
+	outcomeUnauthenticated = "unauthenticated" // a token that is not one
+	outcomeRateLimited     = "rate_limited"
+	outcomeOverloaded      = "overloaded"
+	outcomeTimeout         = "timeout"
+	outcomeCancelled       = "cancelled" // the client went away
+)
+
+func setOutcome(ctx context.Context, o string) {
+	if ri := requestInfoFrom(ctx); ri != nil {
+		ri.mu.Lock()
+		ri.outcome = o
+		ri.mu.Unlock()
+	}
+}
+
+func outcomeFrom(ctx context.Context) string {
+	if ri := requestInfoFrom(ctx); ri != nil {
+		ri.mu.Lock()
+		defer ri.mu.Unlock()
+		return ri.outcome
+	}
+	return ""
+}
+
+// outcomeOf classifies an executed response by its errors' codes.
+func outcomeOf(errs gqlerror.List) string {
+	out := outcomeOK
+	for _, e := range errs {
+		switch code, _ := e.Extensions["code"].(string); code {
+		case graph.EINTERNAL:
+			return outcomeInternal
+		case codeTimeout:
+			out = outcomeTimeout
+		default:
+			if out == outcomeOK {
+				out = outcomeError
+			}
+		}
+	}
+	return out
+}
+
+// outcomeOfStatus classifies what a middleware answered before GraphQL ran.
+func outcomeOfStatus(status int) string {
+	switch {
+	case status == http.StatusUnauthorized:
+		return outcomeUnauthenticated
+	case status == http.StatusTooManyRequests:
+		return outcomeRateLimited
+	case status == http.StatusServiceUnavailable:
+		return outcomeOverloaded
+	case status >= 500:
+		return outcomeInternal
+	case status >= 400:
+		return outcomeRejected
+	}
+	return outcomeOK
+}
+
+// maxOperationLabels bounds the distinct operation names the metrics keep:
+// names come from callers, and each one is a time series. Past the bound,
+// new names count as "_other".
+const maxOperationLabels = 200
+
+// metrics are the server's Prometheus collectors, on a registry of its own
+// (each handler has one, so tests and embedders can run several).
+type metrics struct {
+	registry    *prometheus.Registry
+	requests    *prometheus.CounterVec
+	latency     *prometheus.HistogramVec
+	inFlight    prometheus.Gauge
+	rateLimited *prometheus.CounterVec
+	slow        prometheus.Counter
+	store       *prometheus.HistogramVec
+	storeErrors *prometheus.CounterVec
+
+	mu  sync.Mutex
+	ops map[string]bool
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		ops:      map[string]bool{},
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "maillage_graphql_requests_total",
+			Help: "GraphQL requests by operation name and outcome.",
+		}, []string{"operation", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "maillage_graphql_request_duration_seconds",
+			Help:    "Time to answer a GraphQL request, by operation name.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"operation"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "maillage_graphql_requests_in_flight",
+			Help: "GraphQL requests being executed now.",
+		}),
+		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "maillage_rate_limited_total",
+			Help: "Requests refused with 429 (scope ip or token) or 503 (scope concurrency).",
+		}, []string{"scope"}),
+		slow: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "maillage_slow_queries_total",
+			Help: "Operations slower than the slow-query threshold.",
+		}),
+		store: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "maillage_store_call_duration_seconds",
+			Help:    "Time of one graph.Store call, by method.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1, 5},
+		}, []string{"method"}),
+		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "maillage_store_errors_total",
+			Help: "graph.Store calls that failed, by method and error code.",
+		}, []string{"method", "code"}),
+	}
+	m.registry.MustRegister(m.requests, m.latency, m.inFlight, m.rateLimited, m.slow, m.store, m.storeErrors,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// operationLabel bounds the label values (maxOperationLabels).
+func (m *metrics) operationLabel(name string) string {
+	if name == "" {
+		return "_none" // refused before a document was parsed
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ops[name] {
+		return name
+	}
+	if len(m.ops) >= maxOperationLabels {
+		return "_other"
+	}
+	m.ops[name] = true
+	return name
+}
+
+// storeCall times one store call; done records it with its error code.
+func (m *metrics) storeCall(method string) func(error) {
+	start := time.Now()
+	return func(err error) {
+		m.store.WithLabelValues(method).Observe(time.Since(start).Seconds())
+		if err != nil {
+			code := graph.ErrorCode(err)
+			switch {
+			case errors.Is(err, context.DeadlineExceeded):
+				code = codeTimeout
+			case errors.Is(err, context.Canceled):
+				code = codeCancelled
+			}
+			m.storeErrors.WithLabelValues(method, code).Inc()
+		}
+	}
+}
+
+// observe wraps the GraphQL endpoint: it counts requests by operation and
+// outcome, times them, and logs the slow ones with their document (never
+// their variables, which may hold personal data).
+func (m *metrics) observe(logger *slog.Logger, slow time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		m.inFlight.Inc()
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			m.inFlight.Dec()
+			elapsed := time.Since(start)
+			ri := requestInfoFrom(r.Context())
+			status := rec.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			outcome, op, query := outcomeOfStatus(status), "", ""
+			if ri != nil {
+				ri.mu.Lock()
+				if ri.outcome != "" {
+					outcome = ri.outcome
+				} else {
+					ri.outcome = outcome
+				}
+				op, query = ri.operation, ri.query
+				ri.mu.Unlock()
+			}
+			label := m.operationLabel(op)
+			m.requests.WithLabelValues(label, outcome).Inc()
+			m.latency.WithLabelValues(label).Observe(elapsed.Seconds())
+			if on(slow) && elapsed >= slow {
+				m.slow.Inc()
+				if len(query) > 4096 {
+					query = query[:4096] + "…"
+				}
+				logger.LogAttrs(r.Context(), slog.LevelWarn, "slow query",
+					slog.String("request_id", requestID(r.Context())),
+					slog.String("operation", op),
+					slog.String("outcome", outcome),
+					slog.Int("status", status),
+					slog.Duration("duration", elapsed),
+					slog.String("threshold", slow.String()),
+					slog.String("query", query),
+				)
+			}
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// instrumentedStore times every graph.Store call. It embeds the store, so
+// a method added to graph.Store later passes through, untimed, until it is
+// added here.
+type instrumentedStore struct {
+	graph.Store
+	m *metrics
+}
+
+var _ graph.Store = instrumentedStore{}
+
+func (s instrumentedStore) CreateDocument(ctx context.Context, d graph.Document, authorIDs []string) (*graph.Document, error) {
+	done := s.m.storeCall("CreateDocument")
+	v, err := s.Store.CreateDocument(ctx, d, authorIDs)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Document(ctx context.Context, id string) (*graph.Document, error) {
+	done := s.m.storeCall("Document")
+	v, err := s.Store.Document(ctx, id)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Documents(ctx context.Context, ids []string) ([]*graph.Document, error) {
+	done := s.m.storeCall("Documents")
+	v, err := s.Store.Documents(ctx, ids)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) ListDocuments(ctx context.Context, f graph.DocumentFilter, o graph.DocumentOrder, p graph.Page) (*graph.Connection[*graph.Document], error) {
+	done := s.m.storeCall("ListDocuments")
+	v, err := s.Store.ListDocuments(ctx, f, o, p)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) UpdateDocument(ctx context.Context, id string, u graph.DocumentUpdate) (*graph.Document, error) {
+	done := s.m.storeCall("UpdateDocument")
+	v, err := s.Store.UpdateDocument(ctx, id, u)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) DeleteDocument(ctx context.Context, id string, version int) error {
+	done := s.m.storeCall("DeleteDocument")
+	err := s.Store.DeleteDocument(ctx, id, version)
+	done(err)
+	return err
+}
+
+func (s instrumentedStore) Revisions(ctx context.Context, id string, p graph.Page) (*graph.Connection[*graph.Revision], error) {
+	done := s.m.storeCall("Revisions")
+	v, err := s.Store.Revisions(ctx, id, p)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Revision(ctx context.Context, id string, version int) (*graph.Revision, error) {
+	done := s.m.storeCall("Revision")
+	v, err := s.Store.Revision(ctx, id, version)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) CreateContributor(ctx context.Context, c graph.Contributor) (*graph.Contributor, error) {
+	done := s.m.storeCall("CreateContributor")
+	v, err := s.Store.CreateContributor(ctx, c)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Contributor(ctx context.Context, id string) (*graph.Contributor, error) {
+	done := s.m.storeCall("Contributor")
+	v, err := s.Store.Contributor(ctx, id)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Contributors(ctx context.Context, ids []string) ([]*graph.Contributor, error) {
+	done := s.m.storeCall("Contributors")
+	v, err := s.Store.Contributors(ctx, ids)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) ListContributors(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Contributor], error) {
+	done := s.m.storeCall("ListContributors")
+	v, err := s.Store.ListContributors(ctx, p)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) UpdateContributor(ctx context.Context, id string, u graph.ContributorUpdate) (*graph.Contributor, error) {
+	done := s.m.storeCall("UpdateContributor")
+	v, err := s.Store.UpdateContributor(ctx, id, u)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) DeleteContributor(ctx context.Context, id string, version int) error {
+	done := s.m.storeCall("DeleteContributor")
+	err := s.Store.DeleteContributor(ctx, id, version)
+	done(err)
+	return err
+}
+
+func (s instrumentedStore) CreateCarnet(ctx context.Context, c graph.Carnet) (*graph.Carnet, error) {
+	done := s.m.storeCall("CreateCarnet")
+	v, err := s.Store.CreateCarnet(ctx, c)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Carnet(ctx context.Context, id string) (*graph.Carnet, error) {
+	done := s.m.storeCall("Carnet")
+	v, err := s.Store.Carnet(ctx, id)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Carnets(ctx context.Context, ids []string) ([]*graph.Carnet, error) {
+	done := s.m.storeCall("Carnets")
+	v, err := s.Store.Carnets(ctx, ids)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) ListCarnets(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Carnet], error) {
+	done := s.m.storeCall("ListCarnets")
+	v, err := s.Store.ListCarnets(ctx, p)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) UpdateCarnet(ctx context.Context, id string, u graph.CarnetUpdate) (*graph.Carnet, error) {
+	done := s.m.storeCall("UpdateCarnet")
+	v, err := s.Store.UpdateCarnet(ctx, id, u)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) DeleteCarnet(ctx context.Context, id string, version int) error {
+	done := s.m.storeCall("DeleteCarnet")
+	err := s.Store.DeleteCarnet(ctx, id, version)
+	done(err)
+	return err
+}
+
+func (s instrumentedStore) CreateCommunity(ctx context.Context, c graph.Community) (*graph.Community, error) {
+	done := s.m.storeCall("CreateCommunity")
+	v, err := s.Store.CreateCommunity(ctx, c)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Community(ctx context.Context, id string) (*graph.Community, error) {
+	done := s.m.storeCall("Community")
+	v, err := s.Store.Community(ctx, id)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Communities(ctx context.Context, ids []string) ([]*graph.Community, error) {
+	done := s.m.storeCall("Communities")
+	v, err := s.Store.Communities(ctx, ids)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) ListCommunities(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Community], error) {
+	done := s.m.storeCall("ListCommunities")
+	v, err := s.Store.ListCommunities(ctx, p)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) UpdateCommunity(ctx context.Context, id string, u graph.GroupUpdate) (*graph.Community, error) {
+	done := s.m.storeCall("UpdateCommunity")
+	v, err := s.Store.UpdateCommunity(ctx, id, u)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) DeleteCommunity(ctx context.Context, id string, version int) error {
+	done := s.m.storeCall("DeleteCommunity")
+	err := s.Store.DeleteCommunity(ctx, id, version)
+	done(err)
+	return err
+}
+
+func (s instrumentedStore) CreateKnowledgeBase(ctx context.Context, b graph.KnowledgeBase) (*graph.KnowledgeBase, error) {
+	done := s.m.storeCall("CreateKnowledgeBase")
+	v, err := s.Store.CreateKnowledgeBase(ctx, b)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) KnowledgeBase(ctx context.Context, id string) (*graph.KnowledgeBase, error) {
+	done := s.m.storeCall("KnowledgeBase")
+	v, err := s.Store.KnowledgeBase(ctx, id)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) KnowledgeBases(ctx context.Context, ids []string) ([]*graph.KnowledgeBase, error) {
+	done := s.m.storeCall("KnowledgeBases")
+	v, err := s.Store.KnowledgeBases(ctx, ids)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) ListKnowledgeBases(ctx context.Context, p graph.Page) (*graph.Connection[*graph.KnowledgeBase], error) {
+	done := s.m.storeCall("ListKnowledgeBases")
+	v, err := s.Store.ListKnowledgeBases(ctx, p)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) UpdateKnowledgeBase(ctx context.Context, id string, u graph.GroupUpdate) (*graph.KnowledgeBase, error) {
+	done := s.m.storeCall("UpdateKnowledgeBase")
+	v, err := s.Store.UpdateKnowledgeBase(ctx, id, u)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) DeleteKnowledgeBase(ctx context.Context, id string, version int) error {
+	done := s.m.storeCall("DeleteKnowledgeBase")
+	err := s.Store.DeleteKnowledgeBase(ctx, id, version)
+	done(err)
+	return err
+}
+
+func (s instrumentedStore) Link(ctx context.Context, l graph.Link) (*graph.Link, error) {
+	done := s.m.storeCall("Link")
+	v, err := s.Store.Link(ctx, l)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Unlink(ctx context.Context, rel graph.Relation, from, to string) error {
+	done := s.m.storeCall("Unlink")
+	err := s.Store.Unlink(ctx, rel, from, to)
+	done(err)
+	return err
+}
+
+func (s instrumentedStore) Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error) {
+	done := s.m.storeCall("Links")
+	v, err := s.Store.Links(ctx, ids, rel, dir)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Neighbours(ctx context.Context, id string, rel graph.Relation, dir graph.Direction, p graph.Page) (*graph.Connection[graph.Link], error) {
+	done := s.m.storeCall("Neighbours")
+	v, err := s.Store.Neighbours(ctx, id, rel, dir, p)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) DeclareStandpoint(ctx context.Context, d graph.Declaration) (*graph.Declaration, error) {
+	done := s.m.storeCall("DeclareStandpoint")
+	v, err := s.Store.DeclareStandpoint(ctx, d)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) WithdrawStandpoint(ctx context.Context, contributorID, dimension, value string) error {
+	done := s.m.storeCall("WithdrawStandpoint")
+	err := s.Store.WithdrawStandpoint(ctx, contributorID, dimension, value)
+	done(err)
+	return err
+}
+
+func (s instrumentedStore) Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error) {
+	done := s.m.storeCall("Declarations")
+	v, err := s.Store.Declarations(ctx, contributorIDs)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Changes(ctx context.Context, since uint64, limit int) ([]graph.Change, error) {
+	done := s.m.storeCall("Changes")
+	v, err := s.Store.Changes(ctx, since, limit)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) LastSeq(ctx context.Context) (uint64, error) {
+	done := s.m.storeCall("LastSeq")
+	v, err := s.Store.LastSeq(ctx)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) CreateToken(ctx context.Context, t graph.Token) error {
+	done := s.m.storeCall("CreateToken")
+	err := s.Store.CreateToken(ctx, t)
+	done(err)
+	return err
+}
+
+func (s instrumentedStore) TokenByHash(ctx context.Context, hash string) (*graph.Token, error) {
+	done := s.m.storeCall("TokenByHash")
+	v, err := s.Store.TokenByHash(ctx, hash)
+	done(err)
+	return v, err
+}
+
+func (ri *requestInfo) setQuery(q string) {
+	ri.mu.Lock()
+	ri.query = q
+	ri.mu.Unlock()
+}

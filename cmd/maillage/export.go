@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/encommun/maillage/graph/dump"
+	"github.com/encommun/maillage/graph/jsonld"
+)
+
+const exportUsage = `usage:
+  maillage export json   [--data DIR] [--out FILE]   the whole graph, as a JSON Lines backup (personal data: keep it safe)
+  maillage export jsonld [--data DIR] [--out FILE] [--base-url URL] [--licence ID]   the public graph, as one JSON-LD @graph`
+
+func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{exportUsage}
+	}
+	switch args[0] {
+	case "json":
+		return exportJSONCommand(ctx, args[1:], stdout, stderr)
+	case "jsonld":
+		return exportJSONLDCommand(ctx, args[1:], stdout, stderr)
+	}
+	return usageError{fmt.Sprintf("unknown export format %q\n%s", args[0], exportUsage)}
+}
+
+// storeFlags registers the flags that say which store a command opens, as
+// serve has them, so that a dump can be taken from or restored into either
+// store.
+func storeFlags(fs *flag.FlagSet, c *serveConfig) {
+	fs.StringVar(&c.data, "data", "./data", "data directory (embedded store)")
+	fs.StringVar(&c.store, "store", "embedded", "graph store: embedded or neo4j")
+	fs.StringVar(&c.neo4j.uri, "neo4j-uri", "", "Neo4j URI (bolt://, neo4j://, +s schemes)")
+	fs.StringVar(&c.neo4j.user, "neo4j-user", "neo4j", "Neo4j user")
+	fs.StringVar(&c.neo4j.password, "neo4j-password", "", "Neo4j password")
+	fs.StringVar(&c.neo4j.database, "neo4j-database", "neo4j", "Neo4j database")
+	c.neo4j.maxPool = 10
+}
+
+// parseWithArgs parses flags placed before, between or after the
+// positional arguments (`import markdown DIR --dry-run` as well as
+// `import markdown --dry-run DIR`), and returns exactly want of them.
+func parseWithArgs(fs *flag.FlagSet, args []string, want int, usage string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	if len(pos) != want {
+		return nil, usageError{usage}
+	}
+	return pos, applyEnv(fs)
+}
+
+func exportJSONCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c serveConfig
+	var out string
+	fs := newFlagSet("export json", stderr)
+	storeFlags(fs, &c)
+	fs.StringVar(&out, "out", "-", "file to write (- for standard output)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	var counts dump.Counts
+	err = writeOutput(out, stdout, func(w io.Writer) (err error) {
+		counts, err = dump.Write(ctx, store, w)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "exported %s\n", describeCounts(counts))
+	return nil
+}
+
+// writeOutput runs write into out: standard output for "-", otherwise a
+// temporary file beside out, renamed over it once complete and synced, so
+// that a failed export never leaves a half-written file that looks whole.
+// The file is readable by its owner only: a dump holds personal data.
+func writeOutput(out string, stdout io.Writer, write func(io.Writer) error) error {
+	if out == "-" || out == "" {
+		return write(stdout)
+	}
+	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // a no-op once renamed
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), out)
+}
+
+// describeCounts reads "12 documents, 3 contributors, …" in file order.
+func describeCounts(c dump.Counts) string {
+	order := []string{dump.TypeDocument, dump.TypeRevision, dump.TypeLink, dump.TypeContributor,
+		dump.TypeDeclaration, dump.TypeCarnet, dump.TypeCommunity, dump.TypeKnowledgeBase}
+	var parts []string
+	for _, t := range order {
+		parts = append(parts, fmt.Sprintf("%d %s", c[t], plural(t, c[t])))
+	}
+	for _, t := range slices.Sorted(func(yield func(string) bool) {
+		for k := range c {
+			if !slices.Contains(order, k) && !yield(k) {
+				return
+			}
+		}
+	}) {
+		parts = append(parts, fmt.Sprintf("%d %s", c[t], plural(t, c[t])))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(word string, n int) string {
+	if n == 1 {
+		return word
+	}
+	if word == dump.TypeKnowledgeBase {
+		return "knowledgeBases"
+	}
+	if strings.HasSuffix(word, "y") {
+		return strings.TrimSuffix(word, "y") + "ies"
+	}
+	return word + "s"
+}
+
+func exportJSONLDCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c serveConfig
+	var out, base, licence string
+	fs := newFlagSet("export jsonld", stderr)
+	storeFlags(fs, &c)
+	fs.StringVar(&out, "out", "-", "file to write (- for standard output)")
+	fs.StringVar(&base, "base-url", "http://127.0.0.1:8080", "public address of the server: node ids become BASE/ld/ID")
+	fs.StringVar(&c.taxonomy, "taxonomy", "", "standpoint taxonomy file (JSON), for labels; the built-in one by default")
+	fs.StringVar(&licence, "licence", jsonld.DefaultLicence, "licence of documents that name none (SPDX id or URL)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageError{fmt.Sprintf("--base-url must be an http or https URL, not %q", base)}
+	}
+	tax, err := loadTaxonomy(c.taxonomy)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	b := &jsonld.Builder{Store: store, Taxonomy: tax, Base: strings.TrimSuffix(u.String(), "/") + "/ld/", DefaultLicence: licence}
+	var n int
+	err = writeOutput(out, stdout, func(w io.Writer) (err error) {
+		n, err = b.WriteGraph(ctx, w)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "exported %d public nodes as JSON-LD\n", n)
+	return nil
+}

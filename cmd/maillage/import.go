@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/dump"
+	"github.com/encommun/maillage/graph/jsonld"
+	"github.com/encommun/maillage/graph/vault"
+)
+
+const importUsage = `usage:
+  maillage import json     [--data DIR] FILE              restore a dump (export json) into an empty store
+  maillage import markdown [--data DIR] [--dry-run] DIR   import a folder of Markdown notes`
+
+func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{importUsage}
+	}
+	switch args[0] {
+	case "json":
+		return importJSONCommand(ctx, args[1:], stdout, stderr)
+	case "markdown":
+		return importMarkdownCommand(ctx, args[1:], stdout, stderr)
+	}
+	return usageError{fmt.Sprintf("unknown import format %q\n%s", args[0], importUsage)}
+}
+
+func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c serveConfig
+	fs := newFlagSet("import json", stderr)
+	storeFlags(fs, &c)
+	pos, err := parseWithArgs(fs, args, 1, "usage: maillage import json [--data DIR] FILE (- for standard input)")
+	if err != nil {
+		return err
+	}
+	var in io.Reader = os.Stdin
+	if pos[0] != "-" {
+		f, err := os.Open(pos[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	store, err := openStore(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	counts, err := dump.Restore(ctx, store, in)
+	var le *dump.LineError
+	switch {
+	case errors.As(err, &le):
+		return fmt.Errorf("%s: %w; nothing was written", pos[0], err)
+	case err != nil:
+		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	fmt.Fprintf(stdout, "restored %s\n", describeCounts(counts))
+	return nil
+}
+
+func importMarkdownCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c serveConfig
+	var dryRun bool
+	var visibility, licence, language string
+	var batch int
+	fs := newFlagSet("import markdown", stderr)
+	storeFlags(fs, &c)
+	fs.BoolVar(&dryRun, "dry-run", false, "print what would change, write nothing")
+	fs.StringVar(&visibility, "visibility", "PRIVATE", "visibility of files whose front matter gives none: PUBLIC, COMMUNITY or PRIVATE")
+	fs.StringVar(&licence, "licence", jsonld.DefaultLicence, "licence of files whose front matter gives none")
+	fs.StringVar(&language, "language", "fr", "language of files whose front matter gives none")
+	fs.IntVar(&batch, "batch", 500, "documents or links per write")
+	pos, err := parseWithArgs(fs, args, 1, "usage: maillage import markdown [--data DIR] [--dry-run] VAULT_DIR")
+	if err != nil {
+		return err
+	}
+	vis := graph.Visibility(strings.ToUpper(visibility))
+	if !vis.Valid() {
+		return usageError{fmt.Sprintf("--visibility must be PUBLIC, COMMUNITY or PRIVATE, not %q", visibility)}
+	}
+	if batch < 1 || batch > 10_000 {
+		return usageError{"--batch must be between 1 and 10000"}
+	}
+	start := time.Now()
+	v, err := vault.Read(pos[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "read %d Markdown files from %s in %s\n", len(v.Files), pos[0], time.Since(start).Round(time.Millisecond))
+	store, err := openStore(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	bar := newProgress(stderr)
+	res, err := vault.Import(ctx, store, v, vault.Options{Visibility: vis, Licence: licence, Language: language,
+		DryRun: dryRun, BatchSize: batch, Progress: bar.update})
+	bar.done()
+	if res != nil {
+		for _, a := range res.Actions {
+			fmt.Fprintln(stdout, "would", a)
+		}
+		for _, r := range res.Reports {
+			fmt.Fprintln(stdout, r)
+		}
+		fmt.Fprintln(stdout, summary(res, dryRun))
+		if !dryRun && err == nil {
+			elapsed := time.Since(start)
+			fmt.Fprintf(stderr, "imported in %s (%.0f files/s)\n", elapsed.Round(time.Millisecond), float64(res.Files)/elapsed.Seconds())
+		}
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case res.Skipped > 0 && dryRun:
+		return fmt.Errorf("%d file(s) would be left out: see the report above", res.Skipped)
+	case res.Skipped > 0:
+		return fmt.Errorf("%d file(s) could not be imported: see the report above; the others were", res.Skipped)
+	}
+	return nil
+}
+
+// summary is the last line of the report.
+func summary(r *vault.Result, dryRun bool) string {
+	verb := func(s string) string {
+		if dryRun {
+			return "would be " + s
+		}
+		return s
+	}
+	var parts []string
+	for _, k := range graph.DocumentKinds {
+		if n := r.Created[k] + r.Updated[k] + r.Unchanged[k]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%ss: %d %s, %d %s, %d unchanged", strings.ToLower(string(k)),
+				r.Created[k], verb("created"), r.Updated[k], verb("updated"), r.Unchanged[k]))
+		}
+	}
+	parts = append(parts, fmt.Sprintf("new: %d tag terms, %d contributors, %d carnets, %d links",
+		r.TagTerm, r.Contributors, r.Carnets, r.Links))
+	parts = append(parts, fmt.Sprintf("%d unresolved links, %d files skipped", r.Unresolved, r.Skipped))
+	return strings.Join(parts, "; ")
+}
+
+// progress draws a bar on a terminal and prints plain lines otherwise
+// (a log, a pipe), at most about once a second.
+type progress struct {
+	w        io.Writer
+	terminal bool
+	last     time.Time
+	drawn    bool
+}
+
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w}
+	if f, ok := w.(*os.File); ok {
+		if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
+			p.terminal = true
+		}
+	}
+	return p
+}
+
+func (p *progress) update(phase string, done, total int) {
+	if done < total && time.Since(p.last) < time.Second {
+		return
+	}
+	p.last = time.Now()
+	if !p.terminal {
+		fmt.Fprintf(p.w, "%s: %d/%d\n", phase, done, total)
+		return
+	}
+	const width = 30
+	filled := width * done / total
+	fmt.Fprintf(p.w, "\r%-9s [%s%s] %3d%% %d/%d", phase, strings.Repeat("=", filled), strings.Repeat(" ", width-filled),
+		100*done/total, done, total)
+	p.drawn = true
+}
+
+// done ends the bar's line.
+func (p *progress) done() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+		p.drawn = false
+	}
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/encommun/maillage/api"
+)
+
+// hardening is what `serve` lets an operator tune of the API's abuse
+// limits, CORS and persisted queries (api.Limits and friends). Every flag
+// has a MAILLAGE_* variable, like the others (applyEnv).
+type hardening struct {
+	limits         api.Limits
+	introspection  bool
+	allowList      string
+	corsOrigins    string
+	clientIPHeader string
+	// flags is set by addHardeningFlags; without it (a serveConfig made in
+	// code, as the tests do) the API's defaults stand.
+	flags bool
+}
+
+// addHardeningFlags registers the flags with api.DefaultLimits as their
+// defaults. A limit of 0 switches that limit off.
+func addHardeningFlags(fs *flag.FlagSet, h *hardening) {
+	h.flags = true
+	d := api.DefaultLimits
+	l := &h.limits
+	fs.Int64Var(&l.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "largest request body, in bytes")
+	fs.IntVar(&l.MaxTokens, "max-tokens", d.MaxTokens, "most lexical tokens in a GraphQL document")
+	fs.IntVar(&l.MaxSelections, "max-selections", d.MaxSelections, "most selections in a document, and fields once fragments are expanded")
+	fs.IntVar(&l.MaxDepth, "max-depth", d.MaxDepth, "deepest nesting of selections")
+	fs.IntVar(&l.MaxAliases, "max-aliases", d.MaxAliases, "most aliased fields in a document")
+	fs.IntVar(&l.MaxRootFields, "max-root-fields", d.MaxRootFields, "most top-level fields in an operation")
+	fs.IntVar(&l.MaxComplexity, "max-complexity", d.MaxComplexity, "highest cost of an operation (connections cost their children × first)")
+	fs.DurationVar(&l.Timeout, "timeout", d.Timeout, "longest an operation may run; store and search work is cancelled past it")
+	fs.IntVar(&l.MaxConcurrent, "max-concurrent", d.MaxConcurrent, "most GraphQL requests executing at once")
+	fs.DurationVar(&l.QueueWait, "queue-wait", d.QueueWait, "how long a request waits for a slot before 503")
+	fs.Float64Var(&l.RatePerIP, "rate-per-ip", d.RatePerIP, "requests per second per client address (anonymous, and failed sign-ins)")
+	fs.IntVar(&l.BurstPerIP, "burst-per-ip", d.BurstPerIP, "burst of requests per client address")
+	fs.Float64Var(&l.RatePerToken, "rate-per-token", d.RatePerToken, "requests per second per token")
+	fs.IntVar(&l.BurstPerToken, "burst-per-token", d.BurstPerToken, "burst of requests per token")
+	fs.DurationVar(&l.SlowQuery, "slow-query", d.SlowQuery, "log operations slower than this at WARN, with their document")
+	fs.IntVar(&l.APQCacheSize, "apq-cache", d.APQCacheSize, "automatic persisted queries kept (LRU)")
+	fs.BoolVar(&h.introspection, "introspection", true, "answer __schema and __type (GraphiQL needs them)")
+	fs.StringVar(&h.allowList, "allow-list", "", "persisted-query manifest: anonymous callers may run only its documents")
+	fs.StringVar(&h.corsOrigins, "cors-origins", "", "comma-separated origins allowed to call /graphql from a browser (* for any)")
+	fs.StringVar(&h.clientIPHeader, "client-ip-header", "", "header with the client address set by a trusted reverse proxy (X-Forwarded-For, X-Real-IP)")
+}
+
+// apply sets cfg from the flags: a 0 there is "off", which api.Limits
+// spells negative (its 0 means "the default").
+func (h hardening) apply(cfg *api.Config) error {
+	if !h.flags {
+		return nil
+	}
+	l := h.limits
+	off := func(v *int) {
+		if *v <= 0 {
+			*v = -1
+		}
+	}
+	off(&l.MaxTokens)
+	off(&l.MaxSelections)
+	off(&l.MaxDepth)
+	off(&l.MaxAliases)
+	off(&l.MaxRootFields)
+	off(&l.MaxComplexity)
+	off(&l.MaxConcurrent)
+	off(&l.APQCacheSize)
+	if l.MaxBodyBytes <= 0 {
+		l.MaxBodyBytes = -1
+	}
+	for _, d := range []*time.Duration{&l.Timeout, &l.SlowQuery} {
+		if *d <= 0 {
+			*d = -1
+		}
+	}
+	for _, r := range []*float64{&l.RatePerIP, &l.RatePerToken} {
+		if *r <= 0 {
+			*r = -1
+		}
+	}
+	if l.QueueWait < 0 {
+		return usageError{"--queue-wait cannot be negative"}
+	}
+	if l.QueueWait == 0 {
+		l.QueueWait = time.Nanosecond // no waiting at all, rather than the default
+	}
+	cfg.Limits = l
+	cfg.DisableIntrospection = !h.introspection
+	cfg.ClientIPHeader = h.clientIPHeader
+	for _, o := range strings.Split(h.corsOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+		}
+	}
+	if h.allowList != "" {
+		list, err := api.LoadAllowList(h.allowList)
+		if err != nil {
+			return fmt.Errorf("--allow-list: %w", err)
+		}
+		cfg.AllowList = list
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+// Package dump writes a whole knowledge graph as one JSON Lines file and
+// restores it: the operator's backup, and the way to move a graph from one
+// store to another.
+//
+// The file is versioned. Its first line is a header
+//
+//	{"format":"maillage-dump","version":1,"createdAt":"…","generator":"maillage"}
+//
+// then one JSON object per line, each with a "type": knowledgeBase,
+// community, carnet, contributor, document, revision, link, declaration, in
+// that order; the last line is {"type":"end","counts":{…}}, so that a file
+// cut short at a line boundary is told from a complete one. Every record
+// carries what the store holds (ids, versions, dates, revisions, the
+// visibility of each standpoint declaration), so the file is personal data
+// and is written readable by its owner only.
+package dump
+
+import (
+	"time"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// Format and Version identify the file. A reader refuses a newer version
+// rather than drop the fields it does not know.
+const (
+	Format  = "maillage-dump"
+	Version = 1
+)
+
+// MaxLine bounds one line: a document body is at most graph.MaxBodyLen
+// bytes, which JSON escaping can grow six times, and a revision carries a
+// body too.
+const MaxLine = 16 << 20
+
+// Record types, in file order.
+const (
+	TypeKnowledgeBase = "knowledgeBase"
+	TypeCommunity     = "community"
+	TypeCarnet        = "carnet"
+	TypeContributor   = "contributor"
+	TypeDocument      = "document"
+	TypeRevision      = "revision"
+	TypeLink          = "link"
+	TypeDeclaration   = "declaration"
+	TypeEnd           = "end"
+)
+
+// recordTypes lists the data record types in the order a file holds them.
+var recordTypes = []string{TypeKnowledgeBase, TypeCommunity, TypeCarnet, TypeContributor,
+	TypeDocument, TypeRevision, TypeLink, TypeDeclaration}
+
+// Counts is how many records of each type a file holds.
+type Counts map[string]int
+
+// Header is the first line.
+type Header struct {
+	Format    string    `json:"format"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"createdAt"`
+	Generator string    `json:"generator,omitempty"`
+}
+
+// The record shapes are the file format, kept apart from the domain types
+// so that renaming a Go field never changes a file.
+
+type groupRecord struct {
+	Type        string    `json:"type"`
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+	Version     int       `json:"version"`
+}
+
+type carnetRecord struct {
+	Type        string    `json:"type"`
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Description string    `json:"description,omitempty"`
+	Categories  []string  `json:"categories,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+	Version     int       `json:"version"`
+}
+
+type contributorRecord struct {
+	Type      string    `json:"type"`
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Bio       string    `json:"bio,omitempty"`
+	Region    string    `json:"region,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   int       `json:"version"`
+}
+
+type documentRecord struct {
+	Type        string     `json:"type"`
+	ID          string     `json:"id"`
+	Kind        string     `json:"kind"`
+	Slug        string     `json:"slug,omitempty"`
+	Title       string     `json:"title"`
+	Summary     string     `json:"summary,omitempty"`
+	Body        string     `json:"body,omitempty"`
+	Language    string     `json:"language,omitempty"`
+	Visibility  string     `json:"visibility"`
+	Licence     string     `json:"licence,omitempty"`
+	Aliases     []string   `json:"aliases,omitempty"`
+	Definition  string     `json:"definition,omitempty"`
+	Website     string     `json:"website,omitempty"`
+	Region      string     `json:"region,omitempty"`
+	Sector      string     `json:"sector,omitempty"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+	Version     int        `json:"version"`
+}
+
+type revisionRecord struct {
+	Type     string    `json:"type"`
+	Document string    `json:"document"`
+	Version  int       `json:"version"`
+	Author   string    `json:"author,omitempty"`
+	At       time.Time `json:"at"`
+	Changed  []string  `json:"changed,omitempty"`
+	Title    string    `json:"title"`
+	Summary  string    `json:"summary,omitempty"`
+	Body     string    `json:"body,omitempty"`
+}
+
+type linkRecord struct {
+	Type      string    `json:"type"`
+	Relation  string    `json:"relation"`
+	From      string    `json:"from"`
+	To        string    `json:"to"`
+	Role      string    `json:"role,omitempty"`
+	Category  string    `json:"category,omitempty"`
+	Position  int       `json:"position,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+type declarationRecord struct {
+	Type        string    `json:"type"`
+	Contributor string    `json:"contributor"`
+	Dimension   string    `json:"dimension"`
+	Value       string    `json:"value"`
+	Visibility  string    `json:"visibility"`
+	DeclaredAt  time.Time `json:"declaredAt"`
+}
+
+type endRecord struct {
+	Type   string `json:"type"`
+	Counts Counts `json:"counts"`
+}
+
+func kbRecord(x *graph.KnowledgeBase) groupRecord {
+	return groupRecord{TypeKnowledgeBase, x.ID, x.Name, x.Description, x.CreatedAt, x.UpdatedAt, x.Version}
+}
+
+func communityRecord(x *graph.Community) groupRecord {
+	return groupRecord{TypeCommunity, x.ID, x.Name, x.Description, x.CreatedAt, x.UpdatedAt, x.Version}
+}
+
+func toCarnetRecord(x *graph.Carnet) carnetRecord {
+	return carnetRecord{TypeCarnet, x.ID, x.Title, x.Description, x.Categories, x.CreatedAt, x.UpdatedAt, x.Version}
+}
+
+func toContributorRecord(x *graph.Contributor) contributorRecord {
+	return contributorRecord{TypeContributor, x.ID, x.Name, x.Bio, x.Region, x.CreatedAt, x.UpdatedAt, x.Version}
+}
+
+func toDocumentRecord(d *graph.Document) documentRecord {
+	return documentRecord{Type: TypeDocument, ID: d.ID, Kind: string(d.Kind), Slug: d.Slug, Title: d.Title,
+		Summary: d.Summary, Body: d.Body, Language: d.Language, Visibility: string(d.Visibility), Licence: d.Licence,
+		Aliases: d.Aliases, Definition: d.Definition, Website: d.Website, Region: d.Region, Sector: d.Sector,
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, PublishedAt: d.PublishedAt, Version: d.Version}
+}
+
+func (r documentRecord) document() graph.Document {
+	return graph.Document{ID: r.ID, Kind: graph.Kind(r.Kind), Slug: r.Slug, Title: r.Title, Summary: r.Summary,
+		Body: r.Body, Language: r.Language, Visibility: graph.Visibility(r.Visibility), Licence: r.Licence,
+		Aliases: r.Aliases, Definition: r.Definition, Website: r.Website, Region: r.Region, Sector: r.Sector,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, PublishedAt: r.PublishedAt, Version: r.Version}
+}
+
+func toRevisionRecord(r *graph.Revision) revisionRecord {
+	return revisionRecord{TypeRevision, r.DocumentID, r.Version, r.AuthorID, r.At, r.Changed, r.Title, r.Summary, r.Body}
+}
+
+func (r revisionRecord) revision() graph.Revision {
+	return graph.Revision{DocumentID: r.Document, Version: r.Version, AuthorID: r.Author, At: r.At,
+		Changed: r.Changed, Title: r.Title, Summary: r.Summary, Body: r.Body}
+}
+
+func toLinkRecord(l *graph.Link) linkRecord {
+	return linkRecord{TypeLink, string(l.Relation), l.From, l.To, l.Role, l.Category, l.Position, l.CreatedAt}
+}
+
+func (r linkRecord) link() graph.Link {
+	return graph.Link{Relation: graph.Relation(r.Relation), From: r.From, To: r.To, Role: r.Role,
+		Category: r.Category, Position: r.Position, CreatedAt: r.CreatedAt}
+}
+
+func toDeclarationRecord(d *graph.Declaration) declarationRecord {
+	return declarationRecord{TypeDeclaration, d.ContributorID, d.Dimension, d.Value, string(d.Visibility), d.DeclaredAt}
+}
+
+func (r declarationRecord) declaration() graph.Declaration {
+	return graph.Declaration{ContributorID: r.Contributor, Dimension: r.Dimension, Value: r.Value,
+		Visibility: graph.DeclarationVisibility(r.Visibility), DeclaredAt: r.DeclaredAt}
+}

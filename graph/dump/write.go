@@ -1,0 +1,148 @@
+package dump
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// Write writes the whole graph of s to w, read as the system: hidden
+// documents, every revision and every declaration whatever its visibility
+// are in it, which is what a backup is for. It reads through the Store
+// interface, page by page, so it works on any store; on a store that others
+// write to meanwhile (a shared Neo4j) the pages may not be one snapshot, so
+// back up a quiet store.
+func Write(ctx context.Context, s graph.Store, w io.Writer) (Counts, error) {
+	ctx = graph.SystemContext(ctx)
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	counts := Counts{}
+	put := func(typ string, rec any) error {
+		counts[typ]++
+		return enc.Encode(rec)
+	}
+	if err := enc.Encode(Header{Format: Format, Version: Version, CreatedAt: time.Now().UTC(), Generator: "maillage"}); err != nil {
+		return nil, err
+	}
+
+	// Links are gathered from their From end, so every link is met once;
+	// they are written after all nodes, which a reader needs to check them.
+	var nodeIDs []string
+	err := eachPage(ctx, s.ListKnowledgeBases, func(x *graph.KnowledgeBase) error {
+		nodeIDs = append(nodeIDs, x.ID)
+		return put(TypeKnowledgeBase, kbRecord(x))
+	})
+	if err == nil {
+		err = eachPage(ctx, s.ListCommunities, func(x *graph.Community) error {
+			nodeIDs = append(nodeIDs, x.ID)
+			return put(TypeCommunity, communityRecord(x))
+		})
+	}
+	if err == nil {
+		err = eachPage(ctx, s.ListCarnets, func(x *graph.Carnet) error {
+			nodeIDs = append(nodeIDs, x.ID)
+			return put(TypeCarnet, toCarnetRecord(x))
+		})
+	}
+	var contributorIDs []string
+	if err == nil {
+		err = eachPage(ctx, s.ListContributors, func(x *graph.Contributor) error {
+			nodeIDs = append(nodeIDs, x.ID)
+			contributorIDs = append(contributorIDs, x.ID)
+			return put(TypeContributor, toContributorRecord(x))
+		})
+	}
+	var docIDs []string
+	if err == nil {
+		listDocs := func(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Document], error) {
+			return s.ListDocuments(ctx, graph.DocumentFilter{Kinds: graph.DocumentKinds}, graph.DocumentOrder{Field: graph.OrderCreatedAt}, p)
+		}
+		err = eachPage(ctx, listDocs, func(d *graph.Document) error {
+			nodeIDs = append(nodeIDs, d.ID)
+			docIDs = append(docIDs, d.ID)
+			return put(TypeDocument, toDocumentRecord(d))
+		})
+	}
+	for _, id := range docIDs {
+		if err != nil {
+			break
+		}
+		revs := func(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Revision], error) {
+			return s.Revisions(ctx, id, p)
+		}
+		// Revisions come newest first; a file reads better oldest first,
+		// so one document's are gathered (there are few) and reversed.
+		var all []*graph.Revision
+		err = eachPage(ctx, revs, func(r *graph.Revision) error { all = append(all, r); return nil })
+		for i := len(all) - 1; i >= 0 && err == nil; i-- {
+			err = put(TypeRevision, toRevisionRecord(all[i]))
+		}
+	}
+	for start := 0; start < len(nodeIDs) && err == nil; start += graph.MaxFirst {
+		ids := nodeIDs[start:min(start+graph.MaxFirst, len(nodeIDs))]
+		var links map[string][]graph.Link
+		if links, err = s.Links(ctx, ids, "", graph.Out); err != nil {
+			break
+		}
+		for _, id := range ids {
+			for i := range links[id] {
+				if err = put(TypeLink, toLinkRecord(&links[id][i])); err != nil {
+					break
+				}
+			}
+		}
+	}
+	for start := 0; start < len(contributorIDs) && err == nil; start += graph.MaxFirst {
+		ids := contributorIDs[start:min(start+graph.MaxFirst, len(contributorIDs))]
+		var decls map[string][]graph.Declaration
+		if decls, err = s.Declarations(ctx, ids); err != nil {
+			break
+		}
+		for _, id := range ids {
+			for i := range decls[id] {
+				if err = put(TypeDeclaration, toDeclarationRecord(&decls[id][i])); err != nil {
+					break
+				}
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := enc.Encode(endRecord{Type: TypeEnd, Counts: counts}); err != nil {
+		return nil, err
+	}
+	if err := bw.Flush(); err != nil {
+		return nil, err
+	}
+	return counts, nil
+}
+
+// eachPage calls fn for every item of a paged list, MaxFirst at a time.
+func eachPage[T any](ctx context.Context, list func(context.Context, graph.Page) (*graph.Connection[T], error), fn func(T) error) error {
+	p := graph.Page{First: graph.MaxFirst}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		conn, err := list(ctx, p)
+		if err != nil {
+			return fmt.Errorf("dump: %w", err)
+		}
+		for _, e := range conn.Edges {
+			if err := fn(e.Node); err != nil {
+				return err
+			}
+		}
+		if !conn.PageInfo.HasNextPage || len(conn.Edges) == 0 {
+			return nil
+		}
+		p.After = conn.PageInfo.EndCursor
+	}
+}

@@ -1,0 +1,304 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/encommun/maillage/graph"
+	"go.etcd.io/bbolt"
+)
+
+// A hidden document keeps its record as written (its declared visibility
+// included) and gets an entry in bHidden holding that declared
+// visibility; its head and sort entries carry PRIVATE instead, so that
+// every read path (canRead, lists, links) applies the PRIVATE rule with
+// no extra lookup. Only a list filtered on visibility looks at bHidden, to
+// filter on the declared value.
+
+func (r *reader) hiddenBucket() *bbolt.Bucket { return r.tx.Bucket(bHidden) }
+
+// isHidden reports whether a curator hid document id.
+func (r *reader) isHidden(id string) bool { return r.hiddenBucket().Get([]byte(id)) != nil }
+
+// declaredVisibility returns the visibility a list filters on: the
+// document's own, even while it is hidden. facets is what the sort entry
+// or head holds.
+func (r *reader) declaredVisibility(id string, facets []byte) []byte {
+	if string(facets) == string(graph.VisibilityPrivate) {
+		if v := r.hiddenBucket().Get([]byte(id)); v != nil {
+			return v
+		}
+	}
+	return facets
+}
+
+// effective returns d as its head and sort entries record it: PRIVATE
+// while hidden. It also keeps bHidden's copy of the declared visibility in
+// step with updates made while the document is hidden.
+func (w *writer) effective(d *graph.Document) (*graph.Document, error) {
+	if !w.isHidden(d.ID) {
+		return d, nil
+	}
+	if err := w.tx.Bucket(bHidden).Put([]byte(d.ID), []byte(d.Visibility)); err != nil {
+		return nil, err
+	}
+	eff := *d
+	eff.Visibility = graph.VisibilityPrivate
+	return &eff, nil
+}
+
+// setHidden records d's hidden state and rewrites its head and sort
+// entries accordingly.
+func (w *writer) setHidden(d *graph.Document, hidden bool) error {
+	b := w.tx.Bucket(bHidden)
+	var err error
+	if hidden {
+		err = b.Put([]byte(d.ID), []byte(d.Visibility))
+	} else {
+		err = b.Delete([]byte(d.ID))
+	}
+	if err != nil {
+		return err
+	}
+	d.Hidden = hidden
+	return w.putDocument(d)
+}
+
+// dropModeration removes a deleted document's hidden state and flags.
+func (w *writer) dropModeration(id string) error {
+	if err := w.tx.Bucket(bHidden).Delete([]byte(id)); err != nil {
+		return err
+	}
+	prefix := idPrefix(id)
+	var flagIDs [][]byte
+	c := w.tx.Bucket(bDocFlags).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		flagIDs = append(flagIDs, append([]byte(nil), k[len(prefix):]...))
+	}
+	for _, f := range flagIDs {
+		if err := w.tx.Bucket(bFlags).Delete(f); err != nil {
+			return err
+		}
+	}
+	return deletePrefix(w.tx.Bucket(bDocFlags), prefix)
+}
+
+// flagsOf returns the flags of one document.
+func (r *reader) flagsOf(docID string) ([]*graph.Flag, error) {
+	var out []*graph.Flag
+	prefix := idPrefix(docID)
+	c := r.tx.Bucket(bDocFlags).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		f, err := r.flag(string(k[len(prefix):]))
+		if err != nil {
+			return nil, err
+		}
+		if f == nil {
+			return nil, fmt.Errorf("flag %s of %s: indexed but not stored", k[len(prefix):], docID)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func (r *reader) flag(id string) (*graph.Flag, error) {
+	v := r.tx.Bucket(bFlags).Get([]byte(id))
+	if v == nil {
+		return nil, nil
+	}
+	f, err := decodeFlag(id, v)
+	if err != nil {
+		return nil, fmt.Errorf("flag %s: %w", id, err)
+	}
+	return f, nil
+}
+
+func (w *writer) putFlag(f *graph.Flag) error {
+	if err := w.tx.Bucket(bFlags).Put([]byte(f.ID), encodeFlag(f)); err != nil {
+		return err
+	}
+	return w.tx.Bucket(bDocFlags).Put([]byte(f.DocumentID+"\x00"+f.ID), nil)
+}
+
+// FlagDocument implements graph.ModerationStore.
+func (s *Store) FlagDocument(ctx context.Context, documentID, reason string) (*graph.Flag, error) {
+	var out *graph.Flag
+	err := s.update(ctx, func(w *writer) error {
+		if err := graph.RequireFlagger(w.v); err != nil {
+			return err
+		}
+		if err := graph.CheckFlagReason(reason); err != nil {
+			return err
+		}
+		kind, err := w.visibleKind(documentID)
+		if err != nil {
+			return err
+		}
+		if !kind.IsDocument() {
+			return graph.NotFound(documentID)
+		}
+		flags, err := w.flagsOf(documentID)
+		if err != nil {
+			return err
+		}
+		for _, f := range flags {
+			if f.FlaggerID == w.v.ContributorID && f.Status == graph.FlagOpen {
+				return graph.Errorf(graph.ECONFLICT, "you have already flagged %q: a curator will review it", documentID)
+			}
+		}
+		id := graph.NewID()
+		for w.tx.Bucket(bFlags).Get([]byte(id)) != nil {
+			id = graph.NewID()
+		}
+		out = &graph.Flag{ID: id, DocumentID: documentID, DocumentKind: kind, FlaggerID: w.v.ContributorID,
+			Reason: reason, Status: graph.FlagOpen, CreatedAt: w.now}
+		if err := w.putFlag(out); err != nil {
+			return err
+		}
+		return w.record(graph.OpUpdate, kind, documentID, "", "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Flags implements graph.ModerationStore. The queue is short (flags wait
+// for a curator, they do not pile up like documents), so it is sorted in
+// memory.
+func (s *Store) Flags(ctx context.Context, f graph.FlagFilter, p graph.Page) (*graph.Connection[*graph.Flag], error) {
+	if err := graph.RequireCurator(viewerOf(ctx)); err != nil {
+		return nil, err
+	}
+	if f.Status != "" && f.Status != graph.FlagOpen && f.Status != graph.FlagResolved {
+		return nil, graph.Errorf(graph.EINVALID, "status must be OPEN or RESOLVED")
+	}
+	var flags []*graph.Flag
+	err := s.view(ctx, func(r *reader) error {
+		var all []*graph.Flag
+		if f.DocumentID != "" {
+			var err error
+			if all, err = r.flagsOf(f.DocumentID); err != nil {
+				return err
+			}
+		} else {
+			c := r.tx.Bucket(bFlags).Cursor()
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				x, err := decodeFlag(string(k), v)
+				if err != nil {
+					return fmt.Errorf("flag %s: %w", k, err)
+				}
+				all = append(all, x)
+			}
+		}
+		for _, x := range all {
+			if f.Status == "" || x.Status == f.Status {
+				flags = append(flags, x)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return graph.Paginate(flags, (*graph.Flag).Cursor, true, p)
+}
+
+// ResolveFlag implements graph.ModerationStore.
+func (s *Store) ResolveFlag(ctx context.Context, flagID string, decision graph.FlagDecision, note string) (*graph.Flag, error) {
+	var out *graph.Flag
+	err := s.update(ctx, func(w *writer) error {
+		if err := graph.RequireCurator(w.v); err != nil {
+			return err
+		}
+		if err := graph.CheckResolution(decision, note); err != nil {
+			return err
+		}
+		f, err := w.flag(flagID)
+		if err != nil {
+			return err
+		}
+		if f == nil {
+			return graph.Errorf(graph.ENOTFOUND, "no flag with id %q", flagID)
+		}
+		if f.Status != graph.FlagOpen {
+			return graph.Errorf(graph.ECONFLICT, "flag %q is already resolved", flagID)
+		}
+		at := w.now
+		f.Status, f.Decision, f.Note, f.ResolverID, f.ResolvedAt = graph.FlagResolved, decision, note, w.v.ContributorID, &at
+		if err := w.putFlag(f); err != nil {
+			return err
+		}
+		d, err := w.document(f.DocumentID)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			return fmt.Errorf("flag %s: document %s is gone", flagID, f.DocumentID)
+		}
+		if hide := decision == graph.DecisionHide; hide != w.isHidden(d.ID) {
+			if err := w.setHidden(d, hide); err != nil {
+				return err
+			}
+		}
+		out = f
+		return w.record(graph.OpUpdate, d.Kind, d.ID, "", "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SetHidden implements graph.ModerationStore.
+func (s *Store) SetHidden(ctx context.Context, documentID string, hidden bool) (*graph.Document, error) {
+	var out *graph.Document
+	err := s.update(ctx, func(w *writer) error {
+		if err := graph.RequireCurator(w.v); err != nil {
+			return err
+		}
+		d, err := w.document(documentID)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			return graph.NotFound(documentID)
+		}
+		out = d
+		if d.Hidden == hidden {
+			return nil
+		}
+		if err := w.setHidden(d, hidden); err != nil {
+			return err
+		}
+		return w.record(graph.OpUpdate, d.Kind, d.ID, "", "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func encodeFlag(f *graph.Flag) []byte {
+	e := newEnc()
+	for _, s := range []string{f.DocumentID, string(f.DocumentKind), f.FlaggerID, f.Reason, string(f.Status),
+		string(f.Decision), f.Note, f.ResolverID} {
+		e.str(s)
+	}
+	e.time(f.CreatedAt)
+	e.optTime(f.ResolvedAt)
+	return e.b
+}
+
+func decodeFlag(id string, b []byte) (*graph.Flag, error) {
+	x := newDec(b)
+	f := &graph.Flag{ID: id}
+	for _, p := range []*string{&f.DocumentID, (*string)(&f.DocumentKind), &f.FlaggerID, &f.Reason, (*string)(&f.Status),
+		(*string)(&f.Decision), &f.Note, &f.ResolverID} {
+		*p = x.str()
+	}
+	f.CreatedAt = x.time()
+	f.ResolvedAt = x.optTime()
+	return f, x.done()
+}

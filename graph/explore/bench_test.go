@@ -1,0 +1,161 @@
+package explore_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/explore"
+)
+
+// The benchmarks walk a generated graph of MAILLAGE_BENCH_NOTES notes
+// (default 5 000; the target is 100 000) with ten LINKS_TO links
+// per note whose targets follow a Zipf law, so degrees are power-law: a
+// few hubs with thousands of backlinks, most notes with a handful. One
+// note in ten is PRIVATE to one of 50 contributors, and the walks run as
+// an anonymous reader, so every step pays for visibility.
+//
+//	MAILLAGE_BENCH_NOTES=100000 go test ./graph/explore/ -run '^$' -bench . -benchtime 2000x
+//
+// Each benchmark reports p50 and p99 latencies of single calls.
+
+var fixture struct {
+	once  sync.Once
+	dir   string
+	s     *embedded.Store
+	notes []string
+	links int
+	err   error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixture.s != nil {
+		_ = fixture.s.Close()
+		_ = os.RemoveAll(fixture.dir)
+	}
+	os.Exit(code)
+}
+
+func benchNotes() int {
+	if n, err := strconv.Atoi(os.Getenv("MAILLAGE_BENCH_NOTES")); err == nil && n > 0 {
+		return n
+	}
+	return 5_000
+}
+
+func benchStore(b *testing.B) (*embedded.Store, []string) {
+	fixture.once.Do(func() {
+		start := time.Now()
+		fixture.dir, fixture.err = os.MkdirTemp("", "maillage-explore-bench-")
+		if fixture.err != nil {
+			return
+		}
+		fixture.s, fixture.err = embedded.Open(fixture.dir, embedded.Options{})
+		if fixture.err != nil {
+			return
+		}
+		snap := generate(benchNotes(), 10)
+		fixture.links = len(snap.Links)
+		for _, d := range snap.Documents {
+			fixture.notes = append(fixture.notes, d.ID)
+		}
+		restore(b, fixture.s, snap)
+		b.Logf("fixture: %d notes, %d links in %v", len(snap.Documents), len(snap.Links), time.Since(start).Round(time.Millisecond))
+	})
+	if fixture.err != nil {
+		b.Fatal(fixture.err)
+	}
+	return fixture.s, fixture.notes
+}
+
+// generate makes n notes with about perNote LINKS_TO links each, from a
+// uniform source to a Zipf-distributed target.
+func generate(n, perNote int) graph.Snapshot {
+	r := rand.New(rand.NewPCG(7, 11))
+	var snap graph.Snapshot
+	for i := range 50 {
+		snap.Contributors = append(snap.Contributors, graph.Contributor{ID: fmt.Sprintf("ctb%02d", i), Name: "Personne"})
+	}
+	for i := range n {
+		d := note(fmt.Sprintf("n%06d", i))
+		if i%10 == 7 {
+			d.Visibility = graph.VisibilityPrivate
+		}
+		snap.Documents = append(snap.Documents, d)
+		snap.Links = append(snap.Links, graph.Link{Relation: graph.RelAuthored, From: fmt.Sprintf("ctb%02d", i%50), To: d.ID})
+	}
+	perm := r.Perm(n)
+	zipf := rand.NewZipf(r, 1.2, 4, uint64(n-1))
+	seen := map[[2]int]bool{}
+	for range n * perNote {
+		from, to := r.IntN(n), perm[zipf.Uint64()]
+		if from == to || seen[[2]int{from, to}] {
+			continue
+		}
+		seen[[2]int{from, to}] = true
+		snap.Links = append(snap.Links, linksTo(snap.Documents[from].ID, snap.Documents[to].ID))
+	}
+	return snap
+}
+
+// latencies runs op b.N times and reports p50 and p99.
+func latencies(b *testing.B, op func(i int)) {
+	b.Helper()
+	ds := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		op(i)
+		ds = append(ds, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(ds)
+	at := func(q float64) float64 {
+		return float64(ds[min(len(ds)-1, int(q*float64(len(ds))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.99), "p99-ms")
+}
+
+func BenchmarkNeighbourhoodDepth2(b *testing.B) {
+	s, notes := benchStore(b)
+	r := rand.New(rand.NewPCG(1, 2))
+	nodes := 0
+	latencies(b, func(int) {
+		sg, err := explore.Neighbourhood(anon, s, noteEP(notes[r.IntN(len(notes))]), explore.NeighbourhoodOptions{Depth: 2})
+		if err != nil && graph.ErrorCode(err) != graph.ENOTFOUND { // a private root is NOT_FOUND
+			b.Fatal(err)
+		}
+		if sg != nil {
+			nodes += len(sg.Nodes)
+		}
+	})
+	b.ReportMetric(float64(nodes)/float64(b.N), "nodes/op")
+}
+
+func BenchmarkShortestPathMaxDepth6(b *testing.B) {
+	s, notes := benchStore(b)
+	r := rand.New(rand.NewPCG(3, 4))
+	found, tooBroad := 0, 0
+	latencies(b, func(int) {
+		sg, err := explore.Path(anon, s, noteEP(notes[r.IntN(len(notes))]), noteEP(notes[r.IntN(len(notes))]), explore.PathOptions{MaxDepth: 6})
+		switch {
+		case graph.ErrorCode(err) == graph.EINVALID:
+			tooBroad++
+		case err != nil:
+			b.Fatal(err)
+		case sg != nil:
+			found++
+		}
+	})
+	b.ReportMetric(100*float64(found)/float64(b.N), "%found")
+	b.ReportMetric(100*float64(tooBroad)/float64(b.N), "%over-budget")
+}

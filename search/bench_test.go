@@ -1,0 +1,238 @@
+package search
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// Benchmarks of the index on a generated corpus (corpus_test.go).
+//
+//	go test ./search -run '^$' -bench . -benchtime 400x
+//	MAILLAGE_BENCH_DOCS=100000 MAILLAGE_BENCH_DIR=/tmp/mlg-bench go test ./search -run '^$' -bench . -benchtime 400x -timeout 60m
+//
+// MAILLAGE_BENCH_DOCS sets the corpus size (default 5 000); with
+// MAILLAGE_BENCH_DIR the search benchmarks keep their index there and reuse
+// it across runs. Each search benchmark reports p50 and p99 latencies, at 1
+// and 8 concurrent clients; BenchmarkIndexing reports documents per second.
+// Every benchmark reports the process's peak RSS so far.
+
+const benchSeed = 1
+
+func benchDocs() int {
+	if n, err := strconv.Atoi(os.Getenv("MAILLAGE_BENCH_DOCS")); err == nil && n > 0 {
+		return n
+	}
+	return 5000
+}
+
+// buildBenchIndex indexes n generated documents into ix in batches, and
+// returns the time spent in Bleve (generation excluded).
+func buildBenchIndex(tb testing.TB, ix *Index, n int) time.Duration {
+	gen := newCorpusGen(benchSeed)
+	w := ix.newWriter(ix.live, ix.batchSize)
+	var spent time.Duration
+	batch := make([]entry, 0, ix.batchSize)
+	flush := func() {
+		start := time.Now()
+		for _, e := range batch {
+			if err := w.put(e); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		spent += time.Since(start)
+		batch = batch[:0]
+	}
+	for i := range n {
+		batch = append(batch, gen.entry(i))
+		if len(batch) == cap(batch) {
+			flush()
+		}
+	}
+	flush()
+	start := time.Now()
+	if err := w.finish(uint64(n)); err != nil {
+		tb.Fatal(err)
+	}
+	spent += time.Since(start)
+	ix.refreshFields(ix.live.idx)
+	return spent
+}
+
+func BenchmarkIndexing(b *testing.B) {
+	n := benchDocs()
+	for b.Loop() {
+		ix, err := Open(b.TempDir(), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu0 := cpuTime()
+		spent := buildBenchIndex(b, ix, n)
+		b.ReportMetric(float64(n)/spent.Seconds(), "docs/s")
+		b.ReportMetric(float64(n)/(cpuTime()-cpu0).Seconds(), "docs/cpu-s")
+		ix.Close()
+	}
+	reportRSS(b)
+}
+
+var (
+	benchOnce sync.Once
+	benchIx   *Index
+	benchErr  error
+)
+
+// benchIndex opens (building it the first time) the shared search index.
+func benchIndex(b *testing.B) *Index {
+	benchOnce.Do(func() {
+		n := benchDocs()
+		dir := os.Getenv("MAILLAGE_BENCH_DIR")
+		if dir == "" {
+			dir, benchErr = os.MkdirTemp("", "maillage-search-bench-")
+			if benchErr != nil {
+				return
+			}
+			benchCleanup = func() { os.RemoveAll(dir) }
+		}
+		stamp := filepath.Join(dir, "bench-corpus")
+		want := fmt.Sprintf("docs=%d seed=%d", n, benchSeed)
+		if benchIx, benchErr = Open(dir, Options{}); benchErr != nil {
+			return
+		}
+		if got, _ := os.ReadFile(stamp); string(got) == want {
+			if _, built, _ := benchIx.LastApplied(); built {
+				return
+			}
+		}
+		start := time.Now()
+		spent := buildBenchIndex(b, benchIx, n)
+		fmt.Fprintf(os.Stderr, "built a %d-document index in %s (%.0f docs/s in Bleve)\n",
+			n, time.Since(start).Round(time.Millisecond), float64(n)/spent.Seconds())
+		benchErr = os.WriteFile(stamp, []byte(want), 0o600)
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchIx
+}
+
+var benchCleanup = func() {}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchIx != nil {
+		benchIx.Close()
+	}
+	benchCleanup()
+	os.Exit(code)
+}
+
+// benchQueries are the measured operations: each returns the i-th request.
+var benchQueries = []struct {
+	name string
+	req  func(i int) Request
+}{
+	{"one-word", func(i int) Request {
+		return Request{Query: topicWords[i%len(topicWords)]}
+	}},
+	{"two-words+standpoint+facets", func(i int) Request {
+		tax := graph.DefaultTaxonomy()
+		dims := tax.Dimensions[:3] // gender, region, generation
+		d := dims[i%len(dims)]
+		v := d.Values[(i/len(dims))%len(d.Values)]
+		return Request{
+			Query:  topicWords[i%len(topicWords)] + " " + topicWords[(i*7+3)%len(topicWords)],
+			Filter: Filter{Standpoints: []Standpoint{{d.ID, v.ID}}},
+			Facets: true,
+		}
+	}},
+	{"typo", func(i int) Request {
+		var long []string
+		for _, w := range topicWords {
+			if len([]rune(w)) >= 7 {
+				long = append(long, w)
+			}
+		}
+		return Request{Query: typo(long[i%len(long)])}
+	}},
+}
+
+func BenchmarkSearch(b *testing.B) {
+	ix := benchIndex(b)
+	for _, q := range benchQueries {
+		for _, clients := range []int{1, 8} {
+			b.Run(fmt.Sprintf("%s/clients=%d", q.name, clients), func(b *testing.B) {
+				benchSearch(b, ix, clients, q.req)
+			})
+		}
+	}
+	reportRSS(b)
+}
+
+func benchSearch(b *testing.B, ix *Index, clients int, req func(int) Request) {
+	lat := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var hits atomic.Int64
+	var wg sync.WaitGroup
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				r := req(i)
+				start := time.Now()
+				res, err := ix.Search(context.Background(), r)
+				lat[i] = time.Since(start)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				hits.Add(int64(res.TotalCount))
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	// CPU time per query tells the cost apart from waiting: this machine
+	// is shared, and wall-clock percentiles move with its load.
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(float64(len(lat))*p))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(hits.Load())/float64(b.N), "hits/op")
+}
+
+// reportRSS reports the peak resident set size of the process (Linux).
+func reportRSS(b *testing.B) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package search
+
+import (
+	"context"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// Source is the part of graph.Store the index reads; every graph.Store is
+// one. The index reads with graph.SystemContext, so that it sees every
+// document (visibility is applied at query time, inside the Bleve query)
+// and, of declarations, what the store shows to others: PUBLIC ones only.
+type Source interface {
+	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
+	ListDocuments(ctx context.Context, f graph.DocumentFilter, o graph.DocumentOrder, p graph.Page) (*graph.Connection[*graph.Document], error)
+	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
+	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
+	Changes(ctx context.Context, since uint64, limit int) ([]graph.Change, error)
+	LastSeq(ctx context.Context) (uint64, error)
+}
+
+var _ Source = graph.Store(nil)
+
+// indexedLinks are the relations whose other end the index records, each
+// read in the direction that starts from the document.
+var indexedLinks = []struct {
+	rel graph.Relation
+	dir graph.Direction
+}{
+	{graph.RelAuthored, graph.In},
+	{graph.RelOfCommunity, graph.Out},
+	{graph.RelInCarnet, graph.Out},
+	{graph.RelMentions, graph.Out},
+	{graph.RelConcerns, graph.Out},
+}
+
+// gatherChunk bounds the ids passed to one store call.
+const gatherChunk = 200
+
+// fetch reads the documents with ids from src. It returns their entries
+// and the ids that no longer exist, which the caller removes from the index.
+func fetch(ctx context.Context, src Source, ids []string) (entries []entry, gone []string, err error) {
+	sys := graph.SystemContext(ctx)
+	for start := 0; start < len(ids); start += gatherChunk {
+		chunk := ids[start:min(start+gatherChunk, len(ids))]
+		docs, err := src.Documents(sys, chunk)
+		if err != nil {
+			return nil, nil, err
+		}
+		var found []*graph.Document
+		for i, d := range docs {
+			if d == nil {
+				gone = append(gone, chunk[i])
+			} else {
+				found = append(found, d)
+			}
+		}
+		es, err := entriesFor(sys, src, found)
+		if err != nil {
+			return nil, nil, err
+		}
+		entries = append(entries, es...)
+	}
+	return entries, gone, nil
+}
+
+// entriesFor completes documents already read with their links and their
+// authors' declarations: five Links calls and one Declarations call per
+// chunk, whatever its size.
+func entriesFor(ctx context.Context, src Source, docs []*graph.Document) ([]entry, error) {
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	links := make(map[string]map[graph.Relation][]string, len(ids))
+	for _, id := range ids {
+		links[id] = map[graph.Relation][]string{}
+	}
+	authorSet := map[string]bool{}
+	for _, il := range indexedLinks {
+		byID, err := src.Links(ctx, ids, il.rel, il.dir)
+		if err != nil {
+			return nil, err
+		}
+		for id, ls := range byID {
+			m, ok := links[id]
+			if !ok {
+				continue
+			}
+			for _, l := range ls {
+				if l.Relation != il.rel {
+					continue
+				}
+				other, _ := l.Other(id)
+				m[il.rel] = append(m[il.rel], other)
+				if il.rel == graph.RelAuthored {
+					authorSet[other] = true
+				}
+			}
+		}
+	}
+	var decls map[string][]graph.Declaration
+	if len(authorSet) > 0 {
+		authors := make([]string, 0, len(authorSet))
+		for a := range authorSet {
+			authors = append(authors, a)
+		}
+		var err error
+		if decls, err = src.Declarations(ctx, authors); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]entry, len(docs))
+	for i, d := range docs {
+		out[i] = newEntry(d, links[d.ID], decls)
+	}
+	return out, nil
+}

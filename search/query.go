@@ -1,0 +1,237 @@
+package search
+
+import (
+	"sort"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/encommun/maillage/graph"
+)
+
+// textQuery turns the parsed user text into Bleve queries, with typo
+// tolerance for long enough words when tolerant: the scored part
+// (nil when every word is a stop word: nothing can match) and the excluded
+// part (nil when nothing is excluded).
+//
+// Documents are analysed per language family (fr, en, xx), each family in
+// its own fields, so the text query is a disjunction over families of: all
+// the words, each analysed by that family's analyzer, each matched in
+// title^4, aliases^3, summary^2 or body. A word that is a stop word in a
+// family ("la" in French) is left out of that family's branch only, so
+// "la coopération" still finds French documents and "la" in a Spanish
+// title still counts.
+func (ix *Index) textQuery(uq *userQuery, tolerant bool) (must, mustNot query.Query) {
+	var branches []query.Query
+	for _, l := range textLangs {
+		an := ix.analyzers[l]
+		var all []query.Query
+		for _, c := range uq.Must {
+			if q := ix.clauseQuery(l, an, c, tolerant && c.fuzzy()); q != nil {
+				all = append(all, q)
+			}
+		}
+		if len(all) > 0 {
+			branches = append(branches, conjunction(all))
+		}
+	}
+	if len(branches) == 0 {
+		return nil, nil
+	}
+	must = disjunction(branches)
+
+	// Exclusions are exact (no typo tolerance): excluding near misses of a
+	// word would hide documents the reader did not mean to hide.
+	var excluded []query.Query
+	for _, c := range uq.MustNot {
+		for _, l := range textLangs {
+			if q := ix.clauseQuery(l, ix.analyzers[l], c, false); q != nil {
+				excluded = append(excluded, q)
+			}
+		}
+	}
+	if len(excluded) > 0 {
+		mustNot = disjunction(excluded)
+	}
+	return must, mustNot
+}
+
+// clauseQuery matches one word or phrase in the text fields of family l,
+// or returns nil when the analyzer leaves nothing of it or the index has
+// none of those fields.
+func (ix *Index) clauseQuery(l textLang, an analysis.Analyzer, c clause, fuzzy bool) query.Query {
+	var fields []textFieldBoost
+	for _, tf := range textFields {
+		if ix.hasField(textField(l, tf.name)) {
+			fields = append(fields, tf)
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	tokens := an.Analyze([]byte(c.Text))
+	if len(tokens) == 0 {
+		return nil
+	}
+	if c.Phrase && len(tokens) > 1 {
+		var perField []query.Query
+		for _, tf := range fields {
+			// MatchPhraseQuery analyses the phrase again with the same
+			// analyzer and keeps the gaps stop words leave, so "éducation
+			// à la citoyenneté" matches with any two words in between.
+			pq := query.NewMatchPhraseQuery(c.Text)
+			pq.SetField(textField(l, tf.name))
+			pq.Analyzer = l.analyzer()
+			pq.SetBoost(tf.boost)
+			perField = append(perField, pq)
+		}
+		return disjunction(perField)
+	}
+	// A word the analyzer cuts in several terms ("c'est-à-dire",
+	// "title:x") needs all of them, each anywhere in the document's text.
+	var terms []query.Query
+	for _, tok := range dedupTokens(tokens) {
+		var perField []query.Query
+		for _, tf := range fields {
+			var q query.Query
+			if fuzzy {
+				fq := query.NewFuzzyQuery(tok)
+				fq.SetFuzziness(1)
+				fq.SetField(textField(l, tf.name))
+				fq.SetBoost(tf.boost)
+				q = fq
+			} else {
+				tq := query.NewTermQuery(tok)
+				tq.SetField(textField(l, tf.name))
+				tq.SetBoost(tf.boost)
+				q = tq
+			}
+			perField = append(perField, q)
+		}
+		terms = append(terms, disjunction(perField))
+	}
+	return conjunction(terms)
+}
+
+func dedupTokens(ts analysis.TokenStream) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range ts {
+		s := string(t.Term)
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// filterQuery is the unscored part of a search: the caller's filters and
+// the viewer's visibility clause. It returns nil when nothing filters.
+func filterQuery(f Filter, v graph.Viewer, viewerCommunities []string) query.Query {
+	var all []query.Query
+	add := func(q query.Query) {
+		if q != nil {
+			all = append(all, q)
+		}
+	}
+	add(visibilityQuery(v, viewerCommunities))
+	kinds := make([]string, len(f.Kinds))
+	for i, k := range f.Kinds {
+		kinds[i] = string(k)
+	}
+	add(anyOf(fieldKind, kinds))
+	langs := make([]string, len(f.Languages))
+	for i, l := range f.Languages {
+		langs[i] = normLanguage(l)
+	}
+	add(anyOf(fieldLanguage, langs))
+	add(anyOf(fieldCarnet, f.Carnets))
+	add(anyOf(fieldCommunity, f.Communities))
+	add(anyOf(fieldTerm, f.Terms))
+	add(anyOf(fieldOrganisation, f.Organisations))
+	add(anyOf(fieldAuthor, f.Authors))
+
+	// Standpoints: OR within a dimension, AND across dimensions.
+	byDim := map[string][]string{}
+	var dims []string
+	for _, s := range f.Standpoints {
+		if _, ok := byDim[s.Dimension]; !ok {
+			dims = append(dims, s.Dimension)
+		}
+		byDim[s.Dimension] = append(byDim[s.Dimension], standpointKey(s.Dimension, s.Value))
+	}
+	sort.Strings(dims)
+	for _, d := range dims {
+		add(anyOf(fieldStandpoint, byDim[d]))
+	}
+
+	if f.PublishedAfter != nil || f.PublishedBefore != nil {
+		var start, end time.Time
+		if f.PublishedAfter != nil {
+			start = f.PublishedAfter.UTC()
+		}
+		if f.PublishedBefore != nil {
+			end = f.PublishedBefore.UTC()
+		}
+		incl, excl := true, false
+		dq := query.NewDateRangeInclusiveQuery(start, end, &incl, &excl)
+		dq.SetField(fieldPublished)
+		add(dq)
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return conjunction(all)
+}
+
+// visibilityQuery is graph.Viewer.CanRead as a Bleve query: PUBLIC, or
+// authored by the viewer, or COMMUNITY and tied to one of the viewer's
+// communities. Curators and admins get none. It sits inside the query, so
+// totals and facet counts never include a document the viewer cannot read.
+func visibilityQuery(v graph.Viewer, viewerCommunities []string) query.Query {
+	if v.SeesEverything() {
+		return nil
+	}
+	either := []query.Query{term(fieldVisibility, string(graph.VisibilityPublic))}
+	if v.ContributorID != "" {
+		either = append(either, term(fieldAuthor, v.ContributorID))
+	}
+	if cs := anyOf(fieldCommunity, viewerCommunities); cs != nil {
+		either = append(either, conjunction([]query.Query{term(fieldVisibility, string(graph.VisibilityCommunity)), cs}))
+	}
+	return disjunction(either)
+}
+
+// anyOf matches documents whose field holds one of values; nil for none.
+func anyOf(field string, values []string) query.Query {
+	var qs []query.Query
+	for _, v := range uniq(values) {
+		qs = append(qs, term(field, v))
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	return disjunction(qs)
+}
+
+func term(field, value string) query.Query {
+	q := query.NewTermQuery(value)
+	q.SetField(field)
+	return q
+}
+
+// conjunction and disjunction skip the wrapper around a single query.
+func conjunction(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
+}
+
+func disjunction(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}

@@ -1,0 +1,334 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/encommun/maillage/graph"
+)
+
+// highlightFields are the index fields fragments are taken from, and
+// the name each is reported under.
+var highlightFields = func() map[string]string {
+	m := map[string]string{}
+	for _, l := range textLangs {
+		for _, tf := range textFields {
+			m[textField(l, tf.name)] = tf.name
+		}
+	}
+	return m
+}()
+
+var highlightFieldList = func() []string {
+	var out []string
+	for f := range highlightFields {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}()
+
+// Search runs r for r.Viewer. Errors are graph.EINVALID for bad input
+// (empty or oversized text, malformed filters or cursor) and plain errors
+// for index failures (the API reports those as INTERNAL).
+//
+// The words are first matched as typed (after analysis). Only when that
+// finds nothing is the search run again with typo tolerance (one edit per
+// word of five letters or more), and the result says so (Approximate).
+// Matching as typed first keeps the frequent case fast: a typo-tolerant
+// clause expands into every indexed term one edit away, in every field.
+//
+// Hits are ordered by score, then id: a total order, so paging with
+// EndCursor yields each hit exactly once while the index does not change.
+// After a change scores may move and a page boundary with them.
+func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	if ix.shut.Load() {
+		return nil, errClosed
+	}
+	uq, err := parseQuery(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	limit, facetSize, after, err := r.validate()
+	if err != nil {
+		return nil, err
+	}
+	// Terms and organisations are documents with their own visibility: a
+	// filter on one the viewer cannot read matches as if it did not exist.
+	for _, ids := range []*[]string{&r.Filter.Terms, &r.Filter.Organisations} {
+		if len(*ids) == 0 || r.Viewer.SeesEverything() {
+			continue
+		}
+		seen, err := ix.readable(ctx, *ids, r.Viewer, r.ViewerCommunities)
+		if err != nil {
+			return nil, err
+		}
+		var keep []string
+		for _, id := range *ids {
+			if seen[id] {
+				keep = append(keep, id)
+			}
+		}
+		if len(keep) == 0 {
+			return emptyResult(r.Facets), nil
+		}
+		*ids = keep
+	}
+	// A cursor carries the mode of the page it came from, so that every
+	// page of one search matches the same way.
+	approximate := after != nil && after.approximate
+	res, err := ix.searchMode(ctx, r, uq, approximate, limit, facetSize, after)
+	if err == nil && after == nil && !approximate && res.TotalCount == 0 && uq.tolerant() {
+		res, err = ix.searchMode(ctx, r, uq, true, limit, facetSize, after)
+	}
+	return res, err
+}
+
+// searchMode runs the search with or without typo tolerance.
+func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, approximate bool, limit, facetSize int, after *searchAfter) (*Result, error) {
+	must, mustNot := ix.textQuery(uq, approximate)
+	if must == nil {
+		// Only stop words: nothing can match, and an empty answer is the
+		// truthful one (facets included).
+		return emptyResult(r.Facets), nil
+	}
+	bq := query.NewBooleanQuery(nil, nil, nil)
+	bq.Must = must
+	bq.MustNot = mustNot
+	// Filters go in the boolean query's Filter: matched without scoring,
+	// so they narrow the results without reordering them.
+	if f := filterQuery(r.Filter, r.Viewer, r.ViewerCommunities); f != nil {
+		bq.AddFilter(f)
+	}
+
+	res, err := ix.page(ctx, bq, r.Facets, limit, facetSize, after)
+	if err != nil {
+		return nil, err
+	}
+	shown := res.Hits[:min(limit, len(res.Hits))]
+	details, err := ix.details(ctx, must, shown)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{TotalCount: int(res.Total), Approximate: approximate}
+	hits := res.Hits
+	if len(hits) > limit {
+		hits = hits[:limit]
+		out.HasNextPage = true
+	}
+	for i, h := range hits {
+		// The cursor after a hit is "clean" when the next hit scores
+		// lower: every hit of that score is then behind it, and the next
+		// page can be asked by score alone (see page).
+		clean := i+1 >= len(res.Hits) || res.Hits[i+1].Score < h.Score
+		hit := Hit{ID: h.ID, Score: h.Score, Cursor: encodeAfter(h.Score, h.ID, approximate, clean)}
+		if d := details[h.ID]; d != nil {
+			if k, ok := d.Fields[fieldKind].(string); ok {
+				hit.Kind = graph.Kind(k)
+			}
+			hit.Highlights = highlights(d.Fragments)
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if n := len(out.Hits); n > 0 {
+		out.EndCursor = out.Hits[n-1].Cursor
+	}
+	if r.Facets {
+		if out.Facets, err = ix.facets(ctx, res.Facets, r.Viewer, r.ViewerCommunities, facetSize); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// page returns limit hits after the cursor, plus one more when there is
+// one (to tell whether another page follows), in score-then-id order.
+//
+// Sorting by id as well as score costs a doc-values read per matching
+// document, a tenth of a frequent word's search. So a page is first asked
+// by score alone, which Bleve ranks without reading anything per hit, and
+// its hits put in id order within equal scores here. That is exact unless
+// equal scores straddle the end of the page (the extra hit scores as much
+// as the last one) or the cursor (it is not "clean"): then the page is
+// asked again, sorted by score and id.
+func (ix *Index) page(ctx context.Context, q query.Query, withFacets bool, limit, facetSize int, after *searchAfter) (*bleve.SearchResult, error) {
+	byScore := after == nil || after.clean
+	for {
+		req := bleve.NewSearchRequestOptions(q, limit+1, 0, false)
+		if byScore {
+			req.SortBy([]string{"-_score"})
+			if after != nil {
+				req.SearchAfter = []string{after.score}
+			}
+		} else {
+			req.SortBy([]string{"-_score", fieldID})
+			if after != nil {
+				req.SearchAfter = []string{after.score, after.id}
+			}
+		}
+		if withFacets {
+			// Every code: the buckets are cut per facet after decoding.
+			req.AddFacet(fieldFacets, bleve.NewFacetRequest(fieldFacets, ix.dict.size()+1))
+		}
+		res, err := ix.alias.SearchInContext(ctx, req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if !byScore {
+			return res, nil
+		}
+		if len(res.Hits) > limit && res.Hits[limit].Score == res.Hits[limit-1].Score {
+			byScore = false
+			continue
+		}
+		sort.SliceStable(res.Hits, func(i, j int) bool {
+			a, b := res.Hits[i], res.Hits[j]
+			if a.Score != b.Score {
+				return a.Score > b.Score
+			}
+			return a.ID < b.ID
+		})
+		return res, nil
+	}
+}
+
+func emptyResult(withFacets bool) *Result {
+	out := &Result{}
+	if withFacets {
+		for _, name := range FacetFields {
+			out.Facets = append(out.Facets, Facet{Field: name})
+		}
+	}
+	return out
+}
+
+// highlights reports fragments under the field's plain name (title, not
+// fr.title), in the order of textFields.
+func highlights(frags map[string][]string) []Highlight {
+	var out []Highlight
+	for _, tf := range textFields {
+		var fs []string
+		for field, ff := range frags {
+			if highlightFields[field] == tf.name {
+				for _, f := range ff {
+					if strings.TrimSpace(f) != "" {
+						fs = append(fs, f)
+					}
+				}
+			}
+		}
+		if len(fs) > 0 {
+			out = append(out, Highlight{Field: tf.name, Fragments: fs})
+		}
+	}
+	return out
+}
+
+// details returns the kind and highlighted fragments of hits, by id. It is
+// a second, small search: the hits' ids AND the text query, with
+// highlighting. Asking for highlights in the main search would make Bleve
+// decode term positions for every matching document, not only for the
+// page: a fifth of a frequent word's search time.
+func (ix *Index) details(ctx context.Context, text query.Query, hits []*bsearch.DocumentMatch) (map[string]*bsearch.DocumentMatch, error) {
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
+	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	req.Fields = []string{fieldKind}
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Highlight.Fields = highlightFieldList
+	res, err := ix.alias.SearchInContext(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := make(map[string]*bsearch.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h
+	}
+	return out, nil
+}
+
+// facets decodes the facet codes counted by Bleve into FacetFields
+// order, each facet's buckets ordered by count then value (so that equal
+// counts come out the same way every time) and cut to size.
+//
+// Term and organisation values are ids of documents, which have their own
+// visibility (a public note may mention a private term): the values the
+// viewer may not read are dropped, so that a facet never reveals the id of
+// a hidden document.
+func (ix *Index) facets(ctx context.Context, fr bsearch.FacetResults, v graph.Viewer, communities []string, size int) ([]Facet, error) {
+	buckets := map[string][]Bucket{}
+	if r, ok := fr[fieldFacets]; ok && r.Terms != nil {
+		for _, t := range r.Terms.Terms() {
+			if facet, value, ok := ix.dict.decode(t.Term); ok {
+				buckets[facet] = append(buckets[facet], Bucket{Value: value, Count: t.Count})
+			}
+		}
+	}
+	out := make([]Facet, 0, len(FacetFields))
+	for _, name := range FacetFields {
+		bs := buckets[name]
+		if (name == FacetTerm || name == FacetOrganisation) && !v.SeesEverything() && len(bs) > 0 {
+			values := make([]string, len(bs))
+			for i, b := range bs {
+				values[i] = b.Value
+			}
+			seen, err := ix.readable(ctx, values, v, communities)
+			if err != nil {
+				return nil, err
+			}
+			kept := bs[:0]
+			for _, b := range bs {
+				if seen[b.Value] {
+					kept = append(kept, b)
+				}
+			}
+			bs = kept
+		}
+		sort.Slice(bs, func(i, j int) bool {
+			if bs[i].Count != bs[j].Count {
+				return bs[i].Count > bs[j].Count
+			}
+			return bs[i].Value < bs[j].Value
+		})
+		out = append(out, Facet{Field: name, Buckets: bs[:min(size, len(bs))]})
+	}
+	return out, nil
+}
+
+// readable returns which of ids are indexed documents the viewer may read.
+func (ix *Index) readable(ctx context.Context, ids []string, v graph.Viewer, communities []string) (map[string]bool, error) {
+	bq := query.NewBooleanQuery(nil, nil, nil)
+	bq.Must = query.NewDocIDQuery(ids)
+	if vis := visibilityQuery(v, communities); vis != nil {
+		bq.AddFilter(vis)
+	}
+	req := bleve.NewSearchRequestOptions(bq, len(ids), 0, false)
+	req.Score = "none"
+	res, err := ix.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := make(map[string]bool, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = true
+	}
+	return out, nil
+}

@@ -1,0 +1,372 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/encommun/maillage/graph"
+)
+
+// changePage is how many changes one Changes call reads.
+const changePage = 1000
+
+// CatchUp applies to the index the store changes it has not applied yet,
+// and records the last one's Seq in the same Bleve batch as the documents,
+// so that a crash between a store commit and the index update is repaired
+// by the next CatchUp (the sequence is the only bookkeeping; every change is
+// re-read from the store, so applying one twice does no harm).
+//
+// Call it on start, and after each store write before the mutation
+// answers. An index that was never built (new, or reset because its format
+// changed) or that is ahead of the store (the store was replaced) is
+// rebuilt instead, with a log line.
+func (ix *Index) CatchUp(ctx context.Context, src Source) error {
+	for range 2 {
+		rebuild, err := ix.catchUpLive(ctx, src)
+		if err != nil || !rebuild {
+			return err
+		}
+		if err := ix.rebuild(ctx, src, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// catchUpLive applies pending changes to the live index, or reports that it
+// needs a rebuild first.
+func (ix *Index) catchUpLive(ctx context.Context, src Source) (rebuild bool, err error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return false, errClosed
+	}
+	if rebuild, err := ix.needsRebuild(ctx, src); err != nil || rebuild {
+		return rebuild, err
+	}
+	seq, _, err := readSeq(ix.live.idx)
+	if err != nil {
+		return false, err
+	}
+	err = ix.applyChanges(ctx, src, ix.live, seq)
+	ix.refreshFields(ix.live.idx)
+	return false, err
+}
+
+// needsRebuild reports whether the live index cannot be brought up to date
+// by following changes. Called with mu held.
+func (ix *Index) needsRebuild(ctx context.Context, src Source) (bool, error) {
+	seq, built, err := readSeq(ix.live.idx)
+	if err != nil || !built {
+		return !built, err
+	}
+	last, err := src.LastSeq(graph.SystemContext(ctx))
+	if err != nil {
+		return false, fmt.Errorf("search: %w", err)
+	}
+	if last < seq {
+		ix.log.Warn("search index is ahead of the store (was the store replaced?): rebuilding", "index_seq", seq, "store_seq", last)
+		return true, nil
+	}
+	return false, nil
+}
+
+// Rebuild builds a new index from the store aside, catches it up and swaps
+// it in through the alias. Searches keep answering from the old index
+// meanwhile, and CatchUp keeps it current; the old index is then deleted.
+// This is what `maillage reindex` runs.
+func (ix *Index) Rebuild(ctx context.Context, src Source) error {
+	return ix.rebuild(ctx, src, false)
+}
+
+func (ix *Index) rebuild(ctx context.Context, src Source, onlyIfNeeded bool) error {
+	ix.rebuildMu.Lock()
+	defer ix.rebuildMu.Unlock()
+	if onlyIfNeeded {
+		// Another caller may have rebuilt while this one waited.
+		ix.mu.Lock()
+		need, err := false, errClosed
+		if !ix.closed {
+			need, err = ix.needsRebuild(ctx, src)
+		}
+		ix.mu.Unlock()
+		if err != nil || !need {
+			return err
+		}
+	}
+
+	start := time.Now()
+	sys := graph.SystemContext(ctx)
+	// Read the sequence before listing: changes made during the listing
+	// have a higher Seq and are replayed below, which is harmless for those
+	// the listing already saw.
+	seq0, err := src.LastSeq(sys)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	p, err := ix.createPart()
+	if err != nil {
+		return err
+	}
+	discard := func() {
+		_ = p.idx.Close()
+		_ = os.RemoveAll(filepath.Join(ix.dir, p.name))
+	}
+	n, err := ix.load(ctx, src, p, seq0)
+	if err != nil {
+		discard()
+		return err
+	}
+
+	ix.mu.Lock()
+	if ix.closed {
+		ix.mu.Unlock()
+		discard()
+		return errClosed
+	}
+	if err := ix.applyChanges(ctx, src, p, seq0); err != nil {
+		ix.mu.Unlock()
+		discard()
+		return err
+	}
+	if err := ix.writeCurrent(p.name); err != nil {
+		ix.mu.Unlock()
+		discard()
+		return err
+	}
+	old := ix.live
+	ix.alias.Swap([]bleve.Index{p.idx}, []bleve.Index{old.idx})
+	ix.live = p
+	ix.refreshFields(p.idx)
+	ix.mu.Unlock()
+
+	// Swap waited for the searches reading the old index; none is left.
+	if err := old.idx.Close(); err != nil {
+		ix.log.Warn("search: closing the replaced index", "err", err)
+	}
+	if err := os.RemoveAll(filepath.Join(ix.dir, old.name)); err != nil {
+		ix.log.Warn("search: removing the replaced index", "dir", old.name, "err", err)
+	}
+	ix.log.Info("search index rebuilt", "documents", n, "seq", seq0, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// load indexes every document of the store into idx and records seq0 as its
+// last applied change.
+func (ix *Index) load(ctx context.Context, src Source, p *part, seq0 uint64) (int, error) {
+	sys := graph.SystemContext(ctx)
+	w := ix.newWriter(p, ix.batchSize)
+	n := 0
+	page := graph.Page{First: graph.MaxFirst}
+	for {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		conn, err := src.ListDocuments(sys, graph.DocumentFilter{}, graph.DocumentOrder{Field: graph.OrderCreatedAt}, page)
+		if err != nil {
+			return n, fmt.Errorf("search: list documents: %w", err)
+		}
+		docs := conn.Nodes()
+		entries, err := entriesFor(sys, src, docs)
+		if err != nil {
+			return n, fmt.Errorf("search: %w", err)
+		}
+		for _, e := range entries {
+			if err := w.put(e); err != nil {
+				return n, err
+			}
+		}
+		n += len(entries)
+		if !conn.PageInfo.HasNextPage || conn.PageInfo.EndCursor == "" {
+			break
+		}
+		page.After = conn.PageInfo.EndCursor
+	}
+	return n, w.finish(seq0)
+}
+
+// applyChanges applies the changes after since to idx, page by page; each
+// page ends with a batch that records its last Seq. Called with mu held
+// (or on an index nobody else writes to yet).
+func (ix *Index) applyChanges(ctx context.Context, src Source, p *part, since uint64) error {
+	sys := graph.SystemContext(ctx)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		changes, err := src.Changes(sys, since, changePage)
+		if err != nil {
+			return fmt.Errorf("search: read changes: %w", err)
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		last := changes[len(changes)-1].Seq
+		if last <= since {
+			return fmt.Errorf("search: store returned change %d after %d", last, since)
+		}
+		direct, reverse := affected(changes)
+		ids, err := referencing(p.idx, reverse)
+		if err != nil {
+			return err
+		}
+		ids = uniq(append(ids, direct...))
+		entries, gone, err := fetch(ctx, src, ids)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		w := ix.newWriter(p, ix.batchSize)
+		for _, e := range entries {
+			if err := w.put(e); err != nil {
+				return err
+			}
+		}
+		for _, id := range gone {
+			if err := w.remove(id); err != nil {
+				return err
+			}
+		}
+		if err := w.finish(last); err != nil {
+			return err
+		}
+		since = last
+	}
+}
+
+// affected returns the documents changes may have altered: direct ids are
+// reindexed (or removed if gone) as they are; reverse ids are nodes whose
+// change alters the documents that refer to them (an author's public
+// declarations, a deleted community …), found through the index itself so
+// that it works even when the store's cascade left no link to follow.
+func affected(changes []graph.Change) (direct, reverse []string) {
+	for _, c := range changes {
+		switch c.Op {
+		case graph.OpLink, graph.OpUnlink:
+			switch c.Relation {
+			case graph.RelAuthored, graph.RelOfCommunity, graph.RelInCarnet, graph.RelMentions, graph.RelConcerns:
+				// The document end changed; the other end is not a document
+				// of the index unless it is one (a term, an organisation),
+				// which fetch sorts out.
+				direct = append(direct, c.ID, c.OtherID)
+			case graph.RelLinksTo, graph.RelInBase, graph.RelMemberOf, graph.RelAffiliatedWith, graph.RelBroader, graph.RelRelated:
+				// Nothing the index records.
+			default:
+				// Unknown to this code (a standpoint declaration recorded
+				// as a link, say): assume the worst.
+				direct = append(direct, c.ID, c.OtherID)
+				reverse = append(reverse, c.ID, c.OtherID)
+			}
+		case graph.OpCreate, graph.OpUpdate:
+			switch {
+			case c.Kind.IsDocument():
+				direct = append(direct, c.ID)
+			case c.Kind == graph.KindCarnet || c.Kind == graph.KindCommunity || c.Kind == graph.KindKnowledgeBase:
+				// Names and descriptions are not indexed; ids do not change.
+			default:
+				// Contributors: a declaration may have changed.
+				direct = append(direct, c.ID)
+				reverse = append(reverse, c.ID)
+			}
+		default: // OpDelete and anything new
+			direct = append(direct, c.ID)
+			reverse = append(reverse, c.ID)
+			if c.OtherID != "" {
+				direct = append(direct, c.OtherID)
+				reverse = append(reverse, c.OtherID)
+			}
+		}
+	}
+	return uniq(direct), uniq(reverse)
+}
+
+// referencing returns the ids of indexed documents whose id fields
+// (authors, communities, carnets, terms, organisations) hold one of ids.
+func referencing(idx bleve.Index, ids []string) ([]string, error) {
+	const chunk, pageSize = 100, 5000
+	var out []string
+	for start := 0; start < len(ids); start += chunk {
+		var qs []query.Query
+		for _, id := range ids[start:min(start+chunk, len(ids))] {
+			for _, f := range refFields {
+				tq := query.NewTermQuery(id)
+				tq.SetField(f)
+				qs = append(qs, tq)
+			}
+		}
+		q := query.NewDisjunctionQuery(qs)
+		var after []string
+		for {
+			req := bleve.NewSearchRequestOptions(q, pageSize, 0, false)
+			req.SortBy([]string{"_id"})
+			req.Score = "none"
+			req.SearchAfter = after
+			res, err := idx.Search(req)
+			if err != nil {
+				return nil, fmt.Errorf("search: find referencing documents: %w", err)
+			}
+			for _, h := range res.Hits {
+				out = append(out, h.ID)
+			}
+			if len(res.Hits) < pageSize {
+				break
+			}
+			after = []string{res.Hits[len(res.Hits)-1].ID}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// writer sends documents to a part in batches of size; the last batch
+// records the Seq the whole write brings the index to. Each batch carries
+// the facet codes its documents use that the part does not hold yet.
+type writer struct {
+	p    *part
+	dict *facetDict
+	size int
+	b    *bleve.Batch
+}
+
+func (ix *Index) newWriter(p *part, size int) *writer {
+	return &writer{p: p, dict: ix.dict, size: size, b: p.idx.NewBatch()}
+}
+
+func (w *writer) put(e entry) error {
+	if err := w.b.Index(e.ID, e.doc(w.dict)); err != nil {
+		return fmt.Errorf("search: index %s: %w", e.ID, err)
+	}
+	return w.flushIfFull()
+}
+
+func (w *writer) remove(id string) error {
+	w.b.Delete(id)
+	return w.flushIfFull()
+}
+
+func (w *writer) flushIfFull() error {
+	if w.b.Size() < w.size {
+		return nil
+	}
+	return w.flush()
+}
+
+func (w *writer) flush() error {
+	codes := w.dict.persist(w.b, w.p.codes)
+	if err := w.p.idx.Batch(w.b); err != nil {
+		return fmt.Errorf("search: write batch: %w", err)
+	}
+	w.p.codes = codes
+	w.b.Reset()
+	return nil
+}
+
+func (w *writer) finish(seq uint64) error {
+	w.b.SetInternal(keySeq, encodeSeq(seq))
+	return w.flush()
+}
