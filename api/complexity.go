@@ -49,6 +49,11 @@ func complexity() exec.ComplexityRoot {
 	c.Carnet.Documents = func(child int, _ *string, first *int, after *string) int { return paged(child, first, after) }
 	c.Community.Members = paged
 	c.Community.Documents = paged
+	// Search pages like every list (graph.MaxFirst); its hits cost their
+	// selection (highlights, node) once each.
+	c.Query.Search = func(child int, _ string, _ *model.SearchFilter, first *int, after *string) int {
+		return paged(child, first, after)
+	}
 	curatorComplexity(&c)
 	return c
 }

@@ -1,10 +1,14 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/embedded"
 )
 
 // hostileCases are documents built to hurt the server. Each must be
@@ -201,4 +206,30 @@ func TestConcurrencyCap(t *testing.T) {
 	}
 	(<-first).ok()
 	e.query("", `{ __typename }`, nil).ok() // the slot is free again
+}
+
+// BenchmarkHostileRefusals times the refusal of each hostile document
+// over loopback: what an attacker costs the server per request.
+func BenchmarkHostileRefusals(b *testing.B) {
+	s, err := embedded.Open(b.TempDir(), embedded.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	srv := httptest.NewServer(api.NewHandler(api.Config{Store: s, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Limits: api.Limits{RatePerIP: -1}}))
+	b.Cleanup(srv.Close)
+	for _, c := range hostileCases() {
+		body, _ := json.Marshal(map[string]string{"query": c.query})
+		b.Run(strings.ReplaceAll(c.name, " ", "_"), func(b *testing.B) {
+			for b.Loop() {
+				res, err := srv.Client().Post(srv.URL+"/graphql", "application/json", bytes.NewReader(body))
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -187,7 +188,13 @@ func (s shapeLimits) MutateOperationParameters(ctx context.Context, p *graphql.R
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, tokens)
 	if err != nil {
-		return nil // gqlgen parses again and reports the error with its code
+		// Reported here with gqlgen's code, rather than parsed twice.
+		var gqlErr *gqlerror.Error
+		if !errors.As(err, &gqlErr) {
+			gqlErr = gqlerror.Errorf("%s", err)
+		}
+		errcode.Set(gqlErr, codeGraphQLParseFailed)
+		return gqlErr
 	}
 	return s.check(doc)
 }
