@@ -17,7 +17,7 @@ import (
 // loaderWait. Loaders are per request, so their caches never outlive the
 // viewer they were filled for.
 const (
-	loaderWait  = 3 * time.Millisecond
+	loaderWait  = 1 * time.Millisecond
 	loaderBatch = 1000
 )
 
