@@ -77,6 +77,11 @@ func newEntry(d *graph.Document, links map[graph.Relation][]string, decls map[st
 		TermIDs:      uniq(links[graph.RelMentions]),
 		OrgIDs:       uniq(links[graph.RelConcerns]),
 	}
+	if d.Hidden {
+		// Hidden pending review: PRIVATE to the index, as to the store
+		// (graph.Viewer.CanRead), until a curator shows it again.
+		e.Visibility = graph.VisibilityPrivate
+	}
 	for _, s := range []string{d.Summary, d.Definition} {
 		if strings.TrimSpace(s) != "" {
 			e.Summary = append(e.Summary, s)

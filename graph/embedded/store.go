@@ -45,6 +45,11 @@ type Options struct {
 	// 0 means one second, long enough to ride out a restart but short
 	// enough that a command fails fast while a server runs.
 	LockTimeout time.Duration
+	// NoSync skips the fsync after each write: a crash may then lose
+	// recent writes or damage the file. Only for data that can be rebuilt
+	// from scratch (benchmark fixtures, a bulk load that is simply rerun);
+	// never for a server.
+	NoSync bool
 }
 
 // Store is the embedded graph.Store.
@@ -120,6 +125,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		// version mismatch, file size too small…).
 		return nil, corrupt(path, err)
 	}
+	db.NoSync = opts.NoSync
 	if err := guard(path, func() error { return checkSchema(db, path) }); err != nil {
 		_ = db.Close()
 		return nil, err
