@@ -17,6 +17,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/encommun/maillage/api/explorer"
 	"github.com/encommun/maillage/api/internal/exec"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/search"
@@ -49,6 +50,10 @@ type Config struct {
 	// Ready, when set, is asked by /readyz after the store (the search
 	// index caught up, say); an error means not ready.
 	Ready func(context.Context) error
+	// CoverageK is the suppression threshold of standpoint coverage:
+	// counts from 1 to k−1 are withheld. 0 means graph.DefaultCoverageK;
+	// below graph.MinCoverageK NewHandler panics (serve refuses it first).
+	CoverageK int
 }
 
 // NewHandler serves POST and GET /graphql, GraphiQL at GET /,
@@ -64,7 +69,7 @@ func NewHandler(cfg Config) http.Handler {
 	limits := cfg.Limits.withDefaults()
 	m := newMetrics()
 	cfg.Store = instrumentedStore{Store: cfg.Store, m: m}
-	r := &Resolver{store: cfg.Store, index: cfg.Index, taxonomy: cfg.Taxonomy, logger: cfg.Logger}
+	r := &Resolver{store: cfg.Store, index: cfg.Index, taxonomy: cfg.Taxonomy, logger: cfg.Logger, coverageK: coverageK(cfg.CoverageK)}
 
 	srv := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(httpTransport{timeout: max(limits.Timeout, 0)})
@@ -118,6 +123,8 @@ func NewHandler(cfg Config) http.Handler {
 	mux.Handle("/graphql", gql)
 	mux.Handle("GET /{$}", playground.Handler("maillage", "/graphql"))
 	mux.Handle("GET /ld/{id}", linkedDataHandler(cfg))
+	mux.Handle("GET /export/", networkExport(cfg, r))
+	mux.Handle("/explore/", explorer.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok")

@@ -15,4 +15,6 @@ type Resolver struct {
 	index    *search.Index // nil: search is off
 	taxonomy *graph.Taxonomy
 	logger   *slog.Logger
+	// coverageK is the suppression threshold of coverage (Config.CoverageK).
+	coverageK int
 }

@@ -25,6 +25,7 @@ type Store interface {
 	TokenStore
 	CurationStore
 	ModerationStore
+	ResearchStore
 	// Close releases the store; in-flight calls finish first.
 	Close() error
 }

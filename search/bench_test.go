@@ -22,7 +22,8 @@ import (
 //	go test ./search -run '^$' -bench . -benchtime 400x
 //	MAILLAGE_BENCH_DOCS=100000 MAILLAGE_BENCH_DIR=/tmp/mlg-bench go test ./search -run '^$' -bench . -benchtime 400x -timeout 60m
 //
-// MAILLAGE_BENCH_DOCS sets the corpus size (default 5 000); with
+// MAILLAGE_BENCH_DOCS sets the corpus size (default 5 000),
+// MAILLAGE_BENCH_BATCH BenchmarkIndexing's batch size; with
 // MAILLAGE_BENCH_DIR the search benchmarks keep their index there and reuse
 // it across runs. Each search benchmark reports p50 and p99 latencies, at 1
 // and 8 concurrent clients; BenchmarkIndexing reports documents per second.
@@ -62,6 +63,7 @@ func buildBenchIndex(tb testing.TB, ix *Index, n int) time.Duration {
 	}
 	flush()
 	start := time.Now()
+	w.durable = true // measured until the index is on disk
 	if err := w.finish(uint64(n)); err != nil {
 		tb.Fatal(err)
 	}
@@ -72,8 +74,9 @@ func buildBenchIndex(tb testing.TB, ix *Index, n int) time.Duration {
 
 func BenchmarkIndexing(b *testing.B) {
 	n := benchDocs()
+	batch, _ := strconv.Atoi(os.Getenv("MAILLAGE_BENCH_BATCH")) // 0: the default
 	for b.Loop() {
-		ix, err := Open(b.TempDir(), Options{})
+		ix, err := Open(b.TempDir(), Options{BatchSize: batch})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -235,4 +238,38 @@ func reportRSS(b *testing.B) {
 			b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
 		}
 	}
+}
+
+// BenchmarkCatchUpOneWrite measures what a mutation waits for: one store
+// write (an update of a document with links and authors' declarations),
+// then CatchUp, on the embedded store.
+func BenchmarkCatchUpOneWrite(b *testing.B) {
+	s := openStore(b, b.TempDir())
+	w := world{b, s}
+	w.contributor("ana")
+	w.declare("ana", "region", "estrie", graph.DeclPublic)
+	w.carnet("k")
+	d := w.doc(graph.Document{ID: "d", Title: "Cuisine collective", Body: strings.Repeat("Une note de cuisine. ", 100)}, "ana")
+	w.link(graph.RelInCarnet, "d", "k")
+	ix := openIndex(b, b.TempDir(), nil)
+	if err := ix.CatchUp(context.Background(), s); err != nil {
+		b.Fatal(err)
+	}
+	var write, catchUp time.Duration
+	for i := 0; b.Loop(); i++ {
+		title := fmt.Sprintf("Cuisine collective %d", i)
+		start := time.Now()
+		var err error
+		if d, err = s.UpdateDocument(sys, d.ID, graph.DocumentUpdate{Version: d.Version, Title: &title}); err != nil {
+			b.Fatal(err)
+		}
+		mid := time.Now()
+		if err := ix.CatchUp(context.Background(), s); err != nil {
+			b.Fatal(err)
+		}
+		write += mid.Sub(start)
+		catchUp += time.Since(mid)
+	}
+	b.ReportMetric(float64(write.Microseconds())/1000/float64(b.N), "store-ms/op")
+	b.ReportMetric(float64(catchUp.Microseconds())/1000/float64(b.N), "catchup-ms/op")
 }

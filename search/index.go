@@ -122,12 +122,6 @@ func Open(dir string, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	dict, n, err := loadFacetDict(live.idx)
-	if err != nil {
-		_ = live.idx.Close()
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	ix.dict, live.codes = dict, n
 	ix.live = live
 	ix.refreshFields(live.idx)
 	ix.removeStale()
@@ -135,8 +129,9 @@ func Open(dir string, opts Options) (*Index, error) {
 	return ix, nil
 }
 
-// openLive opens the index CURRENT names, or replaces it with a new empty
-// one when it is missing, unreadable or of another format.
+// openLive opens the index CURRENT names and its facet codes, or replaces
+// it with a new empty one when it is missing, unreadable or of another
+// format.
 func (ix *Index) openLive() (*part, error) {
 	name, err := ix.readCurrent()
 	if err != nil {
@@ -151,14 +146,23 @@ func (ix *Index) openLive() (*part, error) {
 			ix.log.Warn("search index unreadable: rebuilding it from the store", "dir", ix.dir, "index", name, "err", err)
 		default:
 			format, ferr := p.idx.GetInternal(keyFormat)
-			if ferr == nil && string(format) == ix.sig {
-				return p, nil
+			if ferr != nil || string(format) != ix.sig {
+				ix.log.Warn("search index format differs: rebuilding it from the store",
+					"dir", ix.dir, "index", name, "found", string(format), "want", ix.sig)
+				_ = p.idx.Close()
+				break
 			}
-			ix.log.Warn("search index format differs: rebuilding it from the store",
-				"dir", ix.dir, "index", name, "found", string(format), "want", ix.sig)
-			_ = p.idx.Close()
+			dict, n, derr := loadFacetDict(p.idx)
+			if derr != nil {
+				ix.log.Warn("search index unreadable: rebuilding it from the store", "dir", ix.dir, "index", name, "err", derr)
+				_ = p.idx.Close()
+				break
+			}
+			ix.dict, p.codes = dict, n
+			return p, nil
 		}
 	}
+	ix.dict = newFacetDict()
 	p, err := ix.createPart()
 	if err != nil {
 		return nil, err
@@ -170,13 +174,38 @@ func (ix *Index) openLive() (*part, error) {
 	return p, nil
 }
 
-// scorchConfig is the runtime configuration of every part. Each batch
-// returns once it is on disk (Bleve's default): Bleve's unsafe_batch
-// would return earlier, but Close does not flush what it has not yet
-// persisted, so every restart would redo work.
+// scorchConfig is the runtime configuration of every part.
+//
+// unsafe_batch makes a batch return once it is searchable, before it is on
+// disk: a CatchUp after one write takes 1.6 ms instead of 7.5 (measured).
+// That is safe here because the last applied Seq travels in the same batch
+// as the documents: a crash loses both together, and the next CatchUp
+// redoes the work. Where durability matters — a new part's format, the end
+// of a rebuild before CURRENT names it, Close — the write waits for its
+// batch to be persisted (durably).
 func scorchConfig() map[string]interface{} {
 	return map[string]interface{}{
 		"bolt_timeout": "1s",
+		"unsafe_batch": true,
+	}
+}
+
+// persistTimeout bounds the wait for a batch to reach the disk.
+const persistTimeout = 2 * time.Minute
+
+// durably writes b to idx and waits until Bleve has persisted it, and with
+// it every earlier batch (Bleve persists snapshots in order).
+func durably(idx bleve.Index, b *bleve.Batch) error {
+	done := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) { done <- err })
+	if err := idx.Batch(b); err != nil {
+		return err
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(persistTimeout):
+		return errors.New("search: the index was not persisted in time")
 	}
 }
 
@@ -197,7 +226,9 @@ func (ix *Index) createPart() (*part, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: create index: %w", err)
 	}
-	if err := idx.SetInternal(keyFormat, []byte(ix.sig)); err != nil {
+	b := idx.NewBatch()
+	b.SetInternal(keyFormat, []byte(ix.sig))
+	if err := durably(idx, b); err != nil {
 		_ = idx.Close()
 		return nil, fmt.Errorf("search: create index: %w", err)
 	}
@@ -299,7 +330,15 @@ func (ix *Index) Close() error {
 	// alias's read lock; after it, nothing reads the part.
 	ix.alias.Swap(nil, []bleve.Index{ix.live.idx})
 	_ = ix.alias.Close()
-	return ix.live.idx.Close()
+	// Bleve's Close drops what it has not persisted yet (see scorchConfig):
+	// one durable batch flushes it all first.
+	b := ix.live.idx.NewBatch()
+	b.SetInternal(keyFormat, []byte(ix.sig))
+	flushErr := durably(ix.live.idx, b)
+	if err := ix.live.idx.Close(); err != nil {
+		return err
+	}
+	return flushErr
 }
 
 // LastApplied returns the Seq of the last store change the index applied,

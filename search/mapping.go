@@ -15,7 +15,7 @@ import (
 // changes behaviour: the mapping hash below catches mapping edits, but not a
 // change inside an analyzer's Go code. An index written under another
 // format is rebuilt on open (see Index.Open).
-const formatVersion = 1
+const formatVersion = 2
 
 // Index field names. Keyword fields hold store ids and enumerations and are
 // matched exactly; text fields live under one family per language
@@ -85,10 +85,10 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.SkipFreqNorm = true
 		return f
 	}
-	// The id again, as a doc-values field: sorting hits by "_id" reads
-	// each hit's id from the stored fields, a random read per hit that cost
-	// a quarter of a frequent word's search time; doc values are read
-	// sequentially, a compressed chunk at a time.
+	// The id again, as a doc-values field, for the pages sorted by score
+	// and id (Index.page): sorting by "_id" reads each hit's id from the
+	// stored fields, a random read per hit that cost a quarter of a
+	// frequent word's search time; doc values are read a chunk at a time.
 	doc.AddFieldMappingsAt(fieldID, keywordField(true))
 	kind := keywordField(false)
 	kind.Store = true // returned with each hit

@@ -1,11 +1,15 @@
 package search
 
 import (
+	"context"
 	"sort"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/encommun/maillage/graph"
 )
 
@@ -126,13 +130,21 @@ func dedupTokens(ts analysis.TokenStream) []string {
 	return out
 }
 
-// filterQuery is the unscored part of a search: the caller's filters and
-// the viewer's visibility clause. It returns nil when nothing filters.
-func filterQuery(f Filter, v graph.Viewer, viewerCommunities []string) query.Query {
+// filterClauses are the unscored part of a search: the viewer's
+// visibility clause and the caller's filters, each to be AND-ed with the
+// text query.
+//
+// Each is an unscored clause of the query's conjunction rather than a
+// Bleve post-filter (BooleanQuery.Filter): it adds nothing to a score nor
+// to the query norm, so ranking is unchanged (a test checks it), while
+// Bleve's conjunction, which advances its clauses from the rarest, lets a
+// selective filter (a standpoint, a carnet) lead. As a post-filter, the
+// text query would first score every document that has the words.
+func filterClauses(f Filter, v graph.Viewer, viewerCommunities []string) []query.Query {
 	var all []query.Query
 	add := func(q query.Query) {
 		if q != nil {
-			all = append(all, q)
+			all = append(all, unscored{q})
 		}
 	}
 	add(visibilityQuery(v, viewerCommunities))
@@ -179,10 +191,7 @@ func filterQuery(f Filter, v graph.Viewer, viewerCommunities []string) query.Que
 		dq.SetField(fieldPublished)
 		add(dq)
 	}
-	if len(all) == 0 {
-		return nil
-	}
-	return conjunction(all)
+	return all
 }
 
 // visibilityQuery is graph.Viewer.CanRead as a Bleve query: PUBLIC, or
@@ -221,6 +230,41 @@ func term(field, value string) query.Query {
 	return q
 }
 
+// unscored is a query that matches as q does and scores nothing: its
+// searcher scores 0, weighs 0 in the query norm and ignores the norm it is
+// given. (A boost of 0 does not do: Bleve then divides by a zero norm.)
+type unscored struct{ q query.Query }
+
+func (u unscored) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	opts.Score, opts.IncludeTermVectors, opts.Explain = "none", false, false
+	s, err := u.q.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	return zeroScore{s}, nil
+}
+
+type zeroScore struct{ bsearch.Searcher }
+
+func (zeroScore) Weight() float64      { return 0 }
+func (zeroScore) SetQueryNorm(float64) {}
+
+func (z zeroScore) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	d, err := z.Searcher.Next(ctx)
+	if d != nil {
+		d.Score = 0
+	}
+	return d, err
+}
+
+func (z zeroScore) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	d, err := z.Searcher.Advance(ctx, id)
+	if d != nil {
+		d.Score = 0
+	}
+	return d, err
+}
+
 // conjunction and disjunction skip the wrapper around a single query.
 func conjunction(qs []query.Query) query.Query {
 	if len(qs) == 1 {
@@ -234,4 +278,13 @@ func disjunction(qs []query.Query) query.Query {
 		return qs[0]
 	}
 	return query.NewDisjunctionQuery(qs)
+}
+
+// filterQuery is filterClauses as one query, or nil when nothing filters.
+func filterQuery(f Filter, v graph.Viewer, viewerCommunities []string) query.Query {
+	cs := filterClauses(f, v, viewerCommunities)
+	if len(cs) == 0 {
+		return nil
+	}
+	return conjunction(cs)
 }

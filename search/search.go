@@ -99,15 +99,10 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 		return emptyResult(r.Facets), nil
 	}
 	bq := query.NewBooleanQuery(nil, nil, nil)
-	bq.Must = must
+	bq.Must = conjunction(append([]query.Query{must}, filterClauses(r.Filter, r.Viewer, r.ViewerCommunities)...))
 	bq.MustNot = mustNot
-	// Filters go in the boolean query's Filter: matched without scoring,
-	// so they narrow the results without reordering them.
-	if f := filterQuery(r.Filter, r.Viewer, r.ViewerCommunities); f != nil {
-		bq.AddFilter(f)
-	}
 
-	res, err := ix.page(ctx, bq, r.Facets, limit, facetSize, after)
+	res, err := ix.page(ctx, bq, r.Facets, limit, after)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +152,7 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 // equal scores straddle the end of the page (the extra hit scores as much
 // as the last one) or the cursor (it is not "clean"): then the page is
 // asked again, sorted by score and id.
-func (ix *Index) page(ctx context.Context, q query.Query, withFacets bool, limit, facetSize int, after *searchAfter) (*bleve.SearchResult, error) {
+func (ix *Index) page(ctx context.Context, q query.Query, withFacets bool, limit int, after *searchAfter) (*bleve.SearchResult, error) {
 	byScore := after == nil || after.clean
 	for {
 		req := bleve.NewSearchRequestOptions(q, limit+1, 0, false)
@@ -212,7 +207,9 @@ func emptyResult(withFacets bool) *Result {
 }
 
 // highlights reports fragments under the field's plain name (title, not
-// fr.title), in the order of textFields.
+// fr.title), in the order of textFields. Bleve returns the start of a
+// requested field even where nothing matched; only fragments with a match
+// are kept.
 func highlights(frags map[string][]string) []Highlight {
 	var out []Highlight
 	for _, tf := range textFields {
@@ -220,7 +217,7 @@ func highlights(frags map[string][]string) []Highlight {
 		for field, ff := range frags {
 			if highlightFields[field] == tf.name {
 				for _, f := range ff {
-					if strings.TrimSpace(f) != "" {
+					if strings.Contains(f, "<mark>") {
 						fs = append(fs, f)
 					}
 				}

@@ -207,6 +207,13 @@ func TestSearch(t *testing.T) {
 	t.Run("highlights name plain fields", func(t *testing.T) {
 		res := search(t, c.ix, Request{Query: "gouvernance"})
 		for _, h := range res.Hits {
+			for _, hl := range h.Highlights {
+				for _, f := range hl.Fragments {
+					if !strings.Contains(f, "<mark>") {
+						t.Errorf("%s: %s fragment without a match: %q", h.ID, hl.Field, f)
+					}
+				}
+			}
 			if h.ID == "gouv-titre" {
 				if len(h.Highlights) == 0 || h.Highlights[0].Field != "title" ||
 					!strings.Contains(h.Highlights[0].Fragments[0], "<mark>Gouvernance</mark>") {
@@ -270,6 +277,22 @@ func TestSearchFilters(t *testing.T) {
 				t.Errorf("%q with %+v → %q, want %q", tc.query, tc.filter, got, tc.want)
 			}
 		})
+	}
+
+	// Filters and the visibility clause narrow without reordering: a hit
+	// scores exactly as it does unfiltered.
+	for _, tc := range cases {
+		all := map[string]float64{}
+		for _, h := range search(t, c.ix, Request{Query: tc.query, Viewer: curator, First: graph.MaxFirst}).Hits {
+			all[h.ID] = h.Score
+		}
+		for _, v := range []graph.Viewer{curator, {}} {
+			for _, h := range search(t, c.ix, Request{Query: tc.query, Filter: tc.filter, Viewer: v, First: graph.MaxFirst}).Hits {
+				if h.Score != all[h.ID] {
+					t.Errorf("%s: %s scores %v filtered, %v unfiltered", tc.name, h.ID, h.Score, all[h.ID])
+				}
+			}
+		}
 	}
 }
 

@@ -88,6 +88,9 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 func (ix *Index) rebuild(ctx context.Context, src Source, onlyIfNeeded bool) error {
 	ix.rebuildMu.Lock()
 	defer ix.rebuildMu.Unlock()
+	if ix.shut.Load() {
+		return errClosed
+	}
 	if onlyIfNeeded {
 		// Another caller may have rebuilt while this one waited.
 		ix.mu.Lock()
@@ -135,6 +138,14 @@ func (ix *Index) rebuild(ctx context.Context, src Source, onlyIfNeeded bool) err
 		discard()
 		return err
 	}
+	// The new part must be on disk before CURRENT names it.
+	w := ix.newWriter(p, 1)
+	w.durable = true
+	if err := w.finish(ix.lastSeqOf(p)); err != nil {
+		ix.mu.Unlock()
+		discard()
+		return err
+	}
 	if err := ix.writeCurrent(p.name); err != nil {
 		ix.mu.Unlock()
 		discard()
@@ -155,6 +166,12 @@ func (ix *Index) rebuild(ctx context.Context, src Source, onlyIfNeeded bool) err
 	}
 	ix.log.Info("search index rebuilt", "documents", n, "seq", seq0, "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// lastSeqOf returns the Seq p has applied (it was built: load set it).
+func (ix *Index) lastSeqOf(p *part) uint64 {
+	seq, _, _ := readSeq(p.idx)
+	return seq
 }
 
 // load indexes every document of the store into idx and records seq0 as its
@@ -188,6 +205,9 @@ func (ix *Index) load(ctx context.Context, src Source, p *part, seq0 uint64) (in
 		}
 		page.After = conn.PageInfo.EndCursor
 	}
+	// Waiting here for the bulk to reach the disk, outside the write lock,
+	// leaves little to wait for when the swap makes the part durable.
+	w.durable = true
 	return n, w.finish(seq0)
 }
 
@@ -327,10 +347,11 @@ func referencing(idx bleve.Index, ids []string) ([]string, error) {
 // records the Seq the whole write brings the index to. Each batch carries
 // the facet codes its documents use that the part does not hold yet.
 type writer struct {
-	p    *part
-	dict *facetDict
-	size int
-	b    *bleve.Batch
+	p       *part
+	dict    *facetDict
+	size    int
+	b       *bleve.Batch
+	durable bool // wait for each batch to reach the disk
 }
 
 func (ix *Index) newWriter(p *part, size int) *writer {
@@ -358,11 +379,17 @@ func (w *writer) flushIfFull() error {
 
 func (w *writer) flush() error {
 	codes := w.dict.persist(w.b, w.p.codes)
-	if err := w.p.idx.Batch(w.b); err != nil {
+	write := w.p.idx.Batch
+	if w.durable {
+		write = func(b *bleve.Batch) error { return durably(w.p.idx, b) }
+	}
+	if err := write(w.b); err != nil {
 		return fmt.Errorf("search: write batch: %w", err)
 	}
 	w.p.codes = codes
-	w.b.Reset()
+	// A new batch rather than Reset: scorch may still be ranging over the
+	// old one's map in a goroutine of its own when Batch returns.
+	w.b = w.p.idx.NewBatch()
 	return nil
 }
 

@@ -2,8 +2,10 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/embedded"
 )
 
 // lastApplied returns the index's last applied Seq, failing if it was never
@@ -213,7 +216,9 @@ func TestFormatMismatchRebuilds(t *testing.T) {
 	// An index written by another version of the mapping.
 	idx, err := bleve.Open(filepath.Join(dir, old))
 	ok(t, err)
-	ok(t, idx.SetInternal(keyFormat, []byte("v0:an-older-mapping")))
+	batch := idx.NewBatch()
+	batch.SetInternal(keyFormat, []byte("v0:an-older-mapping"))
+	ok(t, durably(idx, batch))
 	ok(t, idx.Close())
 
 	logs := &logBuf{}
@@ -373,4 +378,69 @@ func TestIndexInUse(t *testing.T) {
 		ix.Close()
 		t.Fatal("a second Open of the same directory succeeded")
 	}
+}
+
+// TestCrashBetweenStoreAndIndex kills a process (a child running this test
+// binary) right after store commits, some caught up by the index and some
+// not, without closing anything: the index, reopened, converges through
+// CatchUp alone, without a rebuild.
+func TestCrashBetweenStoreAndIndex(t *testing.T) {
+	if dir := os.Getenv("MAILLAGE_CRASH_CHILD"); dir != "" {
+		crashChild(dir)
+		return
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashBetweenStoreAndIndex$")
+	cmd.Env = append(os.Environ(), "MAILLAGE_CRASH_CHILD="+dir)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+
+	s := openStore(t, filepath.Join(dir, "store"))
+	logs := &logBuf{}
+	ix := openIndex(t, filepath.Join(dir, "search"), logs)
+	before := lastApplied(t, ix)
+	last := storeSeq(t, s)
+	if before >= last {
+		t.Fatalf("index at %d, store at %d: the child did not leave work behind", before, last)
+	}
+	t.Logf("after the crash: index at seq %d, store at %d", before, last)
+	ok(t, ix.CatchUp(t.Context(), s))
+	if got := lastApplied(t, ix); got != last {
+		t.Errorf("after catch-up: index at %d, store at %d", got, last)
+	}
+	if got := len(find(t, ix, "panier", Filter{})); got != 60 {
+		t.Errorf("%d documents found, want 60", got)
+	}
+	if strings.Contains(logs.String(), "rebuil") {
+		t.Errorf("recovery rebuilt the index:\n%s", logs)
+	}
+}
+
+func crashChild(dir string) {
+	fail := func(err error) {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+	s, err := embedded.Open(filepath.Join(dir, "store"), embedded.Options{})
+	fail(err)
+	ix, err := Open(filepath.Join(dir, "search"), Options{})
+	fail(err)
+	_, err = s.CreateContributor(sys, graph.Contributor{ID: "ana", Name: "Ana"})
+	fail(err)
+	ctx := context.Background()
+	fail(ix.CatchUp(ctx, s))
+	for i := range 60 {
+		_, err := s.CreateDocument(sys, graph.Document{ID: fmt.Sprintf("p%02d", i), Kind: graph.KindNote,
+			Language: "fr", Visibility: graph.VisibilityPublic, Title: "Panier solidaire"}, []string{"ana"})
+		fail(err)
+		if i < 40 {
+			fail(ix.CatchUp(ctx, s)) // as a mutation would
+		}
+	}
+	os.Exit(3) // no Close: as if killed
 }

@@ -81,8 +81,33 @@ type ContributorEdge struct {
 	Node   *graph.Contributor `json:"node"`
 }
 
+// A researcher's map of contributors.
+type ContributorNetwork struct {
+	// Documents counted: those matching that the viewer may read.
+	DocumentCount int `json:"documentCount"`
+	// Contributors (by id), then communities and organisations (by id).
+	Nodes []*NetworkNode `json:"nodes"`
+	// Co-authorships (by their ends), then memberships and affiliations.
+	Edges []*NetworkEdge `json:"edges"`
+}
+
 type ContributorPayload struct {
 	Contributor *graph.Contributor `json:"contributor"`
+}
+
+type Coverage struct {
+	// The suppression threshold: counts from 1 to k−1 are null.
+	K int `json:"k"`
+	// Documents counted: those matching that the viewer may read.
+	DocumentCount int `json:"documentCount"`
+	// Distinct authors of those documents.
+	ContributorCount int `json:"contributorCount"`
+	// True when 1 to k−1 contributors are counted: then every value is
+	// SUPPRESSED, absent ones included, and every undeclared share is withheld,
+	// so that a narrow search cannot single anyone out.
+	TooFewContributors bool `json:"tooFewContributors"`
+	// Every dimension of the taxonomy, in its order, then retired ones still declared.
+	Dimensions []*DimensionCoverage `json:"dimensions"`
 }
 
 type CreateCarnetInput struct {
@@ -169,6 +194,26 @@ type DiffLine struct {
 	OldLine *int `json:"oldLine,omitempty"`
 	// The line's number in the `to` version; null for a deleted line.
 	NewLine *int `json:"newLine,omitempty"`
+}
+
+type DimensionCoverage struct {
+	// Dimension id.
+	ID string `json:"id"`
+	// Null when the dimension is no longer in the taxonomy.
+	Label  *string      `json:"label,omitempty"`
+	Labels *graph.Label `json:"labels,omitempty"`
+	// True when the dimension is no longer in the taxonomy but some contributor counted still declares a value of it.
+	Retired bool `json:"retired"`
+	// Share (0 to 1) of the contributors counted who declare no value of this
+	// dimension, PUBLIC or AGGREGATE. Null when suppressed, and when no
+	// contributor is counted.
+	UndeclaredShare *float64 `json:"undeclaredShare,omitempty"`
+	// Number of those contributors; null when suppressed or when no contributor is counted.
+	UndeclaredCount *int `json:"undeclaredCount,omitempty"`
+	// True when the undeclared share is withheld because it would let a suppressed count be worked out.
+	UndeclaredSuppressed bool `json:"undeclaredSuppressed"`
+	// The taxonomy's values in its order, then retired values still declared.
+	Values []*ValueCoverage `json:"values"`
 }
 
 type DocumentConnection struct {
@@ -278,6 +323,32 @@ type LinkPayload struct {
 }
 
 type Mutation struct {
+}
+
+type NetworkEdge struct {
+	Relation NetworkRelation `json:"relation"`
+	// Global id of one end: the contributor for MEMBER_OF and AFFILIATED_WITH.
+	From string `json:"from"`
+	// Global id of the other end.
+	To string `json:"to"`
+	// Documents written together for COAUTHORED; 1 for the others.
+	Weight int `json:"weight"`
+}
+
+type NetworkNode struct {
+	// Global id: fetch the object with `node(id:)`.
+	ID   string     `json:"id"`
+	Kind graph.Kind `json:"kind"`
+	// A contributor's, community's or organisation's name.
+	Label string `json:"label"`
+	// Edges of this network that touch the node.
+	Degree int `json:"degree"`
+	// Sum of the weights of those edges.
+	WeightedDegree int `json:"weightedDegree"`
+	// Contributors: documents counted that they wrote. Null for other nodes.
+	Documents *int `json:"documents,omitempty"`
+	// Contributors: their PUBLIC standpoint declarations, and nothing else. Empty for other nodes.
+	Standpoints []*graph.Declaration `json:"standpoints"`
 }
 
 type NoteConnection struct {
@@ -502,6 +573,23 @@ type UpdateTermInput struct {
 	Definition  *string           `json:"definition,omitempty"`
 }
 
+type ValueCoverage struct {
+	// Value id within the dimension.
+	ID string `json:"id"`
+	// Null when retired.
+	Label  *string      `json:"label,omitempty"`
+	Labels *graph.Label `json:"labels,omitempty"`
+	// True when the value is no longer in the taxonomy but some contributor counted still declares it.
+	Retired bool           `json:"retired"`
+	Status  CoverageStatus `json:"status"`
+	// Distinct contributors counted who declare the value; null when suppressed, 0 when absent.
+	Contributors *int `json:"contributors,omitempty"`
+	// Documents counted with at least one of those contributors among their authors; null when suppressed.
+	Documents  *int `json:"documents,omitempty"`
+	Suppressed bool `json:"suppressed"`
+	Absent     bool `json:"absent"`
+}
+
 type WithdrawStandpointPayload struct {
 	Dimension string `json:"dimension"`
 	Value     string `json:"value"`
@@ -561,6 +649,67 @@ func (e *AuthorRole) UnmarshalJSON(b []byte) error {
 }
 
 func (e AuthorRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a value is present among the contributors counted.
+type CoverageStatus string
+
+const (
+	// Declared by k contributors or more: counts shown.
+	CoverageStatusPresent CoverageStatus = "PRESENT"
+	// Declared, but counts withheld (null) so that no one's AGGREGATE value can be worked out.
+	CoverageStatusSuppressed CoverageStatus = "SUPPRESSED"
+	// Declared by no contributor counted (PUBLIC or AGGREGATE).
+	CoverageStatusAbsent CoverageStatus = "ABSENT"
+)
+
+var AllCoverageStatus = []CoverageStatus{
+	CoverageStatusPresent,
+	CoverageStatusSuppressed,
+	CoverageStatusAbsent,
+}
+
+func (e CoverageStatus) IsValid() bool {
+	switch e {
+	case CoverageStatusPresent, CoverageStatusSuppressed, CoverageStatusAbsent:
+		return true
+	}
+	return false
+}
+
+func (e CoverageStatus) String() string {
+	return string(e)
+}
+
+func (e *CoverageStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CoverageStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CoverageStatus", str)
+	}
+	return nil
+}
+
+func (e CoverageStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CoverageStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CoverageStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -674,6 +823,66 @@ func (e *Lang) UnmarshalJSON(b []byte) error {
 }
 
 func (e Lang) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type NetworkRelation string
+
+const (
+	// Two contributors who wrote documents together (undirected).
+	NetworkRelationCoauthored NetworkRelation = "COAUTHORED"
+	// A contributor and a community they belong to.
+	NetworkRelationMemberOf NetworkRelation = "MEMBER_OF"
+	// A contributor and an organisation they are affiliated with.
+	NetworkRelationAffiliatedWith NetworkRelation = "AFFILIATED_WITH"
+)
+
+var AllNetworkRelation = []NetworkRelation{
+	NetworkRelationCoauthored,
+	NetworkRelationMemberOf,
+	NetworkRelationAffiliatedWith,
+}
+
+func (e NetworkRelation) IsValid() bool {
+	switch e {
+	case NetworkRelationCoauthored, NetworkRelationMemberOf, NetworkRelationAffiliatedWith:
+		return true
+	}
+	return false
+}
+
+func (e NetworkRelation) String() string {
+	return string(e)
+}
+
+func (e *NetworkRelation) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NetworkRelation(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NetworkRelation", str)
+	}
+	return nil
+}
+
+func (e NetworkRelation) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NetworkRelation) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NetworkRelation) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -18,7 +18,8 @@ import (
 
 const exportUsage = `usage:
   maillage export json   [--data DIR] [--out FILE]   the whole graph, as a JSON Lines backup (personal data: keep it safe)
-  maillage export jsonld [--data DIR] [--out FILE] [--base-url URL] [--licence ID]   the public graph, as one JSON-LD @graph`
+  maillage export jsonld [--data DIR] [--out FILE] [--base-url URL] [--licence ID]   the public graph, as one JSON-LD @graph
+  maillage export network [--data DIR] [--format graphml|gexf|csv|csv-nodes|csv-edges] [--out FILE] [--all]   the contributor network`
 
 func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -29,6 +30,8 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return exportJSONCommand(ctx, args[1:], stdout, stderr)
 	case "jsonld":
 		return exportJSONLDCommand(ctx, args[1:], stdout, stderr)
+	case "network":
+		return exportNetworkCommand(ctx, args[1:], stdout, stderr)
 	}
 	return usageError{fmt.Sprintf("unknown export format %q\n%s", args[0], exportUsage)}
 }

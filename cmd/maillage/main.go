@@ -3,7 +3,7 @@
 //	maillage serve --addr HOST:PORT --data DIR [--demo] [--store embedded|neo4j]
 //	maillage token create --data DIR --role ROLE [--contributor ID]
 //	maillage bench [--notes N]
-//	maillage export json|jsonld --data DIR [--out FILE]
+//	maillage export json|jsonld|network --data DIR [--out FILE]
 //	maillage import json --data DIR FILE
 //	maillage import markdown --data DIR [--dry-run] DIR
 //
@@ -26,12 +26,13 @@ import (
 const usage = `maillage — the knowledge graph of a commons, over GraphQL
 
 Usage:
-  maillage serve [--addr HOST:PORT] [--data DIR] [--demo] [--store embedded|neo4j] [--taxonomy FILE]
+  maillage serve [--addr HOST:PORT] [--data DIR] [--demo] [--store embedded|neo4j] [--taxonomy FILE] [--coverage-k K]
   maillage token create [--data DIR] --role CONTRIBUTOR|RESEARCHER|CURATOR|ADMIN [--contributor ID]
   maillage reindex [--data DIR]
   maillage bench [--notes N] [--pages N]
   maillage export json [--data DIR] [--out FILE]        the whole graph as a JSON Lines backup
   maillage export jsonld [--data DIR] [--out FILE] [--base-url URL]   the public graph as JSON-LD
+  maillage export network [--data DIR] [--format graphml|gexf|csv] [--out FILE] [--all]   the contributor network, for Gephi
   maillage import json [--data DIR] FILE                restore a backup into an empty store
   maillage import markdown [--data DIR] [--dry-run] DIR import a folder of Markdown notes
 

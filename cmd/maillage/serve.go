@@ -30,6 +30,9 @@ type serveConfig struct {
 	licence   string // default licence shown in linked data
 	neo4j     neo4jConfig
 	hard      hardening // limits, CORS, persisted queries
+	// coverageK is the suppression threshold of standpoint coverage; 0
+	// (a config made in code) means the API's default.
+	coverageK int
 }
 
 type neo4jConfig struct {
@@ -53,7 +56,11 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&c.neo4j.database, "neo4j-database", "neo4j", "Neo4j database")
 	fs.IntVar(&c.neo4j.maxPool, "neo4j-max-pool", 100, "Neo4j connections per server")
 	addHardeningFlags(fs, &c.hard)
+	fs.IntVar(&c.coverageK, "coverage-k", graph.DefaultCoverageK, "coverage statistics withhold counts from 1 to k-1 (at least 2)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkCoverageK(c.coverageK); err != nil {
 		return err
 	}
 	logger, err := newLogger(c.logFormat, stderr)
@@ -105,6 +112,11 @@ func openStore(ctx context.Context, c serveConfig, logger *slog.Logger) (graph.S
 // serve runs the server until ctx is cancelled, then drains in-flight
 // requests. ready, when not nil, receives the listening address.
 func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<- string) error {
+	if c.coverageK != 0 {
+		if err := checkCoverageK(c.coverageK); err != nil {
+			return err
+		}
+	}
 	tax, err := loadTaxonomy(c.taxonomy)
 	if err != nil {
 		return err
@@ -130,7 +142,8 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 		return err
 	}
 	defer ix.Close()
-	apiConfig := api.Config{Store: store, Index: ix, Ready: indexReady(ix, store), Taxonomy: tax, Logger: logger, DefaultLicence: c.licence}
+	apiConfig := api.Config{Store: store, Index: ix, Ready: indexReady(ix, store), Taxonomy: tax, Logger: logger, DefaultLicence: c.licence,
+		CoverageK: c.coverageK}
 	if err := c.hard.apply(&apiConfig); err != nil {
 		return err
 	}
@@ -168,5 +181,14 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 		return err
 	}
 	logger.Info("stopped")
+	return nil
+}
+
+// checkCoverageK refuses a threshold that would let coverage show counts
+// of one person, before anything starts.
+func checkCoverageK(k int) error {
+	if k < graph.MinCoverageK {
+		return usageError{fmt.Sprintf("--coverage-k must be at least %d, got %d: a count below that can be one person's standpoint", graph.MinCoverageK, k)}
+	}
 	return nil
 }

@@ -2,7 +2,9 @@ package neo4j
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/encommun/maillage/graph"
@@ -440,6 +442,73 @@ RETURN id, v.dimension AS dimension, v.value AS value, r.visibility AS visibilit
 ORDER BY id, dimension, value`
 )
 
+// ---- research: standpoint coverage and the contributor network ----
+
+// A scope is the documents a statistic covers, among those the viewer may
+// read: the ids a search matched (each found through the id constraint) or
+// every document. Each statement below is its scope's prefix and a tail,
+// registered once per scope (…IDs, …All).
+const (
+	scopeIDs = `UNWIND $ids AS id
+MATCH (d:Document {id: id})
+WHERE ` + canReadD + `
+WITH DISTINCT d
+`
+	scopeAll = `MATCH (d:Document)
+WHERE ` + canReadD + `
+WITH d
+`
+
+	// coverageTotals counts the documents and their distinct authors.
+	coverageTotals = `OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
+RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors`
+
+	// coverageValues tallies each value the authors declare PUBLIC or
+	// AGGREGATE: PRIVATE declarations are never matched. These are raw
+	// counts; the store suppresses them before they leave it.
+	coverageValues = `MATCH (c:Contributor)-[:AUTHORED]->(d)
+MATCH (c)-[r:DECLARES]->(v:StandpointValue)
+WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
+RETURN v.dimension AS dimension, v.value AS value, count(DISTINCT c) AS contributors,
+count(DISTINCT CASE WHEN r.visibility = 'AGGREGATE' THEN c END) AS aggregate,
+count(DISTINCT d) AS documents`
+
+	// coverageDimensions tallies, per dimension, the authors who declare a
+	// value of it, and those whose declarations on it are all AGGREGATE.
+	coverageDimensions = `MATCH (c:Contributor)-[:AUTHORED]->(d)
+WITH DISTINCT c
+MATCH (c)-[r:DECLARES]->(v:StandpointValue)
+WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
+WITH v.dimension AS dimension, c, collect(r.visibility) AS visibilities
+RETURN dimension, count(c) AS declared, count(CASE WHEN NOT 'PUBLIC' IN visibilities THEN 1 END) AS aggregateOnly`
+
+	// networkContributors is each author and how many documents they wrote.
+	networkContributors = `MATCH (c:Contributor)-[:AUTHORED]->(d)
+RETURN c.id AS id, count(DISTINCT d) AS documents`
+
+	// networkPairs is each pair of co-authors, once (a < b), weighted.
+	networkPairs = `MATCH (a:Contributor)-[:AUTHORED]->(d)<-[:AUTHORED]-(b:Contributor)
+WHERE a.id < b.id
+RETURN a.id AS a, b.id AS b, count(DISTINCT d) AS documents`
+)
+
+// researchStatements expands each research statement for both scopes.
+var researchStatements = map[string]string{
+	"coverageTotals":      coverageTotals,
+	"coverageValues":      coverageValues,
+	"coverageDimensions":  coverageDimensions,
+	"networkContributors": networkContributors,
+	"networkPairs":        networkPairs,
+}
+
+// inScope is a research statement's text for one scope.
+func inScope(tail string, all bool) string {
+	if all {
+		return scopeAll + tail
+	}
+	return scopeIDs + tail
+}
+
 // ---- tokens ----
 
 const (
@@ -574,6 +643,12 @@ func init() {
 	register("deleteDeclaration", deleteDeclaration, "contributorId", "valueId")
 	register("deleteUndeclaredValues", deleteUndeclaredValues)
 	register("declarations", declarations, "ids", "system", "viewer")
+
+	for _, name := range slices.Sorted(maps.Keys(researchStatements)) {
+		tail := researchStatements[name]
+		register(name+"IDs", inScope(tail, false), append([]string{"ids"}, viewerParams...)...)
+		register(name+"All", inScope(tail, true), viewerParams...)
+	}
 
 	register("createToken", createToken, "props")
 	register("tokenByHash", tokenByHash, "hash")

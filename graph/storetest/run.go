@@ -35,4 +35,5 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	t.Run("RevisionAt", func(t *testing.T) { testRevisionAt(t, newStore) })
 	t.Run("Curation", func(t *testing.T) { testCuration(t, newStore) })
 	t.Run("Moderation", func(t *testing.T) { testModeration(t, newStore) })
+	t.Run("Research", func(t *testing.T) { testResearch(t, newStore) })
 }

@@ -34,6 +34,7 @@ type ResolverRoot interface {
 	Carnet() CarnetResolver
 	Community() CommunityResolver
 	Contributor() ContributorResolver
+	DimensionCoverage() DimensionCoverageResolver
 	DuplicateGroup() DuplicateGroupResolver
 	Flag() FlagResolver
 	KnowledgeBase() KnowledgeBaseResolver
@@ -49,6 +50,7 @@ type ResolverRoot interface {
 	SubgraphEdge() SubgraphEdgeResolver
 	SubgraphNode() SubgraphNodeResolver
 	Term() TermResolver
+	ValueCoverage() ValueCoverageResolver
 }
 
 type DirectiveRoot struct {
@@ -163,8 +165,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ContributorNetwork struct {
+		DocumentCount func(childComplexity int) int
+		Edges         func(childComplexity int) int
+		Nodes         func(childComplexity int) int
+	}
+
 	ContributorPayload struct {
 		Contributor func(childComplexity int) int
+	}
+
+	Coverage struct {
+		ContributorCount   func(childComplexity int) int
+		Dimensions         func(childComplexity int) int
+		DocumentCount      func(childComplexity int) int
+		K                  func(childComplexity int) int
+		TooFewContributors func(childComplexity int) int
 	}
 
 	DeclareStandpointPayload struct {
@@ -180,6 +196,17 @@ type ComplexityRoot struct {
 		OldLine func(childComplexity int) int
 		Op      func(childComplexity int) int
 		Text    func(childComplexity int) int
+	}
+
+	DimensionCoverage struct {
+		ID                   func(childComplexity int) int
+		Label                func(childComplexity int, lang model.Lang) int
+		Labels               func(childComplexity int) int
+		Retired              func(childComplexity int) int
+		UndeclaredCount      func(childComplexity int) int
+		UndeclaredShare      func(childComplexity int) int
+		UndeclaredSuppressed func(childComplexity int) int
+		Values               func(childComplexity int) int
 	}
 
 	DocumentConnection struct {
@@ -341,6 +368,23 @@ type ComplexityRoot struct {
 		WithdrawStandpoint  func(childComplexity int, dimension string, value string) int
 	}
 
+	NetworkEdge struct {
+		From     func(childComplexity int) int
+		Relation func(childComplexity int) int
+		To       func(childComplexity int) int
+		Weight   func(childComplexity int) int
+	}
+
+	NetworkNode struct {
+		Degree         func(childComplexity int) int
+		Documents      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Label          func(childComplexity int) int
+		Standpoints    func(childComplexity int) int
+		WeightedDegree func(childComplexity int) int
+	}
+
 	Note struct {
 		Authors       func(childComplexity int) int
 		Authorships   func(childComplexity int) int
@@ -439,7 +483,9 @@ type ComplexityRoot struct {
 	Query struct {
 		Carnets                func(childComplexity int, first *int, after *string) int
 		Communities            func(childComplexity int, first *int, after *string) int
+		ContributorNetwork     func(childComplexity int, query *string, filter *model.SearchFilter) int
 		Contributors           func(childComplexity int, first *int, after *string) int
+		Coverage               func(childComplexity int, query *string, filter *model.SearchFilter) int
 		Documents              func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
 		KnowledgeBases         func(childComplexity int, first *int, after *string) int
 		ModerationQueue        func(childComplexity int, status *graph.FlagStatus, document *string, first *int, after *string) int
@@ -619,6 +665,18 @@ type ComplexityRoot struct {
 		ToID     func(childComplexity int) int
 	}
 
+	ValueCoverage struct {
+		Absent       func(childComplexity int) int
+		Contributors func(childComplexity int) int
+		Documents    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Label        func(childComplexity int, lang model.Lang) int
+		Labels       func(childComplexity int) int
+		Retired      func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Suppressed   func(childComplexity int) int
+	}
+
 	WithdrawStandpointPayload struct {
 		Contributor func(childComplexity int) int
 		Dimension   func(childComplexity int) int
@@ -651,6 +709,9 @@ type ContributorResolver interface {
 	Communities(ctx context.Context, obj *graph.Contributor) ([]*graph.Community, error)
 	Affiliations(ctx context.Context, obj *graph.Contributor) ([]*model.Organisation, error)
 	Standpoints(ctx context.Context, obj *graph.Contributor) ([]*graph.Declaration, error)
+}
+type DimensionCoverageResolver interface {
+	Label(ctx context.Context, obj *model.DimensionCoverage, lang model.Lang) (*string, error)
 }
 type DuplicateGroupResolver interface {
 	Documents(ctx context.Context, obj *graph.DuplicateGroup) ([]model.Document, error)
@@ -739,6 +800,8 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Viewer(ctx context.Context) (*graph.Contributor, error)
 	Contributors(ctx context.Context, first *int, after *string) (*model.ContributorConnection, error)
+	Coverage(ctx context.Context, query *string, filter *model.SearchFilter) (*model.Coverage, error)
+	ContributorNetwork(ctx context.Context, query *string, filter *model.SearchFilter) (*model.ContributorNetwork, error)
 	OrphanDocuments(ctx context.Context, first *int, after *string) (*model.DocumentConnection, error)
 	NotesWithoutCarnet(ctx context.Context, first *int, after *string) (*model.NoteConnection, error)
 	TermsWithoutDefinition(ctx context.Context, first *int, after *string) (*model.TermConnection, error)
@@ -807,6 +870,9 @@ type TermResolver interface {
 	Narrower(ctx context.Context, obj *model.Term) ([]*model.Term, error)
 	Related(ctx context.Context, obj *model.Term) ([]*model.Term, error)
 	MentionedBy(ctx context.Context, obj *model.Term, first *int, after *string) (*model.DocumentConnection, error)
+}
+type ValueCoverageResolver interface {
+	Label(ctx context.Context, obj *model.ValueCoverage, lang model.Lang) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1240,12 +1306,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContributorEdge.Node(childComplexity), true
 
+	case "ContributorNetwork.documentCount":
+		if e.ComplexityRoot.ContributorNetwork.DocumentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContributorNetwork.DocumentCount(childComplexity), true
+	case "ContributorNetwork.edges":
+		if e.ComplexityRoot.ContributorNetwork.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContributorNetwork.Edges(childComplexity), true
+	case "ContributorNetwork.nodes":
+		if e.ComplexityRoot.ContributorNetwork.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContributorNetwork.Nodes(childComplexity), true
+
 	case "ContributorPayload.contributor":
 		if e.ComplexityRoot.ContributorPayload.Contributor == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ContributorPayload.Contributor(childComplexity), true
+
+	case "Coverage.contributorCount":
+		if e.ComplexityRoot.Coverage.ContributorCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.ContributorCount(childComplexity), true
+	case "Coverage.dimensions":
+		if e.ComplexityRoot.Coverage.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Dimensions(childComplexity), true
+	case "Coverage.documentCount":
+		if e.ComplexityRoot.Coverage.DocumentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.DocumentCount(childComplexity), true
+	case "Coverage.k":
+		if e.ComplexityRoot.Coverage.K == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.K(childComplexity), true
+	case "Coverage.tooFewContributors":
+		if e.ComplexityRoot.Coverage.TooFewContributors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.TooFewContributors(childComplexity), true
 
 	case "DeclareStandpointPayload.declaration":
 		if e.ComplexityRoot.DeclareStandpointPayload.Declaration == nil {
@@ -1285,6 +1401,60 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DiffLine.Text(childComplexity), true
+
+	case "DimensionCoverage.id":
+		if e.ComplexityRoot.DimensionCoverage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionCoverage.ID(childComplexity), true
+	case "DimensionCoverage.label":
+		if e.ComplexityRoot.DimensionCoverage.Label == nil {
+			break
+		}
+
+		args, err := ec.field_DimensionCoverage_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DimensionCoverage.Label(childComplexity, args["lang"].(model.Lang)), true
+	case "DimensionCoverage.labels":
+		if e.ComplexityRoot.DimensionCoverage.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionCoverage.Labels(childComplexity), true
+	case "DimensionCoverage.retired":
+		if e.ComplexityRoot.DimensionCoverage.Retired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionCoverage.Retired(childComplexity), true
+	case "DimensionCoverage.undeclaredCount":
+		if e.ComplexityRoot.DimensionCoverage.UndeclaredCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionCoverage.UndeclaredCount(childComplexity), true
+	case "DimensionCoverage.undeclaredShare":
+		if e.ComplexityRoot.DimensionCoverage.UndeclaredShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionCoverage.UndeclaredShare(childComplexity), true
+	case "DimensionCoverage.undeclaredSuppressed":
+		if e.ComplexityRoot.DimensionCoverage.UndeclaredSuppressed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionCoverage.UndeclaredSuppressed(childComplexity), true
+	case "DimensionCoverage.values":
+		if e.ComplexityRoot.DimensionCoverage.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionCoverage.Values(childComplexity), true
 
 	case "DocumentConnection.edges":
 		if e.ComplexityRoot.DocumentConnection.Edges == nil {
@@ -2033,6 +2203,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.WithdrawStandpoint(childComplexity, args["dimension"].(string), args["value"].(string)), true
 
+	case "NetworkEdge.from":
+		if e.ComplexityRoot.NetworkEdge.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.From(childComplexity), true
+	case "NetworkEdge.relation":
+		if e.ComplexityRoot.NetworkEdge.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Relation(childComplexity), true
+	case "NetworkEdge.to":
+		if e.ComplexityRoot.NetworkEdge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.To(childComplexity), true
+	case "NetworkEdge.weight":
+		if e.ComplexityRoot.NetworkEdge.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Weight(childComplexity), true
+
+	case "NetworkNode.degree":
+		if e.ComplexityRoot.NetworkNode.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Degree(childComplexity), true
+	case "NetworkNode.documents":
+		if e.ComplexityRoot.NetworkNode.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Documents(childComplexity), true
+	case "NetworkNode.id":
+		if e.ComplexityRoot.NetworkNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.ID(childComplexity), true
+	case "NetworkNode.kind":
+		if e.ComplexityRoot.NetworkNode.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Kind(childComplexity), true
+	case "NetworkNode.label":
+		if e.ComplexityRoot.NetworkNode.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Label(childComplexity), true
+	case "NetworkNode.standpoints":
+		if e.ComplexityRoot.NetworkNode.Standpoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Standpoints(childComplexity), true
+	case "NetworkNode.weightedDegree":
+		if e.ComplexityRoot.NetworkNode.WeightedDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.WeightedDegree(childComplexity), true
+
 	case "Note.authors":
 		if e.ComplexityRoot.Note.Authors == nil {
 			break
@@ -2502,6 +2740,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Communities(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.contributorNetwork":
+		if e.ComplexityRoot.Query.ContributorNetwork == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contributorNetwork_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ContributorNetwork(childComplexity, args["query"].(*string), args["filter"].(*model.SearchFilter)), true
 	case "Query.contributors":
 		if e.ComplexityRoot.Query.Contributors == nil {
 			break
@@ -2513,6 +2762,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Contributors(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.coverage":
+		if e.ComplexityRoot.Query.Coverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Coverage(childComplexity, args["query"].(*string), args["filter"].(*model.SearchFilter)), true
 	case "Query.documents":
 		if e.ComplexityRoot.Query.Documents == nil {
 			break
@@ -3357,6 +3617,66 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnlinkPayload.ToID(childComplexity), true
 
+	case "ValueCoverage.absent":
+		if e.ComplexityRoot.ValueCoverage.Absent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCoverage.Absent(childComplexity), true
+	case "ValueCoverage.contributors":
+		if e.ComplexityRoot.ValueCoverage.Contributors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCoverage.Contributors(childComplexity), true
+	case "ValueCoverage.documents":
+		if e.ComplexityRoot.ValueCoverage.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCoverage.Documents(childComplexity), true
+	case "ValueCoverage.id":
+		if e.ComplexityRoot.ValueCoverage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCoverage.ID(childComplexity), true
+	case "ValueCoverage.label":
+		if e.ComplexityRoot.ValueCoverage.Label == nil {
+			break
+		}
+
+		args, err := ec.field_ValueCoverage_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ValueCoverage.Label(childComplexity, args["lang"].(model.Lang)), true
+	case "ValueCoverage.labels":
+		if e.ComplexityRoot.ValueCoverage.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCoverage.Labels(childComplexity), true
+	case "ValueCoverage.retired":
+		if e.ComplexityRoot.ValueCoverage.Retired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCoverage.Retired(childComplexity), true
+	case "ValueCoverage.status":
+		if e.ComplexityRoot.ValueCoverage.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCoverage.Status(childComplexity), true
+	case "ValueCoverage.suppressed":
+		if e.ComplexityRoot.ValueCoverage.Suppressed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ValueCoverage.Suppressed(childComplexity), true
+
 	case "WithdrawStandpointPayload.contributor":
 		if e.ComplexityRoot.WithdrawStandpointPayload.Contributor == nil {
 			break
@@ -3522,6 +3842,151 @@ type ContributorEdge {
 
 extend type Query {
   contributors(first: Int, after: String): ContributorConnection!
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/coverage.graphqls", Input: `# Who is present, who is missing: standpoint coverage of a topic (or of the
+# whole commons), and the contributor network for researchers.
+#
+# Coverage counts the authors of the documents matching a search, with the
+# standpoint values they declare PUBLIC or AGGREGATE (never PRIVATE). Counts
+# from 1 to k−1 are suppressed (k is the server's --coverage-k, 5 by
+# default), and so is any count whose AGGREGATE part alone is 1 to k−1: no
+# number lets anyone work out one person's AGGREGATE value. Zero is shown:
+# "absent" is the point of the analysis.
+
+extend type Query {
+  """
+  Standpoint coverage of the documents matching ` + "`" + `query` + "`" + ` and ` + "`" + `filter` + "`" + `, as
+  ` + "`" + `search` + "`" + ` matches them, that the viewer may read; the whole commons when
+  both are null (a blank ` + "`" + `query` + "`" + ` counts as null). Every dimension of the
+  taxonomy is listed, each with every value of the taxonomy (absent ones
+  included), then any retired value still declared. BAD_USER_INPUT for an
+  unknown standpoint in the filter.
+  """
+  coverage(query: String, filter: SearchFilter): Coverage!
+
+  """
+  RESEARCHER, CURATOR, ADMIN: the co-authorship network of the documents
+  matching ` + "`" + `query` + "`" + ` and ` + "`" + `filter` + "`" + ` that the viewer may read (the whole commons
+  when both are null): contributors joined by the documents they wrote
+  together, and the communities and organisations they belong to.
+  Standpoints appear only where their owner made them PUBLIC. Also at
+  GET /export/network.graphml, network.gexf, network-nodes.csv and
+  network-edges.csv (same Bearer token; ` + "`" + `query` + "`" + ` and ` + "`" + `filter` + "`" + `, as JSON, in
+  the URL).
+  """
+  contributorNetwork(query: String, filter: SearchFilter): ContributorNetwork!
+}
+
+type Coverage {
+  "The suppression threshold: counts from 1 to k−1 are null."
+  k: Int!
+  "Documents counted: those matching that the viewer may read."
+  documentCount: Int!
+  "Distinct authors of those documents."
+  contributorCount: Int!
+  """
+  True when 1 to k−1 contributors are counted: then every value is
+  SUPPRESSED, absent ones included, and every undeclared share is withheld,
+  so that a narrow search cannot single anyone out.
+  """
+  tooFewContributors: Boolean!
+  "Every dimension of the taxonomy, in its order, then retired ones still declared."
+  dimensions: [DimensionCoverage!]!
+}
+
+type DimensionCoverage {
+  "Dimension id."
+  id: ID!
+  "Null when the dimension is no longer in the taxonomy."
+  label(lang: Lang! = fr): String
+  labels: Label
+  "True when the dimension is no longer in the taxonomy but some contributor counted still declares a value of it."
+  retired: Boolean!
+  """
+  Share (0 to 1) of the contributors counted who declare no value of this
+  dimension, PUBLIC or AGGREGATE. Null when suppressed, and when no
+  contributor is counted.
+  """
+  undeclaredShare: Float
+  "Number of those contributors; null when suppressed or when no contributor is counted."
+  undeclaredCount: Int
+  "True when the undeclared share is withheld because it would let a suppressed count be worked out."
+  undeclaredSuppressed: Boolean!
+  "The taxonomy's values in its order, then retired values still declared."
+  values: [ValueCoverage!]!
+}
+
+"Whether a value is present among the contributors counted."
+enum CoverageStatus {
+  "Declared by k contributors or more: counts shown."
+  PRESENT
+  "Declared, but counts withheld (null) so that no one's AGGREGATE value can be worked out."
+  SUPPRESSED
+  "Declared by no contributor counted (PUBLIC or AGGREGATE)."
+  ABSENT
+}
+
+type ValueCoverage {
+  "Value id within the dimension."
+  id: ID!
+  "Null when retired."
+  label(lang: Lang! = fr): String
+  labels: Label
+  "True when the value is no longer in the taxonomy but some contributor counted still declares it."
+  retired: Boolean!
+  status: CoverageStatus!
+  "Distinct contributors counted who declare the value; null when suppressed, 0 when absent."
+  contributors: Int
+  "Documents counted with at least one of those contributors among their authors; null when suppressed."
+  documents: Int
+  suppressed: Boolean!
+  absent: Boolean!
+}
+
+"A researcher's map of contributors."
+type ContributorNetwork {
+  "Documents counted: those matching that the viewer may read."
+  documentCount: Int!
+  "Contributors (by id), then communities and organisations (by id)."
+  nodes: [NetworkNode!]!
+  "Co-authorships (by their ends), then memberships and affiliations."
+  edges: [NetworkEdge!]!
+}
+
+type NetworkNode {
+  "Global id: fetch the object with ` + "`" + `node(id:)` + "`" + `."
+  id: ID!
+  kind: NodeKind!
+  "A contributor's, community's or organisation's name."
+  label: String!
+  "Edges of this network that touch the node."
+  degree: Int!
+  "Sum of the weights of those edges."
+  weightedDegree: Int!
+  "Contributors: documents counted that they wrote. Null for other nodes."
+  documents: Int
+  "Contributors: their PUBLIC standpoint declarations, and nothing else. Empty for other nodes."
+  standpoints: [StandpointDeclaration!]!
+}
+
+enum NetworkRelation {
+  "Two contributors who wrote documents together (undirected)."
+  COAUTHORED
+  "A contributor and a community they belong to."
+  MEMBER_OF
+  "A contributor and an organisation they are affiliated with."
+  AFFILIATED_WITH
+}
+
+type NetworkEdge {
+  relation: NetworkRelation!
+  "Global id of one end: the contributor for MEMBER_OF and AFFILIATED_WITH."
+  from: ID!
+  "Global id of the other end."
+  to: ID!
+  "Documents written together for COAUTHORED; 1 for the others."
+  weight: Int!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/curation.graphqls", Input: `# The health of the graph, for curators and admins (FORBIDDEN for anyone
@@ -4940,12 +5405,40 @@ func (ec *executionContext) childFields_ContributorEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type ContributorEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ContributorNetwork(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "documentCount":
+		return ec.fieldContext_ContributorNetwork_documentCount(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ContributorNetwork_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_ContributorNetwork_edges(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContributorNetwork", field.Name)
+}
+
 func (ec *executionContext) childFields_ContributorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "contributor":
 		return ec.fieldContext_ContributorPayload_contributor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContributorPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Coverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "k":
+		return ec.fieldContext_Coverage_k(ctx, field)
+	case "documentCount":
+		return ec.fieldContext_Coverage_documentCount(ctx, field)
+	case "contributorCount":
+		return ec.fieldContext_Coverage_contributorCount(ctx, field)
+	case "tooFewContributors":
+		return ec.fieldContext_Coverage_tooFewContributors(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_Coverage_dimensions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
 }
 
 func (ec *executionContext) childFields_DeclareStandpointPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4976,6 +5469,28 @@ func (ec *executionContext) childFields_DiffLine(ctx context.Context, field grap
 		return ec.fieldContext_DiffLine_newLine(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DiffLine", field.Name)
+}
+
+func (ec *executionContext) childFields_DimensionCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DimensionCoverage_id(ctx, field)
+	case "label":
+		return ec.fieldContext_DimensionCoverage_label(ctx, field)
+	case "labels":
+		return ec.fieldContext_DimensionCoverage_labels(ctx, field)
+	case "retired":
+		return ec.fieldContext_DimensionCoverage_retired(ctx, field)
+	case "undeclaredShare":
+		return ec.fieldContext_DimensionCoverage_undeclaredShare(ctx, field)
+	case "undeclaredCount":
+		return ec.fieldContext_DimensionCoverage_undeclaredCount(ctx, field)
+	case "undeclaredSuppressed":
+		return ec.fieldContext_DimensionCoverage_undeclaredSuppressed(ctx, field)
+	case "values":
+		return ec.fieldContext_DimensionCoverage_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DimensionCoverage", field.Name)
 }
 
 func (ec *executionContext) childFields_DocumentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5226,6 +5741,40 @@ func (ec *executionContext) childFields_LinkPayload(ctx context.Context, field g
 		return ec.fieldContext_LinkPayload_link(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LinkPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "relation":
+		return ec.fieldContext_NetworkEdge_relation(ctx, field)
+	case "from":
+		return ec.fieldContext_NetworkEdge_from(ctx, field)
+	case "to":
+		return ec.fieldContext_NetworkEdge_to(ctx, field)
+	case "weight":
+		return ec.fieldContext_NetworkEdge_weight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NetworkNode_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_NetworkNode_kind(ctx, field)
+	case "label":
+		return ec.fieldContext_NetworkNode_label(ctx, field)
+	case "degree":
+		return ec.fieldContext_NetworkNode_degree(ctx, field)
+	case "weightedDegree":
+		return ec.fieldContext_NetworkNode_weightedDegree(ctx, field)
+	case "documents":
+		return ec.fieldContext_NetworkNode_documents(ctx, field)
+	case "standpoints":
+		return ec.fieldContext_NetworkNode_standpoints(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkNode", field.Name)
 }
 
 func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5738,6 +6287,30 @@ func (ec *executionContext) childFields_UnlinkPayload(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type UnlinkPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ValueCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ValueCoverage_id(ctx, field)
+	case "label":
+		return ec.fieldContext_ValueCoverage_label(ctx, field)
+	case "labels":
+		return ec.fieldContext_ValueCoverage_labels(ctx, field)
+	case "retired":
+		return ec.fieldContext_ValueCoverage_retired(ctx, field)
+	case "status":
+		return ec.fieldContext_ValueCoverage_status(ctx, field)
+	case "contributors":
+		return ec.fieldContext_ValueCoverage_contributors(ctx, field)
+	case "documents":
+		return ec.fieldContext_ValueCoverage_documents(ctx, field)
+	case "suppressed":
+		return ec.fieldContext_ValueCoverage_suppressed(ctx, field)
+	case "absent":
+		return ec.fieldContext_ValueCoverage_absent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ValueCoverage", field.Name)
+}
+
 func (ec *executionContext) childFields_WithdrawStandpointPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "dimension":
@@ -5959,6 +6532,20 @@ func (ec *executionContext) field_Contributor_documents_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_DimensionCoverage_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (model.Lang, error) {
+			return ec.unmarshalNLang2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -6740,6 +7327,28 @@ func (ec *executionContext) field_Query_communities_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_contributorNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SearchFilter, error) {
+			return ec.unmarshalOSearchFilter2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_contributors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6759,6 +7368,28 @@ func (ec *executionContext) field_Query_contributors_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SearchFilter, error) {
+			return ec.unmarshalOSearchFilter2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
 	return args, nil
 }
 
@@ -7399,6 +8030,20 @@ func (ec *executionContext) field_Term_revisions_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ValueCoverage_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (model.Lang, error) {
+			return ec.unmarshalNLang2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -9243,6 +9888,93 @@ func (ec *executionContext) fieldContext_ContributorEdge_node(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _ContributorNetwork_documentCount(ctx context.Context, field graphql.CollectedField, obj *model.ContributorNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContributorNetwork_documentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContributorNetwork_documentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContributorNetwork", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContributorNetwork_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ContributorNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContributorNetwork_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContributorNetwork_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContributorNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContributorNetwork_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContributorNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContributorNetwork_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
+			return ec.marshalNNetworkEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContributorNetwork_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContributorNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ContributorPayload_contributor(ctx context.Context, field graphql.CollectedField, obj *model.ContributorPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9270,6 +10002,130 @@ func (ec *executionContext) fieldContext_ContributorPayload_contributor(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contributor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_k(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_k(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.K, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_k(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_documentCount(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_documentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_documentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_contributorCount(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_contributorCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContributorCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_contributorCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_tooFewContributors(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_tooFewContributors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TooFewContributors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_tooFewContributors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Coverage_dimensions(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_dimensions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dimensions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DimensionCoverage) graphql.Marshaler {
+			return ec.marshalNDimensionCoverage2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDimensionCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_dimensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DimensionCoverage(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9420,6 +10276,229 @@ func (ec *executionContext) _DiffLine_newLine(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_DiffLine_newLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DiffLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DimensionCoverage_id(ctx context.Context, field graphql.CollectedField, obj *model.DimensionCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionCoverage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionCoverage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionCoverage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DimensionCoverage_label(ctx context.Context, field graphql.CollectedField, obj *model.DimensionCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionCoverage_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DimensionCoverage().Label(ctx, obj, fc.Args["lang"].(model.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionCoverage_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DimensionCoverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DimensionCoverage_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DimensionCoverage_labels(ctx context.Context, field graphql.CollectedField, obj *model.DimensionCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionCoverage_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Label) graphql.Marshaler {
+			return ec.marshalOLabel2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐLabel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionCoverage_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DimensionCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DimensionCoverage_retired(ctx context.Context, field graphql.CollectedField, obj *model.DimensionCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionCoverage_retired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionCoverage_retired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionCoverage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DimensionCoverage_undeclaredShare(ctx context.Context, field graphql.CollectedField, obj *model.DimensionCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionCoverage_undeclaredShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UndeclaredShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionCoverage_undeclaredShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionCoverage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DimensionCoverage_undeclaredCount(ctx context.Context, field graphql.CollectedField, obj *model.DimensionCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionCoverage_undeclaredCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UndeclaredCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionCoverage_undeclaredCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DimensionCoverage_undeclaredSuppressed(ctx context.Context, field graphql.CollectedField, obj *model.DimensionCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionCoverage_undeclaredSuppressed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UndeclaredSuppressed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionCoverage_undeclaredSuppressed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionCoverage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DimensionCoverage_values(ctx context.Context, field graphql.CollectedField, obj *model.DimensionCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionCoverage_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ValueCoverage) graphql.Marshaler {
+			return ec.marshalNValueCoverage2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐValueCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionCoverage_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DimensionCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ValueCoverage(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DocumentConnection) (ret graphql.Marshaler) {
@@ -12521,6 +13600,268 @@ func (ec *executionContext) fieldContext_Mutation_reindex(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _NetworkEdge_relation(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NetworkRelation) graphql.Marshaler {
+			return ec.marshalNNetworkRelation2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "NetworkRelation")
+}
+
+func (ec *executionContext) _NetworkEdge_from(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkEdge_to(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkEdge_weight(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkNode_id(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkNode_kind(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Kind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "NodeKind")
+}
+
+func (ec *executionContext) _NetworkNode_label(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkNode_degree(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkNode_weightedDegree(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_weightedDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightedDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_weightedDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkNode_documents(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkNode_standpoints(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_standpoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Standpoints, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Declaration) graphql.Marshaler {
+			return ec.marshalNStandpointDeclaration2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐDeclarationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_standpoints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StandpointDeclaration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Note_id(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14590,6 +15931,94 @@ func (ec *executionContext) fieldContext_Query_contributors(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_contributors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Coverage(ctx, fc.Args["query"].(*string), fc.Args["filter"].(*model.SearchFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_contributorNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_contributorNetwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ContributorNetwork(ctx, fc.Args["query"].(*string), fc.Args["filter"].(*model.SearchFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContributorNetwork) graphql.Marshaler {
+			return ec.marshalNContributorNetwork2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐContributorNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_contributorNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContributorNetwork(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_contributorNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18243,6 +19672,243 @@ func (ec *executionContext) _UnlinkPayload_toId(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_UnlinkPayload_toId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnlinkPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ValueCoverage_id(ctx context.Context, field graphql.CollectedField, obj *model.ValueCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCoverage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCoverage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValueCoverage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ValueCoverage_label(ctx context.Context, field graphql.CollectedField, obj *model.ValueCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCoverage_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ValueCoverage().Label(ctx, obj, fc.Args["lang"].(model.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCoverage_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValueCoverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ValueCoverage_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValueCoverage_labels(ctx context.Context, field graphql.CollectedField, obj *model.ValueCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCoverage_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Label) graphql.Marshaler {
+			return ec.marshalOLabel2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐLabel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCoverage_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ValueCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ValueCoverage_retired(ctx context.Context, field graphql.CollectedField, obj *model.ValueCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCoverage_retired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCoverage_retired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValueCoverage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ValueCoverage_status(ctx context.Context, field graphql.CollectedField, obj *model.ValueCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCoverage_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CoverageStatus) graphql.Marshaler {
+			return ec.marshalNCoverageStatus2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐCoverageStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCoverage_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValueCoverage", field, false, false, "CoverageStatus")
+}
+
+func (ec *executionContext) _ValueCoverage_contributors(ctx context.Context, field graphql.CollectedField, obj *model.ValueCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCoverage_contributors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contributors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCoverage_contributors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValueCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValueCoverage_documents(ctx context.Context, field graphql.CollectedField, obj *model.ValueCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCoverage_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCoverage_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValueCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ValueCoverage_suppressed(ctx context.Context, field graphql.CollectedField, obj *model.ValueCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCoverage_suppressed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suppressed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCoverage_suppressed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValueCoverage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ValueCoverage_absent(ctx context.Context, field graphql.CollectedField, obj *model.ValueCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ValueCoverage_absent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Absent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ValueCoverage_absent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ValueCoverage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _WithdrawStandpointPayload_dimension(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawStandpointPayload) (ret graphql.Marshaler) {
@@ -22081,6 +23747,49 @@ func (ec *executionContext) _ContributorEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var contributorNetworkImplementors = []string{"ContributorNetwork"}
+
+func (ec *executionContext) _ContributorNetwork(ctx context.Context, sel ast.SelectionSet, obj *model.ContributorNetwork) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contributorNetworkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContributorNetwork")
+		case "documentCount":
+			out.Values[i] = ec._ContributorNetwork_documentCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ContributorNetwork_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ContributorNetwork_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contributorPayloadImplementors = []string{"ContributorPayload"}
 
 func (ec *executionContext) _ContributorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ContributorPayload) graphql.Marshaler {
@@ -22094,6 +23803,59 @@ func (ec *executionContext) _ContributorPayload(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("ContributorPayload")
 		case "contributor":
 			out.Values[i] = ec._ContributorPayload_contributor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageImplementors = []string{"Coverage"}
+
+func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet, obj *model.Coverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Coverage")
+		case "k":
+			out.Values[i] = ec._Coverage_k(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentCount":
+			out.Values[i] = ec._Coverage_documentCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contributorCount":
+			out.Values[i] = ec._Coverage_contributorCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tooFewContributors":
+			out.Values[i] = ec._Coverage_tooFewContributors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dimensions":
+			out.Values[i] = ec._Coverage_dimensions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22210,6 +23972,75 @@ func (ec *executionContext) _DiffLine(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._DiffLine_newLine(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dimensionCoverageImplementors = []string{"DimensionCoverage"}
+
+func (ec *executionContext) _DimensionCoverage(ctx context.Context, sel ast.SelectionSet, obj *model.DimensionCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dimensionCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DimensionCoverage")
+		case "id":
+			out.Values[i] = ec._DimensionCoverage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DimensionCoverage_label(ctx, field, obj)
+				})
+		case "labels":
+			out.Values[i] = ec._DimensionCoverage_labels(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "retired":
+			out.Values[i] = ec._DimensionCoverage_retired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "undeclaredShare":
+			out.Values[i] = ec._DimensionCoverage_undeclaredShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "undeclaredCount":
+			out.Values[i] = ec._DimensionCoverage_undeclaredCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "undeclaredSuppressed":
+			out.Values[i] = ec._DimensionCoverage_undeclaredSuppressed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "values":
+			out.Values[i] = ec._DimensionCoverage_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -23378,6 +25209,117 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var networkEdgeImplementors = []string{"NetworkEdge"}
+
+func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkEdge")
+		case "relation":
+			out.Values[i] = ec._NetworkEdge_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._NetworkEdge_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._NetworkEdge_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._NetworkEdge_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkNodeImplementors = []string{"NetworkNode"}
+
+func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkNode")
+		case "id":
+			out.Values[i] = ec._NetworkNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._NetworkNode_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._NetworkNode_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._NetworkNode_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightedDegree":
+			out.Values[i] = ec._NetworkNode_weightedDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documents":
+			out.Values[i] = ec._NetworkNode_documents(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "standpoints":
+			out.Values[i] = ec._NetworkNode_standpoints(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var noteImplementors = []string{"Note", "Node", "Document"}
 
 func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj *model.Note) graphql.Marshaler {
@@ -24037,6 +25979,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_contributors(ctx, field)
+				})
+		case "coverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverage(ctx, field)
+				})
+		case "contributorNetwork":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_contributorNetwork(ctx, field)
 				})
 		case "orphanDocuments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -25262,6 +27216,80 @@ func (ec *executionContext) _UnlinkPayload(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var valueCoverageImplementors = []string{"ValueCoverage"}
+
+func (ec *executionContext) _ValueCoverage(ctx context.Context, sel ast.SelectionSet, obj *model.ValueCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, valueCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ValueCoverage")
+		case "id":
+			out.Values[i] = ec._ValueCoverage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ValueCoverage_label(ctx, field, obj)
+				})
+		case "labels":
+			out.Values[i] = ec._ValueCoverage_labels(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "retired":
+			out.Values[i] = ec._ValueCoverage_retired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ValueCoverage_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contributors":
+			out.Values[i] = ec._ValueCoverage_contributors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "documents":
+			out.Values[i] = ec._ValueCoverage_documents(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "suppressed":
+			out.Values[i] = ec._ValueCoverage_suppressed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "absent":
+			out.Values[i] = ec._ValueCoverage_absent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var withdrawStandpointPayloadImplementors = []string{"WithdrawStandpointPayload"}
 
 func (ec *executionContext) _WithdrawStandpointPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawStandpointPayload) graphql.Marshaler {
@@ -25955,12 +27983,38 @@ func (ec *executionContext) marshalNContributorEdge2ᚖgithubᚗcomᚋencommun�
 	return ec._ContributorEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNContributorNetwork2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐContributorNetwork(ctx context.Context, sel ast.SelectionSet, v *model.ContributorNetwork) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContributorNetwork!")
+		return graphql.Null
+	}
+	return ec._ContributorNetwork(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNContributorPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐContributorPayload(ctx context.Context, sel ast.SelectionSet, v *model.ContributorPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ContributorPayload!")
 		return graphql.Null
 	}
 	return ec._ContributorPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverage2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *model.Coverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Coverage!")
+		return graphql.Null
+	}
+	return ec._Coverage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCoverageStatus2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐCoverageStatus(ctx context.Context, v any) (model.CoverageStatus, error) {
+	var res model.CoverageStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverageStatus2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐCoverageStatus(ctx context.Context, sel ast.SelectionSet, v model.CoverageStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNCreateCarnetInput2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐCreateCarnetInput(ctx context.Context, v any) (model.CreateCarnetInput, error) {
@@ -26061,6 +28115,30 @@ func (ec *executionContext) unmarshalNDiffOp2githubᚗcomᚋencommunᚋmaillage�
 
 func (ec *executionContext) marshalNDiffOp2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDiffOp(ctx context.Context, sel ast.SelectionSet, v model.DiffOp) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDimensionCoverage2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDimensionCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DimensionCoverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDimensionCoverage2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDimensionCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDimensionCoverage2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDimensionCoverage(ctx context.Context, sel ast.SelectionSet, v *model.DimensionCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DimensionCoverage!")
+		return graphql.Null
+	}
+	return ec._DimensionCoverage(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v model.Document) graphql.Marshaler {
@@ -26564,6 +28642,64 @@ func (ec *executionContext) marshalNLinkPayload2ᚖgithubᚗcomᚋencommunᚋmai
 		return graphql.Null
 	}
 	return ec._LinkPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkEdge2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkEdge2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkEdge(ctx context.Context, sel ast.SelectionSet, v *model.NetworkEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkEdge!")
+		return graphql.Null
+	}
+	return ec._NetworkEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkNode2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkNode2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkNode2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkNode(ctx context.Context, sel ast.SelectionSet, v *model.NetworkNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkNode!")
+		return graphql.Null
+	}
+	return ec._NetworkNode(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNetworkRelation2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkRelation(ctx context.Context, v any) (model.NetworkRelation, error) {
+	var res model.NetworkRelation
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNetworkRelation2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkRelation(ctx context.Context, sel ast.SelectionSet, v model.NetworkRelation) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -27194,6 +29330,30 @@ func (ec *executionContext) unmarshalNUpdateTermInput2githubᚗcomᚋencommunᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNValueCoverage2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐValueCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ValueCoverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNValueCoverage2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐValueCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNValueCoverage2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐValueCoverage(ctx context.Context, sel ast.SelectionSet, v *model.ValueCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ValueCoverage!")
+		return graphql.Null
+	}
+	return ec._ValueCoverage(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNVisibility2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐVisibility(ctx context.Context, v any) (graph.Visibility, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := graph.Visibility(tmp)
@@ -27507,6 +29667,23 @@ func (ec *executionContext) marshalOFlagStatus2ᚖgithubᚗcomᚋencommunᚋmail
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -1,0 +1,158 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/encommun/maillage/api/model"
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/network"
+)
+
+// The contributor network: GraphQL (contributorNetwork) and files for
+// graph tools (GET /export/network…), both built by graph/network from the
+// same store reads, so both show the same network and the same PUBLIC
+// standpoints only.
+
+// network builds the network of a search for the viewer of ctx. The role
+// is checked first, so that a refused caller causes no search.
+func (r *Resolver) network(ctx context.Context, query *string, filter *model.SearchFilter) (*network.Graph, error) {
+	if err := graph.RequireResearcher(graph.ViewerFrom(ctx)); err != nil {
+		return nil, err
+	}
+	scope, err := r.scope(ctx, query, filter)
+	if err != nil {
+		return nil, err
+	}
+	return network.Build(ctx, r.store, scope)
+}
+
+func (r *Resolver) contributorNetwork(ctx context.Context, query *string, filter *model.SearchFilter) (*model.ContributorNetwork, error) {
+	g, err := r.network(ctx, query, filter)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.ContributorNetwork{DocumentCount: g.Documents, Nodes: []*model.NetworkNode{}, Edges: []*model.NetworkEdge{}}
+	kinds := map[string]graph.Kind{}
+	for _, n := range g.Nodes {
+		kinds[n.ID] = n.Kind
+		mn := &model.NetworkNode{ID: GlobalID(n.Kind, n.ID), Kind: n.Kind, Label: n.Label, Degree: n.Degree,
+			WeightedDegree: n.WeightedDegree, Standpoints: []*graph.Declaration{}}
+		if n.Kind == graph.KindContributor {
+			docs := n.Documents
+			mn.Documents = &docs
+			for i := range n.Standpoints {
+				mn.Standpoints = append(mn.Standpoints, &n.Standpoints[i])
+			}
+		}
+		out.Nodes = append(out.Nodes, mn)
+	}
+	for _, e := range g.Edges {
+		out.Edges = append(out.Edges, &model.NetworkEdge{Relation: model.NetworkRelation(e.Relation),
+			From: GlobalID(kinds[e.From], e.From), To: GlobalID(kinds[e.To], e.To), Weight: e.Weight})
+	}
+	return out, nil
+}
+
+// exportPaths are the files GET /export/ serves; /export/network takes
+// ?format= (graphml by default) instead.
+var exportPaths = map[string]network.Format{
+	"/export/network.graphml":   network.GraphML,
+	"/export/network.gexf":      network.GEXF,
+	"/export/network-nodes.csv": network.NodesCSV,
+	"/export/network-edges.csv": network.EdgesCSV,
+}
+
+// maxFilterParam bounds the filter given in an export's URL.
+const maxFilterParam = 16 << 10
+
+// networkExport serves the contributor network as a file, to researchers
+// and above, with the Bearer token of the GraphQL endpoint. `query` and
+// `filter` (a SearchFilter as JSON) narrow it as in contributorNetwork.
+// Errors are the GraphQL error shape with their code: 400
+// BAD_USER_INPUT, 401 UNAUTHENTICATED, 403 FORBIDDEN, 404 NOT_FOUND.
+func networkExport(cfg Config, r *Resolver) http.Handler {
+	h := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		ctx := req.Context()
+		format, ok := exportPaths[req.URL.Path]
+		if req.URL.Path == "/export/network" {
+			format, ok = network.GraphML, true
+			if f := req.URL.Query().Get("format"); f != "" {
+				ok = false
+				for _, known := range network.Formats {
+					if string(known) == f {
+						format, ok = known, true
+					}
+				}
+				if !ok {
+					r.writeExportError(ctx, w, graph.Errorf(graph.EINVALID, "format must be graphml, gexf, csv-nodes or csv-edges"))
+					return
+				}
+			}
+		}
+		if !ok {
+			r.writeExportError(ctx, w, graph.Errorf(graph.ENOTFOUND, "no export at %s: try /export/network.graphml", clip(req.URL.Path, 80)))
+			return
+		}
+		var query *string
+		if q := req.URL.Query().Get("query"); q != "" {
+			query = &q
+		}
+		var filter *model.SearchFilter
+		if raw := req.URL.Query().Get("filter"); raw != "" {
+			filter = &model.SearchFilter{}
+			dec := json.NewDecoder(strings.NewReader(raw))
+			dec.DisallowUnknownFields()
+			if len(raw) > maxFilterParam || dec.Decode(filter) != nil || dec.More() {
+				r.writeExportError(ctx, w, graph.Errorf(graph.EINVALID, "filter must be a SearchFilter as JSON, such as {\"carnets\": [\"…\"]}"))
+				return
+			}
+		}
+		g, err := r.network(ctx, query, filter)
+		if err != nil {
+			r.writeExportError(ctx, w, err)
+			return
+		}
+		// Written aside first: an error half-way must not send a file
+		// that looks complete.
+		var buf bytes.Buffer
+		if err := network.Write(&buf, g, format); err != nil {
+			r.writeExportError(ctx, w, err)
+			return
+		}
+		w.Header().Set("Content-Type", format.ContentType())
+		w.Header().Set("Content-Disposition", `attachment; filename="`+format.FileName()+`"`)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(buf.Bytes())
+	})
+	return authenticate(cfg.Store, cfg.Logger, h)
+}
+
+// writeExportError answers with the error's code, as GraphQL would carry
+// it; an internal error is logged and told as "internal error".
+func (r *Resolver) writeExportError(ctx context.Context, w http.ResponseWriter, err error) {
+	status := map[string]int{
+		graph.EINVALID:         http.StatusBadRequest,
+		graph.EUNAUTHENTICATED: http.StatusUnauthorized,
+		graph.EFORBIDDEN:       http.StatusForbidden,
+		graph.ENOTFOUND:        http.StatusNotFound,
+	}
+	code := graph.ErrorCode(err)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		code = graph.EINTERNAL
+	}
+	st, ok := status[code]
+	if !ok {
+		internalError(ctx, r.logger, err, nil)
+		writeErrorResponse(w, http.StatusInternalServerError, internalMessage, graph.EINTERNAL, requestID(ctx))
+		return
+	}
+	if code == graph.EUNAUTHENTICATED {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="maillage"`)
+	}
+	writeErrorResponse(w, st, graph.ErrorMessage(err), code, requestID(ctx))
+}

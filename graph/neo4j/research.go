@@ -1,0 +1,131 @@
+package neo4j
+
+import (
+	"context"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// Statistics and the contributor network are computed in Neo4j: the
+// statements (cypher.go, "research") return counts per value, per
+// dimension and per pair, never a person's declarations. The raw counts
+// are suppressed here (graph.CoverageCounts.Suppress) before they leave
+// the store.
+
+// scopeParams are the parameters of a research statement for scope.
+func (r *reader) scopeParams(scope graph.DocumentScope) map[string]any {
+	if scope.All {
+		return r.viewer(nil)
+	}
+	ids := uniq(scope.IDs)
+	if ids == nil {
+		ids = []string{}
+	}
+	return r.viewer(map[string]any{"ids": ids})
+}
+
+// runInScope runs the research statement tail for scope.
+func (r *reader) runInScope(tail string, scope graph.DocumentScope, fn func(x *decoder) error) error {
+	recs, err := r.run(inScope(tail, scope.All), r.scopeParams(scope))
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		if err := fn(recordDecoder(rec)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// StandpointCoverage implements graph.ResearchStore.
+func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (*graph.Coverage, error) {
+	if err := graph.CheckCoverageK(q.K); err != nil {
+		return nil, err
+	}
+	if err := q.Scope.Check(); err != nil {
+		return nil, err
+	}
+	var counts graph.CoverageCounts
+	err := s.view(ctx, func(r *reader) error {
+		counts = graph.CoverageCounts{}
+		err := r.runInScope(coverageTotals, q.Scope, func(x *decoder) error {
+			counts.Documents, counts.Contributors = int(x.int("documents")), int(x.int("contributors"))
+			return x.done("coverage totals")
+		})
+		if err != nil {
+			return err
+		}
+		err = r.runInScope(coverageValues, q.Scope, func(x *decoder) error {
+			counts.Values = append(counts.Values, graph.ValueCounts{Dimension: x.str("dimension"), Value: x.str("value"),
+				Contributors: int(x.int("contributors")), Aggregate: int(x.int("aggregate")), Documents: int(x.int("documents"))})
+			return x.done("coverage value")
+		})
+		if err != nil {
+			return err
+		}
+		return r.runInScope(coverageDimensions, q.Scope, func(x *decoder) error {
+			counts.Dimensions = append(counts.Dimensions, graph.DimensionCounts{Dimension: x.str("dimension"),
+				Declared: int(x.int("declared")), AggregateOnly: int(x.int("aggregateOnly"))})
+			return x.done("coverage dimension")
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return counts.Suppress(q.K)
+}
+
+// ContributorNetwork implements graph.ResearchStore.
+func (s *Store) ContributorNetwork(ctx context.Context, q graph.NetworkQuery) (*graph.Network, error) {
+	if err := graph.RequireResearcher(viewerOf(ctx)); err != nil {
+		return nil, err
+	}
+	if err := q.Scope.Check(); err != nil {
+		return nil, err
+	}
+	var out *graph.Network
+	err := s.view(ctx, func(r *reader) error {
+		out = &graph.Network{}
+		err := r.runInScope(coverageTotals, q.Scope, func(x *decoder) error {
+			out.Documents = int(x.int("documents"))
+			_ = x.int("contributors")
+			return x.done("network totals")
+		})
+		if err != nil {
+			return err
+		}
+		var ids []string
+		err = r.runInScope(networkContributors, q.Scope, func(x *decoder) error {
+			c := graph.NetworkContributor{ID: x.str("id"), Documents: int(x.int("documents"))}
+			ids = append(ids, c.ID)
+			out.Contributors = append(out.Contributors, c)
+			return x.done("network contributor")
+		})
+		if err != nil {
+			return err
+		}
+		err = r.runInScope(networkPairs, q.Scope, func(x *decoder) error {
+			out.Coauthorships = append(out.Coauthorships, graph.Coauthorship{A: x.str("a"), B: x.str("b"), Documents: int(x.int("documents"))})
+			return x.done("network pair")
+		})
+		if err != nil {
+			return err
+		}
+		for _, rel := range []graph.Relation{graph.RelMemberOf, graph.RelAffiliatedWith} {
+			links, err := r.visibleLinks(ids, rel, graph.Out)
+			if err != nil {
+				return err
+			}
+			for _, ls := range links {
+				out.Affiliations = append(out.Affiliations, ls...)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.Sort()
+	return out, nil
+}
