@@ -62,7 +62,8 @@ type Document struct {
 	Version     int
 
 	// Hidden is set by the stores when a curator hid the document pending
-	// review (ModerationStore.SetHidden); writes of documents ignore it.
+	// review (ModerationStore.SetHidden); writes of documents ignore it, but
+	// Restorer.Restore keeps it, so a backup does not unhide anything.
 	Hidden bool
 }
 

@@ -88,6 +88,7 @@ func fill(t testing.TB, s *embedded.Store) {
 	if err := s.DeleteDocument(sys, "rt-gone", 1); err != nil {
 		t.Fatal(err)
 	}
+	must[*graph.Document](t)(s.SetHidden(sys, "rt-term", true))
 	for _, d := range []graph.Declaration{
 		{ContributorID: "rt-ada", Dimension: "gender", Value: "woman", Visibility: graph.DeclPrivate},
 		{ContributorID: "rt-ada", Dimension: "generation", Value: "35-49", Visibility: graph.DeclAggregate},
@@ -227,6 +228,7 @@ func TestRoundTripIsLossless(t *testing.T) {
 		{"a revision by a contributor", slices.ContainsFunc(want.Revisions, func(r *graph.Revision) bool {
 			return r.DocumentID == "rt-note" && r.Version == 2 && r.AuthorID == "rt-ada"
 		})},
+		{"a hidden document", slices.ContainsFunc(want.Documents, func(d *graph.Document) bool { return d.ID == "rt-term" && d.Hidden })},
 		{"a private declaration", slices.ContainsFunc(want.Declarations, func(d graph.Declaration) bool { return d.Visibility == graph.DeclPrivate })},
 		{"an aggregate declaration", slices.ContainsFunc(want.Declarations, func(d graph.Declaration) bool { return d.Visibility == graph.DeclAggregate })},
 		{"an editor", slices.ContainsFunc(want.Links, func(l graph.Link) bool { return l.Role == graph.AuthorRoleEditor })},

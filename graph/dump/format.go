@@ -116,6 +116,9 @@ type documentRecord struct {
 	UpdatedAt   time.Time  `json:"updatedAt"`
 	PublishedAt *time.Time `json:"publishedAt,omitempty"`
 	Version     int        `json:"version"`
+	// Hidden: a curator hid the document pending review. A restore that
+	// dropped it would publish what moderation withdrew.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 type revisionRecord struct {
@@ -175,14 +178,14 @@ func toDocumentRecord(d *graph.Document) documentRecord {
 	return documentRecord{Type: TypeDocument, ID: d.ID, Kind: string(d.Kind), Slug: d.Slug, Title: d.Title,
 		Summary: d.Summary, Body: d.Body, Language: d.Language, Visibility: string(d.Visibility), Licence: d.Licence,
 		Aliases: d.Aliases, Definition: d.Definition, Website: d.Website, Region: d.Region, Sector: d.Sector,
-		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, PublishedAt: d.PublishedAt, Version: d.Version}
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, PublishedAt: d.PublishedAt, Version: d.Version, Hidden: d.Hidden}
 }
 
 func (r documentRecord) document() graph.Document {
 	return graph.Document{ID: r.ID, Kind: graph.Kind(r.Kind), Slug: r.Slug, Title: r.Title, Summary: r.Summary,
 		Body: r.Body, Language: r.Language, Visibility: graph.Visibility(r.Visibility), Licence: r.Licence,
 		Aliases: r.Aliases, Definition: r.Definition, Website: r.Website, Region: r.Region, Sector: r.Sector,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, PublishedAt: r.PublishedAt, Version: r.Version}
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, PublishedAt: r.PublishedAt, Version: r.Version, Hidden: r.Hidden}
 }
 
 func toRevisionRecord(r *graph.Revision) revisionRecord {

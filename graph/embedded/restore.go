@@ -126,7 +126,13 @@ func (r *restorer) documents(ds []graph.Document) error {
 			d.PublishedAt = &t
 		}
 		r.versions[d.ID] = d.Version
-		if err := r.w.putDocument(&d); err != nil {
+		var err error
+		if d.Hidden {
+			err = r.w.setHidden(&d, true) // writes the document too
+		} else {
+			err = r.w.putDocument(&d)
+		}
+		if err != nil {
 			return err
 		}
 		if err := r.w.record(graph.OpCreate, d.Kind, d.ID, "", ""); err != nil {
