@@ -68,8 +68,9 @@ func NewHandler(cfg Config) http.Handler {
 	}
 	limits := cfg.Limits.withDefaults()
 	m := newMetrics()
+	m.watchIndex(cfg.Index, cfg.Store) // the raw store: scrapes stay out of the store metrics
 	cfg.Store = instrumentedStore{Store: cfg.Store, m: m}
-	r := &Resolver{store: cfg.Store, index: cfg.Index, taxonomy: cfg.Taxonomy, logger: cfg.Logger, coverageK: coverageK(cfg.CoverageK)}
+	r := &Resolver{store: cfg.Store, index: cfg.Index, metrics: m, taxonomy: cfg.Taxonomy, logger: cfg.Logger, coverageK: coverageK(cfg.CoverageK)}
 
 	srv := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(httpTransport{timeout: max(limits.Timeout, 0)})
@@ -114,16 +115,21 @@ func NewHandler(cfg Config) http.Handler {
 	gql = limitByToken(newLimiterSet(limits.RatePerToken, limits.BurstPerToken), m, gql)
 	gql = authenticate(cfg.Store, cfg.Logger, gql)
 	gql = limitBody(limits.MaxBodyBytes, gql)
-	gql = limitByAddress(newLimiterSet(limits.RatePerIP, limits.BurstPerIP),
-		newLimiterSet(limits.RatePerIP, limits.BurstPerIP), cfg.ClientIPHeader, m, gql)
+	// One address budget for every route that reads the graph: /ld/ and
+	// /export/ would otherwise be a way around the GraphQL one.
+	perAddress, failedSignIns := newLimiterSet(limits.RatePerIP, limits.BurstPerIP), newLimiterSet(limits.RatePerIP, limits.BurstPerIP)
+	byAddress := func(h http.Handler) http.Handler {
+		return limitByAddress(perAddress, failedSignIns, cfg.ClientIPHeader, m, h)
+	}
+	gql = byAddress(gql)
 	gql = m.observe(cfg.Logger, limits.SlowQuery, gql)
 	gql = cors(cfg.CORSOrigins, gql)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
 	mux.Handle("GET /{$}", playground.Handler("maillage", "/graphql"))
-	mux.Handle("GET /ld/{id}", linkedDataHandler(cfg))
-	mux.Handle("GET /export/", networkExport(cfg, r))
+	mux.Handle("GET /ld/{id}", byAddress(linkedDataHandler(cfg)))
+	mux.Handle("GET /export/", byAddress(networkExport(cfg, r)))
 	mux.Handle("/explore/", explorer.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -139,3 +139,28 @@ func TestCORS(t *testing.T) {
 		t.Errorf("CORS without configured origins: %d %v", res.Status, res.Header)
 	}
 }
+
+// /ld/ and /export/ read the graph too: they spend the same address
+// budget as /graphql, or they would be a way around it.
+func TestEveryReadingRouteSharesTheAddressBudget(t *testing.T) {
+	e := newEnvWith(t, envOptions{config: func(c *api.Config) {
+		c.Limits.RatePerIP, c.Limits.BurstPerIP = 1.0/60, 3
+		c.ClientIPHeader = "X-Forwarded-For"
+	}})
+	get := func(path string) int {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", e.srv.URL+path, nil)
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		return e.send(req).Status
+	}
+	for _, path := range []string{"/ld/nothing-here", "/export/network.csv", "/ld/nothing-either"} {
+		if s := get(path); s == http.StatusTooManyRequests {
+			t.Fatalf("GET %s within the burst: 429", path)
+		}
+	}
+	for _, path := range []string{"/graphql?query=%7B__typename%7D", "/ld/nothing-here", "/export/network.csv"} {
+		if s := get(path); s != http.StatusTooManyRequests {
+			t.Errorf("GET %s after the burst was spent elsewhere: %d, want 429", path, s)
+		}
+	}
+}
