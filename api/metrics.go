@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/search"
 )
 
 // Outcomes of a GraphQL request, the `outcome` label of the metrics and a
@@ -98,6 +100,7 @@ type metrics struct {
 	slow        prometheus.Counter
 	store       *prometheus.HistogramVec
 	storeErrors *prometheus.CounterVec
+	search      *prometheus.HistogramVec
 
 	mu  sync.Mutex
 	ops map[string]bool
@@ -137,8 +140,13 @@ func newMetrics() *metrics {
 			Name: "maillage_store_errors_total",
 			Help: "graph.Store calls that failed, by method and error code.",
 		}, []string{"method", "code"}),
+		search: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "maillage_search_duration_seconds",
+			Help:    "Time of one search index query, by outcome (ok or error).",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"outcome"}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.inFlight, m.rateLimited, m.slow, m.store, m.storeErrors,
+	m.registry.MustRegister(m.requests, m.latency, m.inFlight, m.rateLimited, m.slow, m.store, m.storeErrors, m.search,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -180,6 +188,54 @@ func (m *metrics) storeCall(method string) func(error) {
 			m.storeErrors.WithLabelValues(method, code).Inc()
 		}
 	}
+}
+
+// searchIndex times one query of the search index. A nil m (a Resolver
+// built without metrics) only runs the query.
+func (m *metrics) searchIndex(ctx context.Context, ix *search.Index, req search.Request) (*search.Result, error) {
+	if m == nil {
+		return ix.Search(ctx, req)
+	}
+	start := time.Now()
+	res, err := ix.Search(ctx, req)
+	outcome := outcomeOK
+	if err != nil {
+		outcome = outcomeError
+	}
+	m.search.WithLabelValues(outcome).Observe(time.Since(start).Seconds())
+	return res, err
+}
+
+// indexLagTimeout bounds the store read of one scrape of the index lag.
+const indexLagTimeout = 2 * time.Second
+
+// watchIndex exports maillage_search_index_lag, the store changes the
+// search index has not applied yet (what /readyz waits on), read at scrape
+// time. NaN when the index or the store does not answer; absent when
+// search is off.
+func (m *metrics) watchIndex(ix *search.Index, store graph.Store) {
+	if ix == nil {
+		return
+	}
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "maillage_search_index_lag",
+		Help: "Store changes the search index has not applied yet (store last seq minus index last applied).",
+	}, func() float64 {
+		applied, _, err := ix.LastApplied()
+		if err != nil {
+			return math.NaN()
+		}
+		ctx, cancel := context.WithTimeout(graph.SystemContext(context.Background()), indexLagTimeout)
+		defer cancel()
+		last, err := store.LastSeq(ctx)
+		if err != nil {
+			return math.NaN()
+		}
+		if applied >= last {
+			return 0
+		}
+		return float64(last - applied)
+	}))
 }
 
 // observe wraps the GraphQL endpoint: it counts requests by operation and

@@ -13,6 +13,7 @@ import (
 type Resolver struct {
 	store    graph.Store
 	index    *search.Index // nil: search is off
+	metrics  *metrics      // nil: searches are not timed
 	taxonomy *graph.Taxonomy
 	logger   *slog.Logger
 	// coverageK is the suppression threshold of coverage (Config.CoverageK).

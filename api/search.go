@@ -56,7 +56,7 @@ func (r *Resolver) search(ctx context.Context, query string, filter *model.Searc
 	if req.ViewerCommunities, err = r.viewerCommunities(ctx); err != nil {
 		return nil, err
 	}
-	res, err := ix.Search(ctx, req)
+	res, err := r.metrics.searchIndex(ctx, ix, req)
 	if err != nil {
 		return nil, err
 	}
