@@ -45,6 +45,18 @@ func NewAllowList(docs map[string]string) *AllowList {
 	return a
 }
 
+// With returns a list holding a's documents and docs.
+func (a *AllowList) With(docs map[string]string) *AllowList {
+	all := make(map[string]string, len(a.byID)+len(docs))
+	for id, doc := range a.byID {
+		all[id] = doc
+	}
+	for id, doc := range docs {
+		all[id] = doc
+	}
+	return NewAllowList(all)
+}
+
 // LoadAllowList reads a persisted-query manifest: either a JSON object of
 // id → document (Relay's and most tools' format) or Apollo's
 // {"format": "apollo-persisted-query-manifest", "operations": [{"id", "body"}]}.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/api"
+	"github.com/encommun/maillage/api/explorer"
 )
 
 // hardening is what `serve` lets an operator tune of the API's abuse
@@ -16,6 +17,7 @@ type hardening struct {
 	limits         api.Limits
 	introspection  bool
 	allowList      string
+	allowExplorer  bool
 	corsOrigins    string
 	clientIPHeader string
 	// flags is set by addHardeningFlags; without it (a serveConfig made in
@@ -47,6 +49,7 @@ func addHardeningFlags(fs *flag.FlagSet, h *hardening) {
 	fs.IntVar(&l.APQCacheSize, "apq-cache", d.APQCacheSize, "automatic persisted queries kept (LRU)")
 	fs.BoolVar(&h.introspection, "introspection", true, "answer __schema and __type (GraphiQL needs them)")
 	fs.StringVar(&h.allowList, "allow-list", "", "persisted-query manifest: anonymous callers may run only its documents")
+	fs.BoolVar(&h.allowExplorer, "allow-list-explorer", true, "with --allow-list, also allow the documents of the explorer at /explore/")
 	fs.StringVar(&h.corsOrigins, "cors-origins", "", "comma-separated origins allowed to call /graphql from a browser (* for any)")
 	fs.StringVar(&h.clientIPHeader, "client-ip-header", "", "header with the client address set by a trusted reverse proxy (X-Forwarded-For, X-Real-IP)")
 }
@@ -104,6 +107,15 @@ func (h hardening) apply(cfg *api.Config) error {
 			return fmt.Errorf("--allow-list: %w", err)
 		}
 		cfg.AllowList = list
+		// The explorer served at /explore/ is a front-end of this server:
+		// without its documents it works only with a token.
+		if h.allowExplorer {
+			docs, err := explorer.Documents()
+			if err != nil {
+				return fmt.Errorf("explorer documents: %w", err)
+			}
+			cfg.AllowList = list.With(docs)
+		}
 	}
 	return nil
 }

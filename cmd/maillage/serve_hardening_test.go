@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/encommun/maillage/api/explorer"
 )
 
 // hardeningFrom parses serve's hardening flags as serveCommand does,
@@ -62,7 +64,21 @@ func TestServeAllowListFlag(t *testing.T) {
 	if _, r := postGraphQL(t, addr, "", `{ __typename }`); len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "PERSISTED_QUERY_NOT_IN_LIST" {
 		t.Errorf("unlisted query: %+v", r.Errors)
 	}
-	err := serve(t.Context(), serveConfig{data: t.TempDir(), addr: "127.0.0.1:0", store: "embedded",
+	// The explorer's own documents run for anonymous readers too, sent as
+	// the page sends them, and answer with the demo's data.
+	docs, err := explorer.Documents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, r := postGraphQL(t, addr, "", docs["Dimensions"]); len(r.Errors) > 0 || !strings.Contains(string(r.Data), "standpointDimensions") {
+		t.Errorf("explorer document under the allow-list: %s %+v", r.Data, r.Errors)
+	}
+	// … unless the operator leaves them out.
+	addr, _ = startServer(t, serveConfig{data: t.TempDir(), demo: true, hard: hardeningFrom(t, "--allow-list", list, "--allow-list-explorer=false")})
+	if _, r := postGraphQL(t, addr, "", docs["Coverage"]); len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "PERSISTED_QUERY_NOT_IN_LIST" {
+		t.Errorf("explorer document with --allow-list-explorer=false: %+v", r.Errors)
+	}
+	err = serve(t.Context(), serveConfig{data: t.TempDir(), addr: "127.0.0.1:0", store: "embedded",
 		hard: hardeningFrom(t, "--allow-list", filepath.Join(dir, "missing.json"))}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err == nil || !strings.Contains(err.Error(), "--allow-list") {
 		t.Errorf("missing allow-list file: %v", err)

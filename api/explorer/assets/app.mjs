@@ -163,7 +163,7 @@ function tokenPanel() {
       tokenStatus = { kind: 'none', text: t('token.checking') };
       showStatus();
       try {
-        const d = await gql('query Viewer { viewer { id name } }', {}, { token: value });
+        const d = await gql(`query Viewer { viewer { id name } }`, {}, { token: value });
         setToken(value);
         tokenStatus = { kind: 'ok', text: d.viewer ? t('token.as', { name: d.viewer.name }) : t('token.set') };
       } catch (err) {

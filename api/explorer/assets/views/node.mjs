@@ -9,8 +9,8 @@ import { panel as suggestions } from '../suggest.mjs';
 import { render as markdown } from '../markdown.mjs';
 import { BASE, nodeLink, graphHref, kindBadge, languageName, errorBox, loading, time, formatNumber } from '../ui.mjs';
 
-const LIST = 50;
-
+// Lists show their first 50 entries (written out: the document is sent as
+// it is, so that it can be persisted).
 const NODE = `query Node($id: ID!, $lang: Lang!) {
   node(id: $id) {
     id
@@ -26,24 +26,24 @@ const NODE = `query Node($id: ID!, $lang: Lang!) {
       revisions(first: 30) { totalCount nodes { version at changed author { id name } } }
     }
     ... on Note {
-      links(first: ${LIST}) { totalCount nodes { id title } }
-      backlinks(first: ${LIST}) { totalCount nodes { id title } }
+      links(first: 50) { totalCount nodes { id title } }
+      backlinks(first: 50) { totalCount nodes { id title } }
     }
     ... on Term {
       aliases definition
       broader { id title }
       narrower { id title }
       related { id title }
-      mentionedBy(first: ${LIST}) { totalCount nodes { id kind title } }
+      mentionedBy(first: 50) { totalCount nodes { id kind title } }
     }
     ... on Organisation {
       aliases website region sector
-      concernedBy(first: ${LIST}) { totalCount nodes { id kind title } }
-      affiliates(first: ${LIST}) { totalCount nodes { id name } }
+      concernedBy(first: 50) { totalCount nodes { id kind title } }
+      affiliates(first: 50) { totalCount nodes { id name } }
     }
     ... on Contributor {
       name bio region
-      contributorDocs: documents(first: ${LIST}) { totalCount nodes { id kind title } }
+      contributorDocs: documents(first: 50) { totalCount nodes { id kind title } }
       memberOf: communities { id name }
       affiliations { id title }
       standpoints { dimension value dimensionLabel(lang: $lang) label(lang: $lang) visibility retired }
@@ -56,8 +56,8 @@ const NODE = `query Node($id: ID!, $lang: Lang!) {
     }
     ... on Community {
       communityName: name description
-      members(first: ${LIST}) { totalCount nodes { id name } }
-      communityDocs: documents(first: ${LIST}) { totalCount nodes { id kind title } }
+      members(first: 50) { totalCount nodes { id name } }
+      communityDocs: documents(first: 50) { totalCount nodes { id kind title } }
       communityCarnets: carnets { id title }
     }
     ... on KnowledgeBase {
