@@ -21,6 +21,14 @@ import (
 )
 
 func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "http":
+			return benchHTTPCommand(ctx, args[1:], stdout, stderr)
+		case "http-server": // the server child of `bench http`
+			return benchServerCommand(ctx, args[1:], stdout, stderr)
+		}
+	}
 	var cfg benchConfig
 	fs := newFlagSet("bench", stderr)
 	fs.IntVar(&cfg.notes, "notes", 10_000, "notes in the generated graph")

@@ -3,6 +3,7 @@
 //	maillage serve --addr HOST:PORT --data DIR [--demo] [--store embedded|neo4j]
 //	maillage token create --data DIR --role ROLE [--contributor ID]
 //	maillage bench [--notes N]
+//	maillage bench http [--docs N] [--concurrency C] [--duration D] [--mix …] [--data DIR]
 //	maillage export json|jsonld|network --data DIR [--out FILE]
 //	maillage import json --data DIR FILE
 //	maillage import markdown --data DIR [--dry-run] DIR
@@ -30,6 +31,7 @@ Usage:
   maillage token create [--data DIR] --role CONTRIBUTOR|RESEARCHER|CURATOR|ADMIN [--contributor ID]
   maillage reindex [--data DIR]
   maillage bench [--notes N] [--pages N]
+  maillage bench http [--docs N] [--concurrency C] [--duration D] [--mix search=70,note=20,mutate=10] [--only OP] [--data DIR]
   maillage export json [--data DIR] [--out FILE]        the whole graph as a JSON Lines backup
   maillage export jsonld [--data DIR] [--out FILE] [--base-url URL]   the public graph as JSON-LD
   maillage export network [--data DIR] [--format graphml|gexf|csv] [--out FILE] [--all]   the contributor network, for Gephi

@@ -1,0 +1,635 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/encommun/maillage/api"
+	"github.com/encommun/maillage/graph"
+)
+
+// `maillage bench http` measures the server as front-ends meet it: a real
+// `serve` in a child process (so that its peak RSS is its own), a corpus
+// of generated documents with its search index caught up, and concurrent
+// clients on loopback sending a mix of searches, note pages and writes.
+// The client runs on the same machine and its CPU is part of the figure.
+
+type benchOp int
+
+const (
+	opSearch benchOp = iota
+	opNote
+	opMutate
+	benchOps
+)
+
+var benchOpNames = [benchOps]string{"search", "note", "mutate"}
+
+type benchHTTPConfig struct {
+	docs        int
+	seed        uint64
+	concurrency int
+	duration    time.Duration
+	warmup      time.Duration
+	mix         [benchOps]int // weights
+	data        string
+	cpuProfile  string // the server's CPU profile, written when it stops
+	bin         string // the maillage binary the server runs from
+}
+
+func benchHTTPCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg benchHTTPConfig
+	var mix, only string
+	fs := newFlagSet("bench http", stderr)
+	fs.IntVar(&cfg.docs, "docs", 100_000, "documents in the generated corpus")
+	fs.IntVar(&cfg.concurrency, "concurrency", 16, "concurrent clients")
+	fs.DurationVar(&cfg.duration, "duration", 30*time.Second, "measured duration")
+	fs.DurationVar(&cfg.warmup, "warmup", 3*time.Second, "load before measuring, not counted")
+	fs.StringVar(&mix, "mix", "search=70,note=20,mutate=10", "weights of the operations: search, note, mutate")
+	fs.StringVar(&only, "only", "", "run one operation alone (search, note or mutate) instead of the mix")
+	fs.StringVar(&cfg.data, "data", "", "data directory to build the corpus in, or reuse it from (a fresh temporary one by default)")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the server's CPU profile of the whole run to this file")
+	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated corpus")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var err error
+	if only != "" {
+		mix = only + "=1"
+	}
+	if cfg.mix, err = parseBenchMix(mix); err != nil {
+		return err
+	}
+	if cfg.docs < 100 {
+		return usageError{"--docs must be at least 100"}
+	}
+	if cfg.concurrency < 1 || cfg.duration <= 0 || cfg.warmup < 0 {
+		return usageError{"--concurrency and --duration must be positive, --warmup not negative"}
+	}
+	if cfg.bin, err = os.Executable(); err != nil {
+		return err
+	}
+	if cfg.data == "" {
+		dir, err := os.MkdirTemp("", "maillage-bench-http-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cfg.data = dir
+	}
+	if cfg.cpuProfile != "" {
+		if cfg.cpuProfile, err = filepath.Abs(cfg.cpuProfile); err != nil {
+			return err
+		}
+	}
+	_, err = runBenchHTTP(ctx, cfg, stdout)
+	return err
+}
+
+// parseBenchMix reads "search=70,note=20,mutate=10".
+func parseBenchMix(s string) ([benchOps]int, error) {
+	var mix [benchOps]int
+	total := 0
+	for part := range strings.SplitSeq(s, ",") {
+		name, weight, ok := strings.Cut(strings.TrimSpace(part), "=")
+		op := slices.Index(benchOpNames[:], name)
+		w, err := strconv.Atoi(weight)
+		if !ok || op < 0 || err != nil || w < 0 {
+			return mix, usageError{fmt.Sprintf("--mix: %q is not OPERATION=WEIGHT with an operation among %s", part, strings.Join(benchOpNames[:], ", "))}
+		}
+		mix[op] = w
+		total += w
+	}
+	if total == 0 {
+		return mix, usageError{"--mix: every weight is zero"}
+	}
+	return mix, nil
+}
+
+// benchReport is what one run measured.
+type benchReport struct {
+	elapsed    time.Duration
+	ops        [benchOps]benchOpReport
+	total      int
+	errors     int
+	errSamples []string
+	created    []string // ids of the notes the mutations created
+	peakRSS    int64    // bytes, the server's VmHWM
+	startRSS   int64    // bytes, the server's VmRSS once ready
+	serverCPU  time.Duration
+	clientCPU  time.Duration
+}
+
+type benchOpReport struct {
+	count, errors int
+	p50, p99      time.Duration
+}
+
+func runBenchHTTP(ctx context.Context, cfg benchHTTPConfig, out io.Writer) (*benchReport, error) {
+	corpus := newBenchCorpus(cfg.docs, cfg.seed)
+	if err := prepareBenchCorpus(ctx, cfg.data, corpus, out); err != nil {
+		return nil, err
+	}
+	var tokens []string
+	if cfg.mix[opMutate] > 0 {
+		var err error
+		if tokens, err = benchTokens(ctx, cfg.data, cfg.concurrency); err != nil {
+			return nil, err
+		}
+	}
+	srv, err := startBenchServer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	startRSS, _ := procStatusBytes(srv.cmd.Process.Pid, "VmRSS")
+
+	w := &benchWorkload{url: "http://" + srv.addr + "/graphql", mix: cfg.mix, notes: corpus.publicNotes(), tokens: tokens,
+		client: &http.Client{Transport: &http.Transport{MaxIdleConns: 2 * cfg.concurrency, MaxIdleConnsPerHost: 2 * cfg.concurrency,
+			DisableCompression: true}, Timeout: time.Minute}}
+	fmt.Fprintf(out, "server ready on %s (RSS %s); %d clients, mix %s\n", srv.addr, mib(startRSS), cfg.concurrency, mixString(cfg.mix))
+	clients := make([]*benchClient, cfg.concurrency)
+	for i := range clients {
+		clients[i] = &benchClient{w: w, id: i, rng: rand.New(rand.NewPCG(cfg.seed, uint64(i)+1))}
+	}
+	if cfg.warmup > 0 {
+		runBenchClients(ctx, clients, cfg.warmup)
+		for _, c := range clients {
+			c.reset()
+		}
+	}
+	cpu0, _ := procCPU(srv.cmd.Process.Pid)
+	self0 := selfCPU()
+	start := time.Now()
+	runBenchClients(ctx, clients, cfg.duration)
+	r := &benchReport{elapsed: time.Since(start), startRSS: startRSS}
+	cpu1, _ := procCPU(srv.cmd.Process.Pid)
+	r.serverCPU, r.clientCPU = cpu1-cpu0, selfCPU()-self0
+	r.peakRSS, _ = procStatusBytes(srv.cmd.Process.Pid, "VmHWM")
+	for op := range benchOps {
+		var lat []time.Duration
+		for _, c := range clients {
+			lat = append(lat, c.lat[op]...)
+			r.ops[op].errors += c.errs[op]
+		}
+		slices.Sort(lat)
+		r.ops[op].count = len(lat)
+		r.ops[op].p50, r.ops[op].p99 = percentile(lat, 0.50), percentile(lat, 0.99)
+		r.total += len(lat)
+		r.errors += r.ops[op].errors
+	}
+	for _, c := range clients {
+		if len(r.errSamples) < 5 {
+			r.errSamples = append(r.errSamples, c.errSamples...)
+		}
+		for _, n := range c.mine {
+			r.created = append(r.created, n.id)
+		}
+	}
+	if err := srv.stop(); err != nil {
+		return r, err
+	}
+	r.print(out, cfg)
+	return r, nil
+}
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(p*float64(len(sorted))))]
+}
+
+func mixString(mix [benchOps]int) string {
+	var parts []string
+	for op, w := range mix {
+		if w > 0 {
+			parts = append(parts, fmt.Sprintf("%s=%d", benchOpNames[op], w))
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func (r *benchReport) print(out io.Writer, cfg benchHTTPConfig) {
+	secs := r.elapsed.Seconds()
+	fmt.Fprintf(out, "\n%d documents, %d clients, %s measured after %s of warm-up, mix %s\n\n",
+		cfg.docs, cfg.concurrency, r.elapsed.Round(time.Millisecond), cfg.warmup, mixString(cfg.mix))
+	fmt.Fprintf(out, "%-10s %9s %9s %10s %10s %7s\n", "operation", "count", "req/s", "p50", "p99", "errors")
+	for op := range benchOps {
+		o := r.ops[op]
+		if cfg.mix[op] == 0 {
+			continue
+		}
+		fmt.Fprintf(out, "%-10s %9d %9.0f %10s %10s %7d\n", benchOpNames[op], o.count, float64(o.count)/secs, ms(o.p50), ms(o.p99), o.errors)
+	}
+	fmt.Fprintf(out, "%-10s %9d %9.0f %10s %10s %7d\n", "total", r.total, float64(r.total)/secs, "", "", r.errors)
+	perReq := func(d time.Duration) string {
+		if r.total == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000/float64(r.total))
+	}
+	fmt.Fprintf(out, "\nserver: peak RSS %s (%s once ready); CPU %s per request, client CPU %s per request\n",
+		mib(r.peakRSS), mib(r.startRSS), perReq(r.serverCPU), perReq(r.clientCPU))
+	for _, s := range r.errSamples {
+		fmt.Fprintf(out, "error: %s\n", s)
+	}
+}
+
+// benchServer is the `serve` child process.
+type benchServer struct {
+	cmd    *exec.Cmd
+	addr   string
+	log    string
+	done   chan error
+	once   sync.Once
+	result error
+}
+
+func startBenchServer(cfg benchHTTPConfig) (*benchServer, error) {
+	args := []string{"bench", "http-server", "--data", cfg.data}
+	if cfg.cpuProfile != "" {
+		args = append(args, "--cpuprofile", cfg.cpuProfile)
+	}
+	s := &benchServer{cmd: exec.Command(cfg.bin, args...), log: filepath.Join(cfg.data, "bench-server.log"), done: make(chan error, 1)}
+	logFile, err := os.Create(s.log)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close() // the child holds its own descriptor
+	s.cmd.Stderr = logFile
+	stdout, err := s.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
+				addr <- a
+			}
+		}
+		s.done <- s.cmd.Wait()
+	}()
+	select {
+	case s.addr = <-addr:
+	case err := <-s.done:
+		s.done <- err
+		return nil, fmt.Errorf("the server stopped before it was ready (%v): see %s", err, s.log)
+	case <-time.After(10 * time.Minute):
+		s.stop()
+		return nil, fmt.Errorf("the server was not ready after 10 minutes: see %s", s.log)
+	}
+	return s, nil
+}
+
+// stop sends SIGTERM, as an operator would, and waits for the drain.
+func (s *benchServer) stop() error {
+	s.once.Do(func() {
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-s.done:
+			if err != nil {
+				s.result = fmt.Errorf("server: %v: see %s", err, s.log)
+			}
+		case <-time.After(45 * time.Second):
+			_ = s.cmd.Process.Kill()
+			<-s.done
+			s.result = fmt.Errorf("the server did not stop within 45 s of SIGTERM: see %s", s.log)
+		}
+	})
+	return s.result
+}
+
+// benchServerCommand is the child: `serve` on a free loopback port, with
+// the per-address and per-token rate limits off (every client shares one
+// address, and the limits would measure themselves) and every other limit
+// at its default. It prints "listening ADDR" once it accepts requests.
+func benchServerCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var data, profile string
+	fs := newFlagSet("bench http-server", stderr)
+	fs.StringVar(&data, "data", "", "data directory")
+	fs.StringVar(&profile, "cpuprofile", "", "CPU profile file")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	c := serveConfig{addr: "127.0.0.1:0", data: data, store: "embedded", logFormat: "text", licence: "CC-BY-SA-4.0",
+		coverageK: graph.DefaultCoverageK}
+	c.hard = hardening{limits: api.DefaultLimits, introspection: true, flags: true}
+	c.hard.limits.RatePerIP, c.hard.limits.RatePerToken = 0, 0
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	ready := make(chan string, 1)
+	go func() {
+		if addr, ok := <-ready; ok {
+			fmt.Fprintln(stdout, "listening", addr)
+		}
+	}()
+	return serve(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)), ready)
+}
+
+// benchWorkload is what every client shares.
+type benchWorkload struct {
+	url    string
+	client *http.Client
+	mix    [benchOps]int
+	notes  []string // public notes: what anonymous readers open
+	tokens []string // one per client
+}
+
+type benchClient struct {
+	w          *benchWorkload
+	id         int
+	rng        *rand.Rand
+	lat        [benchOps][]time.Duration
+	errs       [benchOps]int
+	errSamples []string
+	mine       []benchNote // notes this client created, for updates
+}
+
+type benchNote struct {
+	id      string
+	version int
+}
+
+func (c *benchClient) reset() {
+	for op := range benchOps {
+		c.lat[op] = c.lat[op][:0]
+		c.errs[op] = 0
+	}
+	c.errSamples = nil
+}
+
+// runBenchClients sends requests for d; requests in flight then finish
+// (and count), so that no write is left half-known to its client.
+func runBenchClients(ctx context.Context, clients []*benchClient, d time.Duration) {
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for _, c := range clients {
+		wg.Go(func() {
+			for ctx.Err() == nil && time.Now().Before(deadline) {
+				c.one(ctx)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func (c *benchClient) pick() benchOp {
+	total := 0
+	for _, w := range c.w.mix {
+		total += w
+	}
+	n := c.rng.IntN(total)
+	for op, w := range c.w.mix {
+		if n < w {
+			return benchOp(op)
+		}
+		n -= w
+	}
+	return opSearch
+}
+
+// The queries are those of a front-end: a results page with highlights
+// and facets, a note page with its authors and backlinks, an author's
+// edit or new note.
+const (
+	benchSearchQuery = `query BenchSearch($q: String!, $filter: SearchFilter) {
+  search(query: $q, filter: $filter, first: 10) {
+    totalCount
+    edges { cursor score node { id kind title summary } highlights { field fragments } }
+    facets { field buckets { value label count } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`
+	benchNoteQuery = `query BenchNote($id: ID!) {
+  node(id: $id) {
+    id
+    ... on Note {
+      title summary body language publishedAt updatedAt version
+      authors { id name region }
+      backlinks(first: 10) { totalCount edges { node { id title } } }
+    }
+  }
+}`
+	benchCreateQuery = `mutation BenchCreateNote($input: CreateNoteInput!) {
+  createNote(input: $input) { note { id version } }
+}`
+	benchUpdateQuery = `mutation BenchUpdateNote($input: UpdateNoteInput!) {
+  updateNote(input: $input) { note { id version } }
+}`
+)
+
+func (c *benchClient) one(ctx context.Context) {
+	op := c.pick()
+	var body any
+	var token string
+	var update *benchNote
+	switch op {
+	case opSearch:
+		body = c.searchRequest()
+	case opNote:
+		id := c.w.notes[c.rng.IntN(len(c.w.notes))]
+		body = benchRequest{Query: benchNoteQuery, Variables: map[string]any{"id": api.GlobalID(graph.KindNote, id)}}
+	case opMutate:
+		token = c.w.tokens[c.id]
+		if len(c.mine) > 0 && c.rng.IntN(2) == 0 {
+			update = &c.mine[c.rng.IntN(len(c.mine))]
+			body = benchRequest{Query: benchUpdateQuery, Variables: map[string]any{"input": map[string]any{
+				"id": update.id, "version": update.version, "summary": c.words(25), "body": c.words(200)}}}
+		} else {
+			body = benchRequest{Query: benchCreateQuery, Variables: map[string]any{"input": map[string]any{
+				"title": "Note de banc d'essai " + c.words(4), "summary": c.words(25), "body": c.words(200), "visibility": "PUBLIC"}}}
+		}
+	}
+	start := time.Now()
+	data, err := c.w.post(ctx, body, token)
+	elapsed := time.Since(start)
+	if ctx.Err() != nil {
+		return // interrupted: not an answer
+	}
+	if err == nil && op == opMutate {
+		var payload map[string]struct {
+			Note struct {
+				ID      string `json:"id"`
+				Version int    `json:"version"`
+			} `json:"note"`
+		}
+		if err = json.Unmarshal(data, &payload); err == nil {
+			for _, p := range payload {
+				if update != nil {
+					update.version = p.Note.Version
+				} else {
+					c.mine = append(c.mine, benchNote{p.Note.ID, p.Note.Version})
+				}
+			}
+		}
+	}
+	if err != nil {
+		c.errs[op]++
+		if len(c.errSamples) < 3 {
+			c.errSamples = append(c.errSamples, fmt.Sprintf("%s: %v", benchOpNames[op], err))
+		}
+		return
+	}
+	c.lat[op] = append(c.lat[op], elapsed)
+}
+
+// searchRequest draws words of the corpus vocabulary: one word, two
+// words, or one word in notes of one language.
+func (c *benchClient) searchRequest() benchRequest {
+	w := func() string { return benchTopicWords[c.rng.IntN(len(benchTopicWords))] }
+	vars := map[string]any{}
+	switch n := c.rng.IntN(10); {
+	case n < 5:
+		vars["q"] = w()
+	case n < 8:
+		vars["q"] = w() + " " + w()
+	default:
+		vars["q"] = w()
+		vars["filter"] = map[string]any{"kinds": []string{"NOTE"}, "languages": []string{"fr"}}
+	}
+	return benchRequest{Query: benchSearchQuery, Variables: vars}
+}
+
+func (c *benchClient) words(n int) string {
+	ws := make([]string, n)
+	for i := range ws {
+		ws[i] = benchTopicWords[c.rng.IntN(len(benchTopicWords))]
+	}
+	return strings.Join(ws, " ")
+}
+
+type benchRequest struct {
+	Query     string         `json:"query"`
+	Variables map[string]any `json:"variables,omitempty"`
+}
+
+// post sends one request and returns its data; an HTTP status other than
+// 200 or any GraphQL error is an error.
+func (w *benchWorkload) post(ctx context.Context, body any, token string) (json.RawMessage, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/graphql-response+json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []struct {
+			Message    string `json:"message"`
+			Extensions struct {
+				Code string `json:"code"`
+			} `json:"extensions"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, fmt.Errorf("status %d, unreadable answer: %v", resp.StatusCode, err)
+	}
+	if len(r.Errors) > 0 {
+		return nil, fmt.Errorf("status %d, %s: %s", resp.StatusCode, r.Errors[0].Extensions.Code, r.Errors[0].Message)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	if len(r.Data) == 0 || string(r.Data) == "null" {
+		return nil, errors.New("no data")
+	}
+	return r.Data, nil
+}
+
+// procStatusBytes reads a kB field of /proc/PID/status (Linux): VmHWM is
+// the peak resident set size, VmRSS the current one.
+func procStatusBytes(pid int, field string) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
+}
+
+// procCPU is the user and system CPU time of a process (Linux), from
+// /proc/PID/stat, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces: count from its ')'.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, errors.New("unreadable /proc stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("unreadable /proc stat")
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
+
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

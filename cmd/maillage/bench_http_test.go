@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/encommun/maillage/api"
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/embedded"
+)
+
+// TestBenchHTTPSmoke runs `bench http` end to end on a tiny corpus: the
+// real binary as the server child, every operation of the mix, one second
+// of load. It checks that the figures are there and make sense, that no
+// request failed, and that the notes the mutations report are in the
+// store. No timing is asserted: the figures depend on the machine.
+func TestBenchHTTPSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs a server")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "maillage")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	data := filepath.Join(dir, "data")
+	cfg := benchHTTPConfig{docs: 200, seed: 1, concurrency: 4, duration: time.Second, warmup: 200 * time.Millisecond,
+		mix: [benchOps]int{70, 20, 10}, data: data, bin: bin}
+	var out bytes.Buffer
+	r, err := runBenchHTTP(context.Background(), cfg, &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	t.Log("\n" + out.String())
+	if r.errors != 0 {
+		t.Fatalf("%d requests failed: %v", r.errors, r.errSamples)
+	}
+	for op := range benchOps {
+		o := r.ops[op]
+		if o.count == 0 || o.p50 <= 0 || o.p99 < o.p50 {
+			t.Errorf("%s: count %d, p50 %v, p99 %v", benchOpNames[op], o.count, o.p50, o.p99)
+		}
+		row := regexp.MustCompile(`(?m)^` + benchOpNames[op] + `\s+(\d+)\s+(\d+)\s+[\d.]+ ms\s+[\d.]+ ms\s+0$`).FindStringSubmatch(out.String())
+		if row == nil || row[1] != strconv.Itoa(o.count) {
+			t.Errorf("no line for %s with its count (%d) and no errors in the table", benchOpNames[op], o.count)
+		}
+	}
+	if r.peakRSS < 1<<20 || r.peakRSS < r.startRSS || r.serverCPU <= 0 {
+		t.Errorf("peak RSS %d, RSS once ready %d, server CPU %v", r.peakRSS, r.startRSS, r.serverCPU)
+	}
+	if !strings.Contains(out.String(), "server: peak RSS "+mib(r.peakRSS)) {
+		t.Error("the table does not give the server's peak RSS")
+	}
+
+	// What the mutations acknowledged is in the store, with its author.
+	if len(r.created) == 0 {
+		t.Fatal("the mutations created no note")
+	}
+	s, err := embedded.Open(data, embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := graph.SystemContext(context.Background())
+	for _, gid := range r.created {
+		_, id, err := api.ParseGlobalID(gid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Document(sys, id); err != nil {
+			t.Errorf("created note %s: %v", id, err)
+		}
+	}
+	s.Close()
+
+	// A second run reuses the corpus and its index: no generation.
+	out.Reset()
+	cfg.mix = [benchOps]int{0, 1, 0}
+	cfg.warmup = 0
+	if r, err = runBenchHTTP(context.Background(), cfg, &out); err != nil || r.errors != 0 || r.ops[opNote].count == 0 {
+		t.Fatalf("second run: %v, %+v\n%s", err, r, out.String())
+	}
+	if !strings.Contains(out.String(), "reusing the corpus") || strings.Contains(out.String(), "generating") {
+		t.Errorf("the second run did not reuse the corpus:\n%s", out.String())
+	}
+}
+
+// TestBenchHTTPRefuses checks the mistakes the bench must refuse before it
+// writes anything: a bad mix, and a data directory that is not its own.
+func TestBenchHTTPRefuses(t *testing.T) {
+	for _, mix := range []string{"search=70,nope=30", "search", "search=-1", "search=0,note=0", "search=x"} {
+		if _, err := parseBenchMix(mix); !errors.As(err, new(usageError)) {
+			t.Errorf("--mix %s: %v, want a usage error", mix, err)
+		}
+	}
+	if mix, err := parseBenchMix("search=70, note=20,mutate=10"); err != nil || mix != [benchOps]int{70, 20, 10} {
+		t.Errorf("parseBenchMix: %v %v", mix, err)
+	}
+
+	// A directory holding something else: refused, untouched.
+	dir := t.TempDir()
+	keep := filepath.Join(dir, "maillage.db")
+	if err := os.WriteFile(keep, []byte("someone's commons"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := prepareBenchCorpus(context.Background(), dir, newBenchCorpus(200, 1), new(bytes.Buffer))
+	if !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "not empty") {
+		t.Errorf("non-empty directory: %v", err)
+	}
+	if b, _ := os.ReadFile(keep); string(b) != "someone's commons" {
+		t.Error("the bench wrote into a directory that is not its own")
+	}
+	// Another corpus size: refused rather than rebuilt or mixed.
+	if err := os.WriteFile(filepath.Join(dir, benchStampFile), []byte(benchStamp(500, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = prepareBenchCorpus(context.Background(), dir, newBenchCorpus(200, 1), new(bytes.Buffer))
+	if !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), "another bench corpus") {
+		t.Errorf("other corpus: %v", err)
+	}
+
+	var stderr bytes.Buffer
+	for _, args := range [][]string{{"--docs", "10"}, {"--concurrency", "0"}, {"--only", "delete"}} {
+		err := run(context.Background(), append([]string{"bench", "http"}, args...), new(bytes.Buffer), &stderr)
+		if !errors.As(err, new(usageError)) {
+			t.Errorf("bench http %v: %v, want a usage error", args, err)
+		}
+	}
+}
