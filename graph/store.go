@@ -121,6 +121,42 @@ type LinkStore interface {
 	// Neighbours returns one page of Links for one node, ordered by
 	// LinkCursor.
 	Neighbours(ctx context.Context, id string, rel Relation, dir Direction, p Page) (*Connection[Link], error)
+	// Adjacency is Links for graph walks, which must stay cheap around
+	// hubs with tens of thousands of links: per readable id, at most
+	// q.Limit of the links Links would return, optionally only those to
+	// q.Among, in adjacency order, and the degree Links would give
+	// (len(Links(…)[id])) without reading the links. Unreadable and missing
+	// ids are absent from the map, as are readable ids with neither a link
+	// to return nor, when q.Degrees is set, any visible link. An unknown
+	// relation or direction is BAD_USER_INPUT.
+	Adjacency(ctx context.Context, ids []string, q AdjacencyQuery) (map[string]Adjacent, error)
+}
+
+// AdjacencyQuery selects the links of an Adjacency call.
+type AdjacencyQuery struct {
+	Relations []Relation // every relation when empty
+	Direction Direction
+	// Limit caps the links returned per id, the first in adjacency order;
+	// negative means no cap, 0 returns no link (degrees only).
+	Limit int
+	// Among, when not nil, keeps only the links whose other end is one of
+	// these ids (what the viewer may not read is ignored). Degree still
+	// counts every link.
+	Among []string
+	// Degrees asks for Adjacent.Degree; it is 0 otherwise.
+	Degrees bool
+}
+
+// Adjacent is one node's share of an Adjacency answer.
+type Adjacent struct {
+	// Links are in adjacency order: OUT links before IN links, each by
+	// relation name and then by the other end's id (byte order). Unlike
+	// LinkCursor's order, a store can stop reading after the first few.
+	Links []Link
+	// Degree is the number of links of the query's relations and
+	// direction whose other end the viewer may read, whatever Limit and
+	// Among: a node's visible degree.
+	Degree int
 }
 
 // StandpointStore holds standpoint declarations: personal data.

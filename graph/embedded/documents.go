@@ -39,6 +39,10 @@ func (r *reader) visibleDocument(id string) (*graph.Document, error) {
 
 // putDocument writes a document's record, head and sort entries.
 func (w *writer) putDocument(d *graph.Document) error {
+	wasOpen, err := w.isOpen(d.ID, d.Kind)
+	if err != nil {
+		return err
+	}
 	if err := w.unindexDocument(d.Kind, d.ID); err != nil {
 		return err
 	}
@@ -53,6 +57,11 @@ func (w *writer) putDocument(d *graph.Document) error {
 	}
 	if err := w.headsOf(d.Kind).Put([]byte(d.ID), encodeHead(eff)); err != nil {
 		return err
+	}
+	if isOpen := eff.Visibility == graph.VisibilityPublic; isOpen != wasOpen {
+		if err := w.reopen(d.ID, d.Kind, isOpen); err != nil {
+			return err
+		}
 	}
 	return w.indexDocument(eff)
 }

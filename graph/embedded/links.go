@@ -110,21 +110,38 @@ func (r *reader) getLink(rel graph.Relation, from, to string) (*graph.Link, erro
 	return &l, nil
 }
 
+// putLink and deleteLink are the only writers of bOut and bIn: the
+// adjacency index (adjacency.go) counts on seeing every link come and go.
 func (w *writer) putLink(l *graph.Link) error {
 	v := encodeLink(l)
-	if err := w.out.Put(linkKey(l.From, l.Relation, l.To), v); err != nil {
+	key := linkKey(l.From, l.Relation, l.To)
+	isNew := w.out.Get(key) == nil
+	if err := w.out.Put(key, v); err != nil {
 		return err
 	}
 	w.forgetAccess()
-	return w.in.Put(linkKey(l.To, l.Relation, l.From), v)
+	if err := w.in.Put(linkKey(l.To, l.Relation, l.From), v); err != nil {
+		return err
+	}
+	if isNew {
+		return w.countLink(l, 1)
+	}
+	return nil
 }
 
 func (w *writer) deleteLink(l *graph.Link) error {
-	if err := w.out.Delete(linkKey(l.From, l.Relation, l.To)); err != nil {
+	key := linkKey(l.From, l.Relation, l.To)
+	if w.out.Get(key) == nil {
+		return nil
+	}
+	if err := w.out.Delete(key); err != nil {
 		return err
 	}
 	w.forgetAccess()
-	return w.in.Delete(linkKey(l.To, l.Relation, l.From))
+	if err := w.in.Delete(linkKey(l.To, l.Relation, l.From)); err != nil {
+		return err
+	}
+	return w.countLink(l, -1)
 }
 
 // forgetAccess drops cached visibility decisions once the links or

@@ -22,7 +22,7 @@ import (
 
 // SchemaVersion is the layout of the buckets this binary reads and writes.
 // Raise it with a migration in migrate when the layout changes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // FileName is the database file inside the data directory.
 const FileName = "maillage.db"
@@ -91,7 +91,8 @@ func headBucket(k graph.Kind) []byte   { return []byte("head:" + string(k)) }
 func sortBucket(k graph.Kind) []byte   { return []byte("sort:" + string(k)) }
 
 func allBuckets() [][]byte {
-	bs := [][]byte{bMeta, bNodes, bOut, bIn, bRevisions, bDecls, bChanges, bTokens, bFlags, bDocFlags, bHidden}
+	bs := [][]byte{bMeta, bNodes, bOut, bIn, bRevisions, bDecls, bChanges, bTokens, bFlags, bDocFlags, bHidden,
+		bDegrees, bShut}
 	for _, k := range graph.Kinds {
 		bs = append(bs, recordBucket(k))
 		if k.IsDocument() {
@@ -251,10 +252,14 @@ var errStop = errors.New("stop")
 // migrate brings a file from an older schema to SchemaVersion, after
 // checkSchema created every bucket that was missing. Version 0 is a new
 // file; version 1 lacked only the moderation buckets (no document was
-// hidden and none had flags), so creating them was the whole migration.
+// hidden and none had flags), so creating them was the whole migration;
+// version 2 lacked the adjacency index (adjacency.go), built from the links.
 func migrate(tx *bbolt.Tx, from uint64) error {
-	if from > 1 {
+	if from > 2 {
 		return fmt.Errorf("no migration from schema %d", from)
+	}
+	if from >= 1 {
+		return buildAdjacencyIndex(tx)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -22,7 +23,12 @@ import (
 // note in ten is PRIVATE to one of 50 contributors, and the walks run as
 // an anonymous reader, so every step pays for visibility.
 //
-//	MAILLAGE_BENCH_NOTES=100000 go test ./graph/explore/ -run '^$' -bench . -benchtime 2000x
+//	MAILLAGE_BENCH_NOTES=100000 go test ./graph/explore/ -run '^$' -bench . -benchtime 2000x -timeout 0
+//
+// Building the 100 000-note fixture takes minutes; with
+// MAILLAGE_BENCH_DATA=DIR it is built once in DIR and reused by later runs
+// (the graph is generated from a fixed seed, so DIR holds the same graph
+// whatever run built it; delete DIR when the generator changes).
 //
 // Each benchmark reports p50 and p99 latencies of single calls.
 
@@ -39,7 +45,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if fixture.s != nil {
 		_ = fixture.s.Close()
-		_ = os.RemoveAll(fixture.dir)
+		if fixture.dir != "" {
+			_ = os.RemoveAll(fixture.dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -54,12 +62,20 @@ func benchNotes() int {
 func benchStore(b *testing.B) (*embedded.Store, []string) {
 	fixture.once.Do(func() {
 		start := time.Now()
-		fixture.dir, fixture.err = os.MkdirTemp("", "maillage-explore-bench-")
+		dir, keep := os.LookupEnv("MAILLAGE_BENCH_DATA")
+		if keep {
+			fixture.err = os.MkdirAll(dir, 0o750)
+		} else {
+			dir, fixture.err = os.MkdirTemp("", "maillage-explore-bench-")
+			fixture.dir = dir // removed by TestMain
+		}
 		if fixture.err != nil {
 			return
 		}
-		// The fixture is rebuilt on every run: no fsync per write.
-		fixture.s, fixture.err = embedded.Open(fixture.dir, embedded.Options{NoSync: true})
+		_, statErr := os.Stat(filepath.Join(dir, embedded.FileName))
+		reuse := keep && statErr == nil
+		// The fixture is rebuilt or reused, never precious: no fsync per write.
+		fixture.s, fixture.err = embedded.Open(dir, embedded.Options{NoSync: true})
 		if fixture.err != nil {
 			return
 		}
@@ -67,6 +83,15 @@ func benchStore(b *testing.B) (*embedded.Store, []string) {
 		fixture.links = len(snap.Links)
 		for _, d := range snap.Documents {
 			fixture.notes = append(fixture.notes, d.ID)
+		}
+		if reuse {
+			// The ids are the generator's; a fixture of another size would
+			// not hold the last of them.
+			if _, err := fixture.s.Document(sys, fixture.notes[len(fixture.notes)-1]); err != nil {
+				fixture.err = fmt.Errorf("%s holds another fixture (%v): delete it", dir, err)
+			}
+			b.Logf("fixture: %d notes, %d links, reused from %s", len(snap.Documents), len(snap.Links), dir)
+			return
 		}
 		fixture.err = load(fixture.s, snap)
 		b.Logf("fixture: %d notes, %d links in %v", len(snap.Documents), len(snap.Links), time.Since(start).Round(time.Millisecond))

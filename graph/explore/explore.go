@@ -2,12 +2,14 @@
 // the neighbourhood of a node and the shortest paths between two nodes.
 //
 // It works on any graph.Store and keeps no index of its own: every step
-// is one batched Store.Links call for a whole BFS level, so the store
+// is one batched Store.Adjacency call for a whole BFS level, so the store
 // applies the viewer's visibility to every link it returns, and a hidden
 // document is never reached, crossed or counted. Every walk is bounded:
 // in depth, in the nodes it returns and in the nodes it asks the store
-// about, whatever the shape of the graph (a hub with a million links
-// costs one call, not a million).
+// about, whatever the shape of the graph. Degrees are counted by the
+// store, not read link by link, and a neighbourhood asks for no more of a
+// node's links than its node cap can use, so a hub with tens of thousands
+// of links costs about as much as any other node.
 package explore
 
 import (
@@ -34,8 +36,10 @@ const (
 )
 
 // Source is what a walk needs from a store; graph.Store has it all.
+// Walks read links through Adjacency only, so that a hub's links are
+// counted, not read, and capped where the store reads them.
 type Source interface {
-	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
+	Adjacency(ctx context.Context, ids []string, q graph.AdjacencyQuery) (map[string]graph.Adjacent, error)
 	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
 	Contributors(ctx context.Context, ids []string) ([]*graph.Contributor, error)
 	Carnets(ctx context.Context, ids []string) ([]*graph.Carnet, error)
@@ -76,24 +80,19 @@ type Endpoint struct {
 	ID   string
 }
 
-// checkRelations validates a relation filter and returns the relation to
-// ask the store for ("" for several, filtered here) and the filter set
-// (nil for every relation).
-func checkRelations(rels []graph.Relation) (graph.Relation, map[graph.Relation]bool, error) {
-	if len(rels) == 0 {
-		return "", nil, nil
-	}
-	set := map[graph.Relation]bool{}
+// checkRelations validates a relation filter and returns it without
+// duplicates (nil for every relation).
+func checkRelations(rels []graph.Relation) ([]graph.Relation, error) {
+	var out []graph.Relation
 	for _, r := range rels {
 		if !r.Valid() {
-			return "", nil, graph.Errorf(graph.EINVALID, "unknown relation %q", r)
+			return nil, graph.Errorf(graph.EINVALID, "unknown relation %q", r)
 		}
-		set[r] = true
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
 	}
-	if len(set) == 1 {
-		return rels[0], set, nil
-	}
-	return "", set, nil
+	return out, nil
 }
 
 // readable reports whether the viewer may read the node e names, through
@@ -121,24 +120,28 @@ func readable(ctx context.Context, src Source, e Endpoint) (bool, error) {
 	return false, nil
 }
 
-// adjacency caches the links of the nodes a walk has expanded, filtered
-// to the relations it follows. Each load is one store call for the nodes
-// not yet cached.
+// adjacency caches the visible links of the nodes a path search has
+// expanded, of the relations it follows. Each load is one store call for
+// the nodes not yet cached.
 type adjacency struct {
 	src   Source
-	rel   graph.Relation
-	rels  map[graph.Relation]bool
+	rels  []graph.Relation
 	links map[string][]graph.Link
 	// budget is how many more nodes may be loaded; < 0 means no limit.
 	budget int
 }
 
-func newAdjacency(src Source, rel graph.Relation, rels map[graph.Relation]bool, budget int) *adjacency {
-	return &adjacency{src: src, rel: rel, rels: rels, links: map[string][]graph.Link{}, budget: budget}
+func newAdjacency(src Source, rels []graph.Relation, budget int) *adjacency {
+	return &adjacency{src: src, rels: rels, links: map[string][]graph.Link{}, budget: budget}
 }
 
 var errBudget = graph.Errorf(graph.EINVALID,
 	"the path search reached its limit of %d nodes: narrow it with relations or a smaller maxDepth", MaxVisited)
+
+// query is an Adjacency query over the relations the walk follows.
+func (a *adjacency) query(limit int, among []string, degrees bool) graph.AdjacencyQuery {
+	return graph.AdjacencyQuery{Relations: a.rels, Direction: graph.Both, Limit: limit, Among: among, Degrees: degrees}
+}
 
 // load fetches the links of the ids not yet loaded, in one call.
 func (a *adjacency) load(ctx context.Context, ids []string) error {
@@ -159,15 +162,12 @@ func (a *adjacency) load(ctx context.Context, ids []string) error {
 		}
 		a.budget -= len(missing)
 	}
-	m, err := a.src.Links(ctx, missing, a.rel, graph.Both)
+	m, err := a.src.Adjacency(ctx, missing, a.query(-1, nil, false))
 	if err != nil {
 		return err
 	}
 	for _, id := range missing {
-		ls := m[id]
-		if a.rels != nil && a.rel == "" {
-			ls = slices.DeleteFunc(slices.Clone(ls), func(l graph.Link) bool { return !a.rels[l.Relation] })
-		}
+		ls := m[id].Links
 		if ls == nil {
 			ls = []graph.Link{}
 		}

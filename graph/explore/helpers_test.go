@@ -25,20 +25,24 @@ func openStore(t testing.TB) *embedded.Store {
 	return s
 }
 
-// counting is the real store with its Links calls counted: how the tests
-// see that a walk stays bounded.
+// counting is the real store with its Adjacency calls counted: how the
+// tests see that a walk stays bounded.
 type counting struct {
 	graph.Store
-	calls, ids atomic.Int64
+	calls, ids, links atomic.Int64
 }
 
-func (c *counting) Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error) {
+func (c *counting) Adjacency(ctx context.Context, ids []string, q graph.AdjacencyQuery) (map[string]graph.Adjacent, error) {
 	c.calls.Add(1)
 	c.ids.Add(int64(len(ids)))
-	return c.Store.Links(ctx, ids, rel, dir)
+	m, err := c.Store.Adjacency(ctx, ids, q)
+	for _, a := range m {
+		c.links.Add(int64(len(a.Links)))
+	}
+	return m, err
 }
 
-func (c *counting) reset() { c.calls.Store(0); c.ids.Store(0) }
+func (c *counting) reset() { c.calls.Store(0); c.ids.Store(0); c.links.Store(0) }
 
 var (
 	sys  = graph.SystemContext(context.Background())

@@ -33,16 +33,20 @@ func (o *NeighbourhoodOptions) check() error {
 // Neighbourhood returns the nodes within o.Depth links of root, breadth
 // first, the root first, at most o.First of them (Truncated says that
 // more were reachable), with every link among them. A root the viewer
-// may not read is NOT_FOUND, exactly like a missing one.
+// may not read is NOT_FOUND, exactly like a missing one. Within a level,
+// each node's neighbours come in the store's adjacency order (OUT links,
+// then IN links, by relation and then by id).
 //
 // Cost: at most o.Depth+1 store calls, one per level plus one for the
-// degrees of the last level, and together they ask about at most o.First
-// nodes: only nodes kept in the result are ever expanded.
+// degrees and the links among the nodes kept (and, rarely, one more for a
+// node whose first links all lead back into the subgraph). Only nodes kept
+// in the result are ever asked about, and for at most 2·o.First+1 links
+// each: the cap applies where the store reads, not after.
 func Neighbourhood(ctx context.Context, src Source, root Endpoint, o NeighbourhoodOptions) (*Subgraph, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	rel, rels, err := checkRelations(o.Relations)
+	rels, err := checkRelations(o.Relations)
 	if err != nil {
 		return nil, err
 	}
@@ -51,59 +55,76 @@ func Neighbourhood(ctx context.Context, src Source, root Endpoint, o Neighbourho
 	} else if !ok {
 		return nil, graph.NotFound(root.ID)
 	}
-	adj := newAdjacency(src, rel, rels, -1)
+	q := func(limit int, among []string, degrees bool) graph.AdjacencyQuery {
+		return graph.AdjacencyQuery{Relations: rels, Direction: graph.Both, Limit: limit, Among: among, Degrees: degrees}
+	}
 	sg := &Subgraph{Nodes: []Node{{ID: root.ID, Kind: root.Kind}}}
 	index := map[string]int{root.ID: 0}
-	edges := map[Edge]bool{}
-	addEdge := func(l graph.Link) {
-		if e := edgeOf(l); !edges[e] {
-			edges[e] = true
-			sg.Edges = append(sg.Edges, e)
+	// add takes in the new ends of links, in order, until the cap; it
+	// reports whether the walk must stop (the cap left a node out).
+	add := func(id string, links []graph.Link, next *[]string) bool {
+		for _, l := range links {
+			other, kind := l.Other(id)
+			if hasKey(index, other) {
+				continue
+			}
+			if len(sg.Nodes) >= o.First {
+				sg.Truncated = true
+				return true
+			}
+			index[other] = len(sg.Nodes)
+			sg.Nodes = append(sg.Nodes, Node{ID: other, Kind: kind})
+			*next = append(*next, other)
 		}
+		return false
 	}
+	// A node's first 2·First+1 links hold enough new ends to fill the cap
+	// and see one more, unless more than two of them join it to each node
+	// already kept; such a node is read again whole.
+	limit := 2*o.First + 1
 	frontier := []string{root.ID}
 	for level := 0; level < o.Depth && len(frontier) > 0 && !sg.Truncated; level++ {
-		if err := adj.load(ctx, frontier); err != nil {
+		m, err := src.Adjacency(ctx, frontier, q(limit, nil, false))
+		if err != nil {
 			return nil, err
 		}
 		var next []string
 		for _, id := range frontier {
-			for _, l := range adj.links[id] {
-				other, kind := l.Other(id)
-				if _, in := index[other]; !in {
-					if len(sg.Nodes) >= o.First {
-						sg.Truncated = true
-						continue
-					}
-					index[other] = len(sg.Nodes)
-					sg.Nodes = append(sg.Nodes, Node{ID: other, Kind: kind})
-					next = append(next, other)
+			links := m[id].Links
+			if add(id, links, &next) {
+				break
+			}
+			if len(links) == limit {
+				whole, err := src.Adjacency(ctx, []string{id}, q(-1, nil, false))
+				if err != nil {
+					return nil, err
 				}
-				addEdge(l)
+				if add(id, whole[id].Links, &next) {
+					break
+				}
 			}
 		}
 		frontier = next
 	}
-	// The last level (or what the cap left unexpanded) is loaded once
-	// more for its degrees and the links among its own nodes.
-	var rest []string
-	for _, n := range sg.Nodes {
-		if _, ok := adj.links[n.ID]; !ok {
-			rest = append(rest, n.ID)
-		}
+	// One call for the degrees and every link among the nodes kept.
+	all := make([]string, len(sg.Nodes))
+	for i, n := range sg.Nodes {
+		all[i] = n.ID
 	}
-	if err := adj.load(ctx, rest); err != nil {
+	m, err := src.Adjacency(ctx, all, q(-1, all, true))
+	if err != nil {
 		return nil, err
 	}
-	for _, id := range rest {
-		for _, l := range adj.links[id] {
-			if other, _ := l.Other(id); hasKey(index, other) {
-				addEdge(l)
+	edges := map[Edge]bool{}
+	for i := range sg.Nodes {
+		a := m[sg.Nodes[i].ID]
+		sg.Nodes[i].Degree = a.Degree
+		for _, l := range a.Links {
+			if e := edgeOf(l); !edges[e] {
+				edges[e] = true
+				sg.Edges = append(sg.Edges, e)
 			}
 		}
-	}
-	for i := range sg.Nodes {
-		sg.Nodes[i].Degree = len(adj.links[sg.Nodes[i].ID])
 	}
 	return sg, nil
 }

@@ -71,7 +71,7 @@ func Paths(ctx context.Context, src Source, from, to Endpoint, o PathOptions) ([
 			return nil, graph.Errorf(graph.EINVALID, "a path joins notes, terms, organisations, contributors or carnets, not a %s", e.Kind)
 		}
 	}
-	rel, rels, err := checkRelations(o.Relations)
+	rels, err := checkRelations(o.Relations)
 	if err != nil {
 		return nil, err
 	}
@@ -80,18 +80,18 @@ func Paths(ctx context.Context, src Source, from, to Endpoint, o PathOptions) ([
 			return nil, err
 		}
 	}
-	adj := newAdjacency(src, rel, rels, MaxVisited)
+	adj := newAdjacency(src, rels, MaxVisited)
 	found, err := yen(ctx, adj, from.ID, to.ID, o.MaxDepth, o.First)
 	if err != nil || len(found) == 0 {
 		return nil, err
 	}
-	// Degrees need the links of every node on the paths.
+	// The degrees of the nodes on the paths are counted, not read.
 	var all []string
 	for _, p := range found {
 		all = append(all, p.nodes...)
 	}
-	adj.budget = -1 // a few nodes more, already bounded by the paths
-	if err := adj.load(ctx, all); err != nil {
+	degrees, err := src.Adjacency(ctx, all, adj.query(0, nil, true))
+	if err != nil {
 		return nil, err
 	}
 	kinds := map[string]graph.Kind{from.ID: from.Kind, to.ID: to.Kind}
@@ -103,7 +103,7 @@ func Paths(ctx context.Context, src Source, from, to Endpoint, o PathOptions) ([
 			kinds[p.nodes[j+1]] = kindAt(l, p.nodes[j+1])
 		}
 		for _, id := range p.nodes {
-			sg.Nodes = append(sg.Nodes, Node{ID: id, Kind: kinds[id], Degree: len(adj.links[id])})
+			sg.Nodes = append(sg.Nodes, Node{ID: id, Kind: kinds[id], Degree: degrees[id].Degree})
 		}
 		out[i] = sg
 	}
@@ -185,73 +185,115 @@ type step struct {
 	dist int
 }
 
+// side is one of the two searches of shortest.
+type side struct {
+	seen  map[string]step
+	front []string
+	depth int
+	// cost is the sum of the frontier's degrees (-1 until counted): the
+	// links expanding it would read.
+	cost int
+}
+
 // shortest is a bidirectional breadth-first search for a path of at most
 // maxLen links avoiding banned nodes and steps; nil when there is none.
-// It expands the smaller frontier one whole level at a time (one store
-// call per level for the nodes not cached), and stops at the first level
-// where the two searches meet, taking the meeting node with the shortest
-// total: before that level no path was within both radii, so that one is
-// a shortest path.
+//
+// Before each level it looks for a link between the two frontiers (one
+// store call, which looks the pairs up rather than read a hub's links):
+// none was within both radii before, so such a link closes a shortest
+// path. When no level is left to expand that is the end: the last level is
+// never read whole. Otherwise it expands whole, one store call, the
+// frontier whose degrees sum lower, which keeps the search off the hubs
+// for as long as the graph allows.
 func shortest(ctx context.Context, adj *adjacency, from, to string, maxLen int, bannedNodes map[string]bool, bannedSteps map[pair]bool) (*path, error) {
 	if from == to {
 		return &path{nodes: []string{from}}, nil
 	}
-	fwd := map[string]step{from: {}}
-	bwd := map[string]step{to: {}}
-	frontF, frontB := []string{from}, []string{to}
-	depthF, depthB := 0, 0
-	for depthF+depthB < maxLen && len(frontF) > 0 && len(frontB) > 0 {
-		forward := len(frontF) <= len(frontB)
-		front, seen, other, depth := frontF, fwd, bwd, depthF
-		if !forward {
-			front, seen, other, depth = frontB, bwd, fwd, depthB
+	fwd := &side{seen: map[string]step{from: {}}, front: []string{from}, cost: -1}
+	bwd := &side{seen: map[string]step{to: {}}, front: []string{to}, cost: -1}
+	for {
+		// The frontier with fewer nodes asks about its links to the other,
+		// and gets its degrees counted on the way.
+		ask, other := fwd, bwd
+		if len(bwd.front) < len(fwd.front) {
+			ask, other = bwd, fwd
 		}
-		if err := adj.load(ctx, front); err != nil {
+		limit := 1
+		if len(bannedSteps) > 0 {
+			limit = -1
+		}
+		m, err := adj.src.Adjacency(ctx, ask.front, adj.query(limit, other.front, true))
+		if err != nil {
+			return nil, err
+		}
+		ask.cost = 0
+		for _, u := range ask.front {
+			ask.cost += m[u].Degree
+		}
+		for _, u := range ask.front {
+			for _, l := range m[u].Links {
+				if v, _ := l.Other(u); !bannedSteps[pairOf(u, v)] && hasKey(other.seen, v) {
+					if ask == fwd {
+						return joinAt(u, v, l, from, to, fwd.seen, bwd.seen), nil
+					}
+					return joinAt(v, u, l, from, to, fwd.seen, bwd.seen), nil
+				}
+			}
+		}
+		if fwd.depth+bwd.depth+1 >= maxLen {
+			return nil, nil
+		}
+		// A frontier costs at least one link per node; count the other's
+		// only when that could make it the cheaper one.
+		if other.cost < 0 && ask.cost > len(other.front) {
+			d, err := adj.src.Adjacency(ctx, other.front, adj.query(0, nil, true))
+			if err != nil {
+				return nil, err
+			}
+			other.cost = 0
+			for _, u := range other.front {
+				other.cost += d[u].Degree
+			}
+		}
+		grow := ask
+		if other.cost >= 0 && other.cost < ask.cost {
+			grow = other
+		}
+		if err := adj.load(ctx, grow.front); err != nil {
 			return nil, err
 		}
 		var next []string
-		for _, u := range front {
+		for _, u := range grow.front {
 			for _, l := range adj.links[u] {
 				v, _ := l.Other(u)
-				if bannedNodes[v] || bannedSteps[pairOf(u, v)] || hasKey(seen, v) {
+				if bannedNodes[v] || bannedSteps[pairOf(u, v)] || hasKey(grow.seen, v) {
 					continue
 				}
-				seen[v] = step{prev: u, link: l, dist: depth + 1}
+				grow.seen[v] = step{prev: u, link: l, dist: grow.depth + 1}
 				next = append(next, v)
 			}
 		}
-		if forward {
-			frontF, depthF = next, depthF+1
-		} else {
-			frontB, depthB = next, depthB+1
+		if len(next) == 0 {
+			return nil, nil
 		}
-		meet, best := "", 0
-		for _, v := range next {
-			if s, ok := other[v]; ok {
-				if total := depth + 1 + s.dist; meet == "" || total < best {
-					meet, best = v, total
-				}
-			}
-		}
-		if meet != "" {
-			return joinAt(meet, from, to, fwd, bwd), nil
-		}
+		grow.front, grow.depth, grow.cost = next, grow.depth+1, -1
 	}
-	return nil, nil
 }
 
-// joinAt builds the path through the meeting node m.
-func joinAt(m, from, to string, fwd, bwd map[string]step) *path {
+// joinAt builds the path whose middle link l joins a (reached from
+// from) to b (reached from to).
+func joinAt(a, b string, l graph.Link, from, to string, fwd, bwd map[string]step) *path {
 	var nodes []string
 	var links []graph.Link
-	for n := m; n != from; n = fwd[n].prev {
+	for n := a; n != from; n = fwd[n].prev {
 		nodes = append(nodes, fwd[n].prev)
 		links = append(links, fwd[n].link)
 	}
 	slices.Reverse(nodes)
 	slices.Reverse(links)
-	nodes = append(nodes, m)
-	for n := m; n != to; n = bwd[n].prev {
+	nodes = append(nodes, a, b)
+	links = append(links, l)
+	for n := b; n != to; n = bwd[n].prev {
 		nodes = append(nodes, bwd[n].prev)
 		links = append(links, bwd[n].link)
 	}

@@ -108,7 +108,7 @@ func TestPathBadInput(t *testing.T) {
 		wantCode(t, err, graph.EINVALID, fmt.Sprintf("%+v", c))
 	}
 	if s.calls.Load() != 0 {
-		t.Errorf("bad input reached the store's links %d times", s.calls.Load())
+		t.Errorf("bad input reached the store's adjacency %d times", s.calls.Load())
 	}
 }
 

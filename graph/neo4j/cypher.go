@@ -625,6 +625,7 @@ func init() {
 
 	register("rawLinks", rawLinks, "id", "rels", "dir")
 	register("visibleLinks", visibleLinks, append([]string{"ids", "rels", "dir"}, viewerParams...)...)
+	register("adjacency", adjacency, append([]string{"ids", "rels", "dir", "limit", "among", "degrees"}, viewerParams...)...)
 	register("getLink", getLink, "from", "to", "rel")
 	register("deleteLink", deleteLink, "from", "to", "rel")
 	register("carnetLastPosition", carnetLastPosition, "id")
@@ -661,3 +662,31 @@ func init() {
 		byCypher[Statements[i].Cypher] = &Statements[i]
 	}
 }
+
+// ---- adjacency (graph walks: explore) ----
+
+// adjacency is visibleLinks for graph walks (graph.LinkStore.Adjacency):
+// per readable node, its visible degree when $degrees, and at most $limit
+// of its visible links (to the ids of $among only, unless it is null) in
+// adjacency order: OUT before IN, then by relationship type, then by the
+// other end's id. Each link is a list, in the order of linkColumns.
+const adjacency = `UNWIND $ids AS id
+MATCH (n:Node {id: id})
+WHERE NOT n:Document OR ` + canReadN + `
+WITH id, n,
+CASE WHEN $degrees THEN COUNT {
+  MATCH (n)-[r]-(o:Node)
+  WHERE type(r) IN $rels AND ` + linkDirection + ` AND (NOT o:Document OR ` + canReadO + `)
+} ELSE 0 END AS degree,
+COLLECT {
+  MATCH (n)-[r]-(o:Node)
+  WHERE $limit > 0 AND type(r) IN $rels AND ` + linkDirection + `
+    AND ($among IS NULL OR o.id IN $among) AND (NOT o:Document OR ` + canReadO + `)
+  WITH r, o, CASE WHEN startNode(r) = n THEN 0 ELSE 1 END AS inward
+  ORDER BY inward, type(r), o.id
+  LIMIT $limit
+  RETURN [type(r), startNode(r).id, endNode(r).id, startNode(r).kind, endNode(r).kind,
+    r.role, r.category, r.position, r.createdAt]
+} AS links
+WHERE degree > 0 OR size(links) > 0
+RETURN id, degree, links`

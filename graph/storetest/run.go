@@ -23,6 +23,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	t.Run("Groups", func(t *testing.T) { testGroups(t, newStore) })
 	t.Run("Validation", func(t *testing.T) { testValidation(t, newStore) })
 	t.Run("Links", func(t *testing.T) { testLinks(t, newStore) })
+	t.Run("Adjacency", func(t *testing.T) { testAdjacency(t, newStore) })
 	t.Run("Cascade", func(t *testing.T) { testCascade(t, newStore) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, newStore) })
 	t.Run("Filters", func(t *testing.T) { testFilters(t, newStore) })

@@ -1,0 +1,606 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"slices"
+
+	"github.com/encommun/maillage/graph"
+	"go.etcd.io/bbolt"
+)
+
+// The adjacency index keeps graph walks cheap around hubs with tens of
+// thousands of links. For every node and every relation and direction of
+// its links, bDegrees holds two counts: all of those links, and those whose
+// other end every viewer may read ("open": a node that is not a document,
+// or a document whose head says PUBLIC — a hidden one's says PRIVATE). The
+// other links, whose far end only some viewers may read, are listed in
+// bShut, in the same order as bOut and bIn list links.
+//
+// A node's visible degree is then one Get per relation for anonymous
+// readers and for those who see everything, plus a scan of its shut links
+// (with the usual visibility decision for each) for a signed-in
+// contributor. A walk tells visible links from the others by merging the
+// link scan with the shut scan, both in key order, instead of reading
+// every neighbour's head; and it can stop after the first few.
+//
+// The index follows every write: putLink and deleteLink count the link at
+// both ends, and putDocument moves a document in or out of its neighbours'
+// shut lists when its head turns PUBLIC or stops being PUBLIC. Files from
+// before schema 3 get the index built when they are opened (migrate).
+
+var (
+	bDegrees = []byte("degrees") // id\x00REL\x00D (D: dirOut or dirIn) → total, open (uint32 each, big-endian)
+	bShut    = []byte("shut")    // id\x00D\x00REL\x00other → the other end's kind
+)
+
+// Directions as the index spells them.
+const (
+	dirOut byte = 'o'
+	dirIn  byte = 'i'
+)
+
+func degreeKey(id string, rel graph.Relation, d byte) []byte {
+	b := make([]byte, 0, len(id)+len(rel)+3)
+	b = append(b, id...)
+	b = append(b, 0)
+	b = append(b, rel...)
+	return append(b, 0, d)
+}
+
+// shutPrefix selects id's shut links in direction d, of relation rel or of
+// all relations when rel is empty.
+func shutPrefix(id string, d byte, rel graph.Relation) []byte {
+	b := make([]byte, 0, len(id)+len(rel)+4)
+	b = append(b, id...)
+	b = append(b, 0, d, 0)
+	if rel != "" {
+		b = append(b, rel...)
+		b = append(b, 0)
+	}
+	return b
+}
+
+func shutKey(id string, d byte, rel graph.Relation, other string) []byte {
+	return append(shutPrefix(id, d, rel), other...)
+}
+
+func readDegree(v []byte) (total, open uint32) {
+	if len(v) != 8 {
+		return 0, 0
+	}
+	return binary.BigEndian.Uint32(v), binary.BigEndian.Uint32(v[4:])
+}
+
+// kindOf returns the Kind constant spelled by b without allocating.
+func kindOf(b []byte) graph.Kind {
+	for _, k := range graph.Kinds {
+		if string(b) == string(k) {
+			return k
+		}
+	}
+	return graph.Kind(b)
+}
+
+// isOpen reports whether every viewer may read node id of kind k.
+func (r *reader) isOpen(id string, k graph.Kind) (bool, error) {
+	if !k.IsDocument() {
+		return true, nil
+	}
+	b := r.headsOf(k).Get([]byte(id))
+	if b == nil {
+		return false, nil
+	}
+	h, err := readHead(b)
+	if err != nil {
+		return false, fmt.Errorf("head of %s: %w", id, err)
+	}
+	return string(h.visibility) == string(graph.VisibilityPublic), nil
+}
+
+// countLink adds (delta 1) or removes (delta -1) link l in the index, at
+// both ends. Both ends must still be stored.
+func (w *writer) countLink(l *graph.Link, delta int) error {
+	fromOpen, err := w.isOpen(l.From, l.FromKind)
+	if err != nil {
+		return err
+	}
+	toOpen, err := w.isOpen(l.To, l.ToKind)
+	if err != nil {
+		return err
+	}
+	if err := w.countEnd(l.From, l.Relation, dirOut, l.To, l.ToKind, toOpen, delta); err != nil {
+		return err
+	}
+	return w.countEnd(l.To, l.Relation, dirIn, l.From, l.FromKind, fromOpen, delta)
+}
+
+func (w *writer) countEnd(id string, rel graph.Relation, d byte, other string, otherKind graph.Kind, open bool, delta int) error {
+	if err := w.bumpDegree(id, rel, d, delta, open); err != nil {
+		return err
+	}
+	if open {
+		return nil
+	}
+	shut := w.tx.Bucket(bShut)
+	if delta > 0 {
+		return shut.Put(shutKey(id, d, rel, other), []byte(otherKind))
+	}
+	return shut.Delete(shutKey(id, d, rel, other))
+}
+
+// bumpDegree changes the total by delta, and the open count too when open.
+func (w *writer) bumpDegree(id string, rel graph.Relation, d byte, delta int, open bool) error {
+	b := w.tx.Bucket(bDegrees)
+	key := degreeKey(id, rel, d)
+	total, nOpen := readDegree(b.Get(key))
+	t, o := int64(total)+int64(delta), int64(nOpen)
+	if open {
+		o += int64(delta)
+	}
+	if t < 0 || o < 0 || o > t {
+		return fmt.Errorf("adjacency index of %s %s: counts %d/%d after a change of %d: %w", id, rel, o, t, delta, errBadRecord)
+	}
+	if t == 0 {
+		return b.Delete(key)
+	}
+	v := make([]byte, 8)
+	binary.BigEndian.PutUint32(v, uint32(t))
+	binary.BigEndian.PutUint32(v[4:], uint32(o))
+	return b.Put(key, v)
+}
+
+// reopen moves document id in or out of its neighbours' shut lists once
+// its head has turned open (or stopped being open).
+func (w *writer) reopen(id string, kind graph.Kind, open bool) error {
+	delta := 1
+	if !open {
+		delta = -1
+	}
+	type end struct {
+		rel   graph.Relation
+		other string
+		kind  graph.Kind
+		d     byte // the direction of the link as the other end sees it
+	}
+	var ends []end
+	for _, side := range []struct {
+		b      *bbolt.Bucket
+		theirs byte
+	}{{w.out, dirIn}, {w.in, dirOut}} {
+		err := scanLinks(side.b, id, "", func(rel, other, v []byte) error {
+			fromKind, toKind, _, err := readLinkEnds(v)
+			if err != nil {
+				return err
+			}
+			k := toKind
+			if side.theirs == dirOut {
+				k = fromKind
+			}
+			ends = append(ends, end{graph.Relation(rel), string(other), kindOf(k), side.theirs})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	shut := w.tx.Bucket(bShut)
+	for _, e := range ends {
+		b := w.tx.Bucket(bDegrees)
+		key := degreeKey(e.other, e.rel, e.d)
+		total, nOpen := readDegree(b.Get(key))
+		o := int64(nOpen) + int64(delta)
+		if o < 0 || o > int64(total) {
+			return fmt.Errorf("adjacency index of %s %s: %d open of %d: %w", e.other, e.rel, o, total, errBadRecord)
+		}
+		v := make([]byte, 8)
+		binary.BigEndian.PutUint32(v, total)
+		binary.BigEndian.PutUint32(v[4:], uint32(o))
+		if err := b.Put(key, v); err != nil {
+			return err
+		}
+		sk := shutKey(e.other, e.d, e.rel, id)
+		var err error
+		if open {
+			err = shut.Delete(sk)
+		} else {
+			err = shut.Put(sk, []byte(kind))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// buildAdjacencyIndex fills an empty index from the stored links (files
+// written before schema 3).
+func buildAdjacencyIndex(tx *bbolt.Tx) error {
+	w := &writer{reader: newReader(tx, graph.Viewer{Role: graph.RoleSystem})}
+	c := w.out.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		parts := bytes.SplitN(k, []byte{0}, 3)
+		if len(parts) != 3 {
+			return fmt.Errorf("link key %q: %w", k, errBadRecord)
+		}
+		l, err := decodeLink(graph.Relation(parts[1]), string(parts[0]), string(parts[2]), v)
+		if err != nil {
+			return fmt.Errorf("link key %q: %w", k, err)
+		}
+		if err := w.countLink(&l, 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// adjQuery is a checked graph.AdjacencyQuery.
+type adjQuery struct {
+	rels    []graph.Relation // by name; nil for every relation
+	dirs    []byte
+	limit   int
+	among   map[string]bool // nil: every other end
+	amongs  []string        // among's ids in a set order
+	degrees bool
+}
+
+func checkAdjacencyQuery(q graph.AdjacencyQuery) (*adjQuery, error) {
+	aq := &adjQuery{limit: q.Limit, degrees: q.Degrees}
+	for _, rel := range q.Relations {
+		if err := validRelation(rel); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(aq.rels, rel) {
+			aq.rels = append(aq.rels, rel)
+		}
+	}
+	slices.Sort(aq.rels)
+	switch q.Direction {
+	case graph.Out:
+		aq.dirs = []byte{dirOut}
+	case graph.In:
+		aq.dirs = []byte{dirIn}
+	case graph.Both:
+		aq.dirs = []byte{dirOut, dirIn}
+	default:
+		return nil, graph.Errorf(graph.EINVALID, "direction must be OUT, IN or BOTH")
+	}
+	if q.Among != nil {
+		aq.among = make(map[string]bool, len(q.Among))
+		for _, id := range q.Among {
+			if !aq.among[id] {
+				aq.among[id] = true
+				aq.amongs = append(aq.amongs, id)
+			}
+		}
+	}
+	return aq, nil
+}
+
+// relsOr returns the relations to scan one by one: rels, or one pass over
+// all of them (the empty relation) when nil.
+func (q *adjQuery) scanRels() []graph.Relation {
+	if q.rels == nil {
+		return []graph.Relation{""}
+	}
+	return q.rels
+}
+
+// Adjacency implements graph.LinkStore.
+func (s *Store) Adjacency(ctx context.Context, ids []string, q graph.AdjacencyQuery) (map[string]graph.Adjacent, error) {
+	aq, err := checkAdjacencyQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]graph.Adjacent{}
+	err = s.view(ctx, func(r *reader) error {
+		done := map[string]bool{}
+		for _, id := range ids {
+			if done[id] {
+				continue
+			}
+			done[id] = true
+			k, err := r.visibleKind(id)
+			if err != nil {
+				return err
+			}
+			if k == "" {
+				continue
+			}
+			a, err := r.adjacency(id, k, aq)
+			if err != nil {
+				return err
+			}
+			if len(a.Links) > 0 || a.Degree > 0 {
+				out[id] = a
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// adjacency answers q for readable node id of kind k.
+func (r *reader) adjacency(id string, k graph.Kind, q *adjQuery) (graph.Adjacent, error) {
+	var a graph.Adjacent
+	stored, visible, err := r.degrees(id, q)
+	if err != nil {
+		return a, err
+	}
+	if q.degrees {
+		a.Degree = visible
+	}
+	if q.limit == 0 || stored == 0 {
+		return a, nil
+	}
+	if q.among != nil && len(q.amongs)*len(q.dirs)*len(q.candidates()) < stored {
+		a.Links, err = r.linksAmong(id, k, q)
+		return a, err
+	}
+	for _, d := range q.dirs {
+		for _, rel := range q.scanRels() {
+			err := r.scanVisible(id, d, rel, func(rel graph.Relation, other []byte, v []byte) (bool, error) {
+				if q.among != nil && !q.among[string(other)] {
+					return true, nil
+				}
+				l, err := decodeAdjacent(id, d, rel, other, v)
+				if err != nil {
+					return false, err
+				}
+				a.Links = append(a.Links, l)
+				return q.limit < 0 || len(a.Links) < q.limit, nil
+			})
+			if err != nil {
+				return a, err
+			}
+			if q.limit > 0 && len(a.Links) >= q.limit {
+				return a, nil
+			}
+		}
+	}
+	return a, nil
+}
+
+// candidates is the relations a lookup by pair must try.
+func (q *adjQuery) candidates() []graph.Relation {
+	if q.rels == nil {
+		return graph.Relations
+	}
+	return q.rels
+}
+
+// degrees returns how many links of id q selects are stored, and how many
+// of them the viewer may see.
+func (r *reader) degrees(id string, q *adjQuery) (stored, visible int, err error) {
+	b := r.tx.Bucket(bDegrees)
+	count := func(v []byte) {
+		total, open := readDegree(v)
+		stored += int(total)
+		if r.v.SeesEverything() {
+			visible += int(total)
+		} else {
+			visible += int(open)
+		}
+	}
+	for _, d := range q.dirs {
+		if q.rels == nil {
+			prefix := idPrefix(id)
+			c := b.Cursor()
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				if k[len(k)-1] == d {
+					count(v)
+				}
+			}
+		} else {
+			for _, rel := range q.rels {
+				count(b.Get(degreeKey(id, rel, d)))
+			}
+		}
+	}
+	if !q.degrees || r.v.SeesEverything() || r.v.ContributorID == "" {
+		return stored, visible, nil
+	}
+	// A contributor may read some shut ends too: theirs, and their
+	// communities'.
+	shut := r.tx.Bucket(bShut)
+	for _, d := range q.dirs {
+		for _, rel := range q.scanRels() {
+			prefix := shutPrefix(id, d, rel)
+			c := shut.Cursor()
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				other, err := shutOther(id, k)
+				if err != nil {
+					return 0, 0, err
+				}
+				ok, err := r.canRead(string(other), kindOf(v))
+				if err != nil {
+					return 0, 0, err
+				}
+				if ok {
+					visible++
+				}
+			}
+		}
+	}
+	return stored, visible, nil
+}
+
+// shutOther returns the other end named by a shut key of id.
+func shutOther(id string, k []byte) ([]byte, error) {
+	rest := k[len(id)+3:]
+	sep := bytes.IndexByte(rest, 0)
+	if sep < 0 {
+		return nil, fmt.Errorf("shut key %q: %w", k, errBadRecord)
+	}
+	return rest[sep+1:], nil
+}
+
+// scanVisible calls fn, in key order, for each of id's links of relation
+// rel (every relation when empty) in direction d whose other end the
+// viewer may read, until fn returns false. The link scan is merged with
+// the shut scan, so that only shut ends cost a visibility decision.
+func (r *reader) scanVisible(id string, d byte, rel graph.Relation, fn func(rel graph.Relation, other, v []byte) (bool, error)) error {
+	b := r.out
+	if d == dirIn {
+		b = r.in
+	}
+	all, signedIn := r.v.SeesEverything(), r.v.ContributorID != ""
+	var sc *bbolt.Cursor
+	var sk, sv []byte
+	sp := shutPrefix(id, d, rel)
+	if !all {
+		sc = r.tx.Bucket(bShut).Cursor()
+		if sk, sv = sc.Seek(sp); sk != nil && !bytes.HasPrefix(sk, sp) {
+			sk = nil
+		}
+	}
+	prefix := linkPrefix(id, rel)
+	skip := len(id) + 3 // a shut key's id\x00D\x00
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		tail := k[len(id)+1:] // REL\x00other, as in a shut key after its prefix
+		sep := bytes.IndexByte(tail, 0)
+		if sep < 0 {
+			return fmt.Errorf("link key %q: %w", k, errBadRecord)
+		}
+		other := tail[sep+1:]
+		if !all {
+			for sk != nil && bytes.Compare(sk[skip:], tail) < 0 {
+				if sk, sv = sc.Next(); sk != nil && !bytes.HasPrefix(sk, sp) {
+					sk = nil
+				}
+			}
+			if sk != nil && bytes.Equal(sk[skip:], tail) {
+				if !signedIn {
+					continue
+				}
+				ok, err := r.canRead(string(other), kindOf(sv))
+				if err != nil {
+					return err
+				}
+				if !ok {
+					continue
+				}
+			}
+		}
+		more, err := fn(relationOf(tail[:sep]), other, v)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// relationOf returns the Relation constant spelled by b without allocating.
+func relationOf(b []byte) graph.Relation {
+	for _, rel := range graph.Relations {
+		if string(b) == string(rel) {
+			return rel
+		}
+	}
+	return graph.Relation(b)
+}
+
+// decodeAdjacent decodes one of id's links in direction d, its kinds
+// shared with the graph package's constants rather than allocated anew.
+func decodeAdjacent(id string, d byte, rel graph.Relation, other, v []byte) (graph.Link, error) {
+	from, to := id, string(other)
+	if d == dirIn {
+		from, to = to, from
+	}
+	x := newDec(v)
+	l := graph.Link{Relation: rel, From: from, To: to}
+	l.FromKind, l.ToKind = kindOf(x.raw()), kindOf(x.raw())
+	l.Role, l.Category = x.str(), x.str()
+	l.Position = int(x.int())
+	l.CreatedAt = x.time()
+	if err := x.done(); err != nil {
+		return l, fmt.Errorf("link %s %s %s: %w", from, rel, to, err)
+	}
+	return l, nil
+}
+
+// linksAmong finds id's links to q.among by looking each pair up, which
+// beats scanning a hub's links when the set is small.
+func (r *reader) linksAmong(id string, k graph.Kind, q *adjQuery) ([]graph.Link, error) {
+	type found struct {
+		d    byte
+		link graph.Link
+	}
+	var fs []found
+	for _, o := range q.amongs {
+		ok := r.kind(o)
+		if ok == "" || o == id {
+			continue
+		}
+		if readable, err := r.canRead(o, ok); err != nil {
+			return nil, err
+		} else if !readable {
+			continue
+		}
+		for _, d := range q.dirs {
+			b, from, to := r.out, k, ok
+			if d == dirIn {
+				b, from, to = r.in, ok, k
+			}
+			for _, rel := range q.candidates() {
+				if !joins(rel, from, to) {
+					continue
+				}
+				v := b.Get(linkKey(id, rel, o))
+				if v == nil {
+					continue
+				}
+				l, err := decodeAdjacent(id, d, rel, []byte(o), v)
+				if err != nil {
+					return nil, err
+				}
+				fs = append(fs, found{d, l})
+			}
+		}
+	}
+	slices.SortFunc(fs, func(a, b found) int {
+		if a.d != b.d {
+			return int(b.d) - int(a.d) // dirOut ('o') before dirIn ('i')
+		}
+		if a.link.Relation != b.link.Relation {
+			return bytes.Compare([]byte(a.link.Relation), []byte(b.link.Relation))
+		}
+		ao, _ := a.link.Other(id)
+		bo, _ := b.link.Other(id)
+		return bytes.Compare([]byte(ao), []byte(bo))
+	})
+	if q.limit >= 0 && len(fs) > q.limit {
+		fs = fs[:q.limit]
+	}
+	out := make([]graph.Link, len(fs))
+	for i, f := range fs {
+		out[i] = f.link
+	}
+	return out, nil
+}
+
+// joinable[rel][from][to] says whether rel may join those kinds.
+var joinable = func() map[graph.Relation]map[[2]graph.Kind]bool {
+	m := map[graph.Relation]map[[2]graph.Kind]bool{}
+	for _, rel := range graph.Relations {
+		m[rel] = map[[2]graph.Kind]bool{}
+		for _, a := range graph.Kinds {
+			for _, b := range graph.Kinds {
+				if graph.ValidateLink(graph.Link{Relation: rel, From: "a", To: "b", FromKind: a, ToKind: b}) == nil {
+					m[rel][[2]graph.Kind{a, b}] = true
+				}
+			}
+		}
+	}
+	return m
+}()
+
+func joins(rel graph.Relation, from, to graph.Kind) bool {
+	return joinable[rel][[2]graph.Kind{from, to}]
+}
