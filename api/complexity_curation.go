@@ -10,6 +10,7 @@ import (
 // like the other connections (see complexity).
 func curatorComplexity(c *exec.ComplexityRoot) {
 	exploreComplexity(c)
+	mentionsComplexity(c)
 	paged := func(child int, first *int, _ *string) int {
 		n := graph.DefaultFirst
 		if first != nil {

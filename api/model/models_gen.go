@@ -12,9 +12,33 @@ import (
 	"github.com/encommun/maillage/graph"
 )
 
+type AcceptLinkSuggestionPayload struct {
+	// The document, as it is after the link.
+	Document Document    `json:"document"`
+	Link     *graph.Link `json:"link"`
+}
+
 type Authorship struct {
 	Contributor *graph.Contributor `json:"contributor"`
 	Role        AuthorRole         `json:"role"`
+}
+
+// One change in a carnet (carnetChanged): to the carnet itself, or to one of its documents.
+type CarnetChange struct {
+	// For the carnet itself: UPDATED, LINKED, UNLINKED or UNAVAILABLE (deleted).
+	// For one of its documents (documentId set): ADDED, REMOVED, UPDATED or
+	// UNAVAILABLE.
+	Kind ChangeKind `json:"kind"`
+	// Position of the change in the store's change sequence, in decimal.
+	Seq string `json:"seq"`
+	// The carnet's global id.
+	CarnetID string `json:"carnetId"`
+	// The carnet as it is now; null once deleted.
+	Carnet *graph.Carnet `json:"carnet,omitempty"`
+	// The document the change is about; null for changes to the carnet itself.
+	DocumentID *string `json:"documentId,omitempty"`
+	// That document as the subscriber may read it now; null when it is UNAVAILABLE (or REMOVED and no longer readable).
+	Document Document `json:"document,omitempty"`
 }
 
 type CarnetConnection struct {
@@ -216,6 +240,18 @@ type DimensionCoverage struct {
 	Values []*ValueCoverage `json:"values"`
 }
 
+// One change to a document (documentChanged).
+type DocumentChange struct {
+	// UPDATED, LINKED, UNLINKED or UNAVAILABLE.
+	Kind ChangeKind `json:"kind"`
+	// Position of the change in the store's change sequence, in decimal (it may exceed a GraphQL Int).
+	Seq string `json:"seq"`
+	// The document's global id.
+	DocumentID string `json:"documentId"`
+	// The document as the subscriber may read it now; null when UNAVAILABLE.
+	Document Document `json:"document,omitempty"`
+}
+
 type DocumentConnection struct {
 	Edges      []*DocumentEdge `json:"edges"`
 	Nodes      []Document      `json:"nodes"`
@@ -320,6 +356,60 @@ type LinkInput struct {
 
 type LinkPayload struct {
 	Link *graph.Link `json:"link"`
+}
+
+// A link a document seems to lack. Accept it with `acceptLinkSuggestion`.
+type LinkSuggestion struct {
+	Reason SuggestionReason `json:"reason"`
+	// Between 0 and 1, higher is stronger. MENTIONS_*: w / (w + 1), w counting
+	// each mention, 4 in a title, 2 in a summary, 1 in a body. SHARES_TERMS: the
+	// shared terms over all the terms either note mentions.
+	Score float64 `json:"score"`
+	// The term, organisation or note to link to.
+	Target Document `json:"target"`
+	// The link accepting creates, from the document to the target.
+	Relation graph.Relation `json:"relation"`
+	// MENTIONS_*: the label or alias found, as the target writes it.
+	Matched *string `json:"matched,omitempty"`
+	// MENTIONS_*: the field of the document naming it (title, summary, body).
+	Field *string `json:"field,omitempty"`
+	// MENTIONS_*: the words around the mention, HTML-escaped, the name in <mark>.
+	Fragment *string `json:"fragment,omitempty"`
+	// SHARES_TERMS: the terms both notes mention.
+	SharedTerms []*Term `json:"sharedTerms"`
+}
+
+type MentionConnection struct {
+	// Every matching document the viewer may read, on every page.
+	TotalCount int            `json:"totalCount"`
+	Edges      []*MentionEdge `json:"edges"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+}
+
+type MentionEdge struct {
+	Cursor string `json:"cursor"`
+	// The search score of the mention: a name in a title weighs more than in a body.
+	Score float64 `json:"score"`
+	// The document that names the term or organisation.
+	Node Document `json:"node"`
+	// The first fragment naming it (body first, then summary, title, aliases), HTML-escaped, with <mark> around the name.
+	Fragment *string `json:"fragment,omitempty"`
+	// Every matching fragment, per field.
+	Highlights []*Highlight `json:"highlights"`
+}
+
+// One change to the moderation queue (moderationQueueChanged).
+type ModerationChange struct {
+	// FLAGGED, RESOLVED, or REMOVED (the flag went with its deleted document).
+	Kind ChangeKind `json:"kind"`
+	// Position of the change in the store's change sequence, in decimal.
+	Seq string `json:"seq"`
+	// The flag's own id (as in Flag.id).
+	FlagID string `json:"flagId"`
+	// The flag as it is now; null when REMOVED.
+	Flag *graph.Flag `json:"flag,omitempty"`
+	// The global id of the flagged document.
+	DocumentID string `json:"documentId"`
 }
 
 type Mutation struct {
@@ -472,6 +562,9 @@ type SetDocumentHiddenPayload struct {
 type StandpointInput struct {
 	Dimension string `json:"dimension"`
 	Value     string `json:"value"`
+}
+
+type Subscription struct {
 }
 
 type TermConnection struct {
@@ -649,6 +742,82 @@ func (e *AuthorRole) UnmarshalJSON(b []byte) error {
 }
 
 func (e AuthorRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What happened to the object of a live event, as far as the subscriber may see.
+type ChangeKind string
+
+const (
+	// It was written: a new version, a change of visibility, a flag, a carnet's new title…
+	ChangeKindUpdated ChangeKind = "UPDATED"
+	// A link from or to it was made or changed.
+	ChangeKindLinked ChangeKind = "LINKED"
+	// A link from or to it was removed.
+	ChangeKindUnlinked ChangeKind = "UNLINKED"
+	// A document was filed in the carnet, or became readable to the subscriber there.
+	ChangeKindAdded ChangeKind = "ADDED"
+	// A document left the carnet.
+	ChangeKindRemoved ChangeKind = "REMOVED"
+	// Deleted, or no longer readable by the subscriber: no content comes with it.
+	ChangeKindUnavailable ChangeKind = "UNAVAILABLE"
+	// A document was flagged for moderation.
+	ChangeKindFlagged ChangeKind = "FLAGGED"
+	// A flag was resolved.
+	ChangeKindResolved ChangeKind = "RESOLVED"
+)
+
+var AllChangeKind = []ChangeKind{
+	ChangeKindUpdated,
+	ChangeKindLinked,
+	ChangeKindUnlinked,
+	ChangeKindAdded,
+	ChangeKindRemoved,
+	ChangeKindUnavailable,
+	ChangeKindFlagged,
+	ChangeKindResolved,
+}
+
+func (e ChangeKind) IsValid() bool {
+	switch e {
+	case ChangeKindUpdated, ChangeKindLinked, ChangeKindUnlinked, ChangeKindAdded, ChangeKindRemoved, ChangeKindUnavailable, ChangeKindFlagged, ChangeKindResolved:
+		return true
+	}
+	return false
+}
+
+func (e ChangeKind) String() string {
+	return string(e)
+}
+
+func (e *ChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeKind", str)
+	}
+	return nil
+}
+
+func (e ChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -938,6 +1107,67 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why a link is suggested.
+type SuggestionReason string
+
+const (
+	// The document's text names the term: its label or one of its aliases.
+	SuggestionReasonMentionsTerm SuggestionReason = "MENTIONS_TERM"
+	// The document's text names the organisation: its name or one of its aliases.
+	SuggestionReasonMentionsOrganisation SuggestionReason = "MENTIONS_ORGANISATION"
+	// Both notes mention several of the same terms (at least two).
+	SuggestionReasonSharesTerms SuggestionReason = "SHARES_TERMS"
+)
+
+var AllSuggestionReason = []SuggestionReason{
+	SuggestionReasonMentionsTerm,
+	SuggestionReasonMentionsOrganisation,
+	SuggestionReasonSharesTerms,
+}
+
+func (e SuggestionReason) IsValid() bool {
+	switch e {
+	case SuggestionReasonMentionsTerm, SuggestionReasonMentionsOrganisation, SuggestionReasonSharesTerms:
+		return true
+	}
+	return false
+}
+
+func (e SuggestionReason) String() string {
+	return string(e)
+}
+
+func (e *SuggestionReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SuggestionReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SuggestionReason", str)
+	}
+	return nil
+}
+
+func (e SuggestionReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SuggestionReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SuggestionReason) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	StandpointValue() StandpointValueResolver
 	SubgraphEdge() SubgraphEdgeResolver
 	SubgraphNode() SubgraphNodeResolver
+	Subscription() SubscriptionResolver
 	Term() TermResolver
 	ValueCoverage() ValueCoverageResolver
 }
@@ -57,6 +58,11 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AcceptLinkSuggestionPayload struct {
+		Document func(childComplexity int) int
+		Link     func(childComplexity int) int
+	}
+
 	Authorship struct {
 		Contributor func(childComplexity int) int
 		Role        func(childComplexity int) int
@@ -73,6 +79,15 @@ type ComplexityRoot struct {
 		Title       func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 		Version     func(childComplexity int) int
+	}
+
+	CarnetChange struct {
+		Carnet     func(childComplexity int) int
+		CarnetID   func(childComplexity int) int
+		Document   func(childComplexity int) int
+		DocumentID func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Seq        func(childComplexity int) int
 	}
 
 	CarnetConnection struct {
@@ -209,6 +224,13 @@ type ComplexityRoot struct {
 		Values               func(childComplexity int) int
 	}
 
+	DocumentChange struct {
+		Document   func(childComplexity int) int
+		DocumentID func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Seq        func(childComplexity int) int
+	}
+
 	DocumentConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -334,38 +356,72 @@ type ComplexityRoot struct {
 		Link func(childComplexity int) int
 	}
 
+	LinkSuggestion struct {
+		Field       func(childComplexity int) int
+		Fragment    func(childComplexity int) int
+		Matched     func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		Relation    func(childComplexity int) int
+		Score       func(childComplexity int) int
+		SharedTerms func(childComplexity int) int
+		Target      func(childComplexity int) int
+	}
+
+	MentionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MentionEdge struct {
+		Cursor     func(childComplexity int) int
+		Fragment   func(childComplexity int) int
+		Highlights func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
+	ModerationChange struct {
+		DocumentID func(childComplexity int) int
+		Flag       func(childComplexity int) int
+		FlagID     func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Seq        func(childComplexity int) int
+	}
+
 	Mutation struct {
-		AddToCarnet         func(childComplexity int, documentID string, carnetID string, category *string, position *int) int
-		CreateCarnet        func(childComplexity int, input model.CreateCarnetInput) int
-		CreateCommunity     func(childComplexity int, input model.CreateCommunityInput) int
-		CreateContributor   func(childComplexity int, input model.CreateContributorInput) int
-		CreateKnowledgeBase func(childComplexity int, input model.CreateKnowledgeBaseInput) int
-		CreateNote          func(childComplexity int, input model.CreateNoteInput) int
-		CreateOrganisation  func(childComplexity int, input model.CreateOrganisationInput) int
-		CreateTerm          func(childComplexity int, input model.CreateTermInput) int
-		DeclareStandpoint   func(childComplexity int, dimension string, value string, visibility graph.DeclarationVisibility) int
-		DeleteCarnet        func(childComplexity int, id string, version int) int
-		DeleteCommunity     func(childComplexity int, id string, version int) int
-		DeleteContributor   func(childComplexity int, id string, version int) int
-		DeleteKnowledgeBase func(childComplexity int, id string, version int) int
-		DeleteNote          func(childComplexity int, id string, version int) int
-		DeleteOrganisation  func(childComplexity int, id string, version int) int
-		DeleteTerm          func(childComplexity int, id string, version int) int
-		FlagDocument        func(childComplexity int, id string, reason string) int
-		Link                func(childComplexity int, input model.LinkInput) int
-		Reindex             func(childComplexity int) int
-		ResolveFlag         func(childComplexity int, id string, decision graph.FlagDecision, note string) int
-		RestoreRevision     func(childComplexity int, id string, version int, expectedVersion int) int
-		SetDocumentHidden   func(childComplexity int, id string, hidden bool) int
-		Unlink              func(childComplexity int, relation graph.Relation, from string, to string) int
-		UpdateCarnet        func(childComplexity int, input model.UpdateCarnetInput) int
-		UpdateCommunity     func(childComplexity int, input model.UpdateCommunityInput) int
-		UpdateContributor   func(childComplexity int, input model.UpdateContributorInput) int
-		UpdateKnowledgeBase func(childComplexity int, input model.UpdateKnowledgeBaseInput) int
-		UpdateNote          func(childComplexity int, input model.UpdateNoteInput) int
-		UpdateOrganisation  func(childComplexity int, input model.UpdateOrganisationInput) int
-		UpdateTerm          func(childComplexity int, input model.UpdateTermInput) int
-		WithdrawStandpoint  func(childComplexity int, dimension string, value string) int
+		AcceptLinkSuggestion func(childComplexity int, documentID string, targetID string, relation *graph.Relation) int
+		AddToCarnet          func(childComplexity int, documentID string, carnetID string, category *string, position *int) int
+		CreateCarnet         func(childComplexity int, input model.CreateCarnetInput) int
+		CreateCommunity      func(childComplexity int, input model.CreateCommunityInput) int
+		CreateContributor    func(childComplexity int, input model.CreateContributorInput) int
+		CreateKnowledgeBase  func(childComplexity int, input model.CreateKnowledgeBaseInput) int
+		CreateNote           func(childComplexity int, input model.CreateNoteInput) int
+		CreateOrganisation   func(childComplexity int, input model.CreateOrganisationInput) int
+		CreateTerm           func(childComplexity int, input model.CreateTermInput) int
+		DeclareStandpoint    func(childComplexity int, dimension string, value string, visibility graph.DeclarationVisibility) int
+		DeleteCarnet         func(childComplexity int, id string, version int) int
+		DeleteCommunity      func(childComplexity int, id string, version int) int
+		DeleteContributor    func(childComplexity int, id string, version int) int
+		DeleteKnowledgeBase  func(childComplexity int, id string, version int) int
+		DeleteNote           func(childComplexity int, id string, version int) int
+		DeleteOrganisation   func(childComplexity int, id string, version int) int
+		DeleteTerm           func(childComplexity int, id string, version int) int
+		FlagDocument         func(childComplexity int, id string, reason string) int
+		Link                 func(childComplexity int, input model.LinkInput) int
+		Reindex              func(childComplexity int) int
+		ResolveFlag          func(childComplexity int, id string, decision graph.FlagDecision, note string) int
+		RestoreRevision      func(childComplexity int, id string, version int, expectedVersion int) int
+		SetDocumentHidden    func(childComplexity int, id string, hidden bool) int
+		Unlink               func(childComplexity int, relation graph.Relation, from string, to string) int
+		UpdateCarnet         func(childComplexity int, input model.UpdateCarnetInput) int
+		UpdateCommunity      func(childComplexity int, input model.UpdateCommunityInput) int
+		UpdateContributor    func(childComplexity int, input model.UpdateContributorInput) int
+		UpdateKnowledgeBase  func(childComplexity int, input model.UpdateKnowledgeBaseInput) int
+		UpdateNote           func(childComplexity int, input model.UpdateNoteInput) int
+		UpdateOrganisation   func(childComplexity int, input model.UpdateOrganisationInput) int
+		UpdateTerm           func(childComplexity int, input model.UpdateTermInput) int
+		WithdrawStandpoint   func(childComplexity int, dimension string, value string) int
 	}
 
 	NetworkEdge struct {
@@ -488,6 +544,7 @@ type ComplexityRoot struct {
 		Coverage               func(childComplexity int, query *string, filter *model.SearchFilter) int
 		Documents              func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
 		KnowledgeBases         func(childComplexity int, first *int, after *string) int
+		LinkSuggestions        func(childComplexity int, documentID string, first *int) int
 		ModerationQueue        func(childComplexity int, status *graph.FlagStatus, document *string, first *int, after *string) int
 		Neighbourhood          func(childComplexity int, id string, depth *int, relations []graph.Relation, first *int) int
 		Node                   func(childComplexity int, id string) int
@@ -504,6 +561,7 @@ type ComplexityRoot struct {
 		StandpointDimensions   func(childComplexity int) int
 		Terms                  func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
 		TermsWithoutDefinition func(childComplexity int, first *int, after *string) int
+		UnlinkedMentions       func(childComplexity int, termID *string, organisationID *string, first *int, after *string) int
 		Viewer                 func(childComplexity int) int
 	}
 
@@ -611,6 +669,12 @@ type ComplexityRoot struct {
 		Kind   func(childComplexity int) int
 		Label  func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Subscription struct {
+		CarnetChanged          func(childComplexity int, id string) int
+		DocumentChanged        func(childComplexity int, id string) int
+		ModerationQueueChanged func(childComplexity int) int
 	}
 
 	Term struct {
@@ -763,6 +827,7 @@ type MutationResolver interface {
 	DeclareStandpoint(ctx context.Context, dimension string, value string, visibility graph.DeclarationVisibility) (*model.DeclareStandpointPayload, error)
 	WithdrawStandpoint(ctx context.Context, dimension string, value string) (*model.WithdrawStandpointPayload, error)
 	RestoreRevision(ctx context.Context, id string, version int, expectedVersion int) (*model.RestoreRevisionPayload, error)
+	AcceptLinkSuggestion(ctx context.Context, documentID string, targetID string, relation *graph.Relation) (*model.AcceptLinkSuggestionPayload, error)
 	FlagDocument(ctx context.Context, id string, reason string) (*model.FlagPayload, error)
 	ResolveFlag(ctx context.Context, id string, decision graph.FlagDecision, note string) (*model.FlagPayload, error)
 	SetDocumentHidden(ctx context.Context, id string, hidden bool) (*model.SetDocumentHiddenPayload, error)
@@ -817,6 +882,8 @@ type QueryResolver interface {
 	Communities(ctx context.Context, first *int, after *string) (*model.CommunityConnection, error)
 	KnowledgeBases(ctx context.Context, first *int, after *string) (*model.KnowledgeBaseConnection, error)
 	RevisionDiff(ctx context.Context, id string, from int, to int) (*model.RevisionDiff, error)
+	UnlinkedMentions(ctx context.Context, termID *string, organisationID *string, first *int, after *string) (*model.MentionConnection, error)
+	LinkSuggestions(ctx context.Context, documentID string, first *int) ([]*model.LinkSuggestion, error)
 	ModerationQueue(ctx context.Context, status *graph.FlagStatus, document *string, first *int, after *string) (*model.FlagConnection, error)
 	Search(ctx context.Context, query string, filter *model.SearchFilter, first *int, after *string) (*model.SearchResult, error)
 	StandpointDimensions(ctx context.Context) ([]*graph.StandpointDimension, error)
@@ -855,6 +922,11 @@ type SubgraphNodeResolver interface {
 
 	Node(ctx context.Context, obj *explore.Node) (model.Node, error)
 }
+type SubscriptionResolver interface {
+	DocumentChanged(ctx context.Context, id string) (<-chan *model.DocumentChange, error)
+	CarnetChanged(ctx context.Context, id string) (<-chan *model.CarnetChange, error)
+	ModerationQueueChanged(ctx context.Context) (<-chan *model.ModerationChange, error)
+}
 type TermResolver interface {
 	ID(ctx context.Context, obj *model.Term) (string, error)
 
@@ -892,6 +964,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AcceptLinkSuggestionPayload.document":
+		if e.ComplexityRoot.AcceptLinkSuggestionPayload.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptLinkSuggestionPayload.Document(childComplexity), true
+	case "AcceptLinkSuggestionPayload.link":
+		if e.ComplexityRoot.AcceptLinkSuggestionPayload.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptLinkSuggestionPayload.Link(childComplexity), true
 
 	case "Authorship.contributor":
 		if e.ComplexityRoot.Authorship.Contributor == nil {
@@ -971,6 +1056,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Carnet.Version(childComplexity), true
+
+	case "CarnetChange.carnet":
+		if e.ComplexityRoot.CarnetChange.Carnet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CarnetChange.Carnet(childComplexity), true
+	case "CarnetChange.carnetId":
+		if e.ComplexityRoot.CarnetChange.CarnetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CarnetChange.CarnetID(childComplexity), true
+	case "CarnetChange.document":
+		if e.ComplexityRoot.CarnetChange.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CarnetChange.Document(childComplexity), true
+	case "CarnetChange.documentId":
+		if e.ComplexityRoot.CarnetChange.DocumentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CarnetChange.DocumentID(childComplexity), true
+	case "CarnetChange.kind":
+		if e.ComplexityRoot.CarnetChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CarnetChange.Kind(childComplexity), true
+	case "CarnetChange.seq":
+		if e.ComplexityRoot.CarnetChange.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CarnetChange.Seq(childComplexity), true
 
 	case "CarnetConnection.edges":
 		if e.ComplexityRoot.CarnetConnection.Edges == nil {
@@ -1456,6 +1578,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DimensionCoverage.Values(childComplexity), true
 
+	case "DocumentChange.document":
+		if e.ComplexityRoot.DocumentChange.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentChange.Document(childComplexity), true
+	case "DocumentChange.documentId":
+		if e.ComplexityRoot.DocumentChange.DocumentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentChange.DocumentID(childComplexity), true
+	case "DocumentChange.kind":
+		if e.ComplexityRoot.DocumentChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentChange.Kind(childComplexity), true
+	case "DocumentChange.seq":
+		if e.ComplexityRoot.DocumentChange.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentChange.Seq(childComplexity), true
+
 	case "DocumentConnection.edges":
 		if e.ComplexityRoot.DocumentConnection.Edges == nil {
 			break
@@ -1866,6 +2013,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LinkPayload.Link(childComplexity), true
 
+	case "LinkSuggestion.field":
+		if e.ComplexityRoot.LinkSuggestion.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSuggestion.Field(childComplexity), true
+	case "LinkSuggestion.fragment":
+		if e.ComplexityRoot.LinkSuggestion.Fragment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSuggestion.Fragment(childComplexity), true
+	case "LinkSuggestion.matched":
+		if e.ComplexityRoot.LinkSuggestion.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSuggestion.Matched(childComplexity), true
+	case "LinkSuggestion.reason":
+		if e.ComplexityRoot.LinkSuggestion.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSuggestion.Reason(childComplexity), true
+	case "LinkSuggestion.relation":
+		if e.ComplexityRoot.LinkSuggestion.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSuggestion.Relation(childComplexity), true
+	case "LinkSuggestion.score":
+		if e.ComplexityRoot.LinkSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSuggestion.Score(childComplexity), true
+	case "LinkSuggestion.sharedTerms":
+		if e.ComplexityRoot.LinkSuggestion.SharedTerms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSuggestion.SharedTerms(childComplexity), true
+	case "LinkSuggestion.target":
+		if e.ComplexityRoot.LinkSuggestion.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkSuggestion.Target(childComplexity), true
+
+	case "MentionConnection.edges":
+		if e.ComplexityRoot.MentionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentionConnection.Edges(childComplexity), true
+	case "MentionConnection.pageInfo":
+		if e.ComplexityRoot.MentionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentionConnection.PageInfo(childComplexity), true
+	case "MentionConnection.totalCount":
+		if e.ComplexityRoot.MentionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentionConnection.TotalCount(childComplexity), true
+
+	case "MentionEdge.cursor":
+		if e.ComplexityRoot.MentionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentionEdge.Cursor(childComplexity), true
+	case "MentionEdge.fragment":
+		if e.ComplexityRoot.MentionEdge.Fragment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentionEdge.Fragment(childComplexity), true
+	case "MentionEdge.highlights":
+		if e.ComplexityRoot.MentionEdge.Highlights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentionEdge.Highlights(childComplexity), true
+	case "MentionEdge.node":
+		if e.ComplexityRoot.MentionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentionEdge.Node(childComplexity), true
+	case "MentionEdge.score":
+		if e.ComplexityRoot.MentionEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentionEdge.Score(childComplexity), true
+
+	case "ModerationChange.documentId":
+		if e.ComplexityRoot.ModerationChange.DocumentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationChange.DocumentID(childComplexity), true
+	case "ModerationChange.flag":
+		if e.ComplexityRoot.ModerationChange.Flag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationChange.Flag(childComplexity), true
+	case "ModerationChange.flagId":
+		if e.ComplexityRoot.ModerationChange.FlagID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationChange.FlagID(childComplexity), true
+	case "ModerationChange.kind":
+		if e.ComplexityRoot.ModerationChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationChange.Kind(childComplexity), true
+	case "ModerationChange.seq":
+		if e.ComplexityRoot.ModerationChange.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationChange.Seq(childComplexity), true
+
+	case "Mutation.acceptLinkSuggestion":
+		if e.ComplexityRoot.Mutation.AcceptLinkSuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptLinkSuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptLinkSuggestion(childComplexity, args["documentId"].(string), args["targetId"].(string), args["relation"].(*graph.Relation)), true
 	case "Mutation.addToCarnet":
 		if e.ComplexityRoot.Mutation.AddToCarnet == nil {
 			break
@@ -2796,6 +3084,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.KnowledgeBases(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.linkSuggestions":
+		if e.ComplexityRoot.Query.LinkSuggestions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_linkSuggestions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LinkSuggestions(childComplexity, args["documentId"].(string), args["first"].(*int)), true
 	case "Query.moderationQueue":
 		if e.ComplexityRoot.Query.ModerationQueue == nil {
 			break
@@ -2967,6 +3266,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TermsWithoutDefinition(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.unlinkedMentions":
+		if e.ComplexityRoot.Query.UnlinkedMentions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_unlinkedMentions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UnlinkedMentions(childComplexity, args["termId"].(*string), args["organisationId"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -3380,6 +3690,35 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubgraphNode.Node(childComplexity), true
 
+	case "Subscription.carnetChanged":
+		if e.ComplexityRoot.Subscription.CarnetChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_carnetChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CarnetChanged(childComplexity, args["id"].(string)), true
+	case "Subscription.documentChanged":
+		if e.ComplexityRoot.Subscription.DocumentChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_documentChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.DocumentChanged(childComplexity, args["id"].(string)), true
+	case "Subscription.moderationQueueChanged":
+		if e.ComplexityRoot.Subscription.ModerationQueueChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.ModerationQueueChanged(childComplexity), true
+
 	case "Term.aliases":
 		if e.ComplexityRoot.Term.Aliases == nil {
 			break
@@ -3771,6 +4110,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -4588,6 +4944,100 @@ extend type Mutation {
   restoreRevision(id: ID!, version: Int!, expectedVersion: Int!): RestoreRevisionPayload!
 }
 `, BuiltIn: false},
+	{Name: "../../../schema/mentions.graphqls", Input: `# Missing links, for curators and admins (FORBIDDEN for anyone else,
+# UNAUTHENTICATED without a token): documents that name a term or an
+# organisation without being linked to it, and the links a document seems
+# to lack. Names are matched as the search matches words (French or English
+# analysis: "l'économie sociale" names "économie sociale", "coopératives"
+# names "coopérative"), as phrases, never as query syntax.
+
+"Why a link is suggested."
+enum SuggestionReason {
+  "The document's text names the term: its label or one of its aliases."
+  MENTIONS_TERM
+  "The document's text names the organisation: its name or one of its aliases."
+  MENTIONS_ORGANISATION
+  "Both notes mention several of the same terms (at least two)."
+  SHARES_TERMS
+}
+
+type MentionConnection {
+  "Every matching document the viewer may read, on every page."
+  totalCount: Int!
+  edges: [MentionEdge!]!
+  pageInfo: PageInfo!
+}
+
+type MentionEdge {
+  cursor: String!
+  "The search score of the mention: a name in a title weighs more than in a body."
+  score: Float!
+  "The document that names the term or organisation."
+  node: Document!
+  "The first fragment naming it (body first, then summary, title, aliases), HTML-escaped, with <mark> around the name."
+  fragment: String
+  "Every matching fragment, per field."
+  highlights: [Highlight!]!
+}
+
+"A link a document seems to lack. Accept it with ` + "`" + `acceptLinkSuggestion` + "`" + `."
+type LinkSuggestion {
+  reason: SuggestionReason!
+  """
+  Between 0 and 1, higher is stronger. MENTIONS_*: w / (w + 1), w counting
+  each mention, 4 in a title, 2 in a summary, 1 in a body. SHARES_TERMS: the
+  shared terms over all the terms either note mentions.
+  """
+  score: Float!
+  "The term, organisation or note to link to."
+  target: Document!
+  "The link accepting creates, from the document to the target."
+  relation: Relation!
+  "MENTIONS_*: the label or alias found, as the target writes it."
+  matched: String
+  "MENTIONS_*: the field of the document naming it (title, summary, body)."
+  field: String
+  "MENTIONS_*: the words around the mention, HTML-escaped, the name in <mark>."
+  fragment: String
+  "SHARES_TERMS: the terms both notes mention."
+  sharedTerms: [Term!]!
+}
+
+type AcceptLinkSuggestionPayload {
+  "The document, as it is after the link."
+  document: Document!
+  link: Link!
+}
+
+extend type Query {
+  """
+  Documents naming the term (` + "`" + `termId` + "`" + `) or organisation (` + "`" + `organisationId` + "`" + `) —
+  exactly one of the two — in a title, alias, summary or body, that are not
+  linked to it: neither MENTIONS the term / CONCERNS the organisation, nor
+  are joined to it by one of its own links (BROADER and RELATED either way).
+  The target itself is left out. Best match first; ` + "`" + `first` + "`" + ` at most 100.
+  """
+  unlinkedMentions(termId: ID, organisationId: ID, first: Int, after: String): MentionConnection!
+  """
+  Links the document seems to lack: the terms and organisations it names
+  without a link to them, and (for a note) the notes that mention at least
+  two of the same terms without a link either way. Only targets the viewer
+  may read; strongest first; ` + "`" + `first` + "`" + ` between 0 and 50 (default 20).
+  """
+  linkSuggestions(documentId: ID!, first: Int): [LinkSuggestion!]!
+}
+
+extend type Mutation {
+  """
+  Accepts a suggestion: links the document to the target with ` + "`" + `relation` + "`" + `,
+  or, when omitted, MENTIONS for a term, CONCERNS for an organisation,
+  LINKS_TO for a note (RELATED or BROADER may join two terms instead).
+  The rights are those of ` + "`" + `link` + "`" + `: the viewer must be allowed to edit the
+  document. Accepting twice changes nothing.
+  """
+  acceptLinkSuggestion(documentId: ID!, targetId: ID!, relation: Relation): AcceptLinkSuggestionPayload!
+}
+`, BuiltIn: false},
 	{Name: "../../../schema/moderation.graphqls", Input: `# Moderation. Anyone signed in (with a token that speaks for a
 # contributor) may flag a document they can read, once while their flag is
 # open. Curators and admins see the queue, resolve flags with a decision
@@ -5182,12 +5632,121 @@ extend type Query {
   standpointDimensions: [StandpointDimension!]!
 }
 `, BuiltIn: false},
+	{Name: "../../../schema/subscriptions.graphqls", Input: `# Live updates: GraphQL subscriptions over WebSocket at /graphql, with the
+# graphql-transport-ws subprotocol only (the ` + "`" + `graphql-ws` + "`" + ` library's
+# protocol). The token goes in the connection_init payload, as
+# {"authorization": "Bearer <token>"}, since browsers cannot set headers on
+# a WebSocket; an invalid one closes the socket with 4403 Forbidden.
+#
+# Each event is read through the store with the subscriber's own viewer at
+# the time it is delivered: what the subscriber may not read is never sent.
+# When something the subscriber could read is deleted, or becomes hidden or
+# private to them, they get one UNAVAILABLE event without content (the two
+# cases look the same on purpose), then nothing until they may read it
+# again. Links to or from objects they may not read are not reported.
+#
+# ` + "`" + `seq` + "`" + ` is the position of the change in the store's change sequence. It
+# grows with every write to the store, so gaps between events are normal.
+# A subscriber that falls too far behind is stopped with the error code
+# SUBSCRIPTION_OVERFLOW: subscribe again and refetch what you show.
+
+"What happened to the object of a live event, as far as the subscriber may see."
+enum ChangeKind {
+  "It was written: a new version, a change of visibility, a flag, a carnet's new title…"
+  UPDATED
+  "A link from or to it was made or changed."
+  LINKED
+  "A link from or to it was removed."
+  UNLINKED
+  "A document was filed in the carnet, or became readable to the subscriber there."
+  ADDED
+  "A document left the carnet."
+  REMOVED
+  "Deleted, or no longer readable by the subscriber: no content comes with it."
+  UNAVAILABLE
+  "A document was flagged for moderation."
+  FLAGGED
+  "A flag was resolved."
+  RESOLVED
+}
+
+"One change to a document (documentChanged)."
+type DocumentChange {
+  "UPDATED, LINKED, UNLINKED or UNAVAILABLE."
+  kind: ChangeKind!
+  "Position of the change in the store's change sequence, in decimal (it may exceed a GraphQL Int)."
+  seq: String!
+  "The document's global id."
+  documentId: ID!
+  "The document as the subscriber may read it now; null when UNAVAILABLE."
+  document: Document
+}
+
+"One change in a carnet (carnetChanged): to the carnet itself, or to one of its documents."
+type CarnetChange {
+  """
+  For the carnet itself: UPDATED, LINKED, UNLINKED or UNAVAILABLE (deleted).
+  For one of its documents (documentId set): ADDED, REMOVED, UPDATED or
+  UNAVAILABLE.
+  """
+  kind: ChangeKind!
+  "Position of the change in the store's change sequence, in decimal."
+  seq: String!
+  "The carnet's global id."
+  carnetId: ID!
+  "The carnet as it is now; null once deleted."
+  carnet: Carnet
+  "The document the change is about; null for changes to the carnet itself."
+  documentId: ID
+  "That document as the subscriber may read it now; null when it is UNAVAILABLE (or REMOVED and no longer readable)."
+  document: Document
+}
+
+"One change to the moderation queue (moderationQueueChanged)."
+type ModerationChange {
+  "FLAGGED, RESOLVED, or REMOVED (the flag went with its deleted document)."
+  kind: ChangeKind!
+  "Position of the change in the store's change sequence, in decimal."
+  seq: String!
+  "The flag's own id (as in Flag.id)."
+  flagId: ID!
+  "The flag as it is now; null when REMOVED."
+  flag: Flag
+  "The global id of the flagged document."
+  documentId: ID!
+}
+
+type Subscription {
+  """
+  Changes to one document (a note, term or organisation) the subscriber may
+  read: NOT_FOUND otherwise, BAD_USER_INPUT for the id of another kind.
+  """
+  documentChanged(id: ID!): DocumentChange!
+  """
+  Changes to one carnet and to the documents filed in it that the
+  subscriber may read: documents added, removed or updated.
+  """
+  carnetChanged(id: ID!): CarnetChange!
+  "Flags raised, resolved or removed. Curators and admins only."
+  moderationQueueChanged: ModerationChange!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AcceptLinkSuggestionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "document":
+		return ec.fieldContext_AcceptLinkSuggestionPayload_document(ctx, field)
+	case "link":
+		return ec.fieldContext_AcceptLinkSuggestionPayload_link(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AcceptLinkSuggestionPayload", field.Name)
+}
 
 func (ec *executionContext) childFields_Authorship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -5223,6 +5782,24 @@ func (ec *executionContext) childFields_Carnet(ctx context.Context, field graphq
 		return ec.fieldContext_Carnet_bases(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Carnet", field.Name)
+}
+
+func (ec *executionContext) childFields_CarnetChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_CarnetChange_kind(ctx, field)
+	case "seq":
+		return ec.fieldContext_CarnetChange_seq(ctx, field)
+	case "carnetId":
+		return ec.fieldContext_CarnetChange_carnetId(ctx, field)
+	case "carnet":
+		return ec.fieldContext_CarnetChange_carnet(ctx, field)
+	case "documentId":
+		return ec.fieldContext_CarnetChange_documentId(ctx, field)
+	case "document":
+		return ec.fieldContext_CarnetChange_document(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CarnetChange", field.Name)
 }
 
 func (ec *executionContext) childFields_CarnetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5493,6 +6070,20 @@ func (ec *executionContext) childFields_DimensionCoverage(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type DimensionCoverage", field.Name)
 }
 
+func (ec *executionContext) childFields_DocumentChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_DocumentChange_kind(ctx, field)
+	case "seq":
+		return ec.fieldContext_DocumentChange_seq(ctx, field)
+	case "documentId":
+		return ec.fieldContext_DocumentChange_documentId(ctx, field)
+	case "document":
+		return ec.fieldContext_DocumentChange_document(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentChange", field.Name)
+}
+
 func (ec *executionContext) childFields_DocumentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -5741,6 +6332,72 @@ func (ec *executionContext) childFields_LinkPayload(ctx context.Context, field g
 		return ec.fieldContext_LinkPayload_link(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LinkPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_LinkSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reason":
+		return ec.fieldContext_LinkSuggestion_reason(ctx, field)
+	case "score":
+		return ec.fieldContext_LinkSuggestion_score(ctx, field)
+	case "target":
+		return ec.fieldContext_LinkSuggestion_target(ctx, field)
+	case "relation":
+		return ec.fieldContext_LinkSuggestion_relation(ctx, field)
+	case "matched":
+		return ec.fieldContext_LinkSuggestion_matched(ctx, field)
+	case "field":
+		return ec.fieldContext_LinkSuggestion_field(ctx, field)
+	case "fragment":
+		return ec.fieldContext_LinkSuggestion_fragment(ctx, field)
+	case "sharedTerms":
+		return ec.fieldContext_LinkSuggestion_sharedTerms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkSuggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_MentionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_MentionConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_MentionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MentionConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MentionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MentionEdge_cursor(ctx, field)
+	case "score":
+		return ec.fieldContext_MentionEdge_score(ctx, field)
+	case "node":
+		return ec.fieldContext_MentionEdge_node(ctx, field)
+	case "fragment":
+		return ec.fieldContext_MentionEdge_fragment(ctx, field)
+	case "highlights":
+		return ec.fieldContext_MentionEdge_highlights(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ModerationChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ModerationChange_kind(ctx, field)
+	case "seq":
+		return ec.fieldContext_ModerationChange_seq(ctx, field)
+	case "flagId":
+		return ec.fieldContext_ModerationChange_flagId(ctx, field)
+	case "flag":
+		return ec.fieldContext_ModerationChange_flag(ctx, field)
+	case "documentId":
+		return ec.fieldContext_ModerationChange_documentId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModerationChange", field.Name)
 }
 
 func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6546,6 +7203,36 @@ func (ec *executionContext) field_DimensionCoverage_label_args(ctx context.Conte
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_acceptLinkSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "documentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["documentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relation",
+		func(ctx context.Context, v any) (*graph.Relation, error) {
+			return ec.unmarshalORelation2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelation(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relation"] = arg2
 	return args, nil
 }
 
@@ -7453,6 +8140,28 @@ func (ec *executionContext) field_Query_knowledgeBases_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_linkSuggestions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "documentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["documentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_moderationQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7919,6 +8628,44 @@ func (ec *executionContext) field_Query_terms_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_unlinkedMentions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "termId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["termId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "organisationId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organisationId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_StandpointDeclaration_dimensionLabel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7986,6 +8733,34 @@ func (ec *executionContext) field_StandpointValue_label_args(ctx context.Context
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_carnetChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_documentChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -8120,6 +8895,70 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AcceptLinkSuggestionPayload_document(ctx context.Context, field graphql.CollectedField, obj *model.AcceptLinkSuggestionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcceptLinkSuggestionPayload_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Document) graphql.Marshaler {
+			return ec.marshalNDocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AcceptLinkSuggestionPayload_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcceptLinkSuggestionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AcceptLinkSuggestionPayload_link(ctx context.Context, field graphql.CollectedField, obj *model.AcceptLinkSuggestionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcceptLinkSuggestionPayload_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AcceptLinkSuggestionPayload_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcceptLinkSuggestionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Authorship_contributor(ctx context.Context, field graphql.CollectedField, obj *model.Authorship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -8440,6 +9279,162 @@ func (ec *executionContext) fieldContext_Carnet_bases(_ context.Context, field g
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_KnowledgeBase(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CarnetChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.CarnetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CarnetChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+			return ec.marshalNChangeKind2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CarnetChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CarnetChange", field, false, false, "ChangeKind")
+}
+
+func (ec *executionContext) _CarnetChange_seq(ctx context.Context, field graphql.CollectedField, obj *model.CarnetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CarnetChange_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CarnetChange_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CarnetChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CarnetChange_carnetId(ctx context.Context, field graphql.CollectedField, obj *model.CarnetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CarnetChange_carnetId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CarnetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CarnetChange_carnetId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CarnetChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CarnetChange_carnet(ctx context.Context, field graphql.CollectedField, obj *model.CarnetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CarnetChange_carnet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Carnet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Carnet) graphql.Marshaler {
+			return ec.marshalOCarnet2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐCarnet(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CarnetChange_carnet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CarnetChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Carnet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CarnetChange_documentId(ctx context.Context, field graphql.CollectedField, obj *model.CarnetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CarnetChange_documentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CarnetChange_documentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CarnetChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CarnetChange_document(ctx context.Context, field graphql.CollectedField, obj *model.CarnetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CarnetChange_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Document) graphql.Marshaler {
+			return ec.marshalODocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CarnetChange_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CarnetChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -10501,6 +11496,107 @@ func (ec *executionContext) fieldContext_DimensionCoverage_values(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _DocumentChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.DocumentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+			return ec.marshalNChangeKind2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentChange", field, false, false, "ChangeKind")
+}
+
+func (ec *executionContext) _DocumentChange_seq(ctx context.Context, field graphql.CollectedField, obj *model.DocumentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentChange_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentChange_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentChange_documentId(ctx context.Context, field graphql.CollectedField, obj *model.DocumentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentChange_documentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentChange_documentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DocumentChange_document(ctx context.Context, field graphql.CollectedField, obj *model.DocumentChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentChange_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Document) graphql.Marshaler {
+			return ec.marshalODocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentChange_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DocumentChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DocumentConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12248,6 +13344,552 @@ func (ec *executionContext) fieldContext_LinkPayload_link(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _LinkSuggestion_reason(ctx context.Context, field graphql.CollectedField, obj *model.LinkSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSuggestion_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SuggestionReason) graphql.Marshaler {
+			return ec.marshalNSuggestionReason2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSuggestionReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSuggestion_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkSuggestion", field, false, false, "SuggestionReason")
+}
+
+func (ec *executionContext) _LinkSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *model.LinkSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSuggestion_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkSuggestion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LinkSuggestion_target(ctx context.Context, field graphql.CollectedField, obj *model.LinkSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSuggestion_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Document) graphql.Marshaler {
+			return ec.marshalNDocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSuggestion_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkSuggestion_relation(ctx context.Context, field graphql.CollectedField, obj *model.LinkSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSuggestion_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSuggestion_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkSuggestion", field, false, false, "Relation")
+}
+
+func (ec *executionContext) _LinkSuggestion_matched(ctx context.Context, field graphql.CollectedField, obj *model.LinkSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSuggestion_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSuggestion_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkSuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _LinkSuggestion_field(ctx context.Context, field graphql.CollectedField, obj *model.LinkSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSuggestion_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSuggestion_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkSuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _LinkSuggestion_fragment(ctx context.Context, field graphql.CollectedField, obj *model.LinkSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSuggestion_fragment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fragment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSuggestion_fragment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkSuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _LinkSuggestion_sharedTerms(ctx context.Context, field graphql.CollectedField, obj *model.LinkSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkSuggestion_sharedTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedTerms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Term) graphql.Marshaler {
+			return ec.marshalNTerm2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐTermᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkSuggestion_sharedTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Term(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MentionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MentionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MentionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MentionEdge) graphql.Marshaler {
+			return ec.marshalNMentionEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMentionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MentionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MentionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentionEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.MentionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentionEdge_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentionEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentionEdge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MentionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MentionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Document) graphql.Marshaler {
+			return ec.marshalNDocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentionEdge_fragment(ctx context.Context, field graphql.CollectedField, obj *model.MentionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentionEdge_fragment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fragment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MentionEdge_fragment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentionEdge_highlights(ctx context.Context, field graphql.CollectedField, obj *model.MentionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentionEdge_highlights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Highlights, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Highlight) graphql.Marshaler {
+			return ec.marshalNHighlight2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐHighlightᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentionEdge_highlights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Highlight(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ModerationChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.ModerationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+			return ec.marshalNChangeKind2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationChange", field, false, false, "ChangeKind")
+}
+
+func (ec *executionContext) _ModerationChange_seq(ctx context.Context, field graphql.CollectedField, obj *model.ModerationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationChange_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationChange_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ModerationChange_flagId(ctx context.Context, field graphql.CollectedField, obj *model.ModerationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationChange_flagId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlagID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationChange_flagId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ModerationChange_flag(ctx context.Context, field graphql.CollectedField, obj *model.ModerationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationChange_flag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Flag) graphql.Marshaler {
+			return ec.marshalOFlag2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlag(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationChange_flag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModerationChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Flag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ModerationChange_documentId(ctx context.Context, field graphql.CollectedField, obj *model.ModerationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationChange_documentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationChange_documentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationChange", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Mutation_createNote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13430,6 +15072,50 @@ func (ec *executionContext) fieldContext_Mutation_restoreRevision(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_restoreRevision_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptLinkSuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptLinkSuggestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptLinkSuggestion(ctx, fc.Args["documentId"].(string), fc.Args["targetId"].(string), fc.Args["relation"].(*graph.Relation))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AcceptLinkSuggestionPayload) graphql.Marshaler {
+			return ec.marshalNAcceptLinkSuggestionPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐAcceptLinkSuggestionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptLinkSuggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AcceptLinkSuggestionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptLinkSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16685,6 +18371,94 @@ func (ec *executionContext) fieldContext_Query_revisionDiff(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_unlinkedMentions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unlinkedMentions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UnlinkedMentions(ctx, fc.Args["termId"].(*string), fc.Args["organisationId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MentionConnection) graphql.Marshaler {
+			return ec.marshalNMentionConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMentionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unlinkedMentions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_unlinkedMentions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_linkSuggestions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_linkSuggestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LinkSuggestions(ctx, fc.Args["documentId"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkSuggestion) graphql.Marshaler {
+			return ec.marshalNLinkSuggestion2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐLinkSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_linkSuggestions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkSuggestion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_linkSuggestions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_moderationQueue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18627,6 +20401,126 @@ func (ec *executionContext) fieldContext_SubgraphNode_node(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_documentChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_documentChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().DocumentChanged(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentChange) graphql.Marshaler {
+			return ec.marshalNDocumentChange2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocumentChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_documentChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_documentChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_carnetChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_carnetChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().CarnetChanged(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CarnetChange) graphql.Marshaler {
+			return ec.marshalNCarnetChange2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐCarnetChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_carnetChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CarnetChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_carnetChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_moderationQueueChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_moderationQueueChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().ModerationQueueChanged(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ModerationChange) graphql.Marshaler {
+			return ec.marshalNModerationChange2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐModerationChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_moderationQueueChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModerationChange(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22999,6 +24893,44 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var acceptLinkSuggestionPayloadImplementors = []string{"AcceptLinkSuggestionPayload"}
+
+func (ec *executionContext) _AcceptLinkSuggestionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AcceptLinkSuggestionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, acceptLinkSuggestionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AcceptLinkSuggestionPayload")
+		case "document":
+			out.Values[i] = ec._AcceptLinkSuggestionPayload_document(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "link":
+			out.Values[i] = ec._AcceptLinkSuggestionPayload_link(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var authorshipImplementors = []string{"Authorship"}
 
 func (ec *executionContext) _Authorship(ctx context.Context, sel ast.SelectionSet, obj *model.Authorship) graphql.Marshaler {
@@ -23102,6 +25034,64 @@ func (ec *executionContext) _Carnet(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Carnet_bases(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var carnetChangeImplementors = []string{"CarnetChange"}
+
+func (ec *executionContext) _CarnetChange(ctx context.Context, sel ast.SelectionSet, obj *model.CarnetChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, carnetChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CarnetChange")
+		case "kind":
+			out.Values[i] = ec._CarnetChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._CarnetChange_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "carnetId":
+			out.Values[i] = ec._CarnetChange_carnetId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "carnet":
+			out.Values[i] = ec._CarnetChange_carnet(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "documentId":
+			out.Values[i] = ec._CarnetChange_documentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "document":
+			out.Values[i] = ec._CarnetChange_document(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24059,6 +26049,54 @@ func (ec *executionContext) _DimensionCoverage(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var documentChangeImplementors = []string{"DocumentChange"}
+
+func (ec *executionContext) _DocumentChange(ctx context.Context, sel ast.SelectionSet, obj *model.DocumentChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, documentChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DocumentChange")
+		case "kind":
+			out.Values[i] = ec._DocumentChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._DocumentChange_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentId":
+			out.Values[i] = ec._DocumentChange_documentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "document":
+			out.Values[i] = ec._DocumentChange_document(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var documentConnectionImplementors = []string{"DocumentConnection"}
 
 func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.DocumentConnection) graphql.Marshaler {
@@ -24956,6 +26994,223 @@ func (ec *executionContext) _LinkPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var linkSuggestionImplementors = []string{"LinkSuggestion"}
+
+func (ec *executionContext) _LinkSuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.LinkSuggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, linkSuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LinkSuggestion")
+		case "reason":
+			out.Values[i] = ec._LinkSuggestion_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._LinkSuggestion_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._LinkSuggestion_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relation":
+			out.Values[i] = ec._LinkSuggestion_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._LinkSuggestion_matched(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._LinkSuggestion_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fragment":
+			out.Values[i] = ec._LinkSuggestion_fragment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sharedTerms":
+			out.Values[i] = ec._LinkSuggestion_sharedTerms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentionConnectionImplementors = []string{"MentionConnection"}
+
+func (ec *executionContext) _MentionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MentionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentionConnection")
+		case "totalCount":
+			out.Values[i] = ec._MentionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._MentionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MentionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentionEdgeImplementors = []string{"MentionEdge"}
+
+func (ec *executionContext) _MentionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MentionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentionEdge")
+		case "cursor":
+			out.Values[i] = ec._MentionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._MentionEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MentionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fragment":
+			out.Values[i] = ec._MentionEdge_fragment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "highlights":
+			out.Values[i] = ec._MentionEdge_highlights(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moderationChangeImplementors = []string{"ModerationChange"}
+
+func (ec *executionContext) _ModerationChange(ctx context.Context, sel ast.SelectionSet, obj *model.ModerationChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moderationChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ModerationChange")
+		case "kind":
+			out.Values[i] = ec._ModerationChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._ModerationChange_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "flagId":
+			out.Values[i] = ec._ModerationChange_flagId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "flag":
+			out.Values[i] = ec._ModerationChange_flag(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "documentId":
+			out.Values[i] = ec._ModerationChange_documentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -25160,6 +27415,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "restoreRevision":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_restoreRevision(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptLinkSuggestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptLinkSuggestion(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -26082,6 +28344,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_revisionDiff(ctx, field)
 				})
+		case "unlinkedMentions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_unlinkedMentions(ctx, field)
+				})
+		case "linkSuggestions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_linkSuggestions(ctx, field)
+				})
 		case "moderationQueue":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -26872,6 +29146,30 @@ func (ec *executionContext) _SubgraphNode(ctx context.Context, sel ast.Selection
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "documentChanged":
+		return ec._Subscription_documentChanged(ctx, fields[0])
+	case "carnetChanged":
+		return ec._Subscription_carnetChanged(ctx, fields[0])
+	case "moderationQueueChanged":
+		return ec._Subscription_moderationQueueChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var termImplementors = []string{"Term", "Node", "Document"}
@@ -27695,6 +29993,14 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAcceptLinkSuggestionPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐAcceptLinkSuggestionPayload(ctx context.Context, sel ast.SelectionSet, v *model.AcceptLinkSuggestionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AcceptLinkSuggestionPayload!")
+		return graphql.Null
+	}
+	return ec._AcceptLinkSuggestionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAuthorRole2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐAuthorRole(ctx context.Context, v any) (model.AuthorRole, error) {
 	var res model.AuthorRole
 	err := res.UnmarshalGQL(v)
@@ -27765,6 +30071,14 @@ func (ec *executionContext) marshalNCarnet2ᚖgithubᚗcomᚋencommunᚋmaillage
 		return graphql.Null
 	}
 	return ec._Carnet(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCarnetChange2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐCarnetChange(ctx context.Context, sel ast.SelectionSet, v *model.CarnetChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CarnetChange!")
+		return graphql.Null
+	}
+	return ec._CarnetChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCarnetConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐCarnetConnection(ctx context.Context, sel ast.SelectionSet, v *model.CarnetConnection) graphql.Marshaler {
@@ -27861,6 +30175,16 @@ func (ec *executionContext) marshalNCarnetPayload2ᚖgithubᚗcomᚋencommunᚋm
 		return graphql.Null
 	}
 	return ec._CarnetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐChangeKind(ctx context.Context, v any) (model.ChangeKind, error) {
+	var res model.ChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCommunity2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Community) graphql.Marshaler {
@@ -28163,6 +30487,14 @@ func (ec *executionContext) marshalNDocument2ᚕgithubᚗcomᚋencommunᚋmailla
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNDocumentChange2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocumentChange(ctx context.Context, sel ast.SelectionSet, v *model.DocumentChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DocumentChange!")
+		return graphql.Null
+	}
+	return ec._DocumentChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDocumentConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocumentConnection(ctx context.Context, sel ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
@@ -28642,6 +30974,70 @@ func (ec *executionContext) marshalNLinkPayload2ᚖgithubᚗcomᚋencommunᚋmai
 		return graphql.Null
 	}
 	return ec._LinkPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLinkSuggestion2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐLinkSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LinkSuggestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLinkSuggestion2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐLinkSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLinkSuggestion2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐLinkSuggestion(ctx context.Context, sel ast.SelectionSet, v *model.LinkSuggestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LinkSuggestion!")
+		return graphql.Null
+	}
+	return ec._LinkSuggestion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMentionConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMentionConnection(ctx context.Context, sel ast.SelectionSet, v *model.MentionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MentionConnection!")
+		return graphql.Null
+	}
+	return ec._MentionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMentionEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMentionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MentionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMentionEdge2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMentionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentionEdge2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMentionEdge(ctx context.Context, sel ast.SelectionSet, v *model.MentionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MentionEdge!")
+		return graphql.Null
+	}
+	return ec._MentionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNModerationChange2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐModerationChange(ctx context.Context, sel ast.SelectionSet, v *model.ModerationChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ModerationChange!")
+		return graphql.Null
+	}
+	return ec._ModerationChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNetworkEdge2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNetworkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
@@ -29209,6 +31605,16 @@ func (ec *executionContext) marshalNSubgraphNode2ᚕgithubᚗcomᚋencommunᚋma
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSuggestionReason2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSuggestionReason(ctx context.Context, v any) (model.SuggestionReason, error) {
+	var res model.SuggestionReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSuggestionReason2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSuggestionReason(ctx context.Context, sel ast.SelectionSet, v model.SuggestionReason) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNTerm2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐTermᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Term) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -29565,6 +31971,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCarnet2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐCarnet(ctx context.Context, sel ast.SelectionSet, v *graph.Carnet) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Carnet(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOContributor2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐContributor(ctx context.Context, sel ast.SelectionSet, v *graph.Contributor) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -29629,6 +32042,13 @@ func (ec *executionContext) unmarshalODocumentOrder2ᚖgithubᚗcomᚋencommun�
 	}
 	res, err := ec.unmarshalInputDocumentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFlag2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlag(ctx context.Context, sel ast.SelectionSet, v *graph.Flag) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Flag(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFlagDecision2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐFlagDecision(ctx context.Context, v any) (*graph.FlagDecision, error) {
@@ -29821,6 +32241,25 @@ func (ec *executionContext) marshalORelation2ᚕgithubᚗcomᚋencommunᚋmailla
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalORelation2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelation(ctx context.Context, v any) (*graph.Relation, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := graph.Relation(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORelation2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelation(ctx context.Context, sel ast.SelectionSet, v *graph.Relation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOSearchFilter2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchFilter(ctx context.Context, v any) (*model.SearchFilter, error) {

@@ -1,0 +1,77 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// BenchmarkUnlinkedMentions measures a curator's unlinkedMentions page (20
+// hits with their fragments, and the total) for a common term, on the
+// generated corpus of bench_test.go (MAILLAGE_BENCH_DOCS, MAILLAGE_BENCH_DIR):
+//
+//	MAILLAGE_BENCH_DOCS=100000 MAILLAGE_BENCH_DIR=/tmp/mlg-bench go test ./search -run '^$' -bench UnlinkedMentions -benchtime 400x -timeout 60m
+//
+// The terms are the corpus's most frequent topic words (each in a large
+// share of the documents), each with a two-word alias matched as a phrase,
+// and with the id of a term the corpus links documents to, so that the
+// exclusion of linked documents has work to do. It reports p50 and p99.
+func BenchmarkUnlinkedMentions(b *testing.B) {
+	ix := benchIndex(b)
+	common := topicWords[:10]
+	req := func(i int) MentionsRequest {
+		w := common[i%len(common)]
+		return MentionsRequest{
+			Target: fmt.Sprintf("t%03d", i%len(common)),
+			Kind:   graph.KindTerm,
+			Names:  []string{w, w + " " + common[(i+1)%len(common)]},
+			Viewer: graph.Viewer{Role: graph.RoleCurator},
+		}
+	}
+	for _, clients := range []int{1, 8} {
+		b.Run(fmt.Sprintf("common-term/clients=%d", clients), func(b *testing.B) {
+			lat := make([]time.Duration, b.N)
+			var next, hits atomic.Int64
+			var wg sync.WaitGroup
+			cpu0 := cpuTime()
+			b.ResetTimer()
+			for range clients {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						i := int(next.Add(1)) - 1
+						if i >= b.N {
+							return
+						}
+						start := time.Now()
+						res, err := ix.UnlinkedMentions(context.Background(), req(i))
+						lat[i] = time.Since(start)
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						hits.Add(int64(res.TotalCount))
+					}
+				}()
+			}
+			wg.Wait()
+			b.StopTimer()
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			slices.Sort(lat)
+			pct := func(p float64) float64 {
+				return float64(lat[min(len(lat)-1, int(float64(len(lat))*p))].Microseconds()) / 1000
+			}
+			b.ReportMetric(pct(0.50), "p50-ms")
+			b.ReportMetric(pct(0.99), "p99-ms")
+			b.ReportMetric(float64(hits.Load())/float64(b.N), "hits/op")
+		})
+	}
+	reportRSS(b)
+}
