@@ -1,12 +1,17 @@
 package graph
 
-import "context"
+import (
+	"context"
+	"strconv"
+	"time"
+)
 
 // Snapshot is a whole graph as it was stored: every node with its version
 // and dates, every document revision, every link (AUTHORED included, with
-// its role) and every standpoint declaration with its visibility. A dump
-// file is a Snapshot on disk; tokens are credentials, not part of the
-// graph, and are not in it.
+// its role), every standpoint declaration with its visibility, and the
+// moderation state (documents hidden pending review, flags with their
+// decisions). A dump file is a Snapshot on disk; tokens are credentials,
+// not part of the graph, and are not in it.
 type Snapshot struct {
 	KnowledgeBases []KnowledgeBase
 	Communities    []Community
@@ -16,6 +21,13 @@ type Snapshot struct {
 	Revisions      []Revision
 	Links          []Link
 	Declarations   []Declaration
+	Flags          []Flag
+}
+
+// Records is how many objects s holds, all kinds together.
+func (s *Snapshot) Records() int {
+	return len(s.KnowledgeBases) + len(s.Communities) + len(s.Carnets) + len(s.Contributors) +
+		len(s.Documents) + len(s.Revisions) + len(s.Links) + len(s.Declarations) + len(s.Flags)
 }
 
 // Restorer is implemented by stores that can write a Snapshot back exactly:
@@ -24,11 +36,248 @@ type Snapshot struct {
 // backup or moves a graph from one store to another.
 type Restorer interface {
 	// Restore writes s into an empty store (no node at all: CONFLICT
-	// otherwise) in one transaction, keeping ids, versions, dates and
-	// revisions as they are. Only the system and admins may restore. Every
-	// node, link and declaration is validated as the create methods would,
-	// and nothing is written unless all of it is valid. The store appends
-	// change entries as for a creation (CREATE per node, LINK per link), so
-	// a search index following the sequence picks the graph up.
+	// otherwise), keeping ids, versions, dates, revisions, hidden states
+	// and flags as they are. Only the system and admins may restore. The
+	// whole snapshot is checked first (PrepareSnapshot), and nothing is
+	// written unless all of it is valid; a failure while writing (a full
+	// disk, a lost connection) leaves the store empty again. The store
+	// appends change entries as for a creation (CREATE per node, LINK per
+	// link), so a search index following the sequence picks the graph up.
+	// Nothing else may write to the store during a restore.
 	Restore(ctx context.Context, s Snapshot) error
+}
+
+// PrepareSnapshot checks a whole snapshot as the create methods would
+// check each object, and returns it ready to write: a copy (the caller's
+// slices are not touched) with times in UTC, empty lists as nil, link
+// ends' and flags' kinds filled in, and a missing link or declaration date
+// set to now. Errors carry the code a create method would give: EINVALID
+// for an invalid object, ECONFLICT for an id or a link given twice,
+// ENOTFOUND for a reference to no object of the snapshot.
+//
+// Revisions, flags' flaggers and resolvers may name contributors absent
+// from the snapshot: they keep who did it after the contributor was
+// deleted, as the store they came from does.
+func PrepareSnapshot(in Snapshot, now time.Time) (Snapshot, error) {
+	out := Snapshot{
+		KnowledgeBases: append([]KnowledgeBase(nil), in.KnowledgeBases...),
+		Communities:    append([]Community(nil), in.Communities...),
+		Carnets:        append([]Carnet(nil), in.Carnets...),
+		Contributors:   append([]Contributor(nil), in.Contributors...),
+		Documents:      append([]Document(nil), in.Documents...),
+		Revisions:      append([]Revision(nil), in.Revisions...),
+		Links:          append([]Link(nil), in.Links...),
+		Declarations:   append([]Declaration(nil), in.Declarations...),
+		Flags:          append([]Flag(nil), in.Flags...),
+	}
+	now = now.UTC()
+	kinds := make(map[string]Kind, len(in.Documents)+len(in.Contributors))
+	node := func(kind Kind, id string, version int, created time.Time, validate func() error) error {
+		what := string(kind) + " " + id
+		if err := ValidateID(id); err != nil {
+			return invalid(string(kind), err)
+		}
+		if k := kinds[id]; k != "" {
+			return Errorf(ECONFLICT, "%s: id %q is already used by a %s", what, id, k)
+		}
+		if version < 1 {
+			return Errorf(EINVALID, "%s: version must be at least 1, not %d", what, version)
+		}
+		if created.IsZero() {
+			return Errorf(EINVALID, "%s: no creation date", what)
+		}
+		if err := validate(); err != nil {
+			return invalid(what, err)
+		}
+		kinds[id] = kind
+		return nil
+	}
+	for i := range out.KnowledgeBases {
+		x := &out.KnowledgeBases[i]
+		if err := node(KindKnowledgeBase, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
+			return Snapshot{}, err
+		}
+		x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
+	}
+	for i := range out.Communities {
+		x := &out.Communities[i]
+		if err := node(KindCommunity, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
+			return Snapshot{}, err
+		}
+		x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
+	}
+	carnets := map[string]*Carnet{}
+	for i := range out.Carnets {
+		x := &out.Carnets[i]
+		x.Categories = append([]string(nil), x.Categories...)
+		if err := node(KindCarnet, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
+			return Snapshot{}, err
+		}
+		x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
+		carnets[x.ID] = x
+	}
+	for i := range out.Contributors {
+		x := &out.Contributors[i]
+		if err := node(KindContributor, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
+			return Snapshot{}, err
+		}
+		x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
+	}
+	versions := make(map[string]int, len(out.Documents))
+	for i := range out.Documents {
+		d := &out.Documents[i]
+		if !d.Kind.IsDocument() {
+			return Snapshot{}, Errorf(EINVALID, "document %s: kind must be Note, Term or Organisation, not %q", d.ID, d.Kind)
+		}
+		d.Aliases = append([]string(nil), d.Aliases...)
+		if err := node(d.Kind, d.ID, d.Version, d.CreatedAt, d.Validate); err != nil {
+			return Snapshot{}, err
+		}
+		d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
+		if d.PublishedAt != nil {
+			t := d.PublishedAt.UTC()
+			d.PublishedAt = &t
+		}
+		versions[d.ID] = d.Version
+	}
+	seen := map[string]bool{}
+	once := func(key, what string) error {
+		if seen[key] {
+			return Errorf(ECONFLICT, "%s: given twice", what)
+		}
+		seen[key] = true
+		return nil
+	}
+	for i := range out.Revisions {
+		r := &out.Revisions[i]
+		what := "revision " + r.DocumentID + " v" + strconv.Itoa(r.Version)
+		current, ok := versions[r.DocumentID]
+		if !ok {
+			return Snapshot{}, Errorf(ENOTFOUND, "%s: no document %q", what, r.DocumentID)
+		}
+		if r.Version < 1 || r.Version > current {
+			return Snapshot{}, Errorf(EINVALID, "%s: the document is at version %d", what, current)
+		}
+		if err := once("rev\x00"+r.DocumentID+"\x00"+strconv.Itoa(r.Version), what); err != nil {
+			return Snapshot{}, err
+		}
+		r.Changed = append([]string(nil), r.Changed...)
+		r.At = r.At.UTC()
+	}
+	for i := range out.Links {
+		l := &out.Links[i]
+		what := "link " + string(l.Relation) + " " + l.From + " → " + l.To
+		fromKind, toKind := kinds[l.From], kinds[l.To]
+		switch {
+		case fromKind == "":
+			return Snapshot{}, Errorf(ENOTFOUND, "%s: no node %q", what, l.From)
+		case toKind == "":
+			return Snapshot{}, Errorf(ENOTFOUND, "%s: no node %q", what, l.To)
+		case (l.FromKind != "" && l.FromKind != fromKind) || (l.ToKind != "" && l.ToKind != toKind):
+			return Snapshot{}, Errorf(EINVALID, "%s: its ends are a %s and a %s, not a %s and a %s", what, fromKind, toKind, l.FromKind, l.ToKind)
+		}
+		l.FromKind, l.ToKind = fromKind, toKind
+		if err := ValidateLink(*l); err != nil {
+			return Snapshot{}, invalid(what, err)
+		}
+		if l.Relation == RelInCarnet && l.Category != "" && !carnets[l.To].HasCategory(l.Category) {
+			return Snapshot{}, Errorf(EINVALID, "%s: carnet %q has no category %q", what, l.To, l.Category)
+		}
+		if err := once("link\x00"+l.From+"\x00"+string(l.Relation)+"\x00"+l.To, what); err != nil {
+			return Snapshot{}, err
+		}
+		if l.CreatedAt.IsZero() {
+			l.CreatedAt = now
+		}
+		l.CreatedAt = l.CreatedAt.UTC()
+	}
+	for i := range out.Declarations {
+		d := &out.Declarations[i]
+		what := "declaration " + d.ContributorID + " " + d.Dimension + ":" + d.Value
+		if kinds[d.ContributorID] != KindContributor {
+			return Snapshot{}, Errorf(ENOTFOUND, "%s: no contributor %q", what, d.ContributorID)
+		}
+		if ValidateID(d.Dimension) != nil || ValidateID(d.Value) != nil {
+			return Snapshot{}, Errorf(EINVALID, "%s: dimension and value must be taxonomy ids", what)
+		}
+		// There is no default visibility: a missing one is an error.
+		if !d.Visibility.Valid() {
+			return Snapshot{}, Errorf(EINVALID, "%s: visibility must be PRIVATE, AGGREGATE or PUBLIC", what)
+		}
+		if err := once("decl\x00"+d.ContributorID+"\x00"+d.Dimension+"\x00"+d.Value, what); err != nil {
+			return Snapshot{}, err
+		}
+		if d.DeclaredAt.IsZero() {
+			d.DeclaredAt = now
+		}
+		d.DeclaredAt = d.DeclaredAt.UTC()
+	}
+	for i := range out.Flags {
+		f := &out.Flags[i]
+		what := "flag " + f.ID
+		if err := CheckFlag(f); err != nil {
+			return Snapshot{}, invalid(what, err)
+		}
+		kind := kinds[f.DocumentID]
+		if !kind.IsDocument() {
+			return Snapshot{}, Errorf(ENOTFOUND, "%s: no document %q", what, f.DocumentID)
+		}
+		if f.DocumentKind != "" && f.DocumentKind != kind {
+			return Snapshot{}, Errorf(EINVALID, "%s: document %q is a %s, not a %s", what, f.DocumentID, kind, f.DocumentKind)
+		}
+		f.DocumentKind = kind
+		if err := once("flag\x00"+f.ID, what); err != nil {
+			return Snapshot{}, err
+		}
+		f.CreatedAt = f.CreatedAt.UTC()
+		if f.ResolvedAt != nil {
+			t := f.ResolvedAt.UTC()
+			f.ResolvedAt = &t
+		}
+	}
+	return out, nil
+}
+
+// CheckFlag validates a flag as a store holds it: an id, a flagger, a
+// reason, a creation date, and a status its other fields agree with (an
+// OPEN flag has no decision yet; a RESOLVED one has a decision and a date).
+func CheckFlag(f *Flag) error {
+	if err := ValidateID(f.ID); err != nil {
+		return err
+	}
+	if err := ValidateID(f.FlaggerID); err != nil {
+		return Errorf(EINVALID, "flagger: %s", ErrorMessage(err))
+	}
+	if err := CheckFlagReason(f.Reason); err != nil {
+		return err
+	}
+	if f.CreatedAt.IsZero() {
+		return Errorf(EINVALID, "no creation date")
+	}
+	switch f.Status {
+	case FlagOpen:
+		if f.Decision != "" || f.Note != "" || f.ResolverID != "" || f.ResolvedAt != nil {
+			return Errorf(EINVALID, "an OPEN flag has no decision, note, resolver or resolution date")
+		}
+	case FlagResolved:
+		if err := CheckResolution(f.Decision, f.Note); err != nil {
+			return err
+		}
+		if f.ResolvedAt == nil {
+			return Errorf(EINVALID, "a RESOLVED flag needs its resolution date")
+		}
+		if f.ResolverID != "" {
+			if err := ValidateID(f.ResolverID); err != nil {
+				return Errorf(EINVALID, "resolver: %s", ErrorMessage(err))
+			}
+		}
+	default:
+		return Errorf(EINVALID, "status must be OPEN or RESOLVED, not %q", f.Status)
+	}
+	return nil
+}
+
+// invalid names the object an error is about, keeping the error's code.
+func invalid(what string, err error) error {
+	return Errorf(ErrorCode(err), "%s: %s", what, ErrorMessage(err))
 }

@@ -5,20 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/dump"
+	"github.com/encommun/maillage/graph/embedded"
 	"github.com/encommun/maillage/graph/jsonld"
 	"github.com/encommun/maillage/graph/vault"
 )
 
 const importUsage = `usage:
-  maillage import json     [--data DIR] FILE              restore a dump (export json) into an empty store
-  maillage import markdown [--data DIR] [--dry-run] DIR   import a folder of Markdown notes`
+  maillage import json     [--data DIR] [--dry-run] FILE  restore a dump (export json) into an empty store
+  maillage import markdown [--data DIR] [--dry-run] DIR   import a folder of Markdown notes
+  (--store neo4j --neo4j-uri URI … to import into Neo4j; a dry run writes no data, and creates no data directory)`
 
 func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -35,9 +39,11 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c serveConfig
+	var dryRun bool
 	fs := newFlagSet("import json", stderr)
 	storeFlags(fs, &c)
-	pos, err := parseWithArgs(fs, args, 1, "usage: maillage import json [--data DIR] FILE (- for standard input)")
+	fs.BoolVar(&dryRun, "dry-run", false, "check the file, and that the store could take it; write nothing")
+	pos, err := parseWithArgs(fs, args, 1, "usage: maillage import json [--data DIR] [--dry-run] FILE (- for standard input)")
 	if err != nil {
 		return err
 	}
@@ -50,11 +56,33 @@ func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		defer f.Close()
 		in = f
 	}
-	store, err := openStore(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)))
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	if dryRun {
+		store, err := openExisting(ctx, c, logger)
+		if err != nil {
+			return err
+		}
+		if store != nil {
+			defer store.Close()
+		}
+		counts, err := dump.Check(ctx, store, in)
+		if err != nil {
+			return fmt.Errorf("%s: %w", pos[0], err)
+		}
+		fmt.Fprintf(stdout, "would restore %s\n", describeCounts(counts))
+		return nil
+	}
+	store, err := openStore(ctx, c, logger)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	if in, ok := store.(dump.Interrupted); ok {
+		if yes, err := in.RestoreInterrupted(graph.SystemContext(ctx)); err == nil && yes {
+			fmt.Fprintln(stderr, "an earlier restore into this store was interrupted: what it wrote is cleared first")
+		}
+	}
+	start := time.Now()
 	counts, err := dump.Restore(ctx, store, in)
 	var le *dump.LineError
 	switch {
@@ -64,7 +92,26 @@ func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
 	fmt.Fprintf(stdout, "restored %s\n", describeCounts(counts))
+	records := 0
+	for _, n := range counts {
+		records += n
+	}
+	elapsed := time.Since(start)
+	fmt.Fprintf(stderr, "restored %d records in %s (%.0f records/s)\n", records, elapsed.Round(time.Millisecond), float64(records)/elapsed.Seconds())
 	return nil
+}
+
+// openExisting opens the store a dry run reads, and nothing else: with
+// the embedded store, a data directory without a database gives nil (an
+// empty store, which a dry run need not create), since opening it would
+// create the directory and the file.
+func openExisting(ctx context.Context, c serveConfig, logger *slog.Logger) (graph.Store, error) {
+	if c.store == "embedded" {
+		if _, err := os.Stat(filepath.Join(c.data, embedded.FileName)); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+	}
+	return openStore(ctx, c, logger)
 }
 
 func importMarkdownCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -96,7 +143,18 @@ func importMarkdownCommand(ctx context.Context, args []string, stdout, stderr io
 		return err
 	}
 	fmt.Fprintf(stderr, "read %d Markdown files from %s in %s\n", len(v.Files), pos[0], time.Since(start).Round(time.Millisecond))
-	store, err := openStore(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)))
+	var store graph.Store
+	if dryRun {
+		store, err = openExisting(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)))
+		if err == nil && store == nil {
+			// Nothing to compare with: the vault is compared with an
+			// empty store, made aside and removed, not in the data
+			// directory.
+			store, err = emptyStore()
+		}
+	} else {
+		store, err = openStore(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)))
+	}
 	if err != nil {
 		return err
 	}
@@ -128,6 +186,34 @@ func importMarkdownCommand(ctx context.Context, args []string, stdout, stderr io
 		return fmt.Errorf("%d file(s) could not be imported: see the report above; the others were", res.Skipped)
 	}
 	return nil
+}
+
+// emptyStore is an embedded store in a temporary directory that Close
+// removes.
+func emptyStore() (graph.Store, error) {
+	dir, err := os.MkdirTemp("", "maillage-dry-run-")
+	if err != nil {
+		return nil, err
+	}
+	s, err := embedded.Open(dir, embedded.Options{NoSync: true})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return &removeOnClose{Store: s, dir: dir}, nil
+}
+
+type removeOnClose struct {
+	*embedded.Store
+	dir string
+}
+
+func (r *removeOnClose) Close() error {
+	err := r.Store.Close()
+	if e := os.RemoveAll(r.dir); err == nil {
+		err = e
+	}
+	return err
 }
 
 // summary is the last line of the report.

@@ -5,29 +5,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/demo"
 	"github.com/encommun/maillage/graph/dump"
+	"github.com/encommun/maillage/graph/dump/dumptest"
 	"github.com/encommun/maillage/graph/embedded"
 )
 
 var sys = graph.SystemContext(context.Background())
 
-func open(t testing.TB) *embedded.Store {
-	t.Helper()
-	s, err := embedded.Open(t.TempDir(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+func open(t testing.TB) *embedded.Store { return dumptest.Open(t) }
+
+func source(t testing.TB) *embedded.Store { return dumptest.Source(t) }
+
+func export(t testing.TB, s graph.Store) []byte { return dumptest.Export(t, s) }
 
 func must[T any](t testing.TB) func(T, error) T {
 	return func(x T, err error) T {
@@ -39,270 +34,19 @@ func must[T any](t testing.TB) func(T, error) T {
 	}
 }
 
-// source builds a graph with everything a dump must carry: the demo
-// commons, plus documents edited by their authors (revisions with authors
-// and versions above 1), a deleted document (absent, with its links), a
-// carnet with categories and positions, a publication date, and standpoint
-// declarations in all three visibilities.
-func source(t testing.TB) *embedded.Store {
-	t.Helper()
-	s := open(t)
-	if loaded, err := demo.Load(context.Background(), s, graph.DefaultTaxonomy()); err != nil || !loaded {
-		t.Fatalf("demo: %v %v", loaded, err)
-	}
-	fill(t, s)
-	return s
-}
-
-// small is source without the demo, for the fuzz seed, whose inputs
-// should stay small.
-func small(t testing.TB) *embedded.Store {
-	s := open(t)
-	fill(t, s)
-	return s
-}
-
-func fill(t testing.TB, s *embedded.Store) {
-	t.Helper()
-	as := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleContributor, ContributorID: "rt-ada"})
-	must[*graph.Contributor](t)(s.CreateContributor(sys, graph.Contributor{ID: "rt-ada", Name: "Ada Round-Trip", Bio: "Bio", Region: "montreal"}))
-	must[*graph.Contributor](t)(s.UpdateContributor(as, "rt-ada", graph.ContributorUpdate{Version: 1, Bio: ptr("Bio revue")}))
-	must[*graph.Carnet](t)(s.CreateCarnet(sys, graph.Carnet{ID: "rt-carnet", Title: "Carnet", Categories: []string{"Un", "Deux"}}))
-	pub := time.Date(2024, 3, 4, 5, 6, 7, 890, time.UTC)
-	must[*graph.Document](t)(s.CreateDocument(as, graph.Document{ID: "rt-note", Kind: graph.KindNote, Title: "Première",
-		Body: "Corps", Language: "fr", Visibility: graph.VisibilityPrivate, Licence: "CC-BY-4.0", PublishedAt: &pub}, nil))
-	must[*graph.Document](t)(s.UpdateDocument(as, "rt-note", graph.DocumentUpdate{Version: 1, Body: ptr("Corps revu")}))
-	must[*graph.Document](t)(s.UpdateDocument(sys, "rt-note", graph.DocumentUpdate{Version: 2, Title: ptr("Première, revue"), Visibility: ptr(graph.VisibilityCommunity)}))
-	must[*graph.Document](t)(s.CreateDocument(as, graph.Document{ID: "rt-gone", Kind: graph.KindNote, Title: "Partie", Visibility: graph.VisibilityPublic}, nil))
-	must[*graph.Document](t)(s.CreateDocument(sys, graph.Document{ID: "rt-term", Kind: graph.KindTerm, Title: "Terme",
-		Aliases: []string{"T", "Tm"}, Definition: "Déf", Visibility: graph.VisibilityPublic}, []string{"rt-ada"}))
-	for _, l := range []graph.Link{
-		{Relation: graph.RelLinksTo, From: "rt-note", To: "rt-gone"},
-		{Relation: graph.RelMentions, From: "rt-note", To: "rt-term"},
-		{Relation: graph.RelInCarnet, From: "rt-note", To: "rt-carnet", Category: "Deux"},
-		{Relation: graph.RelInCarnet, From: "rt-term", To: "rt-carnet", Category: "Un", Position: 7},
-		{Relation: graph.RelAuthored, From: "rt-ada", To: "rt-term", Role: graph.AuthorRoleEditor},
-	} {
-		must[*graph.Link](t)(s.Link(sys, l))
-	}
-	if err := s.DeleteDocument(sys, "rt-gone", 1); err != nil {
-		t.Fatal(err)
-	}
-	must[*graph.Document](t)(s.SetHidden(sys, "rt-term", true))
-	for _, d := range []graph.Declaration{
-		{ContributorID: "rt-ada", Dimension: "gender", Value: "woman", Visibility: graph.DeclPrivate},
-		{ContributorID: "rt-ada", Dimension: "generation", Value: "35-49", Visibility: graph.DeclAggregate},
-		{ContributorID: "rt-ada", Dimension: "language", Value: "french", Visibility: graph.DeclPublic},
-	} {
-		must[*graph.Declaration](t)(s.DeclareStandpoint(as, d))
-	}
-}
-
-func ptr[T any](x T) *T { return &x }
-
-// everything reads a whole store through the Store interface, as the
-// system, independently of dump.Write: every node of every kind, every
-// revision, every link and every declaration, sorted.
-type everything struct {
-	KnowledgeBases []*graph.KnowledgeBase
-	Communities    []*graph.Community
-	Carnets        []*graph.Carnet
-	Contributors   []*graph.Contributor
-	Documents      []*graph.Document
-	Revisions      []*graph.Revision
-	Links          []graph.Link
-	Declarations   []graph.Declaration
-}
-
-func listAll[T any](t testing.TB, list func(context.Context, graph.Page) (*graph.Connection[T], error)) []T {
-	t.Helper()
-	var out []T
-	p := graph.Page{First: 7} // small pages, to cross page boundaries
-	for {
-		c, err := list(sys, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, c.Nodes()...)
-		if !c.PageInfo.HasNextPage {
-			return out
-		}
-		p.After = c.PageInfo.EndCursor
-	}
-}
-
-func readAll(t testing.TB, s graph.Store) everything {
-	t.Helper()
-	var e everything
-	e.KnowledgeBases = listAll(t, s.ListKnowledgeBases)
-	e.Communities = listAll(t, s.ListCommunities)
-	e.Carnets = listAll(t, s.ListCarnets)
-	e.Contributors = listAll(t, s.ListContributors)
-	e.Documents = listAll(t, func(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Document], error) {
-		return s.ListDocuments(ctx, graph.DocumentFilter{}, graph.DocumentOrder{Field: graph.OrderTitle}, p)
-	})
-	var ids, contributors []string
-	for _, x := range e.KnowledgeBases {
-		ids = append(ids, x.ID)
-	}
-	for _, x := range e.Communities {
-		ids = append(ids, x.ID)
-	}
-	for _, x := range e.Carnets {
-		ids = append(ids, x.ID)
-	}
-	for _, x := range e.Contributors {
-		ids = append(ids, x.ID)
-		contributors = append(contributors, x.ID)
-	}
-	for _, d := range e.Documents {
-		ids = append(ids, d.ID)
-		e.Revisions = append(e.Revisions, listAll(t, func(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Revision], error) {
-			return s.Revisions(ctx, d.ID, p)
-		})...)
-	}
-	links, err := s.Links(sys, ids, "", graph.Both)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range ids {
-		for _, l := range links[id] {
-			if l.From == id { // each link once, from its From end
-				e.Links = append(e.Links, l)
-			}
-		}
-	}
-	decls, err := s.Declarations(sys, contributors)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range contributors {
-		e.Declarations = append(e.Declarations, decls[id]...)
-	}
-	slices.SortFunc(e.Documents, func(a, b *graph.Document) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(e.Contributors, func(a, b *graph.Contributor) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(e.Revisions, func(a, b *graph.Revision) int {
-		return strings.Compare(fmt.Sprintf("%s %06d", a.DocumentID, a.Version), fmt.Sprintf("%s %06d", b.DocumentID, b.Version))
-	})
-	slices.SortFunc(e.Links, func(a, b graph.Link) int {
-		return strings.Compare(a.From+" "+string(a.Relation)+" "+a.To, b.From+" "+string(b.Relation)+" "+b.To)
-	})
-	return e
-}
-
-func export(t testing.TB, s graph.Store) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if _, err := dump.Write(context.Background(), s, &buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
+// TestRoundTripIsLossless: embedded → file → embedded gives the same
+// graph, flags and hidden documents included (dumptest.RoundTrip).
 func TestRoundTripIsLossless(t *testing.T) {
-	src := source(t)
-	file := export(t, src)
+	file := dumptest.RoundTrip(t, open(t))
+	// The embedded store lists ties as it did before the restore: the
+	// second export is the same file, line for line, header aside.
 	dst := open(t)
-	counts, err := dump.Restore(context.Background(), dst, bytes.NewReader(file))
-	if err != nil {
+	if _, err := dump.Restore(context.Background(), dst, bytes.NewReader(file)); err != nil {
 		t.Fatal(err)
 	}
-	want, got := readAll(t, src), readAll(t, dst)
-
-	// The source must hold what the test claims to carry, or comparing
-	// two empty graphs would pass.
-	d, _ := demo.Parse()
-	if n := len(want.Documents); n != len(d.Notes)+len(d.Terms)+len(d.Organisations)+2 {
-		t.Fatalf("source has %d documents", n)
+	if a, b := withoutHeader(file), withoutHeader(export(t, dst)); a != b {
+		t.Errorf("export of the restored graph is not the original dump, line for line")
 	}
-	if counts[dump.TypeDocument] != len(want.Documents) || counts[dump.TypeLink] != len(want.Links) ||
-		counts[dump.TypeRevision] != len(want.Revisions) || counts[dump.TypeDeclaration] != len(want.Declarations) {
-		t.Errorf("restore counts %v, source has %d documents, %d links, %d revisions, %d declarations",
-			counts, len(want.Documents), len(want.Links), len(want.Revisions), len(want.Declarations))
-	}
-	for _, check := range []struct {
-		name string
-		ok   bool
-	}{
-		{"a document at version 3", slices.ContainsFunc(want.Documents, func(d *graph.Document) bool { return d.ID == "rt-note" && d.Version == 3 })},
-		{"a revision by a contributor", slices.ContainsFunc(want.Revisions, func(r *graph.Revision) bool {
-			return r.DocumentID == "rt-note" && r.Version == 2 && r.AuthorID == "rt-ada"
-		})},
-		{"a hidden document", slices.ContainsFunc(want.Documents, func(d *graph.Document) bool { return d.ID == "rt-term" && d.Hidden })},
-		{"a private declaration", slices.ContainsFunc(want.Declarations, func(d graph.Declaration) bool { return d.Visibility == graph.DeclPrivate })},
-		{"an aggregate declaration", slices.ContainsFunc(want.Declarations, func(d graph.Declaration) bool { return d.Visibility == graph.DeclAggregate })},
-		{"an editor", slices.ContainsFunc(want.Links, func(l graph.Link) bool { return l.Role == graph.AuthorRoleEditor })},
-		{"a positioned carnet entry", slices.ContainsFunc(want.Links, func(l graph.Link) bool { return l.Position == 7 && l.Category == "Un" })},
-		{"a contributor at version 2", slices.ContainsFunc(want.Contributors, func(c *graph.Contributor) bool { return c.ID == "rt-ada" && c.Version == 2 })},
-		{"no deleted document", !slices.ContainsFunc(want.Documents, func(d *graph.Document) bool { return d.ID == "rt-gone" })},
-	} {
-		if !check.ok {
-			t.Fatalf("the source graph lacks %s", check.name)
-		}
-	}
-
-	compare := func(name string, a, b any) {
-		t.Helper()
-		if reflect.DeepEqual(a, b) {
-			return
-		}
-		va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
-		if va.Len() != vb.Len() {
-			t.Errorf("%s: %d in the source, %d restored", name, va.Len(), vb.Len())
-			return
-		}
-		for i := range va.Len() {
-			x, y := reflect.Indirect(va.Index(i)).Interface(), reflect.Indirect(vb.Index(i)).Interface()
-			if !reflect.DeepEqual(x, y) {
-				t.Errorf("%s differ after the round trip:\nsource   %+v\nrestored %+v", name, x, y)
-				return
-			}
-		}
-	}
-	compare("knowledge bases", want.KnowledgeBases, got.KnowledgeBases)
-	compare("communities", want.Communities, got.Communities)
-	compare("carnets", want.Carnets, got.Carnets)
-	compare("contributors", want.Contributors, got.Contributors)
-	compare("documents", want.Documents, got.Documents)
-	compare("revisions", want.Revisions, got.Revisions)
-	compare("links", want.Links, got.Links)
-	compare("declarations", want.Declarations, got.Declarations)
-
-	// A second export of the restored graph is the same file, header date
-	// aside: nothing drifted.
-	again := export(t, dst)
-	if a, b := withoutHeader(file), withoutHeader(again); a != b {
-		t.Errorf("export of the restored graph differs from the original dump")
-	}
-
-	// The restored store's change sequence announces every document, so
-	// a search index following it indexes the restored graph.
-	created := map[string]bool{}
-	for seq := uint64(0); ; {
-		cs, err := dst.Changes(sys, seq, 1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(cs) == 0 {
-			break
-		}
-		for _, c := range cs {
-			if c.Op == graph.OpCreate {
-				created[c.ID] = true
-			}
-			seq = c.Seq
-		}
-	}
-	for _, d := range want.Documents {
-		if !created[d.ID] {
-			t.Errorf("no CREATE change for %s after the restore", d.ID)
-		}
-	}
-}
-
-func withoutHeader(b []byte) string {
-	_, rest, _ := bytes.Cut(b, []byte("\n"))
-	return string(rest)
 }
 
 func TestRestoreRefusesANonEmptyStore(t *testing.T) {
@@ -338,9 +82,35 @@ func TestBadDumpsWriteNothing(t *testing.T) {
 		return -1
 	}
 	firstDoc := find(`{"type":"document"`)
+	firstRev := find(`{"type":"revision"`)
 	firstLink := find(`{"type":"link"`)
+	firstDecl := find(`{"type":"declaration"`)
+	firstFlag := find(`{"type":"flag"`)
+	openFlag, resolvedFlag := -1, -1
+	for i := firstFlag; i < len(good); i++ {
+		if strings.Contains(good[i], `"status":"OPEN"`) {
+			openFlag = i
+		} else if strings.Contains(good[i], `"status":"RESOLVED"`) {
+			resolvedFlag = i
+		}
+	}
+	if openFlag < 0 || resolvedFlag < 0 {
+		t.Fatal("the dump lacks an open or a resolved flag")
+	}
+	version := fmt.Sprintf(`"version":%d`, dump.Version)
 	edit := func(f func(ls []string) []string) []byte {
 		return join(f(slices.Clone(good)))
+	}
+	// setField gives a string field of line i another value.
+	setField := func(i int, field, value string) []byte {
+		return edit(func(ls []string) []string {
+			re := regexp.MustCompile(`"` + field + `":"[^"]*"`)
+			if !re.MatchString(ls[i]) {
+				t.Fatalf("line %d has no %s: %s", i+1, field, ls[i])
+			}
+			ls[i] = re.ReplaceAllLiteralString(ls[i], `"`+field+`":"`+value+`"`)
+			return ls
+		})
 	}
 	replaceAt := func(i int, old, new string) []byte {
 		return edit(func(ls []string) []string {
@@ -359,7 +129,10 @@ func TestBadDumpsWriteNothing(t *testing.T) {
 	}{
 		{"empty", nil, 1, "empty file"},
 		{"not a dump", []byte("hello\n"), 1, "not a maillage dump"},
-		{"newer version", replaceAt(0, `"version":1`, `"version":2`), 1, "newer"},
+		{"newer version", replaceAt(0, version, fmt.Sprintf(`"version":%d`, dump.Version+1)), 1, "newer"},
+		{"version 0", replaceAt(0, version, `"version":0`), 1, "invalid dump format version"},
+		{"version not a number", replaceAt(0, version, `"version":"2"`), 1, "not a maillage dump"},
+		{"flags in a version 1 dump", replaceAt(0, version, `"version":1`), firstFlag + 1, "came with version 2"},
 		{"cut at a line", edit(func(ls []string) []string { return ls[:len(ls)-1] }), len(good) - 1, "truncated"},
 		{"cut in a line", []byte(strings.Join(good[:firstDoc+1], "\n")[:len(strings.Join(good[:firstDoc+1], "\n"))-20]), firstDoc + 1, "malformed"},
 		{"malformed line", edit(func(ls []string) []string { ls[firstDoc] = "{not json"; return ls }), firstDoc + 1, "malformed"},
@@ -370,6 +143,17 @@ func TestBadDumpsWriteNothing(t *testing.T) {
 		{"dangling link", replaceAt(firstLink, `"to":"`, `"to":"nowhere-`), firstLink + 1, "dangling"},
 		{"invalid document", replaceAt(firstDoc, `"visibility":"`, `"visibility":"SECRET`), firstDoc + 1, "visibility"},
 		{"duplicate id", edit(func(ls []string) []string { return slices.Insert(ls, firstDoc+1, ls[firstDoc]) }), firstDoc + 2, "already used"},
+		{"duplicate link", edit(func(ls []string) []string { return slices.Insert(ls, firstLink+1, ls[firstLink]) }), firstLink + 2, "given twice"},
+		{"duplicate flag", edit(func(ls []string) []string { return slices.Insert(ls, firstFlag+1, ls[firstFlag]) }), firstFlag + 2, "given twice"},
+		{"revision of a missing document", replaceAt(firstRev, `"document":"`, `"document":"nowhere-`), firstRev + 1, "no such document"},
+		{"declaration of a missing contributor", replaceAt(firstDecl, `"contributor":"`, `"contributor":"nowhere-`), firstDecl + 1, "no such contributor"},
+		{"flag of a missing document", replaceAt(firstFlag, `"document":"`, `"document":"nowhere-`), firstFlag + 1, "no document"},
+		{"flag of a contributor", setField(firstFlag, "document", "rt-ada"), firstFlag + 1, "no document"},
+		{"flag with an unknown status", replaceAt(firstFlag, `"status":"`, `"status":"MAYBE`), firstFlag + 1, "status"},
+		{"open flag with a decision", replaceAt(openFlag, `"status":"OPEN"`, `"status":"OPEN","decision":"KEEP"`), openFlag + 1, "OPEN flag has no decision"},
+		{"resolved flag without a decision", replaceAt(resolvedFlag, `"decision":"`, `"decision":"MAYBE`), resolvedFlag + 1, "KEEP or HIDE"},
+		{"flag without a reason", setField(firstFlag, "reason", "  "), firstFlag + 1, "reason must not be empty"},
+		{"flag without a flagger", setField(firstFlag, "flagger", ""), firstFlag + 1, "flagger"},
 		{"count mismatch", edit(func(ls []string) []string { return slices.Delete(ls, firstLink, firstLink+1) }), len(good) - 1, "counts"},
 		{"data after the end", edit(func(ls []string) []string { return append(ls, ls[firstDoc]) }), len(good) + 1, "after the end"},
 		{"out of order", edit(func(ls []string) []string {
@@ -389,10 +173,55 @@ func TestBadDumpsWriteNothing(t *testing.T) {
 			if le.Line != c.line || !strings.Contains(err.Error(), c.says) {
 				t.Errorf("got %q, want line %d saying %q", err, c.line, c.says)
 			}
-			if seq := must[uint64](t)(dst.LastSeq(sys)); seq != 0 {
-				t.Errorf("a bad dump wrote %d changes", seq)
-			}
+			assertEmpty(t, dst)
 		})
+	}
+}
+
+// TestVersion1DumpRestores: a dump written before flags were in the
+// format (version 1) still restores, hidden documents included.
+func TestVersion1DumpRestores(t *testing.T) {
+	var v1 []string
+	for i, l := range lines(export(t, source(t))) {
+		switch {
+		case i == 0:
+			l = strings.Replace(l, fmt.Sprintf(`"version":%d`, dump.Version), `"version":1`, 1)
+		case strings.HasPrefix(l, `{"type":"flag"`):
+			continue
+		case strings.HasPrefix(l, `{"type":"end"`):
+			l = regexp.MustCompile(`,?"flag":\d+`).ReplaceAllString(l, "")
+		}
+		v1 = append(v1, l)
+	}
+	dst := open(t)
+	counts, err := dump.Restore(context.Background(), dst, bytes.NewReader(join(v1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[dump.TypeFlag] != 0 || counts[dump.TypeDocument] == 0 {
+		t.Errorf("restored %v", counts)
+	}
+	d, err := dst.Document(sys, "rt-term")
+	if err != nil || !d.Hidden {
+		t.Errorf("the hidden term after a version 1 restore: %+v, %v", d, err)
+	}
+	if _, err := dst.Document(context.Background(), "rt-term"); graph.ErrorCode(err) != graph.ENOTFOUND {
+		t.Errorf("an anonymous reader reads the hidden term: %v", err)
+	}
+}
+
+// assertEmpty checks that a store holds nothing at all: no change, no
+// node, no flag.
+func assertEmpty(t *testing.T, s *embedded.Store) {
+	t.Helper()
+	if seq := must[uint64](t)(s.LastSeq(sys)); seq != 0 {
+		t.Errorf("a failed restore wrote %d changes", seq)
+	}
+	docs := must[*graph.Connection[*graph.Document]](t)(s.ListDocuments(sys, graph.DocumentFilter{}, graph.DocumentOrder{}, graph.Page{First: 1}))
+	people := must[*graph.Connection[*graph.Contributor]](t)(s.ListContributors(sys, graph.Page{First: 1}))
+	flags := must[*graph.Connection[*graph.Flag]](t)(s.Flags(sys, graph.FlagFilter{}, graph.Page{First: 1}))
+	if docs.TotalCount+people.TotalCount+flags.TotalCount != 0 {
+		t.Errorf("a failed restore left %d documents, %d contributors, %d flags", docs.TotalCount, people.TotalCount, flags.TotalCount)
 	}
 }
 
@@ -426,7 +255,7 @@ func TestStoreRestoreValidates(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	good := export(f, small(f))
+	good := export(f, dumptest.Small(f))
 	f.Add(good)
 	ls := lines(good)
 	f.Add(join(ls[:len(ls)/2]))
@@ -453,4 +282,9 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+func withoutHeader(b []byte) string {
+	_, rest, _ := bytes.Cut(b, []byte("\n"))
+	return string(rest)
 }

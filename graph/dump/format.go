@@ -4,15 +4,20 @@
 //
 // The file is versioned. Its first line is a header
 //
-//	{"format":"maillage-dump","version":1,"createdAt":"…","generator":"maillage"}
+//	{"format":"maillage-dump","version":2,"createdAt":"…","generator":"maillage"}
 //
 // then one JSON object per line, each with a "type": knowledgeBase,
-// community, carnet, contributor, document, revision, link, declaration, in
-// that order; the last line is {"type":"end","counts":{…}}, so that a file
-// cut short at a line boundary is told from a complete one. Every record
-// carries what the store holds (ids, versions, dates, revisions, the
-// visibility of each standpoint declaration), so the file is personal data
-// and is written readable by its owner only.
+// community, carnet, contributor, document, revision, link, declaration,
+// flag, in that order; the last line is {"type":"end","counts":{…}}, so
+// that a file cut short at a line boundary is told from a complete one.
+// Every record carries what the store holds (ids, versions, dates,
+// revisions, the visibility of each standpoint declaration, documents
+// hidden pending review and the moderation flags with their reasons and
+// decisions), so the file is personal data and is written readable by its
+// owner only.
+//
+// Versions: 1 had no flag records; 2 added them. A reader reads every
+// version up to its own, so an older dump still restores (with no flags).
 package dump
 
 import (
@@ -25,8 +30,12 @@ import (
 // rather than drop the fields it does not know.
 const (
 	Format  = "maillage-dump"
-	Version = 1
+	Version = 2
 )
+
+// versionOf is the first format version that has each record type; a
+// record in an older file is damage (or a hand edit), not data to keep.
+var versionOf = map[string]int{TypeFlag: 2}
 
 // MaxLine bounds one line: a document body is at most graph.MaxBodyLen
 // bytes, which JSON escaping can grow six times, and a revision carries a
@@ -43,12 +52,13 @@ const (
 	TypeRevision      = "revision"
 	TypeLink          = "link"
 	TypeDeclaration   = "declaration"
+	TypeFlag          = "flag"
 	TypeEnd           = "end"
 )
 
 // recordTypes lists the data record types in the order a file holds them.
 var recordTypes = []string{TypeKnowledgeBase, TypeCommunity, TypeCarnet, TypeContributor,
-	TypeDocument, TypeRevision, TypeLink, TypeDeclaration}
+	TypeDocument, TypeRevision, TypeLink, TypeDeclaration, TypeFlag}
 
 // Counts is how many records of each type a file holds.
 type Counts map[string]int
@@ -153,6 +163,23 @@ type declarationRecord struct {
 	DeclaredAt  time.Time `json:"declaredAt"`
 }
 
+// flagRecord is one moderation flag. Its document's kind is not kept: the
+// document's own record gives it. The flagger and the resolver may name
+// contributors deleted since, as in the store the dump came from.
+type flagRecord struct {
+	Type       string     `json:"type"`
+	ID         string     `json:"id"`
+	Document   string     `json:"document"`
+	Flagger    string     `json:"flagger,omitempty"`
+	Reason     string     `json:"reason"`
+	Status     string     `json:"status"`
+	Decision   string     `json:"decision,omitempty"`
+	Note       string     `json:"note,omitempty"`
+	Resolver   string     `json:"resolver,omitempty"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	ResolvedAt *time.Time `json:"resolvedAt,omitempty"`
+}
+
 type endRecord struct {
 	Type   string `json:"type"`
 	Counts Counts `json:"counts"`
@@ -213,4 +240,16 @@ func toDeclarationRecord(d *graph.Declaration) declarationRecord {
 func (r declarationRecord) declaration() graph.Declaration {
 	return graph.Declaration{ContributorID: r.Contributor, Dimension: r.Dimension, Value: r.Value,
 		Visibility: graph.DeclarationVisibility(r.Visibility), DeclaredAt: r.DeclaredAt}
+}
+
+func toFlagRecord(f *graph.Flag) flagRecord {
+	return flagRecord{Type: TypeFlag, ID: f.ID, Document: f.DocumentID, Flagger: f.FlaggerID, Reason: f.Reason,
+		Status: string(f.Status), Decision: string(f.Decision), Note: f.Note, Resolver: f.ResolverID,
+		CreatedAt: f.CreatedAt, ResolvedAt: f.ResolvedAt}
+}
+
+func (r flagRecord) flag() graph.Flag {
+	return graph.Flag{ID: r.ID, DocumentID: r.Document, FlaggerID: r.Flagger, Reason: r.Reason,
+		Status: graph.FlagStatus(r.Status), Decision: graph.FlagDecision(r.Decision), Note: r.Note,
+		ResolverID: r.Resolver, CreatedAt: r.CreatedAt, ResolvedAt: r.ResolvedAt}
 }

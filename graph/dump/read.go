@@ -34,9 +34,17 @@ var ErrNotEmpty = errors.New("the store already holds a graph: restore into an e
 // graph exactly (it does not implement graph.Restorer).
 var ErrNoRestore = errors.New("this store cannot restore a dump exactly (it lacks graph.Restorer)")
 
+// Interrupted is implemented by stores that can tell a restore was
+// stopped half way (a crash, a kill): the next restore clears what it
+// wrote and starts over.
+type Interrupted interface {
+	RestoreInterrupted(ctx context.Context) (bool, error)
+}
+
 // Restore reads a whole dump from r, checks it completely, and only then
-// writes it into s, which must be empty, in one transaction: a bad file
-// writes nothing. It returns how many records of each type it restored.
+// writes it into s, which must be empty (or hold only what an interrupted
+// restore left, which the store clears first): a bad file writes nothing.
+// It returns how many records of each type it restored.
 func Restore(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
 	ctx = graph.SystemContext(ctx)
 	rs, ok := s.(graph.Restorer)
@@ -48,11 +56,9 @@ func Restore(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
 		return nil, err
 	}
 	// Checked here for a clear error before the work, and again by the
-	// store inside its transaction, where it cannot race with a writer.
-	if empty, err := isEmpty(ctx, s); err != nil {
+	// store, where it cannot race with a writer.
+	if err := checkTarget(ctx, s); err != nil {
 		return nil, err
-	} else if !empty {
-		return nil, ErrNotEmpty
 	}
 	if err := rs.Restore(ctx, *snap); err != nil {
 		if graph.ErrorCode(err) == graph.ECONFLICT {
@@ -63,6 +69,47 @@ func Restore(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	return counts, nil
+}
+
+// Check reads and checks a whole dump as Restore does, and checks that s
+// could take it (when s is not nil), without writing anything: a dry run.
+func Check(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
+	ctx = graph.SystemContext(ctx)
+	if s != nil {
+		if _, ok := s.(graph.Restorer); !ok {
+			return nil, ErrNoRestore
+		}
+	}
+	_, counts, err := Read(r)
+	if err != nil {
+		return nil, err
+	}
+	if s != nil {
+		if err := checkTarget(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	return counts, nil
+}
+
+// checkTarget refuses a store that holds a graph, unless an interrupted
+// restore left it there.
+func checkTarget(ctx context.Context, s graph.Store) error {
+	if in, ok := s.(Interrupted); ok {
+		if yes, err := in.RestoreInterrupted(ctx); err != nil {
+			return err
+		} else if yes {
+			return nil
+		}
+	}
+	empty, err := isEmpty(ctx, s)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		return ErrNotEmpty
+	}
+	return nil
 }
 
 // isEmpty reports whether s holds no node of any kind.
@@ -107,6 +154,9 @@ type reader struct {
 	revLines, linkLines, declLines []int
 	// order is the index in recordTypes of the last record type seen.
 	order int
+	// version is the file's format version, from its header.
+	version   int
+	flagLines []int
 }
 
 // Read parses and checks a whole dump: the header and its version, every
@@ -129,9 +179,11 @@ func Read(r io.Reader) (*graph.Snapshot, Counts, error) {
 			return nil, nil, lineErr(line, "data after the end record")
 		}
 		if line == 1 {
-			if err := readHeader(b); err != nil {
+			v, err := readHeader(b)
+			if err != nil {
 				return nil, nil, lineErr(1, "%s", err)
 			}
+			rd.version = v
 			continue
 		}
 		if len(b) == 0 {
@@ -171,18 +223,19 @@ func Read(r io.Reader) (*graph.Snapshot, Counts, error) {
 	return &rd.snap, rd.counts, nil
 }
 
-func readHeader(b []byte) error {
+// readHeader checks the first line and returns the file's version.
+func readHeader(b []byte) (int, error) {
 	var h Header
 	if err := json.Unmarshal(b, &h); err != nil || h.Format != Format {
-		return errors.New(`not a maillage dump: the first line must be {"format":"maillage-dump","version":…}`)
+		return 0, errors.New(`not a maillage dump: the first line must be {"format":"maillage-dump","version":…}`)
 	}
 	switch {
 	case h.Version > Version:
-		return fmt.Errorf("dump format version %d is newer than this maillage reads (%d): upgrade maillage", h.Version, Version)
+		return 0, fmt.Errorf("dump format version %d is newer than this maillage reads (%d): upgrade maillage", h.Version, Version)
 	case h.Version < 1:
-		return fmt.Errorf("invalid dump format version %d", h.Version)
+		return 0, fmt.Errorf("invalid dump format version %d", h.Version)
 	}
-	return nil
+	return h.Version, nil
 }
 
 // strict decodes one record, refusing fields the format does not have: a
@@ -217,6 +270,9 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 	order := slices.Index(recordTypes, t.Type)
 	if order < 0 {
 		return nil, fmt.Errorf("unknown record type %q", t.Type)
+	}
+	if v := versionOf[t.Type]; v > rd.version {
+		return nil, fmt.Errorf("a %s record in a version %d dump: %s records came with version %d", t.Type, rd.version, t.Type, v)
 	}
 	if order < rd.order {
 		return nil, fmt.Errorf("a %s record after the %s records: records are grouped by type, in order %s",
@@ -299,6 +355,17 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 		}
 		rd.snap.Declarations = append(rd.snap.Declarations, d)
 		rd.declLines = append(rd.declLines, line)
+	case TypeFlag:
+		var r flagRecord
+		if err = strict(b, &r); err != nil {
+			return nil, err
+		}
+		f := r.flag()
+		if err := graph.CheckFlag(&f); err != nil {
+			return nil, fmt.Errorf("flag %q: %s", r.ID, graph.ErrorMessage(err))
+		}
+		rd.snap.Flags = append(rd.snap.Flags, f)
+		rd.flagLines = append(rd.flagLines, line)
 	}
 	return nil, err
 }
@@ -379,6 +446,16 @@ func (rd *reader) checkReferences() error {
 		}
 		if err := once(line, "decl\x00"+d.ContributorID+"\x00"+d.Dimension+"\x00"+d.Value,
 			fmt.Sprintf("declaration %s:%s of %q", d.Dimension, d.Value, d.ContributorID)); err != nil {
+			return err
+		}
+	}
+	for i := range rd.snap.Flags {
+		f := &rd.snap.Flags[i]
+		line := rd.flagLines[i]
+		if f.DocumentKind = rd.kinds[f.DocumentID]; !f.DocumentKind.IsDocument() {
+			return lineErr(line, "flag %q: no document %q in the dump", f.ID, f.DocumentID)
+		}
+		if err := once(line, "flag\x00"+f.ID, fmt.Sprintf("flag %q", f.ID)); err != nil {
 			return err
 		}
 	}

@@ -12,8 +12,8 @@ import (
 )
 
 // Write writes the whole graph of s to w, read as the system: hidden
-// documents, every revision and every declaration whatever its visibility
-// are in it, which is what a backup is for. It reads through the Store
+// documents, every revision, every declaration whatever its visibility and
+// every moderation flag are in it, which is what a backup is for. It reads through the Store
 // interface, page by page, so it works on any store; on a store that others
 // write to meanwhile (a shared Neo4j) the pages may not be one snapshot, so
 // back up a quiet store.
@@ -110,6 +110,19 @@ func Write(ctx context.Context, s graph.Store, w io.Writer) (Counts, error) {
 					break
 				}
 			}
+		}
+	}
+	if err == nil {
+		// Flags come newest first; the file has them oldest first, like
+		// revisions. Every flag is there, resolved ones included: a
+		// decision and its note are the record of moderation.
+		var flags []*graph.Flag
+		listFlags := func(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Flag], error) {
+			return s.Flags(ctx, graph.FlagFilter{}, p)
+		}
+		err = eachPage(ctx, listFlags, func(f *graph.Flag) error { flags = append(flags, f); return nil })
+		for i := len(flags) - 1; i >= 0 && err == nil; i-- {
+			err = put(TypeFlag, toFlagRecord(flags[i]))
 		}
 	}
 	if err != nil {

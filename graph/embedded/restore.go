@@ -1,250 +1,305 @@
 package embedded
 
 import (
+	"cmp"
 	"context"
-	"strconv"
-	"time"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/encommun/maillage/graph"
+	"go.etcd.io/bbolt"
 )
 
 var _ graph.Restorer = (*Store)(nil)
 
-// Restore implements graph.Restorer: one read-write transaction that checks
-// the store is empty, validates every object as the create methods would,
-// and writes them with their own ids, versions, dates and revisions. Any
-// error aborts the transaction, so a failed restore leaves the store empty.
-func (s *Store) Restore(ctx context.Context, snap graph.Snapshot) error {
-	return s.update(ctx, func(w *writer) error {
+// A restore writes in batches of transactions, not in one. bbolt splits
+// a leaf page only when a transaction commits, so one transaction that
+// inserts n keys in random order (ids, links, sort keys) grows a leaf of
+// up to n entries and shifts half of it on every insert: a restore of
+// 300 000 links spent its time in memmove, quadratically. Committing every
+// restoreBatch records (or restoreBatchBytes of text) keeps leaves small.
+//
+// Atomicity is kept another way: the first transaction checks the store
+// is empty and writes keyRestoring (the sequence number it started from);
+// the last one removes it. A failure in between clears what the restore
+// wrote, and a restore that finds the key left by a crashed one clears it
+// before starting over. Everything is checked (graph.PrepareSnapshot)
+// before the first write, so only the machine (a full disk, a signal)
+// can stop a restore half way.
+const (
+	restoreBatch      = 10_000
+	restoreBatchBytes = 32 << 20
+)
+
+// keyRestoring in bMeta marks a restore in progress.
+var keyRestoring = []byte("restoring")
+
+// restoreStart writes keyRestoring and returns the sequence the restore
+// starts from. It clears a crashed restore's leftovers first.
+func (s *Store) restoreStart(ctx context.Context) (uint64, error) {
+	var start uint64
+	err := s.update(ctx, func(w *writer) error {
 		if err := w.requireAdmin(); err != nil {
 			return err
+		}
+		meta := w.tx.Bucket(bMeta)
+		if v := meta.Get(keyRestoring); v != nil {
+			if len(v) != 8 {
+				return fmt.Errorf("restore marker %q: %w", v, errBadRecord)
+			}
+			// A restore started on an empty store and never finished:
+			// whatever nodes there are, it wrote them.
+			if err := w.clearRestore(binary.BigEndian.Uint64(v)); err != nil {
+				return err
+			}
 		}
 		if k, _ := w.nodes.Cursor().First(); k != nil {
 			return graph.Errorf(graph.ECONFLICT, "the store already holds a graph: restore into an empty data directory")
 		}
-		r := &restorer{w: w, kinds: map[string]graph.Kind{}, carnets: map[string]*graph.Carnet{}}
-		steps := []func() error{
-			func() error { return restoreNodes(r, knowledgeBaseType, snap.KnowledgeBases) },
-			func() error { return restoreNodes(r, communityType, snap.Communities) },
-			func() error { return restoreNodes(r, carnetType, snap.Carnets) },
-			func() error { return restoreNodes(r, contributorType, snap.Contributors) },
-			func() error { return r.documents(snap.Documents) },
-			func() error { return r.revisions(snap.Revisions) },
-			func() error { return r.links(snap.Links) },
-			func() error { return r.declarations(snap.Declarations) },
+		if b := meta.Get(keySeq); len(b) == 8 {
+			start = binary.BigEndian.Uint64(b)
 		}
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return err
+		return meta.Put(keyRestoring, u64(start))
+	})
+	return start, err
+}
+
+// clearRestore removes everything a restore started at sequence start
+// wrote: every node and what hangs off them (the store was empty of them
+// when it began), and the changes it appended. Tokens and the changes
+// before start stay.
+func (w *writer) clearRestore(start uint64) error {
+	keep := map[string]bool{string(bMeta): true, string(bTokens): true, string(bChanges): true}
+	for _, name := range allBuckets() {
+		if keep[string(name)] {
+			continue
+		}
+		if err := w.tx.DeleteBucket(name); err != nil && !errors.Is(err, bbolt.ErrBucketNotFound) {
+			return err
+		}
+		if _, err := w.tx.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	changes := w.tx.Bucket(bChanges)
+	var keys [][]byte
+	c := changes.Cursor()
+	for k, _ := c.Seek(u64(start + 1)); k != nil; k, _ = c.Next() {
+		keys = append(keys, append([]byte(nil), k...))
+	}
+	for _, k := range keys {
+		if err := changes.Delete(k); err != nil {
+			return err
+		}
+	}
+	meta := w.tx.Bucket(bMeta)
+	if err := meta.Put(keySeq, u64(start)); err != nil {
+		return err
+	}
+	// The reader keeps some buckets open: point it at the new ones.
+	fresh := newReader(w.tx, w.v)
+	w.nodes, w.out, w.in, w.heads = fresh.nodes, fresh.out, fresh.in, nil
+	w.forgetAccess()
+	return meta.Delete(keyRestoring)
+}
+
+// Restore implements graph.Restorer.
+func (s *Store) Restore(ctx context.Context, snap graph.Snapshot) error {
+	// Who may restore is checked before the snapshot, so that a caller
+	// without the right learns nothing about what is wrong with it.
+	if err := (&writer{reader: &reader{v: viewerOf(ctx)}}).requireAdmin(); err != nil {
+		return err
+	}
+	snap, err := graph.PrepareSnapshot(snap, s.now())
+	if err != nil {
+		return err
+	}
+	start, err := s.restoreStart(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.restoreBatches(ctx, &snap); err != nil {
+		// The caller's context may be what failed: clearing must not
+		// depend on it.
+		clear := graph.SystemContext(context.WithoutCancel(ctx))
+		if cerr := s.update(clear, func(w *writer) error { return w.clearRestore(start) }); cerr != nil {
+			return fmt.Errorf("%w; clearing the partial restore failed too (%v): run the restore again, it starts by clearing it", err, cerr)
+		}
+		return err
+	}
+	return nil
+}
+
+// restoreBatches writes a prepared snapshot, restoreBatch records at a
+// time; the last transaction removes keyRestoring.
+func (s *Store) restoreBatches(ctx context.Context, snap *graph.Snapshot) error {
+	sortForKeys(snap)
+	var ops []func(w *writer) error
+	size := 0
+	flush := func(last bool) error {
+		if len(ops) == 0 && !last {
+			return nil
+		}
+		err := s.update(ctx, func(w *writer) error {
+			for _, op := range ops {
+				if err := op(w); err != nil {
+					return err
+				}
 			}
+			if last {
+				return w.tx.Bucket(bMeta).Delete(keyRestoring)
+			}
+			return nil
+		})
+		ops, size = ops[:0], 0
+		return err
+	}
+	add := func(bytes int, op func(w *writer) error) error {
+		ops = append(ops, op)
+		size += bytes
+		if len(ops) >= restoreBatch || size >= restoreBatchBytes {
+			return flush(false)
 		}
 		return nil
-	})
-}
-
-// restorer is one Restore run: the kinds of the nodes written so far, so
-// that links and revisions are checked against the snapshot itself.
-type restorer struct {
-	w        *writer
-	kinds    map[string]graph.Kind
-	versions map[string]int // documents' current versions
-	carnets  map[string]*graph.Carnet
-}
-
-// invalid names the object an error is about, keeping the error's code.
-func invalid(what string, err error) error {
-	return graph.Errorf(graph.ErrorCode(err), "%s: %s", what, graph.ErrorMessage(err))
-}
-
-// node checks what every restored node needs: a well-formed unused id, a
-// version, and a creation date (a dump always has one; a missing one means
-// the snapshot was not taken from a store).
-func (r *restorer) node(kind graph.Kind, id string, version int, created time.Time) error {
-	what := string(kind) + " " + id
-	if err := graph.ValidateID(id); err != nil {
-		return invalid(string(kind), err)
 	}
-	if k := r.kinds[id]; k != "" {
-		return graph.Errorf(graph.ECONFLICT, "%s: id %q is already used by a %s", what, id, k)
+	if err := restoreNodes(add, knowledgeBaseType, snap.KnowledgeBases); err != nil {
+		return err
 	}
-	if version < 1 {
-		return graph.Errorf(graph.EINVALID, "%s: version must be at least 1, not %d", what, version)
+	if err := restoreNodes(add, communityType, snap.Communities); err != nil {
+		return err
 	}
-	if created.IsZero() {
-		return graph.Errorf(graph.EINVALID, "%s: no creation date", what)
+	if err := restoreNodes(add, carnetType, snap.Carnets); err != nil {
+		return err
 	}
-	r.kinds[id] = kind
-	return nil
-}
-
-func restoreNodes[T any](r *restorer, t nodeType[T], xs []T) error {
-	for i := range xs {
-		x := xs[i] // a copy: the caller's snapshot stays as it was given
-		id, created, updated, version := t.fields(&x)
-		if err := r.node(t.kind, *id, *version, *created); err != nil {
-			return err
-		}
-		if c, ok := any(&x).(*graph.Carnet); ok {
-			if len(c.Categories) == 0 {
-				c.Categories = nil
+	if err := restoreNodes(add, contributorType, snap.Contributors); err != nil {
+		return err
+	}
+	for i := range snap.Documents {
+		d := &snap.Documents[i]
+		err := add(len(d.Body)+len(d.Summary)+len(d.Title)+len(d.Definition), func(w *writer) error {
+			var err error
+			if d.Hidden {
+				err = w.setHidden(d, true) // writes the document too
+			} else {
+				err = w.putDocument(d)
 			}
-			r.carnets[c.ID] = c
-		}
-		if err := t.validate(&x); err != nil {
-			return invalid(string(t.kind)+" "+*id, err)
-		}
-		*created, *updated = created.UTC(), updated.UTC()
-		if err := r.w.putNode(t.kind, *id, t.encode(&x)); err != nil {
-			return err
-		}
-		if err := r.w.record(graph.OpCreate, t.kind, *id, "", ""); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (r *restorer) documents(ds []graph.Document) error {
-	r.versions = map[string]int{}
-	for i := range ds {
-		d := ds[i]
-		if !d.Kind.IsDocument() {
-			return graph.Errorf(graph.EINVALID, "document %s: kind must be Note, Term or Organisation, not %q", d.ID, d.Kind)
-		}
-		if err := r.node(d.Kind, d.ID, d.Version, d.CreatedAt); err != nil {
-			return err
-		}
-		if len(d.Aliases) == 0 {
-			d.Aliases = nil
-		}
-		if err := d.Validate(); err != nil {
-			return invalid(string(d.Kind)+" "+d.ID, err)
-		}
-		d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
-		if d.PublishedAt != nil {
-			t := d.PublishedAt.UTC()
-			d.PublishedAt = &t
-		}
-		r.versions[d.ID] = d.Version
-		var err error
-		if d.Hidden {
-			err = r.w.setHidden(&d, true) // writes the document too
-		} else {
-			err = r.w.putDocument(&d)
-		}
+			if err != nil {
+				return err
+			}
+			return w.record(graph.OpCreate, d.Kind, d.ID, "", "")
+		})
 		if err != nil {
 			return err
 		}
-		if err := r.w.record(graph.OpCreate, d.Kind, d.ID, "", ""); err != nil {
+	}
+	for i := range snap.Revisions {
+		r := &snap.Revisions[i]
+		err := add(len(r.Body)+len(r.Summary)+len(r.Title), func(w *writer) error {
+			return w.tx.Bucket(bRevisions).Put(revisionKey(r.DocumentID, r.Version), encodeRevision(r))
+		})
+		if err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-// revisions keeps each revision as it was, its author included: a revision
-// may name a contributor deleted since, as it does in the store it came from.
-func (r *restorer) revisions(revs []graph.Revision) error {
-	seen := map[string]bool{}
-	for i := range revs {
-		rev := revs[i]
-		what := "revision " + rev.DocumentID + " v" + strconv.Itoa(rev.Version)
-		current, ok := r.versions[rev.DocumentID]
-		if !ok {
-			return graph.Errorf(graph.EINVALID, "%s: no document %q", what, rev.DocumentID)
-		}
-		if rev.Version < 1 || rev.Version > current {
-			return graph.Errorf(graph.EINVALID, "%s: the document is at version %d", what, current)
-		}
-		key := string(revisionKey(rev.DocumentID, rev.Version))
-		if seen[key] {
-			return graph.Errorf(graph.ECONFLICT, "%s: given twice", what)
-		}
-		seen[key] = true
-		rev.At = rev.At.UTC()
-		if err := r.w.tx.Bucket(bRevisions).Put([]byte(key), encodeRevision(&rev)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (r *restorer) links(ls []graph.Link) error {
-	seen := map[string]bool{}
-	for i := range ls {
-		l := ls[i]
-		what := "link " + string(l.Relation) + " " + l.From + " → " + l.To
-		fromKind, toKind := r.kinds[l.From], r.kinds[l.To]
-		switch {
-		case fromKind == "":
-			return graph.Errorf(graph.ENOTFOUND, "%s: no node %q", what, l.From)
-		case toKind == "":
-			return graph.Errorf(graph.ENOTFOUND, "%s: no node %q", what, l.To)
-		case (l.FromKind != "" && l.FromKind != fromKind) || (l.ToKind != "" && l.ToKind != toKind):
-			return graph.Errorf(graph.EINVALID, "%s: its ends are a %s and a %s, not a %s and a %s", what, fromKind, toKind, l.FromKind, l.ToKind)
-		}
-		l.FromKind, l.ToKind = fromKind, toKind
-		if err := graph.ValidateLink(l); err != nil {
-			return invalid(what, err)
-		}
-		if l.Relation == graph.RelInCarnet && l.Category != "" && !r.carnets[l.To].HasCategory(l.Category) {
-			return graph.Errorf(graph.EINVALID, "%s: carnet %q has no category %q", what, l.To, l.Category)
-		}
-		key := string(linkKey(l.From, l.Relation, l.To))
-		if seen[key] {
-			return graph.Errorf(graph.ECONFLICT, "%s: given twice", what)
-		}
-		seen[key] = true
-		if l.CreatedAt.IsZero() {
-			l.CreatedAt = r.w.now
-		}
-		l.CreatedAt = l.CreatedAt.UTC()
-		if err := r.w.putLink(&l); err != nil {
-			return err
-		}
-		if err := r.w.recordLink(graph.OpLink, &l); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// declarations are written with their visibility as given: there is no
-// default, so a missing one is an error. The change entry names the
-// contributor only, as DeclareStandpoint's does.
-func (r *restorer) declarations(ds []graph.Declaration) error {
-	seen := map[string]bool{}
-	changed := map[string]bool{}
-	for i := range ds {
-		d := ds[i]
-		what := "declaration " + d.ContributorID + " " + d.Dimension + ":" + d.Value
-		if r.kinds[d.ContributorID] != graph.KindContributor {
-			return graph.Errorf(graph.ENOTFOUND, "%s: no contributor %q", what, d.ContributorID)
-		}
-		if graph.ValidateID(d.Dimension) != nil || graph.ValidateID(d.Value) != nil {
-			return graph.Errorf(graph.EINVALID, "%s: dimension and value must be taxonomy ids", what)
-		}
-		if !d.Visibility.Valid() {
-			return graph.Errorf(graph.EINVALID, "%s: visibility must be PRIVATE, AGGREGATE or PUBLIC", what)
-		}
-		key := declKey(d.ContributorID, d.Dimension, d.Value)
-		if seen[string(key)] {
-			return graph.Errorf(graph.ECONFLICT, "%s: given twice", what)
-		}
-		seen[string(key)] = true
-		if d.DeclaredAt.IsZero() {
-			d.DeclaredAt = r.w.now
-		}
-		d.DeclaredAt = d.DeclaredAt.UTC()
-		if err := r.w.tx.Bucket(bDecls).Put(key, encodeDeclaration(&d)); err != nil {
-			return err
-		}
-		if !changed[d.ContributorID] {
-			changed[d.ContributorID] = true
-			if err := r.w.record(graph.OpUpdate, graph.KindContributor, d.ContributorID, "", ""); err != nil {
+	for i := range snap.Links {
+		l := &snap.Links[i]
+		err := add(0, func(w *writer) error {
+			if err := w.putLink(l); err != nil {
 				return err
 			}
+			return w.recordLink(graph.OpLink, l)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// The change entry of a declaration names the contributor only, as
+	// DeclareStandpoint's does: once per contributor is enough.
+	announced := map[string]bool{}
+	for i := range snap.Declarations {
+		d := &snap.Declarations[i]
+		first := !announced[d.ContributorID]
+		announced[d.ContributorID] = true
+		err := add(0, func(w *writer) error {
+			if err := w.tx.Bucket(bDecls).Put(declKey(d.ContributorID, d.Dimension, d.Value), encodeDeclaration(d)); err != nil {
+				return err
+			}
+			if first {
+				return w.record(graph.OpUpdate, graph.KindContributor, d.ContributorID, "", "")
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// A flag appends no change: it changes no document, and its
+	// document's CREATE is already in the sequence.
+	for i := range snap.Flags {
+		f := &snap.Flags[i]
+		if err := add(len(f.Reason)+len(f.Note), func(w *writer) error { return w.putFlag(f) }); err != nil {
+			return err
+		}
+	}
+	return flush(true)
+}
+
+// sortForKeys orders each kind of record as the keys of the bucket it
+// mostly goes to (ids; from, relation, to; document, version…): bbolt
+// then appends to the last page of those buckets instead of inserting all
+// over them, which touches, splits and rewrites far fewer pages per
+// commit. The order changes nothing else but the order of the change
+// entries within a kind.
+func sortForKeys(snap *graph.Snapshot) {
+	byID := func(a, b string) int { return strings.Compare(a, b) }
+	slices.SortFunc(snap.KnowledgeBases, func(a, b graph.KnowledgeBase) int { return byID(a.ID, b.ID) })
+	slices.SortFunc(snap.Communities, func(a, b graph.Community) int { return byID(a.ID, b.ID) })
+	slices.SortFunc(snap.Carnets, func(a, b graph.Carnet) int { return byID(a.ID, b.ID) })
+	slices.SortFunc(snap.Contributors, func(a, b graph.Contributor) int { return byID(a.ID, b.ID) })
+	slices.SortFunc(snap.Documents, func(a, b graph.Document) int { return byID(a.ID, b.ID) })
+	slices.SortFunc(snap.Revisions, func(a, b graph.Revision) int {
+		return cmp.Or(byID(a.DocumentID, b.DocumentID), cmp.Compare(a.Version, b.Version))
+	})
+	slices.SortFunc(snap.Links, func(a, b graph.Link) int {
+		return cmp.Or(byID(a.From, b.From), cmp.Compare(a.Relation, b.Relation), byID(a.To, b.To))
+	})
+	slices.SortFunc(snap.Declarations, func(a, b graph.Declaration) int {
+		return cmp.Or(byID(a.ContributorID, b.ContributorID), byID(a.Dimension, b.Dimension), byID(a.Value, b.Value))
+	})
+	slices.SortFunc(snap.Flags, func(a, b graph.Flag) int { return byID(a.ID, b.ID) })
+}
+
+func restoreNodes[T any](add func(int, func(*writer) error) error, t nodeType[T], xs []T) error {
+	for i := range xs {
+		x := &xs[i]
+		id, _, _, _ := t.fields(x)
+		err := add(0, func(w *writer) error {
+			if err := w.putNode(t.kind, *id, t.encode(x)); err != nil {
+				return err
+			}
+			return w.record(graph.OpCreate, t.kind, *id, "", "")
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// restoring reports whether a restore is under way or was interrupted.
+func (r *reader) restoring() bool { return r.tx.Bucket(bMeta).Get(keyRestoring) != nil }
+
+// RestoreInterrupted reports whether a restore was stopped half way (a
+// crash, a kill): the store then holds part of a graph, and running the
+// restore again clears it and starts over.
+func (s *Store) RestoreInterrupted(ctx context.Context) (bool, error) {
+	var out bool
+	err := s.view(ctx, func(r *reader) error {
+		out = r.restoring()
+		return nil
+	})
+	return out, err
 }

@@ -663,6 +663,73 @@ func init() {
 	}
 }
 
+// ==== restore (graph.Restorer, restore.go) ====
+//
+// A restore writes with the bulk statements above (bulkCreateNodes…,
+// bulkCreateRevisions, bulkMergeLinks…, bulkPutDeclarations) in batches of
+// transactions, between a marker set when it starts on an empty store and
+// removed when it ends. The marker is a :Sequence node of its own name
+// whose value is the change sequence the restore started from; the
+// statements below set and read it, write flags, and clear what an
+// unfinished restore wrote.
+const (
+	restoreMarker = `OPTIONAL MATCH (m:Sequence {name: $marker})
+RETURN m.value AS value`
+
+	restoreSetMarker = `MERGE (m:Sequence {name: $marker})
+SET m.value = $value`
+
+	restoreDeleteMarker = `MATCH (m:Sequence {name: $marker})
+DELETE m`
+
+	// restoreAnyNode is the emptiness check: one node of the graph, if any.
+	restoreAnyNode = `MATCH (n:Node)
+RETURN n.id AS id
+LIMIT 1`
+
+	restoreFlags = `UNWIND $rows AS row
+CREATE (f:Flag)
+SET f = row`
+
+	// restoreClearNodes deletes up to $limit of what a restore writes
+	// (the graph's nodes and relationships, revisions, flags, standpoint
+	// values), for a loop of small transactions. Tokens stay.
+	restoreClearNodes = `MATCH (n)
+WHERE n:Node OR n:Revision OR n:Flag OR n:StandpointValue
+WITH n
+LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted`
+
+	restoreClearChanges = `MATCH (c:Change)
+WHERE c.seq > $since
+WITH c
+LIMIT $limit
+DELETE c
+RETURN count(*) AS deleted`
+
+	// restoreResetSequence puts the sequence back where the restore
+	// found it, inside a write that holds its lock.
+	restoreResetSequence = `MATCH (s:Sequence {name: $sequence})
+SET s.value = $value`
+)
+
+func init() {
+	register("restoreMarker", restoreMarker, "marker")
+	register("restoreSetMarker", restoreSetMarker, "marker", "value")
+	register("restoreDeleteMarker", restoreDeleteMarker, "marker")
+	register("restoreAnyNode", restoreAnyNode)
+	register("restoreFlags", restoreFlags, "rows")
+	register("restoreClearNodes", restoreClearNodes, "limit")
+	register("restoreClearChanges", restoreClearChanges, "since", "limit")
+	register("restoreResetSequence", restoreResetSequence, "sequence", "value")
+	// register appended to Statements, which may have moved it: point
+	// byCypher at the current entries.
+	for i := range Statements {
+		byCypher[Statements[i].Cypher] = &Statements[i]
+	}
+}
+
 // ---- adjacency (graph walks: explore) ----
 
 // adjacency is visibleLinks for graph walks (graph.LinkStore.Adjacency):
