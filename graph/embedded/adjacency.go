@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/encommun/maillage/graph"
@@ -216,20 +217,74 @@ func (w *writer) reopen(id string, kind graph.Kind, open bool) error {
 }
 
 // buildAdjacencyIndex fills an empty index from the stored links (files
-// written before schema 3).
+// written before schema 3). It counts in memory and writes each bucket in
+// key order: a million random puts in one bbolt transaction would split
+// pages without end.
 func buildAdjacencyIndex(tx *bbolt.Tx) error {
-	w := &writer{reader: newReader(tx, graph.Viewer{Role: graph.RoleSystem})}
-	c := w.out.Cursor()
+	r := newReader(tx, graph.Viewer{Role: graph.RoleSystem})
+	type counts struct{ total, open uint32 }
+	degrees := map[string]*counts{}
+	shut := map[string]graph.Kind{}
+	open := map[string]bool{}
+	isOpen := func(id string, k graph.Kind) (bool, error) {
+		if o, ok := open[id]; ok {
+			return o, nil
+		}
+		o, err := r.isOpen(id, k)
+		open[id] = o
+		return o, err
+	}
+	end := func(id string, rel graph.Relation, d byte, other string, otherKind graph.Kind) error {
+		o, err := isOpen(other, otherKind)
+		if err != nil {
+			return err
+		}
+		key := string(degreeKey(id, rel, d))
+		c := degrees[key]
+		if c == nil {
+			c = &counts{}
+			degrees[key] = c
+		}
+		c.total++
+		if o {
+			c.open++
+		} else {
+			shut[string(shutKey(id, d, rel, other))] = otherKind
+		}
+		return nil
+	}
+	c := r.out.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		parts := bytes.SplitN(k, []byte{0}, 3)
 		if len(parts) != 3 {
 			return fmt.Errorf("link key %q: %w", k, errBadRecord)
 		}
-		l, err := decodeLink(graph.Relation(parts[1]), string(parts[0]), string(parts[2]), v)
+		fromKind, toKind, _, err := readLinkEnds(v)
 		if err != nil {
 			return fmt.Errorf("link key %q: %w", k, err)
 		}
-		if err := w.countLink(&l, 1); err != nil {
+		from, rel, to := string(parts[0]), relationOf(parts[1]), string(parts[2])
+		if err := end(from, rel, dirOut, to, kindOf(toKind)); err != nil {
+			return err
+		}
+		if err := end(to, rel, dirIn, from, kindOf(fromKind)); err != nil {
+			return err
+		}
+	}
+	b := tx.Bucket(bDegrees)
+	b.FillPercent = 1 // written in order, never split again by this load
+	for _, key := range slices.Sorted(maps.Keys(degrees)) {
+		v := make([]byte, 8)
+		binary.BigEndian.PutUint32(v, degrees[key].total)
+		binary.BigEndian.PutUint32(v[4:], degrees[key].open)
+		if err := b.Put([]byte(key), v); err != nil {
+			return err
+		}
+	}
+	b = tx.Bucket(bShut)
+	b.FillPercent = 1
+	for _, key := range slices.Sorted(maps.Keys(shut)) {
+		if err := b.Put([]byte(key), []byte(shut[key])); err != nil {
 			return err
 		}
 	}
