@@ -54,9 +54,13 @@ type Config struct {
 	// counts from 1 to k−1 are withheld. 0 means graph.DefaultCoverageK;
 	// below graph.MinCoverageK NewHandler panics (serve refuses it first).
 	CoverageK int
+	// Live bounds GraphQL subscriptions over WebSocket; zero fields take
+	// DefaultLiveOptions.
+	Live LiveOptions
 }
 
-// NewHandler serves POST and GET /graphql, GraphiQL at GET /,
+// NewHandler serves POST and GET /graphql, subscriptions over WebSocket
+// (graphql-transport-ws) at /graphql, GraphiQL at GET /,
 // GET /healthz (200 "ok" while the process runs), GET /readyz (200 when
 // the store answers and cfg.Ready agrees) and GET /metrics (Prometheus).
 func NewHandler(cfg Config) http.Handler {
@@ -90,6 +94,17 @@ func NewHandler(cfg Config) http.Handler {
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(recoverFunc)
 	srv.AroundRootFields(r.indexAfterMutation)
+
+	// One address budget for every route that reads the graph: /ld/ and
+	// /export/ would otherwise be a way around the GraphQL one; WebSockets
+	// spend it too, and the token budget.
+	perAddress, failedSignIns := newLimiterSet(limits.RatePerIP, limits.BurstPerIP), newLimiterSet(limits.RatePerIP, limits.BurstPerIP)
+	perToken := newLimiterSet(limits.RatePerToken, limits.BurstPerToken)
+	liveSrv := newLiveServer(cfg, limits, m, perAddress, perToken, failedSignIns)
+	srv.AddTransport(liveSrv.transport())
+	srv.Use(singleStream{})
+	srv.AroundRootFields(liveSrv.notifyAfterMutation)
+	srv.AroundResponses(freshLoadersPerEvent(cfg.Store))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if ri := requestInfoFrom(ctx); ri != nil {
 			oc := graphql.GetOperationContext(ctx)
@@ -112,12 +127,9 @@ func NewHandler(cfg Config) http.Handler {
 	// execution.
 	gql := withLoaders(cfg.Store, srv)
 	gql = limitConcurrency(limits.MaxConcurrent, limits.QueueWait, m, gql)
-	gql = limitByToken(newLimiterSet(limits.RatePerToken, limits.BurstPerToken), m, gql)
+	gql = limitByToken(perToken, m, gql)
 	gql = authenticate(cfg.Store, cfg.Logger, gql)
 	gql = limitBody(limits.MaxBodyBytes, gql)
-	// One address budget for every route that reads the graph: /ld/ and
-	// /export/ would otherwise be a way around the GraphQL one.
-	perAddress, failedSignIns := newLimiterSet(limits.RatePerIP, limits.BurstPerIP), newLimiterSet(limits.RatePerIP, limits.BurstPerIP)
 	byAddress := func(h http.Handler) http.Handler {
 		return limitByAddress(perAddress, failedSignIns, cfg.ClientIPHeader, m, h)
 	}
@@ -125,8 +137,17 @@ func NewHandler(cfg Config) http.Handler {
 	gql = m.observe(cfg.Logger, limits.SlowQuery, gql)
 	gql = cors(cfg.CORSOrigins, gql)
 
+	// A WebSocket upgrade spends the same budgets, but holds no slot of
+	// the concurrency cap and is not timed as a request: it lives for as
+	// long as the client stays. Its dataloaders are made per event.
+	var ws http.Handler = srv
+	ws = liveSrv.upgrade(ws)
+	ws = limitByToken(perToken, m, ws)
+	ws = authenticate(cfg.Store, cfg.Logger, ws)
+	ws = byAddress(ws)
+
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", gql)
+	mux.Handle("/graphql", routeUpgrades(ws, gql))
 	mux.Handle("GET /{$}", playground.Handler("maillage", "/graphql"))
 	mux.Handle("GET /ld/{id}", byAddress(linkedDataHandler(cfg)))
 	mux.Handle("GET /export/", byAddress(networkExport(cfg, r)))

@@ -101,6 +101,8 @@ type metrics struct {
 	store       *prometheus.HistogramVec
 	storeErrors *prometheus.CounterVec
 	search      *prometheus.HistogramVec
+	// subscriptions counts the GraphQL subscriptions running over WebSocket.
+	subscriptions prometheus.Gauge
 
 	mu  sync.Mutex
 	ops map[string]bool
@@ -125,7 +127,7 @@ func newMetrics() *metrics {
 		}),
 		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "maillage_rate_limited_total",
-			Help: "Requests refused with 429 (scope ip or token) or 503 (scope concurrency).",
+			Help: "Requests refused with 429 (scope ip, token or websocket: connections per address) or 503 (scope concurrency).",
 		}, []string{"scope"}),
 		slow: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "maillage_slow_queries_total",
@@ -145,8 +147,12 @@ func newMetrics() *metrics {
 			Help:    "Time of one search index query, by outcome (ok or error).",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"outcome"}),
+		subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "maillage_subscriptions_open",
+			Help: "GraphQL subscriptions running now, over all WebSocket connections.",
+		}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.inFlight, m.rateLimited, m.slow, m.store, m.storeErrors, m.search,
+	m.registry.MustRegister(m.requests, m.latency, m.inFlight, m.rateLimited, m.slow, m.store, m.storeErrors, m.search, m.subscriptions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

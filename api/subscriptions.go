@@ -1,0 +1,482 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/live"
+)
+
+// Subscriptions run over WebSocket at /graphql with the graphql-transport-ws
+// subprotocol (gqlgen's transport.Websocket). This file is the connection:
+// the upgrade (origin, subprotocol, connections per address), the sign-in
+// in connection_init, and the limits of one connection. The streams
+// themselves are in subscriptions_events.go.
+
+// graphqlTransportWS is the only subprotocol offered: the legacy
+// subscriptions-transport-ws protocol ("graphql-ws") is unmaintained and
+// gqlgen would pick it for clients that name no subprotocol.
+const graphqlTransportWS = "graphql-transport-ws"
+
+// Close codes of graphql-transport-ws (as the graphql-ws library uses them).
+const (
+	closeInternal        = 4500
+	closeForbidden       = 4403
+	closeTooManyRequests = 4429
+	closeBadSubprotocol  = 4406
+)
+
+// Error codes of subscriptions, in extensions.code.
+const (
+	codeSubscriptionLimit    = "SUBSCRIPTION_LIMIT_EXCEEDED"
+	codeSubscriptionOverflow = "SUBSCRIPTION_OVERFLOW"
+)
+
+// LiveOptions bound live updates; zero fields take DefaultLiveOptions, and
+// a negative limit switches it off.
+type LiveOptions struct {
+	// MaxSubscriptionsPerConnection bounds the subscriptions running at once
+	// on one WebSocket (SUBSCRIPTION_LIMIT_EXCEEDED past it).
+	MaxSubscriptionsPerConnection int
+	// MaxConnectionsPerAddress bounds the WebSockets open at once from one
+	// client address (429 on the upgrade past it).
+	MaxConnectionsPerAddress int
+	// Poll is how often the change sequence is read for writes made by
+	// other processes; writes through this server are seen at once.
+	Poll time.Duration
+	// Buffer is the changes one subscription may have waiting; a subscriber
+	// that falls further behind is stopped (SUBSCRIPTION_OVERFLOW), so that
+	// it never slows the others.
+	Buffer int
+	// PingInterval is how often the server pings; a client that has not
+	// answered within two intervals is disconnected.
+	PingInterval time.Duration
+	// InitTimeout is how long a client has to send connection_init.
+	InitTimeout time.Duration
+}
+
+// DefaultLiveOptions suit browsers behind proxies that cut idle
+// connections after a minute or so.
+var DefaultLiveOptions = LiveOptions{
+	MaxSubscriptionsPerConnection: 20,
+	MaxConnectionsPerAddress:      20,
+	Poll:                          time.Second,
+	Buffer:                        live.DefaultBuffer,
+	PingInterval:                  25 * time.Second,
+	InitTimeout:                   10 * time.Second,
+}
+
+func (o LiveOptions) withDefaults() LiveOptions {
+	d := DefaultLiveOptions
+	if o.MaxSubscriptionsPerConnection == 0 {
+		o.MaxSubscriptionsPerConnection = d.MaxSubscriptionsPerConnection
+	}
+	if o.MaxConnectionsPerAddress == 0 {
+		o.MaxConnectionsPerAddress = d.MaxConnectionsPerAddress
+	}
+	if o.Poll == 0 {
+		o.Poll = d.Poll
+	}
+	if o.Buffer == 0 {
+		o.Buffer = d.Buffer
+	}
+	if o.PingInterval == 0 {
+		o.PingInterval = d.PingInterval
+	}
+	if o.InitTimeout == 0 {
+		o.InitTimeout = d.InitTimeout
+	}
+	return o
+}
+
+// liveServer is what every WebSocket connection shares.
+type liveServer struct {
+	store   graph.Store
+	broker  *live.Broker
+	opts    LiveOptions
+	limits  Limits
+	metrics *metrics
+	logger  *slog.Logger
+	origins []string
+	ipHdr   string
+	// The budgets of the HTTP endpoint: each subscription spends one
+	// request of its token's (or, anonymous, its address's) budget, and
+	// each failed sign-in one of the address's failure budget.
+	perAddress, perToken, failedSignIns *limiterSet
+
+	mu    sync.Mutex
+	conns map[string]int // open connections per client address
+}
+
+func newLiveServer(cfg Config, limits Limits, m *metrics, perAddress, perToken, failedSignIns *limiterSet) *liveServer {
+	opts := cfg.Live.withDefaults()
+	return &liveServer{
+		store:         cfg.Store,
+		broker:        live.New(cfg.Store, live.Options{Poll: opts.Poll, Buffer: opts.Buffer, Logger: cfg.Logger}),
+		opts:          opts,
+		limits:        limits,
+		metrics:       m,
+		logger:        cfg.Logger,
+		origins:       cfg.CORSOrigins,
+		ipHdr:         cfg.ClientIPHeader,
+		perAddress:    perAddress,
+		perToken:      perToken,
+		failedSignIns: failedSignIns,
+		conns:         map[string]int{},
+	}
+}
+
+// transport is gqlgen's WebSocket transport as this server runs it.
+func (ls *liveServer) transport() transport.Websocket {
+	readLimit := ls.limits.MaxBodyBytes
+	if !on(readLimit) {
+		readLimit = -1
+	}
+	t := transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
+			// upgrade has checked the origin against the configured ones.
+			InsecureSkipVerify: true,
+			Subprotocols:       []string{graphqlTransportWS},
+		}},
+		InitFunc:         ls.init,
+		InitTimeout:      max(ls.opts.InitTimeout, 0),
+		PayloadReadLimit: &readLimit,
+		ErrorFunc: func(ctx context.Context, err error) {
+			if !errors.Is(err, context.Canceled) {
+				ls.logger.DebugContext(ctx, "websocket", "err", err, "request_id", requestID(ctx))
+			}
+		},
+	}
+	if on(ls.opts.PingInterval) {
+		t.PingPongInterval = ls.opts.PingInterval
+	}
+	return t
+}
+
+// notifyAfterMutation wakes the broker after each mutation field, so that
+// subscribers hear of this server's writes at once rather than at the next
+// poll.
+func (ls *liveServer) notifyAfterMutation(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	out := next(ctx)
+	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Mutation {
+		ls.broker.Notify()
+	}
+	return out
+}
+
+// freshLoadersPerEvent gives each event of a subscription its own
+// dataloaders: the connection's would cache what the first event read for
+// as long as the socket lives, and every event must be read anew.
+func freshLoadersPerEvent(store graph.Store) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+			ctx = context.WithValue(ctx, loadersKey{}, newLoaders(store))
+		}
+		return next(ctx)
+	}
+}
+
+// singleStream refuses a subscription that does not select exactly one
+// field of Subscription, before it runs: the GraphQL spec's "single root
+// field" rule, which the validator does not apply and without which the
+// generated executor fails with an internal error.
+type singleStream struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = singleStream{}
+
+func (singleStream) ExtensionName() string                   { return "SingleStream" }
+func (singleStream) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (singleStream) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Subscription {
+		return nil
+	}
+	fields := graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Subscription"})
+	if len(fields) != 1 || strings.HasPrefix(fields[0].Name, "__") {
+		return limitError(codeGraphQLInvalidQuery, "a subscription selects exactly one field of Subscription, not %d or an introspection field", len(fields))
+	}
+	return nil
+}
+
+// isUpgrade reports whether r asks for a protocol upgrade; gqlgen's
+// transports split on the same header.
+func isUpgrade(r *http.Request) bool { return r.Header.Get("Upgrade") != "" }
+
+// routeUpgrades sends WebSocket upgrades to ws and everything else to
+// plain: a WebSocket must not hold a slot of the concurrent-request cap,
+// nor be timed as one endless request by the request metrics.
+func routeUpgrades(ws, plain http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isUpgrade(r) {
+			ws.ServeHTTP(w, r)
+			return
+		}
+		plain.ServeHTTP(w, r)
+	})
+}
+
+// upgrade checks a WebSocket handshake before gqlgen accepts it: a GET
+// asking for websocket, from an allowed origin, offering
+// graphql-transport-ws, from an address below its connection cap.
+func (ls *liveServer) upgrade(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if r.Method != http.MethodGet || !headerHasToken(r.Header, "Upgrade", "websocket") {
+			setOutcome(ctx, outcomeRejected)
+			writeErrorResponse(w, http.StatusBadRequest,
+				"the only upgrade offered is WebSocket: GET /graphql with Upgrade: websocket and Sec-WebSocket-Protocol: graphql-transport-ws",
+				codeBadRequest, requestID(ctx))
+			return
+		}
+		if origin := r.Header.Get("Origin"); !ls.originAllowed(origin, r.Host) {
+			setOutcome(ctx, outcomeRejected)
+			writeErrorResponse(w, http.StatusForbidden,
+				fmt.Sprintf("origin %q may not open a WebSocket here: it is not one of the configured CORS origins", clip(origin, 100)),
+				graph.EFORBIDDEN, requestID(ctx))
+			return
+		}
+		if !headerHasToken(r.Header, "Sec-WebSocket-Protocol", graphqlTransportWS) {
+			// Browsers cannot read an HTTP error on a failed handshake;
+			// they do see a close code and reason, so refuse that way, as
+			// the graphql-ws server does.
+			setOutcome(ctx, outcomeRejected)
+			c, err := coderws.Accept(w, r, &coderws.AcceptOptions{InsecureSkipVerify: true})
+			if err != nil {
+				return // Accept has answered the malformed handshake
+			}
+			c.Close(closeBadSubprotocol, "Subprotocol not acceptable: use graphql-transport-ws")
+			return
+		}
+		key := clientKey(r, ls.ipHdr)
+		if !ls.openConn(key) {
+			ls.metrics.rateLimited.WithLabelValues("websocket").Inc()
+			setOutcome(ctx, outcomeRateLimited)
+			w.Header().Set("Retry-After", "10")
+			writeErrorResponse(w, http.StatusTooManyRequests,
+				fmt.Sprintf("too many WebSocket connections from this address: at most %d at once", ls.opts.MaxConnectionsPerAddress),
+				codeRateLimited, requestID(ctx))
+			return
+		}
+		defer ls.closeConn(key)
+		setOutcome(ctx, outcomeOK)
+		up := liveUpgrade{address: key, authorization: r.Header.Get("Authorization")}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, liveUpgradeKey{}, up)))
+	})
+}
+
+// liveUpgrade is what init needs of the upgrade request.
+type liveUpgrade struct {
+	address       string // the client's rate-limit key
+	authorization string // the header authenticate accepted, if any
+}
+
+type liveUpgradeKey struct{}
+
+// originAllowed: no Origin is not a browser, and cannot be riding a
+// user's page; the page's own origin is always allowed; others must be
+// among the CORS origins ("*": any).
+func (ls *liveServer) originAllowed(origin, host string) bool {
+	if origin == "" {
+		return true
+	}
+	if u, err := url.Parse(origin); err == nil && u.Host != "" && strings.EqualFold(u.Host, host) {
+		return true
+	}
+	return slices.ContainsFunc(ls.origins, func(o string) bool { return o == "*" || strings.EqualFold(o, origin) })
+}
+
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (ls *liveServer) openConn(key string) bool {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if on(ls.opts.MaxConnectionsPerAddress) && ls.conns[key] >= ls.opts.MaxConnectionsPerAddress {
+		return false
+	}
+	ls.conns[key]++
+	return true
+}
+
+func (ls *liveServer) closeConn(key string) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.conns[key]--; ls.conns[key] <= 0 {
+		delete(ls.conns, key)
+	}
+}
+
+// liveConn is one signed-in (or anonymous) WebSocket connection.
+type liveConn struct {
+	srv     *liveServer
+	viewer  graph.Viewer
+	address string
+	// budget keys the rate limit each new subscription spends: the
+	// token's hash, or "" for an anonymous connection (the address's).
+	budget string
+
+	mu   sync.Mutex
+	subs int
+}
+
+type liveConnKey struct{}
+
+func liveConnFrom(ctx context.Context) (*liveConn, error) {
+	if lc, ok := ctx.Value(liveConnKey{}).(*liveConn); ok {
+		return lc, nil
+	}
+	return nil, graph.Errorf(graph.EINVALID,
+		"subscriptions run over WebSocket: connect to /graphql with the graphql-transport-ws subprotocol")
+}
+
+// init signs the connection in from connection_init's payload, which
+// browsers use for what they cannot put in WebSocket headers. No
+// authorization: the viewer of the upgrade request (a header a non-browser
+// client sent, or anonymous). A token that is not one closes the socket
+// with 4403, and spends the address's failure budget like a failed HTTP
+// sign-in.
+func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	up, _ := ctx.Value(liveUpgradeKey{}).(liveUpgrade)
+	address := up.address
+	refuse := func(code int, reason string) (context.Context, *transport.InitPayload, error) {
+		ctx = transport.WithWebsocketCloseCode(ctx, code)
+		ctx = transport.AppendCloseReason(ctx, reason)
+		return ctx, nil, errors.New(reason)
+	}
+	v := graph.ViewerFrom(ctx)
+	budget := ""
+	if v.SignedIn() {
+		budget = authorizationKey(up.authorization)
+	}
+	raw, present := p["authorization"]
+	if !present {
+		raw, present = p["Authorization"]
+	}
+	if present {
+		if out, wait := exhausted(ls.failedSignIns, address); out {
+			ls.metrics.rateLimited.WithLabelValues("ip").Inc()
+			return refuse(closeTooManyRequests, fmt.Sprintf("Too many failed sign-ins from this address: retry in %s s", retryAfter(wait)))
+		}
+		authz, _ := raw.(string)
+		tok, err := ls.token(ctx, authz)
+		switch {
+		case graph.ErrorCode(err) == graph.EUNAUTHENTICATED:
+			take(ls.failedSignIns, address)
+			return refuse(closeForbidden, "Forbidden: "+err.Error())
+		case err != nil:
+			internalError(ctx, ls.logger, err, nil)
+			return refuse(closeInternal, "Internal error")
+		}
+		v = graph.Viewer{Role: tok.Role, ContributorID: tok.ContributorID}
+		budget = authorizationKey(authz)
+	}
+	lc := &liveConn{srv: ls, viewer: v, address: address, budget: budget}
+	ctx = graph.WithViewer(ctx, v)
+	return context.WithValue(ctx, liveConnKey{}, lc), nil, nil
+}
+
+// token checks an authorization value as authenticate checks the header:
+// UNAUTHENTICATED for anything but a known token of a role tokens carry.
+func (ls *liveServer) token(ctx context.Context, authz string) (*graph.Token, error) {
+	scheme, secret, ok := strings.Cut(strings.TrimSpace(authz), " ")
+	secret = strings.TrimSpace(secret)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" || strings.ContainsAny(secret, " \t") {
+		return nil, graph.Errorf(graph.EUNAUTHENTICATED, "the authorization must be a string: Bearer <token>")
+	}
+	tok, err := ls.store.TokenByHash(graph.SystemContext(ctx), graph.HashToken(secret))
+	switch {
+	case graph.ErrorCode(err) == graph.ENOTFOUND:
+		return nil, graph.Errorf(graph.EUNAUTHENTICATED, "invalid or revoked token")
+	case err != nil:
+		return nil, err
+	case tok == nil || !slices.Contains(graph.Roles, tok.Role):
+		return nil, graph.Errorf(graph.EUNAUTHENTICATED, "invalid or revoked token")
+	}
+	return tok, nil
+}
+
+// authorizationKey keys a token's rate-limit bucket as limitByToken does
+// (the hash of "Bearer <secret>"), so that HTTP and WebSocket share it.
+func authorizationKey(authz string) string {
+	scheme, secret, _ := strings.Cut(strings.TrimSpace(authz), " ")
+	return sha256Hex(scheme + " " + strings.TrimSpace(secret))
+}
+
+// take and exhausted are the limiterSet's, for sets that may be nil (the
+// limit is off).
+func take(s *limiterSet, key string) (bool, time.Duration) {
+	if s == nil {
+		return true, 0
+	}
+	return s.take(key)
+}
+
+func exhausted(s *limiterSet, key string) (bool, time.Duration) {
+	if s == nil {
+		return false, 0
+	}
+	return s.exhausted(key)
+}
+
+// admit starts one subscription on the connection: within the cap of
+// subscriptions per connection, and within the request budget of its
+// token (or, anonymous, its address). release ends it.
+func (lc *liveConn) admit() error {
+	ls := lc.srv
+	if lc.budget != "" {
+		if ok, wait := take(ls.perToken, lc.budget); !ok {
+			ls.metrics.rateLimited.WithLabelValues("token").Inc()
+			return limitError(codeRateLimited, "too many requests with this token: retry in %s s", retryAfter(wait))
+		}
+	} else if ok, wait := take(ls.perAddress, lc.address); !ok {
+		ls.metrics.rateLimited.WithLabelValues("ip").Inc()
+		return limitError(codeRateLimited, "too many requests from this address: retry in %s s", retryAfter(wait))
+	}
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if n := ls.opts.MaxSubscriptionsPerConnection; on(n) && lc.subs >= n {
+		return limitError(codeSubscriptionLimit, "this connection already runs %d subscriptions, the most allowed: complete one first", n)
+	}
+	lc.subs++
+	ls.metrics.subscriptions.Inc()
+	return nil
+}
+
+func (lc *liveConn) release() {
+	lc.mu.Lock()
+	lc.subs--
+	lc.mu.Unlock()
+	lc.srv.metrics.subscriptions.Dec()
+}
+
+// subscriptionError is an error sent on a running subscription, which
+// skips the error presenter: it gets its code here.
+func subscriptionError(code, msg string) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}}
+}

@@ -1,0 +1,430 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/encommun/maillage/api/model"
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/live"
+)
+
+// The three streams. Each subscription follows the broker with a cheap
+// match on change ids, then reads what it delivers through the store with
+// the subscriber's viewer, at the time of the event: a change to something
+// the viewer may not read yields nothing, and something they could read
+// that became unreadable yields one UNAVAILABLE event without content.
+// Every stream keeps the little it needs to tell ADDED from UPDATED and
+// when to say UNAVAILABLE: ids, never content.
+
+// stream runs one subscription: it admits it on the connection, subscribes
+// to the broker, calls start (which reads the initial state, so that no
+// change falls between it and the first event), then turns each change
+// into events with handle until the client completes, the connection
+// closes or the subscriber falls behind.
+func stream[T any](ctx context.Context, r *Resolver, lc *liveConn, match func(graph.Change) bool,
+	start func(context.Context) error, handle func(context.Context, graph.Change) ([]T, error)) (<-chan T, error) {
+	ls := lc.srv
+	if err := lc.admit(); err != nil {
+		return nil, err
+	}
+	sub, err := ls.broker.Subscribe(ctx, match)
+	if err != nil {
+		lc.release()
+		return nil, err
+	}
+	if err := start(ctx); err != nil {
+		sub.Close()
+		lc.release()
+		return nil, err
+	}
+	out := make(chan T)
+	go func() {
+		defer close(out)
+		defer lc.release()
+		defer sub.Close()
+		for {
+			var c graph.Change
+			select {
+			case <-ctx.Done():
+				return
+			case ch, ok := <-sub.C():
+				if !ok {
+					if errors.Is(sub.Err(), live.ErrOverflow) {
+						transport.AddSubscriptionError(ctx, subscriptionError(codeSubscriptionOverflow,
+							"this subscription fell too far behind the changes and was stopped: subscribe again and refetch what you show"))
+					}
+					return
+				}
+				c = ch
+			}
+			events, err := readEvents(ctx, ls, c, handle)
+			if err != nil {
+				if ctx.Err() == nil {
+					transport.AddSubscriptionError(ctx, internalError(ctx, r.logger, err, nil))
+				}
+				return
+			}
+			for _, ev := range events {
+				select {
+				case out <- ev:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}
+
+// readEvents bounds the reads of one event by the per-request timeout.
+func readEvents[T any](ctx context.Context, ls *liveServer, c graph.Change, handle func(context.Context, graph.Change) ([]T, error)) ([]T, error) {
+	if on(ls.limits.Timeout) {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, ls.limits.Timeout)
+		defer cancel()
+	}
+	return handle(ctx, c)
+}
+
+func seqString(c graph.Change) string { return strconv.FormatUint(c.Seq, 10) }
+
+// readDocument is the document as the viewer of ctx may read it now, nil
+// when they may not (or it is gone, or the id now names another kind).
+func (r *Resolver) readDocument(ctx context.Context, id string, kind graph.Kind) (*graph.Document, error) {
+	ds, err := r.store.Documents(ctx, []string{id})
+	if err != nil || len(ds) != 1 || ds[0] == nil {
+		return nil, err
+	}
+	if kind != "" && ds[0].Kind != kind {
+		return nil, nil
+	}
+	return ds[0], nil
+}
+
+// otherEndReadable reports whether the viewer may read the end of a link
+// change that is not self: a link to a document they may not read is not
+// theirs to hear of. The other ends that are not documents (contributors,
+// carnets, communities, knowledge bases) are public.
+func (r *Resolver) otherEndReadable(ctx context.Context, c graph.Change, self string) (bool, error) {
+	other, otherIsDoc := c.OtherID, false
+	if c.ID == self {
+		switch c.Relation {
+		case graph.RelLinksTo, graph.RelMentions, graph.RelConcerns, graph.RelBroader, graph.RelRelated:
+			otherIsDoc = true
+		}
+	} else {
+		other, otherIsDoc = c.ID, c.Kind.IsDocument()
+	}
+	if !otherIsDoc {
+		return true, nil
+	}
+	d, err := r.readDocument(ctx, other, "")
+	return d != nil, err
+}
+
+func linkKind(op graph.ChangeOp) model.ChangeKind {
+	switch op {
+	case graph.OpLink:
+		return model.ChangeKindLinked
+	case graph.OpUnlink:
+		return model.ChangeKindUnlinked
+	}
+	return model.ChangeKindUpdated
+}
+
+func (r *Resolver) documentChanged(ctx context.Context, gid string) (<-chan *model.DocumentChange, error) {
+	lc, err := liveConnFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	kind, id, err := parseIDOf(gid, graph.DocumentKinds...)
+	if err != nil {
+		return nil, err
+	}
+	gid = GlobalID(kind, id)
+	visible := false
+	start := func(ctx context.Context) error {
+		d, err := r.readDocument(ctx, id, kind)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			return graph.Errorf(graph.ENOTFOUND, "no %s with id %q", kind, clip(gid, 80))
+		}
+		visible = true
+		return nil
+	}
+	match := func(c graph.Change) bool { return c.ID == id || c.OtherID == id }
+	handle := func(ctx context.Context, c graph.Change) ([]*model.DocumentChange, error) {
+		d, err := r.readDocument(ctx, id, kind)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			if !visible {
+				return nil, nil
+			}
+			visible = false
+			return []*model.DocumentChange{{Kind: model.ChangeKindUnavailable, Seq: seqString(c), DocumentID: gid}}, nil
+		}
+		ev := model.ChangeKindUpdated
+		if c.Relation != "" {
+			ok, err := r.otherEndReadable(ctx, c, id)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				ev = linkKind(c.Op)
+			} else if visible {
+				return nil, nil
+			}
+		}
+		visible = true
+		return []*model.DocumentChange{{Kind: ev, Seq: seqString(c), DocumentID: gid, Document: model.WrapDocument(d)}}, nil
+	}
+	return stream(ctx, r, lc, match, start, handle)
+}
+
+func (r *Resolver) carnetChanged(ctx context.Context, gid string) (<-chan *model.CarnetChange, error) {
+	lc, err := liveConnFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	_, id, err := parseIDOf(gid, graph.KindCarnet)
+	if err != nil {
+		return nil, err
+	}
+	gid = GlobalID(graph.KindCarnet, id)
+	// seen holds the documents of the carnet the subscriber could read at
+	// its last event about them.
+	seen := map[string]bool{}
+	gone := false
+	start := func(ctx context.Context) error {
+		if _, err := r.store.Carnet(ctx, id); err != nil {
+			if graph.ErrorCode(err) == graph.ENOTFOUND {
+				return graph.Errorf(graph.ENOTFOUND, "no carnet with id %q", clip(gid, 80))
+			}
+			return err
+		}
+		links, err := r.store.Links(ctx, []string{id}, graph.RelInCarnet, graph.In)
+		if err != nil {
+			return err
+		}
+		for _, l := range links[id] {
+			seen[l.From] = true
+		}
+		return nil
+	}
+	match := func(c graph.Change) bool {
+		return c.ID == id || c.OtherID == id || (c.Op == graph.OpUpdate && c.Kind.IsDocument())
+	}
+	carnet := func(ctx context.Context) (*graph.Carnet, error) {
+		cs, err := r.store.Carnets(ctx, []string{id})
+		if err != nil || len(cs) != 1 {
+			return nil, err
+		}
+		return cs[0], nil
+	}
+	event := func(ctx context.Context, c graph.Change, kind model.ChangeKind, docID string, d *graph.Document) ([]*model.CarnetChange, error) {
+		cr, err := carnet(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ev := &model.CarnetChange{Kind: kind, Seq: seqString(c), CarnetID: gid, Carnet: cr}
+		if docID != "" {
+			dgid := GlobalID(c.Kind, docID)
+			if d != nil {
+				dgid = GlobalID(d.Kind, d.ID)
+			}
+			ev.DocumentID, ev.Document = &dgid, model.WrapDocument(d)
+		}
+		return []*model.CarnetChange{ev}, nil
+	}
+	handle := func(ctx context.Context, c graph.Change) ([]*model.CarnetChange, error) {
+		switch {
+		case c.ID == id: // the carnet itself, or one of its own links
+			cr, err := carnet(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if cr == nil {
+				if gone {
+					return nil, nil
+				}
+				gone = true
+				return event(ctx, c, model.ChangeKindUnavailable, "", nil)
+			}
+			gone = false
+			return event(ctx, c, linkKind(c.Op), "", nil)
+
+		case c.Relation == graph.RelInCarnet && c.OtherID == id:
+			doc := c.ID
+			d, err := r.readDocument(ctx, doc, "")
+			if err != nil {
+				return nil, err
+			}
+			if c.Op == graph.OpUnlink {
+				if !seen[doc] {
+					return nil, nil
+				}
+				delete(seen, doc)
+				return event(ctx, c, model.ChangeKindRemoved, doc, d)
+			}
+			return r.carnetMember(ctx, c, doc, d, seen, event)
+
+		case c.Kind.IsDocument() && c.Op == graph.OpUpdate:
+			doc := c.ID
+			links, err := r.store.Links(ctx, []string{doc}, graph.RelInCarnet, graph.Out)
+			if err != nil {
+				return nil, err
+			}
+			in := false
+			for _, l := range links[doc] {
+				in = in || l.To == id
+			}
+			d, err := r.readDocument(ctx, doc, "")
+			if err != nil {
+				return nil, err
+			}
+			if in {
+				return r.carnetMember(ctx, c, doc, d, seen, event)
+			}
+			if !seen[doc] {
+				return nil, nil
+			}
+			delete(seen, doc)
+			if d != nil {
+				// Still readable, no longer filed here: its UNLINK is
+				// further down the sequence and will find it gone.
+				return event(ctx, c, model.ChangeKindRemoved, doc, d)
+			}
+			return event(ctx, c, model.ChangeKindUnavailable, doc, nil)
+		}
+		return nil, nil
+	}
+	return stream(ctx, r, lc, match, start, handle)
+}
+
+// carnetMember is the event of a document filed in the carnet: ADDED the
+// first time the subscriber may read it there, UPDATED after, UNAVAILABLE
+// once when they no longer may.
+func (r *Resolver) carnetMember(ctx context.Context, c graph.Change, doc string, d *graph.Document, seen map[string]bool,
+	event func(context.Context, graph.Change, model.ChangeKind, string, *graph.Document) ([]*model.CarnetChange, error)) ([]*model.CarnetChange, error) {
+	if d == nil {
+		if !seen[doc] {
+			return nil, nil
+		}
+		delete(seen, doc)
+		return event(ctx, c, model.ChangeKindUnavailable, doc, nil)
+	}
+	kind := model.ChangeKindUpdated
+	if !seen[doc] {
+		kind = model.ChangeKindAdded
+	}
+	seen[doc] = true
+	return event(ctx, c, kind, doc, d)
+}
+
+// maxOpenFlags bounds the open flags a moderation stream loads when it
+// starts; the queue is short (flags wait for a curator), this is a guard.
+const maxOpenFlags = 10_000
+
+func (r *Resolver) moderationQueueChanged(ctx context.Context) (<-chan *model.ModerationChange, error) {
+	lc, err := liveConnFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch v := graph.ViewerFrom(ctx); {
+	case !v.SignedIn():
+		return nil, graph.Errorf(graph.EUNAUTHENTICATED, "sign in as a curator to follow the moderation queue")
+	case !v.IsCurator():
+		return nil, graph.Errorf(graph.EFORBIDDEN, "only curators and admins may follow the moderation queue")
+	}
+	// open maps each open flag the stream knows of to its document;
+	// resolved holds the flags it reported resolved, until the changes it
+	// reads are newer than their resolution (then they cannot come again).
+	open := map[string]string{}
+	resolved := map[string]time.Time{}
+	flagsOf := func(ctx context.Context, f graph.FlagFilter, limit int) ([]*graph.Flag, error) {
+		var out []*graph.Flag
+		p := graph.Page{First: graph.MaxFirst}
+		for len(out) < limit {
+			c, err := r.store.Flags(ctx, f, p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c.Nodes()...)
+			if !c.PageInfo.HasNextPage {
+				break
+			}
+			p.After = c.PageInfo.EndCursor
+		}
+		return out, nil
+	}
+	start := func(ctx context.Context) error {
+		flags, err := flagsOf(ctx, graph.FlagFilter{Status: graph.FlagOpen}, maxOpenFlags)
+		for _, f := range flags {
+			open[f.ID] = f.DocumentID
+		}
+		return err
+	}
+	match := func(c graph.Change) bool {
+		return c.Kind.IsDocument() && (c.Op == graph.OpUpdate || c.Op == graph.OpDelete)
+	}
+	handle := func(ctx context.Context, c graph.Change) ([]*model.ModerationChange, error) {
+		flags, err := flagsOf(ctx, graph.FlagFilter{DocumentID: c.ID}, maxOpenFlags)
+		if err != nil {
+			return nil, err
+		}
+		var out []*model.ModerationChange
+		emit := func(kind model.ChangeKind, flagID string, f *graph.Flag) {
+			out = append(out, &model.ModerationChange{Kind: kind, Seq: seqString(c), FlagID: flagID, Flag: f, DocumentID: GlobalID(c.Kind, c.ID)})
+		}
+		for fid, at := range resolved {
+			if at.Before(c.At) {
+				delete(resolved, fid)
+			}
+		}
+		now := map[string]bool{}
+		// Oldest first, as they happened.
+		for i := len(flags) - 1; i >= 0; i-- {
+			f := flags[i]
+			now[f.ID] = true
+			_, known := open[f.ID]
+			switch {
+			case f.Status == graph.FlagOpen:
+				if !known {
+					emit(model.ChangeKindFlagged, f.ID, f)
+				}
+				open[f.ID] = c.ID
+			case known:
+				emit(model.ChangeKindResolved, f.ID, f)
+				delete(open, f.ID)
+				if f.ResolvedAt != nil {
+					resolved[f.ID] = *f.ResolvedAt
+				}
+			case f.ResolvedAt != nil && !f.ResolvedAt.Before(c.At):
+				// Raised and resolved since the stream last looked (a
+				// resolution older than this change is history), and
+				// not reported yet.
+				if _, done := resolved[f.ID]; !done {
+					emit(model.ChangeKindResolved, f.ID, f)
+					resolved[f.ID] = *f.ResolvedAt
+				}
+			}
+		}
+		for fid, doc := range open {
+			if doc == c.ID && !now[fid] {
+				emit(model.ChangeKindRemoved, fid, nil)
+				delete(open, fid)
+			}
+		}
+		return out, nil
+	}
+	return stream(ctx, r, lc, match, start, handle)
+}
