@@ -40,10 +40,10 @@ type wsClient struct {
 	conn    *websocket.Conn
 	msgs    chan wsMsg
 	pending []wsMsg // read while waiting for another subscription's
-	mu   sync.Mutex
-	raw  []string // every frame received, for leak checks
-	err  error    // why reading stopped
-	done chan struct{}
+	mu      sync.Mutex
+	raw     []string // every frame received, for leak checks
+	err     error    // why reading stopped
+	done    chan struct{}
 }
 
 type dialOptions struct {
