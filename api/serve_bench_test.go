@@ -1,0 +1,127 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/encommun/maillage/api"
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/search"
+)
+
+// The operations of `maillage bench http`, one client at a time, in one
+// process: the server's and the client's allocations are both counted.
+// B/op and allocs/op do not depend on the machine's load, which wall-clock
+// figures on a shared machine do; they are the before/after figures of
+// the server's hot spots.
+//
+//	go test ./api/ -run '^$' -bench 'Serve' -benchmem
+
+var benchWords = strings.Fields(`gouvernance communs financement quartier logement alimentation
+	coopérative bénévolat territoire éducation populaire solidaire réseau entraide`)
+
+func benchServer(b *testing.B) (*httptest.Server, []string) {
+	b.Helper()
+	dir := b.TempDir()
+	s, err := embedded.Open(dir, embedded.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	var batch graph.Batch
+	for i := range 20 {
+		batch.Contributors = append(batch.Contributors, graph.Contributor{ID: fmt.Sprintf("c%02d", i), Name: fmt.Sprintf("Personne %d", i)})
+	}
+	var ids []string
+	for i := range 500 {
+		var body strings.Builder
+		for j := range 250 {
+			body.WriteString(benchWords[(i*7+j*13)%len(benchWords)])
+			body.WriteString(" le de la ")
+		}
+		id := fmt.Sprintf("n%03d", i)
+		vis := graph.VisibilityPublic
+		if i%10 == 0 {
+			vis = graph.VisibilityPrivate
+		} else {
+			ids = append(ids, id)
+		}
+		batch.Documents = append(batch.Documents, graph.BatchDocument{Document: graph.Document{ID: id, Kind: graph.KindNote,
+			Title: "Note " + benchWords[i%len(benchWords)], Summary: "Résumé " + benchWords[(i+3)%len(benchWords)],
+			Body: body.String(), Language: "fr", Visibility: vis}, AuthorIDs: []string{fmt.Sprintf("c%02d", i%20)}})
+		for k := range 3 {
+			batch.Links = append(batch.Links, graph.Link{Relation: graph.RelLinksTo, From: id, To: fmt.Sprintf("n%03d", (i*31+k*7+1)%(i+1))})
+		}
+	}
+	batch.Links = dedupBenchLinks(batch.Links)
+	if err := graph.WriteBatch(graph.SystemContext(b.Context()), s, batch); err != nil {
+		b.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ix, err := search.Open(dir+"/index", search.Options{Logger: quiet})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	if err := ix.CatchUp(b.Context(), s); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(api.NewHandler(api.Config{Store: s, Index: ix, Logger: quiet,
+		Limits: api.Limits{RatePerIP: -1, RatePerToken: -1}}))
+	b.Cleanup(srv.Close)
+	return srv, ids
+}
+
+func dedupBenchLinks(ls []graph.Link) []graph.Link {
+	seen := map[string]bool{}
+	var out []graph.Link
+	for _, l := range ls {
+		if k := l.From + ">" + l.To; l.From != l.To && !seen[k] {
+			seen[k] = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func benchPost(b *testing.B, url, query string, vars map[string]any) {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || bytes.Contains(out, []byte(`"errors"`)) {
+		b.Fatalf("status %d: %s", resp.StatusCode, out)
+	}
+}
+
+func BenchmarkServeNote(b *testing.B) {
+	srv, ids := benchServer(b)
+	const q = `query($id: ID!) { node(id: $id) { id ... on Note { title summary body publishedAt updatedAt version
+		authors { id name region } backlinks(first: 10) { totalCount edges { node { id title } } } } } }`
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		benchPost(b, srv.URL, q, map[string]any{"id": api.GlobalID(graph.KindNote, ids[i%len(ids)])})
+	}
+}
+
+func BenchmarkServeSearch(b *testing.B) {
+	srv, _ := benchServer(b)
+	const q = `query($q: String!) { search(query: $q, first: 10) { totalCount
+		edges { cursor score node { id kind title summary } highlights { field fragments } }
+		facets { field buckets { value label count } } pageInfo { hasNextPage endCursor } } }`
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		benchPost(b, srv.URL, q, map[string]any{"q": benchWords[i%len(benchWords)]})
+	}
+}
