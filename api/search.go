@@ -43,7 +43,10 @@ func (r *Resolver) search(ctx context.Context, query string, filter *model.Searc
 	if err != nil {
 		return nil, err
 	}
-	req := search.Request{Query: query, Facets: true, Viewer: graph.ViewerFrom(ctx)}
+	// Facet counts visit every matching document, the page only ten: a
+	// query that does not select them (the next page of results, a
+	// suggestion box) does not pay for them.
+	req := search.Request{Query: query, Facets: selectsField(ctx, "facets"), Viewer: graph.ViewerFrom(ctx)}
 	if first != nil {
 		req.First = *first
 	}
@@ -92,6 +95,20 @@ func (r *Resolver) search(ctx context.Context, query string, filter *model.Searc
 	}
 	out.Facets, err = r.facets(ctx, res.Facets)
 	return out, err
+}
+
+// selectsField reports whether the field being resolved selects name
+// (through fragments too); outside a GraphQL field, it assumes it does.
+func selectsField(ctx context.Context, name string) bool {
+	if graphql.GetFieldContext(ctx) == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // viewerCommunities are the communities whose COMMUNITY documents the

@@ -52,6 +52,7 @@ type benchHTTPConfig struct {
 	mix         [benchOps]int // weights
 	data        string
 	cpuProfile  string // the server's CPU profile, written when it stops
+	memProfile  string // the server's allocation profile, written when it stops
 	bin         string // the maillage binary the server runs from
 }
 
@@ -67,6 +68,7 @@ func benchHTTPCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs.StringVar(&only, "only", "", "run one operation alone (search, note or mutate) instead of the mix")
 	fs.StringVar(&cfg.data, "data", "", "data directory to build the corpus in, or reuse it from (a fresh temporary one by default)")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the server's CPU profile of the whole run to this file")
+	fs.StringVar(&cfg.memProfile, "memprofile", "", "write the server's allocation profile of the whole run to this file")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated corpus")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -95,9 +97,11 @@ func benchHTTPCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 		defer os.RemoveAll(dir)
 		cfg.data = dir
 	}
-	if cfg.cpuProfile != "" {
-		if cfg.cpuProfile, err = filepath.Abs(cfg.cpuProfile); err != nil {
-			return err
+	for _, p := range []*string{&cfg.cpuProfile, &cfg.memProfile} {
+		if *p != "" {
+			if *p, err = filepath.Abs(*p); err != nil {
+				return err
+			}
 		}
 	}
 	_, err = runBenchHTTP(ctx, cfg, stdout)
@@ -273,6 +277,9 @@ func startBenchServer(cfg benchHTTPConfig) (*benchServer, error) {
 	if cfg.cpuProfile != "" {
 		args = append(args, "--cpuprofile", cfg.cpuProfile)
 	}
+	if cfg.memProfile != "" {
+		args = append(args, "--memprofile", cfg.memProfile)
+	}
 	s := &benchServer{cmd: exec.Command(cfg.bin, args...), log: filepath.Join(cfg.data, "bench-server.log"), done: make(chan error, 1)}
 	logFile, err := os.Create(s.log)
 	if err != nil {
@@ -332,10 +339,11 @@ func (s *benchServer) stop() error {
 // address, and the limits would measure themselves) and every other limit
 // at its default. It prints "listening ADDR" once it accepts requests.
 func benchServerCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var data, profile string
+	var data, profile, memProfile string
 	fs := newFlagSet("bench http-server", stderr)
 	fs.StringVar(&data, "data", "", "data directory")
 	fs.StringVar(&profile, "cpuprofile", "", "CPU profile file")
+	fs.StringVar(&memProfile, "memprofile", "", "allocation profile file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -353,6 +361,14 @@ func benchServerCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if memProfile != "" {
+		defer func() {
+			if f, err := os.Create(memProfile); err == nil {
+				_ = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
 	}
 	ready := make(chan string, 1)
 	go func() {
@@ -380,6 +396,9 @@ type benchClient struct {
 	errs       [benchOps]int
 	errSamples []string
 	mine       []benchNote // notes this client created, for updates
+	// next is the variables of the next page of this client's last
+	// search, when it has one.
+	next map[string]any
 }
 
 type benchNote struct {
@@ -437,6 +456,14 @@ const (
     pageInfo { hasNextPage endCursor }
   }
 }`
+	// The next page of results, as an infinite scroll asks for it: the
+	// facets are already on screen.
+	benchNextPageQuery = `query BenchSearchNext($q: String!, $filter: SearchFilter, $after: String) {
+  search(query: $q, filter: $filter, first: 10, after: $after) {
+    edges { cursor score node { id kind title summary } highlights { field fragments } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`
 	benchNoteQuery = `query BenchNote($id: ID!) {
   node(id: $id) {
     id
@@ -483,6 +510,9 @@ func (c *benchClient) one(ctx context.Context) {
 	if ctx.Err() != nil {
 		return // interrupted: not an answer
 	}
+	if err == nil && op == opSearch {
+		c.next = nextPage(body.(benchRequest).Variables, data)
+	}
 	if err == nil && op == opMutate {
 		var payload map[string]struct {
 			Note struct {
@@ -510,9 +540,36 @@ func (c *benchClient) one(ctx context.Context) {
 	c.lat[op] = append(c.lat[op], elapsed)
 }
 
+// nextPage returns the variables of the page after a search's answer,
+// nil when it was the last.
+func nextPage(vars map[string]any, data json.RawMessage) map[string]any {
+	var r struct {
+		Search struct {
+			PageInfo struct {
+				HasNextPage bool   `json:"hasNextPage"`
+				EndCursor   string `json:"endCursor"`
+			} `json:"pageInfo"`
+		} `json:"search"`
+	}
+	if json.Unmarshal(data, &r) != nil || !r.Search.PageInfo.HasNextPage {
+		return nil
+	}
+	next := map[string]any{"after": r.Search.PageInfo.EndCursor}
+	for k, v := range vars {
+		if k != "after" {
+			next[k] = v
+		}
+	}
+	return next
+}
+
 // searchRequest draws words of the corpus vocabulary: one word, two
-// words, or one word in notes of one language.
+// words, or one word in notes of one language; one search in four is the
+// next page of the client's previous one, when there is one.
 func (c *benchClient) searchRequest() benchRequest {
+	if c.next != nil && c.rng.IntN(4) == 0 {
+		return benchRequest{Query: benchNextPageQuery, Variables: c.next}
+	}
 	w := func() string { return benchTopicWords[c.rng.IntN(len(benchTopicWords))] }
 	vars := map[string]any{}
 	switch n := c.rng.IntN(10); {
