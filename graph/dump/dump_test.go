@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/dump"
@@ -262,6 +263,10 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(`{"format":"maillage-dump","version":1}` + "\n" + `{"type":"end","counts":{}}` + "\n"))
 	f.Add([]byte(`{"format":"maillage-dump","version":1}` + "\n" + `{"type":"link","relation":"LINKS_TO","from":"a","to":"a"}` + "\n"))
 	f.Add([]byte("\xff\xfe\n\n"))
+	f.Add([]byte(`{"format":"maillage-dump","version":2}` + "\n" +
+		`{"type":"document","id":"d","kind":"Note","title":"T","visibility":"PUBLIC","createdAt":"2024-01-01T00:00:00Z","updatedAt":"2024-01-01T00:00:00Z","version":1}` + "\n" +
+		`{"type":"flag","id":"f","document":"d","flagger":"c","reason":"r","status":"OPEN","createdAt":"2024-01-01T00:00:00Z"}` + "\n" +
+		`{"type":"end","counts":{"document":1,"flag":1}}` + "\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		snap, counts, err := dump.Read(bytes.NewReader(b))
 		if err != nil {
@@ -280,6 +285,17 @@ func FuzzRead(f *testing.F) {
 			if l.FromKind == "" || l.ToKind == "" || graph.ValidateLink(l) != nil {
 				t.Fatalf("accepted link %+v", l)
 			}
+		}
+		// Accepted flags are of documents of the file and valid as a
+		// store holds them; and whatever Read accepts, a store's own
+		// check accepts too, so a restore cannot fail half way on it.
+		for _, f := range snap.Flags {
+			if !f.DocumentKind.IsDocument() || graph.CheckFlag(&f) != nil {
+				t.Fatalf("accepted flag %+v", f)
+			}
+		}
+		if _, err := graph.PrepareSnapshot(*snap, time.Now()); err != nil {
+			t.Fatalf("Read accepted what the store refuses: %v", err)
 		}
 	})
 }
