@@ -813,3 +813,35 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// Failed sign-ins in connection_init spend the address's failure budget,
+// as failed HTTP sign-ins do: once it is spent, a connection that tries
+// another token is closed with 4429 before the store is asked.
+func TestSubscriptionFailedSignInsAreRateLimited(t *testing.T) {
+	w := newLiveWorld(t, func(c *api.Config) { c.Limits.RatePerIP, c.Limits.BurstPerIP = 0.001, 3 })
+	// Connections opened with a valid token in the header spend no
+	// anonymous budget; each then tries a bad token in connection_init.
+	var clients []*wsClient
+	for range 4 {
+		c, _, err := w.dialWS(dialOptions{header: http.Header{"Authorization": {"Bearer " + w.bob}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	for i, c := range clients {
+		c.sendInit("mauvais-jeton")
+		code, reason := c.closed()
+		want := websocket.StatusCode(4403)
+		if i == 3 {
+			want = 4429
+		}
+		if code != want {
+			t.Fatalf("connection %d closed with %d %q, want %d", i, code, reason, want)
+		}
+	}
+	// And the address may no longer try tokens over HTTP either.
+	if r := w.query(w.bob, `{ __typename }`, nil); r.Status != http.StatusTooManyRequests {
+		t.Fatalf("status %d after spent failures, want 429: %s", r.Status, r.Raw)
+	}
+}
