@@ -146,7 +146,7 @@ func (ix *Index) UnlinkedMentions(ctx context.Context, r MentionsRequest) (*Resu
 		return nil, err
 	}
 	shown := res.Hits[:min(limit, len(res.Hits))]
-	details, err := ix.details(ctx, must, shown)
+	details, err := ix.mentionDetails(ctx, r.Names, shown)
 	if err != nil {
 		return nil, err
 	}
@@ -154,11 +154,8 @@ func (ix *Index) UnlinkedMentions(ctx context.Context, r MentionsRequest) (*Resu
 	for i, h := range shown {
 		clean := i+1 >= len(res.Hits) || res.Hits[i+1].Score < h.Score
 		hit := Hit{ID: h.ID, Score: h.Score, Cursor: encodeAfter(h.Score, h.ID, false, clean)}
-		if d := details[h.ID]; d != nil {
-			if k, ok := d.Fields[fieldKind].(string); ok {
-				hit.Kind = graph.Kind(k)
-			}
-			hit.Highlights = highlights(d.Fragments)
+		if d, ok := details[h.ID]; ok {
+			hit.Kind, hit.Highlights = d.kind, d.highlights
 		}
 		out.Hits = append(out.Hits, hit)
 	}
@@ -168,6 +165,91 @@ func (ix *Index) UnlinkedMentions(ctx context.Context, r MentionsRequest) (*Resu
 	return out, nil
 }
 
+// maxFragmentsPerField bounds the fragments of one field of one hit.
+const maxFragmentsPerField = 3
+
+type mentionDetail struct {
+	kind       graph.Kind
+	highlights []Highlight
+}
+
+// mentionDetails returns the kind and the fragments naming one of names of
+// each hit, read from the hits' stored text and cut around each mention as
+// NamedIn does. Bleve's highlighter would run the phrase query again, and
+// advancing a phrase searcher to a given document scans on to its next
+// match: for a common name, that second search cost as much as a fifth of
+// the first (measured).
+func (ix *Index) mentionDetails(ctx context.Context, names []string, hits []*bsearch.DocumentMatch) (map[string]mentionDetail, error) {
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Score = "none"
+	req.Fields = []string{fieldKind}
+	for _, l := range textLangs {
+		for _, tf := range textFields {
+			req.Fields = append(req.Fields, textField(l, tf.name))
+		}
+	}
+	res, err := ix.alias.SearchInContext(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	out := make(map[string]mentionDetail, len(res.Hits))
+	for _, h := range res.Hits {
+		kind, _ := h.Fields[fieldKind].(string)
+		d := mentionDetail{kind: graph.Kind(kind)}
+		for _, l := range textLangs {
+			an := ix.analyzers[l]
+			var phrases []analysis.TokenStream
+			for _, n := range essentialNames(an, names) {
+				phrases = append(phrases, an.Analyze([]byte(n)))
+			}
+			for _, tf := range textFields {
+				var frags []string
+				for _, text := range storedStrings(h.Fields[textField(l, tf.name)]) {
+					s := newFieldStream(tf.name, text, an)
+					for _, p := range s.mentions(phrases) {
+						if len(frags) < maxFragmentsPerField {
+							frags = append(frags, fragment(text, skipElision(text, p[0], p[1]), p[1]))
+						}
+					}
+				}
+				if len(frags) > 0 {
+					d.highlights = append(d.highlights, Highlight{Field: tf.name, Fragments: frags})
+				}
+			}
+		}
+		out[h.ID] = d
+	}
+	return out, nil
+}
+
+// mentions returns the byte ranges where one of phrases occurs in s, in
+// text order.
+func (s fieldStream) mentions(phrases []analysis.TokenStream) [][2]int {
+	var out [][2]int
+	for _, toks := range phrases {
+		if len(toks) == 0 {
+			continue
+		}
+		for _, p := range s.starts(toks[0].Term) {
+			if end, ok := s.phraseAt(p, toks); ok {
+				out = append(out, [2]int{s.at[p].Start, end})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return out
+}
+
 // namesQuery matches any of names as a phrase in any text field of any
 // language family, each family analysing the name its own way; nil when
 // every name is empty or stop words only.
@@ -175,15 +257,7 @@ func (ix *Index) namesQuery(names []string) query.Query {
 	var alts []query.Query
 	for _, l := range textLangs {
 		an := ix.analyzers[l]
-		seen := map[string]bool{}
-		for _, n := range names {
-			// Two names the family analyses alike ("Coopérative",
-			// "coopératives") are one clause.
-			key := analysedKey(an, n)
-			if key == "" || seen[key] {
-				continue
-			}
-			seen[key] = true
+		for _, n := range essentialNames(an, names) {
 			if q := ix.clauseQuery(l, an, clause{Text: n, Phrase: true}, false); q != nil {
 				alts = append(alts, q)
 			}
@@ -195,13 +269,71 @@ func (ix *Index) namesQuery(names []string) query.Query {
 	return disjunction(alts)
 }
 
-func analysedKey(an analysis.Analyzer, s string) string {
-	var b strings.Builder
-	for _, t := range an.Analyze([]byte(s)) {
-		b.Write(t.Term)
-		b.WriteByte(0)
+// essentialNames returns the names whose matches the others do not
+// already cover, as an analyzer sees them. Two names analysed alike
+// ("Coopérative", "coopératives") are one; a name containing another as a
+// phrase ("économie sociale et solidaire" and "économie sociale") matches
+// only where the shorter one does, so it adds nothing to the documents
+// found — only cost, phrase matching being the dearest part of the query.
+func essentialNames(an analysis.Analyzer, names []string) []string {
+	type seq struct {
+		name  string
+		terms []string // with "" for each gap a stop word leaves
 	}
-	return b.String()
+	var all []seq
+	for _, n := range names {
+		toks := an.Analyze([]byte(n))
+		if len(toks) == 0 {
+			continue
+		}
+		var terms []string
+		for i, t := range toks {
+			if i > 0 {
+				for range t.Position - toks[i-1].Position - 1 {
+					terms = append(terms, "")
+				}
+			}
+			terms = append(terms, string(t.Term))
+		}
+		all = append(all, seq{n, terms})
+	}
+	var out []string
+	for i, a := range all {
+		covered := false
+		for j, b := range all {
+			if i == j || len(b.terms) > len(a.terms) {
+				continue
+			}
+			// b covers a when b occurs in a; of two equal ones, the first
+			// stays.
+			if containsRun(a.terms, b.terms) && (len(b.terms) < len(a.terms) || j < i) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, a.name)
+		}
+	}
+	return out
+}
+
+// containsRun reports whether sub occurs in s as a contiguous run; a gap
+// ("") in sub matches any word or gap of s, as a phrase query's gap does.
+func containsRun(s, sub []string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		match := true
+		for j, w := range sub {
+			if w != "" && s[i+j] != w {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
 }
 
 // NamedRequest asks which terms and organisations a document's text
@@ -381,19 +513,32 @@ func storedStrings(v any) []string {
 
 // fieldStream is one analysed text field: its tokens by position.
 type fieldStream struct {
-	field string
-	text  string
-	at    map[int]*analysis.Token // by position
-	first map[string][]int        // positions of each term, in order
+	field  string
+	text   string
+	tokens analysis.TokenStream
+	at     []*analysis.Token // by position; nil where a stop word was
 }
 
 func newFieldStream(field, text string, an analysis.Analyzer) fieldStream {
-	s := fieldStream{field: field, text: text, at: map[int]*analysis.Token{}, first: map[string][]int{}}
-	for _, t := range an.Analyze([]byte(text)) {
-		s.at[t.Position] = t
-		s.first[string(t.Term)] = append(s.first[string(t.Term)], t.Position)
+	s := fieldStream{field: field, text: text, tokens: an.Analyze([]byte(text))}
+	if n := len(s.tokens); n > 0 {
+		s.at = make([]*analysis.Token, s.tokens[n-1].Position+1)
+		for _, t := range s.tokens {
+			s.at[t.Position] = t
+		}
 	}
 	return s
+}
+
+// starts returns the positions where term occurs.
+func (s fieldStream) starts(term []byte) []int {
+	var out []int
+	for _, t := range s.tokens {
+		if string(t.Term) == string(term) {
+			out = append(out, t.Position)
+		}
+	}
+	return out
 }
 
 // findNames looks for each name in the streams, as a phrase: the name's
@@ -415,7 +560,7 @@ func findNames(an analysis.Analyzer, names []string, streams []fieldStream) (Nam
 		seen[key] = true
 		for _, s := range streams {
 			w := fieldWeight(s.field)
-			for _, p := range s.first[string(toks[0].Term)] {
+			for _, p := range s.starts(toks[0].Term) {
 				end, ok := s.phraseAt(p, toks)
 				if !ok {
 					continue
@@ -446,11 +591,11 @@ func analysedKeyOf(ts analysis.TokenStream) string {
 // byte offset where its last word ends.
 func (s fieldStream) phraseAt(p int, toks analysis.TokenStream) (end int, ok bool) {
 	for _, t := range toks {
-		got := s.at[p+t.Position-toks[0].Position]
-		if got == nil || string(got.Term) != string(t.Term) {
+		i := p + t.Position - toks[0].Position
+		if i >= len(s.at) || s.at[i] == nil || string(s.at[i].Term) != string(t.Term) {
 			return 0, false
 		}
-		end = got.End
+		end = s.at[i].End
 	}
 	return end, true
 }
@@ -512,10 +657,18 @@ func fragment(text string, start, end int) string {
 }
 
 // oneLine turns each run of white space (line breaks included) into one
-// space: a fragment is one line of context.
-func oneLine(s string) string { return spaceRun.ReplaceAllString(s, " ") }
+// space, a fragment being one line of context, and drops the Markdown
+// marks that read as noise out of their lines: strong emphasis and
+// heading hashes.
+func oneLine(s string) string {
+	s = markdownNoise.ReplaceAllString(s, "$1")
+	return spaceRun.ReplaceAllString(s, " ")
+}
 
-var spaceRun = regexp.MustCompile(`\s+`)
+var (
+	spaceRun      = regexp.MustCompile(`\s+`)
+	markdownNoise = regexp.MustCompile(`\*\*|__|(^|\n)#{1,6}[ \t]`)
+)
 
 // SharingRequest asks which notes mention several of the same terms.
 type SharingRequest struct {

@@ -108,7 +108,7 @@ func TestUnlinkedMentionsHighlightTheMention(t *testing.T) {
 			continue
 		}
 		if len(h.Highlights) != 1 || h.Highlights[0].Field != "body" ||
-			!strings.Contains(h.Highlights[0].Fragments[0], "<mark>l&#39;économie</mark> <mark>sociale</mark>") {
+			h.Highlights[0].Fragments[0] != "Ce texte parle de l&#39;<mark>économie sociale</mark> en Estrie." {
 			t.Errorf("fragment of the body expected: %+v", h.Highlights)
 		}
 		return
@@ -301,5 +301,36 @@ func TestSharingTerms(t *testing.T) {
 	}
 	if got := run(anonymous, "n5"); !slices.Equal(got, []string{"n2"}) {
 		t.Errorf("n5 excluded: %v", got)
+	}
+}
+
+func TestEssentialNamesLeaveOutCoveredOnes(t *testing.T) {
+	ix := openIndex(t, t.TempDir(), nil)
+	an := ix.analyzers[langFR]
+	for _, c := range []struct {
+		names, want []string
+	}{
+		{[]string{"Économie sociale et solidaire", "ÉSS", "Économie sociale"}, []string{"ÉSS", "Économie sociale"}},
+		{[]string{"Coopérative", "coopératives", "Coop"}, []string{"Coopérative", "Coop"}},
+		{[]string{"Gouvernance partagée", "Gouvernance"}, []string{"Gouvernance"}},
+		// A stop word's gap matches any word: "droit au logement" covers
+		// "droit du logement"; a word does not cover a gap.
+		{[]string{"droit du logement", "droit au logement"}, []string{"droit du logement"}},
+		{[]string{"logement social", "logement de transition"}, []string{"logement social", "logement de transition"}},
+		{[]string{"la", "", "Savoir situé"}, []string{"Savoir situé"}},
+	} {
+		if got := essentialNames(an, c.names); !slices.Equal(got, c.want) {
+			t.Errorf("%q: %q, want %q", c.names, got, c.want)
+		}
+	}
+}
+
+func TestFragmentIsOneLineOfPlainText(t *testing.T) {
+	text := "## Titre\n\nAvant **gras** et <b>balise</b> puis économie sociale\n### Suite\nla fin du texte qui continue encore assez longtemps pour être coupée quelque part plus loin."
+	start := strings.Index(text, "économie")
+	got := fragment(text, start, start+len("économie sociale"))
+	want := "Titre Avant gras et &lt;b&gt;balise&lt;/b&gt; puis <mark>économie sociale</mark> Suite la fin du texte qui continue encore assez longtemps pour être…"
+	if got != want {
+		t.Errorf("fragment:\n got %q\nwant %q", got, want)
 	}
 }
