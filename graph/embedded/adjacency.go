@@ -18,7 +18,9 @@ import (
 // other end every viewer may read ("open": a node that is not a document,
 // or a document whose head says PUBLIC — a hidden one's says PRIVATE). The
 // other links, whose far end only some viewers may read, are listed in
-// bShut, in the same order as bOut and bIn list links.
+// bShut, in the same order as bOut and bIn list links, with that end's
+// kind and effective visibility (PRIVATE or COMMUNITY), so that deciding
+// whether a viewer may read it seldom needs its head.
 //
 // A node's visible degree is then one Get per relation for anonymous
 // readers and for those who see everything, plus a scan of its shut links
@@ -34,7 +36,7 @@ import (
 
 var (
 	bDegrees = []byte("degrees") // id\x00REL\x00D (D: dirOut or dirIn) → total, open (uint32 each, big-endian)
-	bShut    = []byte("shut")    // id\x00D\x00REL\x00other → the other end's kind
+	bShut    = []byte("shut")    // id\x00D\x00REL\x00other → the other end's kind \x00 visibility
 )
 
 // Directions as the index spells them.
@@ -85,49 +87,81 @@ func kindOf(b []byte) graph.Kind {
 	return graph.Kind(b)
 }
 
-// isOpen reports whether every viewer may read node id of kind k.
-func (r *reader) isOpen(id string, k graph.Kind) (bool, error) {
+// endVisibility returns the visibility the head of node id of kind k
+// records (PRIVATE while hidden), "" for a node that is not a document or
+// has no head yet. A node is open when it is not a document or PUBLIC.
+func (r *reader) endVisibility(id string, k graph.Kind) (graph.Visibility, error) {
 	if !k.IsDocument() {
-		return true, nil
+		return "", nil
 	}
 	b := r.headsOf(k).Get([]byte(id))
 	if b == nil {
-		return false, nil
+		return "", nil
 	}
 	h, err := readHead(b)
 	if err != nil {
-		return false, fmt.Errorf("head of %s: %w", id, err)
+		return "", fmt.Errorf("head of %s: %w", id, err)
 	}
-	return string(h.visibility) == string(graph.VisibilityPublic), nil
+	return visibilityOf(h.visibility), nil
+}
+
+func open(k graph.Kind, vis graph.Visibility) bool {
+	return !k.IsDocument() || vis == graph.VisibilityPublic
+}
+
+// shutValue is a shut link's value: the other end's kind and visibility.
+func shutValue(k graph.Kind, vis graph.Visibility) []byte {
+	return []byte(string(k) + "\x00" + string(vis))
+}
+
+// readShut decodes a shut value; the visibility is "" in the first
+// values schema 3 wrote, which held the kind alone.
+func readShut(v []byte) (graph.Kind, graph.Visibility) {
+	if i := bytes.IndexByte(v, 0); i >= 0 {
+		return kindOf(v[:i]), visibilityOf(v[i+1:])
+	}
+	return kindOf(v), ""
+}
+
+// visibilityOf returns the Visibility constant spelled by b without
+// allocating.
+func visibilityOf(b []byte) graph.Visibility {
+	for _, v := range []graph.Visibility{graph.VisibilityPublic, graph.VisibilityCommunity, graph.VisibilityPrivate} {
+		if string(b) == string(v) {
+			return v
+		}
+	}
+	return graph.Visibility(b)
 }
 
 // countLink adds (delta 1) or removes (delta -1) link l in the index, at
 // both ends. Both ends must still be stored.
 func (w *writer) countLink(l *graph.Link, delta int) error {
-	fromOpen, err := w.isOpen(l.From, l.FromKind)
+	fromVis, err := w.endVisibility(l.From, l.FromKind)
 	if err != nil {
 		return err
 	}
-	toOpen, err := w.isOpen(l.To, l.ToKind)
+	toVis, err := w.endVisibility(l.To, l.ToKind)
 	if err != nil {
 		return err
 	}
-	if err := w.countEnd(l.From, l.Relation, dirOut, l.To, l.ToKind, toOpen, delta); err != nil {
+	if err := w.countEnd(l.From, l.Relation, dirOut, l.To, l.ToKind, toVis, delta); err != nil {
 		return err
 	}
-	return w.countEnd(l.To, l.Relation, dirIn, l.From, l.FromKind, fromOpen, delta)
+	return w.countEnd(l.To, l.Relation, dirIn, l.From, l.FromKind, fromVis, delta)
 }
 
-func (w *writer) countEnd(id string, rel graph.Relation, d byte, other string, otherKind graph.Kind, open bool, delta int) error {
-	if err := w.bumpDegree(id, rel, d, delta, open); err != nil {
+func (w *writer) countEnd(id string, rel graph.Relation, d byte, other string, otherKind graph.Kind, vis graph.Visibility, delta int) error {
+	isOpen := open(otherKind, vis)
+	if err := w.bumpDegree(id, rel, d, delta, isOpen); err != nil {
 		return err
 	}
-	if open {
+	if isOpen {
 		return nil
 	}
 	shut := w.tx.Bucket(bShut)
 	if delta > 0 {
-		return shut.Put(shutKey(id, d, rel, other), []byte(otherKind))
+		return shut.Put(shutKey(id, d, rel, other), shutValue(otherKind, vis))
 	}
 	return shut.Delete(shutKey(id, d, rel, other))
 }
@@ -153,17 +187,21 @@ func (w *writer) bumpDegree(id string, rel graph.Relation, d byte, delta int, op
 	return b.Put(key, v)
 }
 
-// reopen moves document id in or out of its neighbours' shut lists once
-// its head has turned open (or stopped being open).
-func (w *writer) reopen(id string, kind graph.Kind, open bool) error {
-	delta := 1
-	if !open {
+// revisit updates document id's neighbours once its head's visibility
+// changed from was to is: their open counts when it turned open or shut,
+// their shut lists (which record the visibility) in every case.
+func (w *writer) revisit(id string, kind graph.Kind, was, is graph.Visibility) error {
+	wasOpen, isOpen := open(kind, was), open(kind, is)
+	delta := 0
+	switch {
+	case isOpen && !wasOpen:
+		delta = 1
+	case wasOpen && !isOpen:
 		delta = -1
 	}
 	type end struct {
 		rel   graph.Relation
 		other string
-		kind  graph.Kind
 		d     byte // the direction of the link as the other end sees it
 	}
 	var ends []end
@@ -171,16 +209,8 @@ func (w *writer) reopen(id string, kind graph.Kind, open bool) error {
 		b      *bbolt.Bucket
 		theirs byte
 	}{{w.out, dirIn}, {w.in, dirOut}} {
-		err := scanLinks(side.b, id, "", func(rel, other, v []byte) error {
-			fromKind, toKind, _, err := readLinkEnds(v)
-			if err != nil {
-				return err
-			}
-			k := toKind
-			if side.theirs == dirOut {
-				k = fromKind
-			}
-			ends = append(ends, end{graph.Relation(rel), string(other), kindOf(k), side.theirs})
+		err := scanLinks(side.b, id, "", func(rel, other, _ []byte) error {
+			ends = append(ends, end{relationOf(rel), string(other), side.theirs})
 			return nil
 		})
 		if err != nil {
@@ -189,25 +219,27 @@ func (w *writer) reopen(id string, kind graph.Kind, open bool) error {
 	}
 	shut := w.tx.Bucket(bShut)
 	for _, e := range ends {
-		b := w.tx.Bucket(bDegrees)
-		key := degreeKey(e.other, e.rel, e.d)
-		total, nOpen := readDegree(b.Get(key))
-		o := int64(nOpen) + int64(delta)
-		if o < 0 || o > int64(total) {
-			return fmt.Errorf("adjacency index of %s %s: %d open of %d: %w", e.other, e.rel, o, total, errBadRecord)
-		}
-		v := make([]byte, 8)
-		binary.BigEndian.PutUint32(v, total)
-		binary.BigEndian.PutUint32(v[4:], uint32(o))
-		if err := b.Put(key, v); err != nil {
-			return err
+		if delta != 0 {
+			b := w.tx.Bucket(bDegrees)
+			key := degreeKey(e.other, e.rel, e.d)
+			total, nOpen := readDegree(b.Get(key))
+			o := int64(nOpen) + int64(delta)
+			if o < 0 || o > int64(total) {
+				return fmt.Errorf("adjacency index of %s %s: %d open of %d: %w", e.other, e.rel, o, total, errBadRecord)
+			}
+			v := make([]byte, 8)
+			binary.BigEndian.PutUint32(v, total)
+			binary.BigEndian.PutUint32(v[4:], uint32(o))
+			if err := b.Put(key, v); err != nil {
+				return err
+			}
 		}
 		sk := shutKey(e.other, e.d, e.rel, id)
 		var err error
-		if open {
+		if isOpen {
 			err = shut.Delete(sk)
 		} else {
-			err = shut.Put(sk, []byte(kind))
+			err = shut.Put(sk, shutValue(kind, is))
 		}
 		if err != nil {
 			return err
@@ -224,20 +256,16 @@ func buildAdjacencyIndex(tx *bbolt.Tx) error {
 	r := newReader(tx, graph.Viewer{Role: graph.RoleSystem})
 	type counts struct{ total, open uint32 }
 	degrees := map[string]*counts{}
-	shut := map[string]graph.Kind{}
-	open := map[string]bool{}
-	isOpen := func(id string, k graph.Kind) (bool, error) {
-		if o, ok := open[id]; ok {
-			return o, nil
-		}
-		o, err := r.isOpen(id, k)
-		open[id] = o
-		return o, err
-	}
+	shut := map[string][]byte{}
+	vis := map[string]graph.Visibility{}
 	end := func(id string, rel graph.Relation, d byte, other string, otherKind graph.Kind) error {
-		o, err := isOpen(other, otherKind)
-		if err != nil {
-			return err
+		v, seen := vis[other]
+		if !seen {
+			var err error
+			if v, err = r.endVisibility(other, otherKind); err != nil {
+				return err
+			}
+			vis[other] = v
 		}
 		key := string(degreeKey(id, rel, d))
 		c := degrees[key]
@@ -246,10 +274,10 @@ func buildAdjacencyIndex(tx *bbolt.Tx) error {
 			degrees[key] = c
 		}
 		c.total++
-		if o {
+		if open(otherKind, v) {
 			c.open++
 		} else {
-			shut[string(shutKey(id, d, rel, other))] = otherKind
+			shut[string(shutKey(id, d, rel, other))] = shutValue(otherKind, v)
 		}
 		return nil
 	}
@@ -284,7 +312,7 @@ func buildAdjacencyIndex(tx *bbolt.Tx) error {
 	b = tx.Bucket(bShut)
 	b.FillPercent = 1
 	for _, key := range slices.Sorted(maps.Keys(shut)) {
-		if err := b.Put([]byte(key), []byte(shut[key])); err != nil {
+		if err := b.Put([]byte(key), shut[key]); err != nil {
 			return err
 		}
 	}
@@ -299,6 +327,10 @@ type adjQuery struct {
 	among   map[string]bool // nil: every other end
 	amongs  []string        // among's ids in a set order
 	degrees bool
+	// Filled as the call goes: the kinds of the readable ids of among,
+	// and the relations that may join two kinds.
+	amongKinds map[string]graph.Kind
+	joins      map[[2]graph.Kind][]graph.Relation
 }
 
 func checkAdjacencyQuery(q graph.AdjacencyQuery) (*adjQuery, error) {
@@ -472,7 +504,8 @@ func (r *reader) degrees(id string, q *adjQuery) (stored, visible int, err error
 				if err != nil {
 					return 0, 0, err
 				}
-				ok, err := r.canRead(string(other), kindOf(v))
+				k, vis := readShut(v)
+				ok, err := r.canReadShut(other, k, vis)
 				if err != nil {
 					return 0, 0, err
 				}
@@ -483,6 +516,44 @@ func (r *reader) degrees(id string, q *adjQuery) (stored, visible int, err error
 		}
 	}
 	return stored, visible, nil
+}
+
+// canReadShut decides for a signed-in contributor whether they may read
+// a shut end, from the visibility its shut entry records: a PRIVATE one
+// only when they wrote it, found in the set of their documents rather
+// than by a lookup per end. A COMMUNITY one (or an entry without a
+// visibility) takes the usual decision.
+func (r *reader) canReadShut(id []byte, k graph.Kind, vis graph.Visibility) (bool, error) {
+	if vis == graph.VisibilityPrivate {
+		if mine := r.myDocuments(); mine != nil {
+			return mine[string(id)], nil
+		}
+	}
+	return r.canRead(string(id), k)
+}
+
+// maxMine bounds the set myDocuments loads: past it, lookups per end
+// cost less than reading the set.
+const maxMine = 4096
+
+// myDocuments returns the set of documents the viewer AUTHORED, or nil
+// when they wrote more than maxMine, loaded once per transaction.
+func (r *reader) myDocuments() map[string]bool {
+	if r.mine == nil && !r.mineTooMany {
+		me := r.v.ContributorID
+		mine := map[string]bool{}
+		prefix := linkPrefix(me, graph.RelAuthored)
+		c := r.out.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(mine) == maxMine {
+				r.mineTooMany = true
+				return nil
+			}
+			mine[string(k[len(prefix):])] = true
+		}
+		r.mine = mine
+	}
+	return r.mine
 }
 
 // shutOther returns the other end named by a shut key of id.
@@ -534,7 +605,8 @@ func (r *reader) scanVisible(id string, d byte, rel graph.Relation, fn func(rel 
 				if !signedIn {
 					continue
 				}
-				ok, err := r.canRead(string(other), kindOf(sv))
+				k, vis := readShut(sv)
+				ok, err := r.canReadShut(other, k, vis)
 				if err != nil {
 					return err
 				}
@@ -583,19 +655,29 @@ func decodeAdjacent(id string, d byte, rel graph.Relation, other, v []byte) (gra
 // linksAmong finds id's links to q.among by looking each pair up, which
 // beats scanning a hub's links when the set is small.
 func (r *reader) linksAmong(id string, k graph.Kind, q *adjQuery) ([]graph.Link, error) {
+	if q.amongKinds == nil {
+		// Once per call: the kind of each readable id of the set.
+		q.amongKinds = make(map[string]graph.Kind, len(q.amongs))
+		for _, o := range q.amongs {
+			ok := r.kind(o)
+			if ok == "" {
+				continue
+			}
+			if readable, err := r.canRead(o, ok); err != nil {
+				return nil, err
+			} else if readable {
+				q.amongKinds[o] = ok
+			}
+		}
+	}
 	type found struct {
 		d    byte
 		link graph.Link
 	}
 	var fs []found
 	for _, o := range q.amongs {
-		ok := r.kind(o)
+		ok := q.amongKinds[o]
 		if ok == "" || o == id {
-			continue
-		}
-		if readable, err := r.canRead(o, ok); err != nil {
-			return nil, err
-		} else if !readable {
 			continue
 		}
 		for _, d := range q.dirs {
@@ -603,10 +685,7 @@ func (r *reader) linksAmong(id string, k graph.Kind, q *adjQuery) ([]graph.Link,
 			if d == dirIn {
 				b, from, to = r.in, ok, k
 			}
-			for _, rel := range q.candidates() {
-				if !joins(rel, from, to) {
-					continue
-				}
+			for _, rel := range q.between(from, to) {
 				v := b.Get(linkKey(id, rel, o))
 				if v == nil {
 					continue
@@ -638,6 +717,26 @@ func (r *reader) linksAmong(id string, k graph.Kind, q *adjQuery) ([]graph.Link,
 		out[i] = f.link
 	}
 	return out, nil
+}
+
+// between returns the relations of the query that may join a node of
+// kind from to one of kind to.
+func (q *adjQuery) between(from, to graph.Kind) []graph.Relation {
+	key := [2]graph.Kind{from, to}
+	if rels, ok := q.joins[key]; ok {
+		return rels
+	}
+	var rels []graph.Relation
+	for _, rel := range q.candidates() {
+		if joinable[rel][key] {
+			rels = append(rels, rel)
+		}
+	}
+	if q.joins == nil {
+		q.joins = map[[2]graph.Kind][]graph.Relation{}
+	}
+	q.joins[key] = rels
+	return rels
 }
 
 // joinable[rel][from][to] says whether rel may join those kinds.

@@ -39,7 +39,7 @@ func (r *reader) visibleDocument(id string) (*graph.Document, error) {
 
 // putDocument writes a document's record, head and sort entries.
 func (w *writer) putDocument(d *graph.Document) error {
-	wasOpen, err := w.isOpen(d.ID, d.Kind)
+	was, err := w.endVisibility(d.ID, d.Kind)
 	if err != nil {
 		return err
 	}
@@ -58,8 +58,8 @@ func (w *writer) putDocument(d *graph.Document) error {
 	if err := w.headsOf(d.Kind).Put([]byte(d.ID), encodeHead(eff)); err != nil {
 		return err
 	}
-	if isOpen := eff.Visibility == graph.VisibilityPublic; isOpen != wasOpen {
-		if err := w.reopen(d.ID, d.Kind, isOpen); err != nil {
+	if eff.Visibility != was {
+		if err := w.revisit(d.ID, d.Kind, was, eff.Visibility); err != nil {
 			return err
 		}
 	}

@@ -148,6 +148,7 @@ func (w *writer) deleteLink(l *graph.Link) error {
 // documents they rest on change inside the transaction.
 func (w *writer) forgetAccess() {
 	w.readable, w.memberOf = nil, nil
+	w.mine, w.mineTooMany = nil, false
 }
 
 func validRelation(rel graph.Relation) error {

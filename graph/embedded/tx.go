@@ -20,6 +20,10 @@ type reader struct {
 	// readable caches decisions: link walks meet the same documents again
 	// and again.
 	readable map[string]bool
+	// mine is the documents the viewer AUTHORED (adjacency.go), unless
+	// there are too many to be worth loading.
+	mine        map[string]bool
+	mineTooMany bool
 }
 
 func newReader(tx *bbolt.Tx, v graph.Viewer) *reader {

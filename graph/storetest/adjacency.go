@@ -216,8 +216,25 @@ func testAdjacency(t *testing.T, newStore factory) {
 		setVis("pub", graph.VisibilityPublic)
 		setVis("priv", graph.VisibilityPrivate)
 		check("both back")
+		// Between two visibilities that each hide the note from someone:
+		// com's community members lose it, then get it back.
+		setVis("com", graph.VisibilityPrivate)
+		check("com made PRIVATE")
+		setVis("com", graph.VisibilityCommunity)
+		check("com back to COMMUNITY")
+		_, err := f.s.SetHidden(f.as(curator), "com", true)
+		f.must(err, "hide com")
+		check("com hidden")
+		_, err = f.s.SetHidden(f.as(curator), "com", false)
+		f.must(err, "show com")
+		check("com shown again")
+		f.link(graph.RelOfCommunity, "priv", "c")
+		setVis("priv", graph.VisibilityCommunity)
+		check("priv made COMMUNITY in c")
+		setVis("priv", graph.VisibilityPrivate)
+		check("priv PRIVATE again")
 
-		_, err := f.s.SetHidden(f.as(curator), "pub", true)
+		_, err = f.s.SetHidden(f.as(curator), "pub", true)
 		f.must(err, "hide pub")
 		check("pub hidden")
 		setVis("pub", graph.VisibilityPublic) // an update while hidden
