@@ -230,14 +230,20 @@ scenario('suggestions', async ({ page }) => {
   if (!TOKEN) return { skipped: 'no curator token given' };
   await page.evaluate((tok) => sessionStorage.setItem('maillage.token', tok), TOKEN);
   await page.reload();
-  const item = page.locator('.suggestion-list li').first();
+  // The server's linkSuggestions: a term the text names, with the
+  // fragment naming it, accepted with one click through acceptLinkSuggestion.
+  const item = page.locator('.suggestion-list li[data-reason="MENTIONS_TERM"]').first();
   await item.waitFor();
   const title = await item.locator('a').first().innerText();
+  assert(await item.locator('.suggestion-fragment mark').count() > 0, 'no marked fragment in the suggestion');
   await item.getByRole('button', { name: /Ajouter le lien/ }).click();
   await item.getByText('Lien ajouté ✓').waitFor();
   const file = await shot(page, '05d-suggestions');
   await page.reload();
-  await page.locator('section[aria-labelledby="terms"], section[aria-labelledby="organisations"]').filter({ hasText: title }).first().waitFor();
+  await page.locator('section[aria-labelledby="terms"]').filter({ hasText: title }).first().waitFor();
+  await page.locator('.suggestion-list, #suggestions p.muted').first().waitFor();
+  const still = await page.locator('.suggestion-list li a').allInnerTexts();
+  assert(!still.includes(title), `accepted, still suggested: ${title}`);
   return { screenshot: file, detail: `accepted: ${title}` };
 });
 

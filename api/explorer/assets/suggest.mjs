@@ -1,65 +1,30 @@
-// Suggested links, for curators: terms and organisations whose label or
-// alias appears in a document's text while the document does not link to
-// them yet, each accepted with one click (the `link` mutation). The API has
-// no suggestion query yet, so the matching is done here: accents, case and
-// apostrophes set aside, whole words only, labels of 4 letters or more.
+// Suggested links, for curators: what the server's `linkSuggestions` finds
+// missing from a document — terms and organisations its text names without
+// a link (matched by the search's French or English analysis, so plurals
+// and elisions count), and notes mentioning the same terms — each accepted
+// with one click (`acceptLinkSuggestion`, which the server allows only to
+// those who may edit the document). Readers who are not curators get
+// FORBIDDEN from the server: the panel then removes itself.
 
-import { h, replace } from './dom.mjs';
+import { h, replace, highlight } from './dom.mjs';
 import { t } from './i18n.mjs';
 import { gql } from './api.mjs';
 import { nodeLink, kindBadge, errorBox } from './ui.mjs';
 
-const PAGES = 3; // at most 300 terms and 300 organisations are compared
-
-const TERMS = `query SuggestTerms($after: String) {
-  terms(first: 100, after: $after) { nodes { id kind title aliases } pageInfo { hasNextPage endCursor } }
-}`;
-const ORGS = `query SuggestOrganisations($after: String) {
-  organisations(first: 100, after: $after) { nodes { id kind title aliases } pageInfo { hasNextPage endCursor } }
-}`;
-const LINK = `mutation AcceptSuggestion($input: LinkInput!) {
-  link(input: $input) { link { relation } }
-}`;
-
-export function normalise(s) {
-  return String(s ?? '')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[’`]/g, "'")
-    .replace(/\s+/g, ' ');
-}
-
-function escapeRe(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** mentions reports which of labels occur as whole words in text. */
-export function mentions(text, labels) {
-  const hay = normalise(text);
-  for (const label of labels) {
-    const l = normalise(label).trim();
-    if (l.length < 4) continue;
-    if (new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRe(l)}($|[^\\p{L}\\p{N}])`, 'u').test(hay)) return label;
+const SUGGESTIONS = `query LinkSuggestions($id: ID!) {
+  linkSuggestions(documentId: $id, first: 12) {
+    reason score relation matched fragment
+    target { id kind title }
+    sharedTerms { id label }
   }
-  return null;
-}
-
-async function all(query, key, signal) {
-  const out = [];
-  let after = null;
-  for (let i = 0; i < PAGES; i++) {
-    const d = await gql(query, { after }, { signal });
-    out.push(...d[key].nodes);
-    if (!d[key].pageInfo.hasNextPage) break;
-    after = d[key].pageInfo.endCursor;
-  }
-  return out;
-}
+}`;
+const ACCEPT = `mutation AcceptLinkSuggestion($id: ID!, $target: ID!, $relation: Relation) {
+  acceptLinkSuggestion(documentId: $id, targetId: $target, relation: $relation) { link { relation } }
+}`;
 
 /**
  * panel returns the "suggested links" section of document d, filled in
- * once the candidates are read.
+ * once the server answers.
  */
 export function panel(d, signal) {
   const body = h('div', {}, h('p', { class: 'muted' }, t('loading')));
@@ -67,34 +32,34 @@ export function panel(d, signal) {
     h('h2', { id: 'suggestions-heading' }, t('suggest.title')),
     h('p', { class: 'hint' }, t('suggest.hint')),
     body);
-  fill(d, body, signal);
+  fill(d, section, body, signal);
   return section;
 }
 
-async function fill(d, body, signal) {
-  let terms;
-  let orgs;
-  try {
-    [terms, orgs] = await Promise.all([all(TERMS, 'terms', signal), all(ORGS, 'organisations', signal)]);
-  } catch (err) {
-    if (err.kind !== 'aborted') replace(body, errorBox(err));
-    return;
+function why(s) {
+  if (s.reason === 'SHARES_TERMS') {
+    return t('suggest.why.SHARES_TERMS', { terms: s.sharedTerms.map((x) => x.label).join(', ') });
   }
-  const text = [d.title, d.summary, d.body, d.definition].filter(Boolean).join('\n');
-  const have = new Set([d.id, ...d.terms.map((x) => x.id), ...d.organisations.map((x) => x.id)]);
-  const found = [];
-  for (const [list, relation] of [[terms, 'MENTIONS'], [orgs, 'CONCERNS']]) {
-    for (const c of list) {
-      if (have.has(c.id)) continue;
-      const hit = mentions(text, [c.title, ...(c.aliases || [])]);
-      if (hit) found.push({ ...c, relation, hit });
-    }
+  return t(`suggest.why.${s.reason}`, { hit: s.matched || '' });
+}
+
+async function fill(d, section, body, signal) {
+  let found;
+  try {
+    found = (await gql(SUGGESTIONS, { id: d.id }, { signal })).linkSuggestions;
+  } catch (err) {
+    if (err.kind === 'aborted') return;
+    // Not a curator: the suggestions are not theirs to see.
+    if (err.kind === 'forbidden') section.remove();
+    else replace(body, errorBox(err));
+    return;
   }
   if (!found.length) {
     replace(body, h('p', { class: 'muted' }, t('suggest.none')));
     return;
   }
-  replace(body, h('ul', { class: 'link-list suggestion-list' }, found.slice(0, 12).map((c) => {
+  replace(body, h('ul', { class: 'link-list suggestion-list' }, found.map((s) => {
+    const c = s.target;
     const status = h('span', { class: 'suggestion-status', role: 'status' });
     const accept = h('button', {
       type: 'button', class: 'secondary small',
@@ -103,7 +68,7 @@ async function fill(d, body, signal) {
         accept.disabled = true;
         replace(status, t('suggest.adding'));
         try {
-          await gql(LINK, { input: { relation: c.relation, from: d.id, to: c.id } });
+          await gql(ACCEPT, { id: d.id, target: c.id, relation: s.relation });
           accept.remove();
           replace(status, t('suggest.added'));
         } catch (err) {
@@ -112,9 +77,10 @@ async function fill(d, body, signal) {
         }
       },
     }, t('suggest.accept'));
-    return h('li', { 'data-id': c.id },
+    return h('li', { 'data-id': c.id, 'data-reason': s.reason },
       kindBadge(c.kind), ' ', nodeLink(c.id, c.title), ' ',
-      h('span', { class: 'muted' }, t(`suggest.why.${c.relation}`, { hit: c.hit })), ' ',
-      accept, ' ', status);
+      h('span', { class: 'muted' }, why(s)), ' ',
+      accept, ' ', status,
+      s.fragment && h('p', { class: 'suggestion-fragment' }, highlight(s.fragment)));
   })));
 }
