@@ -51,8 +51,8 @@ type httpTransport struct {
 
 var _ graphql.Transport = httpTransport{}
 
-// Supports takes every request but WebSocket upgrades (which the server
-// does not offer): methods and media types are answered in Do, with the
+// Supports takes every request but WebSocket upgrades (the subscription
+// transport's): methods and media types are answered in Do, with the
 // status code the spec asks for, rather than gqlgen's generic 400.
 func (httpTransport) Supports(r *http.Request) bool { return r.Header.Get("Upgrade") == "" }
 
