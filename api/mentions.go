@@ -197,7 +197,13 @@ func (r *Resolver) linkSuggestions(ctx context.Context, documentID string, first
 		if err != nil {
 			return nil, err
 		}
-		linked = append(linked, otherIDs(id, m[id])...)
+		// Only terms and organisations can be suggested: the notes naming
+		// a much-mentioned term would make a long list for nothing.
+		for _, l := range m[id] {
+			if l.FromKind == graph.KindTerm || l.FromKind == graph.KindOrganisation {
+				linked = append(linked, l.From)
+			}
+		}
 	}
 	communities, err := r.viewerCommunities(ctx)
 	if err != nil {

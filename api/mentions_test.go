@@ -241,6 +241,20 @@ func TestLinkSuggestionsAPI(t *testing.T) {
 		t.Errorf("linked already: %+v", got)
 	}
 
+	// A term naming another that already MENTIONS it: linked the other way
+	// round, not suggested; without that link, suggested.
+	e.doc(graph.Document{ID: "tiers", Kind: graph.KindTerm, Title: "tiers-lieu", Definition: "Un lieu d'économie sociale ouvert à tous."})
+	catchUp(t, e, ix)
+	tiers := gid(graph.KindTerm, "tiers")
+	if got := suggestions(e.query(curator, suggestionsQuery, vars{"doc": tiers}).ok()); len(got) != 1 || got[0].target != gid(graph.KindTerm, "ess") || got[0].relation != "MENTIONS" {
+		t.Errorf("tiers-lieu names économie sociale: %+v", got)
+	}
+	e.link(graph.RelMentions, "ess", "tiers")
+	catchUp(t, e, ix)
+	if got := suggestions(e.query(curator, suggestionsQuery, vars{"doc": tiers}).ok()); len(got) != 0 {
+		t.Errorf("économie sociale MENTIONS tiers-lieu already: %+v", got)
+	}
+
 	// Bounds and wrong ids.
 	note := gid(graph.KindNote, "portrait")
 	if got := suggestions(e.query(curator, suggestionsQuery, vars{"doc": note, "first": 1}).ok()); len(got) != 1 {

@@ -32,15 +32,16 @@ const (
 	MaxNameLen = 512
 	// MaxExcluded bounds the ids a request leaves out.
 	MaxExcluded = 50000
-	// maxNamedCandidates is how many terms and organisations sharing a
-	// word with a document are checked for a whole name (NamedIn); the
-	// best-scoring ones first, so a cut drops the long names that share
-	// one common word.
-	maxNamedCandidates = 1000
 	// maxTextTokens bounds the distinct words of a document that look for
 	// candidates in NamedIn; past it the document's first ones are used.
 	maxTextTokens = 4096
 )
+
+// maxNamedCandidates is how many terms and organisations sharing a word
+// with a document are checked for a whole name (NamedIn); past it, the
+// best-scoring ones, so that a cut drops the long names that share one
+// common word. A variable for the tests.
+var maxNamedCandidates = 1000
 
 // MentionsRequest asks which documents name a term or an organisation but
 // are not linked to it.
@@ -393,8 +394,9 @@ func fieldWeight(field string) float64 {
 // (Weight, then id).
 //
 // Candidates come from the index: the terms and organisations (visibility
-// inside the query) whose title or aliases share a word with the text, the
-// best-scoring maxNamedCandidates of them. Each candidate's names are then
+// inside the query) whose title or aliases share a word with the text —
+// all of them, or when they are more than maxNamedCandidates, the
+// best-scoring ones. Each candidate's names are then
 // looked for in the text's token stream, where positions keep the gaps
 // stop words leave, exactly as a phrase query matches.
 func (ix *Index) NamedIn(ctx context.Context, r NamedRequest) ([]Named, error) {
@@ -443,30 +445,60 @@ func (ix *Index) NamedIn(ctx context.Context, r NamedRequest) ([]Named, error) {
 	if len(words) == 0 {
 		return nil, nil
 	}
-	clauses := []query.Query{
-		query.NewDisjunctionQuery(words),
-		unscored{anyOf(fieldKind, []string{string(graph.KindTerm), string(graph.KindOrganisation)})},
-	}
-	if vis := visibilityQuery(r.Viewer, r.ViewerCommunities); vis != nil {
-		clauses = append(clauses, unscored{vis})
-	}
-	bq := query.NewBooleanQuery(nil, nil, nil)
-	bq.Must = conjunction(clauses)
-	if len(r.Exclude) > 0 {
-		bq.MustNot = query.NewDocIDQuery(r.Exclude)
-	}
-	req := bleve.NewSearchRequestOptions(bq, maxNamedCandidates, 0, false)
-	req.Fields = []string{fieldKind}
-	for _, l := range textLangs {
-		for _, f := range nameFields {
-			req.Fields = append(req.Fields, textField(l, f))
+	restrict := func(q query.Query) query.Query {
+		clauses := []query.Query{
+			q,
+			unscored{anyOf(fieldKind, []string{string(graph.KindTerm), string(graph.KindOrganisation)})},
 		}
+		if vis := visibilityQuery(r.Viewer, r.ViewerCommunities); vis != nil {
+			clauses = append(clauses, unscored{vis})
+		}
+		bq := query.NewBooleanQuery(nil, nil, nil)
+		bq.Must = conjunction(clauses)
+		if len(r.Exclude) > 0 {
+			bq.MustNot = query.NewDocIDQuery(r.Exclude)
+		}
+		return bq
 	}
-	res, err := ix.alias.SearchInContext(ctx, req)
-	if err != nil {
-		if ctx.Err() != nil {
+	run := func(q query.Query, size int, score, names bool) (*bleve.SearchResult, error) {
+		req := bleve.NewSearchRequestOptions(q, size, 0, false)
+		if !score {
+			req.Score = "none"
+		}
+		if names {
+			req.Fields = []string{fieldKind}
+			for _, l := range textLangs {
+				for _, f := range nameFields {
+					req.Fields = append(req.Fields, textField(l, f))
+				}
+			}
+		}
+		res, err := ix.alias.SearchInContext(ctx, req)
+		if err != nil && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		return res, err
+	}
+	// Unscored, the word clauses merge into one bitmap of documents and
+	// Bleve stops at the size asked: the candidates come cheaply, but in
+	// no order. So they are taken that way first, one more than
+	// maxNamedCandidates; when they are no more, their names are read by
+	// id; otherwise the search runs again scored, for the names of the
+	// best ones.
+	res, err := run(restrict(unscored{query.NewDisjunctionQuery(words)}), maxNamedCandidates+1, false, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Hits) > maxNamedCandidates {
+		res, err = run(restrict(query.NewDisjunctionQuery(words)), maxNamedCandidates, true, true)
+	} else if len(res.Hits) > 0 {
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		res, err = run(query.NewDocIDQuery(ids), len(ids), false, true)
+	}
+	if err != nil {
 		return nil, err
 	}
 

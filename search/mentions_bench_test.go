@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -76,4 +77,33 @@ func BenchmarkUnlinkedMentions(b *testing.B) {
 		})
 	}
 	reportRSS(b)
+}
+
+// BenchmarkNamedIn measures what linkSuggestions asks the index for one
+// ~300-word note: the terms and organisations it names (out of the
+// corpus's 10% of terms and organisations, whose generated names share
+// words with almost any note), then the notes sharing two of its terms.
+func BenchmarkNamedIn(b *testing.B) {
+	ix := benchIndex(b)
+	gen := newCorpusGen(benchSeed + 1)
+	docs := make([]entry, 50)
+	for i := range docs {
+		docs[i] = gen.entry(i)
+	}
+	b.ResetTimer()
+	named := 0
+	for i := 0; b.Loop(); i++ {
+		e := docs[i%len(docs)]
+		ns, err := ix.NamedIn(context.Background(), NamedRequest{Language: e.Language, Limit: 20, Viewer: graph.Viewer{Role: graph.RoleCurator},
+			Texts: []NamedText{{"title", e.Title}, {"summary", strings.Join(e.Summary, "\n")}, {"body", e.Body}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		named += len(ns)
+		if _, err := ix.SharingTerms(context.Background(), SharingRequest{Terms: []string{"t001", "t002", "t003", "t004"}, MinShared: 2, Limit: 20,
+			Viewer: graph.Viewer{Role: graph.RoleCurator}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(named)/float64(b.N), "named/op")
 }

@@ -248,6 +248,14 @@ func TestNamedInFindsTermsAndOrganisations(t *testing.T) {
 	if got, _ := namedIDs(t, ix, r); !slices.Equal(got, []string{"coop", "secret-term"}) {
 		t.Errorf("excluding ess and tiess, for the author: %v", got)
 	}
+	// More candidates than checked: the best-scoring ones are, and what
+	// they name is still found.
+	defer func(n int) { maxNamedCandidates = n }(maxNamedCandidates)
+	maxNamedCandidates = 2
+	if got, _ := namedIDs(t, ix, r); len(got) == 0 || len(got) > 2 || !isSubset(got, []string{"coop", "secret-term"}) {
+		t.Errorf("two candidates checked: %v", got)
+	}
+	maxNamedCandidates = 1000
 	r.Limit = 1
 	if got, _ := namedIDs(t, ix, r); len(got) != 1 {
 		t.Errorf("limit 1: %v", got)
@@ -333,4 +341,13 @@ func TestFragmentIsOneLineOfPlainText(t *testing.T) {
 	if got != want {
 		t.Errorf("fragment:\n got %q\nwant %q", got, want)
 	}
+}
+
+func isSubset(xs, of []string) bool {
+	for _, x := range xs {
+		if !slices.Contains(of, x) {
+			return false
+		}
+	}
+	return true
 }
