@@ -84,3 +84,76 @@ func TestFacetSize(t *testing.T) {
 		t.Errorf("carnet facet %s, want %s", got, want)
 	}
 }
+
+// TestFacetTopReadable: the term facet shows the most frequent terms the
+// viewer may read, however many unreadable ones (private, community,
+// hidden pending review) count more, and never one of those.
+func TestFacetTopReadable(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	w := world{t, s}
+	w.contributor("ana")
+	w.community("c")
+	curator := graph.WithViewer(t.Context(), graph.Viewer{Role: graph.RoleCurator})
+	const terms = 40
+	// Term j is mentioned by terms-j notes; the 20 most frequent cannot
+	// be read by an anonymous viewer, more than one page of
+	// readableTop's checks.
+	unreadable := map[string]bool{}
+	for j := range terms {
+		id := fmt.Sprintf("t%02d", j)
+		vis := graph.VisibilityPublic
+		switch {
+		case j < 20 && j%3 == 0:
+			vis = graph.VisibilityPrivate
+		case j < 20 && j%3 == 1:
+			vis = graph.VisibilityCommunity
+		}
+		w.doc(graph.Document{ID: id, Kind: graph.KindTerm, Title: fmt.Sprintf("Terme %d", j), Visibility: vis}, "ana")
+		if vis == graph.VisibilityCommunity {
+			w.link(graph.RelOfCommunity, id, "c")
+		}
+		if j < 20 && j%3 == 2 {
+			_, err := s.SetHidden(curator, id, true)
+			ok(t, err)
+		}
+		if j < 20 {
+			unreadable[id] = true
+		}
+	}
+	for i := range terms {
+		id := fmt.Sprintf("n%02d", i)
+		w.doc(graph.Document{ID: id, Title: "Fiche"}, "ana")
+		for j := i; j < terms; j++ {
+			w.link(graph.RelMentions, id, fmt.Sprintf("t%02d", terms-1-j))
+		}
+	}
+	ix := openIndex(t, t.TempDir(), nil)
+	ok(t, ix.CatchUp(t.Context(), s))
+	termFacet := func(v graph.Viewer, size int) []Bucket {
+		t.Helper()
+		res := search(t, ix, Request{Query: "fiche", Viewer: v, Facets: true, FacetSize: size})
+		for _, f := range res.Facets {
+			if f.Field == FacetTerm {
+				return f.Buckets
+			}
+		}
+		t.Fatal("no term facet")
+		return nil
+	}
+	for _, size := range []int{1, 3, 25, MaxFacetSize} {
+		var want []Bucket
+		for j := range terms {
+			if id := fmt.Sprintf("t%02d", j); !unreadable[id] && len(want) < size {
+				want = append(want, Bucket{Value: id, Count: terms - j})
+			}
+		}
+		if got := termFacet(graph.Viewer{}, size); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("anonymous, size %d: %v\nwant %v", size, got, want)
+		}
+		// The curator reads every term: the same facet starts with the
+		// ones hidden from the anonymous viewer.
+		if got := termFacet(graph.Viewer{Role: graph.RoleCurator}, size); len(got) != min(size, terms) || got[0] != (Bucket{"t00", terms}) {
+			t.Errorf("curator, size %d: %v", size, got)
+		}
+	}
+}

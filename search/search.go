@@ -282,32 +282,49 @@ func (ix *Index) facets(ctx context.Context, fr bsearch.FacetResults, v graph.Vi
 	out := make([]Facet, 0, len(FacetFields))
 	for _, name := range FacetFields {
 		bs := buckets[name]
-		if (name == FacetTerm || name == FacetOrganisation) && !v.SeesEverything() && len(bs) > 0 {
-			values := make([]string, len(bs))
-			for i, b := range bs {
-				values[i] = b.Value
-			}
-			seen, err := ix.readable(ctx, values, v, communities)
-			if err != nil {
-				return nil, err
-			}
-			kept := bs[:0]
-			for _, b := range bs {
-				if seen[b.Value] {
-					kept = append(kept, b)
-				}
-			}
-			bs = kept
-		}
 		sort.Slice(bs, func(i, j int) bool {
 			if bs[i].Count != bs[j].Count {
 				return bs[i].Count > bs[j].Count
 			}
 			return bs[i].Value < bs[j].Value
 		})
+		if (name == FacetTerm || name == FacetOrganisation) && !v.SeesEverything() {
+			var err error
+			if bs, err = ix.readableTop(ctx, bs, size, v, communities); err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, Facet{Field: name, Buckets: bs[:min(size, len(bs))]})
 	}
 	return out, nil
+}
+
+// readableTop keeps the first size buckets, in order, whose values the
+// viewer may read. It asks the index about them a page at a time: a
+// frequent word's facet holds thousands of terms, and only the top ones
+// are shown.
+func (ix *Index) readableTop(ctx context.Context, bs []Bucket, size int, v graph.Viewer, communities []string) ([]Bucket, error) {
+	kept := make([]Bucket, 0, size)
+	for start := 0; start < len(bs) && len(kept) < size; {
+		// A page a little larger than what is missing: a few values may
+		// be unreadable.
+		end := min(len(bs), start+2*(size-len(kept))+8)
+		values := make([]string, end-start)
+		for i, b := range bs[start:end] {
+			values[i] = b.Value
+		}
+		seen, err := ix.readable(ctx, values, v, communities)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range bs[start:end] {
+			if seen[b.Value] && len(kept) < size {
+				kept = append(kept, b)
+			}
+		}
+		start = end
+	}
+	return kept, nil
 }
 
 // readable returns which of ids are indexed documents the viewer may read.
