@@ -218,10 +218,14 @@ func shortest(ctx context.Context, adj *adjacency, from, to string, maxLen int, 
 		if len(bwd.front) < len(fwd.front) {
 			ask, other = bwd, fwd
 		}
-		limit := 1
-		if len(bannedSteps) > 0 {
-			limit = -1
+		// Enough links per node to get past every banned step to a
+		// first allowed one, if any: a pair of nodes has at most two
+		// links of each relation, one each way.
+		rels := len(adj.rels)
+		if rels == 0 {
+			rels = len(graph.Relations)
 		}
+		limit := 1 + 2*rels*len(bannedSteps)
 		m, err := adj.src.Adjacency(ctx, ask.front, adj.query(limit, other.front, true))
 		if err != nil {
 			return nil, err
