@@ -248,3 +248,77 @@ func checkPath(t *testing.T, sg *explore.Subgraph, from, to string, adj map[stri
 		}
 	}
 }
+
+// TestPathBetweenHubsIsCheap: two hubs of 5 000 spokes each. A shortest
+// path from a spoke of one to a spoke of the other through a link between
+// the hubs is found without reading either hub's links: the search joins
+// its frontiers pair by pair around them. A private note joining the hubs
+// is crossed only by whoever may read it, and is no hub's degree for
+// anyone else.
+func TestPathBetweenHubsIsCheap(t *testing.T) {
+	const spokes = 5_000
+	s := &counting{Store: openStore(t)}
+	snap := graph.Snapshot{
+		Contributors: []graph.Contributor{{ID: "a", Name: "A"}},
+		Documents: []graph.Document{note("h1"), note("h2"),
+			{ID: "secret", Kind: graph.KindNote, Visibility: graph.VisibilityPrivate}},
+		Links: []graph.Link{linksTo("h1", "secret"), linksTo("secret", "h2"),
+			{Relation: graph.RelAuthored, From: "a", To: "secret"}},
+	}
+	for i := range spokes {
+		for _, h := range []string{"h1", "h2"} {
+			id := fmt.Sprintf("%s-s%04d", h, i)
+			snap.Documents = append(snap.Documents, note(id))
+			snap.Links = append(snap.Links, linksTo(id, h))
+		}
+	}
+	restore(t, s.Store, snap)
+	from, to := noteEP("h1-s0042"), noteEP("h2-s4242")
+
+	// Only the author may cross secret, the one way between the hubs.
+	sg, err := explore.Path(asC("a"), s, from, to, explore.PathOptions{})
+	ok(t, err)
+	if want := []string{"h1-s0042", "h1", "secret", "h2", "h2-s4242"}; sg == nil || !slices.Equal(ids(sg), want) {
+		t.Fatalf("author: %+v, want %v", sg, want)
+	}
+	if d := degreeOf(sg, "h1"); d != spokes+1 {
+		t.Errorf("author: degree of h1 %d, want %d (its spokes and secret)", d, spokes+1)
+	}
+	for _, who := range []string{"", "x"} {
+		ctx := anon
+		if who != "" {
+			ctx = asC(who)
+		}
+		sg, err := explore.Path(ctx, s, from, to, explore.PathOptions{})
+		if err != nil || sg != nil {
+			t.Errorf("viewer %q: %+v, %v; want no path through the private note", who, sg, err)
+		}
+	}
+
+	// A link between the hubs: everyone gets the shorter path, and no hub
+	// is read.
+	_, err = s.Link(sys, linksTo("h1", "h2"))
+	ok(t, err)
+	for _, who := range []string{"", "a"} {
+		ctx := anon
+		if who != "" {
+			ctx = asC(who)
+		}
+		s.reset()
+		sg, err = explore.Path(ctx, s, from, to, explore.PathOptions{})
+		ok(t, err)
+		if want := []string{"h1-s0042", "h1", "h2", "h2-s4242"}; sg == nil || !slices.Equal(ids(sg), want) {
+			t.Fatalf("viewer %q: %+v, want %v", who, sg, want)
+		}
+		if n := s.links.Load(); n > 20 {
+			t.Errorf("viewer %q: the store returned %d links for a path across two hubs: a hub was read whole", who, n)
+		}
+		want := spokes + 1 // its spokes and h2
+		if who == "a" {
+			want++ // and secret
+		}
+		if d := degreeOf(sg, "h1"); d != want {
+			t.Errorf("viewer %q: degree of h1 %d, want %d", who, d, want)
+		}
+	}
+}
