@@ -283,7 +283,13 @@ func (r *Resolver) sharingTerms(ctx context.Context, ix *search.Index, note stri
 	if err != nil {
 		return nil, err
 	}
-	var out []pendingSuggestion
+	type found struct {
+		id     string
+		shared []string
+		union  int
+	}
+	var fs []found
+	var sharedIDs []string
 	for _, h := range hits {
 		other := otherIDs(h.ID, theirs[h.ID])
 		var shared []string
@@ -295,19 +301,30 @@ func (r *Resolver) sharingTerms(ctx context.Context, ix *search.Index, note stri
 		if len(shared) < minSharedTerms {
 			continue // the store no longer agrees with the index
 		}
-		union := len(terms) + len(other) - len(shared)
-		sharedDocs, err := r.loadDocuments(ctx, shared)
-		if err != nil {
-			return nil, err
+		fs = append(fs, found{h.ID, shared, len(terms) + len(other) - len(shared)})
+		sharedIDs = append(sharedIDs, shared...)
+	}
+	// One load for every shared term of every suggestion.
+	docs, err := r.loadDocuments(ctx, sharedIDs)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*graph.Document, len(docs))
+	for _, d := range docs {
+		if d != nil {
+			byID[d.ID] = d
 		}
+	}
+	var out []pendingSuggestion
+	for _, f := range fs {
 		s := &model.LinkSuggestion{Reason: model.SuggestionReasonSharesTerms, Relation: graph.RelLinksTo,
-			Score: float64(len(shared)) / float64(union), SharedTerms: []*model.Term{}}
-		for _, d := range sharedDocs {
-			if d != nil {
+			Score: float64(len(f.shared)) / float64(f.union), SharedTerms: []*model.Term{}}
+		for _, t := range f.shared {
+			if d := byID[t]; d != nil {
 				s.SharedTerms = append(s.SharedTerms, &model.Term{Document: d})
 			}
 		}
-		out = append(out, pendingSuggestion{s, h.ID})
+		out = append(out, pendingSuggestion{s, f.id})
 	}
 	return out, nil
 }
