@@ -1,7 +1,13 @@
 package search
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,16 +23,14 @@ import (
 //
 // So every facet value of a document is written, as a short code, into one
 // doc-values field, fieldFacets; the codes are handed out by a dictionary
-// that the index keeps in memory and persists in each index part, in the
-// same batch as the first document that uses a code. The filter fields
+// that the index keeps in memory and persists in a file of each index part
+// (codesFile) before the batch of the first document that uses a code. The filter fields
 // (kind, carnet, standpoint …) keep the values themselves, without doc
 // values.
 
 const (
 	fieldFacets = "fc"
-	keyCodes    = "maillage.fc"  // number of codes persisted in the part
-	codePrefix  = "maillage.fc:" // + code: the facet name and value it stands for
-	codeSep     = "\x00"         // between facet name and value
+	codeSep     = "\x00" // between facet name and value
 )
 
 // facetDict hands out codes for (facet, value) pairs. Codes are never
@@ -85,50 +89,169 @@ func (d *facetDict) size() int {
 	return len(d.values)
 }
 
-// persist adds to batch the codes idx lacks: those from have (the count it
-// holds) to the dictionary's size. It returns the new count, which the
-// caller records once the batch is written.
-func (d *facetDict) persist(b *bleve.Batch, have int) int {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	n := len(d.values)
-	if n == have {
-		return have
-	}
-	for i := have; i < n; i++ {
-		b.SetInternal([]byte(codePrefix+codeOf(i)), []byte(d.values[i]))
-	}
-	b.SetInternal([]byte(keyCodes), []byte(strconv.Itoa(n)))
-	return n
+// codesFile is the file, in each part's directory, that holds the facet
+// dictionary: one record per code, in code order, appended and synced
+// before the batch that first uses the codes is handed to Bleve. Keeping
+// it out of Bleve's internal keys matters: scorch rewrites every internal
+// key with each snapshot it persists, and a commons has thousands of facet
+// values, so a one-document write cost a dictionary rewrite.
+//
+// A record is a uvarint length, the facet name, codeSep and the value,
+// then the CRC-32C of those bytes. A crash while appending leaves a torn
+// last record; no batch can use its code (the batch waits for the sync),
+// so opening the file drops it.
+const codesFile = "facet-codes"
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// codeLog is a part's open codes file; n is how many codes it holds. Only
+// the part's writer (under Index.mu, or the rebuild that owns the part)
+// uses it.
+type codeLog struct {
+	f    *os.File
+	n    int
+	size int64 // bytes of the n records
 }
 
-// loadFacetDict reads the codes persisted in idx: the dictionary of the
-// live index when the process starts.
-func loadFacetDict(idx bleve.Index) (*facetDict, int, error) {
-	d := newFacetDict()
-	b, err := idx.GetInternal([]byte(keyCodes))
+// openCodeLog opens (creating it if needed) the codes file in dir and
+// loads its codes into d, which must be empty or hold the same codes in
+// the same order (the file is a prefix of it).
+func openCodeLog(dir string, d *facetDict) (*codeLog, error) {
+	path := filepath.Join(dir, codesFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, 0, err
+		return nil, fmt.Errorf("search: facet codes: %w", err)
 	}
-	if len(b) == 0 {
-		return d, 0, nil
+	b, err := io.ReadAll(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("search: facet codes: %w", err)
+	}
+	var values []string
+	good := 0
+	for rest := b; len(rest) > 0; {
+		l, k := binary.Uvarint(rest)
+		if k <= 0 || uint64(len(rest)-k) < l+4 {
+			break
+		}
+		v := rest[k : k+int(l)]
+		if binary.BigEndian.Uint32(rest[k+int(l):]) != crc32.Checksum(v, crcTable) || !bytes.Contains(v, []byte(codeSep)) {
+			break
+		}
+		values = append(values, string(v))
+		rest = rest[k+int(l)+4:]
+		good = len(b) - len(rest)
+	}
+	if good < len(b) {
+		// A torn record at the end (see codesFile); the next append must
+		// start where the good records end.
+		if err := f.Truncate(int64(good)); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("search: facet codes: %w", err)
+		}
+	}
+	if _, err := f.Seek(int64(good), io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("search: facet codes: %w", err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, v := range values {
+		if i < len(d.values) {
+			if d.values[i] != v {
+				f.Close()
+				return nil, fmt.Errorf("search: facet code %d differs from the dictionary's", i)
+			}
+			continue
+		}
+		d.byValue[v] = codeOf(i)
+		d.values = append(d.values, v)
+	}
+	return &codeLog{f: f, n: len(values), size: int64(good)}, nil
+}
+
+// sync appends to the file the dictionary's codes it lacks and waits for
+// them to be on disk: called before each batch, so that whatever Bleve
+// persists decodes after a crash.
+func (c *codeLog) sync(d *facetDict) error {
+	d.mu.RLock()
+	var buf []byte
+	for _, v := range d.values[c.n:] {
+		buf = binary.AppendUvarint(buf, uint64(len(v)))
+		buf = append(buf, v...)
+		buf = binary.BigEndian.AppendUint32(buf, crc32.Checksum([]byte(v), crcTable))
+	}
+	n := len(d.values)
+	d.mu.RUnlock()
+	if n == c.n {
+		return nil
+	}
+	_, err := c.f.Write(buf)
+	if err == nil {
+		err = c.f.Sync()
+	}
+	if err != nil {
+		// Whatever part went out is cut off, so that the next attempt
+		// appends from the end of the last good record.
+		_ = c.f.Truncate(c.size)
+		_, _ = c.f.Seek(c.size, io.SeekStart)
+		return fmt.Errorf("search: facet codes: %w", err)
+	}
+	c.n, c.size = n, c.size+int64(len(buf))
+	return nil
+}
+
+func (c *codeLog) close() error { return c.f.Close() }
+
+// Index parts written before the codes file kept the dictionary in Bleve's
+// internal keys: the count under keyCodes, each code under codePrefix.
+const (
+	keyCodes   = "maillage.fc"
+	codePrefix = "maillage.fc:"
+)
+
+// migrateCodes moves the dictionary of a part written before the codes
+// file into the file, then deletes the internal keys, so that such an
+// index keeps working without a rebuild. The file is synced before the
+// keys go: a crash in between leaves both, and the next open finishes.
+func migrateCodes(idx bleve.Index, dir string) error {
+	b, err := idx.GetInternal([]byte(keyCodes))
+	if err != nil || len(b) == 0 {
+		return err
 	}
 	n, err := strconv.Atoi(string(b))
 	if err != nil || n < 0 {
-		return nil, 0, fmt.Errorf("search: bad facet code count %q", b)
+		return fmt.Errorf("search: bad facet code count %q", b)
 	}
+	d := newFacetDict()
 	for i := range n {
 		v, err := idx.GetInternal([]byte(codePrefix + codeOf(i)))
 		if err != nil {
-			return nil, 0, err
+			return err
 		}
 		if !strings.Contains(string(v), codeSep) {
-			return nil, 0, fmt.Errorf("search: facet code %d missing", i)
+			return fmt.Errorf("search: facet code %d missing", i)
 		}
 		d.byValue[string(v)] = codeOf(i)
 		d.values = append(d.values, string(v))
 	}
-	return d, n, nil
+	c, err := openCodeLog(dir, d)
+	if err != nil {
+		return err
+	}
+	err = c.sync(d)
+	if cerr := c.close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	batch := idx.NewBatch()
+	for i := range n {
+		batch.DeleteInternal([]byte(codePrefix + codeOf(i)))
+	}
+	batch.DeleteInternal([]byte(keyCodes))
+	return durably(idx, batch)
 }
 
 // facetCodes returns the codes of every facet value of e.

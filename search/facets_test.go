@@ -1,10 +1,18 @@
 package search
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/embedded"
 )
 
 // TestFacetCodesSurvive checks that facet values decode the same after a
@@ -156,4 +164,179 @@ func TestFacetTopReadable(t *testing.T) {
 			t.Errorf("curator, size %d: %v", size, got)
 		}
 	}
+}
+
+// internalCodes counts the facet codes kept in Bleve's internal keys, as
+// parts written before the codes file did.
+func internalCodes(t *testing.T, ix *Index) int {
+	t.Helper()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	b, err := ix.live.idx.GetInternal([]byte(keyCodes))
+	ok(t, err)
+	v, err := ix.live.idx.GetInternal([]byte(codePrefix + codeOf(0)))
+	ok(t, err)
+	return len(b) + len(v)
+}
+
+// TestFacetCodesMigrate: an index part that kept its dictionary in Bleve's
+// internal keys opens without a rebuild, its codes move to the codes file
+// and leave Bleve.
+func TestFacetCodesMigrate(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	w := world{t, s}
+	w.contributor("ana")
+	w.declare("ana", "region", "estrie", graph.DeclPublic)
+	w.carnet("k1")
+	w.doc(graph.Document{ID: "a", Title: "Marché public"}, "ana")
+	w.link(graph.RelInCarnet, "a", "k1")
+	dir := t.TempDir()
+	ix := openIndex(t, dir, nil)
+	ok(t, ix.CatchUp(t.Context(), s))
+	curator := graph.Viewer{Role: graph.RoleCurator}
+	facets := func(ix *Index) string {
+		return fmt.Sprint(facetMap(search(t, ix, Request{Query: "marché", Viewer: curator, Facets: true}).Facets))
+	}
+	want := facets(ix)
+	if internalCodes(t, ix) != 0 {
+		t.Fatal("a new index keeps facet codes in Bleve's internal keys")
+	}
+
+	// Rewrite the part as the previous format left it.
+	name := ix.live.name
+	values := append([]string(nil), ix.dict.values...)
+	ok(t, ix.Close())
+	idx, err := bleve.OpenUsing(filepath.Join(dir, name), scorchConfig())
+	ok(t, err)
+	b := idx.NewBatch()
+	for i, v := range values {
+		b.SetInternal([]byte(codePrefix+codeOf(i)), []byte(v))
+	}
+	b.SetInternal([]byte(keyCodes), []byte(fmt.Sprint(len(values))))
+	ok(t, durably(idx, b))
+	ok(t, idx.Close())
+	ok(t, os.Remove(filepath.Join(dir, name, codesFile)))
+
+	logs := &logBuf{}
+	ix = openIndex(t, dir, logs)
+	if got := facets(ix); got != want {
+		t.Errorf("after migrating: facets %s\nwant %s", got, want)
+	}
+	if internalCodes(t, ix) != 0 {
+		t.Error("the codes stayed in Bleve's internal keys")
+	}
+	if ix.live.name != name || strings.Contains(logs.String(), "rebuil") {
+		t.Errorf("the index was rebuilt:\n%s", logs)
+	}
+	ok(t, ix.CatchUp(t.Context(), s))
+	if got := facets(ix); got != want {
+		t.Errorf("after a catch-up: facets %s\nwant %s", got, want)
+	}
+}
+
+// TestFacetCodesAfterCrash kills a process (a child running this test
+// binary) that indexed documents bringing new facet values, without
+// closing anything, and tears the end of its codes file as a crash while
+// appending would: reopened, the index decodes every facet value of what
+// it holds, and catches up without a rebuild.
+func TestFacetCodesAfterCrash(t *testing.T) {
+	if dir := os.Getenv("MAILLAGE_CODES_CRASH_CHILD"); dir != "" {
+		codesCrashChild(dir)
+		return
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFacetCodesAfterCrash$")
+	cmd.Env = append(os.Environ(), "MAILLAGE_CODES_CRASH_CHILD="+dir)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	name, err := os.ReadFile(filepath.Join(dir, "search", currentFile))
+	ok(t, err)
+	f, err := os.OpenFile(filepath.Join(dir, "search", strings.TrimSpace(string(name)), codesFile), os.O_WRONLY|os.O_APPEND, 0)
+	ok(t, err)
+	_, err = f.Write([]byte{40, 'c', 'a', 'r', 'n'}) // a record cut short
+	ok(t, err)
+	ok(t, f.Close())
+
+	s := openStore(t, filepath.Join(dir, "store"))
+	logs := &logBuf{}
+	ix := openIndex(t, filepath.Join(dir, "search"), logs)
+	curator := graph.Viewer{Role: graph.RoleCurator}
+	carnets := func() map[string]int {
+		t.Helper()
+		res := search(t, ix, Request{Query: "panier", Viewer: curator, Facets: true, FacetSize: MaxFacetSize})
+		got := facetMap(res.Facets)[FacetCarnet]
+		if len(got) != res.TotalCount {
+			t.Errorf("%d hits, %d carnet buckets: %v", res.TotalCount, len(got), got)
+		}
+		return got
+	}
+	before := carnets()
+	if len(before) == 0 {
+		t.Fatal("the child left nothing in the index")
+	}
+	for k, n := range before {
+		if n != 1 || !strings.HasPrefix(k, "k") {
+			t.Errorf("after the crash: carnet bucket %s: %d", k, n)
+		}
+	}
+	ok(t, ix.CatchUp(t.Context(), s))
+	after := carnets()
+	for i := range 30 {
+		if k := fmt.Sprintf("k%02d", i); after[k] != 1 {
+			t.Errorf("after catching up: carnet %s counted %d times", k, after[k])
+		}
+	}
+	// New values after the torn record get codes of their own.
+	w := world{t, s}
+	w.carnet("nouveau")
+	w.doc(graph.Document{ID: "pn", Title: "Panier neuf"}, "ana")
+	w.link(graph.RelInCarnet, "pn", "nouveau")
+	ok(t, ix.CatchUp(t.Context(), s))
+	if got := carnets(); got["nouveau"] != 1 || len(got) != 31 {
+		t.Errorf("after a new carnet: %v", got)
+	}
+	ok(t, ix.Close())
+	ix = openIndex(t, filepath.Join(dir, "search"), logs)
+	if got := carnets(); got["nouveau"] != 1 || len(got) != 31 {
+		t.Errorf("after a restart: %v", got)
+	}
+	if strings.Contains(logs.String(), "rebuil") {
+		t.Errorf("recovery rebuilt the index:\n%s", logs)
+	}
+}
+
+func codesCrashChild(dir string) {
+	fail := func(err error) {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+	s, err := embedded.Open(filepath.Join(dir, "store"), embedded.Options{})
+	fail(err)
+	ix, err := Open(filepath.Join(dir, "search"), Options{})
+	fail(err)
+	_, err = s.CreateContributor(sys, graph.Contributor{ID: "ana", Name: "Ana"})
+	fail(err)
+	ctx := context.Background()
+	fail(ix.CatchUp(ctx, s))
+	for i := range 30 {
+		// Each document in a carnet of its own: a new facet value.
+		k := fmt.Sprintf("k%02d", i)
+		_, err := s.CreateCarnet(sys, graph.Carnet{ID: k, Title: "Carnet " + k})
+		fail(err)
+		d := fmt.Sprintf("p%02d", i)
+		_, err = s.CreateDocument(sys, graph.Document{ID: d, Kind: graph.KindNote,
+			Language: "fr", Visibility: graph.VisibilityPublic, Title: "Panier solidaire"}, []string{"ana"})
+		fail(err)
+		_, err = s.Link(sys, graph.Link{Relation: graph.RelInCarnet, From: d, To: k})
+		fail(err)
+		if i < 20 {
+			fail(ix.CatchUp(ctx, s)) // as a mutation would
+		}
+	}
+	os.Exit(3) // no Close: as if killed
 }

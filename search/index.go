@@ -81,9 +81,19 @@ type Index struct {
 type part struct {
 	name string
 	idx  bleve.Index
-	// codes is how many facet codes idx holds; only the part's writer
-	// (under Index.mu, or the rebuild that owns it) reads and sets it.
-	codes int
+	// codes is the part's facet codes file; only the part's writer
+	// (under Index.mu, or the rebuild that owns it) uses it.
+	codes *codeLog
+}
+
+func (p *part) close() error {
+	err := p.idx.Close()
+	if p.codes != nil {
+		if cerr := p.codes.close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
 // Open opens (or creates) the index in dir. An index written with another
@@ -152,13 +162,17 @@ func (ix *Index) openLive() (*part, error) {
 				_ = p.idx.Close()
 				break
 			}
-			dict, n, derr := loadFacetDict(p.idx)
+			dict := newFacetDict()
+			derr := migrateCodes(p.idx, filepath.Join(ix.dir, name))
+			if derr == nil {
+				p.codes, derr = openCodeLog(filepath.Join(ix.dir, name), dict)
+			}
 			if derr != nil {
 				ix.log.Warn("search index unreadable: rebuilding it from the store", "dir", ix.dir, "index", name, "err", derr)
 				_ = p.idx.Close()
 				break
 			}
-			ix.dict, p.codes = dict, n
+			ix.dict = dict
 			return p, nil
 		}
 	}
@@ -168,7 +182,7 @@ func (ix *Index) openLive() (*part, error) {
 		return nil, err
 	}
 	if err := ix.writeCurrent(p.name); err != nil {
-		_ = p.idx.Close()
+		_ = p.close()
 		return nil, err
 	}
 	return p, nil
@@ -232,7 +246,12 @@ func (ix *Index) createPart() (*part, error) {
 		_ = idx.Close()
 		return nil, fmt.Errorf("search: create index: %w", err)
 	}
-	return &part{name: name, idx: idx}, nil
+	codes, err := openCodeLog(filepath.Join(ix.dir, name), ix.dict)
+	if err != nil {
+		_ = idx.Close()
+		return nil, err
+	}
+	return &part{name: name, idx: idx, codes: codes}, nil
 }
 
 func (ix *Index) readCurrent() (string, error) {
@@ -335,7 +354,7 @@ func (ix *Index) Close() error {
 	b := ix.live.idx.NewBatch()
 	b.SetInternal(keyFormat, []byte(ix.sig))
 	flushErr := durably(ix.live.idx, b)
-	if err := ix.live.idx.Close(); err != nil {
+	if err := ix.live.close(); err != nil {
 		return err
 	}
 	return flushErr

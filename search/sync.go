@@ -118,7 +118,7 @@ func (ix *Index) rebuild(ctx context.Context, src Source, onlyIfNeeded bool) err
 		return err
 	}
 	discard := func() {
-		_ = p.idx.Close()
+		_ = p.close()
 		_ = os.RemoveAll(filepath.Join(ix.dir, p.name))
 	}
 	n, err := ix.load(ctx, src, p, seq0)
@@ -158,7 +158,7 @@ func (ix *Index) rebuild(ctx context.Context, src Source, onlyIfNeeded bool) err
 	ix.mu.Unlock()
 
 	// Swap waited for the searches reading the old index; none is left.
-	if err := old.idx.Close(); err != nil {
+	if err := old.close(); err != nil {
 		ix.log.Warn("search: closing the replaced index", "err", err)
 	}
 	if err := os.RemoveAll(filepath.Join(ix.dir, old.name)); err != nil {
@@ -344,8 +344,9 @@ func referencing(idx bleve.Index, ids []string) ([]string, error) {
 }
 
 // writer sends documents to a part in batches of size; the last batch
-// records the Seq the whole write brings the index to. Each batch carries
-// the facet codes its documents use that the part does not hold yet.
+// records the Seq the whole write brings the index to. Before each batch,
+// the facet codes its documents use that the part does not hold yet are
+// appended to the part's codes file.
 type writer struct {
 	p       *part
 	dict    *facetDict
@@ -378,7 +379,10 @@ func (w *writer) flushIfFull() error {
 }
 
 func (w *writer) flush() error {
-	codes := w.dict.persist(w.b, w.p.codes)
+	// The codes first: a batch Bleve persisted must decode after a crash.
+	if err := w.p.codes.sync(w.dict); err != nil {
+		return err
+	}
 	write := w.p.idx.Batch
 	if w.durable {
 		write = func(b *bleve.Batch) error { return durably(w.p.idx, b) }
@@ -386,7 +390,6 @@ func (w *writer) flush() error {
 	if err := write(w.b); err != nil {
 		return fmt.Errorf("search: write batch: %w", err)
 	}
-	w.p.codes = codes
 	// A new batch rather than Reset: scorch may still be ranging over the
 	// old one's map in a goroutine of its own when Batch returns.
 	w.b = w.p.idx.NewBatch()
