@@ -77,21 +77,21 @@ func (r *reader) rawLinks(id string, rel graph.Relation, dir graph.Direction) ([
 }
 
 // visibleLinks returns the links of a readable node whose other end the
-// viewer may read too, in neighbour order.
+// viewer may read too, in neighbour order. The adjacency index tells the
+// ends everyone may read from the others without reading their heads.
 func (r *reader) visibleLinks(id string, rel graph.Relation, dir graph.Direction) ([]graph.Link, error) {
-	all, err := r.rawLinks(id, rel, dir)
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, l := range all {
-		other, kind := l.Other(id)
-		ok, err := r.canRead(other, kind)
+	var out []graph.Link
+	for _, d := range []byte{dirOut, dirIn} {
+		if (d == dirOut && dir == graph.In) || (d == dirIn && dir == graph.Out) {
+			continue
+		}
+		err := r.scanVisible(id, d, rel, func(rel graph.Relation, other, v []byte) (bool, error) {
+			l, err := decodeAdjacent(id, d, rel, other, v)
+			out = append(out, l)
+			return err == nil, err
+		})
 		if err != nil {
 			return nil, err
-		}
-		if ok {
-			out = append(out, l)
 		}
 	}
 	graph.SortLinks(id, out)
