@@ -580,6 +580,9 @@ func findNames(an analysis.Analyzer, names []string, streams []fieldStream) (Nam
 	var n Named
 	bestWeight := 0.0
 	seen := map[string]bool{}
+	// Two names found at one place ("économie sociale et solidaire" and
+	// its alias "économie sociale") are one mention.
+	counted := map[[2]int]bool{}
 	for _, name := range names {
 		toks := an.Analyze([]byte(name))
 		if len(toks) == 0 {
@@ -590,13 +593,14 @@ func findNames(an analysis.Analyzer, names []string, streams []fieldStream) (Nam
 			continue
 		}
 		seen[key] = true
-		for _, s := range streams {
+		for i, s := range streams {
 			w := fieldWeight(s.field)
 			for _, p := range s.starts(toks[0].Term) {
 				end, ok := s.phraseAt(p, toks)
-				if !ok {
+				if !ok || counted[[2]int{i, p}] {
 					continue
 				}
+				counted[[2]int{i, p}] = true
 				n.Count++
 				n.Weight += w
 				if w > bestWeight {

@@ -216,7 +216,9 @@ func TestNamedInFindsTermsAndOrganisations(t *testing.T) {
 		{Field: "title", Text: "Les coopératives et le TIESS"},
 		{Field: "body", Text: "Le TIESS soutient l'économie sociale.\nUne économie pas très sociale. De l'habitat léger, en coopérative."},
 	}
-	r := NamedRequest{Language: "fr", Texts: texts, Exclude: []string{"note-itself"}, Limit: 10, Viewer: anonymous}
+	w.doc(graph.Document{ID: "habitat", Kind: graph.KindTerm, Title: "habitat léger et mobile", Aliases: []string{"habitat léger"}})
+	ok(t, ix.CatchUp(context.Background(), s))
+	r := NamedRequest{Language: "fr", Texts: texts, Exclude: []string{"note-itself", "habitat"}, Limit: 10, Viewer: anonymous}
 	got, ns := namedIDs(t, ix, r)
 	if want := []string{"coop", "ess", "tiess"}; !slices.Equal(got, want) {
 		t.Fatalf("named: %v, want %v", got, want)
@@ -245,17 +247,26 @@ func TestNamedInFindsTermsAndOrganisations(t *testing.T) {
 	// Excluded (linked already), and the private term for its author.
 	r.Exclude = []string{"ess", "tiess"}
 	r.Viewer = author
-	if got, _ := namedIDs(t, ix, r); !slices.Equal(got, []string{"coop", "secret-term"}) {
+	if got, _ := namedIDs(t, ix, r); !slices.Equal(got, []string{"coop", "habitat", "secret-term"}) {
 		t.Errorf("excluding ess and tiess, for the author: %v", got)
 	}
 	// More candidates than checked: the best-scoring ones are, and what
 	// they name is still found.
 	defer func(n int) { maxNamedCandidates = n }(maxNamedCandidates)
 	maxNamedCandidates = 2
-	if got, _ := namedIDs(t, ix, r); len(got) == 0 || len(got) > 2 || !isSubset(got, []string{"coop", "secret-term"}) {
+	if got, _ := namedIDs(t, ix, r); len(got) == 0 || len(got) > 2 || !isSubset(got, []string{"coop", "habitat", "secret-term"}) {
 		t.Errorf("two candidates checked: %v", got)
 	}
 	maxNamedCandidates = 1000
+	// A label and an alias found at one place count once.
+	r.Exclude = []string{"ess", "tiess"}
+	r.Texts = []NamedText{{Field: "body", Text: "Un habitat léger et mobile."}}
+	// (The author also sees the private term "habitat léger".)
+	if got, ns := namedIDs(t, ix, r); !slices.Equal(got, []string{"habitat", "secret-term"}) ||
+		ns[0].ID != "habitat" || ns[0].Count != 1 || ns[0].Name != "habitat léger et mobile" {
+		t.Errorf("one mention of habitat léger et mobile: %+v", ns)
+	}
+	r.Texts = texts
 	r.Limit = 1
 	if got, _ := namedIDs(t, ix, r); len(got) != 1 {
 		t.Errorf("limit 1: %v", got)
