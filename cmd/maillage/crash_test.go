@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/dump"
 	"github.com/encommun/maillage/graph/embedded"
 )
 
@@ -272,4 +273,61 @@ func checkAcknowledged(t *testing.T, addr, token string, acked map[string]string
 		}
 		after = fmt.Sprintf(", after: %q", r.Data.Notes.PageInfo.EndCursor)
 	}
+}
+
+// TestServeRefusesAnInterruptedRestore: `maillage import json` killed with
+// SIGKILL mid-restore leaves its marker; serve refuses the half-restored
+// store with a message saying what to do, and the same import run again
+// finishes it, after which serve starts.
+func TestServeRefusesAnInterruptedRestore(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and kills an import")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "maillage")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	file := filepath.Join(dir, "dump.jsonl")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dump.Generate(f, dump.GenerateOptions{Notes: 20000, Links: 60000, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	data := filepath.Join(dir, "data")
+	imp := exec.Command(bin, "import", "json", "--data", data, file)
+	if err := imp.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The marker is in the first batch's transaction: once the file has
+	// grown past an empty store's size, that batch has committed.
+	db := filepath.Join(data, "maillage.db")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if st, err := os.Stat(db); err == nil && st.Size() > 4<<20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			imp.Process.Kill()
+			t.Fatal("the import wrote nothing within 60 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	imp.Process.Kill()
+	if err := imp.Wait(); err == nil {
+		t.Skip("the import finished before it could be killed: nothing to check")
+	}
+
+	out, err := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "restore that was interrupted") {
+		t.Fatalf("serve on a half-restored store: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(bin, "import", "json", "--data", data, file).CombinedOutput(); err != nil {
+		t.Fatalf("the import again: %v\n%s", err, out)
+	}
+	startBinary(t, bin, data).kill()
 }

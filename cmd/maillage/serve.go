@@ -13,6 +13,7 @@ import (
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
+	"github.com/encommun/maillage/graph/dump"
 	"github.com/encommun/maillage/graph/embedded"
 	"github.com/encommun/maillage/graph/neo4j"
 )
@@ -126,6 +127,16 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 		return err
 	}
 	defer store.Close()
+	// A restore stopped half way (kill -9 during `maillage import json`)
+	// leaves a store that is neither the old graph nor the dump's: serving
+	// it would answer with a partial commons as if it were whole.
+	if in, ok := store.(dump.Interrupted); ok {
+		if yes, err := in.RestoreInterrupted(graph.SystemContext(ctx)); err != nil {
+			return err
+		} else if yes {
+			return errors.New("the store holds a restore that was interrupted: run the same `maillage import json` again to finish it, or start from an empty data directory")
+		}
+	}
 	if c.demo {
 		loaded, err := demo.Load(ctx, store, tax)
 		if err != nil {
