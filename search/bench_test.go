@@ -148,6 +148,11 @@ var benchQueries = []struct {
 	{"one-word", func(i int) Request {
 		return Request{Query: topicWords[i%len(topicWords)]}
 	}},
+	// The results page of a front-end (maillage bench http): facets count
+	// every match of a frequent word.
+	{"one-word+facets", func(i int) Request {
+		return Request{Query: topicWords[i%len(topicWords)], Facets: true}
+	}},
 	{"two-words+standpoint+facets", func(i int) Request {
 		tax := graph.DefaultTaxonomy()
 		dims := tax.Dimensions[:3] // gender, region, generation

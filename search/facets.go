@@ -11,22 +11,22 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/blevesearch/bleve/v2"
 )
 
-// Facet counts come from Bleve's doc values, which Bleve keeps compressed
-// in chunks of 1 024 documents: counting one matching document costs the
-// decompression of its chunk, for each faceted field. Measured on 100 000
-// generated notes, the standpoint field alone ("racialisation:racialised",
-// a few per document) cost 16 ms for a query matching 200 documents.
+// Facet counts come from Bleve's doc values, which Bleve's mapping keeps
+// compressed in chunks of 1 024 documents: counting one matching document
+// costs the decompression of its chunk, for each faceted field. Measured
+// on 100 000 generated notes, the standpoint field alone
+// ("racialisation:racialised", a few per document) cost 16 ms for a query
+// matching 200 documents.
 //
 // So every facet value of a document is written, as a short code, into one
-// doc-values field, fieldFacets; the codes are handed out by a dictionary
-// that the index keeps in memory and persists in a file of each index part
-// (codesFile) before the batch of the first document that uses a code. The filter fields
-// (kind, carnet, standpoint …) keep the values themselves, without doc
-// values.
+// doc-values field, fieldFacets, kept unchunked and uncompressed (see
+// writer.put); the codes are handed out by a dictionary that the index
+// keeps in memory and persists in a file of each index part (codesFile)
+// before the batch of the first document that uses a code. The filter
+// fields (kind, carnet, standpoint …) keep the values themselves, without
+// doc values.
 
 const (
 	fieldFacets = "fc"
@@ -202,57 +202,6 @@ func (c *codeLog) sync(d *facetDict) error {
 }
 
 func (c *codeLog) close() error { return c.f.Close() }
-
-// Index parts written before the codes file kept the dictionary in Bleve's
-// internal keys: the count under keyCodes, each code under codePrefix.
-const (
-	keyCodes   = "maillage.fc"
-	codePrefix = "maillage.fc:"
-)
-
-// migrateCodes moves the dictionary of a part written before the codes
-// file into the file, then deletes the internal keys, so that such an
-// index keeps working without a rebuild. The file is synced before the
-// keys go: a crash in between leaves both, and the next open finishes.
-func migrateCodes(idx bleve.Index, dir string) error {
-	b, err := idx.GetInternal([]byte(keyCodes))
-	if err != nil || len(b) == 0 {
-		return err
-	}
-	n, err := strconv.Atoi(string(b))
-	if err != nil || n < 0 {
-		return fmt.Errorf("search: bad facet code count %q", b)
-	}
-	d := newFacetDict()
-	for i := range n {
-		v, err := idx.GetInternal([]byte(codePrefix + codeOf(i)))
-		if err != nil {
-			return err
-		}
-		if !strings.Contains(string(v), codeSep) {
-			return fmt.Errorf("search: facet code %d missing", i)
-		}
-		d.byValue[string(v)] = codeOf(i)
-		d.values = append(d.values, string(v))
-	}
-	c, err := openCodeLog(dir, d)
-	if err != nil {
-		return err
-	}
-	err = c.sync(d)
-	if cerr := c.close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	batch := idx.NewBatch()
-	for i := range n {
-		batch.DeleteInternal([]byte(codePrefix + codeOf(i)))
-	}
-	batch.DeleteInternal([]byte(keyCodes))
-	return durably(idx, batch)
-}
 
 // facetCodes returns the codes of every facet value of e.
 func (d *facetDict) facetCodes(e entry) []string {

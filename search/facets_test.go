@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/embedded"
 )
@@ -163,74 +162,6 @@ func TestFacetTopReadable(t *testing.T) {
 		if got := termFacet(graph.Viewer{Role: graph.RoleCurator}, size); len(got) != min(size, terms) || got[0] != (Bucket{"t00", terms}) {
 			t.Errorf("curator, size %d: %v", size, got)
 		}
-	}
-}
-
-// internalCodes counts the facet codes kept in Bleve's internal keys, as
-// parts written before the codes file did.
-func internalCodes(t *testing.T, ix *Index) int {
-	t.Helper()
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	b, err := ix.live.idx.GetInternal([]byte(keyCodes))
-	ok(t, err)
-	v, err := ix.live.idx.GetInternal([]byte(codePrefix + codeOf(0)))
-	ok(t, err)
-	return len(b) + len(v)
-}
-
-// TestFacetCodesMigrate: an index part that kept its dictionary in Bleve's
-// internal keys opens without a rebuild, its codes move to the codes file
-// and leave Bleve.
-func TestFacetCodesMigrate(t *testing.T) {
-	s := openStore(t, t.TempDir())
-	w := world{t, s}
-	w.contributor("ana")
-	w.declare("ana", "region", "estrie", graph.DeclPublic)
-	w.carnet("k1")
-	w.doc(graph.Document{ID: "a", Title: "Marché public"}, "ana")
-	w.link(graph.RelInCarnet, "a", "k1")
-	dir := t.TempDir()
-	ix := openIndex(t, dir, nil)
-	ok(t, ix.CatchUp(t.Context(), s))
-	curator := graph.Viewer{Role: graph.RoleCurator}
-	facets := func(ix *Index) string {
-		return fmt.Sprint(facetMap(search(t, ix, Request{Query: "marché", Viewer: curator, Facets: true}).Facets))
-	}
-	want := facets(ix)
-	if internalCodes(t, ix) != 0 {
-		t.Fatal("a new index keeps facet codes in Bleve's internal keys")
-	}
-
-	// Rewrite the part as the previous format left it.
-	name := ix.live.name
-	values := append([]string(nil), ix.dict.values...)
-	ok(t, ix.Close())
-	idx, err := bleve.OpenUsing(filepath.Join(dir, name), scorchConfig())
-	ok(t, err)
-	b := idx.NewBatch()
-	for i, v := range values {
-		b.SetInternal([]byte(codePrefix+codeOf(i)), []byte(v))
-	}
-	b.SetInternal([]byte(keyCodes), []byte(fmt.Sprint(len(values))))
-	ok(t, durably(idx, b))
-	ok(t, idx.Close())
-	ok(t, os.Remove(filepath.Join(dir, name, codesFile)))
-
-	logs := &logBuf{}
-	ix = openIndex(t, dir, logs)
-	if got := facets(ix); got != want {
-		t.Errorf("after migrating: facets %s\nwant %s", got, want)
-	}
-	if internalCodes(t, ix) != 0 {
-		t.Error("the codes stayed in Bleve's internal keys")
-	}
-	if ix.live.name != name || strings.Contains(logs.String(), "rebuil") {
-		t.Errorf("the index was rebuilt:\n%s", logs)
-	}
-	ok(t, ix.CatchUp(t.Context(), s))
-	if got := facets(ix); got != want {
-		t.Errorf("after a catch-up: facets %s\nwant %s", got, want)
 	}
 }
 

@@ -163,11 +163,8 @@ func (ix *Index) openLive() (*part, error) {
 				break
 			}
 			dict := newFacetDict()
-			derr := migrateCodes(p.idx, filepath.Join(ix.dir, name))
-			if derr == nil {
-				p.codes, derr = openCodeLog(filepath.Join(ix.dir, name), dict)
-			}
-			if derr != nil {
+			var derr error
+			if p.codes, derr = openCodeLog(filepath.Join(ix.dir, name), dict); derr != nil {
 				ix.log.Warn("search index unreadable: rebuilding it from the store", "dir", ix.dir, "index", name, "err", derr)
 				_ = p.idx.Close()
 				break

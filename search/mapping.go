@@ -14,8 +14,10 @@ import (
 // formatVersion names what the analyzers do. Bump it whenever analysis.go
 // changes behaviour: the mapping hash below catches mapping edits, but not a
 // change inside an analyzer's Go code. An index written under another
-// format is rebuilt on open (see Index.Open).
-const formatVersion = 2
+// format is rebuilt on open (see Index.Open). Also bump it when what the
+// writer hands Bleve changes outside the mapping: 3 keeps the facet codes
+// out of Bleve's internal keys and their doc values unchunked (sync.go).
+const formatVersion = 3
 
 // Index field names. Keyword fields hold store ids and enumerations and are
 // matched exactly; text fields live under one family per language
