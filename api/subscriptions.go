@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -68,6 +69,11 @@ type LiveOptions struct {
 	PingInterval time.Duration
 	// InitTimeout is how long a client has to send connection_init.
 	InitTimeout time.Duration
+	// TokenCheck is how often a connection signed in with a token reads
+	// the token again while no event comes, so that a revoked token (its
+	// contributor deleted, say) cannot keep an idle socket open; before
+	// each event the token is read anyway.
+	TokenCheck time.Duration
 }
 
 // DefaultLiveOptions suit browsers behind proxies that cut idle
@@ -79,6 +85,7 @@ var DefaultLiveOptions = LiveOptions{
 	Buffer:                        live.DefaultBuffer,
 	PingInterval:                  25 * time.Second,
 	InitTimeout:                   10 * time.Second,
+	TokenCheck:                    30 * time.Second,
 }
 
 func (o LiveOptions) withDefaults() LiveOptions {
@@ -100,6 +107,9 @@ func (o LiveOptions) withDefaults() LiveOptions {
 	}
 	if o.InitTimeout == 0 {
 		o.InitTimeout = d.InitTimeout
+	}
+	if o.TokenCheck == 0 {
+		o.TokenCheck = d.TokenCheck
 	}
 	return o
 }
@@ -148,11 +158,11 @@ func (ls *liveServer) transport() transport.Websocket {
 		readLimit = -1
 	}
 	t := transport.Websocket{
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
+		Implementation: keepSocket{transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
 			// upgrade has checked the origin against the configured ones.
 			InsecureSkipVerify: true,
 			Subprotocols:       []string{graphqlTransportWS},
-		}},
+		}}},
 		InitFunc:         ls.init,
 		InitTimeout:      max(ls.opts.InitTimeout, 0),
 		PayloadReadLimit: &readLimit,
@@ -277,7 +287,7 @@ func (ls *liveServer) upgrade(next http.Handler) http.Handler {
 		}
 		defer ls.closeConn(key)
 		setOutcome(ctx, outcomeOK)
-		up := liveUpgrade{address: key, authorization: r.Header.Get("Authorization")}
+		up := liveUpgrade{address: key, authorization: r.Header.Get("Authorization"), socket: &liveSocket{}}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, liveUpgradeKey{}, up)))
 	})
 }
@@ -286,9 +296,47 @@ func (ls *liveServer) upgrade(next http.Handler) http.Handler {
 type liveUpgrade struct {
 	address       string // the client's rate-limit key
 	authorization string // the header authenticate accepted, if any
+	socket        *liveSocket
 }
 
 type liveUpgradeKey struct{}
+
+// liveSocket holds the accepted WebSocket, so that the connection can be
+// closed with a code of ours once its token is revoked: gqlgen's transport
+// closes only with 1000 when its context ends, which clients take for a
+// normal end of their subscriptions.
+type liveSocket struct {
+	mu   sync.Mutex
+	conn transport.WebsocketConn
+}
+
+// close sends a close frame with code and reason; the transport's read
+// loop then fails and ends every subscription of the connection. The
+// close frame goes first, so that no complete message of a subscription
+// makes a client believe its stream ended normally.
+func (s *liveSocket) close(code int, reason string) {
+	s.mu.Lock()
+	c := s.conn
+	s.mu.Unlock()
+	if c != nil {
+		_ = c.WriteClose(code, reason)
+	}
+}
+
+// keepSocket records the accepted connection in the upgrade's liveSocket.
+type keepSocket struct {
+	transport.WebsocketImplementation
+}
+
+func (k keepSocket) Accept(w http.ResponseWriter, r *http.Request, o transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	c, err := k.WebsocketImplementation.Accept(w, r, o)
+	if up, ok := r.Context().Value(liveUpgradeKey{}).(liveUpgrade); ok && err == nil && up.socket != nil {
+		up.socket.mu.Lock()
+		up.socket.conn = c
+		up.socket.mu.Unlock()
+	}
+	return c, err
+}
 
 // originAllowed: no Origin is not a browser, and cannot be riding a
 // user's page; the page's own origin is always allowed; others must be
@@ -340,6 +388,11 @@ type liveConn struct {
 	// budget keys the rate limit each new subscription spends: the
 	// token's hash, or "" for an anonymous connection (the address's).
 	budget string
+	// tokenHash is the stored hash of the connection's token, read again
+	// before each event and every TokenCheck; "" when anonymous.
+	tokenHash string
+	socket    *liveSocket
+	revoked   atomic.Bool
 
 	mu   sync.Mutex
 	subs int
@@ -370,9 +423,9 @@ func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (contex
 		return ctx, nil, errors.New(reason)
 	}
 	v := graph.ViewerFrom(ctx)
-	budget := ""
+	budget, tokenHash := "", ""
 	if v.SignedIn() {
-		budget = authorizationKey(up.authorization)
+		budget, tokenHash = authorizationKey(up.authorization), authorizationHash(up.authorization)
 	}
 	raw, present := p["authorization"]
 	if !present {
@@ -394,11 +447,71 @@ func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (contex
 			return refuse(closeInternal, "Internal error")
 		}
 		v = graph.Viewer{Role: tok.Role, ContributorID: tok.ContributorID}
-		budget = authorizationKey(authz)
+		budget, tokenHash = authorizationKey(authz), tok.Hash
 	}
-	lc := &liveConn{srv: ls, viewer: v, address: address, budget: budget}
+	lc := &liveConn{srv: ls, viewer: v, address: address, budget: budget, tokenHash: tokenHash, socket: up.socket}
+	if tokenHash != "" && on(ls.opts.TokenCheck) {
+		// ctx is the upgrade request's: it ends with the connection.
+		go lc.watchToken(ctx)
+	}
 	ctx = graph.WithViewer(ctx, v)
 	return context.WithValue(ctx, liveConnKey{}, lc), nil, nil
+}
+
+// errTokenRevoked ends the work of a connection whose token is gone; the
+// connection is being closed with 4403.
+var errTokenRevoked = errors.New("the connection's token was revoked")
+
+// checkToken reads the connection's token again. When it is no longer
+// the one the connection signed in with (deleted with its contributor,
+// removed by an operator), it closes the connection with 4403, as at
+// sign-in: graphql-ws clients then reconnect with their connectionParams,
+// which may bring a fresh token, and give up with the 4403 otherwise.
+func (lc *liveConn) checkToken(ctx context.Context) error {
+	if lc.revoked.Load() {
+		return errTokenRevoked
+	}
+	if lc.tokenHash == "" {
+		return nil
+	}
+	tok, err := lc.srv.store.TokenByHash(graph.SystemContext(ctx), lc.tokenHash)
+	switch {
+	case graph.ErrorCode(err) == graph.ENOTFOUND:
+	case err != nil:
+		return err
+	case tok != nil && tok.Role == lc.viewer.Role && tok.ContributorID == lc.viewer.ContributorID:
+		return nil
+	}
+	if !lc.revoked.Swap(true) {
+		lc.srv.logger.InfoContext(ctx, "websocket closed: its token was revoked", "request_id", requestID(ctx))
+		if lc.socket != nil {
+			lc.socket.close(closeForbidden, "Forbidden: the token was revoked")
+		}
+	}
+	return errTokenRevoked
+}
+
+// watchToken checks the token every TokenCheck until the connection
+// ends, for connections that hear of no change.
+func (lc *liveConn) watchToken(ctx context.Context) {
+	t := time.NewTicker(lc.srv.opts.TokenCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			err := lc.checkToken(ctx)
+			if errors.Is(err, errTokenRevoked) {
+				return
+			}
+			if err != nil && ctx.Err() == nil {
+				// The store may be back at the next tick; events meanwhile
+				// fail on their own reads.
+				lc.srv.logger.WarnContext(ctx, "websocket: reading the connection's token failed", "err", err, "request_id", requestID(ctx))
+			}
+		}
+	}
 }
 
 // token checks an authorization value as authenticate checks the header:
@@ -419,6 +532,13 @@ func (ls *liveServer) token(ctx context.Context, authz string) (*graph.Token, er
 		return nil, graph.Errorf(graph.EUNAUTHENTICATED, "invalid or revoked token")
 	}
 	return tok, nil
+}
+
+// authorizationHash is the stored hash of the token in an Authorization
+// value that authenticate has accepted.
+func authorizationHash(authz string) string {
+	_, secret, _ := strings.Cut(strings.TrimSpace(authz), " ")
+	return graph.HashToken(strings.TrimSpace(secret))
 }
 
 // authorizationKey keys a token's rate-limit bucket as limitByToken does
@@ -447,8 +567,14 @@ func exhausted(s *limiterSet, key string) (bool, time.Duration) {
 // admit starts one subscription on the connection: within the cap of
 // subscriptions per connection, and within the request budget of its
 // token (or, anonymous, its address). release ends it.
-func (lc *liveConn) admit() error {
+func (lc *liveConn) admit(ctx context.Context) error {
 	ls := lc.srv
+	switch err := lc.checkToken(ctx); {
+	case errors.Is(err, errTokenRevoked):
+		return graph.Errorf(graph.EUNAUTHENTICATED, "this connection's token was revoked: connect again with a valid one")
+	case err != nil:
+		return err
+	}
 	if lc.budget != "" {
 		if ok, wait := take(ls.perToken, lc.budget); !ok {
 			ls.metrics.rateLimited.WithLabelValues("token").Inc()

@@ -29,7 +29,7 @@ import (
 func stream[T any](ctx context.Context, r *Resolver, lc *liveConn, match func(graph.Change) bool,
 	start func(context.Context) error, handle func(context.Context, graph.Change) ([]T, error)) (<-chan T, error) {
 	ls := lc.srv
-	if err := lc.admit(); err != nil {
+	if err := lc.admit(ctx); err != nil {
 		return nil, err
 	}
 	sub, err := ls.broker.Subscribe(ctx, match)
@@ -61,6 +61,18 @@ func stream[T any](ctx context.Context, r *Resolver, lc *liveConn, match func(gr
 					return
 				}
 				c = ch
+			}
+			// Nothing is read for a connection whose token is gone. It
+			// waits for the close it caused to end the subscription, so
+			// that no complete message goes out before the close frame.
+			if err := lc.checkToken(ctx); errors.Is(err, errTokenRevoked) {
+				<-ctx.Done()
+				return
+			} else if err != nil {
+				if ctx.Err() == nil {
+					transport.AddSubscriptionError(ctx, internalError(ctx, r.logger, err, nil))
+				}
+				return
 			}
 			events, err := readEvents(ctx, ls, c, handle)
 			if err != nil {
