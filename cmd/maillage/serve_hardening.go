@@ -20,6 +20,7 @@ type hardening struct {
 	allowExplorer  bool
 	corsOrigins    string
 	clientIPHeader string
+	live           api.LiveOptions
 	// flags is set by addHardeningFlags; without it (a serveConfig made in
 	// code, as the tests do) the API's defaults stand.
 	flags bool
@@ -52,6 +53,15 @@ func addHardeningFlags(fs *flag.FlagSet, h *hardening) {
 	fs.BoolVar(&h.allowExplorer, "allow-list-explorer", true, "with --allow-list, also allow the documents of the explorer at /explore/")
 	fs.StringVar(&h.corsOrigins, "cors-origins", "", "comma-separated origins allowed to call /graphql from a browser (* for any)")
 	fs.StringVar(&h.clientIPHeader, "client-ip-header", "", "header with the client address set by a trusted reverse proxy (X-Forwarded-For, X-Real-IP)")
+
+	lv, dl := &h.live, api.DefaultLiveOptions
+	fs.IntVar(&lv.MaxSubscriptionsPerConnection, "live-max-subscriptions", dl.MaxSubscriptionsPerConnection, "most subscriptions running at once on one WebSocket")
+	fs.IntVar(&lv.MaxConnectionsPerAddress, "live-max-connections", dl.MaxConnectionsPerAddress, "most WebSockets open at once from one client address")
+	fs.DurationVar(&lv.PingInterval, "live-ping", dl.PingInterval, "how often the server pings a WebSocket; one silent for two intervals is closed")
+	fs.DurationVar(&lv.InitTimeout, "live-init-timeout", dl.InitTimeout, "how long a new WebSocket has to send connection_init")
+	fs.DurationVar(&lv.TokenCheck, "live-token-check", dl.TokenCheck, "how often an idle WebSocket reads its token again, to close it once revoked")
+	fs.DurationVar(&lv.Poll, "live-poll", dl.Poll, "how often subscriptions look for writes made by other processes (imports, other replicas)")
+	fs.IntVar(&lv.Buffer, "live-buffer", dl.Buffer, "changes a subscription may have waiting before it is stopped with SUBSCRIPTION_OVERFLOW")
 }
 
 // apply sets cfg from the flags: a 0 there is "off", which api.Limits
@@ -94,6 +104,11 @@ func (h hardening) apply(cfg *api.Config) error {
 		l.QueueWait = time.Nanosecond // no waiting at all, rather than the default
 	}
 	cfg.Limits = l
+	live, err := h.liveOptions()
+	if err != nil {
+		return err
+	}
+	cfg.Live = live
 	cfg.DisableIntrospection = !h.introspection
 	cfg.ClientIPHeader = h.clientIPHeader
 	for _, o := range strings.Split(h.corsOrigins, ",") {
@@ -118,4 +133,28 @@ func (h hardening) apply(cfg *api.Config) error {
 		}
 	}
 	return nil
+}
+
+// liveOptions are the flags' api.LiveOptions: a limit or a period of 0 is
+// off, which LiveOptions spells negative. The poll and the buffer cannot
+// be off: without them subscriptions would miss writes or stop at once.
+func (h hardening) liveOptions() (api.LiveOptions, error) {
+	lv := h.live
+	for _, v := range []*int{&lv.MaxSubscriptionsPerConnection, &lv.MaxConnectionsPerAddress} {
+		if *v <= 0 {
+			*v = -1
+		}
+	}
+	for _, d := range []*time.Duration{&lv.PingInterval, &lv.InitTimeout, &lv.TokenCheck} {
+		if *d <= 0 {
+			*d = -1
+		}
+	}
+	if lv.Poll <= 0 {
+		return lv, usageError{"--live-poll must be positive: it is how subscriptions see writes of other processes"}
+	}
+	if lv.Buffer <= 0 {
+		return lv, usageError{"--live-buffer must be positive: a subscription needs room for at least one change"}
+	}
+	return lv, nil
 }

@@ -2,14 +2,21 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/coder/websocket"
+
+	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/api/explorer"
 )
 
@@ -82,5 +89,82 @@ func TestServeAllowListFlag(t *testing.T) {
 		hard: hardeningFrom(t, "--allow-list", filepath.Join(dir, "missing.json"))}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err == nil || !strings.Contains(err.Error(), "--allow-list") {
 		t.Errorf("missing allow-list file: %v", err)
+	}
+}
+
+// The live-update options reach the WebSocket endpoint: one from the
+// environment, one from a flag.
+func TestServeLiveFlags(t *testing.T) {
+	t.Setenv("MAILLAGE_LIVE_MAX_CONNECTIONS", "1")
+	addr, _ := startServer(t, serveConfig{data: t.TempDir(), demo: true, hard: hardeningFrom(t, "--live-max-subscriptions", "1")})
+	_, r := postGraphQL(t, addr, "", `{ notes(first: 1) { nodes { id } } }`)
+	var notes struct {
+		Notes struct{ Nodes []struct{ ID string } }
+	}
+	if err := json.Unmarshal(r.Data, &notes); err != nil || len(notes.Notes.Nodes) != 1 {
+		t.Fatalf("a demo note: %s %v", r.Data, err)
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	dial := func() (*websocket.Conn, *http.Response, error) {
+		return websocket.Dial(ctx, "ws://"+addr+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	}
+	conn, _, err := dial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	send := func(m string) {
+		if err := conn.Write(ctx, websocket.MessageText, []byte(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := func() map[string]any {
+		for {
+			_, b, err := conn.Read(ctx)
+			if err != nil {
+				t.Fatalf("read: %v", err)
+			}
+			var m map[string]any
+			json.Unmarshal(b, &m)
+			if m["type"] != "ping" && m["type"] != "pong" {
+				return m
+			}
+		}
+	}
+	send(`{"type":"connection_init"}`)
+	if m := next(); m["type"] != "connection_ack" {
+		t.Fatalf("got %v, want connection_ack", m)
+	}
+	sub := `{"id":%q,"type":"subscribe","payload":{"query":"subscription($id: ID!) { documentChanged(id: $id) { kind } }","variables":{"id":%q}}}`
+	send(fmt.Sprintf(sub, "1", notes.Notes.Nodes[0].ID))
+	send(fmt.Sprintf(sub, "2", notes.Notes.Nodes[0].ID))
+	// --live-max-subscriptions 1: one of the two (they start
+	// concurrently) is refused.
+	if m := next(); !strings.Contains(fmt.Sprint(m["payload"]), "SUBSCRIPTION_LIMIT_EXCEEDED") {
+		t.Fatalf("second subscription: %v, want SUBSCRIPTION_LIMIT_EXCEEDED", m)
+	}
+	// MAILLAGE_LIVE_MAX_CONNECTIONS=1: a second WebSocket is refused.
+	if _, res, err := dial(); err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("second connection: %v %v, want 429", res, err)
+	}
+}
+
+func TestServeLiveFlagsRefuseWhatCannotBeOff(t *testing.T) {
+	for _, args := range [][]string{{"--live-poll", "0"}, {"--live-buffer", "0"}, {"--live-buffer", "-3"}} {
+		var cfg api.Config
+		err := hardeningFrom(t, args...).apply(&cfg)
+		if _, ok := err.(usageError); !ok || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("%q: %v, want a usage error naming the flag", args, err)
+		}
+	}
+	// 0 switches a limit off, which api.LiveOptions spells negative.
+	var cfg api.Config
+	if err := hardeningFrom(t, "--live-max-connections", "0", "--live-ping", "0").apply(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Live.MaxConnectionsPerAddress >= 0 || cfg.Live.PingInterval >= 0 || cfg.Live.MaxSubscriptionsPerConnection != api.DefaultLiveOptions.MaxSubscriptionsPerConnection {
+		t.Errorf("live options %+v", cfg.Live)
 	}
 }
