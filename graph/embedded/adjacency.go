@@ -253,7 +253,7 @@ func (w *writer) revisit(id string, kind graph.Kind, was, is graph.Visibility) e
 // key order: a million random puts in one bbolt transaction would split
 // pages without end.
 func buildAdjacencyIndex(tx *bbolt.Tx) error {
-	r := newReader(tx, graph.Viewer{Role: graph.RoleSystem})
+	r := newReader(context.Background(), tx, graph.Viewer{Role: graph.RoleSystem})
 	type counts struct{ total, open uint32 }
 	degrees := map[string]*counts{}
 	shut := map[string][]byte{}

@@ -124,6 +124,9 @@ func (s *Store) DocumentTitles(ctx context.Context, kinds []graph.Kind) ([]graph
 			}
 			c := r.tx.Bucket(recordBucket(kind)).Cursor()
 			for k, v := c.First(); k != nil; k, v = c.Next() {
+				if err := r.checkpoint(); err != nil {
+					return err
+				}
 				d, err := decodeDocument(string(k), kind, v)
 				if err != nil {
 					return fmt.Errorf("document %s: %w", k, err)

@@ -97,6 +97,9 @@ func (r *reader) listItems(f graph.DocumentFilter, kinds map[graph.Kind]bool, or
 	var items []listItem
 	if narrowed {
 		for id, kind := range cands {
+			if err := r.checkpoint(); err != nil {
+				return nil, err
+			}
 			b := r.headsOf(kind).Get([]byte(id))
 			if !kinds[kind] || b == nil {
 				continue
@@ -119,6 +122,9 @@ func (r *reader) listItems(f graph.DocumentFilter, kinds map[graph.Kind]bool, or
 		}
 		var run []listItem
 		err := r.scanSorted(kind, order, desc, func(key, id, facets []byte) error {
+			if err := r.checkpoint(); err != nil {
+				return err
+			}
 			vis, lang, err := readFacets(facets)
 			if err != nil {
 				return fmt.Errorf("sort entry of %s: %w", id, err)

@@ -185,6 +185,9 @@ func (s *Store) Flags(ctx context.Context, f graph.FlagFilter, p graph.Page) (*g
 		} else {
 			c := r.tx.Bucket(bFlags).Cursor()
 			for k, v := c.First(); k != nil; k, v = c.Next() {
+				if err := r.checkpoint(); err != nil {
+					return err
+				}
 				x, err := decodeFlag(string(k), v)
 				if err != nil {
 					return fmt.Errorf("flag %s: %w", k, err)

@@ -81,6 +81,9 @@ func (t nodeType[T]) all(r *reader) ([]*T, error) {
 	var out []*T
 	c := r.tx.Bucket(recordBucket(t.kind)).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if err := r.checkpoint(); err != nil {
+			return nil, err
+		}
 		x, err := t.decode(string(k), v)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", t.kind, k, err)

@@ -100,7 +100,7 @@ func (w *writer) clearRestore(start uint64) error {
 		return err
 	}
 	// The reader keeps some buckets open: point it at the new ones.
-	fresh := newReader(w.tx, w.v)
+	fresh := newReader(w.ctx, w.tx, w.v)
 	w.nodes, w.out, w.in, w.heads = fresh.nodes, fresh.out, fresh.in, nil
 	w.forgetAccess()
 	return meta.Delete(keyRestoring)

@@ -276,7 +276,7 @@ func (s *Store) view(ctx context.Context, fn func(r *reader) error) error {
 		return err
 	}
 	return s.db.View(func(tx *bbolt.Tx) error {
-		return fn(newReader(tx, viewerOf(ctx)))
+		return fn(newReader(ctx, tx, viewerOf(ctx)))
 	})
 }
 
@@ -287,7 +287,7 @@ func (s *Store) update(ctx context.Context, fn func(w *writer) error) error {
 		return err
 	}
 	return s.db.Update(func(tx *bbolt.Tx) error {
-		return fn(&writer{reader: newReader(tx, viewerOf(ctx)), now: s.now()})
+		return fn(&writer{reader: newReader(ctx, tx, viewerOf(ctx)), now: s.now()})
 	})
 }
 

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"bytes"
+	"context"
 	"time"
 
 	"github.com/encommun/maillage/graph"
@@ -12,6 +13,8 @@ import (
 type reader struct {
 	tx      *bbolt.Tx
 	v       graph.Viewer
+	ctx     context.Context
+	steps   int // records visited, for checkpoint
 	nodes   *bbolt.Bucket
 	out, in *bbolt.Bucket
 	heads   map[graph.Kind]*bbolt.Bucket
@@ -26,8 +29,25 @@ type reader struct {
 	mineTooMany bool
 }
 
-func newReader(tx *bbolt.Tx, v graph.Viewer) *reader {
-	return &reader{tx: tx, v: v, nodes: tx.Bucket(bNodes), out: tx.Bucket(bOut), in: tx.Bucket(bIn)}
+func newReader(ctx context.Context, tx *bbolt.Tx, v graph.Viewer) *reader {
+	return &reader{tx: tx, v: v, ctx: ctx, nodes: tx.Bucket(bNodes), out: tx.Bucket(bOut), in: tx.Bucket(bIn)}
+}
+
+// checkpointEvery is how many records a scan visits between two looks at
+// its context: often enough that a timed-out request stops within a
+// millisecond or so, rarely enough to cost nothing.
+const checkpointEvery = 1024
+
+// checkpoint is called once per record by the scans that may visit the
+// whole store (lists, health checks, moderation queues): a request past
+// its timeout, or whose client went away, stops there instead of holding
+// its read transaction to the end.
+func (r *reader) checkpoint() error {
+	r.steps++
+	if r.steps%checkpointEvery != 0 || r.ctx == nil {
+		return nil
+	}
+	return r.ctx.Err()
 }
 
 // headsOf returns the head bucket of a document kind. A read-only
