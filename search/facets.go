@@ -74,6 +74,11 @@ func (d *facetDict) decode(code string) (facet, value string, ok bool) {
 	if err != nil {
 		return "", "", false
 	}
+	return d.decodeNum(int(n))
+}
+
+// decodeNum is decode for the code's number.
+func (d *facetDict) decodeNum(n int) (facet, value string, ok bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	if int(n) >= len(d.values) {

@@ -102,7 +102,7 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 	bq.Must = conjunction(append([]query.Query{must}, filterClauses(r.Filter, r.Viewer, r.ViewerCommunities)...))
 	bq.MustNot = mustNot
 
-	res, err := ix.page(ctx, bq, r.Facets, limit, after)
+	res, counter, err := ix.pageCounted(ctx, bq, r.Facets, limit, after)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 		out.EndCursor = out.Hits[n-1].Cursor
 	}
 	if r.Facets {
-		if out.Facets, err = ix.facets(ctx, res.Facets, r.Viewer, r.ViewerCommunities, facetSize); err != nil {
+		if out.Facets, err = ix.facets(ctx, counter, r.Viewer, r.ViewerCommunities, facetSize); err != nil {
 			return nil, err
 		}
 	}
@@ -153,6 +153,18 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 // as the last one) or the cursor (it is not "clean"): then the page is
 // asked again, sorted by score and id.
 func (ix *Index) page(ctx context.Context, q query.Query, withFacets bool, limit int, after *searchAfter) (*bleve.SearchResult, error) {
+	res, _, err := ix.pageCounted(ctx, q, withFacets, limit, after)
+	return res, err
+}
+
+// pageCounted is page, and with facets the facet codes of every match
+// counted (see countFacets).
+func (ix *Index) pageCounted(ctx context.Context, q query.Query, withFacets bool, limit int, after *searchAfter) (*bleve.SearchResult, *facetCounter, error) {
+	var counter *facetCounter
+	if withFacets {
+		counter = newFacetCounter(ix.dict)
+		q = countFacets{q: q, c: counter}
+	}
 	byScore := after == nil || after.clean
 	for {
 		req := bleve.NewSearchRequestOptions(q, limit+1, 0, false)
@@ -167,19 +179,15 @@ func (ix *Index) page(ctx context.Context, q query.Query, withFacets bool, limit
 				req.SearchAfter = []string{after.score, after.id}
 			}
 		}
-		if withFacets {
-			// Every code: the buckets are cut per facet after decoding.
-			req.AddFacet(fieldFacets, bleve.NewFacetRequest(fieldFacets, ix.dict.size()+1))
-		}
 		res, err := ix.alias.SearchInContext(ctx, req)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, nil, ctx.Err()
 			}
-			return nil, fmt.Errorf("search: %w", err)
+			return nil, nil, fmt.Errorf("search: %w", err)
 		}
 		if !byScore {
-			return res, nil
+			return res, counter, nil
 		}
 		if len(res.Hits) > limit && res.Hits[limit].Score == res.Hits[limit-1].Score {
 			byScore = false
@@ -192,7 +200,7 @@ func (ix *Index) page(ctx context.Context, q query.Query, withFacets bool, limit
 			}
 			return a.ID < b.ID
 		})
-		return res, nil
+		return res, counter, nil
 	}
 }
 
@@ -262,7 +270,7 @@ func (ix *Index) details(ctx context.Context, text query.Query, hits []*bsearch.
 	return out, nil
 }
 
-// facets decodes the facet codes counted by Bleve into FacetFields
+// facets decodes the facet codes counted by the search into FacetFields
 // order, each facet's buckets ordered by count then value (so that equal
 // counts come out the same way every time) and cut to size.
 //
@@ -270,13 +278,14 @@ func (ix *Index) details(ctx context.Context, text query.Query, hits []*bsearch.
 // visibility (a public note may mention a private term): the values the
 // viewer may not read are dropped, so that a facet never reveals the id of
 // a hidden document.
-func (ix *Index) facets(ctx context.Context, fr bsearch.FacetResults, v graph.Viewer, communities []string, size int) ([]Facet, error) {
+func (ix *Index) facets(ctx context.Context, c *facetCounter, v graph.Viewer, communities []string, size int) ([]Facet, error) {
 	buckets := map[string][]Bucket{}
-	if r, ok := fr[fieldFacets]; ok && r.Terms != nil {
-		for _, t := range r.Terms.Terms() {
-			if facet, value, ok := ix.dict.decode(t.Term); ok {
-				buckets[facet] = append(buckets[facet], Bucket{Value: value, Count: t.Count})
-			}
+	for code, n := range c.counts {
+		if n == 0 {
+			continue
+		}
+		if facet, value, ok := ix.dict.decodeNum(code); ok {
+			buckets[facet] = append(buckets[facet], Bucket{Value: value, Count: n})
 		}
 	}
 	out := make([]Facet, 0, len(FacetFields))
