@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -216,12 +217,28 @@ func (r *Resolver) carnetChanged(ctx context.Context, gid string) (<-chan *model
 	// its last event about them.
 	seen := map[string]bool{}
 	gone := false
+	// filed is what match knows of the carnet's documents, readable or
+	// not: an update elsewhere in the store is dropped before anything is
+	// read. It only filters; what is delivered is read with the viewer.
+	filed := &idSet{ids: map[string]bool{}}
 	start := func(ctx context.Context) error {
 		if _, err := r.store.Carnet(ctx, id); err != nil {
 			if graph.ErrorCode(err) == graph.ENOTFOUND {
 				return graph.Errorf(graph.ENOTFOUND, "no carnet with id %q", clip(gid, 80))
 			}
 			return err
+		}
+		// As the system: a document the subscriber may not read yet can
+		// become readable by an update, which must then be matched. The
+		// ids never leave this stream.
+		all, err := r.store.Links(graph.SystemContext(ctx), []string{id}, graph.RelInCarnet, graph.In)
+		if err != nil {
+			return err
+		}
+		for _, l := range all[id] {
+			// Added to what match has recorded since Subscribe, never
+			// replacing it: a stale id costs a read, a missing one an event.
+			filed.add(l.From)
 		}
 		links, err := r.store.Links(ctx, []string{id}, graph.RelInCarnet, graph.In)
 		if err != nil {
@@ -232,8 +249,26 @@ func (r *Resolver) carnetChanged(ctx context.Context, gid string) (<-chan *model
 		}
 		return nil
 	}
+	// match runs in sequence order as the broker fans changes out, ahead
+	// of handle: it keeps filed up to date from the carnet's own link
+	// changes, so that an update that follows a filing is matched.
 	match := func(c graph.Change) bool {
-		return c.ID == id || c.OtherID == id || (c.Op == graph.OpUpdate && c.Kind.IsDocument())
+		switch {
+		case c.Relation == graph.RelInCarnet && c.OtherID == id:
+			if c.Op == graph.OpUnlink {
+				filed.remove(c.ID)
+			} else {
+				filed.add(c.ID)
+			}
+			return true
+		case c.ID == id || c.OtherID == id:
+			return true
+		case c.Op == graph.OpUpdate && c.Kind.IsDocument():
+			return filed.has(c.ID)
+		case c.Op == graph.OpDelete:
+			filed.remove(c.ID)
+		}
+		return false
 	}
 	carnet := func(ctx context.Context) (*graph.Carnet, error) {
 		cs, err := r.store.Carnets(ctx, []string{id})
@@ -439,4 +474,29 @@ func (r *Resolver) moderationQueueChanged(ctx context.Context) (<-chan *model.Mo
 		return out, nil
 	}
 	return stream(ctx, r, lc, match, start, handle)
+}
+
+// idSet is a set of ids shared by a stream's match, which runs on the
+// broker's goroutine, and its start.
+type idSet struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func (s *idSet) add(id string) {
+	s.mu.Lock()
+	s.ids[id] = true
+	s.mu.Unlock()
+}
+
+func (s *idSet) remove(id string) {
+	s.mu.Lock()
+	delete(s.ids, id)
+	s.mu.Unlock()
+}
+
+func (s *idSet) has(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ids[id]
 }
