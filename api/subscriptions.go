@@ -131,6 +131,8 @@ type liveServer struct {
 
 	mu    sync.Mutex
 	conns map[string]int // open connections per client address
+
+	flagReads flagReads
 }
 
 func newLiveServer(cfg Config, limits Limits, m *metrics, perAddress, perToken, failedSignIns *limiterSet) *liveServer {

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -424,7 +425,9 @@ func (r *Resolver) moderationQueueChanged(ctx context.Context) (<-chan *model.Mo
 		return c.Kind.IsDocument() && (c.Op == graph.OpUpdate || c.Op == graph.OpDelete)
 	}
 	handle := func(ctx context.Context, c graph.Change) ([]*model.ModerationChange, error) {
-		flags, err := flagsOf(ctx, graph.FlagFilter{DocumentID: c.ID}, maxOpenFlags)
+		flags, err := lc.srv.flagReads.get(ctx, c.Seq, func(ctx context.Context) ([]*graph.Flag, error) {
+			return flagsOf(ctx, graph.FlagFilter{DocumentID: c.ID}, maxOpenFlags)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -499,4 +502,58 @@ func (s *idSet) has(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.ids[id]
+}
+
+// flagReads shares the flags of a changed document among the moderation
+// streams: the change record cannot tell a flag from an edit (both are an
+// UPDATE of the document), so every stream must look at each document
+// update, but one read serves them all. Only curators and admins follow
+// the queue, and the store shows them all the same flags; any read made
+// after the change is one the stream could have made itself.
+type flagReads struct {
+	mu    sync.Mutex
+	reads map[uint64]*flagRead
+}
+
+type flagRead struct {
+	mu    sync.Mutex
+	done  bool
+	flags []*graph.Flag
+}
+
+// maxFlagReads bounds the changes whose flags are kept: streams read
+// within a few changes of each other, and a miss only costs a read.
+const maxFlagReads = 256
+
+// get returns the flags read for change seq, reading them with read when
+// no stream has yet. A failed read is not shared: each stream tries its
+// own.
+func (fr *flagReads) get(ctx context.Context, seq uint64, read func(context.Context) ([]*graph.Flag, error)) ([]*graph.Flag, error) {
+	fr.mu.Lock()
+	if fr.reads == nil {
+		fr.reads = map[uint64]*flagRead{}
+	}
+	e := fr.reads[seq]
+	if e == nil {
+		if len(fr.reads) >= maxFlagReads {
+			oldest := uint64(math.MaxUint64)
+			for s := range fr.reads {
+				oldest = min(oldest, s)
+			}
+			delete(fr.reads, oldest)
+		}
+		e = &flagRead{}
+		fr.reads[seq] = e
+	}
+	fr.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.done {
+		return e.flags, nil
+	}
+	flags, err := read(ctx)
+	if err == nil {
+		e.flags, e.done = flags, true
+	}
+	return flags, err
 }

@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"context"
 	"regexp"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -97,5 +99,51 @@ func TestCarnetSubscriptionFollowsUnreadableDocuments(t *testing.T) {
 	}
 	if frames := c.frames(); regexp.MustCompile(`secret`).MatchString(frames) {
 		t.Fatalf("the private title went out:\n%s", frames)
+	}
+}
+
+// flagCounter counts the Flags calls of the API (moderation reads are not
+// in the store metrics).
+type flagCounter struct {
+	graph.Store
+	n *atomic.Int64
+}
+
+func (s flagCounter) Flags(ctx context.Context, f graph.FlagFilter, p graph.Page) (*graph.Connection[*graph.Flag], error) {
+	s.n.Add(1)
+	return s.Store.Flags(ctx, f, p)
+}
+
+// Moderation streams cannot tell a flag from an edit by the change record
+// (both update the document), but they share one read of the document's
+// flags per change, however many curators follow the queue.
+func TestModerationSubscribersShareOneFlagRead(t *testing.T) {
+	var flagCalls atomic.Int64
+	w := newLiveWorldWith(t, envOptions{
+		wrap:   func(s graph.Store) graph.Store { return flagCounter{s, &flagCalls} },
+		config: func(c *api.Config) { c.Live.Poll = 10 * time.Millisecond },
+	})
+	var curators []*wsClient
+	for range 3 {
+		c := w.connect(w.token(graph.RoleCurator, ""))
+		c.subscribe("m", `subscription { moderationQueueChanged { kind flagId flag { reason } } }`, nil)
+		curators = append(curators, c)
+	}
+	waitFor(t, "3 open subscriptions", func() bool { return w.openSubscriptions() == 3 })
+
+	for round, id := range []string{"n1", "n2"} {
+		before := flagCalls.Load()
+		// Straight to the store: the Flags calls counted are the streams'.
+		bob := graph.WithViewer(w.t.Context(), graph.Viewer{Role: graph.RoleContributor, ContributorID: "bob"})
+		f, err := w.store.FlagDocument(bob, id, "Propos à vérifier")
+		w.must(err, "flag")
+		for _, c := range curators {
+			if ev := c.event("m"); ev.str("moderationQueueChanged.kind") != "FLAGGED" || ev.str("moderationQueueChanged.flagId") != f.ID {
+				t.Fatalf("event %s", ev.Raw)
+			}
+		}
+		if n := flagCalls.Load() - before; n != 1 {
+			t.Fatalf("round %d: three moderation streams made %d Flags calls for one change, want 1", round, n)
+		}
 	}
 }

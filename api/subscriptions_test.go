@@ -291,7 +291,11 @@ type liveWorld struct {
 }
 
 func newLiveWorld(t *testing.T, config func(*api.Config)) *liveWorld {
-	e := newEnvWith(t, envOptions{config: config})
+	return newLiveWorldWith(t, envOptions{config: config})
+}
+
+func newLiveWorldWith(t *testing.T, o envOptions) *liveWorld {
+	e := newEnvWith(t, o)
 	e.contributor("alice", "Alice")
 	e.contributor("bob", "Bob")
 	e.doc(graph.Document{ID: "n1", Title: "Jardins partagés", Body: "Des jardins au cœur du quartier."}, "alice")
