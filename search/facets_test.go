@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -270,4 +272,36 @@ func codesCrashChild(dir string) {
 		}
 	}
 	os.Exit(3) // no Close: as if killed
+}
+
+// TestTopFirst: the first n buckets topFirst leaves are those of a full
+// sort, in its order, and no bucket is lost.
+func TestTopFirst(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		bs := make([]Bucket, r.IntN(300))
+		for i := range bs {
+			bs[i] = Bucket{Value: fmt.Sprintf("v%04d", i), Count: r.IntN(20)}
+		}
+		r.Shuffle(len(bs), func(i, j int) { bs[i], bs[j] = bs[j], bs[i] })
+		want := slices.Clone(bs)
+		slices.SortFunc(want, func(a, b Bucket) int {
+			if bucketBefore(a, b) {
+				return -1
+			}
+			return 1
+		})
+		n := r.IntN(len(bs) + 3)
+		topFirst(bs, n)
+		n = min(n, len(bs))
+		if !slices.Equal(bs[:n], want[:n]) {
+			t.Fatalf("round %d, n %d: top %v\nwant %v", round, n, bs[:n], want[:n])
+		}
+		slices.SortFunc(bs, func(a, b Bucket) int { return strings.Compare(a.Value, b.Value) })
+		for i, b := range bs {
+			if b.Value != fmt.Sprintf("v%04d", i) {
+				t.Fatalf("round %d: bucket %d is %v: one was lost or doubled", round, i, b)
+			}
+		}
+	}
 }

@@ -291,21 +291,65 @@ func (ix *Index) facets(ctx context.Context, c *facetCounter, v graph.Viewer, co
 	out := make([]Facet, 0, len(FacetFields))
 	for _, name := range FacetFields {
 		bs := buckets[name]
-		sort.Slice(bs, func(i, j int) bool {
-			if bs[i].Count != bs[j].Count {
-				return bs[i].Count > bs[j].Count
-			}
-			return bs[i].Value < bs[j].Value
-		})
 		if (name == FacetTerm || name == FacetOrganisation) && !v.SeesEverything() {
 			var err error
 			if bs, err = ix.readableTop(ctx, bs, size, v, communities); err != nil {
 				return nil, err
 			}
+		} else {
+			topFirst(bs, size)
 		}
 		out = append(out, Facet{Field: name, Buckets: bs[:min(size, len(bs))]})
 	}
 	return out, nil
+}
+
+// bucketBefore is the order of a facet's buckets: by count, then value
+// (so that equal counts come out the same way every time).
+func bucketBefore(a, b Bucket) bool {
+	if a.Count != b.Count {
+		return a.Count > b.Count
+	}
+	return a.Value < b.Value
+}
+
+// topFirst puts the first n buckets of bs, in order, at its start; the
+// others follow in no order. A frequent word's term facet has thousands
+// of values and shows twenty: sorting them all took 5 % of a search's CPU
+// time. bs[:n] is kept as a heap whose root is the least of them, each
+// other bucket replacing the root if it comes before it.
+func topFirst(bs []Bucket, n int) {
+	n = min(n, len(bs))
+	if n == 0 {
+		return
+	}
+	down := func(i int) {
+		for {
+			worst, l, r := i, 2*i+1, 2*i+2
+			if l < n && bucketBefore(bs[worst], bs[l]) {
+				worst = l
+			}
+			if r < n && bucketBefore(bs[worst], bs[r]) {
+				worst = r
+			}
+			if worst == i {
+				return
+			}
+			bs[i], bs[worst] = bs[worst], bs[i]
+			i = worst
+		}
+	}
+	for i := n/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for i := n; i < len(bs); i++ {
+		if bucketBefore(bs[i], bs[0]) {
+			bs[0], bs[i] = bs[i], bs[0]
+			down(0)
+		}
+	}
+	top := bs[:n]
+	sort.Slice(top, func(i, j int) bool { return bucketBefore(top[i], top[j]) })
 }
 
 // readableTop keeps the first size buckets, in order, whose values the
@@ -318,6 +362,7 @@ func (ix *Index) readableTop(ctx context.Context, bs []Bucket, size int, v graph
 		// A page a little larger than what is missing: a few values may
 		// be unreadable.
 		end := min(len(bs), start+2*(size-len(kept))+8)
+		topFirst(bs[start:], end-start)
 		values := make([]string, end-start)
 		for i, b := range bs[start:end] {
 			values[i] = b.Value
