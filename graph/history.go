@@ -38,11 +38,3 @@ type Change struct {
 	Relation Relation
 	OtherID  string
 }
-
-// Token is an API token as stored: only the hash of the secret is kept.
-type Token struct {
-	Hash          string
-	Role          Role
-	ContributorID string
-	CreatedAt     time.Time
-}

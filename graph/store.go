@@ -200,9 +200,23 @@ type CurationStore interface {
 
 // TokenStore holds API tokens, hashed.
 type TokenStore interface {
-	// CreateToken stores a token; for admins and the system.
+	// CreateToken stores a token; for admins and the system. CreatedAt
+	// defaults to now; ExpiresAt, when set, must come after it. A label
+	// over MaxTokenLabel characters or with control characters is
+	// BAD_USER_INPUT; a hash whose id (TokenID) another token has, CONFLICT.
 	CreateToken(ctx context.Context, t Token) error
-	// TokenByHash returns the token with that hash or NOT_FOUND. It needs no
-	// viewer: it is how a viewer is established.
+	// TokenByHash returns the token with that hash (its ID filled in), or
+	// NOT_FOUND; a token past its ExpiresAt is UNAUTHENTICATED, with
+	// ExpiredTokenError's message. It needs no viewer: it is how a viewer
+	// is established.
 	TokenByHash(ctx context.Context, hash string) (*Token, error)
+	// Tokens returns one page of the tokens, expired ones included, oldest
+	// first (CreatedAt, ties by ID), with their IDs and never their hashes;
+	// for admins and the system (others: FORBIDDEN, anonymous:
+	// UNAUTHENTICATED).
+	Tokens(ctx context.Context, p Page) (*Connection[*Token], error)
+	// RevokeToken deletes the token with that id and returns it, without
+	// its hash; for admins and the system. An id that is not TokenIDLen
+	// lowercase hex characters is BAD_USER_INPUT; an unknown one, NOT_FOUND.
+	RevokeToken(ctx context.Context, id string) (*Token, error)
 }

@@ -374,21 +374,6 @@ func decodeDeclaration(contributor, dimension, value string, b []byte) (graph.De
 	return d, x.done()
 }
 
-func encodeToken(t *graph.Token) []byte {
-	e := newEnc()
-	e.str(string(t.Role))
-	e.str(t.ContributorID)
-	e.time(t.CreatedAt)
-	return e.b
-}
-
-func decodeToken(hash string, b []byte) (*graph.Token, error) {
-	x := newDec(b)
-	t := &graph.Token{Hash: hash, Role: graph.Role(x.str()), ContributorID: x.str()}
-	t.CreatedAt = x.time()
-	return t, x.done()
-}
-
 func encodeChange(c *graph.Change) []byte {
 	e := newEnc()
 	e.time(c.At)

@@ -509,18 +509,6 @@ func inScope(tail string, all bool) string {
 	return scopeIDs + tail
 }
 
-// ---- tokens ----
-
-const (
-	createToken = `CREATE (t:Token) SET t = $props`
-
-	tokenByHash = `MATCH (t:Token {hash: $hash})
-RETURN t.role AS role, t.contributorId AS contributorId, t.createdAt AS createdAt`
-
-	deleteTokensOf = `MATCH (t:Token {contributorId: $contributorId})
-DELETE t`
-)
-
 // ---- health and tests ----
 
 const (
@@ -651,10 +639,6 @@ func init() {
 		register(name+"All", inScope(tail, true), viewerParams...)
 	}
 
-	register("createToken", createToken, "props")
-	register("tokenByHash", tokenByHash, "hash")
-	register("deleteTokensOf", deleteTokensOf, "contributorId")
-
 	register("ping", ping)
 	register("clearDatabase", clearDatabase)
 
@@ -757,3 +741,53 @@ COLLECT {
 } AS links
 WHERE degree > 0 OR size(links) > 0
 RETURN id, degree, links`
+
+// ==== tokens (graph.TokenStore, tokens.go) ====
+//
+// A :Token holds the hash of its secret, never the secret. Its public id
+// is the first graph.TokenIDLen characters of the hash, computed here,
+// never stored, so that tokens written before ids existed have one; the
+// hash's uniqueness constraint is a range index, which serves STARTS WITH.
+const (
+	createToken = `CREATE (t:Token) SET t = $props`
+
+	tokenByHash = `MATCH (t:Token {hash: $hash})
+RETURN t.role AS role, t.contributorId AS contributorId, t.createdAt AS createdAt,
+  t.expiresAt AS expiresAt, t.label AS label`
+
+	// tokenHashesFrom finds the hashes that start with an id, to refuse a
+	// new token whose id another has.
+	tokenHashesFrom = `MATCH (t:Token)
+WHERE t.hash STARTS WITH $id
+RETURN t.hash AS hash`
+
+	// listTokens reads every token without its hash: tokens are few, and
+	// the store pages them as the embedded one does.
+	listTokens = `MATCH (t:Token)
+RETURN substring(t.hash, 0, $idLen) AS id, t.role AS role, t.contributorId AS contributorId,
+  t.createdAt AS createdAt, t.expiresAt AS expiresAt, t.label AS label`
+
+	// revokeToken deletes the token of a whole id ($idLen characters, so
+	// STARTS WITH matches that id only) and returns what it was.
+	revokeToken = `MATCH (t:Token)
+WHERE t.hash STARTS WITH $id AND size(t.hash) >= $idLen
+WITH t, t.role AS role, t.contributorId AS contributorId, t.createdAt AS createdAt,
+  t.expiresAt AS expiresAt, t.label AS label
+DELETE t
+RETURN role, contributorId, createdAt, expiresAt, label`
+
+	deleteTokensOf = `MATCH (t:Token {contributorId: $contributorId})
+DELETE t`
+)
+
+func init() {
+	register("createToken", createToken, "props")
+	register("tokenByHash", tokenByHash, "hash")
+	register("tokenHashesFrom", tokenHashesFrom, "id")
+	register("listTokens", listTokens, "idLen")
+	register("revokeToken", revokeToken, "id", "idLen")
+	register("deleteTokensOf", deleteTokensOf, "contributorId")
+	for i := range Statements {
+		byCypher[Statements[i].Cypher] = &Statements[i]
+	}
+}

@@ -51,7 +51,7 @@ func lintSchema() map[string][]string {
 	// Properties written by the statements themselves: the sequence, the
 	// changes, the declarations, the tokens.
 	for _, k := range []string{"name", "value", "_LOCK_", "seq", "at", "op", "relation", "otherId",
-		"dimension", "declaredAt", "hash", "role", "contributorId", "hidden"} {
+		"dimension", "declaredAt", "hash", "role", "contributorId", "expiresAt", "label", "hidden"} {
 		keys[k] = true
 	}
 	return map[string][]string{"labels": labels, "relationshipTypes": rels, "propertyKeys": sortedKeys(keys)}
