@@ -10,7 +10,7 @@ import (
 )
 
 // authenticate establishes the viewer. No Authorization header: an
-// anonymous reader. A bearer token that is malformed or unknown: 401, never
+// anonymous reader. A bearer token that is malformed, unknown or expired: 401, never
 // a silent downgrade to anonymous, so that a client with a broken token
 // learns it at once.
 func authenticate(store graph.Store, logger *slog.Logger, next http.Handler) http.Handler {
@@ -39,6 +39,13 @@ func authenticate(store graph.Store, logger *slog.Logger, next http.Handler) htt
 		switch {
 		case graph.ErrorCode(err) == graph.ENOTFOUND:
 			unauthorized("invalid or revoked token")
+			return
+		case graph.ErrorCode(err) == graph.EUNAUTHENTICATED:
+			// Expired: the store's message says when, which tells its
+			// holder to ask for a new token rather than check for a typo.
+			// A 401 like any other, so it spends the address's failed
+			// sign-in budget too.
+			unauthorized(graph.ErrorMessage(err))
 			return
 		case err != nil:
 			internalError(ctx, logger, err, nil)

@@ -1,7 +1,9 @@
 // Command maillage serves the knowledge graph of a commons over GraphQL.
 //
 //	maillage serve --addr HOST:PORT --data DIR [--demo] [--store embedded|neo4j]
-//	maillage token create --data DIR --role ROLE [--contributor ID]
+//	maillage token create --data DIR --role ROLE [--contributor ID] [--expires 720h] [--label TEXT]
+//	maillage token list --data DIR
+//	maillage token revoke --data DIR ID
 //	maillage bench [--notes N]
 //	maillage bench http [--docs N] [--concurrency C] [--duration D] [--mix …] [--data DIR]
 //	maillage export json|jsonld|network --data DIR [--out FILE]
@@ -28,7 +30,9 @@ const usage = `maillage — the knowledge graph of a commons, over GraphQL
 
 Usage:
   maillage serve [--addr HOST:PORT] [--data DIR] [--demo] [--store embedded|neo4j] [--taxonomy FILE] [--coverage-k K]
-  maillage token create [--data DIR] --role CONTRIBUTOR|RESEARCHER|CURATOR|ADMIN [--contributor ID]
+  maillage token create [--data DIR] --role CONTRIBUTOR|RESEARCHER|CURATOR|ADMIN [--contributor ID] [--expires 720h|30d] [--label TEXT]
+  maillage token list [--data DIR]                      id, role, contributor, creation, expiry and label of every token
+  maillage token revoke [--data DIR] ID                 the token stops working at once
   maillage reindex [--data DIR]
   maillage bench [--notes N] [--pages N]
   maillage bench http [--docs N] [--concurrency C] [--duration D] [--mix search=70,note=20,mutate=10] [--only OP] [--data DIR]
@@ -75,10 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "serve":
 		return serveCommand(ctx, args[1:], stderr)
 	case "token":
-		if len(args) < 2 || args[1] != "create" {
-			return usageError{"usage: maillage token create --data DIR --role ROLE [--contributor ID]"}
-		}
-		return tokenCreateCommand(ctx, args[2:], stdout, stderr)
+		return tokenCommand(ctx, args[1:], stdout, stderr)
 	case "reindex":
 		return reindexCommand(ctx, args[1:], stdout, stderr)
 	case "bench":
