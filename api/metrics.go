@@ -605,6 +605,20 @@ func (s instrumentedStore) TokenByHash(ctx context.Context, hash string) (*graph
 	return v, err
 }
 
+func (s instrumentedStore) Tokens(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Token], error) {
+	done := s.m.storeCall("Tokens")
+	v, err := s.Store.Tokens(ctx, p)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) RevokeToken(ctx context.Context, id string) (*graph.Token, error) {
+	done := s.m.storeCall("RevokeToken")
+	v, err := s.Store.RevokeToken(ctx, id)
+	done(err)
+	return v, err
+}
+
 func (ri *requestInfo) setQuery(q string) {
 	ri.mu.Lock()
 	ri.query = q

@@ -466,8 +466,8 @@ var errTokenRevoked = errors.New("the connection's token was revoked")
 
 // checkToken reads the connection's token again. When it is no longer
 // the one the connection signed in with (deleted with its contributor,
-// removed by an operator), it closes the connection with 4403, as at
-// sign-in: graphql-ws clients then reconnect with their connectionParams,
+// revoked by an operator, expired), it closes the connection with 4403,
+// as at sign-in: graphql-ws clients then reconnect with their connectionParams,
 // which may bring a fresh token, and give up with the 4403 otherwise.
 func (lc *liveConn) checkToken(ctx context.Context) error {
 	if lc.revoked.Load() {
@@ -477,17 +477,20 @@ func (lc *liveConn) checkToken(ctx context.Context) error {
 		return nil
 	}
 	tok, err := lc.srv.store.TokenByHash(graph.SystemContext(ctx), lc.tokenHash)
+	why := "was revoked"
 	switch {
 	case graph.ErrorCode(err) == graph.ENOTFOUND:
+	case graph.ErrorCode(err) == graph.EUNAUTHENTICATED:
+		why = "has expired"
 	case err != nil:
 		return err
 	case tok != nil && tok.Role == lc.viewer.Role && tok.ContributorID == lc.viewer.ContributorID:
 		return nil
 	}
 	if !lc.revoked.Swap(true) {
-		lc.srv.logger.InfoContext(ctx, "websocket closed: its token was revoked", "request_id", requestID(ctx))
+		lc.srv.logger.InfoContext(ctx, "websocket closed: its token "+why, "request_id", requestID(ctx))
 		if lc.socket != nil {
-			lc.socket.close(closeForbidden, "Forbidden: the token was revoked")
+			lc.socket.close(closeForbidden, "Forbidden: the token "+why)
 		}
 	}
 	return errTokenRevoked
