@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -162,13 +163,21 @@ func tokenListCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 		return nil
 	}
 	now := time.Now()
-	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	var table bytes.Buffer
+	w := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tROLE\tCONTRIBUTOR\tCREATED\tEXPIRES\tLABEL")
 	for _, t := range toks {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Role, orDash(t.ContributorID),
 			t.CreatedAt.UTC().Format(time.RFC3339), expiryCell(t, now), t.Label)
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	// tabwriter pads the cell before an empty label.
+	for line := range strings.Lines(table.String()) {
+		fmt.Fprintln(stdout, strings.TrimRight(line, " \n"))
+	}
+	return nil
 }
 
 func expiryCell(t *graph.Token, now time.Time) string {

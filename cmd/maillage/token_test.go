@@ -65,6 +65,9 @@ func tokenRows(t *testing.T, dir string, secrets ...string) map[string][]string 
 	}
 	rows := map[string][]string{}
 	for _, l := range lines[1:] {
+		if strings.HasSuffix(l, " ") {
+			t.Errorf("token list line %q ends in spaces", l)
+		}
 		f := strings.Fields(l)
 		rows[f[0]] = f[1:]
 	}
