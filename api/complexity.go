@@ -55,5 +55,6 @@ func complexity() exec.ComplexityRoot {
 		return paged(child, first, after)
 	}
 	curatorComplexity(&c)
+	c.Query.Tokens = paged
 	return c
 }

@@ -158,3 +158,122 @@ func TestRevokedTokenClosesItsConnection(t *testing.T) {
 		t.Fatalf("the other connection's event: %s", ev.Raw)
 	}
 }
+
+const tokensQuery = `query($first: Int, $after: String) { tokens(first: $first, after: $after) {
+	totalCount
+	edges { cursor node { id role createdAt expiresAt expired label
+		contributor { name standpoints { dimension value } } } }
+	pageInfo { hasNextPage endCursor }
+} }`
+
+// Admins list and revoke tokens over GraphQL; no one else does, and no
+// page shows a secret or a hash.
+func TestTokensQueryAndRevokeMutation(t *testing.T) {
+	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = 20 * time.Millisecond })
+	w.contributor("ines", "Inès")
+	w.declare("ines", "disability", "living-with-disability", graph.DeclPrivate)
+	w.declare("ines", "gender", "non-binary", graph.DeclPublic)
+	admin := w.token(graph.RoleAdmin, "")
+	secret, hash := graph.NewTokenSecret()
+	w.must(w.store.CreateToken(w.sys(), graph.Token{Hash: hash, Role: graph.RoleContributor, ContributorID: "ines",
+		ExpiresAt: time.Now().Add(720 * time.Hour), Label: "Tablette de l'atelier"}), "create token")
+	ines, inesID := secret, graph.TokenID(hash)
+	expired := w.expiringToken(graph.RoleResearcher, "", time.Now().Add(-time.Hour))
+	secrets := []string{w.alice, w.bob, w.curator, admin, ines, expired}
+
+	// Two at a time to the end: 6 tokens, one expired, Inès's labelled.
+	var nodes []map[string]any
+	after := any(nil)
+	for page := 0; ; page++ {
+		r := w.query(admin, tokensQuery, vars{"first": 2, "after": after}).ok()
+		if n := r.num("tokens.totalCount"); n != len(secrets) {
+			t.Fatalf("totalCount %d, want %d", n, len(secrets))
+		}
+		for _, s := range secrets {
+			if h := graph.HashToken(s); strings.Contains(string(r.Raw), s) || strings.Contains(string(r.Raw), h[:graph.TokenIDLen+1]) {
+				t.Fatalf("a page of tokens shows a secret or more of a hash than its id: %s", r.Raw)
+			}
+		}
+		for _, e := range r.list("tokens.edges") {
+			nodes = append(nodes, e.(map[string]any)["node"].(map[string]any))
+		}
+		if r.get("tokens.pageInfo.hasNextPage") != true {
+			break
+		}
+		after = r.str("tokens.pageInfo.endCursor")
+		if page > 5 {
+			t.Fatal("the end cursor does not advance")
+		}
+	}
+	if len(nodes) != len(secrets) {
+		t.Fatalf("paged through %d tokens, want %d", len(nodes), len(secrets))
+	}
+	byID := map[string]map[string]any{}
+	for _, n := range nodes {
+		byID[n["id"].(string)] = n
+	}
+	in := byID[inesID]
+	if in == nil || in["role"] != "CONTRIBUTOR" || in["label"] != "Tablette de l'atelier" || in["expired"] != false || in["expiresAt"] == nil {
+		t.Fatalf("Inès's token reads %v", in)
+	}
+	c := in["contributor"].(map[string]any)
+	if c["name"] != "Inès" {
+		t.Errorf("Inès's token speaks for %v", c)
+	}
+	// An admin sees a contributor's PUBLIC standpoints only, here as on
+	// the profile.
+	if sp := c["standpoints"].([]any); len(sp) != 1 || sp[0].(map[string]any)["value"] != "non-binary" {
+		t.Errorf("through tokens an admin sees Inès's standpoints %v, want the public one only", sp)
+	}
+	if ex := byID[graph.TokenID(graph.HashToken(expired))]; ex == nil || ex["expired"] != true || ex["contributor"] != nil || ex["label"] != nil {
+		t.Errorf("the expired token reads %v", ex)
+	}
+
+	// No one but admins: not even a count.
+	for who, tok := range map[string]string{"a curator": w.curator, "a contributor": ines} {
+		r := w.query(tok, `{ tokens { totalCount } }`, nil).wantCode(graph.EFORBIDDEN)
+		if r.Data["tokens"] != nil || strings.Contains(string(r.Raw), inesID) {
+			t.Errorf("%s lists tokens: %s", who, r.Raw)
+		}
+		w.query(tok, `mutation($id: ID!) { revokeToken(id: $id) { token { id } } }`, vars{"id": inesID}).wantCode(graph.EFORBIDDEN)
+	}
+	w.query("", `{ tokens { totalCount } }`, nil).wantCode(graph.EUNAUTHENTICATED)
+	w.query(ines, `{ viewer { id } }`, nil).ok()
+
+	// Bad input.
+	w.query(admin, tokensQuery, vars{"first": graph.MaxFirst + 1}).wantCode(graph.EINVALID)
+	w.query(admin, tokensQuery, vars{"after": "pas un curseur"}).wantCode(graph.EINVALID)
+	for _, bad := range []string{"", "abc", strings.ToUpper(inesID), graph.HashToken(ines)} {
+		w.query(admin, `mutation($id: ID!) { revokeToken(id: $id) { token { id } } }`, vars{"id": bad}).wantCode(graph.EINVALID)
+	}
+	w.query(admin, `mutation($id: ID!) { revokeToken(id: $id) { token { id } } }`, vars{"id": "0123456789ab"}).wantCode(graph.ENOTFOUND)
+
+	// Revoking Inès's token: her next request and her open subscription end.
+	sub := w.connect(ines)
+	sub.subscribe("d", docSub, vars{"id": gid(graph.KindNote, "n1")})
+	sub.quiet(50 * time.Millisecond)
+	r := w.query(admin, `mutation($id: ID!) { revokeToken(id: $id) { token { id role label contributor { name } } } }`, vars{"id": inesID}).ok()
+	if r.str("revokeToken.token.id") != inesID || r.str("revokeToken.token.contributor.name") != "Inès" {
+		t.Fatalf("revokeToken answered %s", r.Raw)
+	}
+	if r := w.query(ines, `{ viewer { id } }`, nil); r.Status != http.StatusUnauthorized || r.code() != graph.EUNAUTHENTICATED {
+		t.Fatalf("the revoked token: %d %s", r.Status, r.Raw)
+	}
+	if code, reason := sub.closed(); code != 4403 || !strings.Contains(reason, "revoked") {
+		t.Fatalf("her subscription closed with %d %q, want 4403", code, reason)
+	}
+	w.query(admin, `mutation($id: ID!) { revokeToken(id: $id) { token { id } } }`, vars{"id": inesID}).wantCode(graph.ENOTFOUND)
+	if n := w.query(admin, `{ tokens { totalCount } }`, nil).ok().num("tokens.totalCount"); n != len(secrets)-1 {
+		t.Errorf("after a revocation totalCount %d, want %d", n, len(secrets)-1)
+	}
+	if !strings.Contains(w.logs.String(), `"token_id":"`+inesID+`"`) {
+		t.Errorf("the revocation is not logged with the token's id")
+	}
+
+	// An admin may revoke their own token; it stops working there and then.
+	adminID := graph.TokenID(graph.HashToken(admin))
+	w.query(admin, `mutation($id: ID!) { revokeToken(id: $id) { token { id } } }`, vars{"id": adminID}).ok()
+	if r := w.query(admin, `{ tokens { totalCount } }`, nil); r.Status != http.StatusUnauthorized {
+		t.Fatalf("an admin's own revoked token: %d %s", r.Status, r.Raw)
+	}
+}

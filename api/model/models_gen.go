@@ -18,6 +18,34 @@ type AcceptLinkSuggestionPayload struct {
 	Link     *graph.Link `json:"link"`
 }
 
+// An API token, as admins see it.
+type APIToken struct {
+	// The token's public id: the first 12 hexadecimal characters of the SHA-256 of its secret. Not a Node id; pass it to revokeToken.
+	ID   string    `json:"id"`
+	Role TokenRole `json:"role"`
+	// The contributor the token speaks for; null for a token of no one (a program, a researcher).
+	Contributor *graph.Contributor `json:"contributor,omitempty"`
+	CreatedAt   time.Time          `json:"createdAt"`
+	// Null for a token that never expires.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	// True once past expiresAt: the token is refused, and can be revoked to tidy up.
+	Expired bool `json:"expired"`
+	// What the token is for, as its creator put it; null when none was given.
+	Label *string `json:"label,omitempty"`
+}
+
+type APITokenConnection struct {
+	Edges      []*APITokenEdge `json:"edges"`
+	Nodes      []*APIToken     `json:"nodes"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+type APITokenEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *APIToken `json:"node"`
+}
+
 type Authorship struct {
 	Contributor *graph.Contributor `json:"contributor"`
 	Role        AuthorRole         `json:"role"`
@@ -520,6 +548,11 @@ type RevisionDiff struct {
 type RevisionEdge struct {
 	Cursor string          `json:"cursor"`
 	Node   *graph.Revision `json:"node"`
+}
+
+type RevokeTokenPayload struct {
+	// The token as it was; it no longer works.
+	Token *APIToken `json:"token"`
 }
 
 type SearchEdge struct {
@@ -1168,6 +1201,65 @@ func (e *SuggestionReason) UnmarshalJSON(b []byte) error {
 }
 
 func (e SuggestionReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TokenRole string
+
+const (
+	TokenRoleContributor TokenRole = "CONTRIBUTOR"
+	TokenRoleResearcher  TokenRole = "RESEARCHER"
+	TokenRoleCurator     TokenRole = "CURATOR"
+	TokenRoleAdmin       TokenRole = "ADMIN"
+)
+
+var AllTokenRole = []TokenRole{
+	TokenRoleContributor,
+	TokenRoleResearcher,
+	TokenRoleCurator,
+	TokenRoleAdmin,
+}
+
+func (e TokenRole) IsValid() bool {
+	switch e {
+	case TokenRoleContributor, TokenRoleResearcher, TokenRoleCurator, TokenRoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e TokenRole) String() string {
+	return string(e)
+}
+
+func (e *TokenRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TokenRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TokenRole", str)
+	}
+	return nil
+}
+
+func (e TokenRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TokenRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TokenRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
