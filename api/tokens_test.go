@@ -95,7 +95,7 @@ func TestExpiredTokenIsRefused(t *testing.T) {
 // the next periodic check, not before its expiry.
 func TestExpiringTokenClosesAnIdleConnection(t *testing.T) {
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = 20 * time.Millisecond })
-	exp := time.Now().Add(1500 * time.Millisecond)
+	exp := time.Now().Add(2500 * time.Millisecond) // room for a loaded machine to sign in first
 	tok := w.expiringToken(graph.RoleCurator, "", exp)
 	c := w.connect(tok)
 	c.subscribe("d", docSub, vars{"id": gid(graph.KindNote, "n1")})
@@ -124,7 +124,7 @@ func TestExpiringTokenClosesAnIdleConnection(t *testing.T) {
 func TestExpiredTokenGetsNoMoreEvents(t *testing.T) {
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = time.Hour })
 	w.doc(graph.Document{ID: "n3", Title: "Notes confidentielles", Body: "Rien à dire.", Visibility: graph.VisibilityPrivate}, "bob")
-	exp := time.Now().Add(time.Second)
+	exp := time.Now().Add(2 * time.Second) // room for a loaded machine to sign in first
 	tok := w.expiringToken(graph.RoleCurator, "", exp)
 	c := w.connect(tok)
 	c.subscribe("d", docSub, vars{"id": gid(graph.KindNote, "n3")})
