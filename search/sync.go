@@ -371,8 +371,9 @@ func (w *writer) put(e entry) error {
 		// Bleve's mapping can only keep doc values in compressed chunks of
 		// 1 024 documents, so a search matching 200 scattered documents
 		// decompressed about as many chunks: a quarter of its CPU time.
-		// Unchunked and uncompressed, a document's codes are read alone
-		// (and the index grows by a few MB per 100 000 documents).
+		// Unchunked and uncompressed, a document's codes are read alone;
+		// the index keeps its size (466 MB either way for the 100 000
+		// documents of the benchmark).
 		if tf, ok := f.(*document.TextField); ok && tf.Name() == fieldFacets {
 			doc.Fields[i] = document.NewTextFieldCustom(tf.Name(), tf.ArrayPositions(), tf.Value(),
 				tf.Options()|index.SkipDVChunking|index.SkipDVCompression, tf.Analyzer())
