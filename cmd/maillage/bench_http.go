@@ -356,7 +356,7 @@ func benchServerCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 	}
 	c := serveConfig{addr: "127.0.0.1:0", data: data, store: "embedded", logFormat: "text", licence: "CC-BY-SA-4.0",
 		coverageK: graph.DefaultCoverageK}
-	c.hard = hardening{limits: api.DefaultLimits, introspection: true, flags: true}
+	c.hard = hardening{limits: api.DefaultLimits, live: api.DefaultLiveOptions, introspection: true, flags: true}
 	c.hard.limits.RatePerIP, c.hard.limits.RatePerToken = 0, 0
 	if profile != "" {
 		f, err := os.Create(profile)
