@@ -559,7 +559,11 @@ func expand(template, placeholder, ident string) string {
 }
 
 func register(name, cypher string, params ...string) {
-	Statements = append(Statements, Statement{Name: name, Cypher: cypher, Params: params})
+	st := Statement{Name: name, Cypher: cypher, Params: params}
+	Statements = append(Statements, st)
+	// Its own copy: a pointer into Statements would go stale when a later
+	// register (in another init block) grows the slice.
+	byCypher[cypher] = &st
 }
 
 func init() {
@@ -641,10 +645,6 @@ func init() {
 
 	register("ping", ping)
 	register("clearDatabase", clearDatabase)
-
-	for i := range Statements {
-		byCypher[Statements[i].Cypher] = &Statements[i]
-	}
 }
 
 // ==== restore (graph.Restorer, restore.go) ====
@@ -707,11 +707,6 @@ func init() {
 	register("restoreClearNodes", restoreClearNodes, "limit")
 	register("restoreClearChanges", restoreClearChanges, "since", "limit")
 	register("restoreResetSequence", restoreResetSequence, "sequence", "value")
-	// register appended to Statements, which may have moved it: point
-	// byCypher at the current entries.
-	for i := range Statements {
-		byCypher[Statements[i].Cypher] = &Statements[i]
-	}
 }
 
 // ---- adjacency (graph walks: explore) ----
@@ -787,7 +782,4 @@ func init() {
 	register("listTokens", listTokens, "idLen")
 	register("revokeToken", revokeToken, "id", "idLen")
 	register("deleteTokensOf", deleteTokensOf, "contributorId")
-	for i := range Statements {
-		byCypher[Statements[i].Cypher] = &Statements[i]
-	}
 }

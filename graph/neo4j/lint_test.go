@@ -314,3 +314,18 @@ func numbered(s string) string {
 	}
 	return b.String()
 }
+
+// Every registered statement is found by its text at run time with its own
+// name and parameters, whichever init block registered it.
+func TestEveryStatementIsFoundAtRunTime(t *testing.T) {
+	for _, st := range Statements {
+		got := byCypher[st.Cypher]
+		if got == nil {
+			t.Errorf("%s: not in byCypher", st.Name)
+			continue
+		}
+		if got.Name != st.Name || !slices.Equal(got.Params, st.Params) {
+			t.Errorf("%s: byCypher has %s %v, want %v", st.Name, got.Name, got.Params, st.Params)
+		}
+	}
+}
