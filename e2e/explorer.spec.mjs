@@ -492,6 +492,69 @@ scenario('safety', async ({ page }) => {
   return { detail: `elements: ${report.tags.join(' ')}` };
 });
 
+// ------------------------------------------------------------------ live updates
+
+/** openSubscriptions reads the server's gauge of running subscriptions. */
+async function openSubscriptions() {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const m = /^maillage_subscriptions_open (\d+)/m.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+scenario('live', async ({ page }) => {
+  if (!TOKEN) return { skipped: 'no curator token given: nothing can change the document' };
+  const id = gid('Note', 'note-cout-reel-trois-serveurs');
+  const before = await openSubscriptions();
+  // An anonymous reader: the subscription runs without a token.
+  await page.goto(explore(`node/${id}`));
+  await page.locator('#doc-title').waitFor();
+  const oldTitle = await page.locator('#doc-title').innerText();
+  await page.locator('#live-status[data-live="subscribed"]').waitFor({ state: 'attached' });
+  // The server has it once its gauge counts it (no message says so in the protocol).
+  for (let i = 0; (await openSubscriptions()) <= before; i++) {
+    assert(i < 50, 'the page subscription never reached the server');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert(!(await page.locator('#live-status').isVisible()), 'the live banner shows before any change');
+
+  const read = await gql('query($id: ID!) { node(id: $id) { ... on Note { version } } }', { id });
+  const newTitle = `${oldTitle} <en direct>`;
+  const upd = await gql(`mutation($input: UpdateNoteInput!) { updateNote(input: $input) { note { version } } }`,
+    { input: { id, version: read.data.node.version, title: newTitle } }, TOKEN);
+  assert(!upd.errors, `updateNote: ${JSON.stringify(upd.errors)}`);
+  const version = upd.data.updateNote.note.version;
+
+  const banner = page.getByRole('status').filter({ hasText: `Ce document a été modifié (version ${version}).` });
+  await banner.waitFor();
+  assert(await page.locator('#doc-title').innerText() === oldTitle, 'the page changed before the reader asked');
+  const file = await shot(page, '05e-live-banner');
+  await banner.getByRole('button', { name: 'Recharger' }).click();
+  await page.waitForFunction((t) => document.querySelector('#doc-title')?.textContent === t, newTitle);
+  assert(await page.locator('#doc-title *').count() === 0, 'markup built from the title');
+  assert(!(await page.locator('#live-status').isVisible()), 'the banner outlived the reload');
+
+  // Made private: the anonymous page is told, and given nothing of it.
+  await page.locator('#live-status[data-live="subscribed"]').waitFor({ state: 'attached' });
+  for (let i = 0; (await openSubscriptions()) <= before; i++) {
+    assert(i < 50, 'the page did not subscribe again after reloading');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const priv = await gql(`mutation($input: UpdateNoteInput!) { updateNote(input: $input) { note { version } } }`,
+    { input: { id, version, visibility: 'PRIVATE' } }, TOKEN);
+  assert(!priv.errors, `updateNote: ${JSON.stringify(priv.errors)}`);
+  const gone = page.getByRole('status').filter({ hasText: 'Ce document n’est plus accessible.' });
+  await gone.waitFor();
+  assert(await gone.getByRole('button').count() === 0, 'a reload button for a document that cannot be read');
+  assert(await page.locator('#live-status').getAttribute('data-kind') === 'UNAVAILABLE', 'not an UNAVAILABLE event');
+  await shot(page, '05f-live-unavailable');
+
+  // Put back as it was, for whoever runs after.
+  const back = await gql(`mutation($input: UpdateNoteInput!) { updateNote(input: $input) { note { version } } }`,
+    { input: { id, version: priv.data.updateNote.note.version, visibility: 'PUBLIC', title: oldTitle } }, TOKEN);
+  assert(!back.errors, `updateNote: ${JSON.stringify(back.errors)}`);
+  return { screenshot: file, detail: `banner at version ${version}` };
+});
+
 // ------------------------------------------------------------------ run
 
 let failed = 0;

@@ -5,6 +5,7 @@
 import { h, replace } from '../dom.mjs';
 import { t, lang } from '../i18n.mjs';
 import { gql, getToken } from '../api.mjs';
+import { subscribe } from '../live.mjs';
 import { panel as suggestions } from '../suggest.mjs';
 import { render as markdown } from '../markdown.mjs';
 import { BASE, nodeLink, graphHref, kindBadge, languageName, errorBox, loading, time, formatNumber } from '../ui.mjs';
@@ -74,6 +75,13 @@ const DIFF = `query Diff($id: ID!, $from: Int!, $to: Int!) {
     summary { changed lines { op text oldLine newLine } }
     body { changed lines { op text oldLine newLine } }
   }
+}`;
+
+// Live updates of the page's document (the server's documentChanged over
+// WebSocket). The document itself is not taken from the event: the reader
+// chooses when to reload, so that nothing moves under their eyes.
+const LIVE = `subscription DocumentLive($id: ID!) {
+  documentChanged(id: $id) { kind seq document { id version } }
 }`;
 
 function capitalise(s) {
@@ -224,7 +232,13 @@ function renderDocument(root, d, ctx) {
     body.append(h('p', { class: 'muted' }, t('doc.nobody')));
   }
 
+  // The status region is on the page before anything is said in it, so
+  // that screen readers announce what comes later.
+  const banner = h('div', { id: 'live-status', class: 'live-banner', role: 'status' });
+  follow(banner, d, ctx);
+
   replace(root,
+    banner,
     h('article', { class: 'document', 'aria-labelledby': 'doc-title' },
       h('header', { class: 'doc-header' },
         h('p', { class: 'eyebrow' }, kindBadge(d.kind)),
@@ -235,6 +249,42 @@ function renderDocument(root, d, ctx) {
       h('div', { class: 'doc-layout' },
         h('div', { class: 'doc-main' }, body, getToken() && suggestions(d, ctx.signal), kindSpecific, revisions(d, ctx)),
         h('aside', { class: 'doc-side', 'aria-label': t('doc.side') }, side))));
+}
+
+/** follow shows in banner what happens to document d while the page is open. */
+function follow(banner, d, ctx) {
+  subscribe({
+    query: LIVE,
+    operationName: 'DocumentLive',
+    variables: { id: d.id },
+    getToken,
+    signal: ctx.signal,
+    onState: (s) => {
+      banner.dataset.live = s;
+    },
+    onNext: (payload) => {
+      const ev = payload?.data?.documentChanged;
+      if (ev) announce(banner, ev, ctx);
+    },
+    // A refusal (an allow-list, a limit, a token gone) only means the page
+    // stays as it is, as it was before live updates.
+  });
+}
+
+function announce(banner, ev, ctx) {
+  banner.dataset.kind = ev.kind;
+  banner.dataset.seq = ev.seq;
+  if (ev.kind === 'UNAVAILABLE' || !ev.document) {
+    banner.className = 'live-banner message warn';
+    replace(banner, h('p', {}, t('live.unavailable')));
+    return;
+  }
+  banner.className = 'live-banner message';
+  const text = ev.kind === 'UPDATED'
+    ? t('live.changed', { v: ev.document.version })
+    : t('live.linked');
+  replace(banner, h('p', {}, text, ' ',
+    h('button', { type: 'button', class: 'live-reload', onclick: () => ctx.rerender() }, t('live.reload'))));
 }
 
 function revisions(d, ctx) {
