@@ -12,9 +12,9 @@ import (
 // operation: the explorer writes each of its documents as one constant
 // literal, with variables for everything that changes, so the text the
 // browser sends is exactly the text found here.
-var graphqlLiteral = regexp.MustCompile("`(\\s*(?:query|mutation)\\s[^`]*)`")
+var graphqlLiteral = regexp.MustCompile("`(\\s*(?:query|mutation|subscription)\\s[^`]*)`")
 
-var operationName = regexp.MustCompile(`^\s*(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)`)
+var operationName = regexp.MustCompile(`^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)`)
 
 // Documents returns the GraphQL documents the explorer sends, by operation
 // name, read from its embedded sources. A server that runs only persisted

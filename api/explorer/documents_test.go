@@ -20,7 +20,7 @@ func TestDocumentsValidateAgainstTheSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The pages that talk to the API each contribute their documents.
-	for _, name := range []string{"Dimensions", "Find", "Node", "Diff", "Neighbourhood", "Paths", "Coverage", "Network"} {
+	for _, name := range []string{"Dimensions", "Find", "Node", "Diff", "Neighbourhood", "Paths", "Coverage", "Network", "DocumentLive"} {
 		if _, ok := docs[name]; !ok {
 			t.Errorf("document %s not found among %v", name, explorer.OperationNames(docs))
 		}
