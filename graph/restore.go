@@ -47,6 +47,20 @@ type Restorer interface {
 	Restore(ctx context.Context, s Snapshot) error
 }
 
+// StreamRestorer is implemented by stores that can restore a snapshot
+// given in parts, so that a large dump need not be held in memory whole.
+type StreamRestorer interface {
+	// RestoreStream restores the parts next returns, in order, until it
+	// returns nil, as Restore restores one snapshot: into an empty store,
+	// behind the same marker, each part checked with the parts before it
+	// (SnapshotPreparer). Parts are written as they come, so a part found
+	// invalid, or an error from next, stops the restore and clears what
+	// it wrote: the store is left empty again. A caller that wants a bad
+	// input to write nothing at all checks it whole first, as the dump
+	// reader does.
+	RestoreStream(ctx context.Context, next func() (*Snapshot, error)) error
+}
+
 // PrepareSnapshot checks a whole snapshot as the create methods would
 // check each object, and returns it ready to write: a copy (the caller's
 // slices are not touched) with times in UTC, empty lists as nil, link
@@ -59,6 +73,37 @@ type Restorer interface {
 // from the snapshot: they keep who did it after the contributor was
 // deleted, as the store they came from does.
 func PrepareSnapshot(in Snapshot, now time.Time) (Snapshot, error) {
+	return NewSnapshotPreparer(now).Prepare(in)
+}
+
+// SnapshotPreparer does what PrepareSnapshot does for a snapshot given in
+// parts, one after the other, as a streamed restore reads it: it keeps
+// what later parts are checked against (the ids and kinds of the nodes,
+// documents' versions, carnets' categories, the keys of links,
+// revisions, declarations and flags), never the records' text, so that
+// memory grows with the number of ids, not with the size of the graph.
+// A part may refer to nodes of earlier parts only: every node must come
+// before what refers to it, as a dump file orders them.
+type SnapshotPreparer struct {
+	now        time.Time
+	kinds      map[string]Kind
+	versions   map[string]int
+	categories map[string][]string
+	seen       map[string]struct{}
+}
+
+// NewSnapshotPreparer starts an empty snapshot; now is the date given to
+// links and declarations that have none.
+func NewSnapshotPreparer(now time.Time) *SnapshotPreparer {
+	return &SnapshotPreparer{now: now.UTC(), kinds: map[string]Kind{}, versions: map[string]int{},
+		categories: map[string][]string{}, seen: map[string]struct{}{}}
+}
+
+// Prepare checks the next part of the snapshot against itself and the
+// parts before it, and returns it ready to write (see PrepareSnapshot).
+// After an error the preparer is in an unknown state: the restore must
+// stop.
+func (p *SnapshotPreparer) Prepare(in Snapshot) (Snapshot, error) {
 	out := Snapshot{
 		KnowledgeBases: append([]KnowledgeBase(nil), in.KnowledgeBases...),
 		Communities:    append([]Community(nil), in.Communities...),
@@ -70,8 +115,7 @@ func PrepareSnapshot(in Snapshot, now time.Time) (Snapshot, error) {
 		Declarations:   append([]Declaration(nil), in.Declarations...),
 		Flags:          append([]Flag(nil), in.Flags...),
 	}
-	now = now.UTC()
-	kinds := make(map[string]Kind, len(in.Documents)+len(in.Contributors))
+	now, kinds := p.now, p.kinds
 	node := func(kind Kind, id string, version int, created time.Time, validate func() error) error {
 		what := string(kind) + " " + id
 		if err := ValidateID(id); err != nil {
@@ -106,7 +150,6 @@ func PrepareSnapshot(in Snapshot, now time.Time) (Snapshot, error) {
 		}
 		x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
 	}
-	carnets := map[string]*Carnet{}
 	for i := range out.Carnets {
 		x := &out.Carnets[i]
 		x.Categories = append([]string(nil), x.Categories...)
@@ -114,7 +157,7 @@ func PrepareSnapshot(in Snapshot, now time.Time) (Snapshot, error) {
 			return Snapshot{}, err
 		}
 		x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
-		carnets[x.ID] = x
+		p.categories[x.ID] = x.Categories
 	}
 	for i := range out.Contributors {
 		x := &out.Contributors[i]
@@ -123,7 +166,7 @@ func PrepareSnapshot(in Snapshot, now time.Time) (Snapshot, error) {
 		}
 		x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
 	}
-	versions := make(map[string]int, len(out.Documents))
+	versions := p.versions
 	for i := range out.Documents {
 		d := &out.Documents[i]
 		if !d.Kind.IsDocument() {
@@ -140,12 +183,11 @@ func PrepareSnapshot(in Snapshot, now time.Time) (Snapshot, error) {
 		}
 		versions[d.ID] = d.Version
 	}
-	seen := map[string]bool{}
 	once := func(key, what string) error {
-		if seen[key] {
+		if _, dup := p.seen[key]; dup {
 			return Errorf(ECONFLICT, "%s: given twice", what)
 		}
-		seen[key] = true
+		p.seen[key] = struct{}{}
 		return nil
 	}
 	for i := range out.Revisions {
@@ -180,7 +222,7 @@ func PrepareSnapshot(in Snapshot, now time.Time) (Snapshot, error) {
 		if err := ValidateLink(*l); err != nil {
 			return Snapshot{}, invalid(what, err)
 		}
-		if l.Relation == RelInCarnet && l.Category != "" && !carnets[l.To].HasCategory(l.Category) {
+		if l.Relation == RelInCarnet && l.Category != "" && !(&Carnet{Categories: p.categories[l.To]}).HasCategory(l.Category) {
 			return Snapshot{}, Errorf(EINVALID, "%s: carnet %q has no category %q", what, l.To, l.Category)
 		}
 		if err := once("link\x00"+l.From+"\x00"+string(l.Relation)+"\x00"+l.To, what); err != nil {

@@ -82,6 +82,24 @@ func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 			fmt.Fprintln(stderr, "an earlier restore into this store was interrupted: what it wrote is cleared first")
 		}
 	}
+	if pos[0] == "-" {
+		// A restore reads the file twice (a check, then the writing) to
+		// hold only ids in memory: standard input is copied aside first,
+		// next to the data directory, where there is room for the data.
+		dir := ""
+		if c.store == "embedded" {
+			if p := filepath.Dir(filepath.Clean(c.data)); isDir(p) {
+				dir = p
+			}
+		}
+		f, err := dump.Spool(in, dir)
+		if err != nil {
+			return err
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		in = f
+	}
 	start := time.Now()
 	counts, err := dump.Restore(ctx, store, in)
 	var le *dump.LineError
@@ -99,6 +117,11 @@ func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 	elapsed := time.Since(start)
 	fmt.Fprintf(stderr, "restored %d records in %s (%.0f records/s)\n", records, elapsed.Round(time.Millisecond), float64(records)/elapsed.Seconds())
 	return nil
+}
+
+func isDir(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.IsDir()
 }
 
 // openExisting opens the store a dry run reads, and nothing else: with

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 
@@ -41,16 +42,132 @@ type Interrupted interface {
 	RestoreInterrupted(ctx context.Context) (bool, error)
 }
 
-// Restore reads a whole dump from r, checks it completely, and only then
-// writes it into s, which must be empty (or hold only what an interrupted
-// restore left, which the store clears first): a bad file writes nothing.
-// It returns how many records of each type it restored.
+// A streamed restore hands the store parts of at most partRecords
+// records or partBytes of lines: up to three parts are in memory at once
+// (one written, one read, one between), beside the ids. Large parts of
+// small records (links) matter for speed: the embedded store sorts each
+// part by key, and a file's ids come in no order.
+var (
+	partRecords = 100_000
+	partBytes   = 16 << 20
+)
+
+// Restore reads a dump from r, checks it completely, and only then writes
+// it into s, which must be empty (or hold only what an interrupted restore
+// left, which the store clears first): a bad file writes nothing. It
+// returns how many records of each type it restored.
+//
+// With a store that implements graph.StreamRestorer, the file is read
+// twice and never held whole: a first pass checks it keeping only ids,
+// kinds and keys; a second reads it again, in parts the store writes as
+// they come. r is read again from where it started if it is an
+// io.ReadSeeker (a file); anything else is first copied to a temporary
+// file in os.TempDir.
 func Restore(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
 	ctx = graph.SystemContext(ctx)
-	rs, ok := s.(graph.Restorer)
-	if !ok {
+	if _, ok := s.(graph.Restorer); !ok {
 		return nil, ErrNoRestore
 	}
+	srs, ok := s.(graph.StreamRestorer)
+	if !ok {
+		return restoreWhole(ctx, s, r)
+	}
+	rs, ok := r.(io.ReadSeeker)
+	if !ok {
+		f, err := Spool(r, "")
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		rs = f
+	}
+	origin, err := rs.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, err
+	}
+	first := newScan(rs, false)
+	if err := first.run(); err != nil {
+		return nil, err
+	}
+	counts := first.rd.counts
+	if err := checkTarget(ctx, s); err != nil {
+		return nil, err
+	}
+	if _, err := rs.Seek(origin, io.SeekStart); err != nil {
+		return nil, err
+	}
+	second := newScan(rs, true)
+	// The second pass reads the next part while the store writes one: on
+	// two cores, the decoding costs little time then.
+	type result struct {
+		part *graph.Snapshot
+		err  error
+	}
+	parts, stop := make(chan result, 1), make(chan struct{})
+	go func() {
+		defer close(parts)
+		for {
+			part, err := nextPart(second)
+			select {
+			case parts <- result{part, err}:
+			case <-stop:
+				return
+			}
+			if part == nil || err != nil {
+				return
+			}
+		}
+	}()
+	err = srs.RestoreStream(ctx, func() (*graph.Snapshot, error) {
+		r, ok := <-parts
+		if !ok {
+			return nil, errors.New("dump: a part was asked for after the end")
+		}
+		return r.part, r.err
+	})
+	close(stop)
+	for range parts { // the reader is done with second once parts closes
+	}
+	if err != nil {
+		return nil, restoreError(ctx, s, err)
+	}
+	if !maps.Equal(counts, second.rd.counts) {
+		// Too late to undo, but not to say: only a file changed while it
+		// was restored can get here.
+		return nil, fmt.Errorf("the file changed while it was restored: %v records checked, %v restored", counts, second.rd.counts)
+	}
+	return counts, nil
+}
+
+// nextPart reads the next part of the second pass: up to partRecords
+// records or partBytes of lines; nil after the end.
+func nextPart(p *scan) (*graph.Snapshot, error) {
+	if p.done {
+		return nil, nil
+	}
+	records, size := 0, 0
+	for records < partRecords && size < partBytes {
+		n, more, err := p.step()
+		if err != nil {
+			// The file changed since the first pass: the store clears
+			// what it wrote.
+			return nil, fmt.Errorf("the file changed while it was restored: %w", err)
+		}
+		if !more {
+			p.done = true
+			break
+		}
+		records++
+		size += n
+	}
+	part := p.rd.snap
+	p.rd.snap = graph.Snapshot{}
+	return &part, nil
+}
+
+// restoreWhole restores into a store that takes a whole snapshot only.
+func restoreWhole(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
 	snap, counts, err := Read(r)
 	if err != nil {
 		return nil, err
@@ -60,19 +177,44 @@ func Restore(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
 	if err := checkTarget(ctx, s); err != nil {
 		return nil, err
 	}
-	if err := rs.Restore(ctx, *snap); err != nil {
-		if graph.ErrorCode(err) == graph.ECONFLICT {
-			if empty, e := isEmpty(ctx, s); e == nil && !empty {
-				return nil, ErrNotEmpty
-			}
-		}
-		return nil, fmt.Errorf("restore: %w", err)
+	if err := s.(graph.Restorer).Restore(ctx, *snap); err != nil {
+		return nil, restoreError(ctx, s, err)
 	}
 	return counts, nil
 }
 
+// restoreError tells a store that was not empty from other failures.
+func restoreError(ctx context.Context, s graph.Store, err error) error {
+	if graph.ErrorCode(err) == graph.ECONFLICT {
+		if empty, e := isEmpty(ctx, s); e == nil && !empty {
+			return ErrNotEmpty
+		}
+	}
+	return fmt.Errorf("restore: %w", err)
+}
+
+// Spool copies r to a new temporary file in dir (os.TempDir if empty),
+// for a second pass over input that cannot be read twice (standard
+// input). The file is at its start; the caller closes and removes it.
+func Spool(r io.Reader, dir string) (*os.File, error) {
+	f, err := os.CreateTemp(dir, "maillage-restore-*.jsonl")
+	if err != nil {
+		return nil, err
+	}
+	if _, err = io.Copy(f, r); err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("copy the dump to a temporary file: %w", err)
+	}
+	return f, nil
+}
+
 // Check reads and checks a whole dump as Restore does, and checks that s
 // could take it (when s is not nil), without writing anything: a dry run.
+// It keeps ids, not the records.
 func Check(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
 	ctx = graph.SystemContext(ctx)
 	if s != nil {
@@ -80,8 +222,8 @@ func Check(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
 			return nil, ErrNoRestore
 		}
 	}
-	_, counts, err := Read(r)
-	if err != nil {
+	p := newScan(r, false)
+	if err := p.run(); err != nil {
 		return nil, err
 	}
 	if s != nil {
@@ -89,7 +231,7 @@ func Check(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
 			return nil, err
 		}
 	}
-	return counts, nil
+	return p.rd.counts, nil
 }
 
 // checkTarget refuses a store that holds a graph, unless an interrupted
@@ -141,86 +283,136 @@ func total[T any](c *graph.Connection[T], err error) (int, error) {
 	return c.TotalCount, nil
 }
 
-// reader is one Read run: what the lines seen so far declared, to check
-// references once every node is known.
+// reader is one pass over a file: what the lines seen so far declared,
+// to check the references of the lines after them (a file holds every
+// node before what refers to it). It keeps ids, kinds and keys, never the
+// records' text, unless keep is set: then snap collects the records.
 type reader struct {
+	keep   bool
 	snap   graph.Snapshot
 	counts Counts
 	// kinds and lines of the nodes, by id.
-	kinds   map[string]graph.Kind
-	lineOf  map[string]int
-	carnets map[string]*graph.Carnet
-	// lines of the records whose references are checked at the end.
-	revLines, linkLines, declLines []int
+	kinds  map[string]graph.Kind
+	lineOf map[string]int
+	// versions of the documents, categories of the carnets, by id.
+	versions   map[string]int
+	categories map[string][]string
+	// seen holds the line of each revision, link, declaration and flag,
+	// by key: each may be given once.
+	seen map[string]int
 	// order is the index in recordTypes of the last record type seen.
 	order int
 	// version is the file's format version, from its header.
-	version   int
-	flagLines []int
+	version int
+	// refErr is the first reference fault (see refFault).
+	refErr error
+}
+
+func newReader(keep bool) *reader {
+	return &reader{keep: keep, counts: Counts{}, kinds: map[string]graph.Kind{}, lineOf: map[string]int{},
+		versions: map[string]int{}, categories: map[string][]string{}, seen: map[string]int{}}
+}
+
+// scan is one pass over a file, a line at a time.
+type scan struct {
+	rd   *reader
+	sc   *bufio.Scanner
+	line int
+	end  *endRecord
+	done bool
+}
+
+func newScan(r io.Reader, keep bool) *scan {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), MaxLine)
+	return &scan{rd: newReader(keep), sc: sc}
+}
+
+// step reads and checks one line; it returns the line's length, and
+// false once the file is over and checked whole.
+func (p *scan) step() (int, bool, error) {
+	if !p.sc.Scan() {
+		return 0, false, p.finish()
+	}
+	p.line++
+	line, rd := p.line, p.rd
+	b := bytes.TrimSpace(p.sc.Bytes())
+	if p.end != nil {
+		if len(b) == 0 {
+			return 0, true, nil
+		}
+		return 0, false, lineErr(line, "data after the end record")
+	}
+	if line == 1 {
+		v, err := readHeader(b)
+		if err != nil {
+			return 0, false, lineErr(1, "%s", err)
+		}
+		rd.version = v
+		return len(b), true, nil
+	}
+	if len(b) == 0 {
+		return 0, false, lineErr(line, "empty line")
+	}
+	var err error
+	p.end, err = rd.record(line, b)
+	if err != nil {
+		return 0, false, lineErr(line, "%s", err)
+	}
+	return len(b), true, nil
+}
+
+// finish checks what only the end of the file tells.
+func (p *scan) finish() error {
+	line, rd, end := p.line, p.rd, p.end
+	if err := p.sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return lineErr(line+1, "longer than %d MiB: not a maillage dump, or damaged", MaxLine>>20)
+		}
+		return err
+	}
+	switch {
+	case line == 0:
+		return lineErr(1, "empty file: not a maillage dump")
+	case end == nil:
+		return lineErr(line, "the file ends without its end record: it was cut short (truncated)")
+	case rd.refErr != nil:
+		return rd.refErr
+	}
+	for _, t := range slices.Sorted(maps.Keys(end.Counts)) {
+		if !slices.Contains(recordTypes, t) {
+			return lineErr(line, "end record counts an unknown record type %q", t)
+		}
+	}
+	for _, t := range recordTypes {
+		if end.Counts[t] != rd.counts[t] {
+			return lineErr(line, "the end record counts %d %s records, the file holds %d: it is damaged", end.Counts[t], t, rd.counts[t])
+		}
+	}
+	return nil
 }
 
 // Read parses and checks a whole dump: the header and its version, every
 // record (known type, no unknown field, valid as the store would find it),
 // every reference (a link's or revision's or declaration's ends are in the
-// file), and the end record's counts. Errors name the line.
+// file), and the end record's counts. Errors name the line. It holds the
+// whole graph in memory: Restore and Check do not.
 func Read(r io.Reader) (*graph.Snapshot, Counts, error) {
-	rd := &reader{counts: Counts{}, kinds: map[string]graph.Kind{}, lineOf: map[string]int{}, carnets: map[string]*graph.Carnet{}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<16), MaxLine)
-	line := 0
-	var end *endRecord
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if end != nil {
-			if len(b) == 0 {
-				continue
-			}
-			return nil, nil, lineErr(line, "data after the end record")
-		}
-		if line == 1 {
-			v, err := readHeader(b)
-			if err != nil {
-				return nil, nil, lineErr(1, "%s", err)
-			}
-			rd.version = v
-			continue
-		}
-		if len(b) == 0 {
-			return nil, nil, lineErr(line, "empty line")
-		}
-		var err error
-		end, err = rd.record(line, b)
-		if err != nil {
-			return nil, nil, lineErr(line, "%s", err)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, nil, lineErr(line+1, "longer than %d MiB: not a maillage dump, or damaged", MaxLine>>20)
-		}
+	p := newScan(r, true)
+	if err := p.run(); err != nil {
 		return nil, nil, err
 	}
-	switch {
-	case line == 0:
-		return nil, nil, lineErr(1, "empty file: not a maillage dump")
-	case end == nil:
-		return nil, nil, lineErr(line, "the file ends without its end record: it was cut short (truncated)")
-	}
-	if err := rd.checkReferences(); err != nil {
-		return nil, nil, err
-	}
-	for _, t := range slices.Sorted(maps.Keys(end.Counts)) {
-		if !slices.Contains(recordTypes, t) {
-			return nil, nil, lineErr(line, "end record counts an unknown record type %q", t)
+	return &p.rd.snap, p.rd.counts, nil
+}
+
+// run reads the rest of the file.
+func (p *scan) run() error {
+	for {
+		_, more, err := p.step()
+		if err != nil || !more {
+			return err
 		}
 	}
-	for _, t := range recordTypes {
-		if end.Counts[t] != rd.counts[t] {
-			return nil, nil, lineErr(line, "the end record counts %d %s records, the file holds %d: it is damaged", end.Counts[t], t, rd.counts[t])
-		}
-	}
-	return &rd.snap, rd.counts, nil
 }
 
 // readHeader checks the first line and returns the file's version.
@@ -290,11 +482,15 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 		if t.Type == TypeKnowledgeBase {
 			x := graph.KnowledgeBase{ID: r.ID, Name: r.Name, Description: r.Description, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
 			err = rd.node(line, graph.KindKnowledgeBase, r.ID, r.Version, x.Validate())
-			rd.snap.KnowledgeBases = append(rd.snap.KnowledgeBases, x)
+			if rd.keep {
+				rd.snap.KnowledgeBases = append(rd.snap.KnowledgeBases, x)
+			}
 		} else {
 			x := graph.Community{ID: r.ID, Name: r.Name, Description: r.Description, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
 			err = rd.node(line, graph.KindCommunity, r.ID, r.Version, x.Validate())
-			rd.snap.Communities = append(rd.snap.Communities, x)
+			if rd.keep {
+				rd.snap.Communities = append(rd.snap.Communities, x)
+			}
 		}
 	case TypeCarnet:
 		var r carnetRecord
@@ -303,8 +499,10 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 		}
 		x := graph.Carnet{ID: r.ID, Title: r.Title, Description: r.Description, Categories: r.Categories, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
 		err = rd.node(line, graph.KindCarnet, r.ID, r.Version, x.Validate())
-		rd.snap.Carnets = append(rd.snap.Carnets, x)
-		rd.carnets[x.ID] = &x // a copy: pointers into a growing slice go stale
+		rd.categories[x.ID] = x.Categories
+		if rd.keep {
+			rd.snap.Carnets = append(rd.snap.Carnets, x)
+		}
 	case TypeContributor:
 		var r contributorRecord
 		if err = strict(b, &r); err != nil {
@@ -312,7 +510,9 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 		}
 		x := graph.Contributor{ID: r.ID, Name: r.Name, Bio: r.Bio, Region: r.Region, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
 		err = rd.node(line, graph.KindContributor, r.ID, r.Version, x.Validate())
-		rd.snap.Contributors = append(rd.snap.Contributors, x)
+		if rd.keep {
+			rd.snap.Contributors = append(rd.snap.Contributors, x)
+		}
 	case TypeDocument:
 		var r documentRecord
 		if err = strict(b, &r); err != nil {
@@ -322,15 +522,22 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 		if !d.Kind.IsDocument() {
 			return nil, fmt.Errorf("document %q: unknown kind %q (Note, Term or Organisation)", r.ID, r.Kind)
 		}
-		err = rd.node(line, d.Kind, d.ID, d.Version, d.Validate())
-		rd.snap.Documents = append(rd.snap.Documents, d)
+		if err = rd.node(line, d.Kind, d.ID, d.Version, d.Validate()); err != nil {
+			return nil, err
+		}
+		rd.versions[d.ID] = d.Version
+		if rd.keep {
+			rd.snap.Documents = append(rd.snap.Documents, d)
+		}
 	case TypeRevision:
 		var r revisionRecord
 		if err = strict(b, &r); err != nil {
 			return nil, err
 		}
-		rd.snap.Revisions = append(rd.snap.Revisions, r.revision())
-		rd.revLines = append(rd.revLines, line)
+		rev := r.revision()
+		if !rd.refFault(line, rd.revision(line, &rev)) && rd.keep {
+			rd.snap.Revisions = append(rd.snap.Revisions, rev)
+		}
 	case TypeLink:
 		var r linkRecord
 		if err = strict(b, &r); err != nil {
@@ -339,8 +546,10 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 		if !graph.Relation(r.Relation).Valid() {
 			return nil, fmt.Errorf("unknown relation %q", r.Relation)
 		}
-		rd.snap.Links = append(rd.snap.Links, r.link())
-		rd.linkLines = append(rd.linkLines, line)
+		l := r.link()
+		if !rd.refFault(line, rd.link(line, &l)) && rd.keep {
+			rd.snap.Links = append(rd.snap.Links, l)
+		}
 	case TypeDeclaration:
 		var r declarationRecord
 		if err = strict(b, &r); err != nil {
@@ -353,8 +562,9 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 		if graph.ValidateID(d.Dimension) != nil || graph.ValidateID(d.Value) != nil {
 			return nil, fmt.Errorf("declaration of %q: dimension and value must be taxonomy ids", d.ContributorID)
 		}
-		rd.snap.Declarations = append(rd.snap.Declarations, d)
-		rd.declLines = append(rd.declLines, line)
+		if !rd.refFault(line, rd.declaration(line, &d)) && rd.keep {
+			rd.snap.Declarations = append(rd.snap.Declarations, d)
+		}
 	case TypeFlag:
 		var r flagRecord
 		if err = strict(b, &r); err != nil {
@@ -364,8 +574,9 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 		if err := graph.CheckFlag(&f); err != nil {
 			return nil, fmt.Errorf("flag %q: %s", r.ID, graph.ErrorMessage(err))
 		}
-		rd.snap.Flags = append(rd.snap.Flags, f)
-		rd.flagLines = append(rd.flagLines, line)
+		if !rd.refFault(line, rd.flag(line, &f)) && rd.keep {
+			rd.snap.Flags = append(rd.snap.Flags, f)
+		}
 	}
 	return nil, err
 }
@@ -389,75 +600,73 @@ func (rd *reader) node(line int, kind graph.Kind, id string, version int, invali
 	return nil
 }
 
-// checkReferences checks what needs every node: revisions of known
-// documents within their versions, links between known nodes of the right
-// kinds, declarations of known contributors, no duplicates.
-func (rd *reader) checkReferences() error {
-	versions := map[string]int{}
-	for _, d := range rd.snap.Documents {
-		versions[d.ID] = d.Version
+// refFault keeps the first fault of a reference, reported once the whole
+// file is read: a record out of its place (a document among the links)
+// makes its references look dangling, and the misplaced record is what
+// the error must name. It reports whether err is one.
+func (rd *reader) refFault(line int, err error) bool {
+	if err != nil && rd.refErr == nil {
+		rd.refErr = lineErr(line, "%s", err)
 	}
-	seen := map[string]int{}
-	once := func(line int, key, what string) error {
-		if first, dup := seen[key]; dup {
-			return lineErr(line, "%s is given twice (first on line %d)", what, first)
-		}
-		seen[key] = line
-		return nil
+	return err != nil
+}
+
+// declaration checks a declaration is of a contributor of the file.
+func (rd *reader) declaration(line int, d *graph.Declaration) error {
+	if rd.kinds[d.ContributorID] != graph.KindContributor {
+		return fmt.Errorf("declaration of %q: no such contributor in the dump", d.ContributorID)
 	}
-	for i, r := range rd.snap.Revisions {
-		line := rd.revLines[i]
-		v, ok := versions[r.DocumentID]
-		switch {
-		case !ok:
-			return lineErr(line, "revision of %q: no such document in the dump", r.DocumentID)
-		case r.Version < 1 || r.Version > v:
-			return lineErr(line, "revision %d of %q: the document is at version %d", r.Version, r.DocumentID, v)
-		}
-		if err := once(line, fmt.Sprintf("rev\x00%s\x00%d", r.DocumentID, r.Version), fmt.Sprintf("revision %d of %q", r.Version, r.DocumentID)); err != nil {
-			return err
-		}
+	return rd.once(line, "decl\x00"+d.ContributorID+"\x00"+d.Dimension+"\x00"+d.Value,
+		fmt.Sprintf("declaration %s:%s of %q", d.Dimension, d.Value, d.ContributorID))
+}
+
+// flag checks a flag is of a document of the file, and fills in its kind.
+func (rd *reader) flag(line int, f *graph.Flag) error {
+	if f.DocumentKind = rd.kinds[f.DocumentID]; !f.DocumentKind.IsDocument() {
+		return fmt.Errorf("flag %q: no document %q in the dump", f.ID, f.DocumentID)
 	}
-	for i := range rd.snap.Links {
-		l := &rd.snap.Links[i]
-		line := rd.linkLines[i]
-		what := fmt.Sprintf("link %s %s → %s", l.Relation, l.From, l.To)
-		var ok bool
-		if l.FromKind, ok = rd.kinds[l.From]; !ok {
-			return lineErr(line, "%s: dangling, no node %q in the dump", what, l.From)
-		}
-		if l.ToKind, ok = rd.kinds[l.To]; !ok {
-			return lineErr(line, "%s: dangling, no node %q in the dump", what, l.To)
-		}
-		if err := graph.ValidateLink(*l); err != nil {
-			return lineErr(line, "%s: %s", what, graph.ErrorMessage(err))
-		}
-		if l.Relation == graph.RelInCarnet && l.Category != "" && !rd.carnets[l.To].HasCategory(l.Category) {
-			return lineErr(line, "%s: carnet %q has no category %q", what, l.To, l.Category)
-		}
-		if err := once(line, "link\x00"+l.From+"\x00"+string(l.Relation)+"\x00"+l.To, what); err != nil {
-			return err
-		}
+	return rd.once(line, "flag\x00"+f.ID, fmt.Sprintf("flag %q", f.ID))
+}
+
+// once checks a revision, link, declaration or flag is given once; key
+// identifies it, what names it.
+func (rd *reader) once(line int, key, what string) error {
+	if first, dup := rd.seen[key]; dup {
+		return fmt.Errorf("%s is given twice (first on line %d)", what, first)
 	}
-	for i, d := range rd.snap.Declarations {
-		line := rd.declLines[i]
-		if rd.kinds[d.ContributorID] != graph.KindContributor {
-			return lineErr(line, "declaration of %q: no such contributor in the dump", d.ContributorID)
-		}
-		if err := once(line, "decl\x00"+d.ContributorID+"\x00"+d.Dimension+"\x00"+d.Value,
-			fmt.Sprintf("declaration %s:%s of %q", d.Dimension, d.Value, d.ContributorID)); err != nil {
-			return err
-		}
-	}
-	for i := range rd.snap.Flags {
-		f := &rd.snap.Flags[i]
-		line := rd.flagLines[i]
-		if f.DocumentKind = rd.kinds[f.DocumentID]; !f.DocumentKind.IsDocument() {
-			return lineErr(line, "flag %q: no document %q in the dump", f.ID, f.DocumentID)
-		}
-		if err := once(line, "flag\x00"+f.ID, fmt.Sprintf("flag %q", f.ID)); err != nil {
-			return err
-		}
-	}
+	rd.seen[key] = line
 	return nil
+}
+
+// revision checks a revision is of a document of the file, within its
+// versions. Documents come before revisions in a file: all are known.
+func (rd *reader) revision(line int, r *graph.Revision) error {
+	v, ok := rd.versions[r.DocumentID]
+	switch {
+	case !ok:
+		return fmt.Errorf("revision of %q: no such document in the dump", r.DocumentID)
+	case r.Version < 1 || r.Version > v:
+		return fmt.Errorf("revision %d of %q: the document is at version %d", r.Version, r.DocumentID, v)
+	}
+	return rd.once(line, fmt.Sprintf("rev\x00%s\x00%d", r.DocumentID, r.Version), fmt.Sprintf("revision %d of %q", r.Version, r.DocumentID))
+}
+
+// link checks a link is between nodes of the file, of the kinds its
+// relation takes, and fills in the kinds of its ends.
+func (rd *reader) link(line int, l *graph.Link) error {
+	what := fmt.Sprintf("link %s %s → %s", l.Relation, l.From, l.To)
+	var ok bool
+	if l.FromKind, ok = rd.kinds[l.From]; !ok {
+		return fmt.Errorf("%s: dangling, no node %q in the dump", what, l.From)
+	}
+	if l.ToKind, ok = rd.kinds[l.To]; !ok {
+		return fmt.Errorf("%s: dangling, no node %q in the dump", what, l.To)
+	}
+	if err := graph.ValidateLink(*l); err != nil {
+		return fmt.Errorf("%s: %s", what, graph.ErrorMessage(err))
+	}
+	if l.Relation == graph.RelInCarnet && l.Category != "" && !(&graph.Carnet{Categories: rd.categories[l.To]}).HasCategory(l.Category) {
+		return fmt.Errorf("%s: carnet %q has no category %q", what, l.To, l.Category)
+	}
+	return rd.once(line, "link\x00"+l.From+"\x00"+string(l.Relation)+"\x00"+l.To, what)
 }

@@ -27,8 +27,9 @@ var _ graph.Restorer = (*Store)(nil)
 // the last one removes it. A failure in between clears what the restore
 // wrote, and a restore that finds the key left by a crashed one clears it
 // before starting over. Everything is checked (graph.PrepareSnapshot)
-// before the first write, so only the machine (a full disk, a signal)
-// can stop a restore half way.
+// before the first write (for a streamed restore, by the caller: the dump
+// reader's first pass), so only the machine (a full disk, a signal) can
+// stop a restore half way.
 const (
 	restoreBatch      = 10_000
 	restoreBatchBytes = 32 << 20
@@ -117,11 +118,45 @@ func (s *Store) Restore(ctx context.Context, snap graph.Snapshot) error {
 	if err != nil {
 		return err
 	}
+	given := false
+	return s.restore(ctx, func() (*graph.Snapshot, error) {
+		if given {
+			return nil, nil
+		}
+		given = true
+		return &snap, nil
+	})
+}
+
+var _ graph.StreamRestorer = (*Store)(nil)
+
+// RestoreStream implements graph.StreamRestorer.
+func (s *Store) RestoreStream(ctx context.Context, next func() (*graph.Snapshot, error)) error {
+	if err := (&writer{reader: &reader{v: viewerOf(ctx)}}).requireAdmin(); err != nil {
+		return err
+	}
+	p := graph.NewSnapshotPreparer(s.now())
+	return s.restore(ctx, func() (*graph.Snapshot, error) {
+		part, err := next()
+		if err != nil || part == nil {
+			return nil, err
+		}
+		prepared, err := p.Prepare(*part)
+		if err != nil {
+			return nil, err
+		}
+		return &prepared, nil
+	})
+}
+
+// restore writes the prepared parts next returns behind keyRestoring, and
+// clears what it wrote if anything fails.
+func (s *Store) restore(ctx context.Context, next func() (*graph.Snapshot, error)) error {
 	start, err := s.restoreStart(ctx)
 	if err != nil {
 		return err
 	}
-	if err := s.restoreBatches(ctx, &snap); err != nil {
+	if err := s.restoreBatches(ctx, next); err != nil {
 		// The caller's context may be what failed: clearing must not
 		// depend on it.
 		clear := graph.SystemContext(context.WithoutCancel(ctx))
@@ -133,10 +168,9 @@ func (s *Store) Restore(ctx context.Context, snap graph.Snapshot) error {
 	return nil
 }
 
-// restoreBatches writes a prepared snapshot, restoreBatch records at a
-// time; the last transaction removes keyRestoring.
-func (s *Store) restoreBatches(ctx context.Context, snap *graph.Snapshot) error {
-	sortForKeys(snap)
+// restoreBatches writes prepared parts, restoreBatch records at a time
+// whatever the parts' sizes; the last transaction removes keyRestoring.
+func (s *Store) restoreBatches(ctx context.Context, next func() (*graph.Snapshot, error)) error {
 	var ops []func(w *writer) error
 	size := 0
 	flush := func(last bool) error {
@@ -165,83 +199,95 @@ func (s *Store) restoreBatches(ctx context.Context, snap *graph.Snapshot) error 
 		}
 		return nil
 	}
-	if err := restoreNodes(add, knowledgeBaseType, snap.KnowledgeBases); err != nil {
-		return err
-	}
-	if err := restoreNodes(add, communityType, snap.Communities); err != nil {
-		return err
-	}
-	if err := restoreNodes(add, carnetType, snap.Carnets); err != nil {
-		return err
-	}
-	if err := restoreNodes(add, contributorType, snap.Contributors); err != nil {
-		return err
-	}
-	for i := range snap.Documents {
-		d := &snap.Documents[i]
-		err := add(len(d.Body)+len(d.Summary)+len(d.Title)+len(d.Definition), func(w *writer) error {
-			var err error
-			if d.Hidden {
-				err = w.setHidden(d, true) // writes the document too
-			} else {
-				err = w.putDocument(d)
-			}
-			if err != nil {
-				return err
-			}
-			return w.record(graph.OpCreate, d.Kind, d.ID, "", "")
-		})
-		if err != nil {
-			return err
-		}
-	}
-	for i := range snap.Revisions {
-		r := &snap.Revisions[i]
-		err := add(len(r.Body)+len(r.Summary)+len(r.Title), func(w *writer) error {
-			return w.tx.Bucket(bRevisions).Put(revisionKey(r.DocumentID, r.Version), encodeRevision(r))
-		})
-		if err != nil {
-			return err
-		}
-	}
-	for i := range snap.Links {
-		l := &snap.Links[i]
-		err := add(0, func(w *writer) error {
-			if err := w.putLink(l); err != nil {
-				return err
-			}
-			return w.recordLink(graph.OpLink, l)
-		})
-		if err != nil {
-			return err
-		}
-	}
 	// The change entry of a declaration names the contributor only, as
 	// DeclareStandpoint's does: once per contributor is enough.
 	announced := map[string]bool{}
-	for i := range snap.Declarations {
-		d := &snap.Declarations[i]
-		first := !announced[d.ContributorID]
-		announced[d.ContributorID] = true
-		err := add(0, func(w *writer) error {
-			if err := w.tx.Bucket(bDecls).Put(declKey(d.ContributorID, d.Dimension, d.Value), encodeDeclaration(d)); err != nil {
-				return err
-			}
-			if first {
-				return w.record(graph.OpUpdate, graph.KindContributor, d.ContributorID, "", "")
-			}
-			return nil
-		})
+	for {
+		part, err := next()
 		if err != nil {
 			return err
 		}
-	}
-	// A flag appends no change: it changes no document, and its
-	// document's CREATE is already in the sequence.
-	for i := range snap.Flags {
-		f := &snap.Flags[i]
-		if err := add(len(f.Reason)+len(f.Note), func(w *writer) error { return w.putFlag(f) }); err != nil {
+		if part == nil {
+			break
+		}
+		// Sorting each part is as good as sorting the whole when the
+		// parts come in key order, as a dump file's records do.
+		sortForKeys(part)
+		if err := restoreNodes(add, knowledgeBaseType, part.KnowledgeBases); err != nil {
 			return err
+		}
+		if err := restoreNodes(add, communityType, part.Communities); err != nil {
+			return err
+		}
+		if err := restoreNodes(add, carnetType, part.Carnets); err != nil {
+			return err
+		}
+		if err := restoreNodes(add, contributorType, part.Contributors); err != nil {
+			return err
+		}
+		for i := range part.Documents {
+			d := &part.Documents[i]
+			err := add(len(d.Body)+len(d.Summary)+len(d.Title)+len(d.Definition), func(w *writer) error {
+				var err error
+				if d.Hidden {
+					err = w.setHidden(d, true) // writes the document too
+				} else {
+					err = w.putDocument(d)
+				}
+				if err != nil {
+					return err
+				}
+				return w.record(graph.OpCreate, d.Kind, d.ID, "", "")
+			})
+			if err != nil {
+				return err
+			}
+		}
+		for i := range part.Revisions {
+			r := &part.Revisions[i]
+			err := add(len(r.Body)+len(r.Summary)+len(r.Title), func(w *writer) error {
+				return w.tx.Bucket(bRevisions).Put(revisionKey(r.DocumentID, r.Version), encodeRevision(r))
+			})
+			if err != nil {
+				return err
+			}
+		}
+		for i := range part.Links {
+			l := &part.Links[i]
+			err := add(0, func(w *writer) error {
+				if err := w.putLink(l); err != nil {
+					return err
+				}
+				return w.recordLink(graph.OpLink, l)
+			})
+			if err != nil {
+				return err
+			}
+		}
+		for i := range part.Declarations {
+			d := &part.Declarations[i]
+			first := !announced[d.ContributorID]
+			announced[d.ContributorID] = true
+			err := add(0, func(w *writer) error {
+				if err := w.tx.Bucket(bDecls).Put(declKey(d.ContributorID, d.Dimension, d.Value), encodeDeclaration(d)); err != nil {
+					return err
+				}
+				if first {
+					return w.record(graph.OpUpdate, graph.KindContributor, d.ContributorID, "", "")
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		// A flag appends no change: it changes no document, and its
+		// document's CREATE is already in the sequence.
+		for i := range part.Flags {
+			f := &part.Flags[i]
+			if err := add(len(f.Reason)+len(f.Note), func(w *writer) error { return w.putFlag(f) }); err != nil {
+				return err
+			}
 		}
 	}
 	return flush(true)

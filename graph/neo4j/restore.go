@@ -18,8 +18,9 @@ var _ graph.Restorer = (*Store)(nil)
 // store is empty, removed by the last; a failure in between clears what
 // was written, and a restore that finds a marker left by a crashed one
 // clears its leftovers first. Everything is checked before the first
-// write (graph.PrepareSnapshot), so only the server or the network can
-// stop a restore half way.
+// write (graph.PrepareSnapshot; for a streamed restore, the dump reader's
+// first pass), so only the server or the network can stop a restore half
+// way.
 const (
 	restoreTxRows  = 20_000
 	restoreTxBytes = 16 << 20
@@ -49,12 +50,45 @@ func (s *Store) Restore(ctx context.Context, snap graph.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	rows := restoreRows(&snap)
+	given := false
+	return s.restore(ctx, func() (*graph.Snapshot, error) {
+		if given {
+			return nil, nil
+		}
+		given = true
+		return &snap, nil
+	})
+}
+
+var _ graph.StreamRestorer = (*Store)(nil)
+
+// RestoreStream implements graph.StreamRestorer.
+func (s *Store) RestoreStream(ctx context.Context, next func() (*graph.Snapshot, error)) error {
+	if err := (&writer{reader: &reader{v: viewerOf(ctx)}}).requireAdmin(); err != nil {
+		return err
+	}
+	p := graph.NewSnapshotPreparer(s.now())
+	return s.restore(ctx, func() (*graph.Snapshot, error) {
+		part, err := next()
+		if err != nil || part == nil {
+			return nil, err
+		}
+		prepared, err := p.Prepare(*part)
+		if err != nil {
+			return nil, err
+		}
+		return &prepared, nil
+	})
+}
+
+// restore writes the prepared parts next returns behind the marker, and
+// clears what it wrote if anything fails.
+func (s *Store) restore(ctx context.Context, next func() (*graph.Snapshot, error)) error {
 	start, err := s.restoreStart(ctx)
 	if err != nil {
 		return err
 	}
-	if err := s.restoreBatches(ctx, rows); err != nil {
+	if err := s.restoreParts(ctx, next); err != nil {
 		clear := graph.SystemContext(context.WithoutCancel(ctx))
 		if cerr := s.clearRestore(clear, start); cerr != nil {
 			return fmt.Errorf("%w; clearing the partial restore failed too (%v): run the restore again, it starts by clearing it", err, cerr)
@@ -64,8 +98,39 @@ func (s *Store) Restore(ctx context.Context, snap graph.Snapshot) error {
 	return nil
 }
 
+// restoreParts writes each part's rows, then removes the marker in a
+// transaction of its own: a part's rows need not fill a transaction, and
+// the marker must outlive every one of them.
+func (s *Store) restoreParts(ctx context.Context, next func() (*graph.Snapshot, error)) error {
+	announced := map[string]bool{}
+	written := 0
+	for {
+		part, err := next()
+		if err != nil {
+			return err
+		}
+		if part == nil {
+			break
+		}
+		rows := partRows(part, announced)
+		if err := s.restoreBatches(ctx, rows, written); err != nil {
+			return err
+		}
+		written += len(rows)
+	}
+	return s.update(ctx, func(w *writer) error {
+		_, err := w.run(restoreDeleteMarker, map[string]any{"marker": restoreMarkerName})
+		return err
+	})
+}
+
 // restoreRows turns a prepared snapshot into rows, in writing order.
-func restoreRows(snap *graph.Snapshot) []restoreRow {
+func restoreRows(snap *graph.Snapshot) []restoreRow { return partRows(snap, map[string]bool{}) }
+
+// partRows turns a prepared part of a snapshot into rows, in writing
+// order; announced holds the contributors whose declarations already have
+// their change entry, from earlier parts.
+func partRows(snap *graph.Snapshot, announced map[string]bool) []restoreRow {
 	var rows []restoreRow
 	node := func(kind graph.Kind, id string, p props, size int) {
 		rows = append(rows, restoreRow{bulkCreateNodesCypher[kind], p, size, func(w *writer) {
@@ -108,7 +173,6 @@ func restoreRows(snap *graph.Snapshot) []restoreRow {
 	}
 	// A declaration's change names the contributor only, as
 	// DeclareStandpoint's does: once per contributor is enough.
-	announced := map[string]bool{}
 	for i := range snap.Declarations {
 		d := &snap.Declarations[i]
 		var change func(w *writer)
@@ -184,16 +248,16 @@ func (s *Store) restoreStart(ctx context.Context) (uint64, error) {
 	return start, err
 }
 
-// restoreBatches writes the rows, one transaction per restoreTxRows, and
-// removes the marker in the last one.
-func (s *Store) restoreBatches(ctx context.Context, rows []restoreRow) error {
-	for start := 0; ; {
+// restoreBatches writes the rows, one transaction per restoreTxRows;
+// offset is how many rows earlier parts wrote, for error messages.
+func (s *Store) restoreBatches(ctx context.Context, rows []restoreRow, offset int) error {
+	for start := 0; start < len(rows); {
 		end, size := start, 0
 		for end < len(rows) && end-start < restoreTxRows && size < restoreTxBytes {
 			size += rows[end].size
 			end++
 		}
-		part, last := rows[start:end], end == len(rows)
+		part := rows[start:end]
 		err := s.update(ctx, func(w *writer) error {
 			for i := 0; i < len(part); {
 				j := i
@@ -205,7 +269,7 @@ func (s *Store) restoreBatches(ctx context.Context, rows []restoreRow) error {
 					batch = append(batch, r.row)
 				}
 				if _, err := w.run(part[i].cypher, map[string]any{"rows": batch}); err != nil {
-					return fmt.Errorf("restore rows %d-%d: %w", start+i, start+j-1, err)
+					return fmt.Errorf("restore rows %d-%d: %w", offset+start+i, offset+start+j-1, err)
 				}
 				i = j
 			}
@@ -214,20 +278,14 @@ func (s *Store) restoreBatches(ctx context.Context, rows []restoreRow) error {
 					r.change(w)
 				}
 			}
-			if last {
-				_, err := w.run(restoreDeleteMarker, map[string]any{"marker": restoreMarkerName})
-				return err
-			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		if last {
-			return nil
-		}
 		start = end
 	}
+	return nil
 }
 
 // clearRestore removes what a restore started at sequence start wrote, in
