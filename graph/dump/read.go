@@ -98,6 +98,7 @@ func Restore(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
 		return nil, err
 	}
 	second := newScan(rs, true)
+	second.rd.checked = true
 	// The second pass reads the next part while the store writes one: on
 	// two cores, the decoding costs little time then.
 	type result struct {
@@ -306,6 +307,10 @@ type reader struct {
 	version int
 	// refErr is the first reference fault (see refFault).
 	refErr error
+	// checked is set for the second pass of a restore, over a file the
+	// first found sound: it skips the keys of what may be given once,
+	// which the store's own check (graph.SnapshotPreparer) holds too.
+	checked bool
 }
 
 func newReader(keep bool) *reader {
@@ -631,6 +636,9 @@ func (rd *reader) flag(line int, f *graph.Flag) error {
 // once checks a revision, link, declaration or flag is given once; key
 // identifies it, what names it.
 func (rd *reader) once(line int, key, what string) error {
+	if rd.checked {
+		return nil
+	}
 	if first, dup := rd.seen[key]; dup {
 		return fmt.Errorf("%s is given twice (first on line %d)", what, first)
 	}

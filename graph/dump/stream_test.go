@@ -106,17 +106,25 @@ func TestFileChangedBetweenPasses(t *testing.T) {
 	if last < 0 {
 		t.Fatal("the demo dump has no link")
 	}
-	for name, second := range map[string][]byte{
-		"dangling link": join(append(append(append([]string{}, ls[:last]...),
-			strings.Replace(ls[last], `"to":"`, `"to":"nulle-part-`, 1)), ls[last+1:]...)),
-		"cut short": join(ls[:len(ls)-1]),
+	with := func(i int, l string) []byte {
+		return join(append(append(append([]string{}, ls[:i]...), l), ls[i:]...))
+	}
+	for _, c := range []struct {
+		name   string
+		second []byte
+		says   string
+	}{
+		{"dangling link", with(last, strings.Replace(ls[last], `"to":"`, `"to":"nulle-part-`, 1)), "changed while it was restored"},
+		{"cut short", join(ls[:len(ls)-1]), "changed while it was restored"},
+		// The second pass leaves duplicates to the store's own check.
+		{"link given twice", with(last, ls[last]), "given twice"},
 	} {
-		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
+		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
 			dst := open(t)
-			in := &changing{first: file, second: second}
+			in := &changing{first: file, second: c.second}
 			_, err := dump.Restore(context.Background(), dst, in)
-			if err == nil || !strings.Contains(err.Error(), "changed while it was restored") {
-				t.Fatalf("got %v, want an error saying the file changed", err)
+			if err == nil || !strings.Contains(err.Error(), c.says) {
+				t.Fatalf("got %v, want an error saying %q", err, c.says)
 			}
 			if in.seeks != 1 {
 				t.Fatalf("the file was read from its start %d times, not once again", in.seeks)
