@@ -346,8 +346,11 @@ func TestGroupMutations(t *testing.T) {
 	carnet := e.query(admin, `mutation { createCarnet(input: {title: "Carnet", categories: ["A"]}) { carnet { id version } } }`, nil).ok().str("createCarnet.carnet.id")
 	e.query(admin, `mutation($c: ID!, $b: ID!) { link(input: {relation: IN_BASE, from: $c, to: $b}) { link { relation } } }`, vars{"c": carnet, "b": base}).ok()
 	e.query(admin, `mutation($c: ID!, $m: ID!) { link(input: {relation: OF_COMMUNITY, from: $c, to: $m}) { link { relation } } }`, vars{"c": carnet, "m": comm}).ok()
-	e.query(alice, `mutation($a: ID!, $m: ID!) { link(input: {relation: MEMBER_OF, from: $a, to: $m}) { link { relation } } }`,
-		vars{"a": gid(graph.KindContributor, "alice"), "m": comm}).ok()
+	// Communities take members by invitation: Alice cannot add herself,
+	// an admin (or curator) can.
+	join := `mutation($a: ID!, $m: ID!) { link(input: {relation: MEMBER_OF, from: $a, to: $m}) { link { relation } } }`
+	e.query(alice, join, vars{"a": gid(graph.KindContributor, "alice"), "m": comm}).wantCode(graph.EFORBIDDEN)
+	e.query(admin, join, vars{"a": gid(graph.KindContributor, "alice"), "m": comm}).ok()
 
 	r := e.query("", `query($c: ID!, $m: ID!, $b: ID!) {
 		c: node(id: $c) { ... on Carnet { bases { name } communities { name } } }

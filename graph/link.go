@@ -173,3 +173,15 @@ func SortLinks(self string, links []Link) {
 	}
 	copy(links, sorted)
 }
+
+// CanAddLink holds the rule that a link's ends cannot tell: communities take
+// members by invitation. Membership opens the community's COMMUNITY
+// documents to the member, so a contributor who could add themself could
+// read any community's documents; a curator (or admin) adds members, and a
+// member may leave on their own (Unlink keeps the From-end rule).
+func CanAddLink(v Viewer, l Link) error {
+	if l.Relation == RelMemberOf && !v.IsCurator() {
+		return Errorf(EFORBIDDEN, "communities take members by invitation: a curator adds %q to %q", l.From, l.To)
+	}
+	return nil
+}

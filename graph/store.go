@@ -108,9 +108,11 @@ type LinkStore interface {
 	// exists. Both ends must exist and be readable (NOT_FOUND); the kinds
 	// must fit the relation (BAD_USER_INPUT); an IN_CARNET category must be
 	// one of the carnet's. The viewer must be allowed to edit the From end
-	// (a document's author, the contributor themself for MEMBER_OF and
-	// AFFILIATED_WITH, a curator for anything). AUTHORED is the exception:
-	// its From end is a contributor, so it needs edit rights on the document.
+	// (a document's author, the contributor themself for AFFILIATED_WITH, a
+	// curator for anything). AUTHORED is the exception: its From end is a
+	// contributor, so it needs edit rights on the document. MEMBER_OF is
+	// made by curators only (CanAddLink: communities take members by
+	// invitation); a member may remove their own.
 	Link(ctx context.Context, l Link) (*Link, error)
 	// Unlink removes a link; same rights as Link. NOT_FOUND if absent.
 	Unlink(ctx context.Context, rel Relation, from, to string) error

@@ -221,6 +221,9 @@ func (w *writer) checkedLink(l *graph.Link) error {
 	if err := w.canLink(l); err != nil {
 		return err
 	}
+	if err := graph.CanAddLink(w.v, *l); err != nil {
+		return err
+	}
 	return w.link(l)
 }
 

@@ -174,7 +174,14 @@ func TestMembershipChangeChangesVisibility(t *testing.T) {
 	if _, err := s.Document(asC("autre"), "commune"); graph.ErrorCode(err) != graph.ENOTFOUND {
 		t.Fatalf("outsider reads community note: %v", err)
 	}
-	must(s.Link(asC("autre"), graph.Link{Relation: graph.RelMemberOf, From: "autre", To: "quartier"}))
+	// Joining is by invitation: the outsider cannot add themself.
+	if _, err := s.Link(asC("autre"), graph.Link{Relation: graph.RelMemberOf, From: "autre", To: "quartier"}); graph.ErrorCode(err) != graph.EFORBIDDEN {
+		t.Fatalf("outsider joins a community on their own: %v", err)
+	}
+	if _, err := s.Document(asC("autre"), "commune"); graph.ErrorCode(err) != graph.ENOTFOUND {
+		t.Fatalf("outsider reads community note after a refused join: %v", err)
+	}
+	must(s.Link(as(graph.Viewer{Role: graph.RoleCurator}), graph.Link{Relation: graph.RelMemberOf, From: "autre", To: "quartier"}))
 	if _, err := s.Document(asC("autre"), "commune"); err != nil {
 		t.Errorf("new member cannot read community note: %v", err)
 	}

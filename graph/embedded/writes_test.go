@@ -350,7 +350,9 @@ func TestPermissions(t *testing.T) {
 
 	_, err = s.Link(asC("bob"), graph.Link{Relation: graph.RelMemberOf, From: "ana", To: "m"})
 	wantCode(t, err, graph.EFORBIDDEN, "enrol someone else")
-	must(s.Link(asC("bob"), graph.Link{Relation: graph.RelMemberOf, From: "bob", To: "m"}))
+	_, err = s.Link(asC("bob"), graph.Link{Relation: graph.RelMemberOf, From: "bob", To: "m"})
+	wantCode(t, err, graph.EFORBIDDEN, "join a community uninvited")
+	must(s.Link(curator, graph.Link{Relation: graph.RelMemberOf, From: "bob", To: "m"}))
 	_, err = s.Link(asC("bob"), graph.Link{Relation: graph.RelAuthored, From: "bob", To: "n"})
 	wantCode(t, err, graph.EFORBIDDEN, "claim authorship of someone else's note")
 	must(s.Link(asC("ana"), graph.Link{Relation: graph.RelAuthored, From: "bob", To: "n", Role: graph.AuthorRoleEditor}))

@@ -164,6 +164,9 @@ func (s *Store) Link(ctx context.Context, in graph.Link) (*graph.Link, error) {
 		if err := w.canLink(&l); err != nil {
 			return err
 		}
+		if err := graph.CanAddLink(w.v, l); err != nil {
+			return err
+		}
 		if err := w.link(&l); err != nil {
 			return err
 		}

@@ -135,8 +135,8 @@ func testChanges(t *testing.T, newStore factory) {
 				_, err := f.s.Link(f.asC("p"), graph.Link{Relation: graph.RelInCarnet, From: "n", To: "k", Category: "y"})
 				return err
 			}, nil},
-			{"join a community", func() error {
-				_, err := f.s.Link(f.asC("p"), graph.Link{Relation: graph.RelMemberOf, From: "p", To: "c"})
+			{"add a member to a community", func() error {
+				_, err := f.s.Link(f.as(curator), graph.Link{Relation: graph.RelMemberOf, From: "p", To: "c"})
 				return err
 			}, &changeMatch{op: graph.OpLink, rel: graph.RelMemberOf, ends: [2]string{"p", "c"}}},
 			{"unlink", func() error {

@@ -187,7 +187,7 @@ func testPermissions(t *testing.T, newStore factory) {
 		}
 	})
 
-	t.Run("MembershipIsForOneself", func(t *testing.T) {
+	t.Run("MembershipIsByInvitation", func(t *testing.T) {
 		f := newFixture(t, newStore)
 		f.contributor("a")
 		f.contributor("x")
@@ -205,19 +205,22 @@ func testPermissions(t *testing.T, newStore factory) {
 		f.wantState(before, "refused membership changes")
 		sameSet(t, f.linkKeys(f.sys(), "c", graph.RelMemberOf, graph.In), []string{"MEMBER_OF a->c"}, "members after refused changes")
 
-		if _, err := f.s.Link(x, graph.Link{Relation: graph.RelMemberOf, From: "x", To: "c"}); err != nil {
-			t.Errorf("x may join a community: %v", err)
-		}
+		// Membership opens a community's COMMUNITY documents: joining is by
+		// invitation (a curator adds members), leaving is one's own call.
+		_, err = f.s.Link(x, graph.Link{Relation: graph.RelMemberOf, From: "x", To: "c"})
+		wantCode(t, err, graph.EFORBIDDEN, "x adds themself to a community")
+		f.wantState(before, "refused self-join")
 		if _, err := f.s.Link(x, graph.Link{Relation: graph.RelAffiliatedWith, From: "x", To: "o"}); err != nil {
 			t.Errorf("x may state an affiliation: %v", err)
-		}
-		sameSet(t, f.linkKeys(f.sys(), "c", graph.RelMemberOf, graph.In), []string{"MEMBER_OF a->c", "MEMBER_OF x->c"}, "members after x joins")
-		if err := f.s.Unlink(x, graph.RelMemberOf, "x", "c"); err != nil {
-			t.Errorf("x may leave a community: %v", err)
 		}
 		if _, err := f.s.Link(f.as(curator), graph.Link{Relation: graph.RelMemberOf, From: "x", To: "c"}); err != nil {
 			t.Errorf("a curator may add a member: %v", err)
 		}
+		sameSet(t, f.linkKeys(f.sys(), "c", graph.RelMemberOf, graph.In), []string{"MEMBER_OF a->c", "MEMBER_OF x->c"}, "members after a curator adds x")
+		if err := f.s.Unlink(x, graph.RelMemberOf, "x", "c"); err != nil {
+			t.Errorf("x may leave a community: %v", err)
+		}
+		sameSet(t, f.linkKeys(f.sys(), "c", graph.RelMemberOf, graph.In), []string{"MEMBER_OF a->c"}, "members after x leaves")
 	})
 
 	t.Run("ContributorProfiles", func(t *testing.T) {

@@ -215,7 +215,7 @@ func testVisibility(t *testing.T, newStore factory) {
 		m.unlinkAs(f, f.as(member), graph.RelMemberOf, "m", "c")
 		_, err := f.s.Document(f.as(member), "com")
 		wantCode(t, err, graph.ENOTFOUND, "a former member reads the community note")
-		m.linkAs(f, f.as(outsider), graph.Link{Relation: graph.RelMemberOf, From: "x", To: "c"})
+		m.linkAs(f, f.as(curator), graph.Link{Relation: graph.RelMemberOf, From: "x", To: "c"}) // by invitation
 		if _, err := f.s.Document(f.as(outsider), "com"); err != nil {
 			t.Errorf("a new member cannot read the community note: %v", err)
 		}
