@@ -5558,7 +5558,9 @@ type Mutation {
 
   """
   Creates a link, or updates its role, category and position if it exists.
-  The viewer must be allowed to edit the ` + "`" + `from` + "`" + ` end.
+  The viewer must be allowed to edit the ` + "`" + `from` + "`" + ` end; MEMBER_OF links are
+  made by curators and admins only (communities take members by
+  invitation), though a member may unlink their own.
   """
   link(input: LinkInput!): LinkPayload!
   "Removes a link; NOT_FOUND if there is none."
