@@ -52,13 +52,7 @@ func (r *Resolver) linkedTo(ctx context.Context, id string, kind graph.Kind) ([]
 
 // requireLinkCurator admits curators and admins, as the health lists do.
 func requireLinkCurator(v graph.Viewer) error {
-	switch {
-	case !v.SignedIn():
-		return graph.Errorf(graph.EUNAUTHENTICATED, "sign in as a curator to look for missing links")
-	case !v.IsCurator():
-		return graph.Errorf(graph.EFORBIDDEN, "only curators and admins may look for missing links")
-	}
-	return nil
+	return graph.RequireCuratorTo(v, "look for missing links")
 }
 
 func (r *Resolver) unlinkedMentions(ctx context.Context, termID, organisationID *string, first *int, after *string) (*model.MentionConnection, error) {
@@ -115,26 +109,13 @@ func (r *Resolver) unlinkedMentions(ctx context.Context, termID, organisationID 
 		out.PageInfo.HasNextPage = res.TotalCount > 0
 		return out, nil
 	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	// The index left out what the viewer may not read; the store checks
-	// again (a document hidden since the last catch-up, say).
-	docs, err := r.loadDocuments(ctx, ids)
+	hits, err := r.readableHits(ctx, res.Hits)
 	if err != nil {
 		return nil, err
 	}
-	for i, h := range res.Hits {
-		if docs[i] == nil {
-			continue
-		}
-		edge := &model.MentionEdge{Cursor: h.Cursor, Score: h.Score, Node: model.WrapDocument(docs[i]), Highlights: []*model.Highlight{}}
-		for _, hl := range h.Highlights {
-			edge.Highlights = append(edge.Highlights, &model.Highlight{Field: hl.Field, Fragments: hl.Fragments})
-		}
-		edge.Fragment = firstFragment(h.Highlights)
-		out.Edges = append(out.Edges, edge)
+	for _, h := range hits {
+		out.Edges = append(out.Edges, &model.MentionEdge{Cursor: h.Cursor, Score: h.Score, Node: model.WrapDocument(h.doc),
+			Highlights: highlights(h.Highlights), Fragment: firstFragment(h.Highlights)})
 	}
 	if res.EndCursor != "" {
 		out.PageInfo.EndCursor = &res.EndCursor

@@ -67,25 +67,12 @@ func (r *Resolver) search(ctx context.Context, query string, filter *model.Searc
 	if res.EndCursor != "" {
 		out.PageInfo.EndCursor = &res.EndCursor
 	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	// The store reads the hits again, with the viewer's rights: the index
-	// already left hidden documents out, this is the second lock.
-	docs, err := r.loadDocuments(ctx, ids)
+	hits, err := r.readableHits(ctx, res.Hits)
 	if err != nil {
 		return nil, err
 	}
-	for i, h := range res.Hits {
-		if docs[i] == nil {
-			continue
-		}
-		edge := &model.SearchEdge{Cursor: h.Cursor, Score: h.Score, Node: model.WrapDocument(docs[i]), Highlights: []*model.Highlight{}}
-		for _, hl := range h.Highlights {
-			edge.Highlights = append(edge.Highlights, &model.Highlight{Field: hl.Field, Fragments: hl.Fragments})
-		}
-		out.Edges = append(out.Edges, edge)
+	for _, h := range hits {
+		out.Edges = append(out.Edges, &model.SearchEdge{Cursor: h.Cursor, Score: h.Score, Node: model.WrapDocument(h.doc), Highlights: highlights(h.Highlights)})
 	}
 	if len(out.Edges) > 0 && out.PageInfo.StartCursor == nil {
 		out.PageInfo.StartCursor = &out.Edges[0].Cursor
@@ -95,6 +82,43 @@ func (r *Resolver) search(ctx context.Context, query string, filter *model.Searc
 	}
 	out.Facets, err = r.facets(ctx, res.Facets)
 	return out, err
+}
+
+// readableHit is a search hit with its document as the viewer may read it.
+type readableHit struct {
+	search.Hit
+	doc *graph.Document
+}
+
+// readableHits reads the hits' documents again through the store, with the
+// viewer's rights, and drops those it does not return: the index already
+// left hidden documents out, this is the second lock (a document hidden
+// since the last catch-up, say).
+func (r *Resolver) readableHits(ctx context.Context, hits []search.Hit) ([]readableHit, error) {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	docs, err := r.loadDocuments(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]readableHit, 0, len(hits))
+	for i, h := range hits {
+		if docs[i] != nil {
+			out = append(out, readableHit{Hit: h, doc: docs[i]})
+		}
+	}
+	return out, nil
+}
+
+// highlights is the GraphQL form of a hit's highlights, never null.
+func highlights(hs []search.Highlight) []*model.Highlight {
+	out := make([]*model.Highlight, 0, len(hs))
+	for _, hl := range hs {
+		out = append(out, &model.Highlight{Field: hl.Field, Fragments: hl.Fragments})
+	}
+	return out
 }
 
 // selectsField reports whether the field being resolved selects name

@@ -387,11 +387,8 @@ func (r *Resolver) moderationQueueChanged(ctx context.Context) (<-chan *model.Mo
 	if err != nil {
 		return nil, err
 	}
-	switch v := graph.ViewerFrom(ctx); {
-	case !v.SignedIn():
-		return nil, graph.Errorf(graph.EUNAUTHENTICATED, "sign in as a curator to follow the moderation queue")
-	case !v.IsCurator():
-		return nil, graph.Errorf(graph.EFORBIDDEN, "only curators and admins may follow the moderation queue")
+	if err := graph.RequireCuratorTo(graph.ViewerFrom(ctx), "follow the moderation queue"); err != nil {
+		return nil, err
 	}
 	// open maps each open flag the stream knows of to its document;
 	// resolved holds the flags it reported resolved, until the changes it

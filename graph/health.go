@@ -32,12 +32,17 @@ var DocumentRelations = []Relation{RelLinksTo, RelMentions, RelConcerns, RelBroa
 // RequireCurator is the rule of every curation read: curators, admins and
 // the system. Stores call it first, so that no other viewer learns even
 // a count.
-func RequireCurator(v Viewer) error {
+func RequireCurator(v Viewer) error { return RequireCuratorTo(v, "see the health of the graph") }
+
+// RequireCuratorTo admits curators and admins: UNAUTHENTICATED for an
+// anonymous viewer, FORBIDDEN for other roles, each message ending with
+// what the viewer wanted to do.
+func RequireCuratorTo(v Viewer, what string) error {
 	switch {
 	case !v.SignedIn():
-		return Errorf(EUNAUTHENTICATED, "sign in as a curator to see the health of the graph")
+		return Errorf(EUNAUTHENTICATED, "sign in as a curator to %s", what)
 	case !v.IsCurator():
-		return Errorf(EFORBIDDEN, "only curators and admins may see the health of the graph")
+		return Errorf(EFORBIDDEN, "only curators and admins may %s", what)
 	}
 	return nil
 }

@@ -99,6 +99,38 @@ func NewSnapshotPreparer(now time.Time) *SnapshotPreparer {
 		categories: map[string][]string{}, seen: map[string]struct{}{}}
 }
 
+// OnePart gives snap as the only part of a restore: what a store's
+// Restore hands its part-by-part writer once the whole snapshot is
+// prepared.
+func OnePart(snap *Snapshot) func() (*Snapshot, error) {
+	given := false
+	return func() (*Snapshot, error) {
+		if given {
+			return nil, nil
+		}
+		given = true
+		return snap, nil
+	}
+}
+
+// PreparedParts wraps next, the parts of a streamed restore, so that each
+// part comes out checked against the parts before it (a SnapshotPreparer
+// dated now). A nil part ends the stream.
+func PreparedParts(now time.Time, next func() (*Snapshot, error)) func() (*Snapshot, error) {
+	p := NewSnapshotPreparer(now)
+	return func() (*Snapshot, error) {
+		part, err := next()
+		if err != nil || part == nil {
+			return nil, err
+		}
+		prepared, err := p.Prepare(*part)
+		if err != nil {
+			return nil, err
+		}
+		return &prepared, nil
+	}
+}
+
 // Prepare checks the next part of the snapshot against itself and the
 // parts before it, and returns it ready to write (see PrepareSnapshot).
 // After an error the preparer is in an unknown state: the restore must

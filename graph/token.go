@@ -118,6 +118,30 @@ func ParseTokenCursor(after string) (at time.Time, id string, err error) {
 	return at, c.ID, nil
 }
 
+// CheckTokenPage refuses a page of tokens that no store could serve: a
+// bad first, or an after that is not a token list's cursor. Both stores
+// check it before reading anything.
+func CheckTokenPage(p Page) error {
+	if _, err := p.Limit(); err != nil {
+		return err
+	}
+	if p.After != "" {
+		if _, _, err := ParseTokenCursor(p.After); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Unexpired returns t, or the error of an expired token: what a store's
+// TokenByHash answers once it has read t.
+func Unexpired(t *Token, now time.Time) (*Token, error) {
+	if t.Expired(now) {
+		return nil, ExpiredTokenError(t)
+	}
+	return t, nil
+}
+
 // NewTokenSecret returns a fresh secret to hand to the caller once, and the
 // hash to store.
 func NewTokenSecret() (secret, hash string) {

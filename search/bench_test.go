@@ -188,6 +188,16 @@ func BenchmarkSearch(b *testing.B) {
 }
 
 func benchSearch(b *testing.B, ix *Index, clients int, req func(int) Request) {
+	benchClients(b, clients, func(i int) func() (*Result, error) {
+		r := req(i)
+		return func() (*Result, error) { return ix.Search(context.Background(), r) }
+	})
+}
+
+// benchClients runs b.N index queries from clients goroutines and reports
+// CPU time per query, p50 and p99 latency and hits per query. query(i)
+// prepares the i-th query (untimed) and returns the call that is timed.
+func benchClients(b *testing.B, clients int, query func(i int) func() (*Result, error)) {
 	lat := make([]time.Duration, b.N)
 	var next atomic.Int64
 	var hits atomic.Int64
@@ -203,9 +213,9 @@ func benchSearch(b *testing.B, ix *Index, clients int, req func(int) Request) {
 				if i >= b.N {
 					return
 				}
-				r := req(i)
+				run := query(i)
 				start := time.Now()
-				res, err := ix.Search(context.Background(), r)
+				res, err := run()
 				lat[i] = time.Since(start)
 				if err != nil {
 					b.Error(err)

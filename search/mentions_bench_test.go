@@ -3,12 +3,8 @@ package search
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/encommun/maillage/graph"
 )
@@ -39,41 +35,10 @@ func BenchmarkUnlinkedMentions(b *testing.B) {
 	}
 	for _, clients := range []int{1, 8} {
 		b.Run(fmt.Sprintf("common-term/clients=%d", clients), func(b *testing.B) {
-			lat := make([]time.Duration, b.N)
-			var next, hits atomic.Int64
-			var wg sync.WaitGroup
-			cpu0 := cpuTime()
-			b.ResetTimer()
-			for range clients {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for {
-						i := int(next.Add(1)) - 1
-						if i >= b.N {
-							return
-						}
-						start := time.Now()
-						res, err := ix.UnlinkedMentions(context.Background(), req(i))
-						lat[i] = time.Since(start)
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						hits.Add(int64(res.TotalCount))
-					}
-				}()
-			}
-			wg.Wait()
-			b.StopTimer()
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-			slices.Sort(lat)
-			pct := func(p float64) float64 {
-				return float64(lat[min(len(lat)-1, int(float64(len(lat))*p))].Microseconds()) / 1000
-			}
-			b.ReportMetric(pct(0.50), "p50-ms")
-			b.ReportMetric(pct(0.99), "p99-ms")
-			b.ReportMetric(float64(hits.Load())/float64(b.N), "hits/op")
+			benchClients(b, clients, func(i int) func() (*Result, error) {
+				r := req(i)
+				return func() (*Result, error) { return ix.UnlinkedMentions(context.Background(), r) }
+			})
 		})
 	}
 	reportRSS(b)

@@ -50,14 +50,7 @@ func (s *Store) Restore(ctx context.Context, snap graph.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	given := false
-	return s.restore(ctx, func() (*graph.Snapshot, error) {
-		if given {
-			return nil, nil
-		}
-		given = true
-		return &snap, nil
-	})
+	return s.restore(ctx, graph.OnePart(&snap))
 }
 
 var _ graph.StreamRestorer = (*Store)(nil)
@@ -67,18 +60,7 @@ func (s *Store) RestoreStream(ctx context.Context, next func() (*graph.Snapshot,
 	if err := (&writer{reader: &reader{v: viewerOf(ctx)}}).requireAdmin(); err != nil {
 		return err
 	}
-	p := graph.NewSnapshotPreparer(s.now())
-	return s.restore(ctx, func() (*graph.Snapshot, error) {
-		part, err := next()
-		if err != nil || part == nil {
-			return nil, err
-		}
-		prepared, err := p.Prepare(*part)
-		if err != nil {
-			return nil, err
-		}
-		return &prepared, nil
-	})
+	return s.restore(ctx, graph.PreparedParts(s.now(), next))
 }
 
 // restore writes the prepared parts next returns behind the marker, and

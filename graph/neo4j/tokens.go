@@ -99,21 +99,13 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (*graph.Token, err
 	if err != nil {
 		return nil, err
 	}
-	if t.Expired(s.now()) {
-		return nil, graph.ExpiredTokenError(t)
-	}
-	return t, nil
+	return graph.Unexpired(t, s.now())
 }
 
 // Tokens implements graph.TokenStore.
 func (s *Store) Tokens(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Token], error) {
-	if _, err := p.Limit(); err != nil {
+	if err := graph.CheckTokenPage(p); err != nil {
 		return nil, err
-	}
-	if p.After != "" {
-		if _, _, err := graph.ParseTokenCursor(p.After); err != nil {
-			return nil, err
-		}
 	}
 	var all []*graph.Token
 	err := s.view(ctx, func(r *reader) error {
