@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
 )
 
 // TestFacetCodesSurvive checks that facet values decode the same after a
@@ -242,20 +241,8 @@ func TestFacetCodesAfterCrash(t *testing.T) {
 }
 
 func codesCrashChild(dir string) {
-	fail := func(err error) {
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-	}
-	s, err := embedded.Open(filepath.Join(dir, "store"), embedded.Options{})
-	fail(err)
-	ix, err := Open(filepath.Join(dir, "search"), Options{})
-	fail(err)
-	_, err = s.CreateContributor(sys, graph.Contributor{ID: "ana", Name: "Ana"})
-	fail(err)
+	s, ix, fail := startCrashChild(dir)
 	ctx := context.Background()
-	fail(ix.CatchUp(ctx, s))
 	for i := range 30 {
 		// Each document in a carnet of its own: a new facet value.
 		k := fmt.Sprintf("k%02d", i)

@@ -419,7 +419,10 @@ func TestCrashBetweenStoreAndIndex(t *testing.T) {
 	}
 }
 
-func crashChild(dir string) {
+// startCrashChild is the start of a child process that a crash test kills:
+// the store and index under dir, a contributor, the index caught up, and
+// fail, which ends the child on the first error.
+func startCrashChild(dir string) (*embedded.Store, *Index, func(error)) {
 	fail := func(err error) {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -432,8 +435,13 @@ func crashChild(dir string) {
 	fail(err)
 	_, err = s.CreateContributor(sys, graph.Contributor{ID: "ana", Name: "Ana"})
 	fail(err)
+	fail(ix.CatchUp(context.Background(), s))
+	return s, ix, fail
+}
+
+func crashChild(dir string) {
+	s, ix, fail := startCrashChild(dir)
 	ctx := context.Background()
-	fail(ix.CatchUp(ctx, s))
 	for i := range 60 {
 		_, err := s.CreateDocument(sys, graph.Document{ID: fmt.Sprintf("p%02d", i), Kind: graph.KindNote,
 			Language: "fr", Visibility: graph.VisibilityPublic, Title: "Panier solidaire"}, []string{"ana"})
