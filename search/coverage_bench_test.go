@@ -12,6 +12,7 @@ import (
 
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/search/benchcorpus"
 )
 
 // Standpoint coverage on the generated corpus of bench_test.go: what one
@@ -93,7 +94,7 @@ func writeCorpus(s *embedded.Store, n int) error {
 	ctx := graph.SystemContext(context.Background())
 	gen := newCorpusGen(benchSeed)
 	first := graph.Batch{}
-	for i := range gen.contributors {
+	for i := range benchcorpus.Contributors {
 		id := fmt.Sprintf("c%04d", i)
 		first.Contributors = append(first.Contributors, graph.Contributor{ID: id, Name: "Personne " + id})
 		first.Declarations = append(first.Declarations, gen.decls[id]...)

@@ -24,6 +24,7 @@ import (
 
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/search/benchcorpus"
 )
 
 // `maillage bench http` measures the server as front-ends meet it: a real
@@ -577,7 +578,7 @@ func (c *benchClient) searchRequest() benchRequest {
 	if c.next != nil && c.rng.IntN(4) == 0 {
 		return benchRequest{Query: benchNextPageQuery, Variables: c.next}
 	}
-	w := func() string { return benchTopicWords[c.rng.IntN(len(benchTopicWords))] }
+	w := func() string { return benchcorpus.TopicWords[c.rng.IntN(len(benchcorpus.TopicWords))] }
 	vars := map[string]any{}
 	switch n := c.rng.IntN(10); {
 	case n < 5:
@@ -594,7 +595,7 @@ func (c *benchClient) searchRequest() benchRequest {
 func (c *benchClient) words(n int) string {
 	ws := make([]string, n)
 	for i := range ws {
-		ws[i] = benchTopicWords[c.rng.IntN(len(benchTopicWords))]
+		ws[i] = benchcorpus.TopicWords[c.rng.IntN(len(benchcorpus.TopicWords))]
 	}
 	return strings.Join(ws, " ")
 }

@@ -12,99 +12,36 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/embedded"
 	"github.com/encommun/maillage/search"
+	"github.com/encommun/maillage/search/benchcorpus"
 )
 
 // The corpus of `maillage bench http`: a generated commons, reproducible
 // from its size and seed, shaped like the real one where it costs the
-// server something. Notes of ~260 words of French-like prose (real topic
-// words at Zipf ranks 50–300, stop words, elisions), 5 % terms and 5 %
-// organisations; 70 % PUBLIC, 20 % COMMUNITY, 10 % PRIVATE; one or two
-// authors among 2 000 contributors whose standpoint declarations use every
-// visibility; carnets, communities, mentions of terms; and LINKS_TO links
-// whose targets follow a Zipf law, so that a few notes have thousands of
-// backlinks and most a handful.
+// server something. Notes of ~260 words of French-like prose (package
+// benchcorpus: real topic words from Zipf rank 50, stop words, elisions),
+// 5 % terms and 5 % organisations; 70 % PUBLIC, 20 % COMMUNITY, 10 %
+// PRIVATE; one or two authors among 2 000 contributors whose standpoint
+// declarations use every visibility; carnets, communities, mentions of
+// terms; and LINKS_TO links whose targets follow a Zipf law, so that a few
+// notes have thousands of backlinks and most a handful.
 
 // benchCorpusVersion changes whenever the generator does, so that a
 // --data directory built by another version is not silently reused.
 const benchCorpusVersion = 1
 
-const (
-	benchContributors = 2000
-	benchCommunities  = 50
-	benchCarnets      = 200
-)
-
-// topicWords are real words of the domain; the search operation queries them.
-var benchTopicWords = strings.Fields(`éducation populaire communauté coopérative économie sociale solidaire
-	quartier logement alimentation jardin transport santé culture bibliothèque atelier formation
-	gouvernance participation bénévolat militantisme organisme financement subvention territoire
-	région ruralité autonomie savoirs partage numérique plateforme données licence communs
-	mobilisation concertation évaluation recherche pratique réseau collectif entraide accueil
-	immigration jeunesse aînés famille enfance itinérance pauvreté inclusion accessibilité handicap
-	environnement climat énergie agriculture forêt rivière patrimoine mémoire histoire langue
-	autochtone nation traité réconciliation égalité féminisme genre diversité racisme justice
-	démocratie citoyenneté politique municipalité conseil assemblée projet programme démarche
-	méthode outil guide fiche ressource répertoire annuaire carte portrait diagnostic bilan rapport`)
-
-// benchGlue are frequent short words, stop words most of them, as in real prose.
-var benchGlue = strings.Fields(`le la les de des du un une et à au aux en dans pour par sur avec qui que
-	est sont a ont été plus mais ou où ce cette ces son sa ses leur leurs nous vous ils elles
-	aussi comme très bien tout tous toutes entre sans sous chez depuis pendant après avant`)
-
-var benchElided = []string{"l'", "d'", "qu'", "l’"}
-
-var benchSyllables = strings.Fields(`ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo ga ge gi go
-	la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te
-	ti to tu va ve vi vo tré pré cré dé mé né ré sé té gré bré fré ain ein oin ion ien eau ou oi`)
-
-var benchFirstNames = strings.Fields(`Amélie Benoît Chloé Denis Élise François Gabrielle Hugo Inès Jacques
-	Karine Louis Maude Nicolas Océane Pierre Rosalie Samuel Thérèse Ulrich Valérie William Yasmine Zoé
-	Aputi Kaniatarowanenneh Malik Nadia Fatou Minh`)
-
-var benchLastNames = strings.Fields(`Tremblay Gagnon Roy Côté Bouchard Gauthier Morin Lavoie Fortin Gagné
-	Ouellet Pelletier Bélanger Lévesque Bergeron Leblanc Paquette Girard Simard Boucher Caron Beaulieu
-	Cloutier Dubé Poirier Fournier Lapointe Leclerc Lefebvre Nguyen Diallo Mukendi`)
-
 // benchCorpus generates the documents of a corpus of docs documents.
 type benchCorpus struct {
-	docs  int
-	seed  uint64
-	rng   *rand.Rand
-	vocab []string
-	zipf  *rand.Zipf
+	*benchcorpus.Generator
+	docs int
+	seed uint64
 }
 
 func newBenchCorpus(docs int, seed uint64) *benchCorpus {
-	rng := rand.New(rand.NewPCG(seed, 0x6d61696c6c616765))
-	c := &benchCorpus{docs: docs, seed: seed, rng: rng}
-	seen := map[string]bool{}
-	for _, w := range benchTopicWords {
-		seen[w] = true
-	}
-	var generated []string
-	for len(generated) < 20000 {
-		var b strings.Builder
-		for range 2 + rng.IntN(3) {
-			b.WriteString(benchSyllables[rng.IntN(len(benchSyllables))])
-		}
-		if w := b.String(); !seen[w] {
-			seen[w] = true
-			generated = append(generated, w)
-		}
-	}
-	// Topic words sit at ranks 50–300: frequent, but not stop-word frequent,
-	// so that a one-word search matches thousands of documents, not all.
-	c.vocab = append(c.vocab, generated[:50]...)
-	c.vocab = append(c.vocab, benchTopicWords...)
-	c.vocab = append(c.vocab, generated[50:]...)
-	c.zipf = rand.NewZipf(rng, 1.07, 2, uint64(len(c.vocab)-1))
-	return c
+	return &benchCorpus{Generator: benchcorpus.New(seed), docs: docs, seed: seed}
 }
 
 // benchDocMeta is what the load generator needs to know of a document
@@ -146,74 +83,30 @@ func (c *benchCorpus) publicNotes() []string {
 	return ids
 }
 
-func (c *benchCorpus) word() string {
-	if c.rng.IntN(3) == 0 {
-		return benchGlue[c.rng.IntN(len(benchGlue))]
-	}
-	w := c.vocab[c.zipf.Uint64()]
-	if c.rng.IntN(12) == 0 {
-		w = benchElided[c.rng.IntN(len(benchElided))] + w
-	}
-	return w
-}
-
-func (c *benchCorpus) text(n int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			if c.rng.IntN(15) == 0 {
-				b.WriteString(". ")
-			} else {
-				b.WriteByte(' ')
-			}
-		}
-		b.WriteString(c.word())
-	}
-	return b.String()
-}
-
-// title is a few words, starting with a topic word so that titles are
-// searchable, capitalised like one.
-func (c *benchCorpus) title(n int) string {
-	t := benchTopicWords[c.rng.IntN(len(benchTopicWords))] + " " + c.text(n-1)
-	r, size := utf8.DecodeRuneInString(t)
-	return string(unicode.ToUpper(r)) + t[size:]
-}
-
-func (c *benchCorpus) contributorID(i int) string { return fmt.Sprintf("c%04d", i) }
-
 // setup is everything but the documents and their links: contributors
 // with declarations, communities with members, carnets.
 func (c *benchCorpus) setup() graph.Batch {
 	var b graph.Batch
 	tax := graph.DefaultTaxonomy()
 	regions := tax.Dimension("region")
-	for i := range benchCommunities {
-		b.Communities = append(b.Communities, graph.Community{ID: fmt.Sprintf("g%02d", i),
-			Name: fmt.Sprintf("Communauté %s %d", benchTopicWords[i%len(benchTopicWords)], i), Description: c.text(30)})
+	for i := range benchcorpus.Communities {
+		b.Communities = append(b.Communities, graph.Community{ID: benchcorpus.CommunityID(i),
+			Name: fmt.Sprintf("Communauté %s %d", benchcorpus.TopicWords[i%len(benchcorpus.TopicWords)], i), Description: c.Text(30)})
 	}
-	for i := range benchCarnets {
-		b.Carnets = append(b.Carnets, graph.Carnet{ID: fmt.Sprintf("k%03d", i), Title: "Carnet " + c.title(3),
-			Description: c.text(20), Categories: []string{"Comptes rendus", "Fiches pratiques", "Réflexions"}})
+	for i := range benchcorpus.Carnets {
+		b.Carnets = append(b.Carnets, graph.Carnet{ID: benchcorpus.CarnetID(i), Title: "Carnet " + c.Title(3),
+			Description: c.Text(20), Categories: []string{"Comptes rendus", "Fiches pratiques", "Réflexions"}})
 	}
-	vis := []graph.DeclarationVisibility{graph.DeclPublic, graph.DeclPublic, graph.DeclAggregate, graph.DeclPrivate}
-	for i := range benchContributors {
-		id := c.contributorID(i)
-		name := benchFirstNames[c.rng.IntN(len(benchFirstNames))] + " " + benchLastNames[c.rng.IntN(len(benchLastNames))]
-		ct := graph.Contributor{ID: id, Name: name, Bio: c.text(25)}
-		if regions != nil && c.rng.IntN(2) == 0 {
-			ct.Region = regions.Values[c.rng.IntN(len(regions.Values))].ID
+	for i := range benchcorpus.Contributors {
+		id := benchcorpus.ContributorID(i)
+		ct := graph.Contributor{ID: id, Name: c.Name(), Bio: c.Text(25)}
+		if regions != nil && c.Rand.IntN(2) == 0 {
+			ct.Region = regions.Values[c.Rand.IntN(len(regions.Values))].ID
 		}
 		b.Contributors = append(b.Contributors, ct)
-		for _, d := range tax.Dimensions {
-			if c.rng.IntN(3) == 0 || len(d.Values) == 0 {
-				continue
-			}
-			b.Declarations = append(b.Declarations, graph.Declaration{ContributorID: id, Dimension: d.ID,
-				Value: d.Values[c.rng.IntN(len(d.Values))].ID, Visibility: vis[c.rng.IntN(len(vis))]})
-		}
-		for range c.rng.IntN(3) {
-			b.Links = append(b.Links, graph.Link{Relation: graph.RelMemberOf, From: id, To: fmt.Sprintf("g%02d", c.rng.IntN(benchCommunities))})
+		b.Declarations = append(b.Declarations, c.Declarations(tax, id)...)
+		for range c.Rand.IntN(3) {
+			b.Links = append(b.Links, graph.Link{Relation: graph.RelMemberOf, From: id, To: benchcorpus.CommunityID(c.Rand.IntN(benchcorpus.Communities))})
 		}
 	}
 	b.Links = dedupLinks(b.Links)
@@ -236,29 +129,29 @@ func dedupLinks(ls []graph.Link) []graph.Link {
 // document returns document i and its authors.
 func (c *benchCorpus) document(i int) graph.BatchDocument {
 	m := c.meta(i)
-	r := c.rng
+	r := c.Rand
 	lang := "fr"
 	if r.IntN(10) == 0 {
 		lang = "en"
 	}
-	published := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(10*365*24)) * time.Hour)
+	published := c.PublishedAt()
 	d := graph.Document{ID: m.id, Kind: m.kind, Language: lang, Visibility: m.visibility,
-		Title: c.title(4 + r.IntN(6)), Summary: c.text(20 + r.IntN(20)), PublishedAt: &published}
+		Title: c.Title(4 + r.IntN(6)), Summary: c.Text(20 + r.IntN(20)), PublishedAt: &published}
 	switch m.kind {
 	case graph.KindNote:
-		d.Body = c.text(240 + r.IntN(40))
+		d.Body = c.Text(240 + r.IntN(40))
 	case graph.KindTerm:
-		d.Aliases = []string{strings.ToUpper(c.text(1))}
-		d.Definition = c.text(30)
-		d.Body = c.text(80)
+		d.Aliases = []string{strings.ToUpper(c.Text(1))}
+		d.Definition = c.Text(30)
+		d.Body = c.Text(80)
 	case graph.KindOrganisation:
-		d.Aliases = []string{strings.ToUpper(c.text(1))}
-		d.Body = c.text(80)
+		d.Aliases = []string{strings.ToUpper(c.Text(1))}
+		d.Body = c.Text(80)
 		d.Website = fmt.Sprintf("https://organisme-%d.example.org", i)
 	}
-	authors := []string{c.contributorID(r.IntN(benchContributors))}
+	authors := []string{benchcorpus.ContributorID(r.IntN(benchcorpus.Contributors))}
 	if r.IntN(3) == 0 {
-		if other := c.contributorID(r.IntN(benchContributors)); other != authors[0] {
+		if other := benchcorpus.ContributorID(r.IntN(benchcorpus.Contributors)); other != authors[0] {
 			authors = append(authors, other)
 		}
 	}
@@ -271,7 +164,7 @@ func (c *benchCorpus) document(i int) graph.BatchDocument {
 // authors only.
 func (c *benchCorpus) links(i int, hubs []int, zipf *rand.Zipf) []graph.Link {
 	m := c.meta(i)
-	r := c.rng
+	r := c.Rand
 	var ls []graph.Link
 	add := func(rel graph.Relation, to string) {
 		ls = append(ls, graph.Link{Relation: rel, From: m.id, To: to})
@@ -289,12 +182,12 @@ func (c *benchCorpus) links(i int, hubs []int, zipf *rand.Zipf) []graph.Link {
 			add(graph.RelConcerns, c.meta(c.terms()+r.IntN(c.orgs())).id)
 		}
 		if r.IntN(3) > 0 {
-			ls = append(ls, graph.Link{Relation: graph.RelInCarnet, From: m.id, To: fmt.Sprintf("k%03d", r.IntN(benchCarnets)),
+			ls = append(ls, graph.Link{Relation: graph.RelInCarnet, From: m.id, To: benchcorpus.CarnetID(r.IntN(benchcorpus.Carnets)),
 				Category: "Fiches pratiques", Position: i})
 		}
 	}
 	if m.visibility == graph.VisibilityCommunity || r.IntN(5) == 0 {
-		add(graph.RelOfCommunity, fmt.Sprintf("g%02d", r.IntN(benchCommunities)))
+		add(graph.RelOfCommunity, benchcorpus.CommunityID(r.IntN(benchcorpus.Communities)))
 	}
 	return dedupLinks(ls)
 }
@@ -379,8 +272,8 @@ func writeBenchCorpus(ctx context.Context, dir string, c *benchCorpus, out io.Wr
 	if len(notes) < 2 {
 		return usageError{"--docs is too small for a corpus with notes: use at least 100"}
 	}
-	c.rng.Shuffle(len(notes), func(a, b int) { notes[a], notes[b] = notes[b], notes[a] })
-	zipf := rand.NewZipf(c.rng, 1.1, 4, uint64(len(notes)-1))
+	c.Rand.Shuffle(len(notes), func(a, b int) { notes[a], notes[b] = notes[b], notes[a] })
+	zipf := rand.NewZipf(c.Rand, 1.1, 4, uint64(len(notes)-1))
 	links := 0
 	for i := range c.docs {
 		ls := c.links(i, notes, zipf)
@@ -397,7 +290,7 @@ func writeBenchCorpus(ctx context.Context, dir string, c *benchCorpus, out io.Wr
 	if err := flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%d documents, %d contributors, %d links\n", c.docs, benchContributors, links)
+	fmt.Fprintf(out, "%d documents, %d contributors, %d links\n", c.docs, benchcorpus.Contributors, links)
 	return nil
 }
 
@@ -438,7 +331,7 @@ func benchTokens(ctx context.Context, dir string, n int) ([]string, error) {
 	for i := range tokens {
 		secret, hash := graph.NewTokenSecret()
 		if err := s.CreateToken(sys, graph.Token{Hash: hash, Role: graph.RoleContributor,
-			ContributorID: fmt.Sprintf("c%04d", i%benchContributors), CreatedAt: time.Now().UTC()}); err != nil {
+			ContributorID: benchcorpus.ContributorID(i % benchcorpus.Contributors), CreatedAt: time.Now().UTC()}); err != nil {
 			return nil, err
 		}
 		tokens[i] = secret
