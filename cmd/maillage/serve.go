@@ -22,10 +22,13 @@ import (
 const shutdownGrace = 30 * time.Second
 
 type serveConfig struct {
-	addr      string
-	data      string
-	demo      bool
-	store     string
+	addr  string
+	data  string
+	demo  bool
+	store string
+	// cacheMB is the embedded store's document cache: 0 (a config made
+	// in code) means its default, a negative value none.
+	cacheMB   int
 	taxonomy  string
 	logFormat string
 	licence   string // default licence shown in linked data
@@ -48,6 +51,7 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&c.data, "data", "./data", "data directory (embedded store and search index)")
 	fs.BoolVar(&c.demo, "demo", false, "load the French demo commons into an empty data directory")
 	fs.StringVar(&c.store, "store", "embedded", "graph store: embedded or neo4j")
+	fs.IntVar(&c.cacheMB, "cache-mb", embedded.DefaultCacheBytes>>20, "embedded store: MiB of decoded documents kept in memory between writes (0: none)")
 	fs.StringVar(&c.taxonomy, "taxonomy", "", "standpoint taxonomy file (JSON); the built-in one by default")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.licence, "licence", "CC-BY-SA-4.0", "licence of documents that name none, in linked data (SPDX id or URL)")
@@ -63,6 +67,12 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if err := checkCoverageK(c.coverageK); err != nil {
 		return err
+	}
+	switch {
+	case c.cacheMB < 0:
+		return usageError{fmt.Sprintf("--cache-mb must be 0 (no cache) or more, not %d", c.cacheMB)}
+	case c.cacheMB == 0:
+		c.cacheMB = -1 // none, where 0 in a config made in code is the default
 	}
 	logger, err := newLogger(c.logFormat, stderr)
 	if err != nil {
@@ -91,7 +101,7 @@ func loadTaxonomy(path string) (*graph.Taxonomy, error) {
 func openStore(ctx context.Context, c serveConfig, logger *slog.Logger) (graph.Store, error) {
 	switch c.store {
 	case "embedded":
-		s, err := embedded.Open(c.data, embedded.Options{})
+		s, err := embedded.Open(c.data, embedded.Options{CacheBytes: int64(c.cacheMB) << 20})
 		if err != nil {
 			return nil, err
 		}

@@ -35,20 +35,37 @@ func (r *reader) canRead(id string, k graph.Kind) (bool, error) {
 	if ok, seen := r.readable[id]; seen {
 		return ok, nil
 	}
+	h, err := r.head(id, k)
+	if err != nil || h == nil {
+		return false, err
+	}
+	return r.decide(id, graph.Visibility(h.visibility)), nil
+}
+
+// head reads document id's head; nil when it has none.
+func (r *reader) head(id string, k graph.Kind) (*headView, error) {
 	b := r.headsOf(k).Get([]byte(id))
 	if b == nil {
-		return false, nil
+		return nil, nil
 	}
 	h, err := readHead(b)
 	if err != nil {
-		return false, fmt.Errorf("head of %s: %w", id, err)
+		return nil, fmt.Errorf("head of %s: %w", id, err)
 	}
-	ok := r.canReadHead(id, graph.Visibility(h.visibility))
+	return &h, nil
+}
+
+// decide is canReadHead remembered for the rest of the transaction.
+func (r *reader) decide(id string, vis graph.Visibility) bool {
+	if ok, seen := r.readable[id]; seen {
+		return ok
+	}
+	ok := r.canReadHead(id, vis)
 	if r.readable == nil {
 		r.readable = map[string]bool{}
 	}
 	r.readable[id] = ok
-	return ok, nil
+	return ok
 }
 
 // canReadHead decides with graph.Viewer.CanRead. Lists call it for every

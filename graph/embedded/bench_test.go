@@ -194,24 +194,37 @@ func BenchmarkCreateDocument(b *testing.B) {
 // BenchmarkDocument reads random notes of the 10 000 as a contributor who
 // is a member of a community, so that some reads check authors and
 // communities.
+//
+// With the cache, every note is read from it once the loop has met them
+// all; without, every read walks the file (cache.go).
 func BenchmarkDocument(b *testing.B) {
 	s := benchStore(b)
-	ctx := asC("ctb03")
-	r := rand.New(rand.NewPCG(5, 6))
-	var lat latencies
-	found := 0
-	for b.Loop() {
-		id := bench.ids[r.IntN(len(bench.ids))]
-		lat.time(func() {
-			if _, err := s.Document(ctx, id); err == nil {
-				found++
-			} else if graph.ErrorCode(err) != graph.ENOTFOUND {
-				b.Fatal(err)
+	cache := s.cache
+	defer func() { s.cache = cache }()
+	for _, on := range []bool{true, false} {
+		b.Run(fmt.Sprintf("cache=%v", on), func(b *testing.B) {
+			s.cache = newDocCache(0)
+			if on {
+				s.cache = newDocCache(DefaultCacheBytes)
 			}
+			ctx := asC("ctb03")
+			r := rand.New(rand.NewPCG(5, 6))
+			var lat latencies
+			found := 0
+			for b.Loop() {
+				id := bench.ids[r.IntN(len(bench.ids))]
+				lat.time(func() {
+					if _, err := s.Document(ctx, id); err == nil {
+						found++
+					} else if graph.ErrorCode(err) != graph.ENOTFOUND {
+						b.Fatal(err)
+					}
+				})
+			}
+			lat.report(b, "µs", time.Microsecond)
+			b.ReportMetric(float64(found)/float64(len(lat)), "readable/op")
 		})
 	}
-	lat.report(b, "µs", time.Microsecond)
-	b.ReportMetric(float64(found)/float64(len(lat)), "readable/op")
 }
 
 // BenchmarkListDocuments50 pages 50 notes out of the 10 000: the first

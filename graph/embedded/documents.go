@@ -30,11 +30,43 @@ func (r *reader) document(id string) (*graph.Document, error) {
 
 // visibleDocument loads a document the viewer may read; nil otherwise.
 func (r *reader) visibleDocument(id string) (*graph.Document, error) {
-	k, err := r.visibleKind(id)
-	if err != nil || !k.IsDocument() {
+	if r.cache == nil {
+		k, err := r.visibleKind(id)
+		if err != nil || !k.IsDocument() {
+			return nil, err
+		}
+		return r.document(id)
+	}
+	if e, ok := r.cache.get(id, r.gen); ok {
+		if !r.decide(id, e.head) {
+			return nil, nil
+		}
+		return copyDocument(e.doc), nil
+	}
+	k := r.kind(id)
+	if !k.IsDocument() {
+		return nil, nil
+	}
+	h, err := r.head(id, k)
+	if err != nil || h == nil {
 		return nil, err
 	}
-	return r.document(id)
+	head := graph.Visibility(h.visibility)
+	if !r.decide(id, head) {
+		return nil, nil
+	}
+	b := r.tx.Bucket(recordBucket(k)).Get([]byte(id))
+	if b == nil {
+		return nil, fmt.Errorf("document %s: registered as %s but has no record", id, k)
+	}
+	d, err := decodeDocument(id, k, b)
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %w", id, err)
+	}
+	// Only a PRIVATE head may hide a hidden document (moderation.go).
+	d.Hidden = head == graph.VisibilityPrivate && r.isHidden(id)
+	r.cache.put(id, head, d, r.gen)
+	return copyDocument(d), nil
 }
 
 // putDocument writes a document's record, head and sort entries.

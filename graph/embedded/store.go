@@ -50,6 +50,9 @@ type Options struct {
 	// from scratch (benchmark fixtures, a bulk load that is simply rerun);
 	// never for a server.
 	NoSync bool
+	// CacheBytes is the budget of the cache of decoded documents (cache.go):
+	// 0 means DefaultCacheBytes, a negative value turns the cache off.
+	CacheBytes int64
 }
 
 // Store is the embedded graph.Store.
@@ -57,7 +60,8 @@ type Store struct {
 	db   *bbolt.DB
 	path string
 	// now is the clock; tests replace it to get distinct, ordered times.
-	now func() time.Time
+	now   func() time.Time
+	cache *docCache
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -131,7 +135,11 @@ func Open(dir string, opts Options) (*Store, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	return &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }}, nil
+	cacheBytes := opts.CacheBytes
+	if cacheBytes == 0 {
+		cacheBytes = DefaultCacheBytes
+	}
+	return &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }, cache: newDocCache(cacheBytes)}, nil
 }
 
 func corrupt(path string, cause any) error {
@@ -275,8 +283,12 @@ func (s *Store) view(ctx context.Context, fn func(r *reader) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// The generation is noted before the transaction opens (cache.go).
+	gen := s.cache.generation()
 	return s.db.View(func(tx *bbolt.Tx) error {
-		return fn(newReader(ctx, tx, viewerOf(ctx)))
+		r := newReader(ctx, tx, viewerOf(ctx))
+		r.cache, r.gen = s.cache, gen
+		return fn(r)
 	})
 }
 
@@ -286,6 +298,9 @@ func (s *Store) update(ctx context.Context, fn func(w *writer) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// A writer reads what its own transaction holds, never the cache.
+	s.cache.beginWrite()
+	defer s.cache.endWrite()
 	return s.db.Update(func(tx *bbolt.Tx) error {
 		return fn(&writer{reader: newReader(ctx, tx, viewerOf(ctx)), now: s.now()})
 	})

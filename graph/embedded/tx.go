@@ -27,6 +27,9 @@ type reader struct {
 	// there are too many to be worth loading.
 	mine        map[string]bool
 	mineTooMany bool
+	// cache serves documents as of generation gen; nil for writers.
+	cache *docCache
+	gen   uint64
 }
 
 func newReader(ctx context.Context, tx *bbolt.Tx, v graph.Viewer) *reader {

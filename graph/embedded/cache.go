@@ -1,0 +1,143 @@
+package embedded
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// DefaultCacheBytes is the document cache's budget when Options leaves it
+// at zero: room for the decoded text of about a hundred thousand notes.
+const DefaultCacheBytes = 256 << 20
+
+// docCache keeps decoded documents with their kind and head visibility, so
+// that a note page read again does not walk four B+trees and decode its
+// body: in a file of a gigabyte, each walk touches pages spread over the
+// whole mapping, and that, not the decoding, is most of a read's cost.
+//
+// It is exact, never stale: it only ever holds the state of the last
+// commit, and a read uses it only when no write committed since the read's
+// transaction began. Every write bumps the generation before it starts and
+// again once committed (or rolled back), and in between nothing is served
+// from the cache nor put into it; a read notes the generation before it
+// opens its transaction and reads or fills the cache only while the
+// generation is still that one. Entries of an older generation are dropped
+// together on the first fill of the new one.
+//
+// It holds no decision about a viewer: whether the viewer may read a cached
+// document is decided on every read from its head visibility, its authors
+// and its community ties, exactly as without the cache (access.go).
+type docCache struct {
+	max int64 // budget in bytes; 0: the cache is off
+
+	mu      sync.RWMutex
+	gen     uint64
+	writers int
+	fillGen uint64 // the generation the entries belong to
+	entries map[string]cachedDoc
+	bytes   int64
+}
+
+type cachedDoc struct {
+	head graph.Visibility // the head's visibility: PRIVATE while hidden
+	doc  *graph.Document
+	size int64
+}
+
+func newDocCache(max int64) *docCache {
+	if max < 0 {
+		max = 0
+	}
+	return &docCache{max: max}
+}
+
+// generation is what a read notes before it opens its transaction.
+func (c *docCache) generation() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
+}
+
+// beginWrite and endWrite bracket every read-write transaction.
+func (c *docCache) beginWrite() {
+	c.mu.Lock()
+	c.writers++
+	c.gen++
+	c.mu.Unlock()
+}
+
+func (c *docCache) endWrite() {
+	c.mu.Lock()
+	c.writers--
+	c.gen++
+	c.mu.Unlock()
+}
+
+// usable says whether a read that began at generation g may use the cache.
+// The caller holds c.mu.
+func (c *docCache) usable(g uint64) bool {
+	return c.max > 0 && c.writers == 0 && c.gen == g
+}
+
+func (c *docCache) get(id string, g uint64) (cachedDoc, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if !c.usable(g) || c.fillGen != g {
+		return cachedDoc{}, false
+	}
+	e, ok := c.entries[id]
+	return e, ok
+}
+
+func (c *docCache) put(id string, head graph.Visibility, d *graph.Document, g uint64) {
+	size := docSize(d)
+	if size > c.max/64 {
+		return // one huge document must not push out many ordinary ones
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.usable(g) {
+		return
+	}
+	if c.fillGen != g || c.entries == nil {
+		c.entries, c.bytes, c.fillGen = map[string]cachedDoc{}, 0, g
+	}
+	if old, ok := c.entries[id]; ok {
+		c.bytes -= old.size
+	}
+	// Evict entries at random (map order) until the new one fits: cheaper
+	// than keeping an order, and a page read often enough comes back.
+	for victim, e := range c.entries {
+		if c.bytes+size <= c.max {
+			break
+		}
+		c.bytes -= e.size
+		delete(c.entries, victim)
+	}
+	c.entries[id] = cachedDoc{head: head, doc: d, size: size}
+	c.bytes += size
+}
+
+// docSize approximates the memory an entry holds: its strings and a fixed
+// part for the struct, the map slot and the key.
+func docSize(d *graph.Document) int64 {
+	n := 320 + 2*len(d.ID) + len(d.Slug) + len(d.Title) + len(d.Summary) + len(d.Body) + len(d.Language) +
+		len(d.Licence) + len(d.Definition) + len(d.Website) + len(d.Region) + len(d.Sector)
+	for _, a := range d.Aliases {
+		n += 16 + len(a)
+	}
+	return int64(n)
+}
+
+// copyDocument is what a read returns from the cache: callers may change
+// the document they get without changing the cached one.
+func copyDocument(d *graph.Document) *graph.Document {
+	c := *d
+	c.Aliases = slices.Clone(d.Aliases)
+	if d.PublishedAt != nil {
+		t := *d.PublishedAt
+		c.PublishedAt = &t
+	}
+	return &c
+}
