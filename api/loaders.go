@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
-
-	"github.com/vikstrous/dataloadgen"
 
 	"github.com/encommun/maillage/graph"
 )
@@ -29,100 +28,278 @@ type linkKey struct {
 }
 
 type loaders struct {
-	documents      *dataloadgen.Loader[string, *graph.Document]
-	contributors   *dataloadgen.Loader[string, *graph.Contributor]
-	carnets        *dataloadgen.Loader[string, *graph.Carnet]
-	communities    *dataloadgen.Loader[string, *graph.Community]
-	knowledgeBases *dataloadgen.Loader[string, *graph.KnowledgeBase]
-	links          *dataloadgen.Loader[linkKey, []graph.Link]
-	declarations   *dataloadgen.Loader[string, []graph.Declaration]
+	documents      loader[string, *graph.Document]
+	contributors   loader[string, *graph.Contributor]
+	carnets        loader[string, *graph.Carnet]
+	communities    loader[string, *graph.Community]
+	knowledgeBases loader[string, *graph.KnowledgeBase]
+	links          loader[linkKey, []graph.Link]
+	declarations   loader[string, []graph.Declaration]
 }
 
+// newLoaders is one allocation: the fetch functions capture nothing, so a
+// request that reads nothing through a loader pays for no maps or closures.
 func newLoaders(s graph.Store) *loaders {
-	opts := []dataloadgen.Option{dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderBatch)}
 	return &loaders{
-		documents:      dataloadgen.NewLoader(byIDs(s.Documents), opts...),
-		contributors:   dataloadgen.NewLoader(byIDs(s.Contributors), opts...),
-		carnets:        dataloadgen.NewLoader(byIDs(s.Carnets), opts...),
-		communities:    dataloadgen.NewLoader(byIDs(s.Communities), opts...),
-		knowledgeBases: dataloadgen.NewLoader(byIDs(s.KnowledgeBases), opts...),
-		links:          dataloadgen.NewLoader(fetchLinks(s), opts...),
-		declarations:   dataloadgen.NewLoader(fetchDeclarations(s), opts...),
+		documents:      loader[string, *graph.Document]{store: s, fetch: fetchDocuments},
+		contributors:   loader[string, *graph.Contributor]{store: s, fetch: fetchContributors},
+		carnets:        loader[string, *graph.Carnet]{store: s, fetch: fetchCarnets},
+		communities:    loader[string, *graph.Community]{store: s, fetch: fetchCommunities},
+		knowledgeBases: loader[string, *graph.KnowledgeBase]{store: s, fetch: fetchKnowledgeBases},
+		links:          loader[linkKey, []graph.Link]{store: s, fetch: fetchLinks},
+		declarations:   loader[string, []graph.Declaration]{store: s, fetch: fetchDeclarations},
 	}
 }
 
 // clear forgets everything loaded: a write may have changed any of it.
 func (l *loaders) clear() {
-	l.documents.ClearAll()
-	l.contributors.ClearAll()
-	l.carnets.ClearAll()
-	l.communities.ClearAll()
-	l.knowledgeBases.ClearAll()
-	l.links.ClearAll()
-	l.declarations.ClearAll()
+	l.documents.clear()
+	l.contributors.clear()
+	l.carnets.clear()
+	l.communities.clear()
+	l.knowledgeBases.clear()
+	l.links.clear()
+	l.declarations.clear()
 }
 
-// byIDs adapts a Store batch getter (same order, nil for missing or hidden)
-// to a loader fetch.
-func byIDs[T any](get func(context.Context, []string) ([]*T, error)) func(context.Context, []string) ([]*T, []error) {
-	return func(ctx context.Context, ids []string) ([]*T, []error) {
-		out, err := get(ctx, ids)
-		if err != nil {
-			return nil, []error{err}
-		}
-		if len(out) != len(ids) {
-			return nil, []error{fmt.Errorf("store returned %d values for %d ids", len(out), len(ids))}
-		}
-		return out, nil
-	}
+// The Store batch getters return values in the order of the ids, nil for
+// missing or hidden ones.
+func fetchDocuments(ctx context.Context, s graph.Store, ids []string) ([]*graph.Document, error) {
+	return s.Documents(ctx, ids)
+}
+
+func fetchContributors(ctx context.Context, s graph.Store, ids []string) ([]*graph.Contributor, error) {
+	return s.Contributors(ctx, ids)
+}
+
+func fetchCarnets(ctx context.Context, s graph.Store, ids []string) ([]*graph.Carnet, error) {
+	return s.Carnets(ctx, ids)
+}
+
+func fetchCommunities(ctx context.Context, s graph.Store, ids []string) ([]*graph.Community, error) {
+	return s.Communities(ctx, ids)
+}
+
+func fetchKnowledgeBases(ctx context.Context, s graph.Store, ids []string) ([]*graph.KnowledgeBase, error) {
+	return s.KnowledgeBases(ctx, ids)
 }
 
 // fetchLinks makes one Store.Links call per relation and direction asked for.
-func fetchLinks(s graph.Store) func(context.Context, []linkKey) ([][]graph.Link, []error) {
+func fetchLinks(ctx context.Context, s graph.Store, keys []linkKey) ([][]graph.Link, error) {
 	type group struct {
 		rel graph.Relation
 		dir graph.Direction
 	}
-	return func(ctx context.Context, keys []linkKey) ([][]graph.Link, []error) {
-		var order []group
-		ids := map[group][]string{}
-		for _, k := range keys {
-			g := group{k.Rel, k.Dir}
-			if _, ok := ids[g]; !ok {
-				order = append(order, g)
-			}
-			ids[g] = append(ids[g], k.ID)
+	var order []group
+	ids := map[group][]string{}
+	for _, k := range keys {
+		g := group{k.Rel, k.Dir}
+		if _, ok := ids[g]; !ok {
+			order = append(order, g)
 		}
-		found := map[linkKey][]graph.Link{}
-		for _, g := range order {
-			m, err := s.Links(ctx, ids[g], g.rel, g.dir)
-			if err != nil {
-				return nil, []error{err}
-			}
-			for _, id := range ids[g] {
-				found[linkKey{id, g.rel, g.dir}] = m[id]
-			}
+		ids[g] = append(ids[g], k.ID)
+	}
+	found := map[linkKey][]graph.Link{}
+	for _, g := range order {
+		m, err := s.Links(ctx, ids[g], g.rel, g.dir)
+		if err != nil {
+			return nil, err
 		}
-		out := make([][]graph.Link, len(keys))
-		for i, k := range keys {
-			out[i] = found[k]
+		for _, id := range ids[g] {
+			found[linkKey{id, g.rel, g.dir}] = m[id]
 		}
-		return out, nil
+	}
+	out := make([][]graph.Link, len(keys))
+	for i, k := range keys {
+		out[i] = found[k]
+	}
+	return out, nil
+}
+
+func fetchDeclarations(ctx context.Context, s graph.Store, ids []string) ([][]graph.Declaration, error) {
+	m, err := s.Declarations(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]graph.Declaration, len(ids))
+	for i, id := range ids {
+		out[i] = m[id]
+	}
+	return out, nil
+}
+
+// loader batches and caches the reads of one kind for one request. The
+// caller that opens a batch waits loaderWait for the others' keys, then
+// fetches it itself: no goroutine is started per batch (one that would
+// also grow its stack anew to run the store's read), and a full batch is
+// fetched at once by the caller that filled it. Its zero value, with store
+// and fetch set, is ready.
+type loader[K comparable, V any] struct {
+	store graph.Store
+	fetch func(context.Context, graph.Store, []K) ([]V, error)
+
+	mu      sync.Mutex
+	known   map[K]slot[K, V] // every key asked for, in its batch
+	pending *batch[K, V]     // collecting keys; nil when none is
+}
+
+type batch[K comparable, V any] struct {
+	keys   []K
+	values []V
+	err    error
+	done   chan struct{} // closed once values and err are set
+	taken  bool          // a caller is fetching it (guarded by loader.mu)
+}
+
+type slot[K comparable, V any] struct {
+	b *batch[K, V]
+	i int
+}
+
+func (s slot[K, V]) get() (V, error) {
+	<-s.b.done
+	if s.b.err != nil {
+		var zero V
+		return zero, s.b.err
+	}
+	return s.b.values[s.i], nil
+}
+
+// Load returns the value of key, nil when the store has none the viewer
+// may see.
+func (l *loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	l.mu.Lock()
+	s, opened, full := l.slot(key)
+	l.mu.Unlock()
+	if full != nil {
+		l.run(ctx, full)
+	} else if opened != nil {
+		l.wait(ctx, opened)
+	}
+	return s.get()
+}
+
+// LoadThunk starts loading key and returns a function that waits for
+// its value, for callers that ask several loaders before waiting on any.
+// Such a caller may never wait, so its batch is fetched by a goroutine of
+// its own rather than by the caller.
+func (l *loader[K, V]) LoadThunk(ctx context.Context, key K) func() (V, error) {
+	l.mu.Lock()
+	s, opened, full := l.slot(key)
+	l.mu.Unlock()
+	if full != nil {
+		go l.run(ctx, full)
+	} else if opened != nil {
+		go l.wait(ctx, opened)
+	}
+	return s.get
+}
+
+// LoadAll returns the values of keys, in order. On error the values it
+// could load are returned with the first error.
+func (l *loader[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) {
+	slots := make([]slot[K, V], len(keys))
+	var opened *batch[K, V]
+	var full []*batch[K, V]
+	l.mu.Lock()
+	for i, k := range keys {
+		var o, f *batch[K, V]
+		slots[i], o, f = l.slot(k)
+		if o != nil {
+			opened = o
+		}
+		if f != nil {
+			full = append(full, f)
+		}
+	}
+	l.mu.Unlock()
+	for _, b := range full {
+		l.run(ctx, b)
+		if b == opened {
+			opened = nil
+		}
+	}
+	if opened != nil {
+		l.wait(ctx, opened)
+	}
+	values := make([]V, len(keys))
+	var first error
+	for i, s := range slots {
+		var err error
+		if values[i], err = s.get(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return values, first
+}
+
+// slot finds key, or adds it to the pending batch (opening one if none
+// is). It returns the batch it opened, which the caller must wait for and
+// fetch, and the batch it filled, which the caller must fetch at once.
+// Called with l.mu held.
+func (l *loader[K, V]) slot(key K) (s slot[K, V], opened, full *batch[K, V]) {
+	if s, ok := l.known[key]; ok {
+		return s, nil, nil
+	}
+	if l.pending == nil {
+		l.pending = &batch[K, V]{done: make(chan struct{})}
+		opened = l.pending
+	}
+	b := l.pending
+	s = slot[K, V]{b, len(b.keys)}
+	b.keys = append(b.keys, key)
+	if l.known == nil {
+		l.known = map[K]slot[K, V]{}
+	}
+	l.known[key] = s
+	if len(b.keys) >= loaderBatch {
+		b.taken = true
+		l.pending = nil
+		full = b
+	}
+	return s, opened, full
+}
+
+// wait lets the other fields add their keys to b, then fetches it unless
+// it filled up meanwhile (whoever filled it fetches it).
+func (l *loader[K, V]) wait(ctx context.Context, b *batch[K, V]) {
+	time.Sleep(loaderWait)
+	l.mu.Lock()
+	mine := !b.taken
+	if mine {
+		b.taken = true
+		if l.pending == b {
+			l.pending = nil
+		}
+	}
+	l.mu.Unlock()
+	if mine {
+		l.run(ctx, b)
 	}
 }
 
-func fetchDeclarations(s graph.Store) func(context.Context, []string) ([][]graph.Declaration, []error) {
-	return func(ctx context.Context, ids []string) ([][]graph.Declaration, []error) {
-		m, err := s.Declarations(ctx, ids)
-		if err != nil {
-			return nil, []error{err}
+// run fetches b and releases its waiters, whatever happens: a panic in the
+// store becomes every key's error rather than a request that never ends.
+func (l *loader[K, V]) run(ctx context.Context, b *batch[K, V]) {
+	defer close(b.done)
+	defer func() {
+		if p := recover(); p != nil {
+			b.values, b.err = nil, fmt.Errorf("panic during fetch: %v", p)
 		}
-		out := make([][]graph.Declaration, len(ids))
-		for i, id := range ids {
-			out[i] = m[id]
-		}
-		return out, nil
+	}()
+	values, err := l.fetch(ctx, l.store, b.keys)
+	if err == nil && len(values) != len(b.keys) {
+		err = fmt.Errorf("store returned %d values for %d keys", len(values), len(b.keys))
 	}
+	b.values, b.err = values, err
+}
+
+// clear forgets every key asked for; a batch being fetched still answers
+// those who wait for it.
+func (l *loader[K, V]) clear() {
+	l.mu.Lock()
+	l.known = nil
+	l.mu.Unlock()
 }
 
 type loadersKey struct{}
