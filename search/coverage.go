@@ -104,7 +104,7 @@ func (ix *Index) scopeIDs(ctx context.Context, must, mustNot query.Query, r Scop
 	// never stops early nor drops any.
 	req := bleve.NewSearchRequestOptions(bq, int(total)+1, 0, false)
 	req.Score = bleve.ScoreNone
-	res, err := ix.alias.SearchInContext(ctx, req)
+	res, err := ix.run(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

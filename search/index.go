@@ -29,6 +29,9 @@ type Options struct {
 	// BatchSize is the number of documents per Bleve batch while indexing;
 	// 0 means defaultBatchSize.
 	BatchSize int
+	// MaxConcurrentSearches bounds the Bleve searches running at once
+	// (gate.go); 0 means one per core.
+	MaxConcurrentSearches int
 }
 
 const defaultBatchSize = 1000
@@ -61,7 +64,8 @@ type Index struct {
 	sig       string
 	analyzers map[textLang]analysis.Analyzer
 	alias     bleve.IndexAlias
-	dict      *facetDict // facet codes, shared by every part
+	slots     chan struct{} // searches running (gate.go)
+	dict      *facetDict    // facet codes, shared by every part
 
 	mu     sync.Mutex // guards live and closed; held while writing to live
 	live   *part
@@ -101,7 +105,8 @@ func (p *part) close() error {
 // empty one and a line is logged; the next CatchUp then rebuilds it from the
 // store. An index held by another process is an error.
 func Open(dir string, opts Options) (*Index, error) {
-	ix := &Index{dir: dir, log: opts.Logger, batchSize: opts.BatchSize, im: newMapping()}
+	ix := &Index{dir: dir, log: opts.Logger, batchSize: opts.BatchSize, im: newMapping(),
+		slots: searchSlots(opts.MaxConcurrentSearches)}
 	if ix.log == nil {
 		ix.log = slog.Default()
 	}

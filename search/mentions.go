@@ -196,7 +196,7 @@ func (ix *Index) mentionDetails(ctx context.Context, names []string, hits []*bse
 			req.Fields = append(req.Fields, textField(l, tf.name))
 		}
 	}
-	res, err := ix.alias.SearchInContext(ctx, req)
+	res, err := ix.run(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -473,7 +473,7 @@ func (ix *Index) NamedIn(ctx context.Context, r NamedRequest) ([]Named, error) {
 				}
 			}
 		}
-		res, err := ix.alias.SearchInContext(ctx, req)
+		res, err := ix.run(ctx, req)
 		if err != nil && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -755,7 +755,7 @@ func (ix *Index) SharingTerms(ctx context.Context, r SharingRequest) ([]Hit, err
 	}
 	req := bleve.NewSearchRequestOptions(bq, r.Limit, 0, false)
 	req.SortBy([]string{"-_score", fieldID})
-	res, err := ix.alias.SearchInContext(ctx, req)
+	res, err := ix.run(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -179,7 +179,7 @@ func (ix *Index) pageCounted(ctx context.Context, q query.Query, withFacets bool
 				req.SearchAfter = []string{after.score, after.id}
 			}
 		}
-		res, err := ix.alias.SearchInContext(ctx, req)
+		res, err := ix.run(ctx, req)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
@@ -256,7 +256,7 @@ func (ix *Index) details(ctx context.Context, text query.Query, hits []*bsearch.
 	req.Fields = []string{fieldKind}
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
 	req.Highlight.Fields = highlightFieldList
-	res, err := ix.alias.SearchInContext(ctx, req)
+	res, err := ix.run(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -390,7 +390,7 @@ func (ix *Index) readable(ctx context.Context, ids []string, v graph.Viewer, com
 	}
 	req := bleve.NewSearchRequestOptions(bq, len(ids), 0, false)
 	req.Score = "none"
-	res, err := ix.alias.SearchInContext(ctx, req)
+	res, err := ix.run(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

@@ -20,8 +20,8 @@ func indexDir(data string) string { return filepath.Join(data, "index") }
 // openIndex opens the search index and brings it up to the store's change
 // sequence: after a crash between a store commit and the index update this
 // applies the missed changes; a new or outdated index is rebuilt.
-func openIndex(ctx context.Context, data string, store graph.Store, logger *slog.Logger) (*search.Index, error) {
-	ix, err := search.Open(indexDir(data), search.Options{Logger: logger})
+func openIndex(ctx context.Context, data string, store graph.Store, logger *slog.Logger, searches int) (*search.Index, error) {
+	ix, err := search.Open(indexDir(data), search.Options{Logger: logger, MaxConcurrentSearches: searches})
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,9 @@ type serveConfig struct {
 	store string
 	// cacheMB is the embedded store's document cache: 0 (a config made
 	// in code) means its default, a negative value none.
-	cacheMB   int
+	cacheMB int
+	// searches bounds the searches running at once; 0 means one per core.
+	searches  int
 	taxonomy  string
 	logFormat string
 	licence   string // default licence shown in linked data
@@ -52,6 +54,7 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.BoolVar(&c.demo, "demo", false, "load the French demo commons into an empty data directory")
 	fs.StringVar(&c.store, "store", "embedded", "graph store: embedded or neo4j")
 	fs.IntVar(&c.cacheMB, "cache-mb", embedded.DefaultCacheBytes>>20, "embedded store: MiB of decoded documents kept in memory between writes (0: none)")
+	fs.IntVar(&c.searches, "max-concurrent-searches", 0, "searches running at once, the others waiting their turn (0: one per core)")
 	fs.StringVar(&c.taxonomy, "taxonomy", "", "standpoint taxonomy file (JSON); the built-in one by default")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.licence, "licence", "CC-BY-SA-4.0", "licence of documents that name none, in linked data (SPDX id or URL)")
@@ -73,6 +76,9 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		return usageError{fmt.Sprintf("--cache-mb must be 0 (no cache) or more, not %d", c.cacheMB)}
 	case c.cacheMB == 0:
 		c.cacheMB = -1 // none, where 0 in a config made in code is the default
+	}
+	if c.searches < 0 {
+		return usageError{fmt.Sprintf("--max-concurrent-searches must be 0 (one per core) or more, not %d", c.searches)}
 	}
 	logger, err := newLogger(c.logFormat, stderr)
 	if err != nil {
@@ -158,7 +164,7 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 			logger.Info("demo not loaded: the data directory already holds a graph", "data", c.data)
 		}
 	}
-	ix, err := openIndex(ctx, c.data, store, logger)
+	ix, err := openIndex(ctx, c.data, store, logger, c.searches)
 	if err != nil {
 		return err
 	}
