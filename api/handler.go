@@ -62,7 +62,8 @@ type Config struct {
 // NewHandler serves POST and GET /graphql, subscriptions over WebSocket
 // (graphql-transport-ws) at /graphql, GraphiQL at GET /,
 // GET /healthz (200 "ok" while the process runs), GET /readyz (200 when
-// the store answers and cfg.Ready agrees) and GET /metrics (Prometheus).
+// the store answers and cfg.Ready agrees), GET /metrics (Prometheus) and,
+// for admins, GET /admin/backup (a copy of the embedded store).
 func NewHandler(cfg Config) http.Handler {
 	if cfg.Taxonomy == nil {
 		cfg.Taxonomy = graph.DefaultTaxonomy()
@@ -73,6 +74,7 @@ func NewHandler(cfg Config) http.Handler {
 	limits := cfg.Limits.withDefaults()
 	m := newMetrics()
 	m.watchIndex(cfg.Index, cfg.Store) // the raw store: scrapes stay out of the store metrics
+	raw := cfg.Store
 	cfg.Store = instrumentedStore{Store: cfg.Store, m: m}
 	r := &Resolver{store: cfg.Store, index: cfg.Index, metrics: m, taxonomy: cfg.Taxonomy, logger: cfg.Logger, coverageK: coverageK(cfg.CoverageK)}
 
@@ -89,7 +91,7 @@ func NewHandler(cfg Config) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	if on(limits.MaxComplexity) {
-		srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+		srv.Use(newComplexityLimit(limits.MaxComplexity))
 	}
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(recoverFunc)
@@ -151,6 +153,7 @@ func NewHandler(cfg Config) http.Handler {
 	mux.Handle("GET /{$}", playground.Handler("maillage", "/graphql"))
 	mux.Handle("GET /ld/{id}", byAddress(linkedDataHandler(cfg)))
 	mux.Handle("GET /export/", byAddress(networkExport(cfg, r)))
+	mux.Handle("GET /admin/backup", byAddress(storeBackup(cfg, raw, r)))
 	mux.Handle("/explore/", explorer.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
