@@ -8,8 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
@@ -92,9 +96,13 @@ func dedupBenchLinks(ls []graph.Link) []graph.Link {
 	return out
 }
 
+// benchHTTP keeps a connection per concurrent client, as browsers and
+// `bench http` do: the default keeps two, and the others would dial anew.
+var benchHTTP = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+
 func benchPost(b *testing.B, url, query string, vars map[string]any) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
+	resp, err := benchHTTP.Post(url+"/graphql", "application/json", bytes.NewReader(body))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -105,14 +113,55 @@ func benchPost(b *testing.B, url, query string, vars map[string]any) {
 	}
 }
 
+const benchNoteQuery = `query($id: ID!) { node(id: $id) { id ... on Note { title summary body publishedAt updatedAt version
+	authors { id name region } backlinks(first: 10) { totalCount edges { node { id title } } } } } }`
+
 func BenchmarkServeNote(b *testing.B) {
 	srv, ids := benchServer(b)
-	const q = `query($id: ID!) { node(id: $id) { id ... on Note { title summary body publishedAt updatedAt version
-		authors { id name region } backlinks(first: 10) { totalCount edges { node { id title } } } } } }`
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for i := 0; b.Loop(); i++ {
-		benchPost(b, srv.URL, q, map[string]any{"id": api.GlobalID(graph.KindNote, ids[i%len(ids)])})
+		benchPost(b, srv.URL, benchNoteQuery, map[string]any{"id": api.GlobalID(graph.KindNote, ids[i%len(ids)])})
 	}
+}
+
+// BenchmarkServeNoteParallel is the note page under 16 concurrent clients,
+// as `maillage bench http --only note` runs it: batches then wait for
+// each other, and idle processors wake up and sleep again.
+func BenchmarkServeNoteParallel(b *testing.B) {
+	srv, ids := benchServer(b)
+	b.ReportAllocs()
+	b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
+	var next atomic.Int64
+	defer reportCPU(b)()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(next.Add(1))
+			benchPost(b, srv.URL, benchNoteQuery, map[string]any{"id": api.GlobalID(graph.KindNote, ids[i%len(ids)])})
+		}
+	})
+}
+
+// reportCPU reports the process's CPU time (user and system, client and
+// server together) per operation: unlike ns/op, it barely moves with the
+// load of a shared machine. Call it after the set-up, and defer what it
+// returns.
+func reportCPU(b *testing.B) func() {
+	start := processCPU(b)
+	return func() {
+		if b.N > 0 {
+			b.ReportMetric(float64(processCPU(b)-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
+}
+
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func BenchmarkServeSearch(b *testing.B) {
