@@ -40,6 +40,7 @@ Usage:
   maillage export jsonld [--data DIR] [--out FILE] [--base-url URL]   the public graph as JSON-LD
   maillage export network [--data DIR] [--format graphml|gexf|csv] [--out FILE] [--all]   the contributor network, for Gephi
   maillage import json [--data DIR] FILE                restore a backup into an empty store
+  maillage backup --out FILE [--url URL --token TOKEN | --data DIR]   a copy of the embedded store's file, checked
   maillage import markdown [--data DIR] [--dry-run] DIR import a folder of Markdown notes
 
 Each flag may also be given as an environment variable: --data as MAILLAGE_DATA,
@@ -88,6 +89,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return exportCommand(ctx, args[1:], stdout, stderr)
 	case "import":
 		return importCommand(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
