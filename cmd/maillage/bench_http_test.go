@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/search/benchcorpus"
 )
 
 // TestBenchHTTPSmoke runs `bench http` end to end on a tiny corpus: the
@@ -92,6 +95,126 @@ func TestBenchHTTPSmoke(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "reusing the corpus") || strings.Contains(out.String(), "generating") {
 		t.Errorf("the second run did not reuse the corpus:\n%s", out.String())
+	}
+
+	checkBenchAnswers(t, cfg)
+}
+
+// checkBenchAnswers sends the client's requests, and wrong ones, to the
+// real server on the corpus of cfg: the client reads most answers without
+// decoding them, and must still count every wrong one as an error.
+func checkBenchAnswers(t *testing.T, cfg benchHTTPConfig) {
+	ctx := context.Background()
+	corpus := newBenchCorpus(cfg.docs, cfg.seed)
+	tokens, err := benchTokens(ctx, cfg.data, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := startBenchServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.stop()
+	cfg.concurrency = 1
+	c := newBenchClients(srv.addr, cfg, corpus.publicNotes(), tokens)[0]
+	post := func(body []byte, authed bool) ([]byte, error) {
+		t.Helper()
+		answer, err := c.post(ctx, body, authed)
+		return slices.Clone(answer), err
+	}
+	noteVars := func(id string) []byte { return noteVariables([]string{id})[0] }
+
+	// A public note is found; a private or community note is not, to an
+	// anonymous reader: its answer is data with a null node, an error to
+	// the client.
+	if answer, err := post(benchNoteBody.with(c.w.notes[0]), false); err != nil || noteFound(answer) != nil {
+		t.Errorf("public note: %v, %v: %s", err, noteFound(answer), answer)
+	}
+	hidden := 0
+	for i := range corpus.docs {
+		m := corpus.meta(i)
+		if m.kind != graph.KindNote || m.visibility == graph.VisibilityPublic {
+			continue
+		}
+		answer, err := post(benchNoteBody.with(noteVars(m.id)), false)
+		if err != nil || noteFound(answer) == nil {
+			t.Errorf("%s note %s: %v, found: %s", m.visibility, m.id, err, answer)
+		}
+		if hidden++; hidden == 4 {
+			break
+		}
+	}
+
+	// Errors, with and without data, and other statuses.
+	for _, tc := range []struct {
+		name, want string
+		body       []byte
+		authed     bool
+	}{
+		{"malformed id", "BAD_USER_INPUT", benchNoteBody.with([]byte(`{"id":"zzz"}`)), false},
+		{"unknown field", "GRAPHQL_VALIDATION_FAILED", newBenchBody(`{ nope }`).with([]byte(`{}`)), false},
+		{"not JSON", "status 400", []byte(`{"query":`), false},
+		{"anonymous write", "UNAUTHENTICATED", benchCreateBody.with([]byte(`{"input":{"title":"Sans jeton","summary":"","body":"","visibility":"PUBLIC"}}`)), false},
+	} {
+		if _, err := post(tc.body, tc.authed); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error with %s", tc.name, err, tc.want)
+		}
+	}
+	other := *c
+	other.w = &benchWorkload{url: "http://" + srv.addr + "/nope", client: c.w.client}
+	if _, err := other.post(ctx, benchNoteBody.with(c.w.notes[0]), false); err == nil || !strings.Contains(err.Error(), "status 404") {
+		t.Errorf("unknown path: %v, want status 404", err)
+	}
+
+	// A search answer gives the next page, which gives the one after; a
+	// search without matches has no next page.
+	vars := &benchSearchVars{Q: benchcorpus.TopicWords[0]}
+	for page := range 3 {
+		body := benchSearchBody
+		if page > 0 {
+			body = benchNextPageBody
+		}
+		v, _ := json.Marshal(vars)
+		answer, err := post(body.with(v), false)
+		if err != nil {
+			t.Fatalf("search page %d: %v", page, err)
+		}
+		next, err := nextPage(vars, answer)
+		if err != nil || next == nil || next.After == "" || next.After == vars.After || next.Q != vars.Q {
+			t.Fatalf("search page %d: next %+v, %v", page, next, err)
+		}
+		vars = next
+	}
+	v, _ := json.Marshal(benchSearchVars{Q: "zzzqqq"})
+	if answer, err := post(benchSearchBody.with(v), false); err != nil {
+		t.Errorf("search without matches: %v", err)
+	} else if next, err := nextPage(vars, answer); next != nil || err != nil {
+		t.Errorf("search without matches: next page %+v, %v", next, err)
+	}
+	if _, err := nextPage(vars, []byte(`{"data":{"search":{"totalCount":1}}}`)); err == nil {
+		t.Error("an answer without pageInfo gives no error")
+	}
+
+	// A note written, then updated: the client keeps its version; an
+	// update of a stale version is an error.
+	create := benchCreateBody.with([]byte(`{"input":{"title":"Note de banc d'essai","summary":"résumé","body":"texte","visibility":"PUBLIC"}}`))
+	answer, err := post(create, true)
+	if err != nil || c.wrote(answer, nil) != nil || len(c.mine) != 1 || c.mine[0].version != 1 {
+		t.Fatalf("create: %v, %s, mine %+v", err, answer, c.mine)
+	}
+	update := func(version int) ([]byte, error) {
+		v, _ := json.Marshal(map[string]any{"input": benchNoteInput{ID: c.mine[0].id, Version: version, Summary: "autre", Body: "autre texte"}})
+		return post(benchUpdateBody.with(v), true)
+	}
+	answer, err = update(1)
+	if err != nil || c.wrote(answer, &c.mine[0]) != nil || c.mine[0].version != 2 {
+		t.Fatalf("update: %v, %s, mine %+v", err, answer, c.mine)
+	}
+	if _, err := update(1); err == nil {
+		t.Error("an update of a stale version gives no error")
+	}
+	if err := c.wrote([]byte(`{"data":{"createNote":{"note":null}}}`), nil); err == nil {
+		t.Error("a mutation answer without a note gives no error")
 	}
 }
 
