@@ -16,6 +16,16 @@ func (r *reader) document(id string) (*graph.Document, error) {
 	if !k.IsDocument() {
 		return nil, nil
 	}
+	d, err := r.record(id, k)
+	if err != nil {
+		return nil, err
+	}
+	d.Hidden = r.isHidden(id)
+	return d, nil
+}
+
+// record decodes the record of document id, of kind k.
+func (r *reader) record(id string, k graph.Kind) (*graph.Document, error) {
 	b := r.tx.Bucket(recordBucket(k)).Get([]byte(id))
 	if b == nil {
 		return nil, fmt.Errorf("document %s: registered as %s but has no record", id, k)
@@ -24,7 +34,6 @@ func (r *reader) document(id string) (*graph.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("document %s: %w", id, err)
 	}
-	d.Hidden = r.isHidden(id)
 	return d, nil
 }
 
@@ -55,13 +64,9 @@ func (r *reader) visibleDocument(id string) (*graph.Document, error) {
 	if !r.decide(id, head) {
 		return nil, nil
 	}
-	b := r.tx.Bucket(recordBucket(k)).Get([]byte(id))
-	if b == nil {
-		return nil, fmt.Errorf("document %s: registered as %s but has no record", id, k)
-	}
-	d, err := decodeDocument(id, k, b)
+	d, err := r.record(id, k)
 	if err != nil {
-		return nil, fmt.Errorf("document %s: %w", id, err)
+		return nil, err
 	}
 	// Only a PRIVATE head may hide a hidden document (moderation.go).
 	d.Hidden = head == graph.VisibilityPrivate && r.isHidden(id)
