@@ -13,10 +13,6 @@ import (
 	"github.com/encommun/maillage/graph"
 )
 
-func (r *noteResolver) ID(ctx context.Context, obj *model.Note) (string, error) {
-	return GlobalID(graph.KindNote, obj.ID), nil
-}
-
 func (r *noteResolver) Authors(ctx context.Context, obj *model.Note) ([]*graph.Contributor, error) {
 	return r.docAuthors(ctx, obj.Document)
 }
@@ -51,10 +47,6 @@ func (r *noteResolver) Links(ctx context.Context, obj *model.Note, first *int, a
 
 func (r *noteResolver) Backlinks(ctx context.Context, obj *model.Note, first *int, after *string) (*model.NoteConnection, error) {
 	return r.noteLinks(ctx, obj, graph.In, first, after)
-}
-
-func (r *organisationResolver) ID(ctx context.Context, obj *model.Organisation) (string, error) {
-	return GlobalID(graph.KindOrganisation, obj.ID), nil
 }
 
 func (r *organisationResolver) Authors(ctx context.Context, obj *model.Organisation) ([]*graph.Contributor, error) {
@@ -130,10 +122,6 @@ func (r *revisionResolver) Author(ctx context.Context, obj *graph.Revision) (*gr
 		return nil, nil
 	}
 	return r.loaders(ctx).contributors.Load(ctx, obj.AuthorID)
-}
-
-func (r *termResolver) ID(ctx context.Context, obj *model.Term) (string, error) {
-	return GlobalID(graph.KindTerm, obj.ID), nil
 }
 
 func (r *termResolver) Authors(ctx context.Context, obj *model.Term) ([]*graph.Contributor, error) {

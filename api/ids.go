@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 )
 
@@ -15,9 +16,7 @@ const maxGlobalIDLen = 128
 // GlobalID returns the Relay global id of the object of this kind with this
 // store id: base64url (unpadded) of "Kind:storeId". Callers treat it as
 // opaque.
-func GlobalID(kind graph.Kind, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(string(kind) + ":" + id))
-}
+func GlobalID(kind graph.Kind, id string) string { return model.GlobalID(kind, id) }
 
 // ParseGlobalID decodes a global id strictly: anything but the canonical
 // encoding of a known kind and a well-formed store id is BAD_USER_INPUT.

@@ -5,7 +5,11 @@
 // generates.
 package model
 
-import "github.com/encommun/maillage/graph"
+import (
+	"encoding/base64"
+
+	"github.com/encommun/maillage/graph"
+)
 
 // Node is any value of a GraphQL type implementing Node: a *Note, *Term,
 // *Organisation, *graph.Contributor, *graph.Carnet, *graph.Community or
@@ -30,6 +34,26 @@ type Term struct{ *graph.Document }
 
 // Organisation is a graph.Document of kind Organisation.
 type Organisation struct{ *graph.Document }
+
+// GlobalID is the id the API shows for the object of kind with store id
+// id: base64url("KIND:id"), unpadded (api.ParseGlobalID reads it back).
+func GlobalID(kind graph.Kind, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(string(kind) + ":" + id))
+}
+
+// The id fields of the document types are these methods rather than
+// resolvers: a method that takes no context is resolved in line, where
+// gqlgen gives a resolver a goroutine of its own when its object has other
+// such fields (authors, backlinks…).
+
+// GlobalID is the note's GraphQL id.
+func (n *Note) GlobalID() string { return GlobalID(graph.KindNote, n.ID) }
+
+// GlobalID is the term's GraphQL id.
+func (t *Term) GlobalID() string { return GlobalID(graph.KindTerm, t.ID) }
+
+// GlobalID is the organisation's GraphQL id.
+func (o *Organisation) GlobalID() string { return GlobalID(graph.KindOrganisation, o.ID) }
 
 // Doc returns the wrapped document.
 func (n Note) Doc() *graph.Document { return n.Document }

@@ -472,8 +472,8 @@ type ComplexityRoot struct {
 		Carnets       func(childComplexity int) int
 		Communities   func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
+		GlobalID      func(childComplexity int) int
 		Hidden        func(childComplexity int) int
-		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Language      func(childComplexity int) int
 		Licence       func(childComplexity int) int
@@ -516,8 +516,8 @@ type ComplexityRoot struct {
 		Communities   func(childComplexity int) int
 		ConcernedBy   func(childComplexity int, first *int, after *string) int
 		CreatedAt     func(childComplexity int) int
+		GlobalID      func(childComplexity int) int
 		Hidden        func(childComplexity int) int
-		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Language      func(childComplexity int) int
 		Licence       func(childComplexity int) int
@@ -715,8 +715,8 @@ type ComplexityRoot struct {
 		Communities   func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		Definition    func(childComplexity int) int
+		GlobalID      func(childComplexity int) int
 		Hidden        func(childComplexity int) int
-		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Language      func(childComplexity int) int
 		Licence       func(childComplexity int) int
@@ -863,8 +863,6 @@ type MutationResolver interface {
 	RevokeToken(ctx context.Context, id string) (*model.RevokeTokenPayload, error)
 }
 type NoteResolver interface {
-	ID(ctx context.Context, obj *model.Note) (string, error)
-
 	Authors(ctx context.Context, obj *model.Note) ([]*graph.Contributor, error)
 	Authorships(ctx context.Context, obj *model.Note) ([]*model.Authorship, error)
 	Carnets(ctx context.Context, obj *model.Note) ([]*model.CarnetMembership, error)
@@ -876,8 +874,6 @@ type NoteResolver interface {
 	Backlinks(ctx context.Context, obj *model.Note, first *int, after *string) (*model.NoteConnection, error)
 }
 type OrganisationResolver interface {
-	ID(ctx context.Context, obj *model.Organisation) (string, error)
-
 	Authors(ctx context.Context, obj *model.Organisation) ([]*graph.Contributor, error)
 	Authorships(ctx context.Context, obj *model.Organisation) ([]*model.Authorship, error)
 	Carnets(ctx context.Context, obj *model.Organisation) ([]*model.CarnetMembership, error)
@@ -958,8 +954,6 @@ type SubscriptionResolver interface {
 	ModerationQueueChanged(ctx context.Context) (<-chan *model.ModerationChange, error)
 }
 type TermResolver interface {
-	ID(ctx context.Context, obj *model.Term) (string, error)
-
 	Authors(ctx context.Context, obj *model.Term) ([]*graph.Contributor, error)
 	Authorships(ctx context.Context, obj *model.Term) ([]*model.Authorship, error)
 	Carnets(ctx context.Context, obj *model.Term) ([]*model.CarnetMembership, error)
@@ -2728,18 +2722,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Note.CreatedAt(childComplexity), true
+	case "Note.id":
+		if e.ComplexityRoot.Note.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.GlobalID(childComplexity), true
 	case "Note.hidden":
 		if e.ComplexityRoot.Note.Hidden == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Note.Hidden(childComplexity), true
-	case "Note.id":
-		if e.ComplexityRoot.Note.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Note.ID(childComplexity), true
 	case "Note.kind":
 		if e.ComplexityRoot.Note.Kind == nil {
 			break
@@ -2944,18 +2938,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.CreatedAt(childComplexity), true
+	case "Organisation.id":
+		if e.ComplexityRoot.Organisation.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.GlobalID(childComplexity), true
 	case "Organisation.hidden":
 		if e.ComplexityRoot.Organisation.Hidden == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Organisation.Hidden(childComplexity), true
-	case "Organisation.id":
-		if e.ComplexityRoot.Organisation.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Organisation.ID(childComplexity), true
 	case "Organisation.kind":
 		if e.ComplexityRoot.Organisation.Kind == nil {
 			break
@@ -3913,18 +3907,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Term.Definition(childComplexity), true
+	case "Term.id":
+		if e.ComplexityRoot.Term.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Term.GlobalID(childComplexity), true
 	case "Term.hidden":
 		if e.ComplexityRoot.Term.Hidden == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Term.Hidden(childComplexity), true
-	case "Term.id":
-		if e.ComplexityRoot.Term.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Term.ID(childComplexity), true
 	case "Term.kind":
 		if e.ComplexityRoot.Term.Kind == nil {
 			break
@@ -16236,7 +16230,7 @@ func (ec *executionContext) _Note_id(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_Note_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Note().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -16247,7 +16241,7 @@ func (ec *executionContext) _Note_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Note_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Note", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Note", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Note_kind(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
@@ -17088,7 +17082,7 @@ func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.
 			return ec.fieldContext_Organisation_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -17099,7 +17093,7 @@ func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Organisation", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Organisation_kind(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
@@ -21290,7 +21284,7 @@ func (ec *executionContext) _Term_id(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_Term_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Term().ID(ctx, obj)
+			return obj.GlobalID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -21301,7 +21295,7 @@ func (ec *executionContext) _Term_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Term_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Term", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Term", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Term_kind(ctx context.Context, field graphql.CollectedField, obj *model.Term) (ret graphql.Marshaler) {
@@ -28505,11 +28499,10 @@ func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Note")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Note_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Note_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Note_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -28777,11 +28770,10 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Organisation")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organisation_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organisation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Organisation_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30134,11 +30126,10 @@ func (ec *executionContext) _Term(ctx context.Context, sel ast.SelectionSet, obj
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Term")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Term_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Term_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Term_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
