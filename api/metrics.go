@@ -104,14 +104,26 @@ type metrics struct {
 	// subscriptions counts the GraphQL subscriptions running over WebSocket.
 	subscriptions prometheus.Gauge
 
-	mu  sync.Mutex
-	ops map[string]bool
+	mu          sync.Mutex
+	ops         map[string]*opMetrics
+	none, other *opMetrics
+
+	// The series of each store method, looked up once: WithLabelValues
+	// hashes its labels and takes the vector's lock on every call.
+	storeTimes sync.Map // method → prometheus.Observer
+}
+
+// opMetrics are one operation label's series, looked up once.
+type opMetrics struct {
+	label    string
+	latency  prometheus.Observer
+	outcomes map[string]prometheus.Counter // guarded by metrics.mu
 }
 
 func newMetrics() *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
-		ops:      map[string]bool{},
+		ops:      map[string]*opMetrics{},
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "maillage_graphql_requests_total",
 			Help: "GraphQL requests by operation name and outcome.",
@@ -161,28 +173,64 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
 
-// operationLabel bounds the label values (maxOperationLabels).
-func (m *metrics) operationLabel(name string) string {
-	if name == "" {
-		return "_none" // refused before a document was parsed
-	}
+// operation returns the series of the operation's label, bounding the
+// label values (maxOperationLabels).
+func (m *metrics) operation(name string) *opMetrics {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.ops[name] {
-		return name
+	if name == "" {
+		return m.shared(&m.none, "_none") // refused before a document was parsed
+	}
+	if op := m.ops[name]; op != nil {
+		return op
 	}
 	if len(m.ops) >= maxOperationLabels {
-		return "_other"
+		return m.shared(&m.other, "_other")
 	}
-	m.ops[name] = true
-	return name
+	op := m.newOperation(name)
+	m.ops[name] = op
+	return op
+}
+
+// shared returns the series of _none or _other, which do not count
+// against maxOperationLabels. Called with m.mu held.
+func (m *metrics) shared(op **opMetrics, label string) *opMetrics {
+	if *op == nil {
+		*op = m.newOperation(label)
+	}
+	return *op
+}
+
+func (m *metrics) newOperation(label string) *opMetrics {
+	return &opMetrics{label: label, latency: m.latency.WithLabelValues(label), outcomes: map[string]prometheus.Counter{}}
+}
+
+// countRequest counts one request of op with outcome.
+func (m *metrics) countRequest(op *opMetrics, outcome string) {
+	m.mu.Lock()
+	c := op.outcomes[outcome]
+	if c == nil {
+		c = m.requests.WithLabelValues(op.label, outcome)
+		op.outcomes[outcome] = c
+	}
+	m.mu.Unlock()
+	c.Inc()
+}
+
+func (m *metrics) storeTime(method string) prometheus.Observer {
+	if o, ok := m.storeTimes.Load(method); ok {
+		return o.(prometheus.Observer)
+	}
+	o := m.store.WithLabelValues(method)
+	m.storeTimes.Store(method, o)
+	return o
 }
 
 // storeCall times one store call; done records it with its error code.
 func (m *metrics) storeCall(method string) func(error) {
 	start := time.Now()
 	return func(err error) {
-		m.store.WithLabelValues(method).Observe(time.Since(start).Seconds())
+		m.storeTime(method).Observe(time.Since(start).Seconds())
 		if err != nil {
 			code := graph.ErrorCode(err)
 			switch {
@@ -271,9 +319,9 @@ func (m *metrics) observe(logger *slog.Logger, slow time.Duration, next http.Han
 				op, query = ri.operation, ri.query
 				ri.mu.Unlock()
 			}
-			label := m.operationLabel(op)
-			m.requests.WithLabelValues(label, outcome).Inc()
-			m.latency.WithLabelValues(label).Observe(elapsed.Seconds())
+			series := m.operation(op)
+			m.countRequest(series, outcome)
+			series.latency.Observe(elapsed.Seconds())
 			if on(slow) && elapsed >= slow {
 				m.slow.Inc()
 				if len(query) > 4096 {
