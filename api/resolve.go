@@ -339,7 +339,8 @@ func asOrganisations(ds []*graph.Document) []*model.Organisation {
 
 // nodeThunk starts loading the node of kind with store id and returns a
 // function that waits for it: nil (untyped) when it does not exist, is
-// hidden, or is not of that kind.
+// hidden, or is not of that kind. For callers that start several loads
+// before waiting on any (nodes, search hits).
 func (r *Resolver) nodeThunk(ctx context.Context, kind graph.Kind, id string) func() (model.Node, error) {
 	l := r.loaders(ctx)
 	switch {
@@ -347,40 +348,62 @@ func (r *Resolver) nodeThunk(ctx context.Context, kind graph.Kind, id string) fu
 		th := l.documents.LoadThunk(ctx, id)
 		return func() (model.Node, error) {
 			d, err := th()
-			if err != nil || d == nil || d.Kind != kind {
-				return nil, err
-			}
-			return model.WrapDocument(d), nil
+			return documentNode(kind, d, err)
 		}
 	case kind == graph.KindContributor:
-		return nodeOf(l.contributors.LoadThunk(ctx, id))
+		th := l.contributors.LoadThunk(ctx, id)
+		return func() (model.Node, error) { return asNode(th()) }
 	case kind == graph.KindCarnet:
-		return nodeOf(l.carnets.LoadThunk(ctx, id))
+		th := l.carnets.LoadThunk(ctx, id)
+		return func() (model.Node, error) { return asNode(th()) }
 	case kind == graph.KindCommunity:
-		return nodeOf(l.communities.LoadThunk(ctx, id))
+		th := l.communities.LoadThunk(ctx, id)
+		return func() (model.Node, error) { return asNode(th()) }
 	case kind == graph.KindKnowledgeBase:
-		return nodeOf(l.knowledgeBases.LoadThunk(ctx, id))
+		th := l.knowledgeBases.LoadThunk(ctx, id)
+		return func() (model.Node, error) { return asNode(th()) }
 	}
 	return func() (model.Node, error) { return nil, nil }
 }
 
-// nodeOf turns a typed thunk into a node thunk without letting a typed nil
-// pointer become a non-nil interface.
-func nodeOf[T any, P interface {
-	*T
-	model.Node
-}](th func() (P, error)) func() (model.Node, error) {
-	return func() (model.Node, error) {
-		v, err := th()
-		if err != nil || v == nil {
-			return nil, err
-		}
-		return v, nil
+// loadNode is nodeThunk for one node, waited for at once: the batch is
+// fetched by the caller rather than by a goroutine of its own.
+func (r *Resolver) loadNode(ctx context.Context, kind graph.Kind, id string) (model.Node, error) {
+	l := r.loaders(ctx)
+	switch {
+	case kind.IsDocument():
+		d, err := l.documents.Load(ctx, id)
+		return documentNode(kind, d, err)
+	case kind == graph.KindContributor:
+		return asNode(l.contributors.Load(ctx, id))
+	case kind == graph.KindCarnet:
+		return asNode(l.carnets.Load(ctx, id))
+	case kind == graph.KindCommunity:
+		return asNode(l.communities.Load(ctx, id))
+	case kind == graph.KindKnowledgeBase:
+		return asNode(l.knowledgeBases.Load(ctx, id))
 	}
+	return nil, nil
 }
 
-func (r *Resolver) loadNode(ctx context.Context, kind graph.Kind, id string) (model.Node, error) {
-	return r.nodeThunk(ctx, kind, id)()
+// documentNode keeps a loaded document if it is of kind.
+func documentNode(kind graph.Kind, d *graph.Document, err error) (model.Node, error) {
+	if err != nil || d == nil || d.Kind != kind {
+		return nil, err
+	}
+	return model.WrapDocument(d), nil
+}
+
+// asNode turns a loaded object into a node without letting a typed nil
+// pointer become a non-nil interface.
+func asNode[T any, P interface {
+	*T
+	model.Node
+}](v P, err error) (model.Node, error) {
+	if err != nil || v == nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // existing decodes a global id of one of kinds and checks that the object
