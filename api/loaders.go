@@ -179,6 +179,32 @@ func (l *loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 	return s.get()
 }
 
+// loadAlone is Load for a caller that no other field of its request can
+// join (the only root field, resolving alone): nothing would come to its
+// batch, so it fetches at once instead of waiting loaderWait for nothing.
+func (l *loader[K, V]) loadAlone(ctx context.Context, key K) (V, error) {
+	l.mu.Lock()
+	s, opened, full := l.slot(key)
+	if opened != nil && full == nil {
+		opened.taken = true
+		l.pending = nil
+		full = opened
+	}
+	l.mu.Unlock()
+	if full != nil {
+		l.run(ctx, full)
+	}
+	return s.get()
+}
+
+// load is Load, or loadAlone when alone.
+func load[K comparable, V any](ctx context.Context, l *loader[K, V], key K, alone bool) (V, error) {
+	if alone {
+		return l.loadAlone(ctx, key)
+	}
+	return l.Load(ctx, key)
+}
+
 // LoadThunk starts loading key and returns a function that waits for
 // its value, for callers that ask several loaders before waiting on any.
 // Such a caller may never wait, so its batch is fetched by a goroutine of

@@ -18,7 +18,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if err != nil {
 		return nil, err
 	}
-	return r.loadNode(ctx, kind, sid)
+	return r.loadNodeAlone(ctx, kind, sid, onlyRootField(ctx))
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {

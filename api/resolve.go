@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
@@ -369,21 +370,45 @@ func (r *Resolver) nodeThunk(ctx context.Context, kind graph.Kind, id string) fu
 // loadNode is nodeThunk for one node, waited for at once: the batch is
 // fetched by the caller rather than by a goroutine of its own.
 func (r *Resolver) loadNode(ctx context.Context, kind graph.Kind, id string) (model.Node, error) {
+	return r.loadNodeAlone(ctx, kind, id, false)
+}
+
+// loadNodeAlone is loadNode; alone says that no other field of the request
+// is resolving (see loader.loadAlone).
+func (r *Resolver) loadNodeAlone(ctx context.Context, kind graph.Kind, id string, alone bool) (model.Node, error) {
 	l := r.loaders(ctx)
 	switch {
 	case kind.IsDocument():
-		d, err := l.documents.Load(ctx, id)
+		d, err := load(ctx, &l.documents, id, alone)
 		return documentNode(kind, d, err)
 	case kind == graph.KindContributor:
-		return asNode(l.contributors.Load(ctx, id))
+		return asNode(load(ctx, &l.contributors, id, alone))
 	case kind == graph.KindCarnet:
-		return asNode(l.carnets.Load(ctx, id))
+		return asNode(load(ctx, &l.carnets, id, alone))
 	case kind == graph.KindCommunity:
-		return asNode(l.communities.Load(ctx, id))
+		return asNode(load(ctx, &l.communities, id, alone))
 	case kind == graph.KindKnowledgeBase:
-		return asNode(l.knowledgeBases.Load(ctx, id))
+		return asNode(load(ctx, &l.knowledgeBases, id, alone))
 	}
 	return nil, nil
+}
+
+// onlyRootField reports whether the field being resolved is the
+// operation's one root field, written as a field (a fragment at the root
+// may hold more): its resolver then runs alone, nothing else of the
+// request resolving until it returns.
+func onlyRootField(ctx context.Context) bool {
+	fc, oc := graphql.GetFieldContext(ctx), graphql.GetOperationContext(ctx)
+	// gqlgen gives a root field one parent context: the Query object's.
+	if fc == nil || fc.Object != "Query" || fc.Parent == nil || fc.Parent.Parent != nil || oc == nil || oc.Operation == nil {
+		return false
+	}
+	sel := oc.Operation.SelectionSet
+	if len(sel) != 1 {
+		return false
+	}
+	_, ok := sel[0].(*ast.Field)
+	return ok
 }
 
 // documentNode keeps a loaded document if it is of kind.
