@@ -55,7 +55,7 @@ func TestLoaderLoadAlone(t *testing.T) {
 	if v, _ := l.loadAlone(ctx, "a"); v != "v:a" || len(f.batches) != 1 {
 		t.Errorf("cached key: %q after %d fetches", v, len(f.batches))
 	}
-	th := l.LoadThunk(ctx, "b") // opens a batch fetched after loaderWait
+	th := l.LoadThunk(ctx, "b") // opens a batch fetched once no key comes for loaderQuiet
 	if v, _ := l.loadAlone(ctx, "c"); v != "v:c" {
 		t.Errorf("got %q", v)
 	}

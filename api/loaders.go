@@ -12,11 +12,16 @@ import (
 
 // Dataloaders batch the store calls of one request: every nested field asks
 // its loader, and the loader makes one batch call (Store.Documents,
-// Contributors, …, Links, Declarations) for all the keys asked for within
-// loaderWait. Loaders are per request, so their caches never outlive the
-// viewer they were filled for.
+// Contributors, …, Links, Declarations) for all the keys asked for while
+// they keep coming: a batch is fetched once loaderQuiet passes with no new
+// key, or loaderWait after it opened. A fixed window would have to be as
+// long as the slowest list takes to ask (fifty notes' authors on a busy
+// machine: a millisecond or more), and every note page would wait that
+// long for two keys asked within microseconds. Loaders are per request, so
+// their caches never outlive the viewer they were filled for.
 const (
-	loaderWait  = 1 * time.Millisecond
+	loaderQuiet = 100 * time.Microsecond
+	loaderWait  = 2 * time.Millisecond
 	loaderBatch = 1000
 )
 
@@ -129,7 +134,7 @@ func fetchDeclarations(ctx context.Context, s graph.Store, ids []string) ([][]gr
 }
 
 // loader batches and caches the reads of one kind for one request. The
-// caller that opens a batch waits loaderWait for the others' keys, then
+// caller that opens a batch waits for the others' keys (see wait), then
 // fetches it itself: no goroutine is started per batch (one that would
 // also grow its stack anew to run the store's read), and a full batch is
 // fetched at once by the caller that filled it. Its zero value, with store
@@ -289,7 +294,20 @@ func (l *loader[K, V]) slot(key K) (s slot[K, V], opened, full *batch[K, V]) {
 // wait lets the other fields add their keys to b, then fetches it unless
 // it filled up meanwhile (whoever filled it fetches it).
 func (l *loader[K, V]) wait(ctx context.Context, b *batch[K, V]) {
-	time.Sleep(loaderWait)
+	deadline := time.Now().Add(loaderWait)
+	l.mu.Lock()
+	seen := len(b.keys)
+	l.mu.Unlock()
+	for {
+		time.Sleep(loaderQuiet)
+		l.mu.Lock()
+		n, taken := len(b.keys), b.taken
+		l.mu.Unlock()
+		if taken || n == seen || time.Now().After(deadline) {
+			break
+		}
+		seen = n
+	}
 	l.mu.Lock()
 	mine := !b.taken
 	if mine {
