@@ -75,6 +75,7 @@ func NewHandler(cfg Config) http.Handler {
 	m := newMetrics()
 	m.watchIndex(cfg.Index, cfg.Store) // the raw store: scrapes stay out of the store metrics
 	raw := cfg.Store
+	m.watchCache(raw)
 	cfg.Store = instrumentedStore{Store: cfg.Store, m: m}
 	r := &Resolver{store: cfg.Store, index: cfg.Index, metrics: m, taxonomy: cfg.Taxonomy, logger: cfg.Logger, coverageK: coverageK(cfg.CoverageK)}
 

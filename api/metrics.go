@@ -272,6 +272,20 @@ func (m *metrics) watchIndex(ix *search.Index, store graph.Store) {
 		return
 	}
 	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "maillage_searches_running",
+		Help: "Search index queries running now (at most --max-concurrent-searches).",
+	}, func() float64 {
+		running, _ := ix.Searches()
+		return float64(running)
+	}))
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "maillage_searches_waiting",
+		Help: "Search index queries waiting for their turn.",
+	}, func() float64 {
+		_, waiting := ix.Searches()
+		return float64(waiting)
+	}))
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "maillage_search_index_lag",
 		Help: "Store changes the search index has not applied yet (store last seq minus index last applied).",
 	}, func() float64 {
@@ -290,6 +304,30 @@ func (m *metrics) watchIndex(ix *search.Index, store graph.Store) {
 		}
 		return float64(last - applied)
 	}))
+}
+
+// cacheStats is a store that keeps a cache (the embedded store's documents).
+type cacheStats interface{ CacheStats() graph.CacheStats }
+
+// watchCache exports the counters of a store that keeps a document cache,
+// read at scrape time.
+func (m *metrics) watchCache(store graph.Store) {
+	c, ok := store.(cacheStats)
+	if !ok {
+		return
+	}
+	m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "maillage_store_cache_hits_total",
+		Help: "Document reads the embedded store's cache answered.",
+	}, func() float64 { return float64(c.CacheStats().Hits) }))
+	m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "maillage_store_cache_misses_total",
+		Help: "Document reads the embedded store's cache could not answer (not cached, or a write since).",
+	}, func() float64 { return float64(c.CacheStats().Misses) }))
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "maillage_store_cache_bytes",
+		Help: "Bytes of decoded documents the embedded store's cache holds (at most --cache-mb).",
+	}, func() float64 { return float64(c.CacheStats().Bytes) }))
 }
 
 // observe wraps the GraphQL endpoint: it counts requests by operation and

@@ -25,6 +25,30 @@ func TestSearchMetrics(t *testing.T) {
 	if got := m.value("maillage_search_index_lag"); got != 0 {
 		t.Errorf("index lag = %v, want 0 (applied everything up to seq %d)", got, e.lastSeq())
 	}
+	// Nothing runs between requests: the line is empty.
+	for _, g := range []string{"maillage_searches_running", "maillage_searches_waiting"} {
+		if !strings.Contains(string(m), "\n"+g+" ") || m.value(g) != 0 {
+			t.Errorf("%s = %v, want 0:\n%s", g, m.value(g), m.grep("maillage_searches"))
+		}
+	}
+}
+
+// The embedded store's document cache counts what it answered.
+func TestStoreCacheMetrics(t *testing.T) {
+	e := newEnv(t)
+	e.contributor("ana", "Ana")
+	e.doc(graph.Document{ID: "n1", Title: "Jardins partagés"}, "ana")
+	q := `query($id: ID!) { node(id: $id) { ... on Note { title } } }`
+	for range 3 {
+		e.query("", q, vars{"id": gid(graph.KindNote, "n1")}).ok()
+	}
+	m := e.metrics()
+	if hits, misses := m.value("maillage_store_cache_hits_total"), m.value("maillage_store_cache_misses_total"); hits < 2 || misses < 1 {
+		t.Errorf("cache hits %v, misses %v after reading one note three times:\n%s", hits, misses, m.grep("maillage_store_cache"))
+	}
+	if got := m.value("maillage_store_cache_bytes"); got <= 0 {
+		t.Errorf("cache bytes = %v with a note in it", got)
+	}
 }
 
 // The lag counts the changes the index has not applied; without an index

@@ -17,8 +17,15 @@ import (
 func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	select {
 	case ix.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	default:
+		ix.waiting.Add(1)
+		select {
+		case ix.slots <- struct{}{}:
+			ix.waiting.Add(-1)
+		case <-ctx.Done():
+			ix.waiting.Add(-1)
+			return nil, ctx.Err()
+		}
 	}
 	defer func() { <-ix.slots }()
 	return ix.alias.SearchInContext(ctx, req)
@@ -31,4 +38,11 @@ func searchSlots(n int) chan struct{} {
 		n = runtime.GOMAXPROCS(0)
 	}
 	return make(chan struct{}, n)
+}
+
+// Searches tells how many Bleve searches run now and how many wait for
+// their turn: an operator's sign that --max-concurrent-searches, or the
+// machine, is too small for the load.
+func (ix *Index) Searches() (running, waiting int) {
+	return len(ix.slots), int(ix.waiting.Load())
 }

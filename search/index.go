@@ -65,6 +65,7 @@ type Index struct {
 	analyzers map[textLang]analysis.Analyzer
 	alias     bleve.IndexAlias
 	slots     chan struct{} // searches running (gate.go)
+	waiting   atomic.Int64  // searches waiting for a slot
 	dict      *facetDict    // facet codes, shared by every part
 
 	mu     sync.Mutex // guards live and closed; held while writing to live

@@ -3,6 +3,7 @@ package embedded
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/encommun/maillage/graph"
 )
@@ -37,6 +38,8 @@ type docCache struct {
 	fillGen uint64 // the generation the entries belong to
 	entries map[string]cachedDoc
 	bytes   int64
+
+	hits, misses atomic.Uint64
 }
 
 type cachedDoc struct {
@@ -82,11 +85,17 @@ func (c *docCache) usable(g uint64) bool {
 
 func (c *docCache) get(id string, g uint64) (cachedDoc, bool) {
 	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if !c.usable(g) || c.fillGen != g {
-		return cachedDoc{}, false
+	var e cachedDoc
+	ok := c.usable(g) && c.fillGen == g
+	if ok {
+		e, ok = c.entries[id]
 	}
-	e, ok := c.entries[id]
+	c.mu.RUnlock()
+	if ok {
+		c.hits.Add(1)
+	} else if c.max > 0 {
+		c.misses.Add(1)
+	}
 	return e, ok
 }
 
@@ -140,4 +149,16 @@ func copyDocument(d *graph.Document) *graph.Document {
 		c.PublishedAt = &t
 	}
 	return &c
+}
+
+// CacheStats reports the document cache's counters (--cache-mb).
+func (s *Store) CacheStats() graph.CacheStats {
+	c := s.cache
+	c.mu.RLock()
+	bytes := c.bytes
+	if c.fillGen != c.gen {
+		bytes = 0 // its entries belong to an older generation: dropped on the next fill
+	}
+	c.mu.RUnlock()
+	return graph.CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Bytes: bytes, Max: c.max}
 }

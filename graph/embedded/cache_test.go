@@ -32,8 +32,14 @@ func TestCacheServesReadsAgain(t *testing.T) {
 	if again.Title != "Note n1" || len(again.Aliases) != 0 {
 		t.Fatalf("the cached document changed with a caller's copy: %+v", again)
 	}
+	if st := s.CacheStats(); st.Hits == 0 || st.Bytes == 0 || st.Max != DefaultCacheBytes {
+		t.Fatalf("cache stats after a read served from it: %+v", st)
+	}
 	// A write empties it: the next read finds the new version.
 	must(s.UpdateDocument(sys, "n1", graph.DocumentUpdate{Version: again.Version, Title: ptr("Nouveau titre")}))
+	if st := s.CacheStats(); st.Bytes != 0 {
+		t.Fatalf("cache stats after a write: %+v, want no bytes held", st)
+	}
 	if cached(s, "n1") {
 		t.Fatal("the cache still holds the document after a write")
 	}
