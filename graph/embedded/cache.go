@@ -19,12 +19,12 @@ const DefaultCacheBytes = 256 << 20
 //
 // It is exact, never stale: it only ever holds the state of the last
 // commit, and a read uses it only when no write committed since the read's
-// transaction began. Every write bumps the generation before it starts and
-// again once committed (or rolled back), and in between nothing is served
-// from the cache nor put into it; a read notes the generation before it
-// opens its transaction and reads or fills the cache only while the
-// generation is still that one. Entries of an older generation are dropped
-// together on the first fill of the new one.
+// transaction began. While a write runs nothing is served from the cache
+// nor put into it, and a write that may have changed anything bumps the
+// generation once it is over; a read notes the generation before it opens
+// its transaction and reads or fills the cache only while the generation
+// is still that one. Entries of an older generation are dropped together
+// on the first fill of the new one.
 //
 // It holds no decision about a viewer: whether the viewer may read a cached
 // document is decided on every read from its head visibility, its authors
@@ -62,18 +62,20 @@ func (c *docCache) generation() uint64 {
 	return c.gen
 }
 
-// beginWrite and endWrite bracket every read-write transaction.
+// beginWrite and endWrite bracket every read-write transaction; changed
+// is false only for one that wrote nothing (rolled back).
 func (c *docCache) beginWrite() {
 	c.mu.Lock()
 	c.writers++
-	c.gen++
 	c.mu.Unlock()
 }
 
-func (c *docCache) endWrite() {
+func (c *docCache) endWrite(changed bool) {
 	c.mu.Lock()
 	c.writers--
-	c.gen++
+	if changed {
+		c.gen++
+	}
 	c.mu.Unlock()
 }
 

@@ -35,6 +35,12 @@ func TestCacheServesReadsAgain(t *testing.T) {
 	if st := s.CacheStats(); st.Hits == 0 || st.Bytes == 0 || st.Max != DefaultCacheBytes {
 		t.Fatalf("cache stats after a read served from it: %+v", st)
 	}
+	// A refused write changed nothing: the cache stays.
+	_, err := s.UpdateDocument(sys, "n1", graph.DocumentUpdate{Version: again.Version + 1, Title: ptr("Refusé")})
+	wantCode(t, err, graph.ECONFLICT, "stale update")
+	if !cached(s, "n1") {
+		t.Fatal("a refused write emptied the cache")
+	}
 	// A write empties it: the next read finds the new version.
 	must(s.UpdateDocument(sys, "n1", graph.DocumentUpdate{Version: again.Version, Title: ptr("Nouveau titre")}))
 	if st := s.CacheStats(); st.Bytes != 0 {

@@ -298,11 +298,15 @@ func (s *Store) update(ctx context.Context, fn func(w *writer) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	// A writer reads what its own transaction holds, never the cache.
+	// A writer reads what its own transaction holds, never the cache; a
+	// write refused (a CONFLICT, a bad input) changed nothing and keeps it.
 	s.cache.beginWrite()
-	defer s.cache.endWrite()
+	changed := true // unless fn says otherwise: a panic counts as a change
+	defer func() { s.cache.endWrite(changed) }()
 	return s.db.Update(func(tx *bbolt.Tx) error {
-		return fn(&writer{reader: newReader(ctx, tx, viewerOf(ctx)), now: s.now()})
+		err := fn(&writer{reader: newReader(ctx, tx, viewerOf(ctx)), now: s.now()})
+		changed = err == nil
+		return err
 	})
 }
 
