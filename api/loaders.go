@@ -21,7 +21,7 @@ import (
 // their caches never outlive the viewer they were filled for.
 const (
 	loaderQuiet = 100 * time.Microsecond
-	loaderWait  = 2 * time.Millisecond
+	loaderWait  = 1 * time.Millisecond
 	loaderBatch = 1000
 )
 
