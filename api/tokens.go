@@ -52,7 +52,9 @@ func (r *Resolver) revokeToken(ctx context.Context, id string) (*model.RevokeTok
 		return nil, err
 	}
 	// Who revoked what, for the operators: ids only, nothing secret.
-	r.logger.InfoContext(ctx, "token revoked", "token_id", t.ID, "by", graph.ViewerFrom(ctx).ContributorID,
+	// A token of no contributor (an operator's) is told by its role.
+	by := graph.ViewerFrom(ctx)
+	r.logger.InfoContext(ctx, "token revoked", "token_id", t.ID, "by_role", string(by.Role), "by_contributor", by.ContributorID,
 		"request_id", requestID(ctx))
 	var c *graph.Contributor
 	if t.ContributorID != "" {

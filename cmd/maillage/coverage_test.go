@@ -196,7 +196,7 @@ func TestExportNetworkCommand(t *testing.T) {
 			t.Errorf("export --all names %q, which nobody declares PUBLIC", m)
 		}
 	}
-	if !strings.Contains(stderr, "all documents") {
+	if !strings.Contains(stderr, "documents of every visibility") {
 		t.Errorf("stderr %q", stderr)
 	}
 

@@ -25,6 +25,10 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if len(args) == 0 {
 		return usageError{exportUsage}
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintln(stdout, exportUsage)
+		return nil
+	}
 	switch args[0] {
 	case "json":
 		return exportJSONCommand(ctx, args[1:], stdout, stderr)

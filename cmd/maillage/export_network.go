@@ -77,7 +77,7 @@ func exportNetworkCommand(ctx context.Context, args []string, stdout, stderr io.
 	}
 	what := "public documents"
 	if all {
-		what = "all documents"
+		what = "documents of every visibility"
 	}
 	fmt.Fprintf(stderr, "exported a network of %d nodes and %d edges from %d %s\n", len(g.Nodes), len(g.Edges), g.Documents, what)
 	return nil

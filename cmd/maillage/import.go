@@ -28,6 +28,10 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if len(args) == 0 {
 		return usageError{importUsage}
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintln(stdout, importUsage)
+		return nil
+	}
 	switch args[0] {
 	case "json":
 		return importJSONCommand(ctx, args[1:], stdout, stderr)

@@ -34,14 +34,14 @@ Usage:
   maillage token list [--data DIR]                      id, role, contributor, creation, expiry and label of every token
   maillage token revoke [--data DIR] ID                 the token stops working at once
   maillage reindex [--data DIR]
-  maillage bench [--notes N] [--pages N]
+  maillage bench [--notes N] [--queries N] [--data DIR]   the store over HTTP: writes, node(id), a 50-note page
   maillage bench http [--docs N] [--concurrency C] [--duration D] [--mix search=70,note=20,mutate=10] [--only OP] [--data DIR]
   maillage export json [--data DIR] [--out FILE]        the whole graph as a JSON Lines backup
   maillage export jsonld [--data DIR] [--out FILE] [--base-url URL]   the public graph as JSON-LD
   maillage export network [--data DIR] [--format graphml|gexf|csv] [--out FILE] [--all]   the contributor network, for Gephi
-  maillage import json [--data DIR] FILE                restore a backup into an empty store
-  maillage backup --out FILE [--url URL --token TOKEN | --data DIR]   a copy of the embedded store's file, checked
+  maillage import json [--data DIR] [--dry-run] FILE    restore a backup into an empty store
   maillage import markdown [--data DIR] [--dry-run] DIR import a folder of Markdown notes
+  maillage backup --out FILE [--url URL --token TOKEN | --data DIR]   a copy of the embedded store's file, checked
 
 Each flag may also be given as an environment variable: --data as MAILLAGE_DATA,
 --neo4j-uri as MAILLAGE_NEO4J_URI, and so on.
@@ -65,10 +65,19 @@ func (e usageError) Error() string { return e.msg }
 
 func exitCode(err error) int {
 	var u usageError
-	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0 // asked for: the usage is the answer
+	case errors.As(err, &u):
 		return 2
 	}
 	return 1
+}
+
+// isHelp tells a request for help where a group command expects its verb
+// (`maillage token --help`).
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

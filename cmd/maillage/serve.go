@@ -80,6 +80,11 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	if c.searches < 0 {
 		return usageError{fmt.Sprintf("--max-concurrent-searches must be 0 (one per core) or more, not %d", c.searches)}
 	}
+	// Every flag is checked before anything is opened or created: a typo
+	// must not leave a fresh data directory and index behind.
+	if err := c.hard.apply(&api.Config{}); err != nil {
+		return err
+	}
 	logger, err := newLogger(c.logFormat, stderr)
 	if err != nil {
 		return err

@@ -158,6 +158,14 @@ func TestServeLiveFlagsRefuseWhatCannotBeOff(t *testing.T) {
 		if _, ok := err.(usageError); !ok || !strings.Contains(err.Error(), args[0]) {
 			t.Errorf("%q: %v, want a usage error naming the flag", args, err)
 		}
+		// serve refuses it before it creates anything.
+		data := filepath.Join(t.TempDir(), "data")
+		if _, _, err := runCmd(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, args...)...); exitCode(err) != 2 {
+			t.Errorf("serve %q: %v, want a usage error", args, err)
+		}
+		if _, err := os.Stat(data); err == nil {
+			t.Errorf("serve %q created %s before refusing", args, data)
+		}
 	}
 	// 0 switches a limit off, which api.LiveOptions spells negative.
 	var cfg api.Config

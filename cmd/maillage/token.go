@@ -24,6 +24,10 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if len(args) == 0 {
 		return usageError{tokenUsage}
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintln(stdout, tokenUsage)
+		return nil
+	}
 	switch args[0] {
 	case "create":
 		return tokenCreateCommand(ctx, args[1:], stdout, stderr)
@@ -43,7 +47,7 @@ func tokenCreateCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 	fs.StringVar(&role, "role", "", "CONTRIBUTOR, RESEARCHER, CURATOR or ADMIN")
 	fs.StringVar(&contributor, "contributor", "", "id of the contributor the token speaks for")
 	fs.StringVar(&expires, "expires", "", "lifetime of the token (720h, 30d); never expires when not given")
-	fs.StringVar(&label, "label", "", "what the token is for, shown by `token list`")
+	fs.StringVar(&label, "label", "", "what the token is for, shown by token list (one line, up to 200 characters)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
