@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,27 +13,7 @@ import (
 	"github.com/encommun/maillage/graph/embedded"
 )
 
-func getBackup(t *testing.T, url, token string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"/admin/backup", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
-}
-
+// errorCode is the code of an error answer's first error.
 func errorCode(t *testing.T, body []byte) string {
 	t.Helper()
 	var r struct {
@@ -61,11 +40,11 @@ func TestBackupIsForAdminsOnly(t *testing.T) {
 		{"curator", e.token(graph.RoleCurator, "ana"), http.StatusForbidden, graph.EFORBIDDEN},
 		{"wrong token", "mlg_pas-un-jeton", http.StatusUnauthorized, graph.EUNAUTHENTICATED},
 	} {
-		resp, body := getBackup(t, e.srv.URL, c.token)
-		if resp.StatusCode != c.status || errorCode(t, body) != c.code {
-			t.Errorf("%s: %d %.200s, want %d %s", c.name, resp.StatusCode, body, c.status, c.code)
+		status, h, body := e.get("/admin/backup", c.token)
+		if status != c.status || errorCode(t, body) != c.code {
+			t.Errorf("%s: %d %.200s, want %d %s", c.name, status, body, c.status, c.code)
 		}
-		if resp.Header.Get(api.BackupSeqHeader) != "" {
+		if h.Get(api.BackupSeqHeader) != "" {
 			t.Errorf("%s: the answer announces a copy", c.name)
 		}
 	}
@@ -79,14 +58,14 @@ func TestBackupOpensAsTheStore(t *testing.T) {
 	e.doc(graph.Document{ID: "publique", Title: "Jardin partagé"}, "ana")
 	e.doc(graph.Document{ID: "secret", Title: "Carnet intime", Visibility: graph.VisibilityPrivate}, "ana")
 	admin := e.token(graph.RoleAdmin, "")
-	resp, body := getBackup(t, e.srv.URL, admin)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("admin backup: %d %.300s", resp.StatusCode, body)
+	status, h, body := e.get("/admin/backup", admin)
+	if status != http.StatusOK {
+		t.Fatalf("admin backup: %d %.300s", status, body)
 	}
-	if n, _ := strconv.Atoi(resp.Header.Get("Content-Length")); n != len(body) || n == 0 {
-		t.Fatalf("Content-Length %q for %d bytes", resp.Header.Get("Content-Length"), len(body))
+	if n, _ := strconv.Atoi(h.Get("Content-Length")); n != len(body) || n == 0 {
+		t.Fatalf("Content-Length %q for %d bytes", h.Get("Content-Length"), len(body))
 	}
-	seq, _ := strconv.ParseUint(resp.Header.Get(api.BackupSeqHeader), 10, 64)
+	seq, _ := strconv.ParseUint(h.Get(api.BackupSeqHeader), 10, 64)
 	if seq != e.lastSeq() {
 		t.Errorf("copy announced at seq %d, store at %d", seq, e.lastSeq())
 	}
@@ -115,8 +94,8 @@ func TestBackupOfAStoreWithoutOne(t *testing.T) {
 	// The wrapper hides the embedded store's HotBackup, as the Neo4j
 	// store, which has none, would.
 	e := newEnvWith(t, envOptions{wrap: func(s graph.Store) graph.Store { return struct{ graph.Store }{s} }})
-	resp, body := getBackup(t, e.srv.URL, e.token(graph.RoleAdmin, ""))
-	if resp.StatusCode != http.StatusNotImplemented || errorCode(t, body) != "NOT_SUPPORTED" {
-		t.Fatalf("backup of a store that cannot copy itself: %d %.300s", resp.StatusCode, body)
+	status, _, body := e.get("/admin/backup", e.token(graph.RoleAdmin, ""))
+	if status != http.StatusNotImplemented || errorCode(t, body) != "NOT_SUPPORTED" {
+		t.Fatalf("backup of a store that cannot copy itself: %d %.300s", status, body)
 	}
 }
