@@ -104,6 +104,7 @@ func NewHandler(cfg Config) http.Handler {
 	perAddress, failedSignIns := newLimiterSet(limits.RatePerIP, limits.BurstPerIP), newLimiterSet(limits.RatePerIP, limits.BurstPerIP)
 	perToken := newLimiterSet(limits.RatePerToken, limits.BurstPerToken)
 	liveSrv := newLiveServer(cfg, limits, m, perAddress, perToken, failedSignIns)
+	liveSrv.tokens, _ = raw.(graph.TokenWatcher)
 	srv.AddTransport(liveSrv.transport())
 	srv.Use(singleStream{})
 	srv.AroundRootFields(liveSrv.notifyAfterMutation)

@@ -116,7 +116,10 @@ func (o LiveOptions) withDefaults() LiveOptions {
 
 // liveServer is what every WebSocket connection shares.
 type liveServer struct {
-	store   graph.Store
+	store graph.Store
+	// tokens, when the store knows in memory when tokens stop working,
+	// spares a connection the read of its token before every event.
+	tokens  graph.TokenWatcher
 	broker  *live.Broker
 	opts    LiveOptions
 	limits  Limits
@@ -398,6 +401,11 @@ type liveConn struct {
 
 	mu   sync.Mutex
 	subs int
+	// The last read of the token found it valid at this token revision,
+	// until this expiry (zero: none); only with liveServer.tokens.
+	checked        bool
+	checkedRev     uint64
+	checkedExpires time.Time
 }
 
 type liveConnKey struct{}
@@ -476,6 +484,15 @@ func (lc *liveConn) checkToken(ctx context.Context) error {
 	if lc.tokenHash == "" {
 		return nil
 	}
+	// The revision is noted before the read: a revocation between the
+	// two is then either seen by the read or moves the revision.
+	var rev uint64
+	if w := lc.srv.tokens; w != nil {
+		rev = w.TokenRevision()
+		if lc.stillValid(rev) {
+			return nil
+		}
+	}
 	tok, err := lc.srv.store.TokenByHash(graph.SystemContext(ctx), lc.tokenHash)
 	why := "was revoked"
 	switch {
@@ -485,6 +502,11 @@ func (lc *liveConn) checkToken(ctx context.Context) error {
 	case err != nil:
 		return err
 	case tok != nil && tok.Role == lc.viewer.Role && tok.ContributorID == lc.viewer.ContributorID:
+		if lc.srv.tokens != nil {
+			lc.mu.Lock()
+			lc.checked, lc.checkedRev, lc.checkedExpires = true, rev, tok.ExpiresAt
+			lc.mu.Unlock()
+		}
 		return nil
 	}
 	if !lc.revoked.Swap(true) {
@@ -494,6 +516,14 @@ func (lc *liveConn) checkToken(ctx context.Context) error {
 		}
 	}
 	return errTokenRevoked
+}
+
+// stillValid says whether the last read of the token holds at revision
+// rev: no token was revoked or deleted since, and it has not expired.
+func (lc *liveConn) stillValid(rev uint64) bool {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	return lc.checked && lc.checkedRev == rev && (lc.checkedExpires.IsZero() || time.Now().Before(lc.checkedExpires))
 }
 
 // watchToken checks the token every TokenCheck until the connection

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -110,4 +111,60 @@ func TestTokenChecksLeaveValidConnectionsAlone(t *testing.T) {
 	default:
 	}
 	_ = websocket.StatusNormalClosure
+}
+
+// The embedded store tells in memory when tokens are revoked, so a valid
+// connection does not read its token before each event; a revocation
+// still closes it before the next one (TestRevokedTokenClosesTheConnectionBeforeTheNextEvent
+// runs on the same store).
+func TestTokenIsNotReadBeforeEveryEvent(t *testing.T) {
+	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = time.Hour })
+	c := w.connect(w.bob)
+	c.subscribe("d", docSub, vars{"id": gid(graph.KindNote, "n1")})
+	c.quiet(50 * time.Millisecond)
+	reads := func() float64 {
+		return w.metrics().value(`maillage_store_call_duration_seconds_count{method="TokenByHash"}`)
+	}
+	before := reads()
+	const events = 6
+	for i := range events {
+		title := fmt.Sprintf("Version %d", i)
+		w.updateNote(w.alice, "n1", vars{"title": title})
+		if ev := c.event("d"); ev.str("documentChanged.document.title") != title {
+			t.Fatalf("event %s, want %q", ev.Raw, title)
+		}
+	}
+	// Each updateNote reads alice's token twice (the version query, the
+	// mutation); bob's connection reads his at most once, at its first
+	// event — not once per event, which would make 3 per update.
+	if got := reads() - before; got > 2*events+1 {
+		t.Errorf("%v token reads for %d events and %d mutations: the connection read its token before each event", got, events, events)
+	}
+}
+
+// A token that expires while its connection is open closes it before the
+// next event, though no token was revoked: the expiry is checked too.
+func TestExpiredTokenClosesTheConnectionBeforeTheNextEvent(t *testing.T) {
+	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = time.Hour })
+	w.contributor("dora", "Dora")
+	secret, hash := graph.NewTokenSecret()
+	w.must(w.store.CreateToken(w.sys(), graph.Token{Hash: hash, Role: graph.RoleCurator, ContributorID: "dora",
+		CreatedAt: time.Now(), ExpiresAt: time.Now().Add(400 * time.Millisecond)}), "create token")
+	w.doc(graph.Document{ID: "n4", Title: "Brouillon", Visibility: graph.VisibilityPrivate}, "bob")
+	c := w.connect(secret)
+	c.subscribe("d", docSub, vars{"id": gid(graph.KindNote, "n4")})
+	c.quiet(50 * time.Millisecond)
+	w.updateNote(w.bob, "n4", vars{"title": "Avant"})
+	if ev := c.event("d"); ev.str("documentChanged.document.title") != "Avant" {
+		t.Fatalf("event %s while the token is valid", ev.Raw)
+	}
+	time.Sleep(500 * time.Millisecond) // past the expiry
+	w.updateNote(w.bob, "n4", vars{"title": "Après l'expiration"})
+	code, reason := c.closed()
+	if code != 4403 || !strings.Contains(reason, "expired") {
+		t.Fatalf("connection closed with %d %q, want 4403 saying the token has expired", code, reason)
+	}
+	if strings.Contains(c.frames(), "Après l'expiration") {
+		t.Fatal("the connection received a change after its token expired")
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/encommun/maillage/graph"
@@ -62,6 +63,9 @@ type Store struct {
 	// now is the clock; tests replace it to get distinct, ordered times.
 	now   func() time.Time
 	cache *docCache
+	// tokenRev counts the writes that revoked or deleted tokens
+	// (graph.TokenWatcher).
+	tokenRev atomic.Uint64
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -303,11 +307,17 @@ func (s *Store) update(ctx context.Context, fn func(w *writer) error) error {
 	s.cache.beginWrite()
 	changed := true // unless fn says otherwise: a panic counts as a change
 	defer func() { s.cache.endWrite(changed) }()
-	return s.db.Update(func(tx *bbolt.Tx) error {
-		err := fn(&writer{reader: newReader(ctx, tx, viewerOf(ctx)), now: s.now()})
+	var w *writer
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		w = &writer{reader: newReader(ctx, tx, viewerOf(ctx)), now: s.now()}
+		err := fn(w)
 		changed = err == nil
 		return err
 	})
+	if err == nil && w.tokensGone {
+		s.tokenRev.Add(1)
+	}
+	return err
 }
 
 // viewerOf is graph.ViewerFrom, failing closed on one more mistake: a

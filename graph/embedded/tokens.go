@@ -122,6 +122,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) (t *graph.Token, err
 			return fmt.Errorf("token: %w", err)
 		}
 		t.Hash = ""
+		w.tokensGone = true
 		return b.Delete(k)
 	})
 	if err != nil {
@@ -151,9 +152,15 @@ func (w *writer) deleteTokensOf(contributorID string) error {
 		if err := b.Delete(k); err != nil {
 			return err
 		}
+		w.tokensGone = true
 	}
 	return nil
 }
+
+var _ graph.TokenWatcher = (*Store)(nil)
+
+// TokenRevision implements graph.TokenWatcher.
+func (s *Store) TokenRevision() uint64 { return s.tokenRev.Load() }
 
 // A token record is its role, contributor and creation time, then, since
 // expiry and labels, its expiry and label. Records of the first shape

@@ -78,3 +78,39 @@ func TestTokenRecordDamage(t *testing.T) {
 		}
 	}
 }
+
+// The token revision moves with every write that takes tokens away, and
+// only with those.
+func TestTokenRevisionFollowsRevocations(t *testing.T) {
+	s := openTemp(t)
+	mkContributor(t, s, "ana")
+	mkContributor(t, s, "bea")
+	token := func(contributor string) string {
+		_, hash := graph.NewTokenSecret()
+		ok(t, s.CreateToken(sys, graph.Token{Hash: hash, Role: graph.RoleContributor, ContributorID: contributor, CreatedAt: time.Now()}))
+		return graph.TokenID(hash)
+	}
+	ana, _ := token("ana"), token("bea")
+	rev := s.TokenRevision()
+	mkNote(t, s, "n1", graph.VisibilityPublic, "ana")
+	token("ana")
+	if s.TokenRevision() != rev {
+		t.Fatal("a note and a new token moved the token revision")
+	}
+	if _, err := s.RevokeToken(sys, "000000000000"); graph.ErrorCode(err) != graph.ENOTFOUND {
+		t.Fatalf("revoking an unknown token: %v", err)
+	}
+	if s.TokenRevision() != rev {
+		t.Fatal("a refused revocation moved the token revision")
+	}
+	must(s.RevokeToken(sys, ana))
+	if s.TokenRevision() == rev {
+		t.Fatal("a revocation left the token revision where it was")
+	}
+	rev = s.TokenRevision()
+	bea := must(s.Contributor(sys, "bea"))
+	ok(t, s.DeleteContributor(sys, "bea", bea.Version))
+	if s.TokenRevision() == rev {
+		t.Fatal("deleting a contributor with a token left the token revision where it was")
+	}
+}

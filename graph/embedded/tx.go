@@ -81,6 +81,8 @@ func (r *reader) kind(id string) graph.Kind {
 type writer struct {
 	*reader
 	now time.Time
+	// tokensGone is set by a write that revoked or deleted tokens.
+	tokensGone bool
 }
 
 func (w *writer) requireSignedIn() error {
