@@ -171,3 +171,14 @@ func RequireTokenAdmin(v Viewer) error {
 	}
 	return nil
 }
+
+// TokenWatcher is implemented by stores that know in memory when a token
+// may have stopped working: the embedded store, whose file only its own
+// process writes. TokenRevision changes (after the commit, before the
+// call that revoked returns) whenever a token is revoked or deleted, so a
+// caller that read a token as valid at revision r knows it still is while
+// the revision is r and its expiry has not come. Stores others write too
+// (Neo4j) do not implement it: their tokens must be read again.
+type TokenWatcher interface {
+	TokenRevision() uint64
+}
