@@ -20,7 +20,7 @@ import (
 // long for two keys asked within microseconds. Loaders are per request, so
 // their caches never outlive the viewer they were filled for.
 const (
-	loaderQuiet = 100 * time.Microsecond
+	loaderQuiet = 200 * time.Microsecond
 	loaderWait  = 1 * time.Millisecond
 	loaderBatch = 1000
 )

@@ -145,9 +145,12 @@ func TestNestedListsAreBatched(t *testing.T) {
 			// One list call, then one batch per loader level: Links for
 			// AUTHORED and LINKS_TO (one fetch, one call per relation) and
 			// Contributors for the authors: 4 calls, not one per note. A
-			// batch collects the keys asked for within a few milliseconds,
-			// so a slow machine (or -race) may split one in two or three;
-			// the bound allows for that and stays far below 50.
+			// batch closes when no key came for loaderQuiet, so a loaded
+			// machine (the whole test run on two cores, or -race) that
+			// leaves the notes' goroutines waiting may split one in a few;
+			// the bound allows for that and stays far below the ~150
+			// calls of unbatched loads (two Links and one Contributors per
+			// note).
 			t.Logf("store calls for 50 notes: %v (total %d)", calls, total(calls))
 			if calls["ListDocuments"] != 1 {
 				t.Errorf("ListDocuments called %d times", calls["ListDocuments"])
@@ -155,7 +158,7 @@ func TestNestedListsAreBatched(t *testing.T) {
 			if calls["Document"]+calls["Contributor"]+calls["Neighbours"] != 0 {
 				t.Errorf("single-object reads in a list: %v", calls)
 			}
-			if total(calls) > 12 {
+			if total(calls) > 20 {
 				t.Errorf("%d store calls for a page of 50 notes (%v): nested fields are not batched", total(calls), calls)
 			}
 		})
