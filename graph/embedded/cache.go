@@ -17,14 +17,15 @@ const DefaultCacheBytes = 256 << 20
 // body: in a file of a gigabyte, each walk touches pages spread over the
 // whole mapping, and that, not the decoding, is most of a read's cost.
 //
-// It is exact, never stale: it only ever holds the state of the last
-// commit, and a read uses it only when no write committed since the read's
-// transaction began. While a write runs nothing is served from the cache
-// nor put into it, and a write that may have changed anything bumps the
-// generation once it is over; a read notes the generation before it opens
-// its transaction and reads or fills the cache only while the generation
-// is still that one. Entries of an older generation are dropped together
-// on the first fill of the new one.
+// It is exact, never stale. Each write tells which documents it touched
+// (a record, a head, a hidden state, a registration: writer.touch), or
+// that it may have touched any (a restore); once it is over, those entries
+// go, under the same lock that bumps the generation. While a write runs
+// nothing is served from the cache nor put into it; a read notes the
+// generation before it opens its transaction and reads or fills the cache
+// only while the generation is still that one, so a read whose snapshot
+// predates a write puts nothing back. What stays is the state of the last
+// commit: the entries no write since has touched.
 //
 // It holds no decision about a viewer: whether the viewer may read a cached
 // document is decided on every read from its head visibility, its authors
@@ -35,7 +36,6 @@ type docCache struct {
 	mu      sync.RWMutex
 	gen     uint64
 	writers int
-	fillGen uint64 // the generation the entries belong to
 	entries map[string]cachedDoc
 	bytes   int64
 
@@ -62,21 +62,33 @@ func (c *docCache) generation() uint64 {
 	return c.gen
 }
 
-// beginWrite and endWrite bracket every read-write transaction; changed
-// is false only for one that wrote nothing (rolled back).
+// beginWrite and endWrite bracket every read-write transaction. A write
+// that changed nothing (rolled back) keeps everything; one that did drops
+// the entries of the documents it touched, or all of them.
 func (c *docCache) beginWrite() {
 	c.mu.Lock()
 	c.writers++
 	c.mu.Unlock()
 }
 
-func (c *docCache) endWrite(changed bool) {
+func (c *docCache) endWrite(changed, all bool, touched map[string]struct{}) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.writers--
-	if changed {
-		c.gen++
+	if !changed {
+		return
 	}
-	c.mu.Unlock()
+	c.gen++
+	if all {
+		c.entries, c.bytes = nil, 0
+		return
+	}
+	for id := range touched {
+		if e, ok := c.entries[id]; ok {
+			c.bytes -= e.size
+			delete(c.entries, id)
+		}
+	}
 }
 
 // usable says whether a read that began at generation g may use the cache.
@@ -88,7 +100,7 @@ func (c *docCache) usable(g uint64) bool {
 func (c *docCache) get(id string, g uint64) (cachedDoc, bool) {
 	c.mu.RLock()
 	var e cachedDoc
-	ok := c.usable(g) && c.fillGen == g
+	ok := c.usable(g)
 	if ok {
 		e, ok = c.entries[id]
 	}
@@ -111,8 +123,8 @@ func (c *docCache) put(id string, head graph.Visibility, d *graph.Document, g ui
 	if !c.usable(g) {
 		return
 	}
-	if c.fillGen != g || c.entries == nil {
-		c.entries, c.bytes, c.fillGen = map[string]cachedDoc{}, 0, g
+	if c.entries == nil {
+		c.entries = map[string]cachedDoc{}
 	}
 	if old, ok := c.entries[id]; ok {
 		c.bytes -= old.size
@@ -158,9 +170,6 @@ func (s *Store) CacheStats() graph.CacheStats {
 	c := s.cache
 	c.mu.RLock()
 	bytes := c.bytes
-	if c.fillGen != c.gen {
-		bytes = 0 // its entries belong to an older generation: dropped on the next fill
-	}
 	c.mu.RUnlock()
 	return graph.CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Bytes: bytes, Max: c.max}
 }

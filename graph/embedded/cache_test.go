@@ -194,3 +194,42 @@ func TestCacheNeverServesTheOldVersion(t *testing.T) {
 		t.Fatalf("the last version is PUBLIC or unreadable: %v", err)
 	}
 }
+
+// A write drops the entries of the documents it touched, and only those:
+// the others stay cached, so a busy commons keeps its cache warm.
+func TestCacheDropsOnlyWhatAWriteTouched(t *testing.T) {
+	s := openTemp(t)
+	mkContributor(t, s, "ana")
+	mkNote(t, s, "n1", graph.VisibilityPublic, "ana")
+	mkNote(t, s, "n2", graph.VisibilityPublic, "ana")
+	mkNote(t, s, "n3", graph.VisibilityPublic, "ana")
+	must(s.Documents(anon, []string{"n1", "n2", "n3"}))
+	for _, id := range []string{"n1", "n2", "n3"} {
+		if !cached(s, id) {
+			t.Fatalf("%s not cached after a read", id)
+		}
+	}
+	n2 := must(s.Document(anon, "n2"))
+	must(s.UpdateDocument(asC("ana"), "n2", graph.DocumentUpdate{Version: n2.Version, Title: ptr("Autre titre")}))
+	mkLink(t, s, graph.RelLinksTo, "n1", "n3") // links are not in the cache
+	must(s.SetHidden(sys, "n3", true))
+	if !cached(s, "n1") {
+		t.Error("n1 left the cache though no write touched it")
+	}
+	for _, id := range []string{"n2", "n3"} {
+		if cached(s, id) {
+			t.Errorf("%s is still cached after a write touched it", id)
+		}
+	}
+	if d := must(s.Document(anon, "n2")); d.Title != "Autre titre" {
+		t.Errorf("n2 reads %q after its update", d.Title)
+	}
+	if _, err := s.Document(anon, "n3"); graph.ErrorCode(err) != graph.ENOTFOUND {
+		t.Errorf("anonymous reads n3 after it was hidden: %v", err)
+	}
+	n1 := must(s.Document(anon, "n1"))
+	ok(t, s.DeleteDocument(asC("ana"), "n1", n1.Version))
+	if _, err := s.Document(anon, "n1"); graph.ErrorCode(err) != graph.ENOTFOUND {
+		t.Errorf("n1 reads after its deletion: %v", err)
+	}
+}

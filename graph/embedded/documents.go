@@ -92,6 +92,7 @@ func (w *writer) putDocument(d *graph.Document) error {
 	if err != nil {
 		return err
 	}
+	w.touch(d.ID)
 	if err := w.headsOf(d.Kind).Put([]byte(d.ID), encodeHead(eff)); err != nil {
 		return err
 	}

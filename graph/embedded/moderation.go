@@ -40,6 +40,7 @@ func (w *writer) effective(d *graph.Document) (*graph.Document, error) {
 	if !w.isHidden(d.ID) {
 		return d, nil
 	}
+	w.touch(d.ID)
 	if err := w.tx.Bucket(bHidden).Put([]byte(d.ID), []byte(d.Visibility)); err != nil {
 		return nil, err
 	}
@@ -52,6 +53,7 @@ func (w *writer) effective(d *graph.Document) (*graph.Document, error) {
 // entries accordingly.
 func (w *writer) setHidden(d *graph.Document, hidden bool) error {
 	b := w.tx.Bucket(bHidden)
+	w.touch(d.ID)
 	var err error
 	if hidden {
 		err = b.Put([]byte(d.ID), []byte(d.Visibility))
@@ -67,6 +69,7 @@ func (w *writer) setHidden(d *graph.Document, hidden bool) error {
 
 // dropModeration removes a deleted document's hidden state and flags.
 func (w *writer) dropModeration(id string) error {
+	w.touch(id)
 	if err := w.tx.Bucket(bHidden).Delete([]byte(id)); err != nil {
 		return err
 	}

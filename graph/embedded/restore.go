@@ -73,6 +73,7 @@ func (s *Store) restoreStart(ctx context.Context) (uint64, error) {
 // when it began), and the changes it appended. Tokens and the changes
 // before start stay.
 func (w *writer) clearRestore(start uint64) error {
+	w.touchedAll = true // every bucket goes
 	keep := map[string]bool{string(bMeta): true, string(bTokens): true, string(bChanges): true}
 	for _, name := range allBuckets() {
 		if keep[string(name)] {
@@ -160,6 +161,7 @@ func (s *Store) restoreBatches(ctx context.Context, next func() (*graph.Snapshot
 			return nil
 		}
 		err := s.update(ctx, func(w *writer) error {
+			w.touchedAll = true // a restore writes the whole store
 			for _, op := range ops {
 				if err := op(w); err != nil {
 					return err

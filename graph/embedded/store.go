@@ -305,13 +305,20 @@ func (s *Store) update(ctx context.Context, fn func(w *writer) error) error {
 	// A writer reads what its own transaction holds, never the cache; a
 	// write refused (a CONFLICT, a bad input) changed nothing and keeps it.
 	s.cache.beginWrite()
-	changed := true // unless fn says otherwise: a panic counts as a change
-	defer func() { s.cache.endWrite(changed) }()
+	// Unless fn says otherwise, a write changed anything: a panic too.
+	changed, all := true, true
 	var w *writer
+	defer func() {
+		var touched map[string]struct{}
+		if w != nil {
+			touched = w.touched
+		}
+		s.cache.endWrite(changed, all, touched)
+	}()
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		w = &writer{reader: newReader(ctx, tx, viewerOf(ctx)), now: s.now()}
 		err := fn(w)
-		changed = err == nil
+		changed, all = err == nil, w.touchedAll
 		return err
 	})
 	if err == nil && w.tokensGone {

@@ -83,6 +83,20 @@ type writer struct {
 	now time.Time
 	// tokensGone is set by a write that revoked or deleted tokens.
 	tokensGone bool
+	// touched are the nodes whose registration, record, head or hidden
+	// state this write changed, the entries the document cache drops;
+	// touchedAll says it may have changed any (cache.go).
+	touched    map[string]struct{}
+	touchedAll bool
+}
+
+// touch records that node id's registration, record, head or hidden state
+// changes in this write. Every write to those buckets calls it.
+func (w *writer) touch(id string) {
+	if w.touched == nil {
+		w.touched = map[string]struct{}{}
+	}
+	w.touched[id] = struct{}{}
 }
 
 func (w *writer) requireSignedIn() error {
@@ -135,6 +149,7 @@ func (w *writer) newID(given string) (string, error) {
 
 // putNode writes a node's record and registers its kind.
 func (w *writer) putNode(kind graph.Kind, id string, rec []byte) error {
+	w.touch(id)
 	if err := w.tx.Bucket(bNodes).Put([]byte(id), []byte(kind)); err != nil {
 		return err
 	}
@@ -161,6 +176,7 @@ func (w *writer) deleteNode(kind graph.Kind, id string) error {
 		}
 	}
 	key := []byte(id)
+	w.touch(id)
 	for _, name := range [][]byte{bNodes, recordBucket(kind)} {
 		if err := w.tx.Bucket(name).Delete(key); err != nil {
 			return err
