@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -59,6 +60,68 @@ type StreamRestorer interface {
 	// input to write nothing at all checks it whole first, as the dump
 	// reader does.
 	RestoreStream(ctx context.Context, next func() (*Snapshot, error)) error
+}
+
+// RestoreSteps are what a store does differently in a restore; Restore
+// and RestoreStream do the rest the same way for every store: who may
+// restore, checking the snapshot, and clearing what a failed write left,
+// so that a restore writes all or nothing.
+type RestoreSteps struct {
+	// RequireAdmin refuses a caller who may not restore. It is asked
+	// before the snapshot is looked at, so that such a caller learns
+	// nothing about what is wrong with it.
+	RequireAdmin func(ctx context.Context) error
+	// Now dates links and declarations that have none.
+	Now func() time.Time
+	// Start clears a crashed restore's leftovers, checks the store is
+	// empty (ECONFLICT otherwise) and sets the store's restore marker; it
+	// returns the sequence the restore starts from.
+	Start func(ctx context.Context) (uint64, error)
+	// Write writes the prepared parts next returns, in order, and removes
+	// the marker last.
+	Write func(ctx context.Context, next func() (*Snapshot, error)) error
+	// Clear removes what a restore started at start wrote, the marker
+	// included.
+	Clear func(ctx context.Context, start uint64) error
+}
+
+// Restore implements Restorer with the store's steps.
+func (r RestoreSteps) Restore(ctx context.Context, snap Snapshot) error {
+	if err := r.RequireAdmin(ctx); err != nil {
+		return err
+	}
+	snap, err := PrepareSnapshot(snap, r.Now())
+	if err != nil {
+		return err
+	}
+	return r.run(ctx, OnePart(&snap))
+}
+
+// RestoreStream implements StreamRestorer with the store's steps.
+func (r RestoreSteps) RestoreStream(ctx context.Context, next func() (*Snapshot, error)) error {
+	if err := r.RequireAdmin(ctx); err != nil {
+		return err
+	}
+	return r.run(ctx, PreparedParts(r.Now(), next))
+}
+
+// run writes the prepared parts next returns behind the marker, and
+// clears what it wrote if anything fails.
+func (r RestoreSteps) run(ctx context.Context, next func() (*Snapshot, error)) error {
+	start, err := r.Start(ctx)
+	if err != nil {
+		return err
+	}
+	if err := r.Write(ctx, next); err != nil {
+		// The caller's context may be what failed: clearing must not
+		// depend on it.
+		clear := SystemContext(context.WithoutCancel(ctx))
+		if cerr := r.Clear(clear, start); cerr != nil {
+			return fmt.Errorf("%w; clearing the partial restore failed too (%v): run the restore again, it starts by clearing it", err, cerr)
+		}
+		return err
+	}
+	return nil
 }
 
 // PrepareSnapshot checks a whole snapshot as the create methods would

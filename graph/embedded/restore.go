@@ -108,47 +108,31 @@ func (w *writer) clearRestore(start uint64) error {
 	return meta.Delete(keyRestoring)
 }
 
+// restoreSteps are the embedded store's part of a restore.
+func (s *Store) restoreSteps() graph.RestoreSteps {
+	return graph.RestoreSteps{
+		RequireAdmin: func(ctx context.Context) error {
+			return (&writer{reader: &reader{v: viewerOf(ctx)}}).requireAdmin()
+		},
+		Now:   s.now,
+		Start: s.restoreStart,
+		Write: s.restoreBatches,
+		Clear: func(ctx context.Context, start uint64) error {
+			return s.update(ctx, func(w *writer) error { return w.clearRestore(start) })
+		},
+	}
+}
+
 // Restore implements graph.Restorer.
 func (s *Store) Restore(ctx context.Context, snap graph.Snapshot) error {
-	// Who may restore is checked before the snapshot, so that a caller
-	// without the right learns nothing about what is wrong with it.
-	if err := (&writer{reader: &reader{v: viewerOf(ctx)}}).requireAdmin(); err != nil {
-		return err
-	}
-	snap, err := graph.PrepareSnapshot(snap, s.now())
-	if err != nil {
-		return err
-	}
-	return s.restore(ctx, graph.OnePart(&snap))
+	return s.restoreSteps().Restore(ctx, snap)
 }
 
 var _ graph.StreamRestorer = (*Store)(nil)
 
 // RestoreStream implements graph.StreamRestorer.
 func (s *Store) RestoreStream(ctx context.Context, next func() (*graph.Snapshot, error)) error {
-	if err := (&writer{reader: &reader{v: viewerOf(ctx)}}).requireAdmin(); err != nil {
-		return err
-	}
-	return s.restore(ctx, graph.PreparedParts(s.now(), next))
-}
-
-// restore writes the prepared parts next returns behind keyRestoring, and
-// clears what it wrote if anything fails.
-func (s *Store) restore(ctx context.Context, next func() (*graph.Snapshot, error)) error {
-	start, err := s.restoreStart(ctx)
-	if err != nil {
-		return err
-	}
-	if err := s.restoreBatches(ctx, next); err != nil {
-		// The caller's context may be what failed: clearing must not
-		// depend on it.
-		clear := graph.SystemContext(context.WithoutCancel(ctx))
-		if cerr := s.update(clear, func(w *writer) error { return w.clearRestore(start) }); cerr != nil {
-			return fmt.Errorf("%w; clearing the partial restore failed too (%v): run the restore again, it starts by clearing it", err, cerr)
-		}
-		return err
-	}
-	return nil
+	return s.restoreSteps().RestoreStream(ctx, next)
 }
 
 // restoreBatches writes prepared parts, restoreBatch records at a time
