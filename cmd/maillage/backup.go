@@ -127,12 +127,7 @@ func copyFromServer(ctx context.Context, server, token string, w io.Writer) (int
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		var r struct {
-			Errors []struct {
-				Message    string `json:"message"`
-				Extensions struct {
-					Code string `json:"code"`
-				} `json:"extensions"`
-			} `json:"errors"`
+			Errors errorList `json:"errors"`
 		}
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		if json.Unmarshal(body, &r) == nil && len(r.Errors) > 0 {
@@ -145,4 +140,13 @@ func copyFromServer(ctx context.Context, server, token string, w io.Writer) (int
 		return n, fmt.Errorf("backup: the copy stopped after %d bytes: %w", n, err)
 	}
 	return n, nil
+}
+
+// errorList is the "errors" of a GraphQL answer, which the server's plain
+// HTTP endpoints (/admin/backup) also answer their errors with.
+type errorList []struct {
+	Message    string `json:"message"`
+	Extensions struct {
+		Code string `json:"code"`
+	} `json:"extensions"`
 }

@@ -772,12 +772,7 @@ func (c *benchClient) post(ctx context.Context, body []byte, authed bool) ([]byt
 	}
 	var r struct {
 		Data   json.RawMessage `json:"data"`
-		Errors []struct {
-			Message    string `json:"message"`
-			Extensions struct {
-				Code string `json:"code"`
-			} `json:"extensions"`
-		} `json:"errors"`
+		Errors errorList       `json:"errors"`
 	}
 	if err := json.Unmarshal(answer, &r); err != nil {
 		return nil, fmt.Errorf("status %d, unreadable answer: %v", resp.StatusCode, err)
