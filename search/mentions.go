@@ -446,19 +446,10 @@ func (ix *Index) NamedIn(ctx context.Context, r NamedRequest) ([]Named, error) {
 		return nil, nil
 	}
 	restrict := func(q query.Query) query.Query {
-		clauses := []query.Query{
+		return readableExcept([]query.Query{
 			q,
 			unscored{anyOf(fieldKind, []string{string(graph.KindTerm), string(graph.KindOrganisation)})},
-		}
-		if vis := visibilityQuery(r.Viewer, r.ViewerCommunities); vis != nil {
-			clauses = append(clauses, unscored{vis})
-		}
-		bq := query.NewBooleanQuery(nil, nil, nil)
-		bq.Must = conjunction(clauses)
-		if len(r.Exclude) > 0 {
-			bq.MustNot = query.NewDocIDQuery(r.Exclude)
-		}
-		return bq
+		}, r.Viewer, r.ViewerCommunities, r.Exclude)
 	}
 	run := func(q query.Query, size int, score, names bool) (*bleve.SearchResult, error) {
 		req := bleve.NewSearchRequestOptions(q, size, 0, false)
@@ -744,15 +735,7 @@ func (ix *Index) SharingTerms(ctx context.Context, r SharingRequest) ([]Hit, err
 	}
 	dq := query.NewDisjunctionQuery(shared)
 	dq.SetMin(float64(minShared))
-	clauses := []query.Query{dq, unscored{term(fieldKind, string(graph.KindNote))}}
-	if vis := visibilityQuery(r.Viewer, r.ViewerCommunities); vis != nil {
-		clauses = append(clauses, unscored{vis})
-	}
-	bq := query.NewBooleanQuery(nil, nil, nil)
-	bq.Must = conjunction(clauses)
-	if len(r.Exclude) > 0 {
-		bq.MustNot = query.NewDocIDQuery(r.Exclude)
-	}
+	bq := readableExcept([]query.Query{dq, unscored{term(fieldKind, string(graph.KindNote))}}, r.Viewer, r.ViewerCommunities, r.Exclude)
 	req := bleve.NewSearchRequestOptions(bq, r.Limit, 0, false)
 	req.SortBy([]string{"-_score", fieldID})
 	res, err := ix.run(ctx, req)
@@ -807,4 +790,18 @@ func (f fixedScore) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID
 		d.Score = f.score
 	}
 	return d, err
+}
+
+// readableExcept is the conjunction of clauses and the viewer's visibility
+// clause, less the documents exclude names.
+func readableExcept(clauses []query.Query, v graph.Viewer, viewerCommunities, exclude []string) *query.BooleanQuery {
+	if vis := visibilityQuery(v, viewerCommunities); vis != nil {
+		clauses = append(clauses, unscored{vis})
+	}
+	bq := query.NewBooleanQuery(nil, nil, nil)
+	bq.Must = conjunction(clauses)
+	if len(exclude) > 0 {
+		bq.MustNot = query.NewDocIDQuery(exclude)
+	}
+	return bq
 }
