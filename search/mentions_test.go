@@ -362,3 +362,56 @@ func isSubset(xs, of []string) bool {
 	}
 	return true
 }
+
+// TestSuggestionsLeaveOutUnreadable: the terms NamedIn suggests, the notes
+// SharingTerms proposes and the scope of a statistic never hold a document
+// the viewer may not read (private, another community's, hidden pending
+// review), and the viewers who may read them do get them.
+func TestSuggestionsLeaveOutUnreadable(t *testing.T) {
+	s, ix := mentionsWorld(t)
+	w := world{t, s}
+	w.doc(graph.Document{ID: "jardin", Kind: graph.KindTerm, Title: "jardin partagé"}, "ana")
+	_, err := s.SetHidden(graph.WithViewer(context.Background(), curatorV), "jardin", true)
+	ok(t, err)
+	w.doc(graph.Document{ID: "compost", Kind: graph.KindTerm, Title: "compostage", Visibility: graph.VisibilityCommunity}, "ana")
+	w.link(graph.RelOfCommunity, "compost", "cercle")
+	w.doc(graph.Document{ID: "semis", Kind: graph.KindTerm, Title: "semis", Visibility: graph.VisibilityPrivate}, "ana")
+	for _, note := range []string{"linked", "private", "cercle-note", "hidden"} {
+		w.link(graph.RelMentions, note, "coop")
+		if note != "linked" {
+			w.link(graph.RelMentions, note, "ess")
+		}
+	}
+	ok(t, ix.CatchUp(context.Background(), s))
+
+	texts := []NamedText{{Field: "body", Text: "Un jardin partagé, du compostage et des semis de coopérative."}}
+	for _, c := range []struct {
+		name                  string
+		v                     graph.Viewer
+		communities           []string
+		named, sharing, scope []string
+	}{
+		{"anonymous", anonymous, nil, []string{"coop"}, []string{"linked"}, []string{"apart", "elided", "ess", "linked", "solidaire", "tiess", "title"}},
+		{"member", member, []string{"cercle"}, []string{"compost", "coop"}, []string{"cercle-note", "linked"}, []string{"apart", "cercle-note", "elided", "ess", "linked", "solidaire", "tiess", "title"}},
+		{"author", author, nil, []string{"compost", "coop", "jardin", "semis"}, []string{"cercle-note", "hidden", "linked", "private"}, []string{"apart", "cercle-note", "elided", "ess", "hidden", "linked", "private", "solidaire", "tiess", "title"}},
+		{"curator", curatorV, nil, []string{"compost", "coop", "jardin", "semis"}, []string{"cercle-note", "hidden", "linked", "private"}, []string{"apart", "cercle-note", "elided", "ess", "hidden", "linked", "private", "solidaire", "tiess", "title"}},
+	} {
+		named, _ := namedIDs(t, ix, NamedRequest{Language: "fr", Texts: texts, Limit: 10, Viewer: c.v, ViewerCommunities: c.communities})
+		if !slices.Equal(named, c.named) {
+			t.Errorf("%s: named %v, want %v", c.name, named, c.named)
+		}
+		hs, err := ix.SharingTerms(context.Background(), SharingRequest{Terms: []string{"ess", "coop"}, MinShared: 1, Limit: 10, Viewer: c.v, ViewerCommunities: c.communities})
+		ok(t, err)
+		var sharing []string
+		for _, h := range hs {
+			sharing = append(sharing, h.ID)
+		}
+		slices.Sort(sharing)
+		if !slices.Equal(sharing, c.sharing) {
+			t.Errorf("%s: sharing %v, want %v", c.name, sharing, c.sharing)
+		}
+		if got := scopeOf(t, ix, ScopeRequest{Query: "économie sociale", Viewer: c.v, ViewerCommunities: c.communities}); !slices.Equal(got, c.scope) {
+			t.Errorf("%s: scope %v, want %v", c.name, got, c.scope)
+		}
+	}
+}
