@@ -210,7 +210,14 @@ func (p *SnapshotPreparer) Prepare(in Snapshot) (Snapshot, error) {
 		Declarations:   append([]Declaration(nil), in.Declarations...),
 		Flags:          append([]Flag(nil), in.Flags...),
 	}
-	now, kinds := p.now, p.kinds
+	kinds := p.kinds
+	// A link or a declaration without a date is dated now.
+	orNow := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return p.now
+		}
+		return t.UTC()
+	}
 	node := func(kind Kind, id string, version int, created time.Time, validate func() error) error {
 		what := string(kind) + " " + id
 		if err := ValidateID(id); err != nil {
@@ -323,10 +330,7 @@ func (p *SnapshotPreparer) Prepare(in Snapshot) (Snapshot, error) {
 		if err := once("link\x00"+l.From+"\x00"+string(l.Relation)+"\x00"+l.To, what); err != nil {
 			return Snapshot{}, err
 		}
-		if l.CreatedAt.IsZero() {
-			l.CreatedAt = now
-		}
-		l.CreatedAt = l.CreatedAt.UTC()
+		l.CreatedAt = orNow(l.CreatedAt)
 	}
 	for i := range out.Declarations {
 		d := &out.Declarations[i]
@@ -344,10 +348,7 @@ func (p *SnapshotPreparer) Prepare(in Snapshot) (Snapshot, error) {
 		if err := once("decl\x00"+d.ContributorID+"\x00"+d.Dimension+"\x00"+d.Value, what); err != nil {
 			return Snapshot{}, err
 		}
-		if d.DeclaredAt.IsZero() {
-			d.DeclaredAt = now
-		}
-		d.DeclaredAt = d.DeclaredAt.UTC()
+		d.DeclaredAt = orNow(d.DeclaredAt)
 	}
 	for i := range out.Flags {
 		f := &out.Flags[i]
