@@ -42,8 +42,6 @@ func (c *failAfter) Err() error {
 	return nil
 }
 
-// history gives s a change sequence but no node, and a token: what a
-// restore may find in an "empty" store, and must keep.
 // openFast is openTemp without fsync: these tests write tens of
 // thousands of records, and a crash of the test loses nothing.
 func openFast(t *testing.T) *Store {
@@ -57,6 +55,8 @@ func openFast(t *testing.T) *Store {
 	return s
 }
 
+// history gives s a change sequence but no node, and a token: what a
+// restore may find in an "empty" store, and must keep.
 func history(t *testing.T, s *Store) (seq uint64, token string) {
 	t.Helper()
 	must(s.CreateContributor(sys, graph.Contributor{ID: "gone", Name: "Partie"}))
@@ -113,8 +113,14 @@ func TestRestoreStoppedHalfWayLeavesTheStoreAsItWas(t *testing.T) {
 	assertCleared(t, s, seq, token)
 
 	ok(t, s.Restore(sys, snap))
+	assertRestored(t, s, snap, seq)
+}
+
+// assertRestored checks that s holds snap, restored after sequence seq.
+func assertRestored(t *testing.T, s *Store, snap graph.Snapshot, seq uint64) {
+	t.Helper()
 	if n := must(s.ListDocuments(sys, graph.DocumentFilter{}, graph.DocumentOrder{}, graph.Page{First: 1})).TotalCount; n != len(snap.Documents) {
-		t.Errorf("%d documents after the second restore, want %d", n, len(snap.Documents))
+		t.Errorf("%d documents after the restore, want %d", n, len(snap.Documents))
 	}
 	if cs := must(s.Changes(sys, seq, 1)); len(cs) != 1 || cs[0].Seq != seq+1 || cs[0].Op != graph.OpCreate {
 		t.Errorf("the restore's first change: %+v, want a CREATE at %d", cs, seq+1)
@@ -152,17 +158,9 @@ func TestRestoreAfterACrash(t *testing.T) {
 	}
 
 	ok(t, s.Restore(sys, snap))
-	if n := must(s.ListDocuments(sys, graph.DocumentFilter{}, graph.DocumentOrder{}, graph.Page{First: 1})).TotalCount; n != len(snap.Documents) {
-		t.Errorf("%d documents after the restore, want %d", n, len(snap.Documents))
-	}
-	if cs := must(s.Changes(sys, seq, 1)); len(cs) != 1 || cs[0].Seq != seq+1 {
-		t.Errorf("the restore's first change: %+v, want seq %d", cs, seq+1)
-	}
+	assertRestored(t, s, snap, seq)
 	if tok, err := s.TokenByHash(sys, token); err != nil || tok == nil {
 		t.Errorf("the token is gone: %v", err)
-	}
-	if must(s.RestoreInterrupted(sys)) {
-		t.Error("the restore marker outlives a finished restore")
 	}
 }
 
