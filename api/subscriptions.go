@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -90,27 +91,13 @@ var DefaultLiveOptions = LiveOptions{
 
 func (o LiveOptions) withDefaults() LiveOptions {
 	d := DefaultLiveOptions
-	if o.MaxSubscriptionsPerConnection == 0 {
-		o.MaxSubscriptionsPerConnection = d.MaxSubscriptionsPerConnection
-	}
-	if o.MaxConnectionsPerAddress == 0 {
-		o.MaxConnectionsPerAddress = d.MaxConnectionsPerAddress
-	}
-	if o.Poll == 0 {
-		o.Poll = d.Poll
-	}
-	if o.Buffer == 0 {
-		o.Buffer = d.Buffer
-	}
-	if o.PingInterval == 0 {
-		o.PingInterval = d.PingInterval
-	}
-	if o.InitTimeout == 0 {
-		o.InitTimeout = d.InitTimeout
-	}
-	if o.TokenCheck == 0 {
-		o.TokenCheck = d.TokenCheck
-	}
+	o.MaxSubscriptionsPerConnection = cmp.Or(o.MaxSubscriptionsPerConnection, d.MaxSubscriptionsPerConnection)
+	o.MaxConnectionsPerAddress = cmp.Or(o.MaxConnectionsPerAddress, d.MaxConnectionsPerAddress)
+	o.Poll = cmp.Or(o.Poll, d.Poll)
+	o.Buffer = cmp.Or(o.Buffer, d.Buffer)
+	o.PingInterval = cmp.Or(o.PingInterval, d.PingInterval)
+	o.InitTimeout = cmp.Or(o.InitTimeout, d.InitTimeout)
+	o.TokenCheck = cmp.Or(o.TokenCheck, d.TokenCheck)
 	return o
 }
 
