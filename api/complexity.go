@@ -26,51 +26,55 @@ import (
 // limit.
 func complexity() exec.ComplexityRoot {
 	var c exec.ComplexityRoot
-	conn := func(child int, first *int) int {
-		n := graph.DefaultFirst
-		if first != nil {
-			n = min(max(*first, 1), graph.MaxFirst)
-		}
-		return 1 + child*n
-	}
-	paged := func(child int, first *int, _ *string) int { return conn(child, first) }
-	list := func(child int, first *int, _ *string, _ *model.DocumentFilterInput, _ *model.DocumentOrder) int {
-		return conn(child, first)
-	}
-	docs := func(child int, f *model.DocumentFilterInput, o *model.DocumentOrder, first *int, after *string) int {
-		return list(child, first, after, f, o)
+	docs := func(child int, _ *model.DocumentFilterInput, _ *model.DocumentOrder, first *int, after *string) int {
+		return pagedCost(child, first, after)
 	}
 
 	c.Query.Notes = docs
 	c.Query.Terms = docs
 	c.Query.Organisations = docs
 	c.Query.Documents = docs
-	c.Query.Contributors = paged
-	c.Query.Carnets = paged
-	c.Query.Communities = paged
-	c.Query.KnowledgeBases = paged
+	c.Query.Contributors = pagedCost
+	c.Query.Carnets = pagedCost
+	c.Query.Communities = pagedCost
+	c.Query.KnowledgeBases = pagedCost
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + child*max(len(ids), 1) }
 
-	c.Note.Revisions = paged
-	c.Note.Links = paged
-	c.Note.Backlinks = paged
-	c.Term.Revisions = paged
-	c.Term.MentionedBy = paged
-	c.Organisation.Revisions = paged
-	c.Organisation.ConcernedBy = paged
-	c.Organisation.Affiliates = paged
-	c.Contributor.Documents = paged
-	c.Carnet.Documents = func(child int, _ *string, first *int, after *string) int { return paged(child, first, after) }
-	c.Community.Members = paged
-	c.Community.Documents = paged
+	c.Note.Revisions = pagedCost
+	c.Note.Links = pagedCost
+	c.Note.Backlinks = pagedCost
+	c.Term.Revisions = pagedCost
+	c.Term.MentionedBy = pagedCost
+	c.Organisation.Revisions = pagedCost
+	c.Organisation.ConcernedBy = pagedCost
+	c.Organisation.Affiliates = pagedCost
+	c.Contributor.Documents = pagedCost
+	c.Carnet.Documents = func(child int, _ *string, first *int, after *string) int { return pagedCost(child, first, after) }
+	c.Community.Members = pagedCost
+	c.Community.Documents = pagedCost
 	// Search pages like every list (graph.MaxFirst); its hits cost their
 	// selection (highlights, node) once each.
 	c.Query.Search = func(child int, _ string, _ *model.SearchFilter, first *int, after *string) int {
-		return paged(child, first, after)
+		return pagedCost(child, first, after)
 	}
 	curatorComplexity(&c)
-	c.Query.Tokens = paged
+	c.Query.Tokens = pagedCost
 	return c
+}
+
+// perPage is how many items a list asked for `first` may return: def
+// when first is absent, at least one (the selection is priced even for
+// first: 0), at most the list's cap.
+func perPage(first *int, def, most int) int {
+	if first == nil {
+		return def
+	}
+	return min(max(*first, 1), most)
+}
+
+// pagedCost prices a connection: its children once per item it may return.
+func pagedCost(child int, first *int, _ *string) int {
+	return 1 + child*perPage(first, graph.DefaultFirst, graph.MaxFirst)
 }
 
 // complexityLimit refuses operations that cost more than limit, as gqlgen's

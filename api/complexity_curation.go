@@ -11,19 +11,12 @@ import (
 func curatorComplexity(c *exec.ComplexityRoot) {
 	exploreComplexity(c)
 	mentionsComplexity(c)
-	paged := func(child int, first *int, _ *string) int {
-		n := graph.DefaultFirst
-		if first != nil {
-			n = min(max(*first, 1), graph.MaxFirst)
-		}
-		return 1 + child*n
-	}
-	c.Query.OrphanDocuments = paged
-	c.Query.NotesWithoutCarnet = paged
-	c.Query.TermsWithoutDefinition = paged
-	c.Query.ProbableDuplicates = func(child int, _ []graph.Kind, first *int, after *string) int { return paged(child, first, after) }
+	c.Query.OrphanDocuments = pagedCost
+	c.Query.NotesWithoutCarnet = pagedCost
+	c.Query.TermsWithoutDefinition = pagedCost
+	c.Query.ProbableDuplicates = func(child int, _ []graph.Kind, first *int, after *string) int { return pagedCost(child, first, after) }
 	c.Query.ModerationQueue = func(child int, _ *graph.FlagStatus, _ *string, first *int, after *string) int {
-		return paged(child, first, after)
+		return pagedCost(child, first, after)
 	}
 }
 
@@ -33,18 +26,10 @@ func curatorComplexity(c *exec.ComplexityRoot) {
 func exploreComplexity(c *exec.ComplexityRoot) {
 	pathNodes := explore.MaxPathDepth + 1
 	c.Query.Neighbourhood = func(child int, _ string, _ *int, _ []graph.Relation, first *int) int {
-		n := explore.DefaultNodes
-		if first != nil {
-			n = min(max(*first, 1), explore.MaxNodes)
-		}
-		return 1 + child*n
+		return 1 + child*perPage(first, explore.DefaultNodes, explore.MaxNodes)
 	}
 	c.Query.Path = func(child int, _, _ string, _ *int, _ []graph.Relation) int { return 1 + child*pathNodes }
 	c.Query.Paths = func(child int, _, _ string, _ *int, _ []graph.Relation, first *int) int {
-		n := explore.DefaultPaths
-		if first != nil {
-			n = min(max(*first, 1), explore.MaxPaths)
-		}
-		return 1 + child*pathNodes*n
+		return 1 + child*pathNodes*perPage(first, explore.DefaultPaths, explore.MaxPaths)
 	}
 }
