@@ -68,20 +68,11 @@ func (d *facetDict) code(facet, value string) string {
 	return c
 }
 
-// decode returns the facet and value a code stands for.
-func (d *facetDict) decode(code string) (facet, value string, ok bool) {
-	n, err := strconv.ParseUint(code, 36, 32)
-	if err != nil {
-		return "", "", false
-	}
-	return d.decodeNum(int(n))
-}
-
-// decodeNum is decode for the code's number.
-func (d *facetDict) decodeNum(n int) (facet, value string, ok bool) {
+// decode returns the facet and value the code numbered n stands for.
+func (d *facetDict) decode(n int) (facet, value string, ok bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	if int(n) >= len(d.values) {
+	if n >= len(d.values) {
 		return "", "", false
 	}
 	facet, value, ok = strings.Cut(d.values[n], codeSep)

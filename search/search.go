@@ -284,7 +284,7 @@ func (ix *Index) facets(ctx context.Context, c *facetCounter, v graph.Viewer, co
 		if n == 0 {
 			continue
 		}
-		if facet, value, ok := ix.dict.decodeNum(code); ok {
+		if facet, value, ok := ix.dict.decode(code); ok {
 			buckets[facet] = append(buckets[facet], Bucket{Value: value, Count: n})
 		}
 	}
