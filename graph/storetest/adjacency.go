@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -112,13 +113,7 @@ func testAdjacency(t *testing.T, newStore factory) {
 	t.Run("Visibility", func(t *testing.T) {
 		f := newFixture(t, newStore)
 		m := buildWorld(f)
-		ids := slices.Sorted(func(yield func(string) bool) {
-			for id := range m.kinds {
-				if !yield(id) {
-					return
-				}
-			}
-		})
+		ids := slices.Sorted(maps.Keys(m.kinds))
 		ids = append(ids, missingID)
 		among := []string{"pub", "priv", "com", "t", "k", "a", missingID}
 		for _, vc := range worldViewers {
@@ -178,13 +173,7 @@ func testAdjacency(t *testing.T, newStore factory) {
 	t.Run("FollowsWrites", func(t *testing.T) {
 		f := newFixture(t, newStore)
 		m := buildWorld(f)
-		ids := slices.Sorted(func(yield func(string) bool) {
-			for id := range m.kinds {
-				if !yield(id) {
-					return
-				}
-			}
-		})
+		ids := slices.Sorted(maps.Keys(m.kinds))
 		among := []string{"pub", "priv", "com", "t", "k", "a", "n9"}
 		check := func(step string) {
 			t.Helper()
