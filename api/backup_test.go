@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -16,20 +17,18 @@ import (
 // errorCode is the code of an error answer's first error.
 func errorCode(t *testing.T, body []byte) string {
 	t.Helper()
-	var r struct {
-		Errors []gqlError `json:"errors"`
-	}
+	var r response
 	if err := json.Unmarshal(body, &r); err != nil || len(r.Errors) == 0 {
 		t.Fatalf("not an error answer: %.200s", body)
 	}
-	code, _ := r.Errors[0].Extensions["code"].(string)
-	return code
+	return r.code()
 }
 
 func TestBackupIsForAdminsOnly(t *testing.T) {
 	e := newEnv(t)
 	e.contributor("ana", "Ana")
-	e.doc(graph.Document{ID: "secret", Title: "Carnet intime", Visibility: graph.VisibilityPrivate}, "ana")
+	const secret = "Carnet intime 5e1f"
+	e.doc(graph.Document{ID: "secret", Title: secret, Visibility: graph.VisibilityPrivate}, "ana")
 	for _, c := range []struct {
 		name, token string
 		status      int
@@ -47,6 +46,14 @@ func TestBackupIsForAdminsOnly(t *testing.T) {
 		if h.Get(api.BackupSeqHeader) != "" {
 			t.Errorf("%s: the answer announces a copy", c.name)
 		}
+		if bytes.Contains(body, []byte(secret)) {
+			t.Errorf("%s: the refusal carries the private note: %.200s", c.name, body)
+		}
+	}
+	// The admin's copy holds the private note's title as it is: the check
+	// above would see it.
+	if _, _, body := e.get("/admin/backup", e.token(graph.RoleAdmin, "")); !bytes.Contains(body, []byte(secret)) {
+		t.Fatal("the admin's copy does not hold the private title: the leak check proves nothing")
 	}
 }
 
