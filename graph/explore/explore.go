@@ -140,7 +140,13 @@ var errBudget = graph.Errorf(graph.EINVALID,
 
 // query is an Adjacency query over the relations the walk follows.
 func (a *adjacency) query(limit int, among []string, degrees bool) graph.AdjacencyQuery {
-	return graph.AdjacencyQuery{Relations: a.rels, Direction: graph.Both, Limit: limit, Among: among, Degrees: degrees}
+	return adjacencyQuery(a.rels, limit, among, degrees)
+}
+
+// adjacencyQuery is an Adjacency query, both ways, over rels (nil for
+// every relation).
+func adjacencyQuery(rels []graph.Relation, limit int, among []string, degrees bool) graph.AdjacencyQuery {
+	return graph.AdjacencyQuery{Relations: rels, Direction: graph.Both, Limit: limit, Among: among, Degrees: degrees}
 }
 
 // load fetches the links of the ids not yet loaded, in one call.

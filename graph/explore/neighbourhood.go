@@ -55,9 +55,6 @@ func Neighbourhood(ctx context.Context, src Source, root Endpoint, o Neighbourho
 	} else if !ok {
 		return nil, graph.NotFound(root.ID)
 	}
-	q := func(limit int, among []string, degrees bool) graph.AdjacencyQuery {
-		return graph.AdjacencyQuery{Relations: rels, Direction: graph.Both, Limit: limit, Among: among, Degrees: degrees}
-	}
 	sg := &Subgraph{Nodes: []Node{{ID: root.ID, Kind: root.Kind}}}
 	index := map[string]int{root.ID: 0}
 	// add takes in the new ends of links, in order, until the cap; it
@@ -84,7 +81,7 @@ func Neighbourhood(ctx context.Context, src Source, root Endpoint, o Neighbourho
 	limit := 2*o.First + 1
 	frontier := []string{root.ID}
 	for level := 0; level < o.Depth && len(frontier) > 0 && !sg.Truncated; level++ {
-		m, err := src.Adjacency(ctx, frontier, q(limit, nil, false))
+		m, err := src.Adjacency(ctx, frontier, adjacencyQuery(rels, limit, nil, false))
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +92,7 @@ func Neighbourhood(ctx context.Context, src Source, root Endpoint, o Neighbourho
 				break
 			}
 			if len(links) == limit {
-				whole, err := src.Adjacency(ctx, []string{id}, q(-1, nil, false))
+				whole, err := src.Adjacency(ctx, []string{id}, adjacencyQuery(rels, -1, nil, false))
 				if err != nil {
 					return nil, err
 				}
@@ -111,7 +108,7 @@ func Neighbourhood(ctx context.Context, src Source, root Endpoint, o Neighbourho
 	for i, n := range sg.Nodes {
 		all[i] = n.ID
 	}
-	m, err := src.Adjacency(ctx, all, q(-1, all, true))
+	m, err := src.Adjacency(ctx, all, adjacencyQuery(rels, -1, all, true))
 	if err != nil {
 		return nil, err
 	}
