@@ -2,11 +2,9 @@ package search
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -172,18 +170,7 @@ func TestFacetTopReadable(t *testing.T) {
 // appending would: reopened, the index decodes every facet value of what
 // it holds, and catches up without a rebuild.
 func TestFacetCodesAfterCrash(t *testing.T) {
-	if dir := os.Getenv("MAILLAGE_CODES_CRASH_CHILD"); dir != "" {
-		codesCrashChild(dir)
-		return
-	}
-	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFacetCodesAfterCrash$")
-	cmd.Env = append(os.Environ(), "MAILLAGE_CODES_CRASH_CHILD="+dir)
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	dir := runCrashChild(t, "MAILLAGE_CODES_CRASH_CHILD", codesCrashChild)
 	name, err := os.ReadFile(filepath.Join(dir, "search", currentFile))
 	ok(t, err)
 	f, err := os.OpenFile(filepath.Join(dir, "search", strings.TrimSpace(string(name)), codesFile), os.O_WRONLY|os.O_APPEND, 0)

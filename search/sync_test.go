@@ -385,18 +385,7 @@ func TestIndexInUse(t *testing.T) {
 // not, without closing anything: the index, reopened, converges through
 // CatchUp alone, without a rebuild.
 func TestCrashBetweenStoreAndIndex(t *testing.T) {
-	if dir := os.Getenv("MAILLAGE_CRASH_CHILD"); dir != "" {
-		crashChild(dir)
-		return
-	}
-	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashBetweenStoreAndIndex$")
-	cmd.Env = append(os.Environ(), "MAILLAGE_CRASH_CHILD="+dir)
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	dir := runCrashChild(t, "MAILLAGE_CRASH_CHILD", crashChild)
 
 	s := openStore(t, filepath.Join(dir, "store"))
 	logs := &logBuf{}
@@ -417,6 +406,27 @@ func TestCrashBetweenStoreAndIndex(t *testing.T) {
 	if strings.Contains(logs.String(), "rebuil") {
 		t.Errorf("recovery rebuilt the index:\n%s", logs)
 	}
+}
+
+// runCrashChild runs the test t again in a child process, which runs
+// child on a new directory; child ends as if killed, with exit code 3,
+// leaving the directory for t to check. In the child (env is set), it
+// runs child, which does not return.
+func runCrashChild(t *testing.T, env string, child func(dir string)) string {
+	t.Helper()
+	if dir := os.Getenv(env); dir != "" {
+		child(dir)
+		panic("a crash child returned")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$")
+	cmd.Env = append(os.Environ(), env+"="+dir)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	return dir
 }
 
 // startCrashChild is the start of a child process that a crash test kills:
