@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -31,10 +30,7 @@ func TestBenchHTTPSmoke(t *testing.T) {
 		t.Skip("builds the binary and runs a server")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "maillage")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, dir)
 	data := filepath.Join(dir, "data")
 	// Equal weights: on a loaded machine a second may hold only a few
 	// dozen requests, and each operation must get some.

@@ -22,6 +22,17 @@ import (
 	"github.com/encommun/maillage/graph/embedded"
 )
 
+// buildBinary builds the command into dir, for the tests that run it as a
+// child process, and returns its path.
+func buildBinary(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "maillage")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // TestCrashSafetyUnderLoad builds the real binary, runs concurrent
 // mutations against it, kills it with SIGKILL mid-load, restarts it on the
 // same directory and checks that every mutation it acknowledged is there,
@@ -32,11 +43,7 @@ func TestCrashSafetyUnderLoad(t *testing.T) {
 		t.Skip("builds and kills a real server")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "maillage")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, dir)
 	data := filepath.Join(dir, "data")
 	token := seedCrashStore(t, data)
 
@@ -284,10 +291,7 @@ func TestServeRefusesAnInterruptedRestore(t *testing.T) {
 		t.Skip("builds the binary and kills an import")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "maillage")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, dir)
 	file := filepath.Join(dir, "dump.jsonl")
 	f, err := os.Create(file)
 	if err != nil {
