@@ -39,6 +39,21 @@ func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
 }
 
 // counts opens a data directory and counts what it holds, as the system.
+// checkRestored fails t unless dst holds the documents and contributors of
+// src (which has some) and the import's output says it restored them; how
+// tells where the dump came from.
+func checkRestored(t *testing.T, src, dst, stdout, how string) {
+	t.Helper()
+	wantDocs, wantContribs, _ := counts(t, src)
+	gotDocs, gotContribs, _ := counts(t, dst)
+	if gotDocs != wantDocs || gotContribs != wantContribs || wantDocs == 0 {
+		t.Errorf("restored %d documents and %d contributors%s, the source has %d and %d", gotDocs, gotContribs, how, wantDocs, wantContribs)
+	}
+	if !strings.Contains(stdout, "restored ") {
+		t.Errorf("import said %q", stdout)
+	}
+}
+
 func counts(t *testing.T, dir string) (docs, contributors int, seq uint64) {
 	t.Helper()
 	s, err := embedded.Open(dir, embedded.Options{})
@@ -90,14 +105,7 @@ func TestExportThenImportJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantDocs, wantContribs, _ := counts(t, src)
-	gotDocs, gotContribs, _ := counts(t, dst)
-	if gotDocs != wantDocs || gotContribs != wantContribs || wantDocs == 0 {
-		t.Errorf("restored %d documents and %d contributors, the source has %d and %d", gotDocs, gotContribs, wantDocs, wantContribs)
-	}
-	if !strings.Contains(stdout, "restored ") {
-		t.Errorf("import said %q", stdout)
-	}
+	checkRestored(t, src, dst, stdout, "")
 
 	// Restoring again into the now full directory is refused, and changes
 	// nothing.

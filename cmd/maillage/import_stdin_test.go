@@ -43,14 +43,7 @@ func TestImportJSONFromStandardInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantDocs, wantContribs, _ := counts(t, src)
-	gotDocs, gotContribs, _ := counts(t, dst)
-	if gotDocs != wantDocs || gotContribs != wantContribs || wantDocs == 0 {
-		t.Errorf("restored %d documents and %d contributors from a pipe, the source has %d and %d", gotDocs, gotContribs, wantDocs, wantContribs)
-	}
-	if !strings.Contains(stdout, "restored ") {
-		t.Errorf("import said %q", stdout)
-	}
+	checkRestored(t, src, dst, stdout, " from a pipe")
 	if left, _ := filepath.Glob(filepath.Join(parent, "maillage-restore-*")); len(left) != 0 {
 		t.Errorf("the copy of standard input is left behind: %v", left)
 	}
