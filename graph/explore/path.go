@@ -230,10 +230,7 @@ func shortest(ctx context.Context, adj *adjacency, from, to string, maxLen int, 
 		if err != nil {
 			return nil, err
 		}
-		ask.cost = 0
-		for _, u := range ask.front {
-			ask.cost += m[u].Degree
-		}
+		ask.cost = degreeSum(m, ask.front)
 		for _, u := range ask.front {
 			for _, l := range m[u].Links {
 				if v, _ := l.Other(u); !bannedSteps[pairOf(u, v)] && hasKey(other.seen, v) {
@@ -254,10 +251,7 @@ func shortest(ctx context.Context, adj *adjacency, from, to string, maxLen int, 
 			if err != nil {
 				return nil, err
 			}
-			other.cost = 0
-			for _, u := range other.front {
-				other.cost += d[u].Degree
-			}
+			other.cost = degreeSum(d, other.front)
 		}
 		grow := ask
 		if other.cost >= 0 && other.cost < ask.cost {
@@ -282,6 +276,15 @@ func shortest(ctx context.Context, adj *adjacency, from, to string, maxLen int, 
 		}
 		grow.front, grow.depth, grow.cost = next, grow.depth+1, -1
 	}
+}
+
+// degreeSum is the sum of the degrees of ids in m.
+func degreeSum(m map[string]graph.Adjacent, ids []string) int {
+	n := 0
+	for _, id := range ids {
+		n += m[id].Degree
+	}
+	return n
 }
 
 // joinAt builds the path whose middle link l joins a (reached from
