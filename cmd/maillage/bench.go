@@ -136,7 +136,7 @@ type latencies []time.Duration
 
 func (l latencies) String() string {
 	slices.Sort(l)
-	q := func(p float64) time.Duration { return l[min(len(l)-1, int(p*float64(len(l))))] }
+	q := func(p float64) time.Duration { return percentile(l, p) }
 	var total time.Duration
 	for _, d := range l {
 		total += d
