@@ -366,3 +366,37 @@ func TestMissingLinksOnTheDemo(t *testing.T) {
 		t.Errorf("accepted, the portrait is still a mention: %s", got.Raw)
 	}
 }
+
+// What the missing-links queries return is resolved with the viewer's
+// rights like any document: Xavier's PRIVATE and AGGREGATE standpoints do
+// not show through the authors of a mention or of a suggested note, for
+// any viewer allowed to ask.
+func TestLeakMissingLinks(t *testing.T) {
+	w := newLeakWorld(t)
+	w.doc(graph.Document{ID: "zygomar", Kind: graph.KindTerm, Title: "zygomar"})
+	w.doc(graph.Document{ID: "t-jardin", Kind: graph.KindTerm, Title: "jardin collectif"})
+	w.doc(graph.Document{ID: "t-compost", Kind: graph.KindTerm, Title: "compostage"})
+	for _, n := range []string{"x-seul", "jardin-o0"} {
+		w.link(graph.RelMentions, n, "t-jardin")
+		w.link(graph.RelMentions, n, "t-compost")
+	}
+	catchUp(t, w.env, w.ix)
+	const authors = `authors { name standpoints { dimension value visibility } }`
+	mentions := `query($term: ID) { unlinkedMentions(termId: $term) { totalCount edges { node { id ` + authors + ` } } } }`
+	suggested := `query($doc: ID!) { linkSuggestions(documentId: $doc) { reason score relation target { id ` + authors + ` } sharedTerms { label } } }`
+	for _, name := range []string{"curator", "admin", "admin_as_o1"} {
+		tok := w.tokens[name]
+		r := w.query(tok, mentions, vars{"term": gid(graph.KindTerm, "zygomar")}).ok()
+		if r.num("unlinkedMentions.totalCount") != 2 || !strings.Contains(string(r.Raw), "non-binary") {
+			t.Fatalf("%s: Xavier's two notes name zygomar, with his PUBLIC standpoint, or the check below proves nothing: %s", name, r.Raw)
+		}
+		noMarker(t, r.Raw, "%s's unlinked mentions", name)
+
+		r = w.query(tok, suggested, vars{"doc": gid(graph.KindNote, "jardin-o0")}).ok()
+		if got := suggestions(r); !slices.ContainsFunc(got, func(s suggestion) bool { return s.target == gid(graph.KindNote, "x-seul") }) ||
+			!strings.Contains(string(r.Raw), "non-binary") {
+			t.Fatalf("%s: Xavier's note shares two terms with jardin-o0, with his PUBLIC standpoint, or the check below proves nothing: %s", name, r.Raw)
+		}
+		noMarker(t, r.Raw, "%s's link suggestions", name)
+	}
+}
