@@ -90,9 +90,6 @@ func (s *Store) restoreParts(ctx context.Context, next func() (*graph.Snapshot, 
 	})
 }
 
-// restoreRows turns a prepared snapshot into rows, in writing order.
-func restoreRows(snap *graph.Snapshot) []restoreRow { return partRows(snap, map[string]bool{}) }
-
 // partRows turns a prepared part of a snapshot into rows, in writing
 // order; announced holds the contributors whose declarations already have
 // their change entry, from earlier parts.

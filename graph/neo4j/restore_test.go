@@ -102,7 +102,7 @@ func TestRestoreRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := restoreRows(&prepared)
+	rows := partRows(&prepared, map[string]bool{})
 	if len(rows) != prepared.Records() {
 		t.Errorf("%d rows for %d records", len(rows), prepared.Records())
 	}
