@@ -18,17 +18,7 @@ import (
 // paths of a restore in batches.
 func TestRestore(t *testing.T) {
 	cfg := testConfig(t)
-	open := func(t *testing.T) *Store {
-		s, err := Open(t.Context(), cfg)
-		if err != nil {
-			t.Fatalf("open %s: %v", redactURI(cfg.URI), err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		if err := s.clearForTests(t.Context()); err != nil {
-			t.Fatalf("clear the test database: %v", err)
-		}
-		return s
-	}
+	open := func(t *testing.T) *Store { return openEmpty(t, cfg) }
 	t.Run("RoundTrip", func(t *testing.T) {
 		s := open(t)
 		file := dumptest.RoundTrip(t, s)

@@ -35,17 +35,7 @@ func testConfig(t *testing.T) Config {
 // point MAILLAGE_TEST_NEO4J_URI at a server or database kept for tests.
 func TestConformance(t *testing.T) {
 	cfg := testConfig(t)
-	storetest.Run(t, func(t *testing.T) graph.Store {
-		s, err := Open(t.Context(), cfg)
-		if err != nil {
-			t.Fatalf("open %s: %v", redactURI(cfg.URI), err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		if err := s.clearForTests(t.Context()); err != nil {
-			t.Fatalf("clear the test database: %v", err)
-		}
-		return s
-	})
+	storetest.Run(t, func(t *testing.T) graph.Store { return openEmpty(t, cfg) })
 	t.Run("Batch", func(t *testing.T) {
 		s, err := Open(t.Context(), cfg)
 		if err != nil {
@@ -55,6 +45,20 @@ func TestConformance(t *testing.T) {
 		testBatch(t, s)
 	})
 	t.Run("Health", func(t *testing.T) { testHealth(t, cfg) })
+}
+
+// openEmpty opens the test database, emptied, for t.
+func openEmpty(t *testing.T, cfg Config) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("open %s: %v", redactURI(cfg.URI), err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if err := s.clearForTests(t.Context()); err != nil {
+		t.Fatalf("clear the test database: %v", err)
+	}
+	return s
 }
 
 // testBatch loads a batch and reads it back through the one-by-one
