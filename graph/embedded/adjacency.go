@@ -366,7 +366,7 @@ func checkAdjacencyQuery(q graph.AdjacencyQuery) (*adjQuery, error) {
 	return aq, nil
 }
 
-// relsOr returns the relations to scan one by one: rels, or one pass over
+// scanRels returns the relations to scan one by one: rels, or one pass over
 // all of them (the empty relation) when nil.
 func (q *adjQuery) scanRels() []graph.Relation {
 	if q.rels == nil {
