@@ -352,17 +352,13 @@ func (r *Resolver) nodeThunk(ctx context.Context, kind graph.Kind, id string) fu
 			return documentNode(kind, d, err)
 		}
 	case kind == graph.KindContributor:
-		th := l.contributors.LoadThunk(ctx, id)
-		return func() (model.Node, error) { return asNode(th()) }
+		return nodeOf(l.contributors.LoadThunk(ctx, id))
 	case kind == graph.KindCarnet:
-		th := l.carnets.LoadThunk(ctx, id)
-		return func() (model.Node, error) { return asNode(th()) }
+		return nodeOf(l.carnets.LoadThunk(ctx, id))
 	case kind == graph.KindCommunity:
-		th := l.communities.LoadThunk(ctx, id)
-		return func() (model.Node, error) { return asNode(th()) }
+		return nodeOf(l.communities.LoadThunk(ctx, id))
 	case kind == graph.KindKnowledgeBase:
-		th := l.knowledgeBases.LoadThunk(ctx, id)
-		return func() (model.Node, error) { return asNode(th()) }
+		return nodeOf(l.knowledgeBases.LoadThunk(ctx, id))
 	}
 	return func() (model.Node, error) { return nil, nil }
 }
@@ -417,6 +413,14 @@ func documentNode(kind graph.Kind, d *graph.Document, err error) (model.Node, er
 		return nil, err
 	}
 	return model.WrapDocument(d), nil
+}
+
+// nodeOf turns a typed thunk into a node thunk (see asNode).
+func nodeOf[T any, P interface {
+	*T
+	model.Node
+}](th func() (P, error)) func() (model.Node, error) {
+	return func() (model.Node, error) { return asNode(th()) }
 }
 
 // asNode turns a loaded object into a node without letting a typed nil
