@@ -25,6 +25,12 @@ func (ri *requestInfo) setOperation(name string) {
 	ri.mu.Unlock()
 }
 
+func (ri *requestInfo) setQuery(q string) {
+	ri.mu.Lock()
+	ri.query = q
+	ri.mu.Unlock()
+}
+
 func (ri *requestInfo) getOperation() string {
 	ri.mu.Lock()
 	defer ri.mu.Unlock()

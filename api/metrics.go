@@ -705,12 +705,6 @@ func (s instrumentedStore) RevokeToken(ctx context.Context, id string) (*graph.T
 	return v, err
 }
 
-func (ri *requestInfo) setQuery(q string) {
-	ri.mu.Lock()
-	ri.query = q
-	ri.mu.Unlock()
-}
-
 func (s instrumentedStore) Adjacency(ctx context.Context, ids []string, q graph.AdjacencyQuery) (map[string]graph.Adjacent, error) {
 	done := s.m.storeCall("Adjacency")
 	v, err := s.Store.Adjacency(ctx, ids, q)
