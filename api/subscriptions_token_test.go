@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
 )
@@ -110,7 +108,6 @@ func TestTokenChecksLeaveValidConnectionsAlone(t *testing.T) {
 		t.Fatalf("a connection with a valid token was closed: %v", signed.readErr())
 	default:
 	}
-	_ = websocket.StatusNormalClosure
 }
 
 // The embedded store tells in memory when tokens are revoked, so a valid

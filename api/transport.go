@@ -54,7 +54,7 @@ var _ graphql.Transport = httpTransport{}
 // Supports takes every request but WebSocket upgrades (the subscription
 // transport's): methods and media types are answered in Do, with the
 // status code the spec asks for, rather than gqlgen's generic 400.
-func (httpTransport) Supports(r *http.Request) bool { return r.Header.Get("Upgrade") == "" }
+func (httpTransport) Supports(r *http.Request) bool { return !isUpgrade(r) }
 
 func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
