@@ -30,6 +30,17 @@ func demoDir(t *testing.T) string {
 	return dir
 }
 
+// demoBackup is a demoDir and its `export json` backup file.
+func demoBackup(t *testing.T) (src, file string) {
+	t.Helper()
+	src = demoDir(t)
+	file = filepath.Join(t.TempDir(), "backup.jsonl")
+	if _, _, err := runCmd(t, "export", "json", "--data", src, "--out", file); err != nil {
+		t.Fatal(err)
+	}
+	return src, file
+}
+
 // runCmd runs the command line in-process and returns its outputs.
 func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()

@@ -62,11 +62,7 @@ func TestDryRunsLeaveTheDataDirectoryAlone(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(vaultDir, "note.md"), []byte("---\ntitle: Une note\n---\nVers [[Ailleurs]].\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src := demoDir(t)
-	file := filepath.Join(t.TempDir(), "backup.jsonl")
-	if _, _, err := runCmd(t, "export", "json", "--data", src, "--out", file); err != nil {
-		t.Fatal(err)
-	}
+	src, file := demoBackup(t)
 	dryRuns := func(data string) [][]string {
 		return [][]string{
 			{"import", "markdown", "--dry-run", "--data", data, vaultDir},
@@ -119,11 +115,7 @@ func TestDryRunsLeaveTheDataDirectoryAlone(t *testing.T) {
 }
 
 func TestImportJSONDryRunChecksTheFile(t *testing.T) {
-	src := demoDir(t)
-	file := filepath.Join(t.TempDir(), "backup.jsonl")
-	if _, _, err := runCmd(t, "export", "json", "--data", src, "--out", file); err != nil {
-		t.Fatal(err)
-	}
+	_, file := demoBackup(t)
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)

@@ -11,11 +11,7 @@ import (
 // restore cannot read twice: it is copied beside the data directory,
 // restored, and the copy removed; a bad dump from a pipe writes nothing.
 func TestImportJSONFromStandardInput(t *testing.T) {
-	src := demoDir(t)
-	file := filepath.Join(t.TempDir(), "backup.jsonl")
-	if _, _, err := runCmd(t, "export", "json", "--data", src, "--out", file); err != nil {
-		t.Fatal(err)
-	}
+	src, file := demoBackup(t)
 	good, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
