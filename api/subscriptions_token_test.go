@@ -140,13 +140,15 @@ func TestTokenIsNotReadBeforeEveryEvent(t *testing.T) {
 }
 
 // A token that expires while its connection is open closes it before the
-// next event, though no token was revoked: the expiry is checked too.
+// next event, though no token was revoked. Unlike
+// TestExpiredTokenGetsNoMoreEvents, the connection has an event first, so
+// its token's validity is remembered (no token read per event): what is
+// remembered must end with the expiry.
 func TestExpiredTokenClosesTheConnectionBeforeTheNextEvent(t *testing.T) {
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = time.Hour })
 	w.contributor("dora", "Dora")
-	secret, hash := graph.NewTokenSecret()
-	w.must(w.store.CreateToken(w.sys(), graph.Token{Hash: hash, Role: graph.RoleCurator, ContributorID: "dora",
-		CreatedAt: time.Now(), ExpiresAt: time.Now().Add(400 * time.Millisecond)}), "create token")
+	exp := time.Now().Add(400 * time.Millisecond)
+	secret := w.expiringToken(graph.RoleCurator, "dora", exp)
 	w.doc(graph.Document{ID: "n4", Title: "Brouillon", Visibility: graph.VisibilityPrivate}, "bob")
 	c := w.connect(secret)
 	c.subscribe("d", docSub, vars{"id": gid(graph.KindNote, "n4")})
@@ -155,7 +157,7 @@ func TestExpiredTokenClosesTheConnectionBeforeTheNextEvent(t *testing.T) {
 	if ev := c.event("d"); ev.str("documentChanged.document.title") != "Avant" {
 		t.Fatalf("event %s while the token is valid", ev.Raw)
 	}
-	time.Sleep(500 * time.Millisecond) // past the expiry
+	time.Sleep(time.Until(exp) + 100*time.Millisecond) // past the expiry
 	w.updateNote(w.bob, "n4", vars{"title": "Après l'expiration"})
 	code, reason := c.closed()
 	if code != 4403 || !strings.Contains(reason, "expired") {
