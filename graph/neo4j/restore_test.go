@@ -17,9 +17,10 @@ import (
 // an operator moves to Neo4j) against a real server, then the failure
 // paths of a restore in batches.
 func TestRestore(t *testing.T) {
-	cfg := testConfig(t)
-	open := func(t *testing.T) *Store { return openEmpty(t, cfg) }
+	t.Parallel()
+	open := func(t *testing.T) *Store { return openEmpty(t, testConfig(t)) }
 	t.Run("RoundTrip", func(t *testing.T) {
+		t.Parallel()
 		s := open(t)
 		file := dumptest.RoundTrip(t, s)
 		if _, err := dump.Restore(t.Context(), s, bytes.NewReader(file)); !errors.Is(err, dump.ErrNotEmpty) {
@@ -27,6 +28,7 @@ func TestRestore(t *testing.T) {
 		}
 	})
 	t.Run("StoppedHalfWay", func(t *testing.T) {
+		t.Parallel()
 		s := open(t)
 		sys := graph.SystemContext(t.Context())
 		var file bytes.Buffer

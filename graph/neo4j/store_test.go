@@ -5,46 +5,49 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/neo4j/neo4jtest"
 	"github.com/encommun/maillage/graph/storetest"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// testConfig reads the server to test against from the environment.
-func testConfig(t *testing.T) Config {
+// testConfig locks a test server for t (see neo4jtest) and returns its
+// configuration; t skips when none is configured.
+func testConfig(t testing.TB) Config {
 	t.Helper()
-	uri := os.Getenv("MAILLAGE_TEST_NEO4J_URI")
-	if uri == "" {
-		t.Skip("Neo4j conformance skipped: set MAILLAGE_TEST_NEO4J_URI (and _USER, _PASSWORD) to run it, e.g. against docker compose -f deploy/compose.yaml up neo4j")
-	}
-	return Config{
-		URI:      uri,
-		User:     os.Getenv("MAILLAGE_TEST_NEO4J_USER"),
-		Password: os.Getenv("MAILLAGE_TEST_NEO4J_PASSWORD"),
-		Database: os.Getenv("MAILLAGE_TEST_NEO4J_DATABASE"),
-	}
+	s := neo4jtest.Acquire(t)
+	return Config{URI: s.URI, User: s.User, Password: s.Password, Database: s.Database}
 }
 
 // TestConformance runs the store contract's suite against a real Neo4j.
-// Each test gets an empty database: the factory deletes every node, so
-// point MAILLAGE_TEST_NEO4J_URI at a server or database kept for tests.
+// Each group of the suite locks a server of its own and runs beside the
+// others; each test in it starts from an emptied database, so point
+// MAILLAGE_TEST_NEO4J_URI at servers kept for tests.
 func TestConformance(t *testing.T) {
-	cfg := testConfig(t)
-	storetest.Run(t, func(t *testing.T) graph.Store { return openEmpty(t, cfg) })
+	if len(neo4jtest.URIs()) == 0 {
+		t.Skip(neo4jtest.Skip)
+	}
+	storetest.RunGroups(t, func(t *testing.T) func(t *testing.T) graph.Store {
+		cfg := testConfig(t)
+		return func(t *testing.T) graph.Store { return openEmpty(t, cfg) }
+	})
 	t.Run("Batch", func(t *testing.T) {
-		s, err := Open(t.Context(), cfg)
+		t.Parallel()
+		s, err := Open(t.Context(), testConfig(t))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s.Close()
 		testBatch(t, s)
 	})
-	t.Run("Health", func(t *testing.T) { testHealth(t, cfg) })
+	t.Run("Health", func(t *testing.T) {
+		t.Parallel()
+		testHealth(t, testConfig(t))
+	})
 }
 
 // openEmpty opens the test database, emptied, for t.

@@ -14,27 +14,50 @@ import (
 // store for that test, and close it when the test ends (t.Cleanup). Every
 // subtest that writes gets its own store; subtests that only read (one per
 // viewer, one per sort order, one per filter) share the store their parent
-// built. Subtests run one after the other, never in parallel, so a factory
-// may reuse one server (clearing it) between them.
+// built. The suite's groups (Documents, Links, …) run in parallel, so each
+// call of newStore must give a store of its own (a temporary directory).
 func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
-	t.Run("Documents", func(t *testing.T) { testDocuments(t, newStore) })
-	t.Run("Versions", func(t *testing.T) { testVersions(t, newStore) })
-	t.Run("Revisions", func(t *testing.T) { testRevisions(t, newStore) })
-	t.Run("Groups", func(t *testing.T) { testGroups(t, newStore) })
-	t.Run("Validation", func(t *testing.T) { testValidation(t, newStore) })
-	t.Run("Links", func(t *testing.T) { testLinks(t, newStore) })
-	t.Run("Adjacency", func(t *testing.T) { testAdjacency(t, newStore) })
-	t.Run("Cascade", func(t *testing.T) { testCascade(t, newStore) })
-	t.Run("Pagination", func(t *testing.T) { testPagination(t, newStore) })
-	t.Run("Filters", func(t *testing.T) { testFilters(t, newStore) })
-	t.Run("Changes", func(t *testing.T) { testChanges(t, newStore) })
-	t.Run("Visibility", func(t *testing.T) { testVisibility(t, newStore) })
-	t.Run("VisibilityProperty", func(t *testing.T) { testVisibilityProperty(t, newStore) })
-	t.Run("Permissions", func(t *testing.T) { testPermissions(t, newStore) })
-	t.Run("Standpoints", func(t *testing.T) { testStandpoints(t, newStore) })
-	t.Run("Tokens", func(t *testing.T) { testTokens(t, newStore) })
-	t.Run("RevisionAt", func(t *testing.T) { testRevisionAt(t, newStore) })
-	t.Run("Curation", func(t *testing.T) { testCuration(t, newStore) })
-	t.Run("Moderation", func(t *testing.T) { testModeration(t, newStore) })
-	t.Run("Research", func(t *testing.T) { testResearch(t, newStore) })
+	RunGroups(t, func(*testing.T) func(t *testing.T) graph.Store { return newStore })
+}
+
+// RunGroups is Run for stores that live on a server: the groups of the
+// suite run in parallel, and each group first calls newGroup, which may
+// take a server for the group's lifetime (t.Cleanup releases it) and
+// returns the factory of that group's stores. Within a group, tests run one
+// after the other and never hold two stores at once, so a factory may
+// reuse its server, clearing it, for every store.
+func RunGroups(t *testing.T, newGroup func(t *testing.T) func(t *testing.T) graph.Store) {
+	for _, g := range groups {
+		t.Run(g.name, func(t *testing.T) {
+			t.Parallel()
+			g.run(t, newGroup(t))
+		})
+	}
+}
+
+// groups are the suite's parts, each a test of its own.
+var groups = []struct {
+	name string
+	run  func(t *testing.T, newStore func(t *testing.T) graph.Store)
+}{
+	{"Documents", testDocuments},
+	{"Versions", testVersions},
+	{"Revisions", testRevisions},
+	{"Groups", testGroups},
+	{"Validation", testValidation},
+	{"Links", testLinks},
+	{"Adjacency", testAdjacency},
+	{"Cascade", testCascade},
+	{"Pagination", testPagination},
+	{"Filters", testFilters},
+	{"Changes", testChanges},
+	{"Visibility", testVisibility},
+	{"VisibilityProperty", testVisibilityProperty},
+	{"Permissions", testPermissions},
+	{"Standpoints", testStandpoints},
+	{"Tokens", testTokens},
+	{"RevisionAt", testRevisionAt},
+	{"Curation", testCuration},
+	{"Moderation", testModeration},
+	{"Research", testResearch},
 }
