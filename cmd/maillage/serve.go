@@ -139,6 +139,9 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 			return err
 		}
 	}
+	if m := c.hard.metricsAddr; m != "" && m == c.addr {
+		return usageError{fmt.Sprintf("--metrics-addr %s is --addr: give the metrics an address of their own, or leave it empty to serve them on --addr", m)}
+	}
 	tax, err := loadTaxonomy(c.taxonomy)
 	if err != nil {
 		return err
@@ -179,38 +182,79 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 	if err := c.hard.apply(&apiConfig); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
+	handler, metrics := api.NewHandler(apiConfig), http.Handler(nil)
+	if c.hard.metricsAddr != "" {
+		handler, metrics = api.NewHandlers(apiConfig)
+	}
+	newServer := func(h http.Handler) *http.Server {
+		return &http.Server{
+			Handler: h,
+			// The body has a bound of its own (--body-timeout), counted
+			// once the headers are in; ReadTimeout bounds the rest.
+			ReadHeaderTimeout: c.hard.readHeaderTimeout(),
+			ReadTimeout:       30 * time.Second,
+			WriteTimeout:      60 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		}
+	}
+	// Both listen before either serves: a metrics address taken must
+	// stop the start, not leave a server without its metrics.
+	var servers []*http.Server
+	var listeners []net.Listener
+	listen := func(addr string, h http.Handler) error {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			for _, l := range listeners {
+				l.Close()
+			}
+			return err
+		}
+		servers, listeners = append(servers, newServer(h)), append(listeners, api.Listener(ln))
+		return nil
+	}
+	if err := listen(c.addr, handler); err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           api.NewHandler(apiConfig),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	if metrics != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metrics)
+		if err := listen(c.hard.metricsAddr, mux); err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	addr := ln.Addr().String()
+	served := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { served <- srv.Serve(listeners[i]) }()
+	}
+	addr := listeners[0].Addr().String()
 	logger.Info("maillage is serving", "graphiql", "http://"+addr+"/", "graphql", "http://"+addr+"/graphql", "store", c.store)
+	if metrics != nil {
+		logger.Info("metrics are served apart", "metrics", "http://"+listeners[1].Addr().String()+"/metrics")
+	}
 	if ready != nil {
 		ready <- addr
 	}
+	var failed error
 	select {
-	case err := <-served:
-		return err
+	case failed = <-served:
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			return fmt.Errorf("shutdown: %w", err)
+		}
 	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if failed != nil {
+		return failed
+	}
+	for range servers {
+		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
 	}
 	logger.Info("stopped")
 	return nil
