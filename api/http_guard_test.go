@@ -19,13 +19,17 @@ import (
 // slowPost opens a connection to the env's server and sends the headers
 // of a POST /graphql whose body is query, and first bytes of that body;
 // the rest is the caller's to send, or not.
-func (e *env) slowPost(query string, first int) (net.Conn, []byte) {
+func (e *env) slowPost(token, query string, first int) (net.Conn, []byte) {
 	e.t.Helper()
 	body, _ := json.Marshal(map[string]string{"query": query})
 	c, err := net.Dial("tcp", strings.TrimPrefix(e.srv.URL, "http://"))
 	e.must(err, "dial")
 	e.t.Cleanup(func() { c.Close() })
-	_, err = fmt.Fprintf(c, "POST /graphql HTTP/1.1\r\nHost: maillage\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:first])
+	auth := ""
+	if token != "" {
+		auth = "Authorization: Bearer " + token + "\r\n"
+	}
+	_, err = fmt.Fprintf(c, "POST /graphql HTTP/1.1\r\nHost: maillage\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", auth, len(body), body[:first])
 	e.must(err, "send headers")
 	return c, body[first:]
 }
@@ -74,7 +78,7 @@ func TestSlowBodiesHoldNoSlot(t *testing.T) {
 	conns := make([]net.Conn, slow)
 	rests := make([][]byte, slow)
 	for i := range conns {
-		conns[i], rests[i] = e.slowPost(`{ __typename }`, 1)
+		conns[i], rests[i] = e.slowPost("", `{ __typename }`, 1)
 	}
 	e.waitInFlight(slow) // every trickler has reached the handler
 	for i := range 3 {
@@ -96,33 +100,38 @@ func TestSlowBodiesHoldNoSlot(t *testing.T) {
 }
 
 // A body that has not arrived within Limits.BodyTimeout is refused with a
-// coded 408, however steadily it trickles.
+// coded 408, however steadily it trickles, with a token or without (the
+// deadline is set through every wrapper of the response writer).
 func TestBodyTimeout(t *testing.T) {
 	t.Parallel()
 	e := newEnvWith(t, envOptions{config: func(c *api.Config) { c.Limits.BodyTimeout = 300 * time.Millisecond }})
-	c, rest := e.slowPost(`{ __typename }`, 1)
-	var stop atomic.Bool
-	go func() {
-		for _, b := range rest {
-			if stop.Load() {
-				return
+	e.contributor("alice", "Alice")
+	alice := e.token(graph.RoleContributor, "alice")
+	for _, token := range []string{"", alice} {
+		c, rest := e.slowPost(token, `{ __typename }`, 1)
+		var stop atomic.Bool
+		go func() {
+			for _, b := range rest {
+				if stop.Load() {
+					return
+				}
+				if _, err := c.Write([]byte{b}); err != nil {
+					return
+				}
+				time.Sleep(50 * time.Millisecond) // a byte every 50 ms: 1 s for the body
 			}
-			if _, err := c.Write([]byte{b}); err != nil {
-				return
-			}
-			time.Sleep(50 * time.Millisecond) // a byte every 50 ms: 1 s for the body
+		}()
+		start := time.Now()
+		status, first, raw := readResponse(t, c)
+		stop.Store(true)
+		if status != http.StatusRequestTimeout || first.Extensions["code"] != "REQUEST_TIMEOUT" || !strings.Contains(raw, "application/json") {
+			t.Fatalf("trickling body (token %t): %d %s", token != "", status, raw)
 		}
-	}()
-	start := time.Now()
-	status, first, raw := readResponse(t, c)
-	stop.Store(true)
-	if status != http.StatusRequestTimeout || first.Extensions["code"] != "REQUEST_TIMEOUT" || !strings.Contains(raw, "application/json") {
-		t.Fatalf("trickling body: %d %s", status, raw)
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("refused after %s, with a body timeout of 300ms", took)
+		}
 	}
-	if took := time.Since(start); took > 5*time.Second {
-		t.Errorf("refused after %s, with a body timeout of 300ms", took)
-	}
-	e.query("", `{ __typename }`, nil).ok() // bodies that arrive in time are served
+	e.query(alice, `{ __typename }`, nil).ok() // bodies that arrive in time are served
 }
 
 // The body's deadline is the connection's: it must be gone once the

@@ -67,6 +67,7 @@ func TestServeMetricsAddr(t *testing.T) {
 // A --metrics-addr that cannot be listened on is refused before anything
 // is created, like the other hardening flags.
 func TestServeMetricsAddrIsChecked(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--metrics-addr", "9090"},
 		{"--metrics-addr", "127.0.0.1:99999"},
@@ -87,6 +88,7 @@ func TestServeMetricsAddrIsChecked(t *testing.T) {
 // Issue #15, item 7: headers past http.Server.MaxHeaderBytes (1 MiB) get
 // a 431 in JSON with a code, not net/http's text.
 func TestServeHeadersTooLargeIsJSON(t *testing.T) {
+	t.Parallel()
 	addr, _ := startServer(t, serveConfig{data: t.TempDir()})
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -115,6 +117,7 @@ func TestServeHeadersTooLargeIsJSON(t *testing.T) {
 // --header-timeout and --body-timeout bound how long a client may take
 // to send a request; a client that trickles either is cut off.
 func TestServeReadTimeouts(t *testing.T) {
+	t.Parallel()
 	addr, _ := startServer(t, serveConfig{data: t.TempDir(), hard: hardeningFrom(t, "--header-timeout", "300ms", "--body-timeout", "300ms")})
 	trickle := func(c net.Conn, s string) {
 		for i := range len(s) {
