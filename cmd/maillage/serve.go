@@ -182,9 +182,18 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 	if err := c.hard.apply(&apiConfig); err != nil {
 		return err
 	}
-	handler, metrics := api.NewHandler(apiConfig), http.Handler(nil)
+	// Both listen before either serves: a metrics address taken must
+	// stop the start, not leave a server without its metrics.
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	var metricsLn net.Listener
 	if c.hard.metricsAddr != "" {
-		handler, metrics = api.NewHandlers(apiConfig)
+		if metricsLn, err = net.Listen("tcp", c.hard.metricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
 	}
 	newServer := func(h http.Handler) *http.Server {
 		return &http.Server{
@@ -198,30 +207,17 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		}
 	}
-	// Both listen before either serves: a metrics address taken must
-	// stop the start, not leave a server without its metrics.
+	// api.Listener: net/http's own error answers in JSON, as ours.
 	var servers []*http.Server
 	var listeners []net.Listener
-	listen := func(addr string, h http.Handler) error {
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			for _, l := range listeners {
-				l.Close()
-			}
-			return err
-		}
-		servers, listeners = append(servers, newServer(h)), append(listeners, api.Listener(ln))
-		return nil
-	}
-	if err := listen(c.addr, handler); err != nil {
-		return err
-	}
-	if metrics != nil {
+	if metricsLn == nil {
+		servers, listeners = []*http.Server{newServer(api.NewHandler(apiConfig))}, []net.Listener{api.Listener(ln)}
+	} else {
+		handler, metrics := api.NewHandlers(apiConfig)
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", metrics)
-		if err := listen(c.hard.metricsAddr, mux); err != nil {
-			return fmt.Errorf("--metrics-addr: %w", err)
-		}
+		servers = []*http.Server{newServer(handler), newServer(mux)}
+		listeners = []net.Listener{api.Listener(ln), api.Listener(metricsLn)}
 	}
 	served := make(chan error, len(servers))
 	for i, srv := range servers {
@@ -229,8 +225,8 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 	}
 	addr := listeners[0].Addr().String()
 	logger.Info("maillage is serving", "graphiql", "http://"+addr+"/", "graphql", "http://"+addr+"/graphql", "store", c.store)
-	if metrics != nil {
-		logger.Info("metrics are served apart", "metrics", "http://"+listeners[1].Addr().String()+"/metrics")
+	if metricsLn != nil {
+		logger.Info("metrics are served apart", "metrics", "http://"+metricsLn.Addr().String()+"/metrics")
 	}
 	if ready != nil {
 		ready <- addr

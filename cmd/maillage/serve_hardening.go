@@ -13,7 +13,8 @@ import (
 )
 
 // hardening is what `serve` lets an operator tune of the API's abuse
-// limits, CORS and persisted queries (api.Limits and friends). Every flag
+// limits, CORS and persisted queries (api.Limits and friends), of the
+// HTTP server's read timeouts, and where the metrics are served. Every flag
 // has a MAILLAGE_* variable, like the others (applyEnv).
 type hardening struct {
 	limits         api.Limits
