@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 
@@ -113,9 +114,75 @@ var _ interface {
 func newPersistedQueries(cacheSize int, allow *AllowList) persistedQueries {
 	p := persistedQueries{allow: allow}
 	if on(cacheSize) {
-		p.apq = &extension.AutomaticPersistedQuery{Cache: lru.New[string](cacheSize)}
+		p.apq = &extension.AutomaticPersistedQuery{Cache: scopedCache{lru.New[string](cacheSize)}}
 	}
 	return p
+}
+
+// Automatic persisted queries are kept per credential, not for everyone:
+// a cache shared by all would answer a hash with the document someone
+// else registered, telling anyone who can guess a query (one that names
+// a note, a person, a search for a sensitive subject) that somebody sent
+// it. A token's documents serve only requests with that token; an
+// anonymous caller's, only its client address (the rate limiter's key:
+// the IPv4 address, the IPv6 /64, or what --client-ip-header names), so
+// anonymous callers behind one address still share theirs: all such a
+// caller can learn is that someone behind the same address sent a
+// document. The price is small: one LRU as before, and each client
+// registers each of its documents once, the round trip APQ clients make
+// on their own when told PersistedQueryNotFound.
+
+// apqScope is the namespace of a request's persisted queries, and the
+// viewer it was chosen for.
+type apqScope struct {
+	viewer graph.Viewer
+	key    string // sha256 hex: never the token, and of bounded size
+}
+
+type apqScopeKey struct{}
+
+// withAPQScope names the request's namespace, once authenticate has
+// established the viewer.
+func withAPQScope(ipHeader string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := graph.ViewerFrom(r.Context())
+		key := "address " + clientKey(r, ipHeader)
+		if v.SignedIn() {
+			key = "token " + r.Header.Get("Authorization")
+		}
+		ctx := context.WithValue(r.Context(), apqScopeKey{}, apqScope{viewer: v, key: sha256Hex(key)})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// apqScopeFrom returns ctx's namespace, or "" when there is none to
+// trust: no scope was named, or the viewer is no longer the one it was
+// named for (a WebSocket that signed in with connection_init's payload).
+func apqScopeFrom(ctx context.Context) string {
+	s, ok := ctx.Value(apqScopeKey{}).(apqScope)
+	if !ok || s.viewer != graph.ViewerFrom(ctx) {
+		return ""
+	}
+	return s.key
+}
+
+// scopedCache keys the APQ cache by namespace. Without one, it neither
+// finds nor keeps anything: the request runs the document it sends, and
+// a hash alone gets PersistedQueryNotFound.
+type scopedCache struct{ cache graphql.Cache[string] }
+
+func (c scopedCache) Get(ctx context.Context, hash string) (string, bool) {
+	scope := apqScopeFrom(ctx)
+	if scope == "" {
+		return "", false
+	}
+	return c.cache.Get(ctx, scope+" "+hash)
+}
+
+func (c scopedCache) Add(ctx context.Context, hash, query string) {
+	if scope := apqScopeFrom(ctx); scope != "" {
+		c.cache.Add(ctx, scope+" "+hash, query)
+	}
 }
 
 func (persistedQueries) ExtensionName() string                   { return "PersistedQueries" }

@@ -65,6 +65,19 @@ type Config struct {
 // the store answers and cfg.Ready agrees), GET /metrics (Prometheus) and,
 // for admins, GET /admin/backup (a copy of the embedded store).
 func NewHandler(cfg Config) http.Handler {
+	h, _ := newHandler(cfg, true)
+	return h
+}
+
+// NewHandlers is NewHandler without the /metrics route, and the metrics
+// apart, for a server that serves them on an address of their own: the
+// scrape is then not offered on the public port, where it would tell
+// anyone the operations being run and the load.
+func NewHandlers(cfg Config) (app, metrics http.Handler) {
+	return newHandler(cfg, false)
+}
+
+func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	if cfg.Taxonomy == nil {
 		cfg.Taxonomy = graph.DefaultTaxonomy()
 	}
@@ -127,13 +140,14 @@ func NewHandler(cfg Config) http.Handler {
 
 	// Outermost first: CORS answers preflights; the metrics see every
 	// outcome; the address budget is spent before any work, the token
-	// budget once the token is known; the concurrency cap guards only
-	// execution.
+	// budget once the token is known; the body is read whole before the
+	// concurrency cap, which guards only execution.
 	gql := withLoaders(cfg.Store, srv)
 	gql = limitConcurrency(limits.MaxConcurrent, limits.QueueWait, m, gql)
+	gql = readBody(limits.MaxBodyBytes, limits.BodyTimeout, gql)
+	gql = withAPQScope(cfg.ClientIPHeader, gql)
 	gql = limitByToken(perToken, m, gql)
 	gql = authenticate(cfg.Store, cfg.Logger, gql)
-	gql = limitBody(limits.MaxBodyBytes, gql)
 	byAddress := func(h http.Handler) http.Handler {
 		return limitByAddress(perAddress, failedSignIns, cfg.ClientIPHeader, m, h)
 	}
@@ -146,6 +160,7 @@ func NewHandler(cfg Config) http.Handler {
 	// long as the client stays. Its dataloaders are made per event.
 	var ws http.Handler = srv
 	ws = liveSrv.upgrade(ws)
+	ws = withAPQScope(cfg.ClientIPHeader, ws)
 	ws = limitByToken(perToken, m, ws)
 	ws = authenticate(cfg.Store, cfg.Logger, ws)
 	ws = byAddress(ws)
@@ -162,6 +177,8 @@ func NewHandler(cfg Config) http.Handler {
 		io.WriteString(w, "ok")
 	})
 	mux.Handle("GET /readyz", readyz(cfg.Store, cfg.Ready, cfg.Logger))
-	mux.Handle("GET /metrics", m.handler())
-	return withRequest(cfg.Logger, mux)
+	if metricsRoute {
+		mux.Handle("GET /metrics", m.handler())
+	}
+	return withRequest(cfg.Logger, mux), m.handler()
 }

@@ -19,6 +19,12 @@ import (
 type Limits struct {
 	// MaxBodyBytes bounds a POST body, variables included (413 past it).
 	MaxBodyBytes int64
+	// BodyTimeout bounds the time a client has to send its body, counted
+	// from when its headers are in (408 past it). The body is read whole
+	// before the request takes a slot of MaxConcurrent: a client that
+	// trickles its body holds a goroutine and the bytes it sent, never a
+	// slot others wait for.
+	BodyTimeout time.Duration
 	// MaxTokens bounds the lexical tokens of a document: the parser stops
 	// there, before any validation work.
 	MaxTokens int
@@ -66,6 +72,7 @@ type Limits struct {
 // some 60 selections), far below what hurts a 2-core server.
 var DefaultLimits = Limits{
 	MaxBodyBytes:  1 << 20,
+	BodyTimeout:   10 * time.Second,
 	MaxTokens:     15_000,
 	MaxSelections: 1_000,
 	MaxDepth:      15,
@@ -105,7 +112,7 @@ func (l Limits) withDefaults() Limits {
 	set(&l.BurstPerToken, d.BurstPerToken)
 	set(&l.APQCacheSize, d.APQCacheSize)
 	for _, p := range []struct{ v, def *time.Duration }{
-		{&l.Timeout, &d.Timeout}, {&l.QueueWait, &d.QueueWait}, {&l.SlowQuery, &d.SlowQuery},
+		{&l.Timeout, &d.Timeout}, {&l.QueueWait, &d.QueueWait}, {&l.SlowQuery, &d.SlowQuery}, {&l.BodyTimeout, &d.BodyTimeout},
 	} {
 		if *p.v == 0 {
 			*p.v = *p.def
@@ -144,6 +151,8 @@ const (
 	codeNotAcceptable       = "NOT_ACCEPTABLE"
 	codeUnsupportedMedia    = "UNSUPPORTED_MEDIA_TYPE"
 	codeRequestTooLarge     = "REQUEST_TOO_LARGE"
+	codeRequestTimeout      = "REQUEST_TIMEOUT"
+	codeHeadersTooLarge     = "REQUEST_HEADERS_TOO_LARGE"
 	codeGraphQLParseFailed  = errcode.ParseFailed
 	codeGraphQLInvalidQuery = errcode.ValidationFailed
 )

@@ -1,9 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/encommun/maillage/graph"
@@ -73,21 +77,65 @@ func withRequest(logger *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// limitBody refuses bodies over limit bytes (Limits.MaxBodyBytes; the
-// largest document field, graph.MaxBodyLen, fits several times in the
-// default): at once when the length is announced, while reading otherwise.
-func limitBody(limit int64, next http.Handler) http.Handler {
-	if !on(limit) {
-		return next
-	}
+// readBody reads the request body whole before the request goes on to
+// the concurrency cap, bounded in size (Limits.MaxBodyBytes: 413 past it,
+// at once when the length is announced; the largest document field,
+// graph.MaxBodyLen, fits several times in the default) and in time
+// (Limits.BodyTimeout, counted from here, when the headers are in: 408
+// past it). Were the body read by the transport, inside a slot, a few
+// dozen clients sending a byte a second would hold every slot and the
+// server would answer everyone else 503 for as long as they kept at it.
+func readBody(limit int64, timeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > limit {
-			setOutcome(r.Context(), outcomeRejected)
+		ctx := r.Context()
+		if on(limit) && r.ContentLength > limit {
+			setOutcome(ctx, outcomeRejected)
 			writeErrorResponse(w, http.StatusRequestEntityTooLarge,
-				"request body too large: at most "+byteSize(limit), codeRequestTooLarge, requestID(r.Context()))
+				"request body too large: at most "+byteSize(limit), codeRequestTooLarge, requestID(ctx))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		// The deadline is the connection's, so it stops a read blocked on
+		// a silent client, which a timer around io.ReadAll could not. It
+		// takes the place of http.Server.ReadTimeout for this request, and
+		// net/http drops it once the body is read to its end, so it does
+		// not cut short the operation that follows. Without a net/http
+		// connection underneath (ErrNotSupported), only that ReadTimeout
+		// bounds the read.
+		if on(timeout) {
+			http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
+		}
+		var body io.Reader = r.Body
+		if on(limit) {
+			body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		b, err := io.ReadAll(body)
+		var tooLarge *http.MaxBytesError
+		switch {
+		case err == nil:
+		case errors.As(err, &tooLarge):
+			setOutcome(ctx, outcomeRejected)
+			writeErrorResponse(w, http.StatusRequestEntityTooLarge,
+				"request body too large: at most "+byteSize(tooLarge.Limit), codeRequestTooLarge, requestID(ctx))
+			return
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			setOutcome(ctx, outcomeRejected)
+			w.Header().Set("Connection", "close")
+			writeErrorResponse(w, http.StatusRequestTimeout,
+				"the request body did not arrive within "+timeout.String(), codeRequestTimeout, requestID(ctx))
+			return
+		default:
+			// The client went away, or sent a malformed chunked body.
+			setOutcome(ctx, outcomeRejected)
+			w.Header().Set("Connection", "close")
+			writeErrorResponse(w, http.StatusBadRequest, "could not read the request body", codeBadRequest, requestID(ctx))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.ContentLength = int64(len(b))
 		next.ServeHTTP(w, r)
 	})
 }

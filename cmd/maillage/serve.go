@@ -139,6 +139,9 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 			return err
 		}
 	}
+	if m := c.hard.metricsAddr; m != "" && m == c.addr {
+		return usageError{fmt.Sprintf("--metrics-addr %s is --addr: give the metrics an address of their own, or leave it empty to serve them on --addr", m)}
+	}
 	tax, err := loadTaxonomy(c.taxonomy)
 	if err != nil {
 		return err
@@ -179,38 +182,75 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 	if err := c.hard.apply(&apiConfig); err != nil {
 		return err
 	}
+	// Both listen before either serves: a metrics address taken must
+	// stop the start, not leave a server without its metrics.
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           api.NewHandler(apiConfig),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	var metricsLn net.Listener
+	if c.hard.metricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", c.hard.metricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	addr := ln.Addr().String()
+	newServer := func(h http.Handler) *http.Server {
+		return &http.Server{
+			Handler: h,
+			// The body has a bound of its own (--body-timeout), counted
+			// once the headers are in; ReadTimeout bounds the rest.
+			ReadHeaderTimeout: c.hard.readHeaderTimeout(),
+			ReadTimeout:       30 * time.Second,
+			WriteTimeout:      60 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		}
+	}
+	// api.Listener: net/http's own error answers in JSON, as ours.
+	var servers []*http.Server
+	var listeners []net.Listener
+	if metricsLn == nil {
+		servers, listeners = []*http.Server{newServer(api.NewHandler(apiConfig))}, []net.Listener{api.Listener(ln)}
+	} else {
+		handler, metrics := api.NewHandlers(apiConfig)
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metrics)
+		servers = []*http.Server{newServer(handler), newServer(mux)}
+		listeners = []net.Listener{api.Listener(ln), api.Listener(metricsLn)}
+	}
+	served := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { served <- srv.Serve(listeners[i]) }()
+	}
+	addr := listeners[0].Addr().String()
 	logger.Info("maillage is serving", "graphiql", "http://"+addr+"/", "graphql", "http://"+addr+"/graphql", "store", c.store)
+	if metricsLn != nil {
+		logger.Info("metrics are served apart", "metrics", "http://"+metricsLn.Addr().String()+"/metrics")
+	}
 	if ready != nil {
 		ready <- addr
 	}
+	var failed error
 	select {
-	case err := <-served:
-		return err
+	case failed = <-served:
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			return fmt.Errorf("shutdown: %w", err)
+		}
 	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if failed != nil {
+		return failed
+	}
+	for range servers {
+		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
 	}
 	logger.Info("stopped")
 	return nil

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -11,7 +13,8 @@ import (
 )
 
 // hardening is what `serve` lets an operator tune of the API's abuse
-// limits, CORS and persisted queries (api.Limits and friends). Every flag
+// limits, CORS and persisted queries (api.Limits and friends), of the
+// HTTP server's read timeouts, and where the metrics are served. Every flag
 // has a MAILLAGE_* variable, like the others (applyEnv).
 type hardening struct {
 	limits         api.Limits
@@ -21,6 +24,10 @@ type hardening struct {
 	corsOrigins    string
 	clientIPHeader string
 	live           api.LiveOptions
+	// headerTimeout is http.Server.ReadHeaderTimeout.
+	headerTimeout time.Duration
+	// metricsAddr, when set, serves /metrics there and not on --addr.
+	metricsAddr string
 	// flags is set by addHardeningFlags; without it (a serveConfig made in
 	// code, as the tests do) the API's defaults stand.
 	flags bool
@@ -33,6 +40,8 @@ func addHardeningFlags(fs *flag.FlagSet, h *hardening) {
 	d := api.DefaultLimits
 	l := &h.limits
 	fs.Int64Var(&l.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "largest request body, in bytes")
+	fs.DurationVar(&h.headerTimeout, "header-timeout", defaultHeaderTimeout, "longest a client may take to send a request's headers")
+	fs.DurationVar(&l.BodyTimeout, "body-timeout", d.BodyTimeout, "longest a client may take to send a request's body, once its headers are in (408 past it)")
 	fs.IntVar(&l.MaxTokens, "max-tokens", d.MaxTokens, "most lexical tokens in a GraphQL document")
 	fs.IntVar(&l.MaxSelections, "max-selections", d.MaxSelections, "most selections in a document, and fields once fragments are expanded")
 	fs.IntVar(&l.MaxDepth, "max-depth", d.MaxDepth, "deepest nesting of selections")
@@ -53,6 +62,7 @@ func addHardeningFlags(fs *flag.FlagSet, h *hardening) {
 	fs.BoolVar(&h.allowExplorer, "allow-list-explorer", true, "with --allow-list, also allow the documents of the explorer at /explore/")
 	fs.StringVar(&h.corsOrigins, "cors-origins", "", "comma-separated origins allowed to call /graphql from a browser (* for any)")
 	fs.StringVar(&h.clientIPHeader, "client-ip-header", "", "header with the client address set by a trusted reverse proxy (X-Forwarded-For, X-Real-IP)")
+	fs.StringVar(&h.metricsAddr, "metrics-addr", "", "serve /metrics on this address (HOST:PORT) only, not on --addr")
 
 	lv, dl := &h.live, api.DefaultLiveOptions
 	fs.IntVar(&lv.MaxSubscriptionsPerConnection, "live-max-subscriptions", dl.MaxSubscriptionsPerConnection, "most subscriptions running at once on one WebSocket")
@@ -87,9 +97,17 @@ func (h hardening) apply(cfg *api.Config) error {
 	if l.MaxBodyBytes <= 0 {
 		l.MaxBodyBytes = -1
 	}
-	for _, d := range []*time.Duration{&l.Timeout, &l.SlowQuery} {
+	for _, d := range []*time.Duration{&l.Timeout, &l.SlowQuery, &l.BodyTimeout} {
 		if *d <= 0 {
 			*d = -1
+		}
+	}
+	if h.headerTimeout < 0 {
+		return usageError{"--header-timeout cannot be negative"}
+	}
+	if h.metricsAddr != "" {
+		if err := checkListenAddr(h.metricsAddr); err != nil {
+			return usageError{fmt.Sprintf("--metrics-addr %q: %v", h.metricsAddr, err)}
 		}
 	}
 	for _, r := range []*float64{&l.RatePerIP, &l.RatePerToken} {
@@ -157,4 +175,31 @@ func (h hardening) liveOptions() (api.LiveOptions, error) {
 		return lv, usageError{"--live-buffer must be positive: a subscription needs room for at least one change"}
 	}
 	return lv, nil
+}
+
+// defaultHeaderTimeout bounds the reading of a request's headers when no
+// flag says otherwise (a serveConfig made in code).
+const defaultHeaderTimeout = 10 * time.Second
+
+// readHeaderTimeout is http.Server.ReadHeaderTimeout: the flag's, 0 (off)
+// included, or the default without flags.
+func (h hardening) readHeaderTimeout() time.Duration {
+	if !h.flags {
+		return defaultHeaderTimeout
+	}
+	return h.headerTimeout
+}
+
+// checkListenAddr refuses, before anything is opened, an address that
+// net.Listen would refuse only once the store is open: anything but
+// HOST:PORT with a port number or service name.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("want HOST:PORT")
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("no such port %q", port)
+	}
+	return nil
 }
