@@ -18,6 +18,9 @@ import (
 // changePage is how many changes one Changes call reads.
 const changePage = 1000
 
+// progressEvery is how often a build of the index logs its progress.
+const progressEvery = 5 * time.Second
+
 // CatchUp applies to the index the store changes it has not applied yet,
 // and records the last one's Seq in the same Bleve batch as the documents,
 // so that a crash between a store commit and the index update is repaired
@@ -183,7 +186,14 @@ func (ix *Index) load(ctx context.Context, src Source, p *part, seq0 uint64) (in
 	w := ix.newWriter(p, ix.batchSize)
 	n := 0
 	page := graph.Page{First: graph.MaxFirst}
+	// A build of a large store takes minutes: a line every few seconds
+	// tells an operator it progresses.
+	start, lastLog := time.Now(), time.Now()
 	for {
+		if time.Since(lastLog) >= progressEvery {
+			lastLog = time.Now()
+			ix.log.Info("building the search index", "documents", n, "per_second", int(float64(n)/time.Since(start).Seconds()))
+		}
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}

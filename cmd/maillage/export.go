@@ -44,7 +44,7 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 // serve has them, so that a dump can be taken from or restored into either
 // store.
 func storeFlags(fs *flag.FlagSet, c *serveConfig) {
-	fs.StringVar(&c.data, "data", "./data", "data directory (embedded store)")
+	fs.StringVar(&c.data, "data", "./data", "data directory (embedded store, search index)")
 	fs.StringVar(&c.store, "store", "embedded", "graph store: embedded or neo4j")
 	fs.StringVar(&c.neo4j.uri, "neo4j-uri", "", "Neo4j URI (bolt://, neo4j://, +s schemes)")
 	fs.StringVar(&c.neo4j.user, "neo4j-user", "neo4j", "Neo4j user")

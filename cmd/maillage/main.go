@@ -33,7 +33,7 @@ Usage:
   maillage token create [--data DIR] --role CONTRIBUTOR|RESEARCHER|CURATOR|ADMIN [--contributor ID] [--expires 720h|30d] [--label TEXT]
   maillage token list [--data DIR]                      id, role, contributor, creation, expiry and label of every token
   maillage token revoke [--data DIR] ID                 the token stops working at once
-  maillage reindex [--data DIR]
+  maillage reindex [--data DIR] [--store embedded|neo4j --neo4j-uri URI …]   rebuild the search index
   maillage bench [--notes N] [--queries N] [--data DIR]   the store over HTTP: writes, node(id), a 50-note page
   maillage bench http [--docs N] [--concurrency C] [--duration D] [--mix search=70,note=20,mutate=10] [--only OP] [--data DIR]
   maillage export json [--data DIR] [--out FILE]        the whole graph as a JSON Lines backup

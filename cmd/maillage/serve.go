@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/encommun/maillage/graph/dump"
 	"github.com/encommun/maillage/graph/embedded"
 	"github.com/encommun/maillage/graph/neo4j"
+	"github.com/encommun/maillage/search"
 )
 
 // shutdownGrace is how long in-flight requests get to finish after SIGTERM.
@@ -39,7 +41,16 @@ type serveConfig struct {
 	// coverageK is the suppression threshold of standpoint coverage; 0
 	// (a config made in code) means the API's default.
 	coverageK int
+	// follow is how often the store's change sequence is read for writes
+	// made by other processes (replicas on one Neo4j); 0 (a config made in
+	// code) means defaultFollow, negative never.
+	follow time.Duration
 }
+
+// defaultFollow keeps replicas within a second of each other with room to
+// spare: a read of the last sequence every quarter second is one small
+// query per process.
+const defaultFollow = 250 * time.Millisecond
 
 type neo4jConfig struct {
 	uri, user, password, database string
@@ -50,19 +61,15 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	var c serveConfig
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT)")
-	fs.StringVar(&c.data, "data", "./data", "data directory (embedded store and search index)")
+	storeFlags(fs, &c)
 	fs.BoolVar(&c.demo, "demo", false, "load the French demo commons into an empty data directory")
-	fs.StringVar(&c.store, "store", "embedded", "graph store: embedded or neo4j")
 	fs.IntVar(&c.cacheMB, "cache-mb", embedded.DefaultCacheBytes>>20, "embedded store: MiB of decoded documents kept in memory between writes (0: none)")
 	fs.IntVar(&c.searches, "max-concurrent-searches", 0, "searches running at once, the others waiting their turn (0: one per core)")
 	fs.StringVar(&c.taxonomy, "taxonomy", "", "standpoint taxonomy file (JSON); the built-in one by default")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.licence, "licence", "CC-BY-SA-4.0", "licence of documents that name none, in linked data (SPDX id or URL)")
-	fs.StringVar(&c.neo4j.uri, "neo4j-uri", "", "Neo4j URI (bolt://, neo4j://, +s schemes)")
-	fs.StringVar(&c.neo4j.user, "neo4j-user", "neo4j", "Neo4j user")
-	fs.StringVar(&c.neo4j.password, "neo4j-password", "", "Neo4j password")
-	fs.StringVar(&c.neo4j.database, "neo4j-database", "neo4j", "Neo4j database")
 	fs.IntVar(&c.neo4j.maxPool, "neo4j-max-pool", 100, "Neo4j connections per server")
+	fs.DurationVar(&c.follow, "follow-interval", defaultFollow, "how often to look for writes made by other processes sharing the store (replicas on one Neo4j), for the search index and subscriptions (0: never)")
 	addHardeningFlags(fs, &c.hard)
 	fs.IntVar(&c.coverageK, "coverage-k", graph.DefaultCoverageK, "coverage statistics withhold counts from 1 to k-1 (at least 2)")
 	if err := parseFlags(fs, args); err != nil {
@@ -79,6 +86,12 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if c.searches < 0 {
 		return usageError{fmt.Sprintf("--max-concurrent-searches must be 0 (one per core) or more, not %d", c.searches)}
+	}
+	switch {
+	case c.follow < 0:
+		return usageError{fmt.Sprintf("--follow-interval must be 0 (never) or more, not %s", c.follow)}
+	case c.follow == 0:
+		c.follow = -1 // never, where 0 in a config made in code is the default
 	}
 	// Every flag is checked before anything is opened or created: a typo
 	// must not leave a fresh data directory and index behind.
@@ -172,13 +185,21 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 			logger.Info("demo not loaded: the data directory already holds a graph", "data", c.data)
 		}
 	}
-	ix, err := openIndex(ctx, c.data, store, logger, c.searches)
+	// The index is caught up (or built) once the server listens, so that
+	// /healthz tells a long first build from a hang; /readyz, the
+	// announcement and the ready channel wait for it.
+	ix, err := search.Open(indexDir(c.data), search.Options{Logger: logger, MaxConcurrentSearches: c.searches})
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
+	follow := cmp.Or(c.follow, defaultFollow)
 	apiConfig := api.Config{Store: store, Index: ix, Ready: indexReady(ix, store), Taxonomy: tax, Logger: logger, DefaultLicence: c.licence,
 		CoverageK: c.coverageK}
+	if follow > 0 {
+		// Subscribers hear of other processes' writes at the same pace.
+		apiConfig.Live.Poll = follow
+	}
 	if err := c.hard.apply(&apiConfig); err != nil {
 		return err
 	}
@@ -224,17 +245,47 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 		go func() { served <- srv.Serve(listeners[i]) }()
 	}
 	addr := listeners[0].Addr().String()
-	logger.Info("maillage is serving", "graphiql", "http://"+addr+"/", "graphql", "http://"+addr+"/graphql", "store", c.store)
-	if metricsLn != nil {
-		logger.Info("metrics are served apart", "metrics", "http://"+metricsLn.Addr().String()+"/metrics")
-	}
-	if ready != nil {
-		ready <- addr
-	}
+	logger.Info("listening; the search index catches up with the store before maillage is ready",
+		"healthz", "http://"+addr+"/healthz", "readyz", "http://"+addr+"/readyz")
+
+	// The index's catch-up, then its following of writes made by other
+	// processes, run until serve returns, and end before the deferred
+	// ix.Close.
+	indexCtx, stopIndexing := context.WithCancel(ctx)
+	caughtUp, indexingDone := make(chan error, 1), make(chan struct{})
+	go func() {
+		defer close(indexingDone)
+		start := time.Now()
+		if err := ix.CatchUp(indexCtx, store); err != nil {
+			caughtUp <- fmt.Errorf("search index: %w", err)
+			return
+		}
+		seq, _, _ := ix.LastApplied()
+		logger.Info("search index in step with the store", "seq", seq, "took", time.Since(start).Round(time.Millisecond))
+		caughtUp <- nil
+		ix.Follow(indexCtx, store, follow, nil)
+	}()
+	defer func() { stopIndexing(); <-indexingDone }()
+
 	var failed error
 	select {
 	case failed = <-served:
 	case <-ctx.Done():
+	case failed = <-caughtUp:
+		if failed != nil {
+			break
+		}
+		logger.Info("maillage is serving", "graphiql", "http://"+addr+"/", "graphql", "http://"+addr+"/graphql", "store", c.store)
+		if metricsLn != nil {
+			logger.Info("metrics are served apart", "metrics", "http://"+metricsLn.Addr().String()+"/metrics")
+		}
+		if ready != nil {
+			ready <- addr
+		}
+		select {
+		case failed = <-served:
+		case <-ctx.Done():
+		}
 	}
 	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)

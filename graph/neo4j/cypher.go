@@ -514,8 +514,8 @@ func inScope(tail string, all bool) string {
 const (
 	ping = `RETURN 1 AS ok`
 
-	// clearDatabase empties the database between conformance tests; only
-	// store_test.go runs it.
+	// clearDatabase empties the database between tests; only
+	// ClearForTests (testing.go) runs it.
 	clearDatabase = `MATCH (n)
 DETACH DELETE n`
 )

@@ -146,15 +146,6 @@ func testHealth(t *testing.T, cfg Config) {
 	}
 }
 
-// clearForTests deletes every node of the database, so that each test
-// of the suite starts from an empty graph (constraints and indexes stay).
-func (s *Store) clearForTests(ctx context.Context) error {
-	return s.update(graph.SystemContext(ctx), func(w *writer) error {
-		_, err := w.run(clearDatabase, nil)
-		return err
-	})
-}
-
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // The tests below need no server.

@@ -1,0 +1,66 @@
+package search
+
+import (
+	"context"
+	"time"
+
+	"github.com/encommun/maillage/graph"
+)
+
+// Follow keeps the index in step with writes made by other processes
+// (other API replicas on one Neo4j, an import): every interval it reads the
+// store's last sequence, one cheap read, and catches up when the index is
+// behind. Each API process keeps its own index this way, which is how
+// several of them share one store. It returns when ctx ends; advanced,
+// when not nil, is called after each catch-up that applied something (the
+// live broker wakes on it, so subscribers hear of the write too).
+//
+// A failing store is logged once when it starts failing and once when it
+// answers again, not at every tick.
+func (ix *Index) Follow(ctx context.Context, src Source, interval time.Duration, advanced func()) {
+	if interval <= 0 {
+		return
+	}
+	sys := graph.SystemContext(ctx)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	failing := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		applied, err := ix.followOnce(sys, src)
+		switch {
+		case err != nil && ctx.Err() == nil && !failing:
+			failing = true
+			ix.log.Warn("search index cannot follow the store; retrying", "err", err)
+		case err == nil && failing:
+			failing = false
+			ix.log.Info("search index follows the store again")
+		}
+		if applied && advanced != nil {
+			advanced()
+		}
+	}
+}
+
+// followOnce catches up if the store is ahead, and says whether it was.
+func (ix *Index) followOnce(ctx context.Context, src Source) (bool, error) {
+	last, err := src.LastSeq(ctx)
+	if err != nil {
+		return false, err
+	}
+	seq, built, err := ix.LastApplied()
+	if err != nil {
+		return false, err
+	}
+	if built && seq >= last {
+		return false, nil
+	}
+	if err := ix.CatchUp(ctx, src); err != nil {
+		return false, err
+	}
+	return true, nil
+}
