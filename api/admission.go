@@ -159,9 +159,9 @@ func (liveAdmission) MutateOperationParameters(ctx context.Context, _ *graphql.R
 }
 
 // aroundLiveOperation runs a query or mutation of a WebSocket as
-// limitConcurrency and the HTTP transport run a request: within the
-// connection's own cap of operations at once, then within the server's
-// cap, and under the request timeout. Subscriptions live as long as the
+// limitConcurrency, withLoaders and the HTTP transport run a request:
+// within the connection's own cap of operations at once, then within the
+// server's cap, with its own dataloaders, and under the request timeout. Subscriptions live as long as the
 // client wants them, like the socket itself: they have their own cap per
 // connection (liveConn.admit) and hold no slot.
 func (ls *liveServer) aroundLiveOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
@@ -188,6 +188,9 @@ func (ls *liveServer) aroundLiveOperation(ctx context.Context, next graphql.Oper
 		return refuse(f.gqlError())
 	}
 	release := func() { shared(); mine() }
+	// Its own dataloaders, as withLoaders gives each HTTP request: without
+	// them each field would make its own, and batch nothing.
+	ctx = context.WithValue(ctx, loadersKey{}, newLoaders(ls.store))
 	cancel := context.CancelFunc(func() {})
 	if t := ls.admission.timeout; t > 0 {
 		ctx, cancel = context.WithTimeout(ctx, t)

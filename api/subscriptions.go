@@ -60,7 +60,8 @@ type LiveOptions struct {
 	// server's cap (Limits.QueueWait), then fail with RATE_LIMITED.
 	MaxOperationsPerConnection int
 	// MaxConnectionsPerAddress bounds the WebSockets open at once from one
-	// client address (429 on the upgrade past it).
+	// client address (429 on the upgrade past it), and signed in with one
+	// token (closed with 4429 at connection_init past it).
 	MaxConnectionsPerAddress int
 	// Poll is how often the change sequence is read for writes made by
 	// other processes; writes through this server are seen at once.
@@ -126,7 +127,7 @@ type liveServer struct {
 	admission *admission
 
 	mu    sync.Mutex
-	conns map[string]int // open connections per client address
+	conns map[string]int // open connections per client address, and per token ("token " + its budget key)
 
 	flagReads flagReads
 }
@@ -457,6 +458,16 @@ func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (contex
 		}
 		v = graph.Viewer{Role: tok.Role, ContributorID: tok.ContributorID}
 		budget, tokenHash = authorizationKey(authz), tok.Hash
+	}
+	if budget != "" {
+		// One token may not open more sockets than one address: a token
+		// used from many addresses would otherwise multiply the bound.
+		key := "token " + budget
+		if !ls.openConn(key) {
+			ls.metrics.rateLimited.WithLabelValues("websocket").Inc()
+			return refuse(closeTooManyRequests, fmt.Sprintf("Too many WebSocket connections with this token: at most %d at once", ls.opts.MaxConnectionsPerAddress))
+		}
+		context.AfterFunc(ctx, func() { ls.closeConn(key) }) // ctx ends with the connection
 	}
 	lc := &liveConn{srv: ls, viewer: v, address: address, budget: budget, tokenHash: tokenHash, socket: up.socket}
 	if n := ls.opts.MaxOperationsPerConnection; on(n) {
