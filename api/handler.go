@@ -99,6 +99,8 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	srv.SetParserTokenLimit(max(limits.MaxTokens, 0))
 	// Persisted queries first: a document fetched by its hash is then
 	// checked like any other.
+	// A WebSocket operation is admitted first of all, before any work.
+	srv.Use(liveAdmission{})
 	srv.Use(newPersistedQueries(limits.APQCacheSize, cfg.AllowList))
 	srv.Use(shapeLimits{limits: limits, introspection: !cfg.DisableIntrospection, cache: queries})
 	if !cfg.DisableIntrospection {
@@ -112,15 +114,16 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	srv.AroundRootFields(r.indexAfterMutation)
 
 	// One address budget for every route that reads the graph: /ld/ and
-	// /export/ would otherwise be a way around the GraphQL one; WebSockets
-	// spend it too, and the token budget.
-	perAddress, failedSignIns := newLimiterSet(limits.RatePerIP, limits.BurstPerIP), newLimiterSet(limits.RatePerIP, limits.BurstPerIP)
-	perToken := newLimiterSet(limits.RatePerToken, limits.BurstPerToken)
-	liveSrv := newLiveServer(cfg, limits, m, perAddress, perToken, failedSignIns)
+	// /export/ would otherwise be a way around the GraphQL one; every
+	// operation on a WebSocket spends it too, or the token budget, and
+	// takes a slot of the same concurrency cap.
+	adm := newAdmission(limits, m)
+	liveSrv := newLiveServer(cfg, limits, m, adm)
 	liveSrv.tokens, _ = raw.(graph.TokenWatcher)
 	srv.AddTransport(liveSrv.transport())
 	srv.Use(singleStream{})
 	srv.AroundRootFields(liveSrv.notifyAfterMutation)
+	srv.AroundOperations(liveSrv.aroundLiveOperation)
 	srv.AroundResponses(freshLoadersPerEvent(cfg.Store))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if ri := requestInfoFrom(ctx); ri != nil {
@@ -143,13 +146,13 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	// budget once the token is known; the body is read whole before the
 	// concurrency cap, which guards only execution.
 	gql := withLoaders(cfg.Store, srv)
-	gql = limitConcurrency(limits.MaxConcurrent, limits.QueueWait, m, gql)
+	gql = limitConcurrency(adm, gql)
 	gql = readBody(limits.MaxBodyBytes, limits.BodyTimeout, gql)
 	gql = withAPQScope(cfg.ClientIPHeader, gql)
-	gql = limitByToken(perToken, m, gql)
+	gql = limitByToken(adm, gql)
 	gql = authenticate(cfg.Store, cfg.Logger, gql)
 	byAddress := func(h http.Handler) http.Handler {
-		return limitByAddress(perAddress, failedSignIns, cfg.ClientIPHeader, m, h)
+		return limitByAddress(adm, cfg.ClientIPHeader, h)
 	}
 	gql = byAddress(gql)
 	gql = m.observe(cfg.Logger, limits.SlowQuery, gql)
@@ -157,11 +160,13 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 
 	// A WebSocket upgrade spends the same budgets, but holds no slot of
 	// the concurrency cap and is not timed as a request: it lives for as
-	// long as the client stays. Its dataloaders are made per event.
+	// long as the client stays. Each operation on it is admitted on its
+	// own (liveAdmission, aroundLiveOperation). Its dataloaders are made
+	// per event.
 	var ws http.Handler = srv
 	ws = liveSrv.upgrade(ws)
 	ws = withAPQScope(cfg.ClientIPHeader, ws)
-	ws = limitByToken(perToken, m, ws)
+	ws = limitByToken(adm, ws)
 	ws = authenticate(cfg.Store, cfg.Logger, ws)
 	ws = byAddress(ws)
 

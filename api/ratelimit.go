@@ -139,52 +139,45 @@ func retryAfter(d time.Duration) string {
 	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
 }
 
-func tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, who string) {
-	setOutcome(r.Context(), outcomeRateLimited)
-	w.Header().Set("Retry-After", retryAfter(wait))
-	writeErrorResponse(w, http.StatusTooManyRequests,
-		fmt.Sprintf("too many requests %s: retry in %s s", who, retryAfter(wait)), codeRateLimited, requestID(r.Context()))
-}
-
-// limitByAddress applies the per-address budget (anon) to requests that
-// carry no token. A request with a token is judged by the token's own
-// budget after authentication; but each failed authentication spends the
-// address's failure budget (failed), and an address out of it cannot try
-// tokens, not even reaching the store: guessing tokens is rate limited,
-// while signed-in people behind an address that anonymous traffic
-// exhausted (a shared NAT) are still served.
-func limitByAddress(anon, failed *limiterSet, header string, m *metrics, next http.Handler) http.Handler {
-	if anon == nil {
+// limitByAddress applies the per-address budget to requests that carry
+// no token. A request with a token is judged by the token's own budget
+// after authentication; but each failed authentication spends the
+// address's failure budget, and an address out of it cannot try tokens,
+// not even reaching the store: guessing tokens is rate limited, while
+// signed-in people behind an address that anonymous traffic exhausted (a
+// shared NAT) are still served.
+func limitByAddress(a *admission, header string, next http.Handler) http.Handler {
+	if a.perAddress == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := clientKey(r, header)
 		if _, hasToken := r.Header["Authorization"]; !hasToken {
-			if ok, wait := anon.take(key); !ok {
-				m.rateLimited.WithLabelValues("ip").Inc()
-				tooMany(w, r, wait, "from this address")
+			if f := a.spend("", key); f != nil {
+				f.write(w, r)
 				return
 			}
 			next.ServeHTTP(w, r)
 			return
 		}
-		if out, wait := failed.exhausted(key); out {
-			m.rateLimited.WithLabelValues("ip").Inc()
-			tooMany(w, r, wait, "from this address")
+		if out, wait := exhausted(a.failedSignIns, key); out {
+			a.metrics.rateLimited.WithLabelValues("ip").Inc()
+			(&refusal{status: http.StatusTooManyRequests, code: codeRateLimited, outcome: outcomeRateLimited, retry: wait,
+				message: fmt.Sprintf("too many requests from this address: retry in %s s", retryAfter(wait))}).write(w, r)
 			return
 		}
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		if rec.status == http.StatusUnauthorized {
-			failed.take(key)
+			take(a.failedSignIns, key)
 		}
 	})
 }
 
 // limitByToken applies the per-token budget; it runs after authenticate,
 // so every request with an Authorization header here carries a valid token.
-func limitByToken(set *limiterSet, m *metrics, next http.Handler) http.Handler {
-	if set == nil {
+func limitByToken(a *admission, next http.Handler) http.Handler {
+	if a.perToken == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -194,45 +187,32 @@ func limitByToken(set *limiterSet, m *metrics, next http.Handler) http.Handler {
 		}
 		// The header's hash, not the secret, keys the bucket: the secret
 		// is never kept in memory past the request.
-		if ok, wait := set.take(sha256Hex(r.Header.Get("Authorization"))); !ok {
-			m.rateLimited.WithLabelValues("token").Inc()
-			tooMany(w, r, wait, "with this token")
+		if f := a.spend(authorizationKey(r.Header.Get("Authorization")), ""); f != nil {
+			f.write(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// limitConcurrency lets at most n requests execute at once. Others wait up
-// to wait for a slot (short bursts are absorbed), then get 503 with
-// Retry-After: the server is busy, not the client wrong.
-func limitConcurrency(n int, wait time.Duration, m *metrics, next http.Handler) http.Handler {
-	if !on(n) {
+// limitConcurrency lets at most Limits.MaxConcurrent requests execute at
+// once; others wait up to Limits.QueueWait for a slot (short bursts are
+// absorbed), then get 503 with Retry-After.
+func limitConcurrency(a *admission, next http.Handler) http.Handler {
+	if a.slots == nil {
 		return next
 	}
-	slots := make(chan struct{}, n)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case slots <- struct{}{}:
-		default:
-			t := time.NewTimer(max(wait, 0))
-			select {
-			case slots <- struct{}{}:
-				t.Stop()
-			case <-t.C:
-				m.rateLimited.WithLabelValues("concurrency").Inc()
-				setOutcome(r.Context(), outcomeOverloaded)
-				w.Header().Set("Retry-After", "1")
-				writeErrorResponse(w, http.StatusServiceUnavailable,
-					"the server is at its limit of concurrent requests: retry in 1 s", codeOverloaded, requestID(r.Context()))
-				return
-			case <-r.Context().Done():
-				t.Stop()
-				setOutcome(r.Context(), outcomeCancelled)
+		release, f := a.enter(r.Context())
+		if f != nil {
+			if f.code == codeCancelled {
+				setOutcome(r.Context(), outcomeCancelled) // nobody to answer
 				return
 			}
+			f.write(w, r)
+			return
 		}
-		defer func() { <-slots }()
+		defer release()
 		next.ServeHTTP(w, r)
 	})
 }

@@ -55,8 +55,13 @@ type LiveOptions struct {
 	// MaxSubscriptionsPerConnection bounds the subscriptions running at once
 	// on one WebSocket (SUBSCRIPTION_LIMIT_EXCEEDED past it).
 	MaxSubscriptionsPerConnection int
+	// MaxOperationsPerConnection bounds the queries and mutations executing
+	// at once on one WebSocket; others wait their turn as long as for the
+	// server's cap (Limits.QueueWait), then fail with RATE_LIMITED.
+	MaxOperationsPerConnection int
 	// MaxConnectionsPerAddress bounds the WebSockets open at once from one
-	// client address (429 on the upgrade past it).
+	// client address (429 on the upgrade past it), and signed in with one
+	// token (closed with 4429 at connection_init past it).
 	MaxConnectionsPerAddress int
 	// Poll is how often the change sequence is read for writes made by
 	// other processes; writes through this server are seen at once.
@@ -81,6 +86,7 @@ type LiveOptions struct {
 // connections after a minute or so.
 var DefaultLiveOptions = LiveOptions{
 	MaxSubscriptionsPerConnection: 20,
+	MaxOperationsPerConnection:    8,
 	MaxConnectionsPerAddress:      20,
 	Poll:                          time.Second,
 	Buffer:                        live.DefaultBuffer,
@@ -92,6 +98,7 @@ var DefaultLiveOptions = LiveOptions{
 func (o LiveOptions) withDefaults() LiveOptions {
 	d := DefaultLiveOptions
 	o.MaxSubscriptionsPerConnection = cmp.Or(o.MaxSubscriptionsPerConnection, d.MaxSubscriptionsPerConnection)
+	o.MaxOperationsPerConnection = cmp.Or(o.MaxOperationsPerConnection, d.MaxOperationsPerConnection)
 	o.MaxConnectionsPerAddress = cmp.Or(o.MaxConnectionsPerAddress, d.MaxConnectionsPerAddress)
 	o.Poll = cmp.Or(o.Poll, d.Poll)
 	o.Buffer = cmp.Or(o.Buffer, d.Buffer)
@@ -114,32 +121,30 @@ type liveServer struct {
 	logger  *slog.Logger
 	origins []string
 	ipHdr   string
-	// The budgets of the HTTP endpoint: each subscription spends one
+	// The admission of the HTTP endpoint: each operation spends one
 	// request of its token's (or, anonymous, its address's) budget, and
 	// each failed sign-in one of the address's failure budget.
-	perAddress, perToken, failedSignIns *limiterSet
+	admission *admission
 
 	mu    sync.Mutex
-	conns map[string]int // open connections per client address
+	conns map[string]int // open connections per client address, and per token ("token " + its budget key)
 
 	flagReads flagReads
 }
 
-func newLiveServer(cfg Config, limits Limits, m *metrics, perAddress, perToken, failedSignIns *limiterSet) *liveServer {
+func newLiveServer(cfg Config, limits Limits, m *metrics, adm *admission) *liveServer {
 	opts := cfg.Live.withDefaults()
 	return &liveServer{
-		store:         cfg.Store,
-		broker:        live.New(cfg.Store, live.Options{Poll: opts.Poll, Buffer: opts.Buffer, Logger: cfg.Logger}),
-		opts:          opts,
-		limits:        limits,
-		metrics:       m,
-		logger:        cfg.Logger,
-		origins:       cfg.CORSOrigins,
-		ipHdr:         cfg.ClientIPHeader,
-		perAddress:    perAddress,
-		perToken:      perToken,
-		failedSignIns: failedSignIns,
-		conns:         map[string]int{},
+		store:     cfg.Store,
+		broker:    live.New(cfg.Store, live.Options{Poll: opts.Poll, Buffer: opts.Buffer, Logger: cfg.Logger}),
+		opts:      opts,
+		limits:    limits,
+		metrics:   m,
+		logger:    cfg.Logger,
+		origins:   cfg.CORSOrigins,
+		ipHdr:     cfg.ClientIPHeader,
+		admission: adm,
+		conns:     map[string]int{},
 	}
 }
 
@@ -315,14 +320,19 @@ func (s *liveSocket) close(code int, reason string) {
 	}
 }
 
-// keepSocket records the accepted connection in the upgrade's liveSocket.
+// keepSocket records the accepted connection in the upgrade's liveSocket,
+// and has protocolConn check what the client sends on it.
 type keepSocket struct {
 	transport.WebsocketImplementation
 }
 
 func (k keepSocket) Accept(w http.ResponseWriter, r *http.Request, o transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
 	c, err := k.WebsocketImplementation.Accept(w, r, o)
-	if up, ok := r.Context().Value(liveUpgradeKey{}).(liveUpgrade); ok && err == nil && up.socket != nil {
+	if err != nil {
+		return c, err
+	}
+	c = &protocolConn{WebsocketConn: c}
+	if up, ok := r.Context().Value(liveUpgradeKey{}).(liveUpgrade); ok && up.socket != nil {
 		up.socket.mu.Lock()
 		up.socket.conn = c
 		up.socket.mu.Unlock()
@@ -385,6 +395,9 @@ type liveConn struct {
 	tokenHash string
 	socket    *liveSocket
 	revoked   atomic.Bool
+	// ops bounds the queries and mutations executing at once on the
+	// connection (nil: no bound); see aroundLiveOperation.
+	ops chan struct{}
 
 	mu   sync.Mutex
 	subs int
@@ -429,7 +442,7 @@ func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (contex
 		raw, present = p["Authorization"]
 	}
 	if present {
-		if out, wait := exhausted(ls.failedSignIns, address); out {
+		if out, wait := exhausted(ls.admission.failedSignIns, address); out {
 			ls.metrics.rateLimited.WithLabelValues("ip").Inc()
 			return refuse(closeTooManyRequests, fmt.Sprintf("Too many failed sign-ins from this address: retry in %s s", retryAfter(wait)))
 		}
@@ -437,7 +450,7 @@ func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (contex
 		tok, err := ls.token(ctx, authz)
 		switch {
 		case graph.ErrorCode(err) == graph.EUNAUTHENTICATED:
-			take(ls.failedSignIns, address)
+			take(ls.admission.failedSignIns, address)
 			return refuse(closeForbidden, "Forbidden: "+err.Error())
 		case err != nil:
 			internalError(ctx, ls.logger, err, nil)
@@ -446,7 +459,20 @@ func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (contex
 		v = graph.Viewer{Role: tok.Role, ContributorID: tok.ContributorID}
 		budget, tokenHash = authorizationKey(authz), tok.Hash
 	}
+	if budget != "" {
+		// One token may not open more sockets than one address: a token
+		// used from many addresses would otherwise multiply the bound.
+		key := "token " + budget
+		if !ls.openConn(key) {
+			ls.metrics.rateLimited.WithLabelValues("websocket").Inc()
+			return refuse(closeTooManyRequests, fmt.Sprintf("Too many WebSocket connections with this token: at most %d at once", ls.opts.MaxConnectionsPerAddress))
+		}
+		context.AfterFunc(ctx, func() { ls.closeConn(key) }) // ctx ends with the connection
+	}
 	lc := &liveConn{srv: ls, viewer: v, address: address, budget: budget, tokenHash: tokenHash, socket: up.socket}
+	if n := ls.opts.MaxOperationsPerConnection; on(n) {
+		lc.ops = make(chan struct{}, n)
+	}
 	if tokenHash != "" && on(ls.opts.TokenCheck) {
 		// ctx is the upgrade request's: it ends with the connection.
 		go lc.watchToken(ctx)
@@ -586,26 +612,12 @@ func exhausted(s *limiterSet, key string) (bool, time.Duration) {
 	return s.exhausted(key)
 }
 
-// admit starts one subscription on the connection: within the cap of
-// subscriptions per connection, and within the request budget of its
-// token (or, anonymous, its address). release ends it.
+// admit starts one subscription on the connection, within the cap of
+// subscriptions per connection; release ends it. The subscription, as
+// every operation of the connection, was admitted by liveAdmission first
+// (token, rate budget).
 func (lc *liveConn) admit(ctx context.Context) error {
 	ls := lc.srv
-	switch err := lc.checkToken(ctx); {
-	case errors.Is(err, errTokenRevoked):
-		return graph.Errorf(graph.EUNAUTHENTICATED, "this connection's token was revoked: connect again with a valid one")
-	case err != nil:
-		return err
-	}
-	if lc.budget != "" {
-		if ok, wait := take(ls.perToken, lc.budget); !ok {
-			ls.metrics.rateLimited.WithLabelValues("token").Inc()
-			return limitError(codeRateLimited, "too many requests with this token: retry in %s s", retryAfter(wait))
-		}
-	} else if ok, wait := take(ls.perAddress, lc.address); !ok {
-		ls.metrics.rateLimited.WithLabelValues("ip").Inc()
-		return limitError(codeRateLimited, "too many requests from this address: retry in %s s", retryAfter(wait))
-	}
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
 	if n := ls.opts.MaxSubscriptionsPerConnection; on(n) && lc.subs >= n {

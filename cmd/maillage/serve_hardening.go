@@ -66,7 +66,8 @@ func addHardeningFlags(fs *flag.FlagSet, h *hardening) {
 
 	lv, dl := &h.live, api.DefaultLiveOptions
 	fs.IntVar(&lv.MaxSubscriptionsPerConnection, "live-max-subscriptions", dl.MaxSubscriptionsPerConnection, "most subscriptions running at once on one WebSocket")
-	fs.IntVar(&lv.MaxConnectionsPerAddress, "live-max-connections", dl.MaxConnectionsPerAddress, "most WebSockets open at once from one client address")
+	fs.IntVar(&lv.MaxOperationsPerConnection, "live-max-operations", dl.MaxOperationsPerConnection, "most queries and mutations executing at once on one WebSocket")
+	fs.IntVar(&lv.MaxConnectionsPerAddress, "live-max-connections", dl.MaxConnectionsPerAddress, "most WebSockets open at once from one client address, and with one token")
 	fs.DurationVar(&lv.PingInterval, "live-ping", dl.PingInterval, "how often the server pings a WebSocket; one silent for two intervals is closed")
 	fs.DurationVar(&lv.InitTimeout, "live-init-timeout", dl.InitTimeout, "how long a new WebSocket has to send connection_init")
 	fs.DurationVar(&lv.TokenCheck, "live-token-check", dl.TokenCheck, "how often an idle WebSocket reads its token again, to close it once revoked")
@@ -158,7 +159,7 @@ func (h hardening) apply(cfg *api.Config) error {
 // be off: without them subscriptions would miss writes or stop at once.
 func (h hardening) liveOptions() (api.LiveOptions, error) {
 	lv := h.live
-	for _, v := range []*int{&lv.MaxSubscriptionsPerConnection, &lv.MaxConnectionsPerAddress} {
+	for _, v := range []*int{&lv.MaxSubscriptionsPerConnection, &lv.MaxOperationsPerConnection, &lv.MaxConnectionsPerAddress} {
 		if *v <= 0 {
 			*v = -1
 		}

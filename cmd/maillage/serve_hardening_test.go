@@ -175,4 +175,13 @@ func TestServeLiveFlagsRefuseWhatCannotBeOff(t *testing.T) {
 	if cfg.Live.MaxConnectionsPerAddress >= 0 || cfg.Live.PingInterval >= 0 || cfg.Live.MaxSubscriptionsPerConnection != api.DefaultLiveOptions.MaxSubscriptionsPerConnection {
 		t.Errorf("live options %+v", cfg.Live)
 	}
+	for arg, want := range map[string]int{"0": -1, "3": 3} {
+		var cfg api.Config
+		if err := hardeningFrom(t, "--live-max-operations", arg).apply(&cfg); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Live.MaxOperationsPerConnection != want {
+			t.Errorf("--live-max-operations %s: MaxOperationsPerConnection %d, want %d", arg, cfg.Live.MaxOperationsPerConnection, want)
+		}
+	}
 }
