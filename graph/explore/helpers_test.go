@@ -13,9 +13,11 @@ import (
 	"github.com/encommun/maillage/graph/explore"
 )
 
-// The tests walk a real embedded store in a temporary directory.
+// The tests walk a real embedded store in a temporary directory, and again
+// a real Neo4j (TestOnNeo4j), through openStore.
+var openStore = openEmbedded
 
-func openStore(t testing.TB) *embedded.Store {
+func openEmbedded(t testing.TB) graph.Store {
 	t.Helper()
 	s, err := embedded.Open(t.TempDir(), embedded.Options{})
 	if err != nil {

@@ -1,0 +1,47 @@
+package explore_test
+
+import (
+	"testing"
+
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/neo4j"
+	"github.com/encommun/maillage/graph/neo4j/neo4jtest"
+)
+
+// TestOnNeo4j runs the walks' tests again with the graph in a real Neo4j:
+// the walks only ask the store for Adjacency, and each store must answer
+// them alike, privacy included. The tests above are not parallel, so
+// swapping openStore for the duration is safe. The hub and brute-force
+// tests stay on the embedded store: they check the walks' own bounds and
+// search, with graphs whose writes alone take minutes on Neo4j.
+func TestOnNeo4j(t *testing.T) {
+	srv := neo4jtest.Acquire(t)
+	cfg := neo4j.Config{URI: srv.URI, User: srv.User, Password: srv.Password, Database: srv.Database}
+	openStore = func(t testing.TB) graph.Store {
+		t.Helper()
+		s, err := neo4j.Open(t.Context(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		if err := s.ClearForTests(graph.SystemContext(t.Context())); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	defer func() { openStore = openEmbedded }()
+	for _, tc := range []struct {
+		name string
+		test func(*testing.T)
+	}{
+		{"Neighbourhood", TestNeighbourhood},
+		{"NeighbourhoodHiddenRootIsNotFound", TestNeighbourhoodHiddenRootIsNotFound},
+		{"NeighbourhoodBadInput", TestNeighbourhoodBadInput},
+		{"NeighbourhoodCap", TestNeighbourhoodCap},
+		{"Path", TestPath},
+		{"PathPrivacy", TestPathPrivacy},
+		{"PathBadInput", TestPathBadInput},
+	} {
+		t.Run(tc.name, tc.test)
+	}
+}
