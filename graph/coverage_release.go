@@ -19,10 +19,14 @@ import (
 //   - a scope of fewer than MinContributors contributors says nothing of
 //     any value (TooFew), and costs nothing;
 //   - every value of the taxonomy, absent ones included, gets a contributor
-//     count of true count + two-sided geometric noise (ε = ln 3 per
+//     count of true count + two-sided geometric noise (ε = ln 5 per
 //     count), then randomly rounded to a multiple of CoverageBase, the
 //     rounding unbiased (Statistics Canada's random rounding); ABSENT is a
-//     released 0, so a true zero is no more exact than a true one;
+//     released 0, so a true zero is no more exact than a true one. The
+//     noise bounds the likelihood ratio of any released count between a
+//     true n and n+1 (by 1/CoverageAlpha); the rounding bounds their
+//     statistical distance (by 1/CoverageBase), the price being that a
+//     true zero is released as 5 about one time in 25;
 //   - each dimension's undeclared count is built the same way, from a
 //     noisy count of the contributors who declare it;
 //   - no per-value document count is released: a document count over
@@ -40,9 +44,11 @@ import (
 const CoverageBase = 5
 
 // CoverageAlpha is the ratio of the two-sided geometric noise,
-// P(Z = z) ∝ α^|z|: α = 1/3 is ε = ln 3 per count, so that any released
-// count is at most 3 times likelier with one more holder than without.
-const CoverageAlpha = 1.0 / 3
+// P(Z = z) ∝ α^|z|: α = 1/5 is ε = ln 5 per count, so that any released
+// count is at most 5 times likelier with one more holder than without,
+// or one fewer. More noise (a larger α) would show more absent values
+// as present; less would let one answer say more.
+const CoverageAlpha = 1.0 / 5
 
 // MinScopeFactor: a scope must count MinScopeFactor·k contributors or more
 // before any value is said of it.
