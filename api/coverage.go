@@ -96,7 +96,7 @@ func (r *Resolver) coverage(ctx context.Context, query *string, filter *model.Se
 // order, with the store's counts or as absent, then the retired
 // dimensions and values the store found declared.
 func coverageModel(c *graph.Coverage, tax *graph.Taxonomy) *model.Coverage {
-	out := &model.Coverage{K: c.K, DocumentCount: c.Documents, ContributorCount: c.Contributors, TooFewContributors: c.TooFew,
+	out := &model.Coverage{K: c.K, MinContributors: graph.MinContributors(c.K), DocumentCount: c.Documents, ContributorCount: c.Contributors, TooFewContributors: c.TooFew,
 		Dimensions: []*model.DimensionCoverage{}}
 	counted := map[string]*graph.DimensionCoverage{}
 	for i := range c.Dimensions {

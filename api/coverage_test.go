@@ -12,7 +12,7 @@ import (
 )
 
 const coverageQuery = `query($q: String, $f: SearchFilter) { coverage(query: $q, filter: $f) {
-  k documentCount contributorCount tooFewContributors
+  k minContributors documentCount contributorCount tooFewContributors
   dimensions { id label labels { en } retired undeclaredShare undeclaredCount undeclaredSuppressed
     values { id label(lang: en) retired status contributors documents suppressed absent } } } }`
 
@@ -144,7 +144,7 @@ func TestCoverageOfTheCommons(t *testing.T) {
 	t.Parallel()
 	e, _ := releasedWorld(t, nil)
 	r := e.query("", coverageQuery, nil).ok()
-	if r.num("coverage.k") != 5 || r.num("coverage.documentCount") != 13 || r.num("coverage.contributorCount") != 12 {
+	if r.num("coverage.k") != 5 || r.num("coverage.minContributors") != 10 || r.num("coverage.documentCount") != 13 || r.num("coverage.contributorCount") != 12 {
 		t.Fatalf("totals: %s", r.Raw)
 	}
 	checkReleased(t, r)

@@ -16,6 +16,7 @@ const COVERAGE = `query Coverage($query: String, $filter: SearchFilter, $lang: L
     k
     documentCount
     contributorCount
+    minContributors
     tooFewContributors
     dimensions {
       id label(lang: $lang) retired
@@ -121,7 +122,7 @@ export async function render(root, route, ctx) {
       t('coverage.totals', { docs: formatNumber(cov.documentCount), people: formatNumber(cov.contributorCount), k })),
     h('p', {}, h('a', { href: `${BASE}network${scopeQuery(sc)}` }, t('coverage.network'))),
     legendBox(k),
-    cov.tooFewContributors && h('div', { class: 'message', role: 'status' }, h('p', {}, t('coverage.tooFew', { min: 2 * k }))),
+    cov.tooFewContributors && h('div', { class: 'message', role: 'status' }, h('p', {}, t('coverage.tooFew', { min: cov.minContributors }))),
     cov.contributorCount === 0
       ? h('div', { class: 'message', role: 'status' }, h('p', { class: 'message-title' }, t('coverage.empty')))
       : h('div', { class: 'coverage-grid' }, dims.map((d) => dimensionBlock(d, k, total))));
