@@ -453,8 +453,8 @@ func TestCoverageAttackRemoval(t *testing.T) {
 	}
 	hit := float64(holdsFired) / float64(holds)
 	falseAlarm := float64(firedWithout) / float64(pairsWithout)
-	t.Logf("%d keys: the rule fires on %d of %d (person, value) pairs, %d rightly; on %.3f of the values a person holds AGGREGATE, on %.3f of the others",
-		keys, fired, pairs, firedRight, hit, falseAlarm)
+	t.Logf("%d keys: the rule fires on %d of %d (person, value) pairs, %d rightly (%.3f; by chance %.3f); on %.3f of the values a person holds AGGREGATE, on %.3f of the others",
+		keys, fired, pairs, firedRight, float64(firedRight)/float64(max(fired, 1)), float64(holds)/float64(pairs), hit, falseAlarm)
 	if fired > 0 && firedRight == fired {
 		t.Errorf("every value the removal attack points at is the person's AGGREGATE value (%d of %d)", firedRight, fired)
 	}
