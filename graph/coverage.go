@@ -13,10 +13,14 @@ import (
 // ones never do, not even the viewer's own.
 //
 // AGGREGATE values are never shown per person, so every number a store
-// returns goes through CoverageCounts.Suppress first: the raw tallies, which
-// can be as small as one person, never leave the store.
+// returns goes through CoverageQuery.Release first (noise and rounding,
+// coverage_release.go; or, for the conformance suite only, the exact
+// CoverageCounts.Suppress): the raw tallies, which can be as small as one
+// person, never leave the store.
 
-// The suppression threshold k: counts from 1 to k−1 are suppressed.
+// The threshold k: released coverage says nothing of a scope of fewer
+// than MinScopeFactor·k contributors; Suppress withholds counts from 1 to
+// k−1.
 const (
 	DefaultCoverageK = 5
 	// MinCoverageK: with k = 1 nothing would be suppressed, and a count
