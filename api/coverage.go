@@ -10,10 +10,10 @@ import (
 	"github.com/encommun/maillage/search"
 )
 
-// Coverage: the store counts and suppresses (graph.ResearchStore), so the
-// resolver never holds a count of fewer than k people; here the result is
-// laid over the taxonomy, which the store does not know, to list absent
-// and retired values.
+// Coverage: the store counts and releases (graph.ResearchStore,
+// graph.CoverageQuery.Release) with the key and budget of
+// Config.Coverage, so the resolver never holds an exact count made of
+// AGGREGATE declarations; here the result is laid over the taxonomy.
 
 // coverageK returns the threshold a Config asks for: 0 means
 // graph.DefaultCoverageK. A threshold below graph.MinCoverageK is a
@@ -28,6 +28,18 @@ func coverageK(k int) int {
 		panic(fmt.Sprintf("api: Config.CoverageK: %v", graph.ErrorMessage(err)))
 	}
 	return k
+}
+
+// coverageRelease is Config.Coverage, or one in memory.
+func coverageRelease(c *CoverageRelease) *CoverageRelease {
+	if c != nil {
+		return c
+	}
+	c, err := OpenCoverageRelease(CoverageOptions{})
+	if err != nil {
+		panic(fmt.Sprintf("api: coverage release in memory: %v", err)) // nothing to read: cannot happen
+	}
+	return c
 }
 
 // scope turns a search text and filter into the documents to count: the
@@ -72,7 +84,8 @@ func (r *Resolver) coverage(ctx context.Context, query *string, filter *model.Se
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.store.StandpointCoverage(ctx, graph.CoverageQuery{Scope: scope, K: r.coverageK})
+	noise := r.coverageRelease.noise(graph.ViewerFrom(ctx), r.taxonomy)
+	c, err := r.store.StandpointCoverage(ctx, graph.CoverageQuery{Scope: scope, K: r.coverageK, Noise: noise})
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +96,7 @@ func (r *Resolver) coverage(ctx context.Context, query *string, filter *model.Se
 // order, with the store's counts or as absent, then the retired
 // dimensions and values the store found declared.
 func coverageModel(c *graph.Coverage, tax *graph.Taxonomy) *model.Coverage {
-	out := &model.Coverage{K: c.K, DocumentCount: c.Documents, ContributorCount: c.Contributors, TooFewContributors: c.TooFew,
+	out := &model.Coverage{K: c.K, MinContributors: graph.MinContributors(c.K), DocumentCount: c.Documents, ContributorCount: c.Contributors, TooFewContributors: c.TooFew,
 		Dimensions: []*model.DimensionCoverage{}}
 	counted := map[string]*graph.DimensionCoverage{}
 	for i := range c.Dimensions {
@@ -126,13 +139,13 @@ func dimensionModel(c *graph.Coverage, id string, label *graph.Label, values []g
 	}
 	for _, v := range values {
 		vl := v.Label
-		md.Values = append(md.Values, valueModel(v.ID, &vl, found[v.ID], c.TooFew))
+		md.Values = append(md.Values, valueModel(v.ID, &vl, found[v.ID], c))
 		delete(found, v.ID)
 	}
 	if d != nil {
 		for i := range d.Values {
 			if v := &d.Values[i]; found[v.Value] != nil {
-				md.Values = append(md.Values, valueModel(v.Value, nil, v, c.TooFew))
+				md.Values = append(md.Values, valueModel(v.Value, nil, v, c))
 			}
 		}
 	}
@@ -141,10 +154,18 @@ func dimensionModel(c *graph.Coverage, id string, label *graph.Label, values []g
 
 // valueModel describes one value: v is the store's counts, nil when no one
 // counted declares it (absent, unless too few are counted to say so).
-func valueModel(id string, label *graph.Label, v *graph.ValueCoverage, tooFew bool) *model.ValueCoverage {
+// Released counts (c.Released) carry no document count, and a value
+// released as 0 is absent.
+func valueModel(id string, label *graph.Label, v *graph.ValueCoverage, c *graph.Coverage) *model.ValueCoverage {
 	mv := &model.ValueCoverage{ID: id, Labels: label, Retired: label == nil}
 	switch {
-	case tooFew:
+	case c.Released && !c.TooFew && (v == nil || v.Contributors == nil || *v.Contributors == 0):
+		zero := 0
+		mv.Contributors, mv.Absent, mv.Status = &zero, true, model.CoverageStatusAbsent
+	case c.Released && !c.TooFew:
+		n := *v.Contributors
+		mv.Contributors, mv.Status = &n, model.CoverageStatusPresent
+	case c.TooFew:
 		mv.Suppressed, mv.Status = true, model.CoverageStatusSuppressed
 	case v == nil:
 		zero := 0

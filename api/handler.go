@@ -54,6 +54,10 @@ type Config struct {
 	// counts from 1 to k−1 are withheld. 0 means graph.DefaultCoverageK;
 	// below graph.MinCoverageK NewHandler panics (serve refuses it first).
 	CoverageK int
+	// Coverage holds the key and the per-viewer budget of coverage
+	// answers (OpenCoverageRelease); nil: a key for this handler only and
+	// DefaultCoverageBudget in memory.
+	Coverage *CoverageRelease
 	// Live bounds GraphQL subscriptions over WebSocket; zero fields take
 	// DefaultLiveOptions.
 	Live LiveOptions
@@ -90,7 +94,8 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	raw := cfg.Store
 	m.watchCache(raw)
 	cfg.Store = instrumentedStore{Store: cfg.Store, m: m}
-	r := &Resolver{store: cfg.Store, index: cfg.Index, metrics: m, taxonomy: cfg.Taxonomy, logger: cfg.Logger, coverageK: coverageK(cfg.CoverageK)}
+	r := &Resolver{store: cfg.Store, index: cfg.Index, metrics: m, taxonomy: cfg.Taxonomy, logger: cfg.Logger, coverageK: coverageK(cfg.CoverageK),
+		coverageRelease: coverageRelease(cfg.Coverage)}
 
 	srv := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(httpTransport{timeout: max(limits.Timeout, 0)})

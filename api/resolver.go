@@ -18,4 +18,6 @@ type Resolver struct {
 	logger   *slog.Logger
 	// coverageK is the suppression threshold of coverage (Config.CoverageK).
 	coverageK int
+	// coverageRelease keys and budgets coverage answers (Config.Coverage).
+	coverageRelease *CoverageRelease
 }

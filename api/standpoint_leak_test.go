@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -149,21 +150,29 @@ func inuitRow(r *response) map[string]any {
 func TestLeakCoverage(t *testing.T) {
 	w := newLeakWorld(t)
 	for who, tok := range w.tokens {
-		// The whole commons: seven contributors. Xavier's AGGREGATE value
-		// is one person's: withheld. His PRIVATE one is not counted at all.
+		// The whole commons: seven contributors, under the floor of 2k:
+		// nothing is said of any value, for any viewer.
 		r := w.query(tok, coverageQuery, nil).ok()
-		if r.num("coverage.contributorCount") != 7 {
+		if r.num("coverage.contributorCount") != 7 || r.get("coverage.tooFewContributors") != true {
 			t.Fatalf("%s: %s", who, r.Raw)
 		}
-		if row := inuitRow(r); row["status"] != "SUPPRESSED" || row["contributors"] != nil || row["documents"] != nil {
-			t.Errorf("%s: inuit %v, want SUPPRESSED without counts", who, row)
-		}
-		if st := valueStatus(r); st["disability:living-with-disability"] != "ABSENT 0/0" || st["generation:35-49"] != "PRESENT 6/7" {
-			t.Errorf("%s: disability %s (PRIVATE is never counted), generation %s (six AGGREGATE: shown)", who, st["disability:living-with-disability"], st["generation:35-49"])
+		for key, s := range valueStatus(r) {
+			if s != "SUPPRESSED <nil>/<nil>" {
+				t.Errorf("%s: %s %s, want SUPPRESSED", who, key, s)
+			}
 		}
 		if d := dimension(r, "indigeneity"); d["undeclaredSuppressed"] != true || d["undeclaredCount"] != nil {
-			t.Errorf("%s: indigeneity undeclared %v: 6 of 7 would say that one person declares it", who, d)
+			t.Errorf("%s: indigeneity undeclared %v", who, d)
 		}
+	}
+	// With k = 2 (a floor of 4) the seven are released: Xavier's
+	// AGGREGATE row is a rounded noisy count like any other, with no
+	// document count.
+	srv := w.serveWith(func(c *api.Config) { c.CoverageK = 2 })
+	r := w.queryAt(srv, "", coverageQuery, nil).ok()
+	checkReleased(t, r)
+	if row := inuitRow(r); row["documents"] != nil || row["suppressed"] != false {
+		t.Errorf("inuit %v", row)
 	}
 }
 
@@ -210,35 +219,46 @@ func TestLeakCoverageDifferencing(t *testing.T) {
 				i, declaresInuit[i], declaresMetis[i], declaresNothing[i])
 		}
 	}
-	// Without the isolating filter, the whole commons: the row is
-	// SUPPRESSED while he declares it, ABSENT once withdrawn. That is the
-	// limit set out in the README (scopes that differ by one person), and
-	// why the isolating answers above must say nothing of any value.
+	// The whole commons is under the floor too: once it went from
+	// SUPPRESSED to ABSENT when he withdrew (issue #15); now it says
+	// nothing either way. Past the floor, see TestCoverageAttackRemoval.
 	r := w.query("", coverageQuery, nil).ok()
-	if row := inuitRow(r); row["status"] != "ABSENT" {
+	if row := inuitRow(r); row["status"] != "SUPPRESSED" {
 		t.Errorf("after withdrawal, inuit is %v", row)
 	}
 }
 
 // TestLeakCoverageAggregatePart: with k contributors holding a value, one
-// of them through AGGREGATE, the count would tell the PUBLIC holders from
-// that one by subtraction: it is withheld until k hold it through AGGREGATE.
+// of them through AGGREGATE, an exact count would tell the PUBLIC holders
+// from that one by subtraction. Released counts depend on how many hold a
+// value, not on how: the answer is the same whether Xavier holds it
+// AGGREGATE or PUBLIC, so it cannot tell which.
 func TestLeakCoverageAggregatePart(t *testing.T) {
 	w := newLeakWorld(t)
-	// Five PUBLIC holders of indigeneity:inuit join Xavier's AGGREGATE one.
+	srv := w.serveWith(func(c *api.Config) { c.CoverageK = 2 })
 	for i := range 5 {
 		w.declare(fmt.Sprint("o", i), "indigeneity", "inuit", graph.DeclPublic)
 	}
-	r := w.query("", coverageQuery, nil).ok()
-	if row := inuitRow(r); row["status"] != "SUPPRESSED" {
-		t.Errorf("6 holders, one of them AGGREGATE: %v, want SUPPRESSED (6 − 5 public = Xavier)", row)
-	}
-	// Made PUBLIC by Xavier himself, the count shows.
+	aggregate := w.queryAt(srv, "", coverageQuery, nil).ok()
+	checkReleased(t, aggregate)
 	w.declare("xavier", "indigeneity", "inuit", graph.DeclPublic)
-	r = w.query("", coverageQuery, nil).ok()
-	if row := inuitRow(r); row["status"] != "PRESENT" || row["contributors"] != 6.0 {
-		t.Errorf("6 PUBLIC holders: %v, want PRESENT 6", row)
+	public := w.queryAt(srv, "", coverageQuery, nil).ok()
+	if string(aggregate.Raw) != string(public.Raw) {
+		t.Errorf("the answer tells Xavier's AGGREGATE value from his PUBLIC one:\n%s\n%s", aggregate.Raw, public.Raw)
 	}
+}
+
+// serveWith starts a server on the world's store with cfg on top of its
+// configuration, and a fixed coverage key.
+func (w *leakWorld) serveWith(cfg func(*api.Config)) *httptest.Server {
+	old := w.config
+	defer func() { w.config = old }()
+	w.config = func(c *api.Config) {
+		old(c)
+		withCoverage(w.t, fixedKey("leak"))(c)
+		cfg(c)
+	}
+	return w.serve(w.store, nil)
 }
 
 func TestLeakNetworkAndExports(t *testing.T) {

@@ -13,10 +13,14 @@ import (
 // ones never do, not even the viewer's own.
 //
 // AGGREGATE values are never shown per person, so every number a store
-// returns goes through CoverageCounts.Suppress first: the raw tallies, which
-// can be as small as one person, never leave the store.
+// returns goes through CoverageQuery.Release first (noise and rounding,
+// coverage_release.go; or, for the conformance suite only, the exact
+// CoverageCounts.Suppress): the raw tallies, which can be as small as one
+// person, never leave the store.
 
-// The suppression threshold k: counts from 1 to k−1 are suppressed.
+// The threshold k: released coverage says nothing of a scope of fewer
+// than MinScopeFactor·k contributors; Suppress withholds counts from 1 to
+// k−1.
 const (
 	DefaultCoverageK = 5
 	// MinCoverageK: with k = 1 nothing would be suppressed, and a count
@@ -56,20 +60,25 @@ func (s DocumentScope) Check() error {
 	return nil
 }
 
-// CoverageQuery asks for the coverage of a scope, suppressed with K.
+// CoverageQuery asks for the coverage of a scope, suppressed with K and
+// released through Noise (see Release).
 type CoverageQuery struct {
 	Scope DocumentScope
 	K     int
+	// Noise, when set, is how the counts are released (coverage_release.go).
+	// Nil gives Suppress's exact counts, which only the conformance suite
+	// asks for: they are open to the attacks of issue #15.
+	Noise *CoverageNoise
 }
 
 // ResearchStore serves statistics and maps of who contributes.
 type ResearchStore interface {
 	// StandpointCoverage counts, over the documents of q.Scope that the
 	// viewer may read, their distinct authors and the standpoint values
-	// those authors declare PUBLIC or AGGREGATE, suppressed with q.K
-	// (CoverageCounts.Suppress): nothing per person leaves the store.
-	// Anyone may ask, anonymous readers included; a k below MinCoverageK
-	// is BAD_USER_INPUT.
+	// those authors declare PUBLIC or AGGREGATE, and returns them through
+	// q.Release: nothing per person leaves the store. Anyone may ask,
+	// anonymous readers included; a k below MinCoverageK is
+	// BAD_USER_INPUT, and q.Noise.Charge's error comes back as it is.
 	StandpointCoverage(ctx context.Context, q CoverageQuery) (*Coverage, error)
 	// ContributorNetwork returns the co-authorship network of the
 	// documents of q.Scope that the viewer may read (see Network). For
@@ -90,6 +99,11 @@ type Coverage struct {
 	// is said of any value, not even which ones are absent (see Suppress),
 	// and Dimensions is empty.
 	TooFew bool
+	// Released is set when the counts went through CoverageNoise: then
+	// Dimensions lists every dimension and value of the taxonomy, each
+	// value with a rounded noisy Contributors and no Documents, and a
+	// value released as 0 is absent.
+	Released bool
 	// Dimensions lists, by id, every dimension some counted contributor
 	// declares a value of (PUBLIC or AGGREGATE). A dimension absent from
 	// the list has no declaration: all its values are absent and every
@@ -125,6 +139,9 @@ type ValueCoverage struct {
 type CoverageCounts struct {
 	Documents    int
 	Contributors int
+	// ContributorIDs are the counted contributors, in any order: the
+	// scope that released counts are keyed on (ScopeDigest).
+	ContributorIDs []string
 	// Values: one entry per dimension:value that counted contributors
 	// declare (Contributors > 0), in any order.
 	Values []ValueCounts
@@ -179,9 +196,11 @@ type DimensionCounts struct {
 //     count, the counts shown and the public declarations would give back
 //     the suppressed cells by subtraction.
 //
-// Zero is never suppressed: "absent" is the point of the analysis. What
-// this does not protect against (repeated queries whose scopes differ by
-// one person) is set out in the README.
+// Zero is never suppressed: "absent" is the point of the analysis. This
+// does not hold against several queries (scopes that differ by one person)
+// nor against document counts read as equations (issue #15): the API
+// releases through CoverageQuery.Release with noise instead, and this
+// exact form is left for checking a store's tallies.
 func (c CoverageCounts) Suppress(k int) (*Coverage, error) {
 	if err := CheckCoverageK(k); err != nil {
 		return nil, err
@@ -259,6 +278,7 @@ type CoverageTally struct {
 	dims      map[string]*DimensionCounts
 	// holds[c] are the value indexes contributor number c declares.
 	holds [][]int
+	ids   []string
 	// stamp[v] is the last document counted for value v, so that a
 	// document with two authors of the same value counts once.
 	stamp []int
@@ -319,6 +339,7 @@ func (t *CoverageTally) AddContributor(id string, decls []Declaration) int {
 		}
 	}
 	t.holds = append(t.holds, held)
+	t.ids = append(t.ids, id)
 	return len(t.holds) - 1
 }
 
@@ -338,7 +359,8 @@ func (t *CoverageTally) AddDocument(authors []int) {
 
 // Counts returns the tallies so far.
 func (t *CoverageTally) Counts() CoverageCounts {
-	c := CoverageCounts{Documents: t.documents, Contributors: len(t.holds), Values: slices.Clone(t.values)}
+	c := CoverageCounts{Documents: t.documents, Contributors: len(t.holds), Values: slices.Clone(t.values),
+		ContributorIDs: slices.Clone(t.ids)}
 	for _, d := range t.dims {
 		c.Dimensions = append(c.Dimensions, *d)
 	}

@@ -148,17 +148,19 @@ type ContributorPayload struct {
 }
 
 type Coverage struct {
-	// The suppression threshold: counts from 1 to k−1 are null.
+	// The server's threshold k: scopes of fewer than 2k contributors say nothing of any value.
 	K int `json:"k"`
+	// The floor, 2k: the fewest contributors a scope must count for values to be released.
+	MinContributors int `json:"minContributors"`
 	// Documents counted: those matching that the viewer may read.
 	DocumentCount int `json:"documentCount"`
 	// Distinct authors of those documents.
 	ContributorCount int `json:"contributorCount"`
-	// True when 1 to k−1 contributors are counted: then every value is
+	// True when 1 to 2k−1 contributors are counted: then every value is
 	// SUPPRESSED, absent ones included, and every undeclared share is withheld,
 	// so that a narrow search cannot single anyone out.
 	TooFewContributors bool `json:"tooFewContributors"`
-	// Every dimension of the taxonomy, in its order, then retired ones still declared.
+	// Every dimension of the taxonomy, in its order (retired ones are not released).
 	Dimensions []*DimensionCoverage `json:"dimensions"`
 }
 
@@ -254,17 +256,19 @@ type DimensionCoverage struct {
 	// Null when the dimension is no longer in the taxonomy.
 	Label  *string      `json:"label,omitempty"`
 	Labels *graph.Label `json:"labels,omitempty"`
-	// True when the dimension is no longer in the taxonomy but some contributor counted still declares a value of it.
+	// Always false: a retired dimension is not released, since listing it only when held would say it is held.
 	Retired bool `json:"retired"`
 	// Share (0 to 1) of the contributors counted who declare no value of this
-	// dimension, PUBLIC or AGGREGATE. Null when suppressed, and when no
-	// contributor is counted.
+	// dimension, PUBLIC or AGGREGATE: undeclaredCount over contributorCount.
+	// Null when suppressed, and when no contributor is counted.
 	UndeclaredShare *float64 `json:"undeclaredShare,omitempty"`
-	// Number of those contributors; null when suppressed or when no contributor is counted.
+	// Number of those contributors: contributorCount minus a noisy count,
+	// rounded to 5, of those who declare a value. Null when suppressed or when
+	// no contributor is counted.
 	UndeclaredCount *int `json:"undeclaredCount,omitempty"`
-	// True when the undeclared share is withheld because it would let a suppressed count be worked out.
+	// True when the undeclared share is withheld: too few contributors are counted.
 	UndeclaredSuppressed bool `json:"undeclaredSuppressed"`
-	// The taxonomy's values in its order, then retired values still declared.
+	// The taxonomy's values in its order.
 	Values []*ValueCoverage `json:"values"`
 }
 
@@ -701,16 +705,17 @@ type UpdateTermInput struct {
 
 type ValueCoverage struct {
 	// Value id within the dimension.
-	ID string `json:"id"`
-	// Null when retired.
+	ID     string       `json:"id"`
 	Label  *string      `json:"label,omitempty"`
 	Labels *graph.Label `json:"labels,omitempty"`
-	// True when the value is no longer in the taxonomy but some contributor counted still declares it.
+	// Always false: a retired value is not released, since listing it only when held would say it is held.
 	Retired bool           `json:"retired"`
 	Status  CoverageStatus `json:"status"`
-	// Distinct contributors counted who declare the value; null when suppressed, 0 when absent.
+	// Distinct contributors counted who declare the value, with noise and
+	// rounded to a multiple of 5; null when suppressed, 0 when absent.
 	Contributors *int `json:"contributors,omitempty"`
-	// Documents counted with at least one of those contributors among their authors; null when suppressed.
+	// Always null: a per-value document count over public authorship is an
+	// equation whose unknowns are people (issue #15). Kept for old clients.
 	Documents  *int `json:"documents,omitempty"`
 	Suppressed bool `json:"suppressed"`
 	Absent     bool `json:"absent"`
@@ -860,11 +865,13 @@ func (e ChangeKind) MarshalJSON() ([]byte, error) {
 type CoverageStatus string
 
 const (
-	// Declared by k contributors or more: counts shown.
+	// Released as 5 or more (a noisy count rounded to 5).
 	CoverageStatusPresent CoverageStatus = "PRESENT"
-	// Declared, but counts withheld (null) so that no one's AGGREGATE value can be worked out.
+	// Not said: too few contributors are counted (tooFewContributors).
 	CoverageStatusSuppressed CoverageStatus = "SUPPRESSED"
-	// Declared by no contributor counted (PUBLIC or AGGREGATE).
+	// Released as 0: nobody counted declares it (PUBLIC or AGGREGATE), or so
+	// few that the rounding hid them; a value nobody holds shows as 5 about
+	// one time in 25.
 	CoverageStatusAbsent CoverageStatus = "ABSENT"
 )
 

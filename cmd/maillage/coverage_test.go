@@ -102,8 +102,9 @@ func TestServeDemoCoverageAndNetworkExport(t *testing.T) {
 	wantNodes, wantEdges := demoNetworkCounts(t, dir, graph.Viewer{Role: graph.RoleResearcher})
 	addr, _ := startServer(t, serveConfig{data: dir})
 
-	// coverage(query: "gouvernance") lists present, suppressed and absent values.
-	status, r := postGraphQL(t, addr, "", `{ coverage(query: "gouvernance") { k contributorCount dimensions { id values { id status } } } }`)
+	// The whole commons (13 contributors, past the floor of 2k = 10) lists
+	// present and absent values, with rounded counts and no document count.
+	status, r := postGraphQL(t, addr, "", `{ coverage { k contributorCount dimensions { id values { id status contributors documents } } } }`)
 	if status != 200 || len(r.Errors) > 0 {
 		t.Fatalf("coverage: %d %+v", status, r.Errors)
 	}
@@ -112,7 +113,11 @@ func TestServeDemoCoverageAndNetworkExport(t *testing.T) {
 			K, ContributorCount int
 			Dimensions          []struct {
 				ID     string
-				Values []struct{ ID, Status string }
+				Values []struct {
+					ID, Status   string
+					Contributors *int
+					Documents    *int
+				}
 			}
 		}
 	}
@@ -123,13 +128,21 @@ func TestServeDemoCoverageAndNetworkExport(t *testing.T) {
 	for _, d := range cov.Coverage.Dimensions {
 		for _, v := range d.Values {
 			seen[v.Status]++
-			if d.ID == "language" && v.ID == "french" && v.Status != "PRESENT" {
-				t.Errorf("language:french on gouvernance is %s, want PRESENT (five PUBLIC francophones write on it)", v.Status)
+			if v.Documents != nil || v.Contributors == nil || *v.Contributors%graph.CoverageBase != 0 {
+				t.Errorf("%s:%s: contributors %v, documents %v: want a rounded count and no documents", d.ID, v.ID, v.Contributors, v.Documents)
 			}
 		}
 	}
-	if cov.Coverage.K != 5 || cov.Coverage.ContributorCount < 5 || seen["PRESENT"] == 0 || seen["SUPPRESSED"] == 0 || seen["ABSENT"] == 0 {
-		t.Errorf("coverage of gouvernance: k %d, %d contributors, statuses %v", cov.Coverage.K, cov.Coverage.ContributorCount, seen)
+	if cov.Coverage.K != 5 || cov.Coverage.ContributorCount != 13 || seen["PRESENT"] == 0 || seen["SUPPRESSED"] != 0 || seen["ABSENT"] == 0 {
+		t.Errorf("coverage of the commons: k %d, %d contributors, statuses %v", cov.Coverage.K, cov.Coverage.ContributorCount, seen)
+	}
+	// The key that makes answers repeatable lives in the data directory,
+	// for its owner only.
+	if fi, err := os.Stat(filepath.Join(dir, "coverage.key")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("coverage.key: %v %v", fi, err)
+	}
+	if _, again := postGraphQL(t, addr, "", `{ coverage { k contributorCount dimensions { id values { id status contributors documents } } } }`); string(again.Data) != string(r.Data) {
+		t.Errorf("the same coverage asked twice answered differently")
 	}
 
 	// The researcher's GraphML parses as XML with the expected counts.
@@ -236,6 +249,14 @@ func TestCoverageKFlag(t *testing.T) {
 		_, _, err := runCmd(t, args...)
 		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "--coverage-k") {
 			t.Errorf("%q: want a startup error naming --coverage-k, got %v", args, err)
+		}
+	}
+	for _, args := range [][]string{
+		{"serve", "--data", t.TempDir(), "--coverage-budget", "0"},
+		{"serve", "--data", t.TempDir(), "--coverage-budget-window", "0s"},
+	} {
+		if _, _, err := runCmd(t, args...); err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "--coverage-budget") {
+			t.Errorf("%q: want a startup error naming --coverage-budget, got %v", args, err)
 		}
 	}
 	t.Setenv("MAILLAGE_COVERAGE_K", "1")

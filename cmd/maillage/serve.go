@@ -45,6 +45,10 @@ type serveConfig struct {
 	// made by other processes (replicas on one Neo4j); 0 (a config made in
 	// code) means defaultFollow, negative never.
 	follow time.Duration
+	// coverageBudget and coverageWindow: new coverage scopes per viewer
+	// per window; 0 means the API's defaults.
+	coverageBudget int
+	coverageWindow time.Duration
 }
 
 // defaultFollow keeps replicas within a second of each other with room to
@@ -72,11 +76,16 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.DurationVar(&c.follow, "follow-interval", defaultFollow, "how often to look for writes made by other processes sharing the store (replicas on one Neo4j), for the search index and subscriptions (0: never)")
 	addHardeningFlags(fs, &c.hard)
 	fs.IntVar(&c.coverageK, "coverage-k", graph.DefaultCoverageK, "coverage statistics withhold counts from 1 to k-1 (at least 2)")
+	fs.IntVar(&c.coverageBudget, "coverage-budget", api.DefaultCoverageBudget, "coverage: new scopes one viewer may have answered per window (anonymous callers share one budget)")
+	fs.DurationVar(&c.coverageWindow, "coverage-budget-window", api.DefaultCoverageWindow, "coverage: the rolling window of --coverage-budget")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := checkCoverageK(c.coverageK); err != nil {
 		return err
+	}
+	if c.coverageBudget < 1 || c.coverageWindow <= 0 {
+		return usageError{fmt.Sprintf("--coverage-budget must be at least 1 and --coverage-budget-window positive, got %d and %s", c.coverageBudget, c.coverageWindow)}
 	}
 	switch {
 	case c.cacheMB < 0:
@@ -193,9 +202,16 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 		return err
 	}
 	defer ix.Close()
+	// The coverage key and budget ledger live beside the index: with
+	// several replicas on one Neo4j, give them one coverage.key (README).
+	coverage, err := api.OpenCoverageRelease(api.CoverageOptions{Dir: c.data, Budget: c.coverageBudget, Window: c.coverageWindow})
+	if err != nil {
+		return err
+	}
+	defer coverage.Close()
 	follow := cmp.Or(c.follow, defaultFollow)
 	apiConfig := api.Config{Store: store, Index: ix, Ready: indexReady(ix, store), Taxonomy: tax, Logger: logger, DefaultLicence: c.licence,
-		CoverageK: c.coverageK}
+		CoverageK: c.coverageK, Coverage: coverage}
 	if follow > 0 {
 		// Subscribers hear of other processes' writes at the same pace.
 		apiConfig.Live.Poll = follow

@@ -237,7 +237,7 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 	if err != nil {
 		return nil, err
 	}
-	return counts.Suppress(q.K)
+	return q.Release(counts)
 }
 
 // ContributorNetwork implements graph.ResearchStore.

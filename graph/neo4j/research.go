@@ -9,8 +9,8 @@ import (
 // Statistics and the contributor network are computed in Neo4j: the
 // statements (cypher.go, "research") return counts per value, per
 // dimension and per pair, never a person's declarations. The raw counts
-// are suppressed here (graph.CoverageCounts.Suppress) before they leave
-// the store.
+// are released here (graph.CoverageQuery.Release) before they leave the
+// store.
 
 // scopeParams are the parameters of a research statement for scope.
 func (r *reader) scopeParams(scope graph.DocumentScope) map[string]any {
@@ -64,16 +64,25 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 		if err != nil {
 			return err
 		}
-		return r.runInScope(coverageDimensions, q.Scope, func(x *decoder) error {
+		err = r.runInScope(coverageDimensions, q.Scope, func(x *decoder) error {
 			counts.Dimensions = append(counts.Dimensions, graph.DimensionCounts{Dimension: x.str("dimension"),
 				Declared: int(x.int("declared")), AggregateOnly: int(x.int("aggregateOnly"))})
 			return x.done("coverage dimension")
+		})
+		if err != nil || q.Noise == nil {
+			return err
+		}
+		// Released counts are keyed on who is counted (graph.ScopeDigest):
+		// the authors of readable documents, which are public anyway.
+		return r.runInScope(networkContributors, q.Scope, func(x *decoder) error {
+			counts.ContributorIDs = append(counts.ContributorIDs, x.str("id"))
+			return x.done("coverage contributor")
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return counts.Suppress(q.K)
+	return q.Release(counts)
 }
 
 // ContributorNetwork implements graph.ResearchStore.

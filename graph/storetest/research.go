@@ -20,6 +20,9 @@ func coverageKeys(c *graph.Coverage) []string {
 	if c.TooFew {
 		out[0] += " too-few"
 	}
+	if c.Released {
+		out[0] += " released"
+	}
 	for _, d := range c.Dimensions {
 		switch {
 		case d.UndeclaredSuppressed && d.Undeclared == nil:
@@ -34,8 +37,10 @@ func coverageKeys(c *graph.Coverage) []string {
 			switch {
 			case v.Suppressed && v.Contributors == nil && v.Documents == nil:
 				out = append(out, key+" suppressed")
-			case !v.Suppressed && v.Contributors != nil && v.Documents != nil:
+			case !v.Suppressed && v.Contributors != nil && v.Documents != nil && !c.Released:
 				out = append(out, fmt.Sprintf("%s contributors=%d documents=%d", key, *v.Contributors, *v.Documents))
+			case !v.Suppressed && v.Contributors != nil && v.Documents == nil && c.Released:
+				out = append(out, fmt.Sprintf("%s released=%d", key, *v.Contributors))
 			default:
 				out = append(out, key+" INCONSISTENT")
 			}

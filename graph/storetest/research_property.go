@@ -48,6 +48,21 @@ func testResearchProperty(t *testing.T, newStore factory) {
 				f.must(err, "reference Suppress")
 				sameOrder(t, coverageKeys(got), coverageKeys(want), "round %d: coverage for %+v of %d ids (all: %v), k=%d", round, v, len(scope.IDs), scope.All, k)
 
+				// Released (graph.CoverageQuery.Release): the store must key
+				// the noise on the very contributors the reference counts.
+				var gotScope, wantScope [32]byte
+				noise := func(into *[32]byte) *graph.CoverageNoise {
+					return &graph.CoverageNoise{Key: releaseKey, Taxonomy: graph.DefaultTaxonomy(), Charge: func(s [32]byte) error { *into = s; return nil }}
+				}
+				rel, err := f.s.StandpointCoverage(ctx, graph.CoverageQuery{Scope: scope, K: k, Noise: noise(&gotScope)})
+				f.must(err, "round %d: StandpointCoverage released", round)
+				wantRel, err := graph.CoverageQuery{K: k, Noise: noise(&wantScope)}.Release(referenceCounts(f, docs, authors))
+				f.must(err, "reference Release")
+				sameOrder(t, coverageKeys(rel), coverageKeys(wantRel), "round %d: released coverage for %+v, k=%d", round, v, k)
+				if gotScope != wantScope {
+					t.Errorf("round %d: released coverage keyed on other contributors than the reference's", round)
+				}
+
 				if graph.RequireResearcher(v) != nil {
 					continue
 				}
@@ -58,6 +73,9 @@ func testResearchProperty(t *testing.T, newStore factory) {
 		})
 	}
 }
+
+// releaseKey is the coverage key of the conformance suite.
+var releaseKey = []byte("storetest coverage key, 32 bytes")
 
 type researchWorld struct {
 	contributors, docs []string
@@ -186,7 +204,7 @@ func referenceCounts(f *fixture, docs []string, authors map[string][]string) gra
 			perDim[d.Dimension][p] = perDim[d.Dimension][p] || d.Visibility == graph.DeclPublic
 		}
 	}
-	c := graph.CoverageCounts{Documents: len(docs), Contributors: len(people)}
+	c := graph.CoverageCounts{Documents: len(docs), Contributors: len(people), ContributorIDs: ids}
 	for k, hs := range holders {
 		vc := graph.ValueCounts{Dimension: k.dim, Value: k.val, Contributors: len(hs)}
 		for _, vis := range hs {

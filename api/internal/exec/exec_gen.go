@@ -217,6 +217,7 @@ type ComplexityRoot struct {
 		Dimensions         func(childComplexity int) int
 		DocumentCount      func(childComplexity int) int
 		K                  func(childComplexity int) int
+		MinContributors    func(childComplexity int) int
 		TooFewContributors func(childComplexity int) int
 	}
 
@@ -1583,6 +1584,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coverage.K(childComplexity), true
+	case "Coverage.minContributors":
+		if e.ComplexityRoot.Coverage.MinContributors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.MinContributors(childComplexity), true
 	case "Coverage.tooFewContributors":
 		if e.ComplexityRoot.Coverage.TooFewContributors == nil {
 			break
@@ -4338,11 +4345,15 @@ extend type Query {
 # whole commons), and the contributor network for researchers.
 #
 # Coverage counts the authors of the documents matching a search, with the
-# standpoint values they declare PUBLIC or AGGREGATE (never PRIVATE). Counts
-# from 1 to k−1 are suppressed (k is the server's --coverage-k, 5 by
-# default), and so is any count whose AGGREGATE part alone is 1 to k−1: no
-# number lets anyone work out one person's AGGREGATE value. Zero is shown:
-# "absent" is the point of the analysis.
+# standpoint values they declare PUBLIC or AGGREGATE (never PRIVATE). A
+# scope of fewer than 2k contributors (k is the server's --coverage-k, 5 by
+# default) says nothing of any value. Past that, each value's count is
+# released with noise and rounded to a multiple of 5, keyed by the exact
+# set of contributors counted (the same scope always gets the same answer,
+# two scopes one person apart get independent noise), with no per-value
+# document count; each viewer may have a budget of new scopes answered per
+# window (anonymous callers share one). The README ("Who is present, who
+# is missing") states what this promises and what it does not.
 
 extend type Query {
   """
@@ -4350,8 +4361,10 @@ extend type Query {
   ` + "`" + `search` + "`" + ` matches them, that the viewer may read; the whole commons when
   both are null (a blank ` + "`" + `query` + "`" + ` counts as null). Every dimension of the
   taxonomy is listed, each with every value of the taxonomy (absent ones
-  included), then any retired value still declared. BAD_USER_INPUT for an
-  unknown standpoint in the filter.
+  included). BAD_USER_INPUT for an unknown standpoint in the filter;
+  COVERAGE_BUDGET_EXHAUSTED when the scope is new to the viewer and their
+  budget of new scopes for the window is spent (scopes already answered
+  stay free, and so do scopes under the floor).
   """
   coverage(query: String, filter: SearchFilter): Coverage!
 
@@ -4369,19 +4382,21 @@ extend type Query {
 }
 
 type Coverage {
-  "The suppression threshold: counts from 1 to k−1 are null."
+  "The server's threshold k: scopes of fewer than 2k contributors say nothing of any value."
   k: Int!
+  "The floor, 2k: the fewest contributors a scope must count for values to be released."
+  minContributors: Int!
   "Documents counted: those matching that the viewer may read."
   documentCount: Int!
   "Distinct authors of those documents."
   contributorCount: Int!
   """
-  True when 1 to k−1 contributors are counted: then every value is
+  True when 1 to 2k−1 contributors are counted: then every value is
   SUPPRESSED, absent ones included, and every undeclared share is withheld,
   so that a narrow search cannot single anyone out.
   """
   tooFewContributors: Boolean!
-  "Every dimension of the taxonomy, in its order, then retired ones still declared."
+  "Every dimension of the taxonomy, in its order (retired ones are not released)."
   dimensions: [DimensionCoverage!]!
 }
 
@@ -4391,44 +4406,57 @@ type DimensionCoverage {
   "Null when the dimension is no longer in the taxonomy."
   label(lang: Lang! = fr): String
   labels: Label
-  "True when the dimension is no longer in the taxonomy but some contributor counted still declares a value of it."
+  "Always false: a retired dimension is not released, since listing it only when held would say it is held."
   retired: Boolean!
   """
   Share (0 to 1) of the contributors counted who declare no value of this
-  dimension, PUBLIC or AGGREGATE. Null when suppressed, and when no
-  contributor is counted.
+  dimension, PUBLIC or AGGREGATE: undeclaredCount over contributorCount.
+  Null when suppressed, and when no contributor is counted.
   """
   undeclaredShare: Float
-  "Number of those contributors; null when suppressed or when no contributor is counted."
+  """
+  Number of those contributors: contributorCount minus a noisy count,
+  rounded to 5, of those who declare a value. Null when suppressed or when
+  no contributor is counted.
+  """
   undeclaredCount: Int
-  "True when the undeclared share is withheld because it would let a suppressed count be worked out."
+  "True when the undeclared share is withheld: too few contributors are counted."
   undeclaredSuppressed: Boolean!
-  "The taxonomy's values in its order, then retired values still declared."
+  "The taxonomy's values in its order."
   values: [ValueCoverage!]!
 }
 
 "Whether a value is present among the contributors counted."
 enum CoverageStatus {
-  "Declared by k contributors or more: counts shown."
+  "Released as 5 or more (a noisy count rounded to 5)."
   PRESENT
-  "Declared, but counts withheld (null) so that no one's AGGREGATE value can be worked out."
+  "Not said: too few contributors are counted (tooFewContributors)."
   SUPPRESSED
-  "Declared by no contributor counted (PUBLIC or AGGREGATE)."
+  """
+  Released as 0: nobody counted declares it (PUBLIC or AGGREGATE), or so
+  few that the rounding hid them; a value nobody holds shows as 5 about
+  one time in 25.
+  """
   ABSENT
 }
 
 type ValueCoverage {
   "Value id within the dimension."
   id: ID!
-  "Null when retired."
   label(lang: Lang! = fr): String
   labels: Label
-  "True when the value is no longer in the taxonomy but some contributor counted still declares it."
+  "Always false: a retired value is not released, since listing it only when held would say it is held."
   retired: Boolean!
   status: CoverageStatus!
-  "Distinct contributors counted who declare the value; null when suppressed, 0 when absent."
+  """
+  Distinct contributors counted who declare the value, with noise and
+  rounded to a multiple of 5; null when suppressed, 0 when absent.
+  """
   contributors: Int
-  "Documents counted with at least one of those contributors among their authors; null when suppressed."
+  """
+  Always null: a per-value document count over public authorship is an
+  equation whose unknowns are people (issue #15). Kept for old clients.
+  """
   documents: Int
   suppressed: Boolean!
   absent: Boolean!
@@ -6247,6 +6275,8 @@ func (ec *executionContext) childFields_Coverage(ctx context.Context, field grap
 	switch field.Name {
 	case "k":
 		return ec.fieldContext_Coverage_k(ctx, field)
+	case "minContributors":
+		return ec.fieldContext_Coverage_minContributors(ctx, field)
 	case "documentCount":
 		return ec.fieldContext_Coverage_documentCount(ctx, field)
 	case "contributorCount":
@@ -11651,6 +11681,29 @@ func (ec *executionContext) _Coverage_k(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Coverage_k(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_minContributors(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_minContributors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinContributors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_minContributors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
 }
 
@@ -26724,6 +26777,11 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = graphql.MarshalString("Coverage")
 		case "k":
 			out.Values[i] = ec._Coverage_k(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minContributors":
+			out.Values[i] = ec._Coverage_minContributors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

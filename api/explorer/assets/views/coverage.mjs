@@ -1,7 +1,8 @@
 // Coverage: who is present and who is missing among the authors of a
 // search's or a carnet's documents, per standpoint dimension. Each value is
-// present (a count), suppressed (between 1 and k−1 people: "fewer than k")
-// or absent (zero: the point of the analysis). ?q=…&carnet=<id>
+// present (a count rounded to 5, with noise: see the README's "Who is
+// present, who is missing") or absent (released as 0); when too few
+// authors are counted, every value is suppressed. ?q=…&carnet=<id>
 
 import { h, replace } from '../dom.mjs';
 import { t, lang } from '../i18n.mjs';
@@ -15,6 +16,8 @@ const COVERAGE = `query Coverage($query: String, $filter: SearchFilter, $lang: L
     k
     documentCount
     contributorCount
+    minContributors
+    tooFewContributors
     dimensions {
       id label(lang: $lang) retired
       undeclaredCount undeclaredSuppressed
@@ -119,6 +122,7 @@ export async function render(root, route, ctx) {
       t('coverage.totals', { docs: formatNumber(cov.documentCount), people: formatNumber(cov.contributorCount), k })),
     h('p', {}, h('a', { href: `${BASE}network${scopeQuery(sc)}` }, t('coverage.network'))),
     legendBox(k),
+    cov.tooFewContributors && h('div', { class: 'message', role: 'status' }, h('p', {}, t('coverage.tooFew', { min: cov.minContributors }))),
     cov.contributorCount === 0
       ? h('div', { class: 'message', role: 'status' }, h('p', { class: 'message-title' }, t('coverage.empty')))
       : h('div', { class: 'coverage-grid' }, dims.map((d) => dimensionBlock(d, k, total))));
@@ -146,7 +150,7 @@ function dimensionBlock(d, k, total) {
         if (v.state === 'present') fill.style.width = `${Math.max(2, Math.round((100 * v.contributors) / total))}%`;
         if (v.state === 'suppressed') fill.style.width = `${Math.max(2, Math.round((100 * (k - 1)) / total))}%`;
         const text = v.state === 'present'
-          ? t('coverage.valueCount', { n: v.contributors, people: formatNumber(v.contributors), docs: formatNumber(v.documents) })
+          ? t('coverage.valueCount', { n: v.contributors, people: formatNumber(v.contributors) })
           : v.state === 'suppressed' ? t('coverage.fewer', { k }) : t('coverage.absentValue');
         return h('tr', { class: `cov-row ${v.state}`, 'data-value': v.id, 'data-state': v.state },
           h('th', { scope: 'row' }, v.label, v.retired && h('span', { class: 'muted' }, ` (${t('coverage.retired')})`)),
