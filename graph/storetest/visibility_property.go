@@ -13,7 +13,14 @@ import (
 // checks, for every viewer, that everything the store returns matches the
 // contract's rule graph.Viewer.CanRead applied to what was written.
 func testVisibilityProperty(t *testing.T, newStore factory) {
-	for _, seed := range []uint64{1, 42, 2024} {
+	testVisibilityPropertySeeds(t, newStore, propertySeeds)
+}
+
+// propertySeeds are the random graphs a full run checks.
+var propertySeeds = []uint64{1, 42, 2024}
+
+func testVisibilityPropertySeeds(t *testing.T, newStore factory, seeds []uint64) {
+	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed_%d", seed), func(t *testing.T) {
 			f := newFixture(t, newStore)
 			r := rand.New(rand.NewPCG(seed, seed^0x5eed))
