@@ -174,8 +174,10 @@ type CreateCommunityInput struct {
 }
 
 type CreateContributorInput struct {
-	Name   string  `json:"name"`
-	Bio    *string `json:"bio,omitempty"`
+	Name string  `json:"name"`
+	Bio  *string `json:"bio,omitempty"`
+	// Refused (BAD_USER_INPUT) unless null or empty: a region is a standpoint
+	// its owner declares with `declareStandpoint`, choosing who may see it.
 	Region *string `json:"region,omitempty"`
 }
 
@@ -643,7 +645,8 @@ type UpdateContributorInput struct {
 	Version int     `json:"version"`
 	Name    *string `json:"name,omitempty"`
 	Bio     *string `json:"bio,omitempty"`
-	Region  *string `json:"region,omitempty"`
+	// As in CreateContributorInput: refused unless null or empty.
+	Region *string `json:"region,omitempty"`
 }
 
 type UpdateKnowledgeBaseInput struct {

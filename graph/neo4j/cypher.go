@@ -220,21 +220,59 @@ CREATE (r:Revision)
 SET r = row`
 
 	// revisions returns no row for a document the viewer may not read,
-	// and one row with a null revision for a readable one without any.
+	// and one row with a null revision for a readable one without any
+	// revision the viewer may read.
 	revisions = `MATCH (d:Document {id: $id})
 WHERE ` + canReadD + `
 OPTIONAL MATCH (r:Revision {documentId: d.id})
+WHERE ` + canReadRev + `
 RETURN r {.*} AS rev`
 )
 
+// canReadRev is graph.Viewer.CanReadRevision as a predicate on a revision r
+// of a readable document d: the visibility r records, under d's current
+// authors and community ties; a revision without one is PRIVATE.
+const canReadRev = `($all OR r.visibility = 'PUBLIC' OR ($viewer <> '' AND (` +
+	`EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
+	`(r.visibility = 'COMMUNITY' AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+
 // revisionAt returns no row for a document the viewer may not read, and
 // one row with a null revision when the readable document has no such
-// version.
+// version, or one the viewer may not read: both look the same.
 const revisionAt = `MATCH (d:Document {id: $id})
 WHERE ` + canReadD + `
 OPTIONAL MATCH (r:Revision {documentId: d.id})
-WHERE r.version = $version
+WHERE r.version = $version AND ` + canReadRev + `
 RETURN r {.*} AS rev`
+
+// ---- migrations (run by Open after the schema; each is idempotent) ----
+//
+// Issue #15. migrateRegions drops the region property contributors had: it
+// repeated, for everyone to read, a standpoint its owner may have declared
+// AGGREGATE or PRIVATE. A DECLARES relationship of that region, if any,
+// keeps it with the visibility its owner chose; without one, the owner never
+// chose who may see it, so it is kept nowhere (data minimisation).
+// migrateRevisions gives a visibility to the revisions written before they
+// recorded one, as graph.LegacyRevisionVisibility does: the document's
+// current visibility unless a later revision changed it, PRIVATE otherwise
+// (and for a revision whose document is gone).
+const (
+	migrateRegions = `MATCH (c:Contributor)
+WHERE c.region IS NOT NULL
+REMOVE c.region`
+
+	migrateRevisions = `MATCH (r:Revision)
+WHERE r.visibility IS NULL
+OPTIONAL MATCH (d:Document {id: r.documentId})
+WITH r, d, EXISTS {
+  MATCH (l:Revision {documentId: r.documentId})
+  WHERE l.version > r.version AND l.version > 1 AND 'visibility' IN l.changed
+} AS changedSince
+SET r.visibility = CASE WHEN d IS NULL OR changedSince THEN 'PRIVATE' ELSE d.visibility END`
+)
+
+// migrationStatements run in this order on every Open, after the schema.
+var migrationStatements = []string{migrateRegions, migrateRevisions}
 
 // documentFilter is the WHERE clause of document lists: every filter is
 // a parameter that is the empty string when unused, and the ids a filter
@@ -571,6 +609,8 @@ func init() {
 		register(fmt.Sprintf("schema%02d", i+1), c)
 	}
 	register("awaitIndexes", awaitIndexes, "timeoutSeconds")
+	register("migrateRegions", migrateRegions)
+	register("migrateRevisions", migrateRevisions)
 
 	register("lockSequence", lockSequence, "sequence")
 	register("appendChanges", appendChanges, "sequence", "changes", "at")

@@ -797,6 +797,8 @@ type CommunityResolver interface {
 type ContributorResolver interface {
 	ID(ctx context.Context, obj *graph.Contributor) (string, error)
 
+	Region(ctx context.Context, obj *graph.Contributor) (*string, error)
+
 	Documents(ctx context.Context, obj *graph.Contributor, first *int, after *string) (*model.DocumentConnection, error)
 	Communities(ctx context.Context, obj *graph.Contributor) ([]*graph.Community, error)
 	Affiliations(ctx context.Context, obj *graph.Contributor) ([]*model.Organisation, error)
@@ -4299,8 +4301,14 @@ type Contributor implements Node {
   id: ID!
   name: String!
   bio: String!
-  "A value id of the standpoint dimension ` + "`" + `region` + "`" + `, as the contributor states it publicly."
-  region: String!
+  """
+  The value id of the contributor's PUBLIC declaration of the standpoint
+  dimension ` + "`" + `region` + "`" + `, or null when they made none (or declared their region
+  AGGREGATE or PRIVATE, which no field repeats). With several PUBLIC region
+  declarations, the first by value id. Kept for compatibility: read
+  ` + "`" + `standpoints` + "`" + ` instead.
+  """
+  region: String @deprecated(reason: "A region is a standpoint declaration: read ` + "`" + `standpoints` + "`" + ` (dimension ` + "`" + `region` + "`" + `).")
   createdAt: Time!
   updatedAt: Time!
   version: Int!
@@ -5411,7 +5419,11 @@ input UpdateOrganisationInput {
 input CreateContributorInput {
   name: String!
   bio: String
-  region: String
+  """
+  Refused (BAD_USER_INPUT) unless null or empty: a region is a standpoint
+  its owner declares with ` + "`" + `declareStandpoint` + "`" + `, choosing who may see it.
+  """
+  region: String @deprecated(reason: "Declare a ` + "`" + `region` + "`" + ` standpoint with declareStandpoint.")
 }
 
 input UpdateContributorInput {
@@ -5419,7 +5431,8 @@ input UpdateContributorInput {
   version: Int!
   name: String
   bio: String
-  region: String
+  "As in CreateContributorInput: refused unless null or empty."
+  region: String @deprecated(reason: "Declare a ` + "`" + `region` + "`" + ` standpoint with declareStandpoint.")
 }
 
 input CreateCarnetInput {
@@ -11115,18 +11128,18 @@ func (ec *executionContext) _Contributor_region(ctx context.Context, field graph
 			return ec.fieldContext_Contributor_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return ec.Resolvers.Contributor().Region(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contributor", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Contributor", field, true, true, "String")
 }
 
 func (ec *executionContext) _Contributor_createdAt(ctx context.Context, field graphql.CollectedField, obj *graph.Contributor) (ret graphql.Marshaler) {
@@ -26489,10 +26502,11 @@ func (ec *executionContext) _Contributor(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "region":
-			out.Values[i] = ec._Contributor_region(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contributor_region(ctx, field, obj)
+				})
 		case "createdAt":
 			out.Values[i] = ec._Contributor_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
