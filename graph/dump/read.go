@@ -547,10 +547,7 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 		}
 		rev := r.revision()
 		switch {
-		case rd.version < 3:
-			if rev.Visibility != "" {
-				return nil, fmt.Errorf("revision %d of %q: a visibility in a version %d dump (revisions have one since version 3)", rev.Version, rev.DocumentID, rd.version)
-			}
+		case rev.Visibility == "" && rd.version < 3:
 			rev.Visibility = legacyRevisionVisibility(rev.Version, rd.versions[rev.DocumentID], rd.visibilities[rev.DocumentID])
 		case !rev.Visibility.Valid():
 			return nil, fmt.Errorf("revision %d of %q: invalid visibility %q", rev.Version, rev.DocumentID, rev.Visibility)

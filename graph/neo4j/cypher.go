@@ -49,7 +49,19 @@ const (
 	canReadO = `($all OR (o.visibility = 'PUBLIC' AND o.hidden IS NULL) OR ($viewer <> '' AND (` +
 		`EXISTS { (o)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
 		`(o.visibility = 'COMMUNITY' AND o.hidden IS NULL AND EXISTS { (o)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+	canReadE = `($all OR (e.visibility = 'PUBLIC' AND e.hidden IS NULL) OR ($viewer <> '' AND (` +
+		`EXISTS { (e)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
+		`(e.visibility = 'COMMUNITY' AND e.hidden IS NULL AND EXISTS { (e)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
 )
+
+// carnetRank is graph.CarnetRanks for one IN_CARNET relationship r from
+// document s to carnet t: the number of t's entries the viewer may read
+// that sort before r (by stored position, then document id), r included.
+// Positions are shown as this rank, never as stored (issue #15).
+const carnetRank = `COUNT {
+  MATCH (e:Document)-[q:IN_CARNET]->(t)
+  WHERE (q.position < r.position OR (q.position = r.position AND e.id <= s.id)) AND ` + canReadE + `
+}`
 
 // ---- schema (run by Open; each statement is idempotent) ----
 
@@ -378,6 +390,13 @@ const linkColumns = `type(r) AS rel, startNode(r).id AS from, endNode(r).id AS t
 startNode(r).kind AS fromKind, endNode(r).kind AS toKind,
 r.role AS role, r.category AS category, r.position AS position, r.createdAt AS createdAt`
 
+// rankedLinkColumns is linkColumns with s and t bound to r's start and
+// end, and an IN_CARNET position shown as its rank (carnetRank) unless
+// $stored (graph.Viewer.SeesStoredPositions).
+const rankedLinkColumns = `type(r) AS rel, s.id AS from, t.id AS to, s.kind AS fromKind, t.kind AS toKind,
+r.role AS role, r.category AS category,
+CASE WHEN type(r) = 'IN_CARNET' AND NOT $stored THEN ` + carnetRank + ` ELSE r.position END AS position, r.createdAt AS createdAt`
+
 // linkDirection keeps r when it leaves n ($dir OUT or BOTH) or enters it
 // ($dir IN or BOTH).
 const linkDirection = `(($dir <> 'IN' AND startNode(r) = n) OR ($dir <> 'OUT' AND endNode(r) = n))`
@@ -398,7 +417,14 @@ MATCH (n:Node {id: id})
 WHERE NOT n:Document OR ` + canReadN + `
 MATCH (n)-[r]-(o:Node)
 WHERE type(r) IN $rels AND ` + linkDirection + ` AND (NOT o:Document OR ` + canReadO + `)
-RETURN id, ` + linkColumns
+WITH id, r, startNode(r) AS s, endNode(r) AS t
+RETURN id, ` + rankedLinkColumns
+
+	// visibleLink is one link as the viewer is shown it, its carnet
+	// position ranked: what Link returns once it has written.
+	visibleLink = `MATCH (s:Node {id: $from})-[r]->(t:Node {id: $to})
+WHERE type(r) = $rel
+RETURN ` + rankedLinkColumns
 
 	getLink = `MATCH (:Node {id: $from})-[r]->(:Node {id: $to})
 WHERE type(r) = $rel
@@ -656,9 +682,10 @@ func init() {
 	register("deleteFlagsOf", deleteFlagsOf, "id")
 
 	register("rawLinks", rawLinks, "id", "rels", "dir")
-	register("visibleLinks", visibleLinks, append([]string{"ids", "rels", "dir"}, viewerParams...)...)
+	register("visibleLinks", visibleLinks, append([]string{"ids", "rels", "dir", "stored"}, viewerParams...)...)
 	register("adjacency", adjacency, append([]string{"ids", "rels", "dir", "limit", "among", "degrees"}, viewerParams...)...)
 	register("getLink", getLink, "from", "to", "rel")
+	register("visibleLink", visibleLink, append([]string{"from", "to", "rel", "stored"}, viewerParams...)...)
 	register("deleteLink", deleteLink, "from", "to", "rel")
 	register("carnetLastPosition", carnetLastPosition, "id")
 	register("carnetLastPositions", carnetLastPositions, "ids")

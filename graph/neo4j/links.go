@@ -3,6 +3,7 @@ package neo4j
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/encommun/maillage/graph"
@@ -45,7 +46,7 @@ func (r *reader) visibleLinks(ids []string, rel graph.Relation, dir graph.Direct
 		return out, nil
 	}
 	recs, err := r.run(visibleLinks, r.viewer(map[string]any{
-		"ids": ids, "rels": relNames(relationsFor(rel)), "dir": string(dir),
+		"ids": ids, "rels": relNames(relationsFor(rel)), "dir": string(dir), "stored": r.v.SeesStoredPositions(),
 	}))
 	if err != nil {
 		return nil, err
@@ -169,6 +170,22 @@ func (s *Store) Link(ctx context.Context, in graph.Link) (*graph.Link, error) {
 		}
 		if err := w.link(&l); err != nil {
 			return err
+		}
+		// The link is shown as the viewer sees it: a new carnet entry's
+		// position counts only the entries the viewer may read.
+		if l.Relation == graph.RelInCarnet {
+			recs, err := w.run(visibleLink, w.viewer(map[string]any{"from": l.From, "to": l.To, "rel": string(l.Relation), "stored": w.v.SeesStoredPositions()}))
+			if err != nil {
+				return err
+			}
+			if len(recs) != 1 {
+				return fmt.Errorf("link %s %s %s: %d rows after writing it", l.From, l.Relation, l.To, len(recs))
+			}
+			shown, err := decodeLink(recs[0])
+			if err != nil {
+				return err
+			}
+			l.Position = shown.Position
 		}
 		out = l
 		return nil
