@@ -10,8 +10,9 @@ import (
 
 // TestIssue15ProfileRegion replays issue #15 item 3: anonymous
 // `contributors { nodes { name region } }` showed the region of people who
-// declared it AGGREGATE, and one for someone who declared none. Region is
-// now the PUBLIC region declaration, or null.
+// declared it AGGREGATE, and one for someone who declared none, because the
+// profile kept a region of its own. The profile field can no longer be
+// written, and Contributor.region is the PUBLIC region declaration or null.
 func TestIssue15ProfileRegion(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -20,23 +21,27 @@ func TestIssue15ProfileRegion(t *testing.T) {
 	e.contributor("pub", "Publique")
 	e.declare("agg", "region", "estrie", graph.DeclAggregate)
 	e.declare("pub", "region", "outaouais", graph.DeclPublic)
-	own := e.token(graph.RoleContributor, "agg")
-	for _, tok := range []string{"", e.token(graph.RoleContributor, "pub"), own, e.token(graph.RoleAdmin, "")} {
-		r := e.query(tok, `{ contributors { nodes { id region } } }`, nil).ok()
+	// Each fills the profile's region, as clients did before.
+	for id, region := range map[string]string{"agg": "estrie", "none": "mauricie"} {
+		r := e.query(e.token(graph.RoleContributor, id),
+			`mutation($id: ID!, $region: String) { updateContributor(input: {id: $id, version: 1, region: $region}) { contributor { id } } }`,
+			vars{"id": gid(graph.KindContributor, id), "region": region})
+		r.wantCode("BAD_USER_INPUT")
+	}
+	r := e.query(e.token(graph.RoleAdmin, ""), `mutation { createContributor(input: {name: "Nouvelle", region: "estrie"}) { contributor { id } } }`, nil)
+	r.wantCode("BAD_USER_INPUT")
+	want := map[string]any{gid(graph.KindContributor, "agg"): nil, gid(graph.KindContributor, "none"): nil,
+		gid(graph.KindContributor, "pub"): "outaouais"}
+	for _, tok := range []string{"", e.token(graph.RoleContributor, "pub"), e.token(graph.RoleContributor, "agg"), e.token(graph.RoleAdmin, "")} {
+		r := e.query(tok, `{ contributors { nodes { id name region } } }`, nil).ok()
 		got := map[string]any{}
 		for i := range r.list("contributors.nodes") {
 			got[r.str(fmt.Sprintf("contributors.nodes.%d.id", i))] = r.get(fmt.Sprintf("contributors.nodes.%d.region", i))
 		}
-		want := map[string]any{gid(graph.KindContributor, "agg"): nil, gid(graph.KindContributor, "none"): nil,
-			gid(graph.KindContributor, "pub"): "outaouais"}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("token %q: regions %v, want %v", tok, got, want)
 		}
 	}
-	// A region can no longer be written beside the declarations.
-	r := e.query(own, `mutation($id: ID!) { updateContributor(input: {id: $id, version: 1, region: "estrie"}) { contributor { id } } }`,
-		vars{"id": gid(graph.KindContributor, "agg")})
-	r.wantCode("BAD_USER_INPUT")
 }
 
 // TestIssue15CarnetPositions replays issue #15 item 4: positions showed

@@ -159,6 +159,9 @@ type Adjacent struct {
 	// Links are in adjacency order: OUT links before IN links, each by
 	// relation name and then by the other end's id (byte order). Unlike
 	// LinkCursor's order, a store can stop reading after the first few.
+	// Carnet positions are 0 except for the system: walks never show them,
+	// and the positions a viewer is shown (CarnetRanks) would cost a scan
+	// of each carnet met.
 	Links []Link
 	// Degree is the number of links of the query's relations and
 	// direction whose other end the viewer may read, whatever Limit and

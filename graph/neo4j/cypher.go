@@ -683,7 +683,7 @@ func init() {
 
 	register("rawLinks", rawLinks, "id", "rels", "dir")
 	register("visibleLinks", visibleLinks, append([]string{"ids", "rels", "dir", "stored"}, viewerParams...)...)
-	register("adjacency", adjacency, append([]string{"ids", "rels", "dir", "limit", "among", "degrees"}, viewerParams...)...)
+	register("adjacency", adjacency, append([]string{"ids", "rels", "dir", "limit", "among", "degrees", "stored"}, viewerParams...)...)
 	register("getLink", getLink, "from", "to", "rel")
 	register("visibleLink", visibleLink, append([]string{"from", "to", "rel", "stored"}, viewerParams...)...)
 	register("deleteLink", deleteLink, "from", "to", "rel")
@@ -782,7 +782,8 @@ func init() {
 // per readable node, its visible degree when $degrees, and at most $limit
 // of its visible links (to the ids of $among only, unless it is null) in
 // adjacency order: OUT before IN, then by relationship type, then by the
-// other end's id. Each link is a list, in the order of linkColumns.
+// other end's id. Each link is a list, in the order of linkColumns, with
+// no carnet position unless $stored (graph.Adjacent).
 const adjacency = `UNWIND $ids AS id
 MATCH (n:Node {id: id})
 WHERE NOT n:Document OR ` + canReadN + `
@@ -799,7 +800,7 @@ COLLECT {
   ORDER BY inward, type(r), o.id
   LIMIT $limit
   RETURN [type(r), startNode(r).id, endNode(r).id, startNode(r).kind, endNode(r).kind,
-    r.role, r.category, r.position, r.createdAt]
+    r.role, r.category, CASE WHEN $stored THEN r.position END, r.createdAt]
 } AS links
 WHERE degree > 0 OR size(links) > 0
 RETURN id, degree, links`
