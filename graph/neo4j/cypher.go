@@ -582,6 +582,14 @@ const (
 	// store_test.go runs it.
 	clearDatabase = `MATCH (n)
 DETACH DELETE n`
+
+	// legacyRegionForTests and legacyRevisionsForTests put back what a
+	// graph held before issue #15 (a profile region, revisions without a
+	// visibility), for the migration test only.
+	legacyRegionForTests = `MATCH (c:Contributor {id: $id})
+SET c.region = $region`
+	legacyRevisionsForTests = `MATCH (r:Revision)
+REMOVE r.visibility`
 )
 
 // ---- the registry ----
@@ -712,6 +720,8 @@ func init() {
 
 	register("ping", ping)
 	register("clearDatabase", clearDatabase)
+	register("legacyRegionForTests", legacyRegionForTests, "id", "region")
+	register("legacyRevisionsForTests", legacyRevisionsForTests)
 }
 
 // ==== restore (graph.Restorer, restore.go) ====
