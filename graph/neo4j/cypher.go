@@ -54,14 +54,14 @@ const (
 		`(e.visibility = 'COMMUNITY' AND e.hidden IS NULL AND EXISTS { (e)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
 )
 
-// carnetRank is graph.CarnetRanks for one IN_CARNET relationship r from
-// document s to carnet t: the number of t's entries the viewer may read
-// that sort before r (by stored position, then document id), r included.
-// Positions are shown as this rank, never as stored (issue #15).
-const carnetRank = `COUNT {
-  MATCH (e:Document)-[q:IN_CARNET]->(t)
-  WHERE (q.position < r.position OR (q.position = r.position AND e.id <= s.id)) AND ` + canReadE + `
-}`
+// carnetEntries is, per carnet, the entries the viewer may read with
+// their stored positions: what graph.CarnetRanks numbers into the positions
+// the viewer is shown (issue #15). One pass per carnet, however many of its
+// links a query returns.
+const carnetEntries = `UNWIND $ids AS id
+MATCH (:Carnet {id: id})<-[q:IN_CARNET]-(e:Document)
+WHERE ` + canReadE + `
+RETURN id, e.id AS document, q.position AS position`
 
 // ---- schema (run by Open; each statement is idempotent) ----
 
@@ -390,13 +390,6 @@ const linkColumns = `type(r) AS rel, startNode(r).id AS from, endNode(r).id AS t
 startNode(r).kind AS fromKind, endNode(r).kind AS toKind,
 r.role AS role, r.category AS category, r.position AS position, r.createdAt AS createdAt`
 
-// rankedLinkColumns is linkColumns with s and t bound to r's start and
-// end, and an IN_CARNET position shown as its rank (carnetRank) unless
-// $stored (graph.Viewer.SeesStoredPositions).
-const rankedLinkColumns = `type(r) AS rel, s.id AS from, t.id AS to, s.kind AS fromKind, t.kind AS toKind,
-r.role AS role, r.category AS category,
-CASE WHEN type(r) = 'IN_CARNET' AND NOT $stored THEN ` + carnetRank + ` ELSE r.position END AS position, r.createdAt AS createdAt`
-
 // linkDirection keeps r when it leaves n ($dir OUT or BOTH) or enters it
 // ($dir IN or BOTH).
 const linkDirection = `(($dir <> 'IN' AND startNode(r) = n) OR ($dir <> 'OUT' AND endNode(r) = n))`
@@ -417,14 +410,7 @@ MATCH (n:Node {id: id})
 WHERE NOT n:Document OR ` + canReadN + `
 MATCH (n)-[r]-(o:Node)
 WHERE type(r) IN $rels AND ` + linkDirection + ` AND (NOT o:Document OR ` + canReadO + `)
-WITH id, r, startNode(r) AS s, endNode(r) AS t
-RETURN id, ` + rankedLinkColumns
-
-	// visibleLink is one link as the viewer is shown it, its carnet
-	// position ranked: what Link returns once it has written.
-	visibleLink = `MATCH (s:Node {id: $from})-[r]->(t:Node {id: $to})
-WHERE type(r) = $rel
-RETURN ` + rankedLinkColumns
+RETURN id, ` + linkColumns
 
 	getLink = `MATCH (:Node {id: $from})-[r]->(:Node {id: $to})
 WHERE type(r) = $rel
@@ -690,10 +676,10 @@ func init() {
 	register("deleteFlagsOf", deleteFlagsOf, "id")
 
 	register("rawLinks", rawLinks, "id", "rels", "dir")
-	register("visibleLinks", visibleLinks, append([]string{"ids", "rels", "dir", "stored"}, viewerParams...)...)
+	register("visibleLinks", visibleLinks, append([]string{"ids", "rels", "dir"}, viewerParams...)...)
 	register("adjacency", adjacency, append([]string{"ids", "rels", "dir", "limit", "among", "degrees", "stored"}, viewerParams...)...)
 	register("getLink", getLink, "from", "to", "rel")
-	register("visibleLink", visibleLink, append([]string{"from", "to", "rel", "stored"}, viewerParams...)...)
+	register("carnetEntries", carnetEntries, append([]string{"ids"}, viewerParams...)...)
 	register("deleteLink", deleteLink, "from", "to", "rel")
 	register("carnetLastPosition", carnetLastPosition, "id")
 	register("carnetLastPositions", carnetLastPositions, "ids")

@@ -3,7 +3,6 @@ package neo4j
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/encommun/maillage/graph"
@@ -46,7 +45,7 @@ func (r *reader) visibleLinks(ids []string, rel graph.Relation, dir graph.Direct
 		return out, nil
 	}
 	recs, err := r.run(visibleLinks, r.viewer(map[string]any{
-		"ids": ids, "rels": relNames(relationsFor(rel)), "dir": string(dir), "stored": r.v.SeesStoredPositions(),
+		"ids": ids, "rels": relNames(relationsFor(rel)), "dir": string(dir),
 	}))
 	if err != nil {
 		return nil, err
@@ -60,10 +59,56 @@ func (r *reader) visibleLinks(ids []string, rel graph.Relation, dir graph.Direct
 		s, _ := id.(string)
 		out[s] = append(out[s], l)
 	}
+	for _, links := range out {
+		if err := r.rankCarnetEntries(links); err != nil {
+			return nil, err
+		}
+	}
 	for id, links := range out {
 		sortLinks(id, links)
 	}
 	return out, nil
+}
+
+// rankCarnetEntries replaces the stored position of each IN_CARNET link
+// among ls by the position the viewer is shown (graph.CarnetRanks), from
+// the carnets' readable entries, read in the same transaction.
+func (r *reader) rankCarnetEntries(ls []graph.Link) error {
+	if r.v.SeesStoredPositions() {
+		return nil
+	}
+	var carnets []string
+	for _, l := range ls {
+		if l.Relation == graph.RelInCarnet {
+			carnets = append(carnets, l.To)
+		}
+	}
+	if len(carnets) == 0 {
+		return nil
+	}
+	recs, err := r.run(carnetEntries, r.viewer(map[string]any{"ids": uniq(carnets)}))
+	if err != nil {
+		return err
+	}
+	entries := map[string][]graph.Link{}
+	for _, rec := range recs {
+		x := recordDecoder(rec)
+		id, doc, pos := x.str("id"), x.str("document"), int(x.int("position"))
+		if err := x.done("carnet entry"); err != nil {
+			return err
+		}
+		entries[id] = append(entries[id], graph.Link{From: doc, Position: pos})
+	}
+	ranks := make(map[string]map[string]int, len(entries))
+	for id, es := range entries {
+		ranks[id] = graph.CarnetRanks(es)
+	}
+	for i := range ls {
+		if ls[i].Relation == graph.RelInCarnet {
+			ls[i].Position = ranks[ls[i].To][ls[i].From]
+		}
+	}
+	return nil
 }
 
 func (r *reader) authors(id string) ([]string, error) {
@@ -173,20 +218,11 @@ func (s *Store) Link(ctx context.Context, in graph.Link) (*graph.Link, error) {
 		}
 		// The link is shown as the viewer sees it: a new carnet entry's
 		// position counts only the entries the viewer may read.
-		if l.Relation == graph.RelInCarnet {
-			recs, err := w.run(visibleLink, w.viewer(map[string]any{"from": l.From, "to": l.To, "rel": string(l.Relation), "stored": w.v.SeesStoredPositions()}))
-			if err != nil {
-				return err
-			}
-			if len(recs) != 1 {
-				return fmt.Errorf("link %s %s %s: %d rows after writing it", l.From, l.Relation, l.To, len(recs))
-			}
-			shown, err := decodeLink(recs[0])
-			if err != nil {
-				return err
-			}
-			l.Position = shown.Position
+		shown := []graph.Link{l}
+		if err := w.rankCarnetEntries(shown); err != nil {
+			return err
 		}
+		l = shown[0]
 		out = l
 		return nil
 	})
