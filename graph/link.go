@@ -153,9 +153,8 @@ func positionKey(p int) string { return fmt.Sprintf("%010d", p) }
 // then by document id. Stored positions are sort keys only; shown as they
 // are, their gaps would reveal where hidden entries sit, and a new entry's
 // position would count them. entries are one carnet's IN_CARNET links whose
-// document the viewer may read; the result maps each document id to its
-// rank. Stores compute the same in their queries (the Neo4j store in
-// Cypher).
+// document the viewer may read, as the store's query found them; the result
+// maps each document id to its rank.
 func CarnetRanks(entries []Link) map[string]int {
 	sorted := slices.Clone(entries)
 	slices.SortFunc(sorted, func(a, b Link) int {

@@ -87,7 +87,8 @@ type CarnetDocumentEdge struct {
 	Cursor   string   `json:"cursor"`
 	Node     Document `json:"node"`
 	Category *string  `json:"category,omitempty"`
-	Position int      `json:"position"`
+	// The entry's rank among the carnet's entries the viewer may read, from 1: hidden entries leave no gap.
+	Position int `json:"position"`
 }
 
 type CarnetEdge struct {
@@ -98,7 +99,8 @@ type CarnetEdge struct {
 type CarnetMembership struct {
 	Carnet   *graph.Carnet `json:"carnet"`
 	Category *string       `json:"category,omitempty"`
-	Position int           `json:"position"`
+	// The document's rank among the carnet's entries the viewer may read, from 1.
+	Position int `json:"position"`
 }
 
 type CarnetPayload struct {
@@ -380,7 +382,9 @@ type LinkInput struct {
 	Role *AuthorRole `json:"role,omitempty"`
 	// IN_CARNET links only: one of the carnet's categories.
 	Category *string `json:"category,omitempty"`
-	// IN_CARNET links only.
+	// IN_CARNET links only: a sort key among all of the carnet's entries (ties
+	// by document id); after the last entry when omitted. Positions are shown
+	// as ranks among the entries the viewer may read.
 	Position *int `json:"position,omitempty"`
 }
 

@@ -201,6 +201,7 @@ func (w *writer) deleteLink(l *graph.Link) error {
 func (w *writer) forgetAccess() {
 	w.readable, w.memberOf = nil, nil
 	w.mine, w.mineTooMany = nil, false
+	w.ranks = nil
 }
 
 func validRelation(rel graph.Relation) error {

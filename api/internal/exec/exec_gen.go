@@ -4585,7 +4585,11 @@ interface Document implements Node {
   terms: [Term!]!
   "The organisations this document concerns."
   organisations: [Organisation!]!
-  "Earlier states of the document, newest first."
+  """
+  Earlier states of the document, newest first: those the viewer may read.
+  A revision is readable by whoever could read the document when it was
+  written (its visibility then); authors and curators read them all.
+  """
   revisions(first: Int, after: String): RevisionConnection!
 }
 
@@ -4603,6 +4607,7 @@ type Authorship {
 type CarnetMembership {
   carnet: Carnet!
   category: String
+  "The document's rank among the carnet's entries the viewer may read, from 1."
   position: Int!
 }
 
@@ -4950,6 +4955,7 @@ type CarnetDocumentEdge {
   cursor: String!
   node: Document!
   category: String
+  "The entry's rank among the carnet's entries the viewer may read, from 1: hidden entries leave no gap."
   position: Int!
 }
 
@@ -5071,7 +5077,8 @@ extend type Query {
   """
   The changes from version ` + "`" + `from` + "`" + ` to version ` + "`" + `to` + "`" + ` of a document (either may
   be the older). NOT_FOUND when the document does not exist, is hidden from
-  the viewer, or never had one of the versions.
+  the viewer, or never had one of the versions — or has one the viewer may
+  not read (see ` + "`" + `revisions` + "`" + `), exactly as if it did not exist.
   """
   revisionDiff(id: ID!, from: Int!, to: Int!): RevisionDiff!
 }
@@ -5308,7 +5315,7 @@ type Link {
   role: AuthorRole
   "IN_CARNET links only."
   category: String
-  "IN_CARNET links only."
+  "IN_CARNET links only: the entry's rank among the carnet's entries the viewer may read, from 1."
   position: Int!
   createdAt: Time!
 }
@@ -5321,7 +5328,11 @@ input LinkInput {
   role: AuthorRole
   "IN_CARNET links only: one of the carnet's categories."
   category: String
-  "IN_CARNET links only."
+  """
+  IN_CARNET links only: a sort key among all of the carnet's entries (ties
+  by document id); after the last entry when omitted. Positions are shown
+  as ranks among the entries the viewer may read.
+  """
   position: Int
 }
 
