@@ -3,6 +3,7 @@ package storetest
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/encommun/maillage/graph"
@@ -150,6 +151,46 @@ func testRevisionVisibility(t *testing.T, newStore factory) {
 				wantCode(t, err, graph.ENOTFOUND, "%s: Revision(draft, %d) written for others", c.name, v)
 				if err != nil && errMissing != nil && msgShape(err, fmt.Sprint(v)) != msgShape(errMissing, "99") {
 					t.Errorf("%s: an unreadable revision says %q, a missing one %q", c.name, err, errMissing)
+				}
+			}
+		}
+	}
+}
+
+// testProfileRepeatsNoStandpoint guards issue #15 item 3: a standpoint
+// exists once, in its declaration. Whatever a contributor declared, and
+// with whatever visibility, no read of the contributor's profile repeats
+// the value, to anyone: before the issue the profile kept a region of its
+// own, shown to everyone whatever its owner had declared.
+func testProfileRepeatsNoStandpoint(t *testing.T, newStore factory) {
+	f := newFixture(t, newStore)
+	f.contributor("p")
+	f.contributor("q")
+	for _, d := range []graph.Declaration{
+		{ContributorID: "p", Dimension: "region", Value: "abitibi-temiscamingue", Visibility: graph.DeclAggregate},
+		{ContributorID: "p", Dimension: "migration", Value: "refugee", Visibility: graph.DeclPrivate},
+		{ContributorID: "p", Dimension: "sector", Value: "libraries", Visibility: graph.DeclPublic},
+	} {
+		_, err := f.s.DeclareStandpoint(f.asC("p"), d)
+		f.must(err, "declare %s", d.Value)
+	}
+	for _, v := range []graph.Viewer{anonymous, contributorViewer("q"), contributorViewer("p"), curator, {Role: graph.RoleAdmin}} {
+		ctx := f.as(v)
+		var profiles []*graph.Contributor
+		c, err := f.s.Contributor(ctx, "p")
+		f.must(err, "Contributor")
+		profiles = append(profiles, c)
+		cs, err := f.s.Contributors(ctx, []string{"p"})
+		f.must(err, "Contributors")
+		profiles = append(profiles, cs...)
+		list, err := f.s.ListContributors(ctx, graph.Page{})
+		f.must(err, "ListContributors")
+		profiles = append(profiles, list.Nodes()...)
+		for _, c := range profiles {
+			text := fmt.Sprintf("%+v", *c)
+			for _, value := range []string{"abitibi-temiscamingue", "refugee", "libraries"} {
+				if strings.Contains(text, value) {
+					t.Errorf("%v reads a profile that repeats the standpoint %q: %s", v, value, text)
 				}
 			}
 		}

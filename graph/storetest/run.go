@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) graph.Store) {
 	t.Run("Curation", func(t *testing.T) { testCuration(t, newStore) })
 	t.Run("Moderation", func(t *testing.T) { testModeration(t, newStore) })
 	t.Run("Research", func(t *testing.T) { testResearch(t, newStore) })
+	t.Run("ProfileRepeatsNoStandpoint", func(t *testing.T) { testProfileRepeatsNoStandpoint(t, newStore) })
 	t.Run("CarnetPositions", func(t *testing.T) { testCarnetPositions(t, newStore) })
 	t.Run("RevisionVisibility", func(t *testing.T) { testRevisionVisibility(t, newStore) })
 }
