@@ -17,6 +17,10 @@ func (r *contributorResolver) ID(ctx context.Context, obj *graph.Contributor) (s
 	return GlobalID(graph.KindContributor, obj.ID), nil
 }
 
+func (r *contributorResolver) Region(ctx context.Context, obj *graph.Contributor) (*string, error) {
+	return r.publicRegion(ctx, obj.ID)
+}
+
 func (r *contributorResolver) Documents(ctx context.Context, obj *graph.Contributor, first *int, after *string) (*model.DocumentConnection, error) {
 	return r.linkedDocuments(ctx, obj.ID, graph.RelAuthored, graph.Out, nil, first, after)
 }

@@ -169,7 +169,10 @@ func (r *mutationResolver) CreateContributor(ctx context.Context, input model.Cr
 	if _, err := writer(ctx); err != nil {
 		return nil, err
 	}
-	c, err := r.store.CreateContributor(ctx, graph.Contributor{Name: input.Name, Bio: deref(input.Bio), Region: deref(input.Region)})
+	if err := noProfileRegion(input.Region); err != nil {
+		return nil, err
+	}
+	c, err := r.store.CreateContributor(ctx, graph.Contributor{Name: input.Name, Bio: deref(input.Bio)})
 	if err != nil {
 		return nil, err
 	}
@@ -185,8 +188,11 @@ func (r *mutationResolver) UpdateContributor(ctx context.Context, input model.Up
 	if err != nil {
 		return nil, err
 	}
+	if err := noProfileRegion(input.Region); err != nil {
+		return nil, err
+	}
 	c, err := r.store.UpdateContributor(ctx, id, graph.ContributorUpdate{
-		Version: input.Version, Name: input.Name, Bio: input.Bio, Region: input.Region,
+		Version: input.Version, Name: input.Name, Bio: input.Bio,
 	})
 	if err != nil {
 		return nil, err

@@ -33,6 +33,16 @@ func (v Viewer) CanRead(a DocumentAccess, viewerCommunities map[string]bool) boo
 	return false
 }
 
+// CanReadRevision is the revision rule, for a document the viewer may read
+// now (a is its access today): a revision is readable by whoever could read
+// the document when it was written, which is the visibility the revision
+// records under the document's current authors and community ties; authors
+// and curators always. viewerCommunities as in CanRead.
+func (v Viewer) CanReadRevision(rev *Revision, a DocumentAccess, viewerCommunities map[string]bool) bool {
+	a.Visibility, a.Hidden = rev.Visibility, false
+	return v.CanRead(a, viewerCommunities)
+}
+
 // CanEditDocument reports whether v may change a document with these
 // authors: its authors and curators may.
 func (v Viewer) CanEditDocument(authorIDs []string) bool {

@@ -8,12 +8,14 @@ import (
 
 // Contributor is a person who writes in the commons. Standpoint declarations
 // are kept apart (see Declaration): they are personal data with their own
-// visibility.
+// visibility, and no profile field repeats them. A region in particular is
+// a standpoint of the dimension "region" and nothing else: a profile field
+// holding it would show what its owner may have declared AGGREGATE or
+// PRIVATE (issue #15).
 type Contributor struct {
 	ID        string
 	Name      string
 	Bio       string
-	Region    string // a standpoint region value id, as the contributor states it publicly
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int
@@ -75,7 +77,6 @@ func (c *Contributor) Validate() error {
 	return firstErr(
 		validateText("name", c.Name, MaxNameLen, true),
 		validateText("bio", c.Bio, MaxDescriptionLen, false),
-		validateText("region", c.Region, MaxShortLen, false),
 	)
 }
 
@@ -143,7 +144,6 @@ type ContributorUpdate struct {
 	Version int
 	Name    *string
 	Bio     *string
-	Region  *string
 }
 
 // CarnetUpdate changes a carnet; nil fields stay as they are. Removing a
@@ -164,7 +164,7 @@ type GroupUpdate struct {
 
 // Apply changes c and reports whether anything changed.
 func (u ContributorUpdate) Apply(c *Contributor) bool {
-	return anyTrue(setStr(&c.Name, u.Name), setStr(&c.Bio, u.Bio), setStr(&c.Region, u.Region))
+	return anyTrue(setStr(&c.Name, u.Name), setStr(&c.Bio, u.Bio))
 }
 
 // Apply changes c and reports whether anything changed.

@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -144,6 +146,29 @@ func LinkCursor(self string) func(Link) Cursor {
 }
 
 func positionKey(p int) string { return fmt.Sprintf("%010d", p) }
+
+// CarnetRanks is the position rule of carnets (issue #15): the position a
+// viewer is shown for a carnet entry is its rank, from 1, among the
+// carnet's entries that viewer may read, ordered by stored position and
+// then by document id. Stored positions are sort keys only; shown as they
+// are, their gaps would reveal where hidden entries sit, and a new entry's
+// position would count them. entries are one carnet's IN_CARNET links whose
+// document the viewer may read, as the store's query found them; the result
+// maps each document id to its rank.
+func CarnetRanks(entries []Link) map[string]int {
+	sorted := slices.Clone(entries)
+	slices.SortFunc(sorted, func(a, b Link) int {
+		if c := cmp.Compare(a.Position, b.Position); c != 0 {
+			return c
+		}
+		return strings.Compare(a.From, b.From)
+	})
+	ranks := make(map[string]int, len(sorted))
+	for i, l := range sorted {
+		ranks[l.From] = i + 1
+	}
+	return ranks
+}
 
 // SortLinks puts one node's links in neighbour order (LinkCursor), keeping
 // the order of links with equal cursors. Each cursor is computed once, not

@@ -55,11 +55,16 @@ type DocumentStore interface {
 	// from it (cascade: no link is ever left dangling). Same rights and
 	// version check as UpdateDocument.
 	DeleteDocument(ctx context.Context, id string, version int) error
-	// Revisions returns a readable document's revisions, newest first.
+	// Revisions returns a readable document's revisions that the viewer
+	// may read (Viewer.CanReadRevision: who could read the document when
+	// the revision was written, its authors and curators always), newest
+	// first. A revision the viewer may not read is absent, from the count
+	// too.
 	Revisions(ctx context.Context, id string, p Page) (*Connection[*Revision], error)
 	// Revision returns one revision of a readable document. A missing or
 	// hidden document is NOT_FOUND exactly as in Document; a version it
-	// never had (below 1 or above the current one) is NOT_FOUND too.
+	// never had (below 1 or above the current one) is NOT_FOUND too, and
+	// so, with the same message, is a revision the viewer may not read.
 	Revision(ctx context.Context, id string, version int) (*Revision, error)
 }
 
@@ -154,6 +159,9 @@ type Adjacent struct {
 	// Links are in adjacency order: OUT links before IN links, each by
 	// relation name and then by the other end's id (byte order). Unlike
 	// LinkCursor's order, a store can stop reading after the first few.
+	// Carnet positions are 0 except for the system: walks never show them,
+	// and the positions a viewer is shown (CarnetRanks) would cost a scan
+	// of each carnet met.
 	Links []Link
 	// Degree is the number of links of the query's relations and
 	// direction whose other end the viewer may read, whatever Limit and

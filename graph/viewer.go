@@ -43,6 +43,11 @@ func (v Viewer) SeesEverything() bool {
 	return v.Role == RoleCurator || v.Role == RoleAdmin || v.Role == RoleSystem
 }
 
+// SeesStoredPositions reports whether carnet positions are given to v as
+// stored rather than ranked (CarnetRanks): only to the process itself,
+// whose backups must restore the carnets exactly. Nobody is shown them.
+func (v Viewer) SeesStoredPositions() bool { return v.Role == RoleSystem }
+
 // SignedIn reports whether the viewer holds a token.
 func (v Viewer) SignedIn() bool {
 	return v.Role != "" && v.Role != RoleAnonymous

@@ -87,7 +87,8 @@ type CarnetDocumentEdge struct {
 	Cursor   string   `json:"cursor"`
 	Node     Document `json:"node"`
 	Category *string  `json:"category,omitempty"`
-	Position int      `json:"position"`
+	// The entry's rank among the carnet's entries the viewer may read, from 1: hidden entries leave no gap.
+	Position int `json:"position"`
 }
 
 type CarnetEdge struct {
@@ -98,7 +99,8 @@ type CarnetEdge struct {
 type CarnetMembership struct {
 	Carnet   *graph.Carnet `json:"carnet"`
 	Category *string       `json:"category,omitempty"`
-	Position int           `json:"position"`
+	// The document's rank among the carnet's entries the viewer may read, from 1.
+	Position int `json:"position"`
 }
 
 type CarnetPayload struct {
@@ -176,8 +178,10 @@ type CreateCommunityInput struct {
 }
 
 type CreateContributorInput struct {
-	Name   string  `json:"name"`
-	Bio    *string `json:"bio,omitempty"`
+	Name string  `json:"name"`
+	Bio  *string `json:"bio,omitempty"`
+	// Refused (BAD_USER_INPUT) unless null or empty: a region is a standpoint
+	// its owner declares with `declareStandpoint`, choosing who may see it.
 	Region *string `json:"region,omitempty"`
 }
 
@@ -382,7 +386,9 @@ type LinkInput struct {
 	Role *AuthorRole `json:"role,omitempty"`
 	// IN_CARNET links only: one of the carnet's categories.
 	Category *string `json:"category,omitempty"`
-	// IN_CARNET links only.
+	// IN_CARNET links only: a sort key among all of the carnet's entries (ties
+	// by document id); after the last entry when omitted. Positions are shown
+	// as ranks among the entries the viewer may read.
 	Position *int `json:"position,omitempty"`
 }
 
@@ -647,7 +653,8 @@ type UpdateContributorInput struct {
 	Version int     `json:"version"`
 	Name    *string `json:"name,omitempty"`
 	Bio     *string `json:"bio,omitempty"`
-	Region  *string `json:"region,omitempty"`
+	// As in CreateContributorInput: refused unless null or empty.
+	Region *string `json:"region,omitempty"`
 }
 
 type UpdateKnowledgeBaseInput struct {

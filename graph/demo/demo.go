@@ -48,7 +48,6 @@ type contribData struct {
 	ID           string            `json:"id"`
 	Name         string            `json:"name"`
 	Bio          string            `json:"bio"`
-	Region       string            `json:"region"`
 	Memberships  []string          `json:"memberships"`
 	Affiliations []string          `json:"affiliations"`
 	Role         string            `json:"role"`
@@ -159,7 +158,7 @@ func (d *Data) Batch(tax *graph.Taxonomy) (graph.Batch, error) {
 		}
 	}
 	for _, c := range d.Contributors {
-		b.Contributors = append(b.Contributors, graph.Contributor{ID: c.ID, Name: c.Name, Bio: c.Bio, Region: c.Region})
+		b.Contributors = append(b.Contributors, graph.Contributor{ID: c.ID, Name: c.Name, Bio: c.Bio})
 		for _, m := range c.Memberships {
 			link(graph.RelMemberOf, c.ID, m)
 		}

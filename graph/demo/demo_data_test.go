@@ -418,7 +418,6 @@ func TestDemoIDsAndReferences(t *testing.T) {
 	for _, c := range d.Contributors {
 		refs(c.ID, "memberships", "community", c.Memberships, 0, -1)
 		refs(c.ID, "affiliations", "organisation", c.Affiliations, 0, -1)
-		checkTax(c.ID, "region", c.Region)
 		if !dtRoles[c.Role] {
 			t.Errorf("%s: unknown role %q", c.ID, c.Role)
 		}

@@ -16,8 +16,14 @@
 // decisions), so the file is personal data and is written readable by its
 // owner only.
 //
-// Versions: 1 had no flag records; 2 added them. A reader reads every
-// version up to its own, so an older dump still restores (with no flags).
+// Versions: 1 had no flag records; 2 added them. 3 (issue #15) gives each
+// revision the visibility its document had when it was written, and no
+// longer gives contributors a region: a region is a standpoint declaration,
+// with the visibility its owner chose. A reader reads every version up to
+// its own, so an older dump still restores: with no flags (1), with the
+// region of its contributor records dropped (the owner never chose who may
+// see it; a declaration of it, if any, is restored as declared), and with
+// revisions dated as legacyRevisionVisibility says.
 package dump
 
 import (
@@ -30,7 +36,7 @@ import (
 // rather than drop the fields it does not know.
 const (
 	Format  = "maillage-dump"
-	Version = 2
+	Version = 3
 )
 
 // versionOf is the first format version that has each record type; a
@@ -96,10 +102,12 @@ type carnetRecord struct {
 }
 
 type contributorRecord struct {
-	Type      string    `json:"type"`
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Bio       string    `json:"bio,omitempty"`
+	Type string `json:"type"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Bio  string `json:"bio,omitempty"`
+	// Region is read from dumps before version 3, and dropped; it is
+	// never written.
 	Region    string    `json:"region,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
@@ -141,6 +149,9 @@ type revisionRecord struct {
 	Title    string    `json:"title"`
 	Summary  string    `json:"summary,omitempty"`
 	Body     string    `json:"body,omitempty"`
+	// Visibility is the document's own visibility once this revision was
+	// written (version 3 on).
+	Visibility string `json:"visibility,omitempty"`
 }
 
 type linkRecord struct {
@@ -198,7 +209,7 @@ func toCarnetRecord(x *graph.Carnet) carnetRecord {
 }
 
 func toContributorRecord(x *graph.Contributor) contributorRecord {
-	return contributorRecord{TypeContributor, x.ID, x.Name, x.Bio, x.Region, x.CreatedAt, x.UpdatedAt, x.Version}
+	return contributorRecord{TypeContributor, x.ID, x.Name, x.Bio, "", x.CreatedAt, x.UpdatedAt, x.Version}
 }
 
 func toDocumentRecord(d *graph.Document) documentRecord {
@@ -216,12 +227,27 @@ func (r documentRecord) document() graph.Document {
 }
 
 func toRevisionRecord(r *graph.Revision) revisionRecord {
-	return revisionRecord{TypeRevision, r.DocumentID, r.Version, r.AuthorID, r.At, r.Changed, r.Title, r.Summary, r.Body}
+	return revisionRecord{TypeRevision, r.DocumentID, r.Version, r.AuthorID, r.At, r.Changed, r.Title, r.Summary, r.Body,
+		string(r.Visibility)}
 }
 
 func (r revisionRecord) revision() graph.Revision {
 	return graph.Revision{DocumentID: r.Document, Version: r.Version, AuthorID: r.Author, At: r.At,
-		Changed: r.Changed, Title: r.Title, Summary: r.Summary, Body: r.Body}
+		Changed: r.Changed, Title: r.Title, Summary: r.Summary, Body: r.Body, Visibility: graph.Visibility(r.Visibility)}
+}
+
+// legacyRevisionVisibility dates a revision of a dump before version 3,
+// which recorded no visibility. A reader streams the file and cannot see a
+// document's later revisions, so it cannot tell whether the visibility
+// changed since (as graph.LegacyRevisionVisibility does in a store): the
+// document's current revision, whose text the document shows anyway, gets
+// the document's visibility, and every earlier one PRIVATE (authors and
+// curators), which fails closed.
+func legacyRevisionVisibility(version, current int, docVisibility graph.Visibility) graph.Visibility {
+	if version == current {
+		return docVisibility
+	}
+	return graph.VisibilityPrivate
 }
 
 func toLinkRecord(l *graph.Link) linkRecord {

@@ -69,7 +69,7 @@ func Generate(w io.Writer, o GenerateOptions) (Counts, error) {
 	contributors := make([]string, nContrib)
 	for i := range contributors {
 		contributors[i] = newID()
-		put(TypeContributor, contributorRecord{TypeContributor, contributors[i], fmt.Sprintf("Personne %d", i+1), "", "montreal", base, base, 1})
+		put(TypeContributor, contributorRecord{TypeContributor, contributors[i], fmt.Sprintf("Personne %d", i+1), "", "", base, base, 1})
 	}
 	notes := make([]string, o.Notes)
 	terms := make([]string, nTerms)
@@ -78,11 +78,12 @@ func Generate(w io.Writer, o GenerateOptions) (Counts, error) {
 		id, title, body string
 		version         int
 		created         time.Time
+		visibility      graph.Visibility
 	}
 	var docs []doc
 	for i := range terms {
 		terms[i] = newID()
-		d := doc{terms[i], fmt.Sprintf("Terme %d", i+1), "", 1, at(i)}
+		d := doc{terms[i], fmt.Sprintf("Terme %d", i+1), "", 1, at(i), graph.VisibilityPublic}
 		docs = append(docs, d)
 		put(TypeDocument, documentRecord{Type: TypeDocument, ID: d.id, Kind: string(graph.KindTerm), Title: d.title,
 			Definition: "Une définition du terme.", Language: "fr", Visibility: string(graph.VisibilityPublic),
@@ -90,17 +91,18 @@ func Generate(w io.Writer, o GenerateOptions) (Counts, error) {
 	}
 	for i := range notes {
 		notes[i] = newID()
-		d := doc{notes[i], fmt.Sprintf("Note %d sur la pratique", i+1), body(rng), 1 + rng.IntN(3), at(nTerms + i)}
+		d := doc{notes[i], fmt.Sprintf("Note %d sur la pratique", i+1), body(rng), 1 + rng.IntN(3), at(nTerms + i),
+			visibilities[rng.IntN(len(visibilities))]}
 		docs = append(docs, d)
 		put(TypeDocument, documentRecord{Type: TypeDocument, ID: d.id, Kind: string(graph.KindNote), Title: d.title,
-			Body: d.body, Language: "fr", Visibility: string(visibilities[rng.IntN(len(visibilities))]),
+			Body: d.body, Language: "fr", Visibility: string(d.visibility),
 			CreatedAt: d.created, UpdatedAt: d.created.Add(time.Duration(d.version-1) * time.Hour), Version: d.version,
 			Hidden: i%997 == 3})
 	}
 	for _, d := range docs {
 		for v := 1; v <= d.version; v++ {
 			put(TypeRevision, revisionRecord{TypeRevision, d.id, v, contributors[rng.IntN(nContrib)],
-				d.created.Add(time.Duration(v-1) * time.Hour), []string{"body"}, d.title, "", d.body})
+				d.created.Add(time.Duration(v-1) * time.Hour), []string{"body"}, d.title, "", d.body, string(d.visibility)})
 		}
 	}
 	put(TypeLink, linkRecord{Type: TypeLink, Relation: string(graph.RelInBase), From: carnets[0], To: kb, CreatedAt: base})

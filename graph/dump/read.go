@@ -298,6 +298,8 @@ type reader struct {
 	// versions of the documents, categories of the carnets, by id.
 	versions   map[string]int
 	categories map[string][]string
+	// visibilities of the documents, by id, for revisions of old dumps.
+	visibilities map[string]graph.Visibility
 	// seen holds the line of each revision, link, declaration and flag,
 	// by key: each may be given once.
 	seen map[string]int
@@ -315,7 +317,7 @@ type reader struct {
 
 func newReader(keep bool) *reader {
 	return &reader{keep: keep, counts: Counts{}, kinds: map[string]graph.Kind{}, lineOf: map[string]int{},
-		versions: map[string]int{}, categories: map[string][]string{}, seen: map[string]int{}}
+		versions: map[string]int{}, categories: map[string][]string{}, visibilities: map[string]graph.Visibility{}, seen: map[string]int{}}
 }
 
 // scan is one pass over a file, a line at a time.
@@ -513,7 +515,10 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 		if err = strict(b, &r); err != nil {
 			return nil, err
 		}
-		x := graph.Contributor{ID: r.ID, Name: r.Name, Bio: r.Bio, Region: r.Region, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+		if r.Region != "" && rd.version >= 3 {
+			return nil, fmt.Errorf("contributor %q: a region is a standpoint declaration since version 3", r.ID)
+		}
+		x := graph.Contributor{ID: r.ID, Name: r.Name, Bio: r.Bio, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
 		err = rd.node(line, graph.KindContributor, r.ID, r.Version, x.Validate())
 		if rd.keep {
 			rd.snap.Contributors = append(rd.snap.Contributors, x)
@@ -531,6 +536,7 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 			return nil, err
 		}
 		rd.versions[d.ID] = d.Version
+		rd.visibilities[d.ID] = d.Visibility
 		if rd.keep {
 			rd.snap.Documents = append(rd.snap.Documents, d)
 		}
@@ -540,6 +546,12 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 			return nil, err
 		}
 		rev := r.revision()
+		switch {
+		case rev.Visibility == "" && rd.version < 3:
+			rev.Visibility = legacyRevisionVisibility(rev.Version, rd.versions[rev.DocumentID], rd.visibilities[rev.DocumentID])
+		case !rev.Visibility.Valid():
+			return nil, fmt.Errorf("revision %d of %q: invalid visibility %q", rev.Version, rev.DocumentID, rev.Visibility)
+		}
 		if !rd.refFault(line, rd.revision(line, &rev)) && rd.keep {
 			rd.snap.Revisions = append(rd.snap.Revisions, rev)
 		}

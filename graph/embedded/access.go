@@ -75,6 +75,18 @@ func (r *reader) decide(id string, vis graph.Visibility) bool {
 // CanRead reaches the same answer as with the full lists. Public documents
 // and viewers who see everything need no lookup at all.
 func (r *reader) canReadHead(id string, vis graph.Visibility) bool {
+	return r.v.CanRead(r.accessFor(id, vis), r.memberOf)
+}
+
+// canReadRevision applies graph.Viewer.CanReadRevision to a revision of
+// document id, which the viewer may read.
+func (r *reader) canReadRevision(id string, rev *graph.Revision) bool {
+	return r.v.CanReadRevision(rev, r.accessFor(id, rev.Visibility), r.memberOf)
+}
+
+// accessFor is what canReadHead passes to CanRead for a document of
+// visibility vis; it fills r.memberOf when it needs it.
+func (r *reader) accessFor(id string, vis graph.Visibility) graph.DocumentAccess {
 	a := graph.DocumentAccess{Visibility: vis}
 	me := r.v.ContributorID
 	if vis != graph.VisibilityPublic && !r.v.SeesEverything() && me != "" {
@@ -95,7 +107,7 @@ func (r *reader) canReadHead(id string, vis graph.Visibility) bool {
 			}
 		}
 	}
-	return r.v.CanRead(a, r.memberOf)
+	return a
 }
 
 // authors returns the contributors who AUTHORED document id.

@@ -400,6 +400,7 @@ func (s *Store) Adjacency(ctx context.Context, ids []string, q graph.AdjacencyQu
 			if err != nil {
 				return err
 			}
+			hideStoredPositions(r.v, a.Links)
 			if len(a.Links) > 0 || a.Degree > 0 {
 				out[id] = a
 			}
@@ -410,6 +411,18 @@ func (s *Store) Adjacency(ctx context.Context, ids []string, q graph.AdjacencyQu
 		return nil, err
 	}
 	return out, nil
+}
+
+// hideStoredPositions zeroes the carnet positions of ls (graph.Adjacent):
+// walks never show them, and ranking them would cost each walk a scan of
+// every carnet it meets.
+func hideStoredPositions(v graph.Viewer, ls []graph.Link) {
+	if v.SeesStoredPositions() {
+		return
+	}
+	for i := range ls {
+		ls[i].Position = 0
+	}
 }
 
 // adjacency answers q for readable node id of kind k.

@@ -39,6 +39,7 @@ func TestMigrateBuildsAdjacencyIndex(t *testing.T) {
 				return err
 			}
 		}
+		downgradeRecordsToV3(t, tx, nil)
 		return tx.Bucket(bMeta).Put(keySchema, binary.BigEndian.AppendUint64(nil, 2))
 	}))
 	ok(t, db.Close())

@@ -230,11 +230,12 @@ func readFacets(b []byte) (visibility, language []byte, err error) {
 	return visibility, language, x.done()
 }
 
+// A contributor record held a region up to schema 3; migrateRegions
+// (store.go) rewrote every record without it.
 func encodeContributor(c *graph.Contributor) []byte {
 	e := newEnc()
 	e.str(c.Name)
 	e.str(c.Bio)
-	e.str(c.Region)
 	e.time(c.CreatedAt)
 	e.time(c.UpdatedAt)
 	e.int(int64(c.Version))
@@ -243,9 +244,19 @@ func encodeContributor(c *graph.Contributor) []byte {
 
 func decodeContributor(id string, b []byte) (*graph.Contributor, error) {
 	x := newDec(b)
-	c := &graph.Contributor{ID: id, Name: x.str(), Bio: x.str(), Region: x.str()}
+	c := &graph.Contributor{ID: id, Name: x.str(), Bio: x.str()}
 	c.CreatedAt, c.UpdatedAt, c.Version = x.time(), x.time(), int(x.int())
 	return c, x.done()
+}
+
+// decodeContributorV3 reads a schema 3 contributor record, region
+// included, for the migration only.
+func decodeContributorV3(id string, b []byte) (c *graph.Contributor, region string, err error) {
+	x := newDec(b)
+	c = &graph.Contributor{ID: id, Name: x.str(), Bio: x.str()}
+	region = x.str()
+	c.CreatedAt, c.UpdatedAt, c.Version = x.time(), x.time(), int(x.int())
+	return c, region, x.done()
 }
 
 func encodeCarnet(c *graph.Carnet) []byte {
@@ -349,10 +360,21 @@ func encodeRevision(r *graph.Revision) []byte {
 	e.str(r.Title)
 	e.str(r.Summary)
 	e.str(r.Body)
+	e.str(string(r.Visibility))
 	return e.b
 }
 
 func decodeRevision(docID string, version int, b []byte) (*graph.Revision, error) {
+	x := newDec(b)
+	r := &graph.Revision{DocumentID: docID, Version: version, AuthorID: x.str(), At: x.time(), Changed: x.strs()}
+	r.Title, r.Summary, r.Body = x.str(), x.str(), x.str()
+	r.Visibility = graph.Visibility(x.str())
+	return r, x.done()
+}
+
+// decodeRevisionV3 reads a schema 3 revision, which recorded no
+// visibility, for the migration only.
+func decodeRevisionV3(docID string, version int, b []byte) (*graph.Revision, error) {
 	x := newDec(b)
 	r := &graph.Revision{DocumentID: docID, Version: version, AuthorID: x.str(), At: x.time(), Changed: x.strs()}
 	r.Title, r.Summary, r.Body = x.str(), x.str(), x.str()

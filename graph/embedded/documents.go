@@ -111,7 +111,7 @@ func revisionKey(docID string, version int) []byte {
 // putRevision snapshots d as its current version.
 func (w *writer) putRevision(d *graph.Document, changed []string, at time.Time) error {
 	rev := graph.Revision{DocumentID: d.ID, Version: d.Version, AuthorID: w.v.ContributorID, At: at,
-		Changed: changed, Title: d.Title, Summary: d.Summary, Body: d.Body}
+		Changed: changed, Title: d.Title, Summary: d.Summary, Body: d.Body, Visibility: d.Visibility}
 	return w.tx.Bucket(bRevisions).Put(revisionKey(d.ID, d.Version), encodeRevision(&rev))
 }
 
@@ -304,7 +304,9 @@ func (s *Store) Revisions(ctx context.Context, id string, p graph.Page) (*graph.
 			if err != nil {
 				return fmt.Errorf("revision %q: %w", k, err)
 			}
-			revs = append(revs, rev)
+			if r.canReadRevision(id, rev) {
+				revs = append(revs, rev)
+			}
 		}
 		return nil
 	})

@@ -94,8 +94,60 @@ func (r *reader) visibleLinks(id string, rel graph.Relation, dir graph.Direction
 			return nil, err
 		}
 	}
+	if err := r.rankCarnetEntries(out); err != nil {
+		return nil, err
+	}
 	graph.SortLinks(id, out)
 	return out, nil
+}
+
+// rankCarnetEntries replaces the stored position of each IN_CARNET link
+// among ls by the position the viewer is shown (graph.CarnetRanks).
+func (r *reader) rankCarnetEntries(ls []graph.Link) error {
+	if r.v.SeesStoredPositions() {
+		return nil
+	}
+	for i := range ls {
+		if ls[i].Relation != graph.RelInCarnet {
+			continue
+		}
+		ranks, err := r.carnetRanks(ls[i].To)
+		if err != nil {
+			return err
+		}
+		ls[i].Position = ranks[ls[i].From]
+	}
+	return nil
+}
+
+// carnetRanks is graph.CarnetRanks over the entries of carnet id that the
+// viewer may read, read in this transaction.
+func (r *reader) carnetRanks(id string) (map[string]int, error) {
+	if ranks, ok := r.ranks[id]; ok {
+		return ranks, nil
+	}
+	var entries []graph.Link
+	err := scanLinks(r.in, id, graph.RelInCarnet, func(_, other, v []byte) error {
+		fromKind, _, _, err := readLinkEnds(v)
+		if err != nil {
+			return err
+		}
+		ok, err := r.canRead(string(other), graph.Kind(fromKind))
+		if err != nil || !ok {
+			return err
+		}
+		p, err := readLinkPosition(v)
+		entries = append(entries, graph.Link{From: string(other), Position: p})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if r.ranks == nil {
+		r.ranks = map[string]map[string]int{}
+	}
+	r.ranks[id] = graph.CarnetRanks(entries)
+	return r.ranks[id], nil
 }
 
 func (r *reader) getLink(rel graph.Relation, from, to string) (*graph.Link, error) {
@@ -149,6 +201,7 @@ func (w *writer) deleteLink(l *graph.Link) error {
 func (w *writer) forgetAccess() {
 	w.readable, w.memberOf = nil, nil
 	w.mine, w.mineTooMany = nil, false
+	w.ranks = nil
 }
 
 func validRelation(rel graph.Relation) error {
@@ -197,7 +250,19 @@ func (w *writer) canLink(l *graph.Link) error {
 
 // Link implements graph.LinkStore.
 func (s *Store) Link(ctx context.Context, l graph.Link) (*graph.Link, error) {
-	err := s.update(ctx, func(w *writer) error { return w.checkedLink(&l) })
+	err := s.update(ctx, func(w *writer) error {
+		if err := w.checkedLink(&l); err != nil {
+			return err
+		}
+		// The link is shown as the viewer sees it: a new carnet entry's
+		// position counts only the entries the viewer may read.
+		ls := []graph.Link{l}
+		if err := w.rankCarnetEntries(ls); err != nil {
+			return err
+		}
+		l = ls[0]
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}

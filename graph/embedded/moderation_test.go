@@ -27,6 +27,7 @@ func TestMigrateFromSchema1(t *testing.T) {
 				return err
 			}
 		}
+		downgradeRecordsToV3(t, tx, nil)
 		return tx.Bucket(bMeta).Put(keySchema, binary.BigEndian.AppendUint64(nil, 1))
 	}))
 	ok(t, db.Close())

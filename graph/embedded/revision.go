@@ -24,8 +24,14 @@ func (s *Store) Revision(ctx context.Context, id string, version int) (*graph.Re
 			return noVersion(id, version)
 		}
 		var err error
-		rev, err = decodeRevision(id, version, v)
-		return err
+		if rev, err = decodeRevision(id, version, v); err != nil {
+			return err
+		}
+		if !r.canReadRevision(id, rev) {
+			rev = nil
+			return noVersion(id, version)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

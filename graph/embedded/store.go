@@ -5,6 +5,7 @@
 package embedded
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -23,7 +24,7 @@ import (
 
 // SchemaVersion is the layout of the buckets this binary reads and writes.
 // Raise it with a migration in migrate when the layout changes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // FileName is the database file inside the data directory.
 const FileName = "maillage.db"
@@ -265,13 +266,94 @@ var errStop = errors.New("stop")
 // checkSchema created every bucket that was missing. Version 0 is a new
 // file; version 1 lacked only the moderation buckets (no document was
 // hidden and none had flags), so creating them was the whole migration;
-// version 2 lacked the adjacency index (adjacency.go), built from the links.
+// version 2 lacked the adjacency index (adjacency.go), built from the links;
+// version 3 kept a region on contributor records and no visibility on
+// revisions (migrateV3).
 func migrate(tx *bbolt.Tx, from uint64) error {
-	if from > 2 {
+	if from > 3 {
 		return fmt.Errorf("no migration from schema %d", from)
 	}
-	if from >= 1 {
-		return buildAdjacencyIndex(tx)
+	if from == 0 {
+		return nil
+	}
+	if from <= 2 {
+		if err := buildAdjacencyIndex(tx); err != nil {
+			return err
+		}
+	}
+	return migrateV3(tx)
+}
+
+// migrateV3 is the privacy migration of issue #15. A contributor's region
+// was a profile field that repeated, for everyone to read, a standpoint its
+// owner may have declared AGGREGATE or PRIVATE: every stored region is
+// dropped. Where the owner declared that region, the declaration, with the
+// visibility they chose, is what remains; where they did not, the owner
+// never chose who may see it, so it is not kept anywhere (data
+// minimisation). Revisions get the visibility graph.LegacyRevisionVisibility
+// gives them.
+func migrateV3(tx *bbolt.Tx) error {
+	cs := tx.Bucket(recordBucket(graph.KindContributor))
+	var ids []string
+	var records [][]byte
+	if err := cs.ForEach(func(k, v []byte) error {
+		c, _, err := decodeContributorV3(string(k), v)
+		if err != nil {
+			return fmt.Errorf("contributor %s: %w", k, err)
+		}
+		ids, records = append(ids, c.ID), append(records, encodeContributor(c))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if err := cs.Put([]byte(id), records[i]); err != nil {
+			return err
+		}
+	}
+	return migrateRevisionsV3(tx)
+}
+
+// migrateRevisionsV3 rewrites revisions one document at a time, with the
+// visibility they are given; the cursor is repositioned after each
+// document's writes, as bbolt requires.
+func migrateRevisionsV3(tx *bbolt.Tx) error {
+	r := newReader(context.Background(), tx, graph.Viewer{Role: graph.RoleSystem})
+	b := tx.Bucket(bRevisions)
+	c := b.Cursor()
+	k, v := c.First()
+	for k != nil {
+		i := bytes.IndexByte(k, 0)
+		if i < 0 || len(k) != i+1+8 {
+			return fmt.Errorf("revision key %q: %w", k, errBadRecord)
+		}
+		id := string(k[:i])
+		prefix := idPrefix(id)
+		var revs []*graph.Revision
+		changed := map[int][]string{}
+		var last []byte
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			rev, err := decodeRevisionV3(id, int(binary.BigEndian.Uint64(k[len(prefix):])), v)
+			if err != nil {
+				return fmt.Errorf("revision %q: %w", k, err)
+			}
+			revs, changed[rev.Version], last = append(revs, rev), rev.Changed, append(last[:0], k...)
+		}
+		current := graph.VisibilityPrivate
+		if d, err := r.document(id); err != nil {
+			return err
+		} else if d != nil {
+			current = d.Visibility
+		}
+		for _, rev := range revs {
+			rev.Visibility = graph.LegacyRevisionVisibility(rev.Version, current, changed)
+			if err := b.Put(revisionKey(id, rev.Version), encodeRevision(rev)); err != nil {
+				return err
+			}
+		}
+		if k, v = c.Seek(last); k != nil && bytes.Equal(k, last) {
+			k, v = c.Next()
+		}
 	}
 	return nil
 }

@@ -27,6 +27,8 @@ type reader struct {
 	// there are too many to be worth loading.
 	mine        map[string]bool
 	mineTooMany bool
+	// ranks caches carnetRanks, by carnet.
+	ranks map[string]map[string]int
 	// cache serves documents as of generation gen; nil for writers.
 	cache *docCache
 	gen   uint64

@@ -259,10 +259,9 @@ func (b *Builder) people(ctx context.Context, cs []*graph.Contributor) ([]Object
 	for _, c := range cs {
 		o := Object{"@id": b.iri(c.ID), "@type": "Person", "identifier": c.ID, "name": c.Name}
 		set(o, "description", c.Bio)
-		// The profile's region is left out: it is often the value of a
-		// region standpoint its owner declared AGGREGATE or PRIVATE, and
-		// linked data must not pin it on the person. A PUBLIC region
-		// declaration appears below, with the other standpoints.
+		// A region is a standpoint like any other (contributors have no
+		// profile region since issue #15): a PUBLIC region declaration
+		// appears below, an AGGREGATE or PRIVATE one nowhere.
 		set(o, "affiliation", n.of(links[c.ID], c.ID, graph.RelAffiliatedWith, graph.Out, ""))
 		set(o, "memberOf", n.of(links[c.ID], c.ID, graph.RelMemberOf, graph.Out, ""))
 		var sps []any

@@ -45,7 +45,7 @@ func (s *Store) Adjacency(ctx context.Context, ids []string, q graph.AdjacencyQu
 	err := s.view(ctx, func(r *reader) error {
 		recs, err := r.run(adjacency, r.viewer(map[string]any{
 			"ids": ids, "rels": relNames(rels), "dir": string(q.Direction),
-			"limit": limit, "among": among, "degrees": q.Degrees,
+			"limit": limit, "among": among, "degrees": q.Degrees, "stored": r.v.SeesStoredPositions(),
 		}))
 		if err != nil {
 			return err

@@ -186,7 +186,7 @@ func (l *loader) prepare(b graph.Batch) error {
 		}
 		l.addNode(d.Kind, d.ID, documentProps(&d))
 		rev := graph.Revision{DocumentID: d.ID, Version: 1, AuthorID: w.v.ContributorID, At: d.CreatedAt,
-			Changed: setFields(&d), Title: d.Title, Summary: d.Summary, Body: d.Body}
+			Changed: setFields(&d), Title: d.Title, Summary: d.Summary, Body: d.Body, Visibility: d.Visibility}
 		l.revisions = append(l.revisions, revisionProps(&rev))
 		for _, a := range uniq(in.AuthorIDs) {
 			authored = append(authored, graph.Link{Relation: graph.RelAuthored, From: a, To: d.ID,

@@ -49,7 +49,19 @@ const (
 	canReadO = `($all OR (o.visibility = 'PUBLIC' AND o.hidden IS NULL) OR ($viewer <> '' AND (` +
 		`EXISTS { (o)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
 		`(o.visibility = 'COMMUNITY' AND o.hidden IS NULL AND EXISTS { (o)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+	canReadE = `($all OR (e.visibility = 'PUBLIC' AND e.hidden IS NULL) OR ($viewer <> '' AND (` +
+		`EXISTS { (e)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
+		`(e.visibility = 'COMMUNITY' AND e.hidden IS NULL AND EXISTS { (e)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
 )
+
+// carnetEntries is, per carnet, the entries the viewer may read with
+// their stored positions: what graph.CarnetRanks numbers into the positions
+// the viewer is shown (issue #15). One pass per carnet, however many of its
+// links a query returns.
+const carnetEntries = `UNWIND $ids AS id
+MATCH (:Carnet {id: id})<-[q:IN_CARNET]-(e:Document)
+WHERE ` + canReadE + `
+RETURN id, e.id AS document, q.position AS position`
 
 // ---- schema (run by Open; each statement is idempotent) ----
 
@@ -220,21 +232,59 @@ CREATE (r:Revision)
 SET r = row`
 
 	// revisions returns no row for a document the viewer may not read,
-	// and one row with a null revision for a readable one without any.
+	// and one row with a null revision for a readable one without any
+	// revision the viewer may read.
 	revisions = `MATCH (d:Document {id: $id})
 WHERE ` + canReadD + `
 OPTIONAL MATCH (r:Revision {documentId: d.id})
+WHERE ` + canReadRev + `
 RETURN r {.*} AS rev`
 )
 
+// canReadRev is graph.Viewer.CanReadRevision as a predicate on a revision r
+// of a readable document d: the visibility r records, under d's current
+// authors and community ties; a revision without one is PRIVATE.
+const canReadRev = `($all OR r.visibility = 'PUBLIC' OR ($viewer <> '' AND (` +
+	`EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
+	`(r.visibility = 'COMMUNITY' AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+
 // revisionAt returns no row for a document the viewer may not read, and
 // one row with a null revision when the readable document has no such
-// version.
+// version, or one the viewer may not read: both look the same.
 const revisionAt = `MATCH (d:Document {id: $id})
 WHERE ` + canReadD + `
 OPTIONAL MATCH (r:Revision {documentId: d.id})
-WHERE r.version = $version
+WHERE r.version = $version AND ` + canReadRev + `
 RETURN r {.*} AS rev`
+
+// ---- migrations (run by Open after the schema; each is idempotent) ----
+//
+// Issue #15. migrateRegions drops the region property contributors had: it
+// repeated, for everyone to read, a standpoint its owner may have declared
+// AGGREGATE or PRIVATE. A DECLARES relationship of that region, if any,
+// keeps it with the visibility its owner chose; without one, the owner never
+// chose who may see it, so it is kept nowhere (data minimisation).
+// migrateRevisions gives a visibility to the revisions written before they
+// recorded one, as graph.LegacyRevisionVisibility does: the document's
+// current visibility unless a later revision changed it, PRIVATE otherwise
+// (and for a revision whose document is gone).
+const (
+	migrateRegions = `MATCH (c:Contributor)
+WHERE c.region IS NOT NULL
+REMOVE c.region`
+
+	migrateRevisions = `MATCH (r:Revision)
+WHERE r.visibility IS NULL
+OPTIONAL MATCH (d:Document {id: r.documentId})
+WITH r, d, EXISTS {
+  MATCH (l:Revision {documentId: r.documentId})
+  WHERE l.version > r.version AND l.version > 1 AND 'visibility' IN l.changed
+} AS changedSince
+SET r.visibility = CASE WHEN d IS NULL OR changedSince THEN 'PRIVATE' ELSE d.visibility END`
+)
+
+// migrationStatements run in this order on every Open, after the schema.
+var migrationStatements = []string{migrateRegions, migrateRevisions}
 
 // documentFilter is the WHERE clause of document lists: every filter is
 // a parameter that is the empty string when unused, and the ids a filter
@@ -518,6 +568,14 @@ const (
 	// ClearForTests (testing.go) runs it.
 	clearDatabase = `MATCH (n)
 DETACH DELETE n`
+
+	// legacyRegionForTests and legacyRevisionsForTests put back what a
+	// graph held before issue #15 (a profile region, revisions without a
+	// visibility), for the migration test only.
+	legacyRegionForTests = `MATCH (c:Contributor {id: $id})
+SET c.region = $region`
+	legacyRevisionsForTests = `MATCH (r:Revision)
+REMOVE r.visibility`
 )
 
 // ---- the registry ----
@@ -571,6 +629,8 @@ func init() {
 		register(fmt.Sprintf("schema%02d", i+1), c)
 	}
 	register("awaitIndexes", awaitIndexes, "timeoutSeconds")
+	register("migrateRegions", migrateRegions)
+	register("migrateRevisions", migrateRevisions)
 
 	register("lockSequence", lockSequence, "sequence")
 	register("appendChanges", appendChanges, "sequence", "changes", "at")
@@ -617,8 +677,9 @@ func init() {
 
 	register("rawLinks", rawLinks, "id", "rels", "dir")
 	register("visibleLinks", visibleLinks, append([]string{"ids", "rels", "dir"}, viewerParams...)...)
-	register("adjacency", adjacency, append([]string{"ids", "rels", "dir", "limit", "among", "degrees"}, viewerParams...)...)
+	register("adjacency", adjacency, append([]string{"ids", "rels", "dir", "limit", "among", "degrees", "stored"}, viewerParams...)...)
 	register("getLink", getLink, "from", "to", "rel")
+	register("carnetEntries", carnetEntries, append([]string{"ids"}, viewerParams...)...)
 	register("deleteLink", deleteLink, "from", "to", "rel")
 	register("carnetLastPosition", carnetLastPosition, "id")
 	register("carnetLastPositions", carnetLastPositions, "ids")
@@ -645,6 +706,8 @@ func init() {
 
 	register("ping", ping)
 	register("clearDatabase", clearDatabase)
+	register("legacyRegionForTests", legacyRegionForTests, "id", "region")
+	register("legacyRevisionsForTests", legacyRevisionsForTests)
 }
 
 // ==== restore (graph.Restorer, restore.go) ====
@@ -715,7 +778,8 @@ func init() {
 // per readable node, its visible degree when $degrees, and at most $limit
 // of its visible links (to the ids of $among only, unless it is null) in
 // adjacency order: OUT before IN, then by relationship type, then by the
-// other end's id. Each link is a list, in the order of linkColumns.
+// other end's id. Each link is a list, in the order of linkColumns, with
+// no carnet position unless $stored (graph.Adjacent).
 const adjacency = `UNWIND $ids AS id
 MATCH (n:Node {id: id})
 WHERE NOT n:Document OR ` + canReadN + `
@@ -732,7 +796,7 @@ COLLECT {
   ORDER BY inward, type(r), o.id
   LIMIT $limit
   RETURN [type(r), startNode(r).id, endNode(r).id, startNode(r).kind, endNode(r).kind,
-    r.role, r.category, r.position, r.createdAt]
+    r.role, r.category, CASE WHEN $stored THEN r.position END, r.createdAt]
 } AS links
 WHERE degree > 0 OR size(links) > 0
 RETURN id, degree, links`

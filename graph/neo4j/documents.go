@@ -44,7 +44,7 @@ func setFields(d *graph.Document) []string {
 // putRevision snapshots d as its current version.
 func (w *writer) putRevision(d *graph.Document, changed []string, at time.Time) error {
 	rev := graph.Revision{DocumentID: d.ID, Version: d.Version, AuthorID: w.v.ContributorID, At: at,
-		Changed: changed, Title: d.Title, Summary: d.Summary, Body: d.Body}
+		Changed: changed, Title: d.Title, Summary: d.Summary, Body: d.Body, Visibility: d.Visibility}
 	_, err := w.run(createRevision, map[string]any{"props": map[string]any(revisionProps(&rev))})
 	return err
 }

@@ -59,10 +59,56 @@ func (r *reader) visibleLinks(ids []string, rel graph.Relation, dir graph.Direct
 		s, _ := id.(string)
 		out[s] = append(out[s], l)
 	}
+	for _, links := range out {
+		if err := r.rankCarnetEntries(links); err != nil {
+			return nil, err
+		}
+	}
 	for id, links := range out {
 		sortLinks(id, links)
 	}
 	return out, nil
+}
+
+// rankCarnetEntries replaces the stored position of each IN_CARNET link
+// among ls by the position the viewer is shown (graph.CarnetRanks), from
+// the carnets' readable entries, read in the same transaction.
+func (r *reader) rankCarnetEntries(ls []graph.Link) error {
+	if r.v.SeesStoredPositions() {
+		return nil
+	}
+	var carnets []string
+	for _, l := range ls {
+		if l.Relation == graph.RelInCarnet {
+			carnets = append(carnets, l.To)
+		}
+	}
+	if len(carnets) == 0 {
+		return nil
+	}
+	recs, err := r.run(carnetEntries, r.viewer(map[string]any{"ids": uniq(carnets)}))
+	if err != nil {
+		return err
+	}
+	entries := map[string][]graph.Link{}
+	for _, rec := range recs {
+		x := recordDecoder(rec)
+		id, doc, pos := x.str("id"), x.str("document"), int(x.int("position"))
+		if err := x.done("carnet entry"); err != nil {
+			return err
+		}
+		entries[id] = append(entries[id], graph.Link{From: doc, Position: pos})
+	}
+	ranks := make(map[string]map[string]int, len(entries))
+	for id, es := range entries {
+		ranks[id] = graph.CarnetRanks(es)
+	}
+	for i := range ls {
+		if ls[i].Relation == graph.RelInCarnet {
+			ls[i].Position = ranks[ls[i].To][ls[i].From]
+		}
+	}
+	return nil
 }
 
 func (r *reader) authors(id string) ([]string, error) {
@@ -170,6 +216,13 @@ func (s *Store) Link(ctx context.Context, in graph.Link) (*graph.Link, error) {
 		if err := w.link(&l); err != nil {
 			return err
 		}
+		// The link is shown as the viewer sees it: a new carnet entry's
+		// position counts only the entries the viewer may read.
+		shown := []graph.Link{l}
+		if err := w.rankCarnetEntries(shown); err != nil {
+			return err
+		}
+		l = shown[0]
 		out = l
 		return nil
 	})

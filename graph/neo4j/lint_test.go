@@ -69,7 +69,7 @@ func sortedKeys(m map[string]bool) []string {
 // paramSamples gives each parameter a value of the type the store sends,
 // so that the linter's type checks see what Neo4j will see.
 var paramSamples = map[string]any{
-	"all": true, "system": true, "hasCursor": true, "desc": false,
+	"all": true, "system": true, "stored": false, "hasCursor": true, "desc": false,
 	"ids": []string{"a"}, "kinds": []string{"Note"}, "rels": []string{"LINKS_TO"},
 	"version": 1, "limit": 20, "since": 0, "timeoutSeconds": 300,
 	"props":   map[string]any{"id": "a"},

@@ -67,7 +67,7 @@ func documentProps(d *graph.Document) props {
 }
 
 func contributorProps(c *graph.Contributor) props {
-	return props{"id": c.ID, "kind": string(graph.KindContributor), "name": c.Name, "bio": c.Bio, "region": c.Region,
+	return props{"id": c.ID, "kind": string(graph.KindContributor), "name": c.Name, "bio": c.Bio,
 		"createdAt": c.CreatedAt.UTC(), "updatedAt": c.UpdatedAt.UTC(), "version": int64(c.Version)}
 }
 
@@ -99,7 +99,7 @@ func linkProps(l *graph.Link) props {
 func revisionProps(r *graph.Revision) props {
 	return props{"id": fmt.Sprintf("%s@%d", r.DocumentID, r.Version), "documentId": r.DocumentID,
 		"version": int64(r.Version), "authorId": r.AuthorID, "at": r.At.UTC(), "changed": strList(r.Changed),
-		"title": r.Title, "summary": r.Summary, "body": r.Body}
+		"title": r.Title, "summary": r.Summary, "body": r.Body, "visibility": string(r.Visibility)}
 }
 
 // decoder reads a property map or a record, remembering the first
@@ -233,7 +233,7 @@ func decodeDocument(v any) (*graph.Document, error) {
 
 func decodeContributor(v any) (*graph.Contributor, error) {
 	x := newDecoder(v)
-	c := &graph.Contributor{ID: x.str("id"), Name: x.str("name"), Bio: x.str("bio"), Region: x.str("region"),
+	c := &graph.Contributor{ID: x.str("id"), Name: x.str("name"), Bio: x.str("bio"),
 		CreatedAt: x.time("createdAt"), UpdatedAt: x.time("updatedAt"), Version: int(x.int("version"))}
 	return c, x.done("contributor " + c.ID)
 }
@@ -263,7 +263,8 @@ func decodeKnowledgeBase(v any) (*graph.KnowledgeBase, error) {
 func decodeRevision(v any) (*graph.Revision, error) {
 	x := newDecoder(v)
 	r := &graph.Revision{DocumentID: x.str("documentId"), Version: int(x.int("version")), AuthorID: x.str("authorId"),
-		At: x.time("at"), Changed: x.strs("changed"), Title: x.str("title"), Summary: x.str("summary"), Body: x.str("body")}
+		At: x.time("at"), Changed: x.strs("changed"), Title: x.str("title"), Summary: x.str("summary"), Body: x.str("body"),
+		Visibility: graph.Visibility(x.str("visibility"))}
 	return r, x.done("revision of " + r.DocumentID)
 }
 

@@ -215,6 +215,15 @@ func (s *Store) setupSchema(ctx context.Context) error {
 			return s.schemaError(err)
 		}
 	}
+	for _, stmt := range migrationStatements {
+		_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			_, err := run(ctx, tx, stmt, nil)
+			return nil, err
+		})
+		if err != nil {
+			return s.schemaError(err)
+		}
+	}
 	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		_, err := run(ctx, tx, awaitIndexes, map[string]any{"timeoutSeconds": awaitIndexesSeconds})
 		return nil, err

@@ -261,3 +261,87 @@ func compare(a, b string) int {
 	}
 	return 0
 }
+
+// TestMigrateIssue15 gives the graph what it held before issue #15 (a
+// profile region on contributors, revisions without a visibility) and
+// opens it again: the regions are gone, a declaration stays as declared,
+// and the draft a PRIVATE note had before it was made PUBLIC stays PRIVATE.
+func TestMigrateIssue15(t *testing.T) {
+	cfg := testConfig(t)
+	s := openEmpty(t, cfg)
+	sys := graph.SystemContext(t.Context())
+	as := func(id string) context.Context {
+		return graph.WithViewer(t.Context(), graph.Viewer{Role: graph.RoleContributor, ContributorID: id})
+	}
+	for _, id := range []string{"ana", "bea"} {
+		if _, err := s.CreateContributor(sys, graph.Contributor{ID: id, Name: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.DeclareStandpoint(as("ana"), graph.Declaration{ContributorID: "ana", Dimension: "region", Value: "montreal", Visibility: graph.DeclAggregate}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.CreateDocument(sys, graph.Document{ID: "draft", Kind: graph.KindNote, Title: "Brouillon", Language: "fr", Visibility: graph.VisibilityPrivate}, []string{"ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err = s.UpdateDocument(as("ana"), "draft", graph.DocumentUpdate{Version: d.Version, Body: ptrTo("Secret.")}); err != nil {
+		t.Fatal(err)
+	}
+	pub := graph.VisibilityPublic
+	if _, err = s.UpdateDocument(as("ana"), "draft", graph.DocumentUpdate{Version: d.Version, Visibility: &pub, Body: ptrTo("Public.")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateDocument(sys, graph.Document{ID: "open", Kind: graph.KindNote, Title: "Ouverte", Language: "fr", Visibility: pub}, []string{"bea"}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.update(sys, func(w *writer) error {
+		for id, region := range map[string]string{"ana": "montreal", "bea": "estrie"} {
+			if _, err := w.run(legacyRegionForTests, map[string]any{"id": id, "region": region}); err != nil {
+				return err
+			}
+		}
+		_, err := w.run(legacyRevisionsForTests, nil)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s2, err := Open(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	left := 0
+	err = s2.view(sys, func(r *reader) error {
+		recs, err := r.run(allOfKind, map[string]any{"kind": string(graph.KindContributor)})
+		for _, rec := range recs {
+			n, _ := rec.Get("node")
+			if m, _ := n.(map[string]any); m["region"] != nil {
+				left++
+			}
+		}
+		return err
+	})
+	if err != nil || left != 0 {
+		t.Errorf("%d contributors keep a region after the migration (%v)", left, err)
+	}
+	decls, err := s2.Declarations(as("ana"), []string{"ana"})
+	if err != nil || len(decls["ana"]) != 1 || decls["ana"][0].Visibility != graph.DeclAggregate {
+		t.Errorf("ana's declarations after the migration: %+v, %v", decls["ana"], err)
+	}
+	anon := t.Context()
+	revs, err := s2.Revisions(anon, "draft", graph.Page{})
+	if err != nil || len(revs.Edges) != 1 || revs.Edges[0].Node.Version != 3 {
+		t.Errorf("anonymous reads revisions of draft after the migration: %+v, %v", revs, err)
+	}
+	if revs, err := s2.Revisions(as("ana"), "draft", graph.Page{}); err != nil || len(revs.Edges) != 3 {
+		t.Errorf("the author reads revisions of draft after the migration: %+v, %v", revs, err)
+	}
+	if revs, err := s2.Revisions(anon, "open", graph.Page{}); err != nil || len(revs.Edges) != 1 {
+		t.Errorf("revisions of an always public note after the migration: %+v, %v", revs, err)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -83,7 +83,7 @@ func entityKinds() []entityOps {
 		{
 			kind: graph.KindContributor, writer: admin,
 			create: func(ctx context.Context, s graph.Store, id, name string) (*record, error) {
-				return cOne(s.CreateContributor(ctx, graph.Contributor{ID: id, Name: name, Bio: "Une bio.", Region: "montreal"}))
+				return cOne(s.CreateContributor(ctx, graph.Contributor{ID: id, Name: name, Bio: "Une bio."}))
 			},
 			get: func(ctx context.Context, s graph.Store, id string) (*record, error) {
 				return cOne(s.Contributor(ctx, id))
@@ -180,17 +180,17 @@ func testGroups(t *testing.T, newStore factory) {
 	}
 	t.Run("ContributorFields", func(t *testing.T) {
 		f := newFixture(t, newStore)
-		in := graph.Contributor{ID: "ctb-z", Name: "Zoé Tremblay", Bio: "Animatrice.", Region: "outaouais"}
+		in := graph.Contributor{ID: "ctb-z", Name: "Zoé Tremblay", Bio: "Animatrice."}
 		c, err := f.s.CreateContributor(f.sys(), in)
 		f.must(err, "create")
 		for _, got := range []*graph.Contributor{c, must1(f, func() (*graph.Contributor, error) { return f.s.Contributor(f.anon(), "ctb-z") })} {
-			if got.Name != in.Name || got.Bio != in.Bio || got.Region != in.Region {
-				t.Errorf("contributor %+v, want name/bio/region of %+v", *got, in)
+			if got.Name != in.Name || got.Bio != in.Bio {
+				t.Errorf("contributor %+v, want name/bio of %+v", *got, in)
 			}
 		}
-		u, err := f.s.UpdateContributor(f.asC("ctb-z"), "ctb-z", graph.ContributorUpdate{Version: c.Version, Bio: ptr("Nouvelle bio."), Region: ptr("")})
+		u, err := f.s.UpdateContributor(f.asC("ctb-z"), "ctb-z", graph.ContributorUpdate{Version: c.Version, Bio: ptr("Nouvelle bio.")})
 		f.must(err, "update own profile")
-		if u.Bio != "Nouvelle bio." || u.Region != "" || u.Name != in.Name || u.Version != c.Version+1 {
+		if u.Bio != "Nouvelle bio." || u.Name != in.Name || u.Version != c.Version+1 {
 			t.Errorf("updated contributor %+v", *u)
 		}
 	})

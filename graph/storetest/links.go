@@ -285,7 +285,9 @@ func testLinks(t *testing.T, newStore factory) {
 		if def.Position != 0 && def.Position <= 3 {
 			t.Errorf("default position %d: want 0 or after the last entry (> 3)", def.Position)
 		}
-		m, err := f.s.Links(f.anon(), []string{"k"}, graph.RelInCarnet, graph.In)
+		// The system reads positions as stored (backups); everyone else is
+		// shown ranks (testCarnetPositions), checked after the order.
+		m, err := f.s.Links(f.sys(), []string{"k"}, graph.RelInCarnet, graph.In)
 		f.must(err, "Links")
 		stored := map[string]graph.Link{}
 		for _, l := range m["k"] {
@@ -314,6 +316,11 @@ func testLinks(t *testing.T, newStore factory) {
 			want = append(want, "sans")
 		}
 		sameOrder(t, got, want, "carnet entries in position order")
+		for i, l := range conn.Nodes() {
+			if l.Position != i+1 {
+				t.Errorf("anonymous is shown %s at position %d, want its rank %d", l.From, l.Position, i+1)
+			}
+		}
 		paged, _ := pageAll(t, 2, func(p graph.Page) (*graph.Connection[graph.Link], error) {
 			return f.s.Neighbours(f.anon(), "k", graph.RelInCarnet, graph.In, p)
 		}, "carnet entries, 2 per page")

@@ -93,4 +93,7 @@ var groups = []group{
 	{"Curation", testCuration},
 	{"Moderation", testModeration},
 	{"Research", testResearch},
+	{"ProfileRepeatsNoStandpoint", testProfileRepeatsNoStandpoint},
+	{"CarnetPositions", testCarnetPositions},
+	{"RevisionVisibility", testRevisionVisibility},
 }

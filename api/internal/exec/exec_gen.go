@@ -798,6 +798,8 @@ type CommunityResolver interface {
 type ContributorResolver interface {
 	ID(ctx context.Context, obj *graph.Contributor) (string, error)
 
+	Region(ctx context.Context, obj *graph.Contributor) (*string, error)
+
 	Documents(ctx context.Context, obj *graph.Contributor, first *int, after *string) (*model.DocumentConnection, error)
 	Communities(ctx context.Context, obj *graph.Contributor) ([]*graph.Community, error)
 	Affiliations(ctx context.Context, obj *graph.Contributor) ([]*model.Organisation, error)
@@ -4306,8 +4308,14 @@ type Contributor implements Node {
   id: ID!
   name: String!
   bio: String!
-  "A value id of the standpoint dimension ` + "`" + `region` + "`" + `, as the contributor states it publicly."
-  region: String!
+  """
+  The value id of the contributor's PUBLIC declaration of the standpoint
+  dimension ` + "`" + `region` + "`" + `, or null when they made none (or declared their region
+  AGGREGATE or PRIVATE, which no field repeats). With several PUBLIC region
+  declarations, the first by value id. Kept for compatibility: read
+  ` + "`" + `standpoints` + "`" + ` instead.
+  """
+  region: String @deprecated(reason: "A region is a standpoint declaration: read ` + "`" + `standpoints` + "`" + ` (dimension ` + "`" + `region` + "`" + `).")
   createdAt: Time!
   updatedAt: Time!
   version: Int!
@@ -4605,7 +4613,11 @@ interface Document implements Node {
   terms: [Term!]!
   "The organisations this document concerns."
   organisations: [Organisation!]!
-  "Earlier states of the document, newest first."
+  """
+  Earlier states of the document, newest first: those the viewer may read.
+  A revision is readable by whoever could read the document when it was
+  written (its visibility then); authors and curators read them all.
+  """
   revisions(first: Int, after: String): RevisionConnection!
 }
 
@@ -4623,6 +4635,7 @@ type Authorship {
 type CarnetMembership {
   carnet: Carnet!
   category: String
+  "The document's rank among the carnet's entries the viewer may read, from 1."
   position: Int!
 }
 
@@ -4970,6 +4983,7 @@ type CarnetDocumentEdge {
   cursor: String!
   node: Document!
   category: String
+  "The entry's rank among the carnet's entries the viewer may read, from 1: hidden entries leave no gap."
   position: Int!
 }
 
@@ -5091,7 +5105,8 @@ extend type Query {
   """
   The changes from version ` + "`" + `from` + "`" + ` to version ` + "`" + `to` + "`" + ` of a document (either may
   be the older). NOT_FOUND when the document does not exist, is hidden from
-  the viewer, or never had one of the versions.
+  the viewer, or never had one of the versions — or has one the viewer may
+  not read (see ` + "`" + `revisions` + "`" + `), exactly as if it did not exist.
   """
   revisionDiff(id: ID!, from: Int!, to: Int!): RevisionDiff!
 }
@@ -5328,7 +5343,7 @@ type Link {
   role: AuthorRole
   "IN_CARNET links only."
   category: String
-  "IN_CARNET links only."
+  "IN_CARNET links only: the entry's rank among the carnet's entries the viewer may read, from 1."
   position: Int!
   createdAt: Time!
 }
@@ -5341,7 +5356,11 @@ input LinkInput {
   role: AuthorRole
   "IN_CARNET links only: one of the carnet's categories."
   category: String
-  "IN_CARNET links only."
+  """
+  IN_CARNET links only: a sort key among all of the carnet's entries (ties
+  by document id); after the last entry when omitted. Positions are shown
+  as ranks among the entries the viewer may read.
+  """
   position: Int
 }
 
@@ -5439,7 +5458,11 @@ input UpdateOrganisationInput {
 input CreateContributorInput {
   name: String!
   bio: String
-  region: String
+  """
+  Refused (BAD_USER_INPUT) unless null or empty: a region is a standpoint
+  its owner declares with ` + "`" + `declareStandpoint` + "`" + `, choosing who may see it.
+  """
+  region: String @deprecated(reason: "Declare a ` + "`" + `region` + "`" + ` standpoint with declareStandpoint.")
 }
 
 input UpdateContributorInput {
@@ -5447,7 +5470,8 @@ input UpdateContributorInput {
   version: Int!
   name: String
   bio: String
-  region: String
+  "As in CreateContributorInput: refused unless null or empty."
+  region: String @deprecated(reason: "Declare a ` + "`" + `region` + "`" + ` standpoint with declareStandpoint.")
 }
 
 input CreateCarnetInput {
@@ -11145,18 +11169,18 @@ func (ec *executionContext) _Contributor_region(ctx context.Context, field graph
 			return ec.fieldContext_Contributor_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return ec.Resolvers.Contributor().Region(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contributor", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Contributor", field, true, true, "String")
 }
 
 func (ec *executionContext) _Contributor_createdAt(ctx context.Context, field graphql.CollectedField, obj *graph.Contributor) (ret graphql.Marshaler) {
@@ -26542,10 +26566,11 @@ func (ec *executionContext) _Contributor(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "region":
-			out.Values[i] = ec._Contributor_region(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contributor_region(ctx, field, obj)
+				})
 		case "createdAt":
 			out.Values[i] = ec._Contributor_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -73,7 +73,7 @@ func Fill(t testing.TB, s graph.Store) {
 	t.Helper()
 	as := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleContributor, ContributorID: "rt-ada"})
 	curator := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleCurator, ContributorID: "rt-ada"})
-	must[*graph.Contributor](t)(s.CreateContributor(sys, graph.Contributor{ID: "rt-ada", Name: "Ada Round-Trip", Bio: "Bio", Region: "montreal"}))
+	must[*graph.Contributor](t)(s.CreateContributor(sys, graph.Contributor{ID: "rt-ada", Name: "Ada Round-Trip", Bio: "Bio"}))
 	must[*graph.Contributor](t)(s.UpdateContributor(as, "rt-ada", graph.ContributorUpdate{Version: 1, Bio: ptr("Bio revue")}))
 	must[*graph.Contributor](t)(s.CreateContributor(sys, graph.Contributor{ID: "rt-bea", Name: "Béa Signale"}))
 	bea := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleContributor, ContributorID: "rt-bea"})
