@@ -49,21 +49,46 @@ function scenario(name, fn, { viewport } = {}) {
   scenarios.push({ name, fn, viewport });
 }
 
-/** newPage opens a fresh context (own sessionStorage) that records page errors. */
+/** local reports whether a URL stays on this machine (or is no network address at all). */
+function local(url) {
+  const u = new URL(url);
+  if (!/^(https?|wss?):$/.test(u.protocol)) return true;
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) || u.host === new URL(base).host;
+}
+
+/**
+ * newPage opens a fresh context (own sessionStorage) that records page
+ * errors, and every request to another host as a problem (the request is
+ * refused): every page must work on a closed network, and tell no third
+ * party who reads it.
+ */
 async function newPage(viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ viewport, locale: 'fr-CA', reducedMotion: 'reduce' });
+  const problems = [];
+  const requests = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    requests.push(url);
+    if (local(url)) return route.continue();
+    problems.push(`request to another host: ${url}`);
+    return route.abort('blockedbyclient');
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
-  const problems = [];
+  page.on('websocket', (ws) => {
+    if (!local(ws.url())) problems.push(`WebSocket to another host: ${ws.url()}`);
+  });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const text = msg.text();
     // The browser logs every 401 it receives; the token scenario causes them on purpose.
     if (/status of 401/.test(text)) return;
+    // A refused request to another host is already a problem of its own.
+    if (/ERR_BLOCKED_BY_CLIENT/.test(text)) return;
     problems.push(`console error: ${text}`);
   });
-  return { context, page, problems };
+  return { context, page, problems, requests };
 }
 
 async function shot(page, name) {
@@ -375,6 +400,28 @@ scenario('network', async ({ page }) => {
   return { screenshot: file, detail: `${n} nodes; GraphML ${text.length} bytes` };
 });
 
+// ------------------------------------------------------------------ GraphiQL
+
+scenario('graphiql', async ({ page, requests }) => {
+  // Every file comes from this server (newPage refuses and reports any
+  // other host): GraphiQL must render and run a query on a closed network.
+  await page.goto(`${base}/`);
+  const editor = page.locator('.graphiql-query-editor .CodeMirror');
+  await editor.waitFor();
+  await page.evaluate(() => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue('{ __typename }'));
+  await page.getByRole('button', { name: /Execute query/ }).click();
+  await page.locator('.graphiql-response').filter({ hasText: '"__typename": "Query"' }).waitFor();
+  // The schema came by introspection: the documentation lists the root type.
+  await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+  await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().waitFor();
+  const file = await shot(page, '15-graphiql');
+  await page.goto(explore());
+  await page.locator('.doc-list li').first().waitFor();
+  const hosts = [...new Set(requests.map((u) => new URL(u).host))];
+  assert(hosts.length === 1 && hosts[0] === new URL(base).host, `requests went to ${hosts.join(', ')}`);
+  return { screenshot: file, detail: `${requests.length} requests, all to ${hosts[0]}` };
+});
+
 // ------------------------------------------------------------------ token, language, phone
 
 scenario('token', async ({ page }) => {
@@ -560,11 +607,11 @@ scenario('live', async ({ page }) => {
 let failed = 0;
 for (const s of scenarios) {
   if (only.length && !only.includes(s.name)) continue;
-  const { context, page, problems } = await newPage(s.viewport);
+  const { context, page, problems, requests } = await newPage(s.viewport);
   const start = Date.now();
   let result;
   try {
-    const out = (await s.fn({ page, context })) || {};
+    const out = (await s.fn({ page, context, requests })) || {};
     if (problems.length) throw new Error(problems.join('; '));
     result = { name: s.name, ok: true, ms: Date.now() - start, ...out };
   } catch (err) {
