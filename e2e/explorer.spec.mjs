@@ -116,6 +116,32 @@ scenario('home', async ({ page }) => {
   return { screenshot: await shot(page, '01-home'), timing: { shownMs: shown, ...nav } };
 });
 
+scenario('landing', async ({ page }) => {
+  await page.goto(explore());
+  await page.getByRole('heading', { name: 'Un commun de savoirs pratiques' }).waitFor();
+  assert((await page.locator('.about p').first().innerText()).length > 80, 'no text saying what the site is');
+  const examples = page.locator('.about a.example');
+  assert(await examples.count() === 3, `want 3 example searches, have ${await examples.count()}`);
+  const q = await examples.first().innerText();
+  const file = await shot(page, '01b-landing');
+  await examples.first().click();
+  await page.waitForURL((u) => new URL(u).searchParams.get('q') === q);
+  await page.locator('.result').first().waitFor();
+  assert(await page.getByRole('searchbox', { name: 'Rechercher dans le commun' }).inputValue() === q, 'the box does not show the example');
+  // Every example finds something in the demo commons.
+  for (let i = 1; i < 3; i++) {
+    await page.goBack();
+    await page.locator('.about a.example').nth(i).click();
+    await page.waitForURL((u) => new URL(u).searchParams.get('q') !== q);
+    await page.locator('.result').first().waitFor();
+  }
+  await page.goto(explore());
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await page.getByRole('heading', { name: 'A commons of practical knowledge' }).waitFor();
+  await page.getByRole('button', { name: 'Passer en français' }).click();
+  return { screenshot: file };
+});
+
 // ------------------------------------------------------------------ search
 
 async function search(page, q) {
@@ -145,6 +171,87 @@ scenario('search', async ({ page }) => {
   await page.waitForURL(/kind=NOTE/);
   await page.waitForFunction(() => [...document.querySelectorAll('.result .badge')].every((b) => /note/i.test(b.textContent)));
   return { screenshot: await shot(page, '02-search') };
+});
+
+/** words splits text into its words, as a reader sees them. */
+function words(text) {
+  return (text.replace(/[’]/g, "'").match(/[\p{L}\p{N}'-]+/gu) || []).filter((w) => /[\p{L}\p{N}]/u.test(w));
+}
+
+/** hasRun reports whether run (a few words) occurs, whole words in a row, in all. */
+function hasRun(all, run) {
+  outer: for (let i = 0; i + run.length <= all.length; i++) {
+    for (let j = 0; j < run.length; j++) if (all[i + j] !== run[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+scenario('snippets', async ({ page, context }) => {
+  // Notes only: their page shows every field a fragment comes from.
+  let checked = 0;
+  const seen = [];
+  for (const q of ['éducation', 'gouvernance']) {
+    await page.goto(explore(`?q=${encodeURIComponent(q)}&kind=NOTE`));
+    await page.locator('.result').first().waitFor();
+    const items = await page.$$eval('.result', (els) => els.map((el) => ({
+      href: el.querySelector('h3 a').getAttribute('href'),
+      fragments: [...el.querySelectorAll('.fragment')].map((f) => f.textContent),
+    })));
+    for (const it of items) {
+      for (const f of it.fragments) {
+        seen.push(f);
+        for (const bad of ['##', '[[', ']]', '**', '](']) assert(!f.includes(bad), `Markdown "${bad}" in the snippet: ${f}`);
+      }
+    }
+    // A snippet cut out of a longer text starts and ends on whole words:
+    // its first and last words are words of the document, in that order.
+    const cut = items.filter((it) => it.fragments.some((f) => f.startsWith('…') || f.endsWith('…'))).slice(0, 3);
+    const other = await context.newPage();
+    for (const it of cut) {
+      await other.goto(new URL(it.href, base).href);
+      await other.locator('#body').waitFor();
+      const doc = words(await other.locator('main').innerText());
+      for (const f of it.fragments) {
+        const w = words(f);
+        if (f.startsWith('…')) assert(hasRun(doc, w.slice(0, 3)), `snippet starts mid-word: "${f.slice(0, 60)}" (${it.href})`);
+        if (f.endsWith('…')) assert(hasRun(doc, w.slice(-3)), `snippet ends mid-word: "…${f.slice(-60)}" (${it.href})`);
+        checked++;
+      }
+    }
+    await other.close();
+  }
+  assert(checked >= 3, `only ${checked} cut snippets checked`);
+  return { screenshot: await shot(page, '02c-snippets'), detail: `${seen.length} snippets, ${checked} cut ones checked against their document` };
+});
+
+scenario('chips', async ({ page }) => {
+  await search(page, 'numérique');
+  assert(await page.locator('.chip').count() === 0, 'chips with no filter');
+  await page.locator('fieldset.facet-kind input[data-value="NOTE"]').check();
+  await page.waitForURL(/kind=NOTE/);
+  const sp = page.locator('.facet-standpoints input[type=checkbox]').first();
+  const value = await sp.getAttribute('data-value');
+  await sp.check();
+  await page.waitForURL((u) => new URL(u).searchParams.getAll('sp').includes(value));
+  await page.locator('.chip').nth(1).waitFor();
+  assert(await page.locator('.chip').count() === 2, `want 2 chips, have ${await page.locator('.chip').count()}`);
+  const kindChip = page.locator('.chip[data-facet="kind"]');
+  const kindText = await kindChip.innerText();
+  assert(kindText.includes('Type') && kindText.includes('Note'), `kind chip reads ${kindText}`);
+  await page.getByRole('button', { name: 'Enlever tous les filtres' }).first().waitFor();
+  const file = await shot(page, '04b-filter-chips');
+  // Remove one: the other stays, in the address and in the facets.
+  await kindChip.getByRole('button', { name: /^Enlever le filtre/ }).click();
+  await page.waitForURL((u) => !new URL(u).searchParams.has('kind') && new URL(u).searchParams.getAll('sp').includes(value));
+  await page.waitForFunction(() => document.querySelectorAll('.chip').length === 1);
+  assert(await page.locator(`.chip[data-facet="standpoint"][data-value="${value}"]`).count() === 1, 'the standpoint chip went too');
+  assert(!(await page.locator('fieldset.facet-kind input[data-value="NOTE"]').isChecked()), 'the kind box is still checked');
+  assert(await page.locator(`.facet-standpoints input[data-value="${value}"]`).isChecked(), 'the standpoint box was unchecked');
+  await page.locator('.chip-remove').click();
+  await page.waitForURL((u) => !new URL(u).searchParams.has('sp'));
+  await page.waitForFunction(() => document.querySelectorAll('.chip').length === 0);
+  return { screenshot: file };
 });
 
 scenario('search-none', async ({ page }) => {
