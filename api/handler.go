@@ -14,10 +14,10 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/encommun/maillage/api/explorer"
+	"github.com/encommun/maillage/api/graphiql"
 	"github.com/encommun/maillage/api/internal/exec"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/search"
@@ -64,7 +64,8 @@ type Config struct {
 }
 
 // NewHandler serves POST and GET /graphql, subscriptions over WebSocket
-// (graphql-transport-ws) at /graphql, GraphiQL at GET /,
+// (graphql-transport-ws) at /graphql, GraphiQL at GET / (its files,
+// embedded, under /graphiql/),
 // GET /healthz (200 "ok" while the process runs), GET /readyz (200 when
 // the store answers and cfg.Ready agrees), GET /metrics (Prometheus) and,
 // for admins, GET /admin/backup (a copy of the embedded store).
@@ -177,7 +178,9 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", routeUpgrades(ws, gql))
-	mux.Handle("GET /{$}", playground.Handler("maillage", "/graphql"))
+	gi := graphiql.Handler()
+	mux.Handle("GET /{$}", gi)
+	mux.Handle(graphiql.Prefix, gi)
 	mux.Handle("GET /ld/{id}", byAddress(linkedDataHandler(cfg)))
 	mux.Handle("GET /export/", byAddress(networkExport(cfg, r)))
 	mux.Handle("GET /admin/backup", byAddress(storeBackup(cfg, raw, r)))

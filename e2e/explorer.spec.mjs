@@ -49,21 +49,46 @@ function scenario(name, fn, { viewport } = {}) {
   scenarios.push({ name, fn, viewport });
 }
 
-/** newPage opens a fresh context (own sessionStorage) that records page errors. */
+/** local reports whether a URL stays on this machine (or is no network address at all). */
+function local(url) {
+  const u = new URL(url);
+  if (!/^(https?|wss?):$/.test(u.protocol)) return true;
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) || u.host === new URL(base).host;
+}
+
+/**
+ * newPage opens a fresh context (own sessionStorage) that records page
+ * errors, and every request to another host as a problem (the request is
+ * refused): every page must work on a closed network, and tell no third
+ * party who reads it.
+ */
 async function newPage(viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ viewport, locale: 'fr-CA', reducedMotion: 'reduce' });
+  const problems = [];
+  const requests = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    requests.push(url);
+    if (local(url)) return route.continue();
+    problems.push(`request to another host: ${url}`);
+    return route.abort('blockedbyclient');
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
-  const problems = [];
+  page.on('websocket', (ws) => {
+    if (!local(ws.url())) problems.push(`WebSocket to another host: ${ws.url()}`);
+  });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const text = msg.text();
     // The browser logs every 401 it receives; the token scenario causes them on purpose.
     if (/status of 401/.test(text)) return;
+    // A refused request to another host is already a problem of its own.
+    if (/ERR_BLOCKED_BY_CLIENT/.test(text)) return;
     problems.push(`console error: ${text}`);
   });
-  return { context, page, problems };
+  return { context, page, problems, requests };
 }
 
 async function shot(page, name) {
@@ -89,6 +114,32 @@ scenario('home', async ({ page }) => {
   assert(await page.locator('script[src*="cytoscape"]').count() === 0, 'cytoscape loaded on the search page');
   assert(shown < 3000, `home page took ${shown} ms to show documents`);
   return { screenshot: await shot(page, '01-home'), timing: { shownMs: shown, ...nav } };
+});
+
+scenario('landing', async ({ page }) => {
+  await page.goto(explore());
+  await page.getByRole('heading', { name: 'Un commun de savoirs pratiques' }).waitFor();
+  assert((await page.locator('.about p').first().innerText()).length > 80, 'no text saying what the site is');
+  const examples = page.locator('.about a.example');
+  assert(await examples.count() === 3, `want 3 example searches, have ${await examples.count()}`);
+  const q = await examples.first().innerText();
+  const file = await shot(page, '01b-landing');
+  await examples.first().click();
+  await page.waitForURL((u) => new URL(u).searchParams.get('q') === q);
+  await page.locator('.result').first().waitFor();
+  assert(await page.getByRole('searchbox', { name: 'Rechercher dans le commun' }).inputValue() === q, 'the box does not show the example');
+  // Every example finds something in the demo commons.
+  for (let i = 1; i < 3; i++) {
+    await page.goBack();
+    await page.locator('.about a.example').nth(i).click();
+    await page.waitForURL((u) => new URL(u).searchParams.get('q') !== q);
+    await page.locator('.result').first().waitFor();
+  }
+  await page.goto(explore());
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await page.getByRole('heading', { name: 'A commons of practical knowledge' }).waitFor();
+  await page.getByRole('button', { name: 'Passer en français' }).click();
+  return { screenshot: file };
 });
 
 // ------------------------------------------------------------------ search
@@ -120,6 +171,87 @@ scenario('search', async ({ page }) => {
   await page.waitForURL(/kind=NOTE/);
   await page.waitForFunction(() => [...document.querySelectorAll('.result .badge')].every((b) => /note/i.test(b.textContent)));
   return { screenshot: await shot(page, '02-search') };
+});
+
+/** words splits text into its words, as a reader sees them. */
+function words(text) {
+  return (text.replace(/[’]/g, "'").match(/[\p{L}\p{N}'-]+/gu) || []).filter((w) => /[\p{L}\p{N}]/u.test(w));
+}
+
+/** hasRun reports whether run (a few words) occurs, whole words in a row, in all. */
+function hasRun(all, run) {
+  outer: for (let i = 0; i + run.length <= all.length; i++) {
+    for (let j = 0; j < run.length; j++) if (all[i + j] !== run[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+scenario('snippets', async ({ page, context }) => {
+  // Notes only: their page shows every field a fragment comes from.
+  let checked = 0;
+  const seen = [];
+  for (const q of ['éducation', 'gouvernance']) {
+    await page.goto(explore(`?q=${encodeURIComponent(q)}&kind=NOTE`));
+    await page.locator('.result').first().waitFor();
+    const items = await page.$$eval('.result', (els) => els.map((el) => ({
+      href: el.querySelector('h3 a').getAttribute('href'),
+      fragments: [...el.querySelectorAll('.fragment')].map((f) => f.textContent),
+    })));
+    for (const it of items) {
+      for (const f of it.fragments) {
+        seen.push(f);
+        for (const bad of ['##', '[[', ']]', '**', '](']) assert(!f.includes(bad), `Markdown "${bad}" in the snippet: ${f}`);
+      }
+    }
+    // A snippet cut out of a longer text starts and ends on whole words:
+    // its first and last words are words of the document, in that order.
+    const cut = items.filter((it) => it.fragments.some((f) => f.startsWith('…') || f.endsWith('…'))).slice(0, 3);
+    const other = await context.newPage();
+    for (const it of cut) {
+      await other.goto(new URL(it.href, base).href);
+      await other.locator('#body').waitFor();
+      const doc = words(await other.locator('main').innerText());
+      for (const f of it.fragments) {
+        const w = words(f);
+        if (f.startsWith('…')) assert(hasRun(doc, w.slice(0, 3)), `snippet starts mid-word: "${f.slice(0, 60)}" (${it.href})`);
+        if (f.endsWith('…')) assert(hasRun(doc, w.slice(-3)), `snippet ends mid-word: "…${f.slice(-60)}" (${it.href})`);
+        checked++;
+      }
+    }
+    await other.close();
+  }
+  assert(checked >= 3, `only ${checked} cut snippets checked`);
+  return { screenshot: await shot(page, '02c-snippets'), detail: `${seen.length} snippets, ${checked} cut ones checked against their document` };
+});
+
+scenario('chips', async ({ page }) => {
+  await search(page, 'numérique');
+  assert(await page.locator('.chip').count() === 0, 'chips with no filter');
+  await page.locator('fieldset.facet-kind input[data-value="NOTE"]').check();
+  await page.waitForURL(/kind=NOTE/);
+  const sp = page.locator('.facet-standpoints input[type=checkbox]').first();
+  const value = await sp.getAttribute('data-value');
+  await sp.check();
+  await page.waitForURL((u) => new URL(u).searchParams.getAll('sp').includes(value));
+  await page.locator('.chip').nth(1).waitFor();
+  assert(await page.locator('.chip').count() === 2, `want 2 chips, have ${await page.locator('.chip').count()}`);
+  const kindChip = page.locator('.chip[data-facet="kind"]');
+  const kindText = await kindChip.innerText();
+  assert(kindText.includes('Type') && kindText.includes('Note'), `kind chip reads ${kindText}`);
+  await page.getByRole('button', { name: 'Enlever tous les filtres' }).first().waitFor();
+  const file = await shot(page, '04b-filter-chips');
+  // Remove one: the other stays, in the address and in the facets.
+  await kindChip.getByRole('button', { name: /^Enlever le filtre/ }).click();
+  await page.waitForURL((u) => !new URL(u).searchParams.has('kind') && new URL(u).searchParams.getAll('sp').includes(value));
+  await page.waitForFunction(() => document.querySelectorAll('.chip').length === 1);
+  assert(await page.locator(`.chip[data-facet="standpoint"][data-value="${value}"]`).count() === 1, 'the standpoint chip went too');
+  assert(!(await page.locator('fieldset.facet-kind input[data-value="NOTE"]').isChecked()), 'the kind box is still checked');
+  assert(await page.locator(`.facet-standpoints input[data-value="${value}"]`).isChecked(), 'the standpoint box was unchecked');
+  await page.locator('.chip-remove').click();
+  await page.waitForURL((u) => !new URL(u).searchParams.has('sp'));
+  await page.waitForFunction(() => document.querySelectorAll('.chip').length === 0);
+  return { screenshot: file };
 });
 
 scenario('search-none', async ({ page }) => {
@@ -375,6 +507,28 @@ scenario('network', async ({ page }) => {
   return { screenshot: file, detail: `${n} nodes; GraphML ${text.length} bytes` };
 });
 
+// ------------------------------------------------------------------ GraphiQL
+
+scenario('graphiql', async ({ page, requests }) => {
+  // Every file comes from this server (newPage refuses and reports any
+  // other host): GraphiQL must render and run a query on a closed network.
+  await page.goto(`${base}/`);
+  const editor = page.locator('.graphiql-query-editor .CodeMirror');
+  await editor.waitFor();
+  await page.evaluate(() => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue('{ __typename }'));
+  await page.getByRole('button', { name: /Execute query/ }).click();
+  await page.locator('.graphiql-response').filter({ hasText: '"__typename": "Query"' }).waitFor();
+  // The schema came by introspection: the documentation lists the root type.
+  await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+  await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().waitFor();
+  const file = await shot(page, '15-graphiql');
+  await page.goto(explore());
+  await page.locator('.doc-list li').first().waitFor();
+  const hosts = [...new Set(requests.map((u) => new URL(u).host))];
+  assert(hosts.length === 1 && hosts[0] === new URL(base).host, `requests went to ${hosts.join(', ')}`);
+  return { screenshot: file, detail: `${requests.length} requests, all to ${hosts[0]}` };
+});
+
 // ------------------------------------------------------------------ token, language, phone
 
 scenario('token', async ({ page }) => {
@@ -560,11 +714,11 @@ scenario('live', async ({ page }) => {
 let failed = 0;
 for (const s of scenarios) {
   if (only.length && !only.includes(s.name)) continue;
-  const { context, page, problems } = await newPage(s.viewport);
+  const { context, page, problems, requests } = await newPage(s.viewport);
   const start = Date.now();
   let result;
   try {
-    const out = (await s.fn({ page, context })) || {};
+    const out = (await s.fn({ page, context, requests })) || {};
     if (problems.length) throw new Error(problems.join('; '));
     result = { name: s.name, ok: true, ms: Date.now() - start, ...out };
   } catch (err) {

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"html"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -668,34 +667,16 @@ func fragment(text string, start, end int) string {
 			to = end + i
 		}
 	}
-	var b strings.Builder
+	marked := noSentinels.Replace(text[from:start]) + markOpen + noSentinels.Replace(text[start:end]) + markClose + noSentinels.Replace(text[end:to])
+	out := fromSentinels.Replace(html.EscapeString(strings.TrimSpace(plainText(marked))))
 	if from > 0 {
-		b.WriteString("…")
+		out = "…" + out
 	}
-	b.WriteString(html.EscapeString(oneLine(text[from:start])))
-	b.WriteString("<mark>")
-	b.WriteString(html.EscapeString(oneLine(text[start:end])))
-	b.WriteString("</mark>")
-	b.WriteString(html.EscapeString(oneLine(text[end:to])))
 	if to < len(text) {
-		b.WriteString("…")
+		out += "…"
 	}
-	return b.String()
+	return out
 }
-
-// oneLine turns each run of white space (line breaks included) into one
-// space, a fragment being one line of context, and drops the Markdown
-// marks that read as noise out of their lines: strong emphasis and
-// heading hashes.
-func oneLine(s string) string {
-	s = markdownNoise.ReplaceAllString(s, "$1")
-	return spaceRun.ReplaceAllString(s, " ")
-}
-
-var (
-	spaceRun      = regexp.MustCompile(`\s+`)
-	markdownNoise = regexp.MustCompile(`\*\*|__|(^|\n)#{1,6}[ \t]`)
-)
 
 // SharingRequest asks which notes mention several of the same terms.
 type SharingRequest struct {

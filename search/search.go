@@ -215,9 +215,9 @@ func emptyResult(withFacets bool) *Result {
 }
 
 // highlights reports fragments under the field's plain name (title, not
-// fr.title), in the order of textFields. Bleve returns the start of a
-// requested field even where nothing matched; only fragments with a match
-// are kept.
+// fr.title), in the order of textFields, as plain text cut at words
+// (plainFragment). Bleve returns the start of a requested field even where
+// nothing matched; only fragments with a match are kept.
 func highlights(frags map[string][]string) []Highlight {
 	var out []Highlight
 	for _, tf := range textFields {
@@ -226,7 +226,7 @@ func highlights(frags map[string][]string) []Highlight {
 			if highlightFields[field] == tf.name {
 				for _, f := range ff {
 					if strings.Contains(f, "<mark>") {
-						fs = append(fs, f)
+						fs = append(fs, plainFragment(f))
 					}
 				}
 			}

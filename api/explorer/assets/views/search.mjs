@@ -4,7 +4,7 @@
 // shared and the back button walks through it.
 
 import { h, replace, highlight, debounce, uid } from '../dom.mjs';
-import { t, pick } from '../i18n.mjs';
+import { t, pick, lang } from '../i18n.mjs';
 import { gql, standpointDimensions } from '../api.mjs';
 import { BASE, nodeLink, nodeHref, graphHref, kindBadge, kindLabel, languageName, errorBox, notice, loading, formatNumber, time } from '../ui.mjs';
 
@@ -92,9 +92,10 @@ export async function render(root, route, ctx) {
   const facetsBox = h('details', { class: 'facets', open: !window.matchMedia('(max-width: 48rem)').matches },
     h('summary', {}, h('h2', {}, t('facets.title'))), facets);
   const results = h('div', { class: 'results', id: 'results' });
+  const chips = h('div', { class: 'chips', id: 'active-filters' });
   const pager = h('nav', { class: 'pager', 'aria-label': t('pager.label') });
   const intro = h('div', { class: 'intro' });
-  ui = { root, input, status, facets, facetsBox, results, pager, intro, ctx, seq: 0, controller: null, typing: false };
+  ui = { root, input, status, chips, facets, facetsBox, results, pager, intro, ctx, seq: 0, controller: null, typing: false };
 
   const typed = debounce(() => {
     const s = stateFrom(new URL(location.href).searchParams);
@@ -132,7 +133,7 @@ export async function render(root, route, ctx) {
       h('aside', { 'aria-label': t('facets.title') }, facetsBox),
       h('section', { 'aria-labelledby': 'results-heading' },
         h('h2', { id: 'results-heading', class: 'visually-hidden' }, t('results.title')),
-        status, results, pager)));
+        status, chips, results, pager)));
   const s = stateFrom(route.params);
   input.value = s.q;
   ctx.keepFocus = !!s.q;
@@ -161,6 +162,7 @@ async function run(route, ctx) {
   if (!s.q) {
     ui.facetsBox.hidden = true;
     replace(ui.status);
+    replace(ui.chips);
     replace(ui.pager);
     replace(ui.results);
     await renderIntro(controller.signal, seq);
@@ -181,6 +183,7 @@ async function run(route, ctx) {
     if (err.kind === 'aborted' || seq !== ui.seq) return;
     ui.results.removeAttribute('aria-busy');
     replace(ui.status);
+    replace(ui.chips);
     replace(ui.pager);
     replace(ui.facets);
     replace(ui.results, errorBox(err, { retry: () => run(route, ctx) }));
@@ -210,25 +213,6 @@ async function run(route, ctx) {
   }
 }
 
-/**
- * plain drops the Markdown marks of a body fragment (the index holds the
- * Markdown source) so that a snippet reads as text. It works on the escaped
- * fragment, whose <mark> tags hold none of these characters.
- */
-export function plain(fragment) {
-  return fragment
-    .replace(/!?\[([^\]]*)\]\([^)\s]*\)/g, '$1')
-    .replace(/(^|\s)#{1,6}\s+/g, '$1')
-    .replace(/\*\*|__/g, '')
-    .replace(/(^|[\s(])[*_](?=\S)/g, '$1')
-    .replace(/(\S)[*_](?=[\s).,;:!?]|$)/g, '$1')
-    .replace(/`/g, '')
-    .replace(/\|?(\s*:?-{3,}:?\s*\|)+/g, ' ')
-    .replace(/\s\|\s/g, ' · ')
-    .replace(/(^|\s)&gt;\s/g, '$1')
-    .replace(/\s+/g, ' ');
-}
-
 function resultItem(edge) {
   const n = edge.node;
   const hl = Object.fromEntries(edge.highlights.map((x) => [x.field, x.fragments]));
@@ -236,13 +220,15 @@ function resultItem(edge) {
   const frags = [...(hl.body || []), ...(hl.summary || []), ...(hl.aliases || []), ...(hl.definition || [])]
     .filter((f) => f.includes('<mark>'))
     .slice(0, 2);
+  // The server sends fragments as plain text cut at words, the matches in
+  // <mark>: nothing to undo here.
   const snippet = frags.length ? frags : [];
   return h('li', { class: 'result' },
     h('div', { class: 'result-head' },
       kindBadge(n.kind),
       h('h3', {}, h('a', { href: nodeHref(n.id) }, title))),
     snippet.length
-      ? snippet.map((f) => h('p', { class: 'fragment' }, highlight(plain(f))))
+      ? snippet.map((f) => h('p', { class: 'fragment' }, highlight(f)))
       : n.summary && h('p', { class: 'fragment' }, n.summary),
     h('p', { class: 'result-meta' },
       n.authors.length > 0 && h('span', {}, t('by'), ' ', n.authors.map((a, i) => [i ? ', ' : '', a.name])),
@@ -314,6 +300,7 @@ function renderFacets(facets, s, dims, ctx) {
       spGroups));
   }
   const anySel = FACETS.some((f) => s.sel[f.field].length);
+  renderChips(s, byField, dims, toggle, ctx);
   replace(ui.facets,
     anySel && h('p', {}, h('button', {
       type: 'button', class: 'link-button',
@@ -325,6 +312,48 @@ function renderFacets(facets, s, dims, ctx) {
       },
     }, t('facets.clear'))),
     groups.length ? groups : h('p', { class: 'muted' }, t('facets.none')));
+}
+
+/**
+ * renderChips shows the active filters above the results, one removable
+ * chip each, so that a filter set in a folded facet list (or on a phone,
+ * where the filters are closed) is seen and undone in one click.
+ */
+function renderChips(s, byField, dims, toggle, ctx) {
+  const chips = [];
+  for (const f of FACETS) {
+    for (const value of s.sel[f.field]) {
+      const bucket = (byField[f.field] || []).find((b) => b.value === value) || { value, label: null, count: 0 };
+      const label = facetLabel(f.field, bucket, dims);
+      const group = f.field === 'standpoint'
+        ? pick(dims.find((d) => d.id === splitStandpoint(value)[0])?.labels) || t('facet.standpoint')
+        : t(`facet.${f.field}`);
+      const sep = lang() === 'fr' ? '\u00a0: ' : ': ';
+      chips.push(h('li', { class: 'chip', 'data-facet': f.field, 'data-value': value },
+        h('span', { class: 'chip-group' }, group, sep),
+        h('span', { class: 'chip-label' }, label),
+        h('button', {
+          type: 'button', class: 'chip-remove', 'aria-label': t('chips.remove', { label: `${group}${sep}${label}` }),
+          onclick: () => toggle(f.field, value, false),
+        }, '×')));
+    }
+  }
+  if (!chips.length) {
+    replace(ui.chips);
+    return;
+  }
+  replace(ui.chips,
+    h('h3', { class: 'visually-hidden' }, t('chips.title')),
+    h('ul', { class: 'chip-list', 'aria-label': t('chips.title') }, chips,
+      chips.length > 1 && h('li', {}, h('button', {
+        type: 'button', class: 'link-button chip-clear',
+        onclick: () => {
+          const next = stateFrom(new URL(location.href).searchParams);
+          for (const f of FACETS) next.sel[f.field] = [];
+          next.after = null;
+          ctx.navigate(urlFor(next), { state: { typing: false, trail: [] } });
+        },
+      }, t('facets.clear')))));
 }
 
 /** withSelected keeps chosen values in the list even when they count 0 now. */
@@ -412,7 +441,14 @@ async function renderIntro(signal, seq) {
   }
   if (seq !== ui.seq) return;
   const docs = data.documents;
+  const examples = [1, 2, 3].map((i) => t(`intro.example${i}`));
   replace(ui.intro,
+    h('section', { class: 'about', 'aria-labelledby': 'about-heading' },
+      h('h2', { id: 'about-heading' }, t('intro.about.title')),
+      h('p', {}, t('intro.about')),
+      h('div', { class: 'examples' }, h('span', { id: 'examples-label' }, t('intro.examples')),
+        h('ul', { class: 'example-list', 'aria-labelledby': 'examples-label' }, examples.map((q) => h('li', {},
+          h('a', { class: 'example', href: urlFor({ q, after: null, sel: Object.fromEntries(FACETS.map((f) => [f.field, []])) }) }, q)))))),
     h('p', { class: 'lead' }, t('intro.lead', { n: formatNumber(docs.totalCount) })),
     h('div', { class: 'intro-grid' },
       h('section', { 'aria-labelledby': 'recent-heading' },
