@@ -43,7 +43,7 @@ const NODE = `query Node($id: ID!, $lang: Lang!) {
       affiliates(first: 50) { totalCount nodes { id name } }
     }
     ... on Contributor {
-      name bio region
+      name bio
       contributorDocs: documents(first: 50) { totalCount nodes { id kind title } }
       memberOf: communities { id name }
       affiliations { id title }
