@@ -48,7 +48,9 @@ func TestExplorer(t *testing.T) {
 		t.Skip("node_modules/playwright-core missing (npm ci)")
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	// Generous: some thirty scenarios in one browser, on a two-core machine
+	// that may be running the Neo4j suites and another test run beside it.
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "maillage")
