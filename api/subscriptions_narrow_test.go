@@ -130,6 +130,10 @@ func TestModerationSubscribersShareOneFlagRead(t *testing.T) {
 		curators = append(curators, c)
 	}
 	waitFor(t, "3 open subscriptions", func() bool { return w.openSubscriptions() == 3 })
+	// Each stream first reads the open flags; on a loaded machine that read
+	// may come after the subscription is counted as open, and must not be
+	// taken for one of the reads below.
+	waitFor(t, "the 3 streams' first read of the queue", func() bool { return flagCalls.Load() >= 3 })
 
 	for round, id := range []string{"n1", "n2"} {
 		before := flagCalls.Load()
