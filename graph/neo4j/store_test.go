@@ -34,7 +34,7 @@ func TestConformance(t *testing.T) {
 	storetest.RunGroups(t, func(t *testing.T) func(t *testing.T) graph.Store {
 		cfg := testConfig(t)
 		return func(t *testing.T) graph.Store { return openEmpty(t, cfg) }
-	}, storetest.PropertySeeds(1))
+	}, storetest.PropertySeeds(1), storetest.PropertyReaders(3))
 	t.Run("Batch", func(t *testing.T) {
 		t.Parallel()
 		s, err := Open(t.Context(), testConfig(t))

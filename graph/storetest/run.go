@@ -43,7 +43,10 @@ func RunGroups(t *testing.T, newGroup func(t *testing.T) func(t *testing.T) grap
 // Option changes what RunGroups checks.
 type Option func(*options)
 
-type options struct{ seeds []uint64 }
+type options struct {
+	seeds           []uint64
+	maxContributors int
+}
 
 // PropertySeeds limits the random graphs of the visibility property test
 // to the first n of a full run's. A store on a server pays a round trip per
@@ -54,13 +57,20 @@ func PropertySeeds(n int) Option {
 	return func(o *options) { o.seeds = propertySeeds[:min(max(n, 1), len(propertySeeds))] }
 }
 
+// PropertyReaders bounds the contributors who read each random graph as
+// themselves to n (the anonymous, role and random extra viewers always
+// read it), for the same reason as PropertySeeds.
+func PropertyReaders(n int) Option {
+	return func(o *options) { o.maxContributors = max(n, 1) }
+}
+
 // groups are the suite's parts, each a test of its own.
 func (o options) groups() []group {
 	gs := slices.Clone(groups)
 	for i, g := range gs {
 		if g.name == "VisibilityProperty" {
 			gs[i].run = func(t *testing.T, newStore func(t *testing.T) graph.Store) {
-				testVisibilityPropertySeeds(t, newStore, o.seeds)
+				testVisibilityPropertySeeds(t, newStore, o.seeds, o.maxContributors)
 			}
 		}
 	}
