@@ -227,6 +227,16 @@ OPTIONAL MATCH (r:Revision {documentId: d.id})
 RETURN r {.*} AS rev`
 )
 
+// scanDocuments is a page of a walk over every document in id order: the
+// id constraint of :Document is a range index, which both seeks past
+// $after and yields the ids in order, so a page reads $limit documents
+// (and those the viewer may not read) whatever the size of the graph.
+const scanDocuments = `MATCH (d:Document)
+WHERE d.id > $after AND ` + canReadD + `
+RETURN d {.*} AS doc, d.id AS id
+ORDER BY id
+LIMIT $limit`
+
 // revisionAt returns no row for a document the viewer may not read, and
 // one row with a null revision when the readable document has no such
 // version.
@@ -599,6 +609,7 @@ func init() {
 	register("bulkCreateRevisions", bulkCreateRevisions, "rows")
 	register("revisions", revisions, append([]string{"id"}, viewerParams...)...)
 	register("revisionAt", revisionAt, append([]string{"id", "version"}, viewerParams...)...)
+	register("scanDocuments", scanDocuments, append([]string{"after", "limit"}, viewerParams...)...)
 	register("countDocuments", countDocuments, append([]string{"desc"}, documentListParams...)...)
 	register("pageDocumentsAsc", pageDocumentsAsc, append([]string{"limit"}, documentListParams...)...)
 	register("pageDocumentsDesc", pageDocumentsDesc, append([]string{"limit"}, documentListParams...)...)

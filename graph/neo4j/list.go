@@ -104,6 +104,34 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 	return out, nil
 }
 
+// ScanDocuments implements graph.DocumentStore.
+func (s *Store) ScanDocuments(ctx context.Context, after string, limit int) ([]*graph.Document, error) {
+	if limit <= 0 {
+		return nil, graph.Errorf(graph.EINVALID, "limit must be positive, got %d", limit)
+	}
+	var out []*graph.Document
+	err := s.view(ctx, func(r *reader) error {
+		out = nil
+		recs, err := r.run(scanDocuments, r.viewer(map[string]any{"after": after, "limit": int64(limit)}))
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			v, _ := rec.Get("doc")
+			d, err := decodeDocument(v)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // filterKinds returns the kinds to list; none means every document kind.
 func filterKinds(ks []graph.Kind) ([]string, error) {
 	var out []string
