@@ -246,11 +246,11 @@ OPTIONAL MATCH (r:Revision {documentId: d.id})
 WHERE r.version = $version
 RETURN r {.*} AS rev`
 
-// documentFilter is the WHERE clause of document lists: every filter is
-// a parameter that is the empty string when unused, and the ids a filter
-// names match only when they exist with the right kind and are readable.
-const documentFilter = `MATCH (d:Document)
-WHERE d.kind IN $kinds
+// documentFilters is the part of a document list's WHERE clause that
+// every filter and the visibility rule make: each filter is a parameter
+// that is the empty string when unused, and the ids a filter names match
+// only when they exist with the right kind and are readable.
+const documentFilters = `d.kind IN $kinds
 AND ($language = '' OR toLower(d.language) = toLower($language))
 AND ($visibility = '' OR d.visibility = $visibility)
 AND ($authorId = '' OR EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $authorId}) })
@@ -258,15 +258,27 @@ AND ($carnetId = '' OR EXISTS { MATCH (d)-[ic:IN_CARNET]->(:Carnet {id: $carnetI
 AND ($communityId = '' OR EXISTS { (d)-[:OF_COMMUNITY]->(:Community {id: $communityId}) })
 AND ($termId = '' OR EXISTS { MATCH (d)-[:MENTIONS]->(o:Term {id: $termId}) WHERE ` + canReadO + ` })
 AND ($organisationId = '' OR EXISTS { MATCH (d)-[:CONCERNS]->(o:Organisation {id: $organisationId}) WHERE ` + canReadO + ` })
-AND ` + canReadD + `
+AND ` + canReadD
+
+// documentFilter matches the documents of a list, keyed by $sortKey for
+// the count, which reads them all anyway.
+const documentFilter = `MATCH (d:Document)
+WHERE ` + documentFilters + `
 WITH d, d[$sortKey] AS key
 `
 
 // Lists page in the database: the sort key is one of the properties
-// precomputed at write time ($sortKey is checked against sortProperties),
-// the cursor is a (key, id) position, and countDocuments gives the total
-// and how many items follow the cursor, which is what graph.Paginate's
-// page info is made of.
+// precomputed at write time (sortProperties), the cursor is a (key, id)
+// position, and countDocuments gives the total and how many items follow
+// the cursor, which is what graph.Paginate's page info is made of.
+//
+// A page statement names its sort property (SORTKEY, expanded once per
+// property of sortProperties) rather than reading d[$sortKey]: only a
+// named property lets the planner walk that property's index in order,
+// from the cursor on, and stop at $limit documents that pass the filters,
+// instead of filtering and sorting every document for each page. The
+// first page has no key to seek from, hence a statement of its own (IS
+// NOT NULL is true of every document: each has every sort key).
 const (
 	countDocuments = documentFilter + `RETURN count(d) AS total,
 count(CASE WHEN NOT $hasCursor
@@ -274,19 +286,43 @@ count(CASE WHEN NOT $hasCursor
   OR (NOT $desc AND (key > $afterKey OR (key = $afterKey AND d.id > $afterId)))
   THEN 1 END) AS remaining`
 
-	pageDocumentsAsc = documentFilter + `WHERE NOT $hasCursor OR key > $afterKey OR (key = $afterKey AND d.id > $afterId)
-RETURN d {.*} AS doc, key, d.id AS id
+	pageDocumentsFirstTemplate = `MATCH (d:Document)
+WHERE d.SORTKEY IS NOT NULL AND ` + documentFilters + `
+RETURN d {.*} AS doc, d.SORTKEY AS key, d.id AS id
+ORDER BY key DIRECTION, id DIRECTION
+LIMIT $limit`
+
+	pageDocumentsAfterAscTemplate = `MATCH (d:Document)
+WHERE d.SORTKEY >= $afterKey AND ` + documentFilters + `
+AND (d.SORTKEY > $afterKey OR d.id > $afterId)
+RETURN d {.*} AS doc, d.SORTKEY AS key, d.id AS id
 ORDER BY key, id
 LIMIT $limit`
 
-	pageDocumentsDesc = documentFilter + `WHERE NOT $hasCursor OR key < $afterKey OR (key = $afterKey AND d.id < $afterId)
-RETURN d {.*} AS doc, key, d.id AS id
+	pageDocumentsAfterDescTemplate = `MATCH (d:Document)
+WHERE d.SORTKEY <= $afterKey AND ` + documentFilters + `
+AND (d.SORTKEY < $afterKey OR d.id < $afterId)
+RETURN d {.*} AS doc, d.SORTKEY AS key, d.id AS id
 ORDER BY key DESC, id DESC
 LIMIT $limit`
 )
 
-var documentListParams = append([]string{"kinds", "language", "visibility", "authorId", "carnetId", "category",
-	"communityId", "termId", "organisationId", "sortKey", "hasCursor", "afterKey", "afterId"}, viewerParams...)
+// pageDocumentsCypher is the page statement per sort property, direction
+// (desc) and whether the page follows a cursor.
+type pageDocumentsKey struct {
+	prop        string
+	desc, after bool
+}
+
+var pageDocumentsCypher = map[pageDocumentsKey]string{}
+
+// documentFilterParams are those of documentFilters; documentListParams
+// add the cursor, for the count.
+var (
+	documentFilterParams = append([]string{"kinds", "language", "visibility", "authorId", "carnetId", "category",
+		"communityId", "termId", "organisationId"}, viewerParams...)
+	documentListParams = append([]string{"sortKey", "hasCursor", "afterKey", "afterId"}, documentFilterParams...)
+)
 
 // ---- curation (curators only: no visibility rule, they read everything) ----
 
@@ -611,8 +647,23 @@ func init() {
 	register("revisionAt", revisionAt, append([]string{"id", "version"}, viewerParams...)...)
 	register("scanDocuments", scanDocuments, append([]string{"after", "limit"}, viewerParams...)...)
 	register("countDocuments", countDocuments, append([]string{"desc"}, documentListParams...)...)
-	register("pageDocumentsAsc", pageDocumentsAsc, append([]string{"limit"}, documentListParams...)...)
-	register("pageDocumentsDesc", pageDocumentsDesc, append([]string{"limit"}, documentListParams...)...)
+	for _, prop := range slices.Sorted(maps.Values(sortProperties)) {
+		pageParams := append([]string{"limit"}, documentFilterParams...)
+		afterParams := append([]string{"afterKey", "afterId"}, pageParams...)
+		for _, desc := range []bool{false, true} {
+			dir, name := "ASC", "Asc"
+			after := pageDocumentsAfterAscTemplate
+			if desc {
+				dir, name, after = "DESC", "Desc", pageDocumentsAfterDescTemplate
+			}
+			first := strings.ReplaceAll(expand(pageDocumentsFirstTemplate, "SORTKEY", prop), "DIRECTION", dir)
+			pageDocumentsCypher[pageDocumentsKey{prop, desc, false}] = first
+			register("pageDocumentsFirst"+name+"_"+prop, first, pageParams...)
+			after = expand(after, "SORTKEY", prop)
+			pageDocumentsCypher[pageDocumentsKey{prop, desc, true}] = after
+			register("pageDocumentsAfter"+name+"_"+prop, after, afterParams...)
+		}
+	}
 
 	careParams := []string{"kinds", "check", "hasCursor", "afterKey", "afterId"}
 	register("countNeedsCare", countNeedsCare, careParams...)

@@ -45,13 +45,15 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 			"kinds": kinds, "language": f.Language, "visibility": string(f.Visibility),
 			"authorId": f.AuthorID, "carnetId": f.CarnetID, "category": f.Category,
 			"communityId": f.CommunityID, "termId": f.TermID, "organisationId": f.OrganisationID,
-			"sortKey": sortProp, "hasCursor": p.After != "", "afterKey": after.Key, "afterId": after.ID,
 		})
 	}
 	var out *graph.Connection[*graph.Document]
 	err = s.view(ctx, func(r *reader) error {
 		countParams := params(r)
 		countParams["desc"] = o.Desc
+		countParams["sortKey"] = sortProp
+		countParams["hasCursor"] = p.After != ""
+		countParams["afterKey"], countParams["afterId"] = after.Key, after.ID
 		recs, err := r.run(countDocuments, countParams)
 		if err != nil {
 			return err
@@ -65,13 +67,12 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		if err := x.done("document count"); err != nil {
 			return err
 		}
-		page := pageDocumentsAsc
-		if o.Desc {
-			page = pageDocumentsDesc
-		}
 		pageParams := params(r)
 		pageParams["limit"] = int64(limit)
-		recs, err = r.run(page, pageParams)
+		if p.After != "" {
+			pageParams["afterKey"], pageParams["afterId"] = after.Key, after.ID
+		}
+		recs, err = r.run(pageDocumentsCypher[pageDocumentsKey{sortProp, o.Desc, p.After != ""}], pageParams)
 		if err != nil {
 			return err
 		}
