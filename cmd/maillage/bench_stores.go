@@ -210,7 +210,6 @@ func runStoreBench(ctx context.Context, cfg storeBenchConfig, out io.Writer) err
 	return tw.Flush()
 }
 
-
 // benchNoteIDs is up to 2 000 public notes, the subjects of node and
 // neighbourhood requests.
 func benchNoteIDs(ctx context.Context, s graph.Store) ([]string, error) {
