@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/runes"
@@ -156,11 +157,19 @@ func Paginate[T any](items []T, cursorOf func(T) Cursor, desc bool, p Page) (*Co
 	return conn, nil
 }
 
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// folders holds accent-stripping transformers: a transform.Chain keeps
+// buffers between calls, so one shared by the goroutines that write
+// documents at once corrupted them (a slice-bounds panic in the Neo4j
+// conformance suite, whose groups run in parallel).
+var folders = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
 
 // FoldKey lowercases s and strips its accents, so that "Éducation" sorts and
 // matches with "education".
 func FoldKey(s string) string {
+	folder := folders.Get().(transform.Transformer)
+	defer folders.Put(folder)
 	out, _, err := transform.String(folder, s)
 	if err != nil {
 		out = s
