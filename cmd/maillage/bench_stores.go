@@ -191,7 +191,7 @@ func runStoreBench(ctx context.Context, cfg storeBenchConfig, out io.Writer) err
 				}
 				return postQuery(b.srv.URL, sh.query, vars)
 			}
-			for range 3 { // warm caches and query plans
+			for range 10 { // warm caches, query plans and the JIT
 				if err := run(); err != nil {
 					return fmt.Errorf("%s, %s: %w", sh.name, b.name, err)
 				}

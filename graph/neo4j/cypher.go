@@ -560,10 +560,15 @@ func inScope(tail string, all bool) string {
 const (
 	ping = `RETURN 1 AS ok`
 
-	// clearDatabase empties the database between conformance tests; only
-	// store_test.go runs it.
+	// clearDatabase deletes up to $limit nodes with their relationships,
+	// for a loop of small transactions that empties the database between
+	// conformance tests (only store_test.go runs it): deleting a large
+	// graph in one transaction runs the server out of heap.
 	clearDatabase = `MATCH (n)
-DETACH DELETE n`
+WITH n
+LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted`
 )
 
 // ---- the registry ----
@@ -706,7 +711,7 @@ func init() {
 	}
 
 	register("ping", ping)
-	register("clearDatabase", clearDatabase)
+	register("clearDatabase", clearDatabase, "limit")
 }
 
 // ==== restore (graph.Restorer, restore.go) ====
