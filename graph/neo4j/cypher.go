@@ -40,7 +40,7 @@ var viewerParams = []string{"all", "viewer"}
 // whatever its visibility says. It is written out for each variable name
 // the statements use (d, n, o), since Cypher has no macros.
 const (
-	canReadD = `($all OR (d.visibility = 'PUBLIC' AND d.hidden IS NULL) OR ($viewer <> '' AND (` +
+	canReadD = `($all OR ` + publicD + ` OR ($viewer <> '' AND (` +
 		`EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
 		`(d.visibility = 'COMMUNITY' AND d.hidden IS NULL AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
 	canReadN = `($all OR (n.visibility = 'PUBLIC' AND n.hidden IS NULL) OR ($viewer <> '' AND (` +
@@ -50,6 +50,12 @@ const (
 		`EXISTS { (o)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
 		`(o.visibility = 'COMMUNITY' AND o.hidden IS NULL AND EXISTS { (o)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
 )
+
+// publicD is what canReadD comes down to for a viewer who is no
+// contributor and does not see everything ($all false, $viewer ''):
+// without the subqueries the planner would otherwise run for every
+// document that is not public (see countDocumentsPublic).
+const publicD = `(d.visibility = 'PUBLIC' AND d.hidden IS NULL)`
 
 // ---- schema (run by Open; each statement is idempotent) ----
 
@@ -250,15 +256,19 @@ RETURN r {.*} AS rev`
 // every filter and the visibility rule make: each filter is a parameter
 // that is the empty string when unused, and the ids a filter names match
 // only when they exist with the right kind and are readable.
-const documentFilters = `d.kind IN $kinds
+const documentFilters = documentFiltersButVisibility + `
+AND ` + canReadD
+
+// documentFiltersButVisibility is documentFilters without the
+// visibility rule of the listed documents themselves.
+const documentFiltersButVisibility = `d.kind IN $kinds
 AND ($language = '' OR toLower(d.language) = toLower($language))
 AND ($visibility = '' OR d.visibility = $visibility)
 AND ($authorId = '' OR EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $authorId}) })
 AND ($carnetId = '' OR EXISTS { MATCH (d)-[ic:IN_CARNET]->(:Carnet {id: $carnetId}) WHERE $category = '' OR ic.category = $category })
 AND ($communityId = '' OR EXISTS { (d)-[:OF_COMMUNITY]->(:Community {id: $communityId}) })
 AND ($termId = '' OR EXISTS { MATCH (d)-[:MENTIONS]->(o:Term {id: $termId}) WHERE ` + canReadO + ` })
-AND ($organisationId = '' OR EXISTS { MATCH (d)-[:CONCERNS]->(o:Organisation {id: $organisationId}) WHERE ` + canReadO + ` })
-AND ` + canReadD
+AND ($organisationId = '' OR EXISTS { MATCH (d)-[:CONCERNS]->(o:Organisation {id: $organisationId}) WHERE ` + canReadO + ` })`
 
 // documentFilter matches the documents of a list, keyed by $sortKey for
 // the count, which reads them all anyway.
@@ -280,7 +290,18 @@ WITH d, d[$sortKey] AS key
 // first page has no key to seek from, hence a statement of its own (IS
 // NOT NULL is true of every document: each has every sort key).
 const (
-	countDocuments = documentFilter + `RETURN count(d) AS total,
+	countDocuments = documentFilter + countDocumentsTail
+
+	// countDocumentsPublic is countDocuments for the viewers publicD
+	// describes (anonymous readers, mostly): a count reads every matching
+	// document, and the general rule's subqueries made it twice as slow.
+	countDocumentsPublic = `MATCH (d:Document)
+WHERE ` + publicD + `
+AND ` + documentFiltersButVisibility + `
+WITH d, d[$sortKey] AS key
+` + countDocumentsTail
+
+	countDocumentsTail = `RETURN count(d) AS total,
 count(CASE WHEN NOT $hasCursor
   OR ($desc AND (key < $afterKey OR (key = $afterKey AND d.id < $afterId)))
   OR (NOT $desc AND (key > $afterKey OR (key = $afterKey AND d.id > $afterId)))
@@ -509,24 +530,42 @@ WITH d
 	coverageTotals = `OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
 RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors`
 
-	// coverageValues tallies each value the authors declare PUBLIC or
-	// AGGREGATE: PRIVATE declarations are never matched. These are raw
-	// counts; the store suppresses them before they leave it.
-	coverageValues = `MATCH (c:Contributor)-[:AUTHORED]->(d)
-MATCH (c)-[r:DECLARES]->(v:StandpointValue)
-WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
-RETURN v.dimension AS dimension, v.value AS value, count(DISTINCT c) AS contributors,
-count(DISTINCT CASE WHEN r.visibility = 'AGGREGATE' THEN c END) AS aggregate,
-count(DISTINCT d) AS documents`
-
-	// coverageDimensions tallies, per dimension, the authors who declare a
-	// value of it, and those whose declarations on it are all AGGREGATE.
-	coverageDimensions = `MATCH (c:Contributor)-[:AUTHORED]->(d)
-WITH DISTINCT c
-MATCH (c)-[r:DECLARES]->(v:StandpointValue)
-WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
-WITH v.dimension AS dimension, c, collect(r.visibility) AS visibilities
-RETURN dimension, count(c) AS declared, count(CASE WHEN NOT 'PUBLIC' IN visibilities THEN 1 END) AS aggregateOnly`
+	// coverage is the whole standpoint coverage in one statement, so that
+	// the scope (often tens of thousands of ids a search matched) travels
+	// and is matched once rather than once per figure: the documents and
+	// their distinct authors; each value the authors declare PUBLIC or
+	// AGGREGATE (PRIVATE declarations are never matched), with the authors
+	// and documents behind it; and, per dimension, the authors who declare
+	// a value of it and those whose declarations on it are all AGGREGATE.
+	// These are raw counts; the store suppresses them before they leave it.
+	coverage = `WITH collect(d) AS docs
+CALL (docs) {
+  UNWIND docs AS d
+  OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
+  RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors
+}
+CALL (docs) {
+  UNWIND docs AS d
+  MATCH (c:Contributor)-[:AUTHORED]->(d)
+  MATCH (c)-[r:DECLARES]->(v:StandpointValue)
+  WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
+  WITH v, count(DISTINCT c) AS valueContributors,
+    count(DISTINCT CASE WHEN r.visibility = 'AGGREGATE' THEN c END) AS aggregate,
+    count(DISTINCT d) AS valueDocuments
+  RETURN collect({dimension: v.dimension, value: v.value, contributors: valueContributors,
+    aggregate: aggregate, documents: valueDocuments}) AS values
+}
+CALL (docs) {
+  UNWIND docs AS d
+  MATCH (c:Contributor)-[:AUTHORED]->(d)
+  WITH DISTINCT c
+  MATCH (c)-[r:DECLARES]->(v:StandpointValue)
+  WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
+  WITH v.dimension AS dimension, c, collect(r.visibility) AS visibilities
+  WITH dimension, count(c) AS declared, count(CASE WHEN NOT 'PUBLIC' IN visibilities THEN 1 END) AS aggregateOnly
+  RETURN collect({dimension: dimension, declared: declared, aggregateOnly: aggregateOnly}) AS dimensions
+}
+RETURN documents, contributors, values, dimensions`
 
 	// networkContributors is each author and how many documents they wrote.
 	networkContributors = `MATCH (c:Contributor)-[:AUTHORED]->(d)
@@ -541,8 +580,7 @@ RETURN a.id AS a, b.id AS b, count(DISTINCT d) AS documents`
 // researchStatements expands each research statement for both scopes.
 var researchStatements = map[string]string{
 	"coverageTotals":      coverageTotals,
-	"coverageValues":      coverageValues,
-	"coverageDimensions":  coverageDimensions,
+	"coverage":            coverage,
 	"networkContributors": networkContributors,
 	"networkPairs":        networkPairs,
 }
@@ -652,6 +690,7 @@ func init() {
 	register("revisionAt", revisionAt, append([]string{"id", "version"}, viewerParams...)...)
 	register("scanDocuments", scanDocuments, append([]string{"after", "limit"}, viewerParams...)...)
 	register("countDocuments", countDocuments, append([]string{"desc"}, documentListParams...)...)
+	register("countDocumentsPublic", countDocumentsPublic, append([]string{"desc"}, documentListParams...)...)
 	for _, prop := range slices.Sorted(maps.Values(sortProperties)) {
 		pageParams := append([]string{"limit"}, documentFilterParams...)
 		afterParams := append([]string{"afterKey", "afterId"}, pageParams...)

@@ -54,7 +54,11 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		countParams["sortKey"] = sortProp
 		countParams["hasCursor"] = p.After != ""
 		countParams["afterKey"], countParams["afterId"] = after.Key, after.ID
-		recs, err := r.run(countDocuments, countParams)
+		count := countDocuments
+		if !r.v.SeesEverything() && r.v.ContributorID == "" {
+			count = countDocumentsPublic
+		}
+		recs, err := r.run(count, countParams)
 		if err != nil {
 			return err
 		}
