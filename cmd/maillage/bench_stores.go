@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"text/tabwriter"
 	"time"
 
 	"github.com/encommun/maillage/api"
@@ -177,8 +176,9 @@ func runStoreBench(ctx context.Context, cfg storeBenchConfig, out io.Writer) err
 		{"coverage of a common word", `query($q: String) { coverage(query: $q) { k documentCount contributorCount tooFewContributors dimensions { id } } }`,
 			func(*rand.Rand) map[string]any { return map[string]any{"q": cfg.word} }},
 	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "shape (%d runs each, p50 / p90)\tembedded\tneo4j\tneo4j/embedded\t\n", cfg.queries)
+	// Rows are printed as they are measured, and a shape that fails on one
+	// store (a request timeout, say) is reported without losing the rest.
+	fmt.Fprintf(out, "%-40s %22s %22s %8s\n", fmt.Sprintf("shape (%d runs, p50 / p90)", cfg.queries), "embedded", "neo4j", "ratio")
 	for _, sh := range shapes {
 		var p50 [2]time.Duration
 		var cells [2]string
@@ -191,23 +191,33 @@ func runStoreBench(ctx context.Context, cfg storeBenchConfig, out io.Writer) err
 				}
 				return postQuery(b.srv.URL, sh.query, vars)
 			}
+			var err error
 			for range 10 { // warm caches, query plans and the JIT
-				if err := run(); err != nil {
-					return fmt.Errorf("%s, %s: %w", sh.name, b.name, err)
+				if err = run(); err != nil {
+					break
 				}
 			}
-			rng = rand.New(rand.NewPCG(3, 5))
-			l, err := measure(cfg.queries, run)
+			var l latencies
+			if err == nil {
+				rng = rand.New(rand.NewPCG(3, 5))
+				l, err = measure(cfg.queries, run)
+			}
 			if err != nil {
-				return fmt.Errorf("%s, %s: %w", sh.name, b.name, err)
+				fmt.Fprintf(out, "%s, %s: %v\n", sh.name, b.name, err)
+				cells[i] = "failed"
+				continue
 			}
 			slices.Sort(l)
 			p50[i] = percentile(l, 0.5)
 			cells[i] = fmt.Sprintf("%s / %s", ms(p50[i]), ms(percentile(l, 0.9)))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f×\t\n", sh.name, cells[0], cells[1], float64(p50[1])/float64(max(p50[0], time.Microsecond)))
+		ratio := "-"
+		if p50[0] > 0 && p50[1] > 0 {
+			ratio = fmt.Sprintf("%.1f×", float64(p50[1])/float64(p50[0]))
+		}
+		fmt.Fprintf(out, "%-40s %22s %22s %8s\n", sh.name, cells[0], cells[1], ratio)
 	}
-	return tw.Flush()
+	return nil
 }
 
 // benchNoteIDs is up to 2 000 public notes, the subjects of node and
