@@ -52,7 +52,7 @@ const (
 )
 
 // publicD is what canReadD comes down to for a viewer who is no
-// contributor and does not see everything ($all false, $viewer ”):
+// contributor and does not see everything ($all false, $viewer empty):
 // without the subqueries the planner would otherwise run for every
 // document that is not public (see countDocumentsPublic).
 const publicD = `(d.visibility = 'PUBLIC' AND d.hidden IS NULL)`
