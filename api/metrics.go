@@ -418,6 +418,13 @@ func (s instrumentedStore) ListDocuments(ctx context.Context, f graph.DocumentFi
 	return v, err
 }
 
+func (s instrumentedStore) ScanDocuments(ctx context.Context, after string, limit int) ([]*graph.Document, error) {
+	done := s.m.storeCall("ScanDocuments")
+	v, err := s.Store.ScanDocuments(ctx, after, limit)
+	done(err)
+	return v, err
+}
+
 func (s instrumentedStore) UpdateDocument(ctx context.Context, id string, u graph.DocumentUpdate) (*graph.Document, error) {
 	done := s.m.storeCall("UpdateDocument")
 	v, err := s.Store.UpdateDocument(ctx, id, u)

@@ -47,6 +47,13 @@ type DocumentStore interface {
 	// A filter naming a node the viewer may not read (a hidden term, say)
 	// matches nothing, exactly as an unknown id does.
 	ListDocuments(ctx context.Context, f DocumentFilter, o DocumentOrder, p Page) (*Connection[*Document], error)
+	// ScanDocuments returns, in id order, up to limit of the readable
+	// documents whose id sorts after after ("" starts at the first): a walk
+	// over every document whose pages each cost the same however many
+	// documents there are, which a sorted, counted list page cannot (the
+	// search index's rebuild reads the store this way). limit must be
+	// positive.
+	ScanDocuments(ctx context.Context, after string, limit int) ([]*Document, error)
 	// UpdateDocument applies u if u.Version is the current version
 	// (CONFLICT otherwise, nothing changed), keeps a revision and bumps the
 	// version. Authors, curators and admins may update (FORBIDDEN otherwise).

@@ -12,7 +12,7 @@ import (
 // and, of declarations, what the store shows to others: PUBLIC ones only.
 type Source interface {
 	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
-	ListDocuments(ctx context.Context, f graph.DocumentFilter, o graph.DocumentOrder, p graph.Page) (*graph.Connection[*graph.Document], error)
+	ScanDocuments(ctx context.Context, after string, limit int) ([]*graph.Document, error)
 	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
 	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
 	Changes(ctx context.Context, since uint64, limit int) ([]graph.Change, error)

@@ -21,6 +21,9 @@ const changePage = 1000
 // progressEvery is how often a build of the index logs its progress.
 const progressEvery = 5 * time.Second
 
+// loadPage is how many documents one ScanDocuments call of a rebuild reads.
+const loadPage = 500
+
 // CatchUp applies to the index the store changes it has not applied yet,
 // and records the last one's Seq in the same Bleve batch as the documents,
 // so that a crash between a store commit and the index update is repaired
@@ -182,45 +185,78 @@ func (ix *Index) lastSeqOf(p *part) uint64 {
 // load indexes every document of the store into idx and records seq0 as its
 // last applied change.
 func (ix *Index) load(ctx context.Context, src Source, p *part, seq0 uint64) (int, error) {
-	sys := graph.SystemContext(ctx)
 	w := ix.newWriter(p, ix.batchSize)
 	n := 0
-	page := graph.Page{First: graph.MaxFirst}
+	// The store is read one page ahead of the indexing: a networked store
+	// answers while Bleve analyses the previous page, so a rebuild takes
+	// about the longer of the two rather than their sum.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan loadedPage, 1)
+	go readPages(ctx, src, pages)
 	// A build of a large store takes minutes: a line every few seconds
 	// tells an operator it progresses.
 	start, lastLog := time.Now(), time.Now()
-	for {
+	for pg := range pages {
 		if time.Since(lastLog) >= progressEvery {
 			lastLog = time.Now()
 			ix.log.Info("building the search index", "documents", n, "per_second", int(float64(n)/time.Since(start).Seconds()))
 		}
-		if err := ctx.Err(); err != nil {
-			return n, err
+		if pg.err != nil {
+			return n, pg.err
 		}
-		conn, err := src.ListDocuments(sys, graph.DocumentFilter{}, graph.DocumentOrder{Field: graph.OrderCreatedAt}, page)
-		if err != nil {
-			return n, fmt.Errorf("search: list documents: %w", err)
-		}
-		docs := conn.Nodes()
-		entries, err := entriesFor(sys, src, docs)
-		if err != nil {
-			return n, fmt.Errorf("search: %w", err)
-		}
-		for _, e := range entries {
+		for _, e := range pg.entries {
 			if err := w.put(e); err != nil {
 				return n, err
 			}
 		}
-		n += len(entries)
-		if !conn.PageInfo.HasNextPage || conn.PageInfo.EndCursor == "" {
-			break
-		}
-		page.After = conn.PageInfo.EndCursor
+		n += len(pg.entries)
+	}
+	if err := ctx.Err(); err != nil {
+		return n, err
 	}
 	// Waiting here for the bulk to reach the disk, outside the write lock,
 	// leaves little to wait for when the swap makes the part durable.
 	w.durable = true
 	return n, w.finish(seq0)
+}
+
+// loadedPage is one page of a rebuild's reading, or the error that ended it.
+type loadedPage struct {
+	entries []entry
+	err     error
+}
+
+// readPages sends every document of src as entries, a page at a time, and
+// closes pages when done, after an error, or once ctx is cancelled.
+func readPages(ctx context.Context, src Source, pages chan<- loadedPage) {
+	defer close(pages)
+	sys := graph.SystemContext(ctx)
+	after := ""
+	for {
+		var pg loadedPage
+		// Keyset pages in id order: each costs the same however many
+		// documents came before, where a sorted, counted list page reads
+		// them all (a rebuild of 100 000 documents from Neo4j was quadratic).
+		docs, err := src.ScanDocuments(sys, after, loadPage)
+		if err != nil {
+			pg.err = fmt.Errorf("search: scan documents: %w", err)
+		} else if pg.entries, err = entriesFor(sys, src, docs); err != nil {
+			pg.err = fmt.Errorf("search: %w", err)
+		}
+		if pg.err == nil {
+			pg.err = ctx.Err()
+		}
+		select {
+		case pages <- pg:
+		case <-ctx.Done():
+			return
+		}
+		if pg.err != nil || len(docs) < loadPage {
+			return
+		}
+		after = docs[len(docs)-1].ID
+	}
 }
 
 // applyChanges applies the changes after since to idx, page by page; each

@@ -221,6 +221,40 @@ func (s *Store) Documents(ctx context.Context, ids []string) ([]*graph.Document,
 	return out, nil
 }
 
+// ScanDocuments implements graph.DocumentStore: a cursor over the node
+// registry, which is keyed by id, skipping the other kinds.
+func (s *Store) ScanDocuments(ctx context.Context, after string, limit int) ([]*graph.Document, error) {
+	if limit <= 0 {
+		return nil, graph.Errorf(graph.EINVALID, "limit must be positive, got %d", limit)
+	}
+	var out []*graph.Document
+	err := s.view(ctx, func(r *reader) error {
+		out = nil
+		c := r.nodes.Cursor()
+		k, v := c.Seek([]byte(after))
+		if k != nil && string(k) == after {
+			k, v = c.Next()
+		}
+		for ; k != nil && len(out) < limit; k, v = c.Next() {
+			if !graph.Kind(v).IsDocument() {
+				continue
+			}
+			d, err := r.visibleDocument(string(k))
+			if err != nil {
+				return err
+			}
+			if d != nil {
+				out = append(out, d)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // editableDocument loads a document for a write: NOT_FOUND when the viewer
 // cannot read it, FORBIDDEN when they can read but not edit it, CONFLICT
 // when their version is stale.

@@ -40,7 +40,7 @@ var viewerParams = []string{"all", "viewer"}
 // whatever its visibility says. It is written out for each variable name
 // the statements use (d, n, o), since Cypher has no macros.
 const (
-	canReadD = `($all OR (d.visibility = 'PUBLIC' AND d.hidden IS NULL) OR ($viewer <> '' AND (` +
+	canReadD = `($all OR ` + publicD + ` OR ($viewer <> '' AND (` +
 		`EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
 		`(d.visibility = 'COMMUNITY' AND d.hidden IS NULL AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
 	canReadN = `($all OR (n.visibility = 'PUBLIC' AND n.hidden IS NULL) OR ($viewer <> '' AND (` +
@@ -62,6 +62,12 @@ const carnetEntries = `UNWIND $ids AS id
 MATCH (:Carnet {id: id})<-[q:IN_CARNET]-(e:Document)
 WHERE ` + canReadE + `
 RETURN id, e.id AS document, q.position AS position`
+
+// publicD is what canReadD comes down to for a viewer who is no
+// contributor and does not see everything ($all false, $viewer empty):
+// without the subqueries the planner would otherwise run for every
+// document that is not public (see countDocumentsPublic).
+const publicD = `(d.visibility = 'PUBLIC' AND d.hidden IS NULL)`
 
 // ---- schema (run by Open; each statement is idempotent) ----
 
@@ -248,6 +254,16 @@ const canReadRev = `($all OR r.visibility = 'PUBLIC' OR ($viewer <> '' AND (` +
 	`EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
 	`(r.visibility = 'COMMUNITY' AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
 
+// scanDocuments is a page of a walk over every document in id order: the
+// id constraint of :Document is a range index, which both seeks past
+// $after and yields the ids in order, so a page reads $limit documents
+// (and those the viewer may not read) whatever the size of the graph.
+const scanDocuments = `MATCH (d:Document)
+WHERE d.id > $after AND ` + canReadD + `
+RETURN d {.*} AS doc, d.id AS id
+ORDER BY id
+LIMIT $limit`
+
 // revisionAt returns no row for a document the viewer may not read, and
 // one row with a null revision when the readable document has no such
 // version, or one the viewer may not read: both look the same.
@@ -286,47 +302,98 @@ SET r.visibility = CASE WHEN d IS NULL OR changedSince THEN 'PRIVATE' ELSE d.vis
 // migrationStatements run in this order on every Open, after the schema.
 var migrationStatements = []string{migrateRegions, migrateRevisions}
 
-// documentFilter is the WHERE clause of document lists: every filter is
-// a parameter that is the empty string when unused, and the ids a filter
-// names match only when they exist with the right kind and are readable.
-const documentFilter = `MATCH (d:Document)
-WHERE d.kind IN $kinds
+// documentFilters is the part of a document list's WHERE clause that
+// every filter and the visibility rule make: each filter is a parameter
+// that is the empty string when unused, and the ids a filter names match
+// only when they exist with the right kind and are readable.
+const documentFilters = documentFiltersButVisibility + `
+AND ` + canReadD
+
+// documentFiltersButVisibility is documentFilters without the
+// visibility rule of the listed documents themselves.
+const documentFiltersButVisibility = `d.kind IN $kinds
 AND ($language = '' OR toLower(d.language) = toLower($language))
 AND ($visibility = '' OR d.visibility = $visibility)
 AND ($authorId = '' OR EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $authorId}) })
 AND ($carnetId = '' OR EXISTS { MATCH (d)-[ic:IN_CARNET]->(:Carnet {id: $carnetId}) WHERE $category = '' OR ic.category = $category })
 AND ($communityId = '' OR EXISTS { (d)-[:OF_COMMUNITY]->(:Community {id: $communityId}) })
 AND ($termId = '' OR EXISTS { MATCH (d)-[:MENTIONS]->(o:Term {id: $termId}) WHERE ` + canReadO + ` })
-AND ($organisationId = '' OR EXISTS { MATCH (d)-[:CONCERNS]->(o:Organisation {id: $organisationId}) WHERE ` + canReadO + ` })
-AND ` + canReadD + `
+AND ($organisationId = '' OR EXISTS { MATCH (d)-[:CONCERNS]->(o:Organisation {id: $organisationId}) WHERE ` + canReadO + ` })`
+
+// documentFilter matches the documents of a list, keyed by $sortKey for
+// the count, which reads them all anyway.
+const documentFilter = `MATCH (d:Document)
+WHERE ` + documentFilters + `
 WITH d, d[$sortKey] AS key
 `
 
 // Lists page in the database: the sort key is one of the properties
-// precomputed at write time ($sortKey is checked against sortProperties),
-// the cursor is a (key, id) position, and countDocuments gives the total
-// and how many items follow the cursor, which is what graph.Paginate's
-// page info is made of.
+// precomputed at write time (sortProperties), the cursor is a (key, id)
+// position, and countDocuments gives the total and how many items follow
+// the cursor, which is what graph.Paginate's page info is made of.
+//
+// A page statement names its sort property (SORTKEY, expanded once per
+// property of sortProperties) rather than reading d[$sortKey]: only a
+// named property lets the planner walk that property's index in order,
+// from the cursor on, and stop at $limit documents that pass the filters,
+// instead of filtering and sorting every document for each page. The
+// first page has no key to seek from, hence a statement of its own (IS
+// NOT NULL is true of every document: each has every sort key).
 const (
-	countDocuments = documentFilter + `RETURN count(d) AS total,
+	countDocuments = documentFilter + countDocumentsTail
+
+	// countDocumentsPublic is countDocuments for the viewers publicD
+	// describes (anonymous readers, mostly): a count reads every matching
+	// document, and the general rule's subqueries made it twice as slow.
+	countDocumentsPublic = `MATCH (d:Document)
+WHERE ` + publicD + `
+AND ` + documentFiltersButVisibility + `
+WITH d, d[$sortKey] AS key
+` + countDocumentsTail
+
+	countDocumentsTail = `RETURN count(d) AS total,
 count(CASE WHEN NOT $hasCursor
   OR ($desc AND (key < $afterKey OR (key = $afterKey AND d.id < $afterId)))
   OR (NOT $desc AND (key > $afterKey OR (key = $afterKey AND d.id > $afterId)))
   THEN 1 END) AS remaining`
 
-	pageDocumentsAsc = documentFilter + `WHERE NOT $hasCursor OR key > $afterKey OR (key = $afterKey AND d.id > $afterId)
-RETURN d {.*} AS doc, key, d.id AS id
+	pageDocumentsFirstTemplate = `MATCH (d:Document)
+WHERE d.SORTKEY IS NOT NULL AND ` + documentFilters + `
+RETURN d {.*} AS doc, d.SORTKEY AS key, d.id AS id
+ORDER BY key DIRECTION, id DIRECTION
+LIMIT $limit`
+
+	pageDocumentsAfterAscTemplate = `MATCH (d:Document)
+WHERE d.SORTKEY >= $afterKey AND ` + documentFilters + `
+AND (d.SORTKEY > $afterKey OR d.id > $afterId)
+RETURN d {.*} AS doc, d.SORTKEY AS key, d.id AS id
 ORDER BY key, id
 LIMIT $limit`
 
-	pageDocumentsDesc = documentFilter + `WHERE NOT $hasCursor OR key < $afterKey OR (key = $afterKey AND d.id < $afterId)
-RETURN d {.*} AS doc, key, d.id AS id
+	pageDocumentsAfterDescTemplate = `MATCH (d:Document)
+WHERE d.SORTKEY <= $afterKey AND ` + documentFilters + `
+AND (d.SORTKEY < $afterKey OR d.id < $afterId)
+RETURN d {.*} AS doc, d.SORTKEY AS key, d.id AS id
 ORDER BY key DESC, id DESC
 LIMIT $limit`
 )
 
-var documentListParams = append([]string{"kinds", "language", "visibility", "authorId", "carnetId", "category",
-	"communityId", "termId", "organisationId", "sortKey", "hasCursor", "afterKey", "afterId"}, viewerParams...)
+// pageDocumentsCypher is the page statement per sort property, direction
+// (desc) and whether the page follows a cursor.
+type pageDocumentsKey struct {
+	prop        string
+	desc, after bool
+}
+
+var pageDocumentsCypher = map[pageDocumentsKey]string{}
+
+// documentFilterParams are those of documentFilters; documentListParams
+// add the cursor, for the count.
+var (
+	documentFilterParams = append([]string{"kinds", "language", "visibility", "authorId", "carnetId", "category",
+		"communityId", "termId", "organisationId"}, viewerParams...)
+	documentListParams = append([]string{"sortKey", "hasCursor", "afterKey", "afterId"}, documentFilterParams...)
+)
 
 // ---- curation (curators only: no visibility rule, they read everything) ----
 
@@ -513,24 +580,42 @@ WITH d
 	coverageTotals = `OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
 RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors`
 
-	// coverageValues tallies each value the authors declare PUBLIC or
-	// AGGREGATE: PRIVATE declarations are never matched. These are raw
-	// counts; the store suppresses them before they leave it.
-	coverageValues = `MATCH (c:Contributor)-[:AUTHORED]->(d)
-MATCH (c)-[r:DECLARES]->(v:StandpointValue)
-WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
-RETURN v.dimension AS dimension, v.value AS value, count(DISTINCT c) AS contributors,
-count(DISTINCT CASE WHEN r.visibility = 'AGGREGATE' THEN c END) AS aggregate,
-count(DISTINCT d) AS documents`
-
-	// coverageDimensions tallies, per dimension, the authors who declare a
-	// value of it, and those whose declarations on it are all AGGREGATE.
-	coverageDimensions = `MATCH (c:Contributor)-[:AUTHORED]->(d)
-WITH DISTINCT c
-MATCH (c)-[r:DECLARES]->(v:StandpointValue)
-WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
-WITH v.dimension AS dimension, c, collect(r.visibility) AS visibilities
-RETURN dimension, count(c) AS declared, count(CASE WHEN NOT 'PUBLIC' IN visibilities THEN 1 END) AS aggregateOnly`
+	// coverage is the whole standpoint coverage in one statement, so that
+	// the scope (often tens of thousands of ids a search matched) travels
+	// and is matched once rather than once per figure: the documents and
+	// their distinct authors; each value the authors declare PUBLIC or
+	// AGGREGATE (PRIVATE declarations are never matched), with the authors
+	// and documents behind it; and, per dimension, the authors who declare
+	// a value of it and those whose declarations on it are all AGGREGATE.
+	// These are raw counts; the store suppresses them before they leave it.
+	coverage = `WITH collect(d) AS docs
+CALL (docs) {
+  UNWIND docs AS d
+  OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
+  RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors
+}
+CALL (docs) {
+  UNWIND docs AS d
+  MATCH (c:Contributor)-[:AUTHORED]->(d)
+  MATCH (c)-[r:DECLARES]->(v:StandpointValue)
+  WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
+  WITH v, count(DISTINCT c) AS valueContributors,
+    count(DISTINCT CASE WHEN r.visibility = 'AGGREGATE' THEN c END) AS aggregate,
+    count(DISTINCT d) AS valueDocuments
+  RETURN collect({dimension: v.dimension, value: v.value, contributors: valueContributors,
+    aggregate: aggregate, documents: valueDocuments}) AS values
+}
+CALL (docs) {
+  UNWIND docs AS d
+  MATCH (c:Contributor)-[:AUTHORED]->(d)
+  WITH DISTINCT c
+  MATCH (c)-[r:DECLARES]->(v:StandpointValue)
+  WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
+  WITH v.dimension AS dimension, c, collect(r.visibility) AS visibilities
+  WITH dimension, count(c) AS declared, count(CASE WHEN NOT 'PUBLIC' IN visibilities THEN 1 END) AS aggregateOnly
+  RETURN collect({dimension: dimension, declared: declared, aggregateOnly: aggregateOnly}) AS dimensions
+}
+RETURN documents, contributors, values, dimensions`
 
 	// networkContributors is each author and how many documents they wrote.
 	networkContributors = `MATCH (c:Contributor)-[:AUTHORED]->(d)
@@ -545,8 +630,7 @@ RETURN a.id AS a, b.id AS b, count(DISTINCT d) AS documents`
 // researchStatements expands each research statement for both scopes.
 var researchStatements = map[string]string{
 	"coverageTotals":      coverageTotals,
-	"coverageValues":      coverageValues,
-	"coverageDimensions":  coverageDimensions,
+	"coverage":            coverage,
 	"networkContributors": networkContributors,
 	"networkPairs":        networkPairs,
 }
@@ -564,10 +648,15 @@ func inScope(tail string, all bool) string {
 const (
 	ping = `RETURN 1 AS ok`
 
-	// clearDatabase empties the database between tests; only
-	// ClearForTests (testing.go) runs it.
+	// clearDatabase deletes up to $limit nodes with their relationships,
+	// for a loop of small transactions that empties the database between
+	// tests (only ClearForTests runs it): deleting a large
+	// graph in one transaction runs the server out of heap.
 	clearDatabase = `MATCH (n)
-DETACH DELETE n`
+WITH n
+LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted`
 
 	// legacyRegionForTests and legacyRevisionsForTests put back what a
 	// graph held before issue #15 (a profile region, revisions without a
@@ -659,9 +748,26 @@ func init() {
 	register("bulkCreateRevisions", bulkCreateRevisions, "rows")
 	register("revisions", revisions, append([]string{"id"}, viewerParams...)...)
 	register("revisionAt", revisionAt, append([]string{"id", "version"}, viewerParams...)...)
+	register("scanDocuments", scanDocuments, append([]string{"after", "limit"}, viewerParams...)...)
 	register("countDocuments", countDocuments, append([]string{"desc"}, documentListParams...)...)
-	register("pageDocumentsAsc", pageDocumentsAsc, append([]string{"limit"}, documentListParams...)...)
-	register("pageDocumentsDesc", pageDocumentsDesc, append([]string{"limit"}, documentListParams...)...)
+	register("countDocumentsPublic", countDocumentsPublic, append([]string{"desc"}, documentListParams...)...)
+	for _, prop := range slices.Sorted(maps.Values(sortProperties)) {
+		pageParams := append([]string{"limit"}, documentFilterParams...)
+		afterParams := append([]string{"afterKey", "afterId"}, pageParams...)
+		for _, desc := range []bool{false, true} {
+			dir, name := "ASC", "Asc"
+			after := pageDocumentsAfterAscTemplate
+			if desc {
+				dir, name, after = "DESC", "Desc", pageDocumentsAfterDescTemplate
+			}
+			first := strings.ReplaceAll(expand(pageDocumentsFirstTemplate, "SORTKEY", prop), "DIRECTION", dir)
+			pageDocumentsCypher[pageDocumentsKey{prop, desc, false}] = first
+			register("pageDocumentsFirst"+name+"_"+prop, first, pageParams...)
+			after = expand(after, "SORTKEY", prop)
+			pageDocumentsCypher[pageDocumentsKey{prop, desc, true}] = after
+			register("pageDocumentsAfter"+name+"_"+prop, after, afterParams...)
+		}
+	}
 
 	careParams := []string{"kinds", "check", "hasCursor", "afterKey", "afterId"}
 	register("countNeedsCare", countNeedsCare, careParams...)
@@ -705,7 +811,7 @@ func init() {
 	}
 
 	register("ping", ping)
-	register("clearDatabase", clearDatabase)
+	register("clearDatabase", clearDatabase, "limit")
 	register("legacyRegionForTests", legacyRegionForTests, "id", "region")
 	register("legacyRevisionsForTests", legacyRevisionsForTests)
 }

@@ -45,14 +45,20 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 			"kinds": kinds, "language": f.Language, "visibility": string(f.Visibility),
 			"authorId": f.AuthorID, "carnetId": f.CarnetID, "category": f.Category,
 			"communityId": f.CommunityID, "termId": f.TermID, "organisationId": f.OrganisationID,
-			"sortKey": sortProp, "hasCursor": p.After != "", "afterKey": after.Key, "afterId": after.ID,
 		})
 	}
 	var out *graph.Connection[*graph.Document]
 	err = s.view(ctx, func(r *reader) error {
 		countParams := params(r)
 		countParams["desc"] = o.Desc
-		recs, err := r.run(countDocuments, countParams)
+		countParams["sortKey"] = sortProp
+		countParams["hasCursor"] = p.After != ""
+		countParams["afterKey"], countParams["afterId"] = after.Key, after.ID
+		count := countDocuments
+		if !r.v.SeesEverything() && r.v.ContributorID == "" {
+			count = countDocumentsPublic
+		}
+		recs, err := r.run(count, countParams)
 		if err != nil {
 			return err
 		}
@@ -65,13 +71,12 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		if err := x.done("document count"); err != nil {
 			return err
 		}
-		page := pageDocumentsAsc
-		if o.Desc {
-			page = pageDocumentsDesc
-		}
 		pageParams := params(r)
 		pageParams["limit"] = int64(limit)
-		recs, err = r.run(page, pageParams)
+		if p.After != "" {
+			pageParams["afterKey"], pageParams["afterId"] = after.Key, after.ID
+		}
+		recs, err = r.run(pageDocumentsCypher[pageDocumentsKey{sortProp, o.Desc, p.After != ""}], pageParams)
 		if err != nil {
 			return err
 		}
@@ -95,6 +100,34 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		if n := len(out.Edges); n > 0 {
 			out.PageInfo.StartCursor = out.Edges[0].Cursor
 			out.PageInfo.EndCursor = out.Edges[n-1].Cursor
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ScanDocuments implements graph.DocumentStore.
+func (s *Store) ScanDocuments(ctx context.Context, after string, limit int) ([]*graph.Document, error) {
+	if limit <= 0 {
+		return nil, graph.Errorf(graph.EINVALID, "limit must be positive, got %d", limit)
+	}
+	var out []*graph.Document
+	err := s.view(ctx, func(r *reader) error {
+		out = nil
+		recs, err := r.run(scanDocuments, r.viewer(map[string]any{"after": after, "limit": int64(limit)}))
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			v, _ := rec.Get("doc")
+			d, err := decodeDocument(v)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
 		}
 		return nil
 	})

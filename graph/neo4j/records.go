@@ -189,6 +189,24 @@ func (d *decoder) strs(key string) []string {
 	return out
 }
 
+// list reads a list of maps, one decoder each.
+func (d *decoder) list(key string) []*decoder {
+	v := d.m[key]
+	if v == nil {
+		return nil
+	}
+	xs, ok := v.([]any)
+	if !ok {
+		d.fail(key, v, "a list")
+		return nil
+	}
+	out := make([]*decoder, len(xs))
+	for i, x := range xs {
+		out[i] = newDecoder(x)
+	}
+	return out
+}
+
 func (d *decoder) optTime(key string) *time.Time {
 	v := d.m[key]
 	if v == nil {

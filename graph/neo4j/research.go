@@ -49,25 +49,23 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 	var counts graph.CoverageCounts
 	err := s.view(ctx, func(r *reader) error {
 		counts = graph.CoverageCounts{}
-		err := r.runInScope(coverageTotals, q.Scope, func(x *decoder) error {
+		err := r.runInScope(coverage, q.Scope, func(x *decoder) error {
 			counts.Documents, counts.Contributors = int(x.int("documents")), int(x.int("contributors"))
-			return x.done("coverage totals")
-		})
-		if err != nil {
-			return err
-		}
-		err = r.runInScope(coverageValues, q.Scope, func(x *decoder) error {
-			counts.Values = append(counts.Values, graph.ValueCounts{Dimension: x.str("dimension"), Value: x.str("value"),
-				Contributors: int(x.int("contributors")), Aggregate: int(x.int("aggregate")), Documents: int(x.int("documents"))})
-			return x.done("coverage value")
-		})
-		if err != nil {
-			return err
-		}
-		err = r.runInScope(coverageDimensions, q.Scope, func(x *decoder) error {
-			counts.Dimensions = append(counts.Dimensions, graph.DimensionCounts{Dimension: x.str("dimension"),
-				Declared: int(x.int("declared")), AggregateOnly: int(x.int("aggregateOnly"))})
-			return x.done("coverage dimension")
+			for _, v := range x.list("values") {
+				counts.Values = append(counts.Values, graph.ValueCounts{Dimension: v.str("dimension"), Value: v.str("value"),
+					Contributors: int(v.int("contributors")), Aggregate: int(v.int("aggregate")), Documents: int(v.int("documents"))})
+				if err := v.done("coverage value"); err != nil {
+					return err
+				}
+			}
+			for _, v := range x.list("dimensions") {
+				counts.Dimensions = append(counts.Dimensions, graph.DimensionCounts{Dimension: v.str("dimension"),
+					Declared: int(v.int("declared")), AggregateOnly: int(v.int("aggregateOnly"))})
+				if err := v.done("coverage dimension"); err != nil {
+					return err
+				}
+			}
+			return x.done("coverage")
 		})
 		if err != nil || q.Noise == nil {
 			return err

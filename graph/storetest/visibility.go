@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -129,6 +130,7 @@ func testVisibility(t *testing.T, newStore factory) {
 					}
 				}
 				checkReads(t, f, m, f.ctxFor(vc.viewerCase), readable, 2)
+				checkScan(t, f, m, f.ctxFor(vc.viewerCase), readable)
 			})
 		}
 	})
@@ -270,4 +272,42 @@ func testVisibility(t *testing.T, newStore factory) {
 		wantCode(t, err, graph.ENOTFOUND, "a former co-author reads the private note")
 		checkReads(t, f, m, x, func(id string) bool { return m.canRead(contributorViewer("x"), id) }, 4)
 	})
+}
+
+// checkScan walks ScanDocuments two at a time and from the middle: the
+// readable documents in id order, each once, and nothing else.
+func checkScan(t *testing.T, f *fixture, m *model, ctx context.Context, readable func(string) bool) {
+	t.Helper()
+	var want []string
+	for _, id := range m.docIDs() {
+		if readable(id) {
+			want = append(want, id)
+		}
+	}
+	slices.Sort(want)
+	var got []string
+	after := ""
+	for page := 0; page <= len(want); page++ {
+		docs, err := f.s.ScanDocuments(ctx, after, 2)
+		f.must(err, "ScanDocuments after %q", after)
+		if len(docs) > 2 {
+			t.Fatalf("ScanDocuments after %q, limit 2: %d documents", after, len(docs))
+		}
+		for _, d := range docs {
+			got = append(got, d.ID)
+		}
+		if len(docs) < 2 {
+			break
+		}
+		after = docs[len(docs)-1].ID
+	}
+	sameOrder(t, got, want, "ScanDocuments two at a time")
+	if len(want) > 1 {
+		// after need not be a document id, nor a readable one.
+		docs, err := f.s.ScanDocuments(ctx, want[0]+"\x00", 100)
+		f.must(err, "ScanDocuments after the first")
+		sameOrder(t, docIDs(docs), want[1:], "ScanDocuments after the first readable id")
+	}
+	_, err := f.s.ScanDocuments(ctx, "", 0)
+	wantCode(t, err, graph.EINVALID, "ScanDocuments with limit 0")
 }
