@@ -91,6 +91,9 @@ type Store struct {
 	log       *slog.Logger
 	// now is the clock; tests may replace it.
 	now func() time.Time
+	// restoreLease overrides restoreLease (the silence after which a
+	// restore's marker is taken for a dead one's) in tests; 0 in use.
+	restoreLease time.Duration
 
 	closeOnce sync.Once
 	closeErr  error

@@ -1,0 +1,303 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/demo"
+)
+
+// localNeo4j is a Neo4j server of a test's own, started with
+// deploy/neo4j-local: the tests that stop and restart Neo4j cannot use
+// the shared test servers.
+type localNeo4j struct {
+	dir, addr, uri string
+	cmd            *exec.Cmd
+	stderr         *bytes.Buffer
+}
+
+const localNeo4jPassword = "maillage-fault-test"
+
+// startLocalNeo4j starts deploy/neo4j-local on dir, listening on addr
+// (127.0.0.1:0 for a free port), and returns once Bolt accepts
+// connections. It skips t when Java is missing.
+func startLocalNeo4j(t *testing.T, dir, addr string) *localNeo4j {
+	t.Helper()
+	if _, err := exec.LookPath("java"); err != nil {
+		t.Skip("no java on this machine: the Neo4j restart test needs deploy/neo4j-local")
+	}
+	run, err := filepath.Abs("../../deploy/neo4j-local/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(run), "target", "neo4j-local-1.jar")); err != nil {
+		if _, err := exec.LookPath("mvn"); err != nil {
+			t.Skip("deploy/neo4j-local is not built and mvn is missing: the Neo4j restart test needs it")
+		}
+	}
+	n := &localNeo4j{dir: dir, addr: addr, stderr: &bytes.Buffer{}}
+	n.cmd = exec.Command(run)
+	n.cmd.Env = append(os.Environ(), "NEO4J_LOCAL_DIR="+dir, "NEO4J_LOCAL_ADDR="+addr,
+		"NEO4J_LOCAL_PASSWORD="+localNeo4jPassword, "NEO4J_LOCAL_HEAP=512m", "NEO4J_LOCAL_PAGECACHE=64m")
+	n.cmd.Stderr = n.stderr
+	out, err := n.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(n.stop)
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if uri, ok := strings.CutPrefix(sc.Text(), "neo4j-local ready "); ok {
+				ready <- uri
+			}
+		}
+	}()
+	select {
+	case n.uri = <-ready:
+	case <-time.After(5 * time.Minute): // the first run builds the launcher
+		t.Fatalf("neo4j-local did not start within 5 minutes: %s", n.stderr)
+	}
+	u, err := url.Parse(n.uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.addr = u.Host
+	return n
+}
+
+// stop ends the server as an operator would (SIGTERM), and waits for it.
+func (n *localNeo4j) stop() {
+	if n.cmd == nil || n.cmd.Process == nil || n.cmd.ProcessState != nil {
+		return
+	}
+	_ = n.cmd.Process.Signal(syscall.SIGTERM)
+	_ = n.cmd.Wait()
+}
+
+// TestServeRidesOutANeo4jRestart serves a Neo4j of its own while a client
+// writes notes without pause, stops Neo4j, then starts it again on the
+// same data: while it is down, requests fail with INTERNAL and a message
+// that says the store is unavailable, and /readyz says not ready; once it
+// is back the server recovers by itself, and every write it acknowledged
+// is there.
+func TestServeRidesOutANeo4jRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and stops a Neo4j server")
+	}
+	t.Parallel()
+	neoDir := t.TempDir()
+	neo := startLocalNeo4j(t, neoDir, "127.0.0.1:0")
+	c := serveConfig{store: "neo4j", data: t.TempDir(), neo4j: neo4jConfig{
+		uri: neo.uri, user: "neo4j", password: localNeo4jPassword, database: "neo4j", maxPool: 10}}
+	ctx := t.Context()
+	store, err := openStore(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(ctx, store, graph.DefaultTaxonomy()); err != nil {
+		t.Fatal(err)
+	}
+	secret, hash := graph.NewTokenSecret()
+	if err := store.CreateToken(graph.SystemContext(ctx), graph.Token{Hash: hash, Role: graph.RoleContributor,
+		ContributorID: "contrib-maxime-pelletier", CreatedAt: time.Now().UTC()}); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	addr, _ := startServer(t, c)
+
+	w := startWriter(t, addr, secret)
+	defer w.stop()
+	w.waitAcked(t, 5, time.Minute)
+
+	neo.stop()
+	down := time.Now()
+	status, body := waitReadyz(t, addr, http.StatusServiceUnavailable, time.Minute)
+	t.Logf("readyz %v after Neo4j stopped: %d %q", time.Since(down).Round(time.Millisecond), status, body)
+	if !strings.Contains(body, "store") {
+		t.Errorf("readyz while Neo4j is down says %q: it should name the store", body)
+	}
+	failure := w.waitFailure(t, 2*time.Minute)
+	t.Logf("first failed write %v after Neo4j stopped: %s", time.Since(down).Round(time.Millisecond), failure)
+	if !strings.Contains(failure, `"code":"INTERNAL"`) || !strings.Contains(strings.ToLower(failure), "unavailable") {
+		t.Errorf("a write while Neo4j is down answers %s: want INTERNAL with a message saying the store is unavailable", failure)
+	}
+
+	before := w.ackedCount()
+	neo = startLocalNeo4j(t, neoDir, neo.addr)
+	up := time.Now()
+	waitReadyz(t, addr, http.StatusOK, 3*time.Minute)
+	t.Logf("readyz again %v after Neo4j is back", time.Since(up).Round(time.Millisecond))
+	w.waitAcked(t, before+5, 2*time.Minute)
+	acked := w.stop()
+
+	for id, title := range acked {
+		raw := postScenario(t, addr, "", `query($id: ID!) { node(id: $id) { ... on Note { title } } }`, map[string]any{"id": id})
+		if !strings.Contains(string(raw), fmt.Sprintf("%q", title)) {
+			t.Errorf("acknowledged note %s (%q) is lost after the restart: %s", id, title, raw)
+		}
+	}
+	t.Logf("%d writes acknowledged, %d refused while Neo4j was down; every acknowledged one is there", len(acked), w.failures())
+}
+
+// writer creates public notes one after the other until stopped, keeping
+// the ids of those acknowledged and the answers of those refused.
+type writer struct {
+	mu      sync.Mutex
+	acked   map[string]string
+	refused []string
+	quit    chan struct{}
+	done    chan struct{}
+}
+
+func startWriter(t *testing.T, addr, token string) *writer {
+	w := &writer{acked: map[string]string{}, quit: make(chan struct{}), done: make(chan struct{})}
+	client := &http.Client{Timeout: 2 * time.Minute}
+	go func() {
+		defer close(w.done)
+		for i := 0; ; i++ {
+			select {
+			case <-w.quit:
+				return
+			default:
+			}
+			title := fmt.Sprintf("Relevé de terrain n° %d", i)
+			body, _ := json.Marshal(map[string]any{"query": `mutation($t: String!) { createNote(input: {title: $t, visibility: PUBLIC}) { note { id } } }`,
+				"variables": map[string]any{"t": title}})
+			req, _ := http.NewRequest("POST", "http://"+addr+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := client.Do(req)
+			if err != nil {
+				w.refuse(err.Error())
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			var r struct {
+				Data struct {
+					CreateNote struct{ Note struct{ ID string } }
+				}
+			}
+			if resp.StatusCode == http.StatusOK && json.Unmarshal(raw, &r) == nil && r.Data.CreateNote.Note.ID != "" && !bytes.Contains(raw, []byte(`"errors"`)) {
+				w.mu.Lock()
+				w.acked[r.Data.CreateNote.Note.ID] = title
+				w.mu.Unlock()
+				continue
+			}
+			w.refuse(fmt.Sprintf("%d %s", resp.StatusCode, raw))
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	return w
+}
+
+func (w *writer) refuse(s string) {
+	w.mu.Lock()
+	w.refused = append(w.refused, s)
+	w.mu.Unlock()
+}
+
+func (w *writer) ackedCount() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.acked)
+}
+
+func (w *writer) failures() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.refused)
+}
+
+func (w *writer) waitAcked(t *testing.T, n int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for w.ackedCount() < n {
+		if time.Now().After(deadline) {
+			w.mu.Lock()
+			last := w.refused
+			w.mu.Unlock()
+			if len(last) > 3 {
+				last = last[len(last)-3:]
+			}
+			t.Fatalf("%d writes acknowledged after %v, want %d; last refusals: %q", w.ackedCount(), within, n, last)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitFailure returns the first refusal, waiting for one.
+func (w *writer) waitFailure(t *testing.T, within time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		w.mu.Lock()
+		if len(w.refused) > 0 {
+			s := w.refused[0]
+			w.mu.Unlock()
+			return s
+		}
+		w.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatalf("no write failed within %v of Neo4j stopping", within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stop ends the loop and returns the acknowledged notes.
+func (w *writer) stop() map[string]string {
+	select {
+	case <-w.quit:
+	default:
+		close(w.quit)
+	}
+	<-w.done
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.acked
+}
+
+// waitReadyz polls /readyz until it answers want, and returns the answer.
+func waitReadyz(t *testing.T, addr string, want int, within time.Duration) (int, string) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	var status int
+	var body string
+	for {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			status, body = resp.StatusCode, strings.TrimSpace(string(raw))
+			if status == want {
+				return status, body
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz did not answer %d within %v: last %d %q (%v)", want, within, status, body, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
