@@ -3,10 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,7 +22,7 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/demo"
+	"github.com/encommun/maillage/graph/neo4j/neo4jtest"
 )
 
 // localNeo4j is a Neo4j server of a test's own, started with
@@ -114,16 +117,19 @@ func TestServeRidesOutANeo4jRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, store, graph.DefaultTaxonomy()); err != nil {
+	// One contributor, not the demo: a Neo4j just started on a busy
+	// machine plans every new statement slowly.
+	author, err := store.CreateContributor(graph.SystemContext(ctx), graph.Contributor{ID: "contrib-releveuse", Name: "Releveuse"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	secret, hash := graph.NewTokenSecret()
 	if err := store.CreateToken(graph.SystemContext(ctx), graph.Token{Hash: hash, Role: graph.RoleContributor,
-		ContributorID: "contrib-maxime-pelletier", CreatedAt: time.Now().UTC()}); err != nil {
+		ContributorID: author.ID, CreatedAt: time.Now().UTC()}); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()
-	addr, _ := startServer(t, c)
+	addr := startServerWithin(t, c, 5*time.Minute)
 
 	w := startWriter(t, addr, secret)
 	defer w.stop()
@@ -300,4 +306,89 @@ func waitReadyz(t *testing.T, addr string, want int, within time.Duration) (int,
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestServeNeo4jRefusesToStart runs the real binary against a Neo4j that
+// is not there, and against one that refuses the credentials: each time
+// `serve` says so in one line, without a stack trace, and exits 1.
+func TestServeNeo4jRefusesToStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	t.Parallel()
+	bin := buildBinary(t, t.TempDir())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"Neo4j down", []string{"--neo4j-uri", "bolt://" + closed, "--neo4j-password", "whatever1"}, "Neo4j is unreachable"},
+	}
+	if uris := neo4jtest.URIs(); len(uris) > 0 {
+		// A user of its own: failed sign-ins lock a user out for a while,
+		// and the test servers' user is everyone's.
+		cases = append(cases, struct {
+			name string
+			args []string
+			want string
+		}{"wrong password", []string{"--neo4j-uri", uris[0], "--neo4j-user", "maillage-nobody", "--neo4j-password", "not-the-password"}, "Neo4j refused the credentials"})
+	} else {
+		t.Log("wrong password case skipped: " + neo4jtest.Skip)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			args := append([]string{"serve", "--store", "neo4j", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, c.args...)
+			cmd := exec.CommandContext(ctx, bin, args...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			start := time.Now()
+			err := cmd.Run()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("serve exited with %v after %v, want status 1; stderr:\n%s", err, time.Since(start), stderr.String())
+			}
+			out := strings.TrimSpace(stderr.String())
+			if lines := strings.Split(out, "\n"); len(lines) != 1 {
+				t.Errorf("serve wrote %d lines, want one:\n%s", len(lines), out)
+			}
+			if !strings.Contains(out, c.want) || strings.Contains(out, "goroutine") || strings.Contains(out, "panic") {
+				t.Errorf("serve said %q: want one line saying %q", out, c.want)
+			}
+			t.Logf("%v: %s", time.Since(start).Round(time.Millisecond), out)
+		})
+	}
+}
+
+// startServerWithin is startServer with a deadline of its own: a serve on
+// a Neo4j just started on a busy machine may take minutes to be ready.
+func startServerWithin(t *testing.T, c serveConfig, within time.Duration) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	c.addr = "127.0.0.1:0"
+	go func() { done <- serve(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)), ready) }()
+	select {
+	case addr := <-ready:
+		t.Cleanup(func() {
+			cancel()
+			<-done
+		})
+		return addr
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve failed to start: %v", err)
+	case <-time.After(within):
+		cancel()
+		t.Fatalf("serve did not start within %v", within)
+	}
+	return ""
 }
