@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/dump"
+	"github.com/encommun/maillage/graph/neo4j"
 	"github.com/encommun/maillage/graph/neo4j/neo4jtest"
 )
 
@@ -67,7 +69,9 @@ func startLocalNeo4j(t *testing.T, dir, addr string) *localNeo4j {
 	}
 	t.Cleanup(n.stop)
 	ready := make(chan string, 1)
+	ended := make(chan struct{})
 	go func() {
+		defer close(ended)
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			if uri, ok := strings.CutPrefix(sc.Text(), "neo4j-local ready "); ok {
@@ -77,8 +81,11 @@ func startLocalNeo4j(t *testing.T, dir, addr string) *localNeo4j {
 	}()
 	select {
 	case n.uri = <-ready:
+	case <-ended:
+		_ = n.cmd.Wait()
+		t.Fatalf("neo4j-local stopped before it was ready (%v): %.2000s", n.cmd.ProcessState, n.stderr)
 	case <-time.After(5 * time.Minute): // the first run builds the launcher
-		t.Fatalf("neo4j-local did not start within 5 minutes: %s", n.stderr)
+		t.Fatalf("neo4j-local did not start within 5 minutes: %.2000s", n.stderr)
 	}
 	u, err := url.Parse(n.uri)
 	if err != nil {
@@ -391,4 +398,97 @@ func startServerWithin(t *testing.T, c serveConfig, within time.Duration) string
 		t.Fatalf("serve did not start within %v", within)
 	}
 	return ""
+}
+
+// TestImportJSONTwiceAtOnceIntoNeo4j is an operator's slip: two `import
+// json --store neo4j` into the same database, the second started while
+// the first writes. The second must be refused with a clear message, not
+// take the first's marker for an interrupted restore and clear what the
+// first is writing; the first must finish whole.
+func TestImportJSONTwiceAtOnceIntoNeo4j(t *testing.T) {
+	if testing.Short() {
+		t.Skip("restores into a real Neo4j")
+	}
+	t.Parallel() // first: a test paused by Parallel must not hold a server
+	srv := neo4jtest.Acquire(t)
+	ctx := t.Context()
+	cfg := neo4j.Config{URI: srv.URI, User: srv.User, Password: srv.Password, Database: srv.Database}
+	store, err := neo4j.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.EraseAllForTests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "dump.jsonl")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Large enough for several transactions, so that the second import
+	// starts while the first is writing.
+	if _, err := dump.Generate(f, dump.GenerateOptions{Notes: 3000, Links: 30_000, Seed: 11}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	args := []string{"import", "json", "--store", "neo4j", "--neo4j-uri", srv.URI, "--neo4j-user", srv.User,
+		"--neo4j-password", srv.Password, file}
+	if srv.Database != "" {
+		args = append(args, "--neo4j-database", srv.Database)
+	}
+	var firstOut, firstErr bytes.Buffer
+	firstDone := make(chan error, 1)
+	go func() { firstDone <- run(ctx, args, &firstOut, &firstErr) }()
+
+	// The second starts once the first holds the database.
+	sys := graph.SystemContext(ctx)
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		yes, err := store.RestoreInterrupted(sys)
+		if yes || err != nil {
+			break
+		}
+		select {
+		case err := <-firstDone:
+			t.Fatalf("the first import ended (%v) before the second could start: make the dump larger\n%s", err, firstErr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first import never set its marker")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var secondOut, secondErr bytes.Buffer
+	err = run(ctx, args, &secondOut, &secondErr)
+	if err == nil || !strings.Contains(err.Error(), "another restore is writing into this database") {
+		t.Errorf("the second import, while the first runs: %v\n%s\nwant a refusal saying another restore is writing", err, secondErr.String())
+	} else {
+		t.Logf("the second import: %v", err)
+	}
+	if strings.Contains(secondErr.String(), "interrupted") {
+		t.Errorf("the second import took the first for an interrupted one: %s", secondErr.String())
+	}
+	if err := <-firstDone; err != nil {
+		t.Fatalf("the first import: %v\n%s", err, firstErr.String())
+	}
+	in, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	snap, _, err := dump.Read(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := store.ListDocuments(sys, graph.DocumentFilter{}, graph.DocumentOrder{}, graph.Page{First: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if docs.TotalCount != len(snap.Documents) {
+		t.Errorf("%d documents after both imports, want the first's %d", docs.TotalCount, len(snap.Documents))
+	}
+	if yes, err := store.RestoreInterrupted(sys); yes || err != nil {
+		t.Errorf("a marker is left: %v %v", yes, err)
+	}
 }

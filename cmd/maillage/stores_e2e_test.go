@@ -26,15 +26,15 @@ import (
 // equal is normalised: timestamps of writes made by the scenario, and the
 // random id of the note it creates.
 func TestStoresAnswerAlike(t *testing.T) {
+	t.Parallel() // first: a test paused by Parallel must not hold a server
 	srv := neo4jtest.Acquire(t)
-	t.Parallel()
 
 	embeddedAddr, embeddedTokens := startScenarioServer(t, serveConfig{store: "embedded", data: t.TempDir()})
-	embeddedAnswers := runScenario(t, embeddedAddr, embeddedTokens)
+	embeddedAnswers := runScenario(t, "embedded", embeddedAddr, embeddedTokens)
 
 	neo4jAddr, neo4jTokens := startScenarioServer(t, serveConfig{store: "neo4j", data: t.TempDir(), neo4j: neo4jConfig{
 		uri: srv.URI, user: srv.User, password: srv.Password, database: srv.Database, maxPool: 20}})
-	neo4jAnswers := runScenario(t, neo4jAddr, neo4jTokens)
+	neo4jAnswers := runScenario(t, "neo4j", neo4jAddr, neo4jTokens)
 
 	if len(embeddedAnswers) != len(neo4jAnswers) {
 		t.Fatalf("the scenario took %d steps on embedded, %d on Neo4j", len(embeddedAnswers), len(neo4jAnswers))
@@ -115,7 +115,7 @@ type scenarioAnswer struct{ name, answer string }
 
 // runScenario sends the scenario's documents to the server at addr and
 // returns each answer, normalised.
-func runScenario(t *testing.T, addr string, tokens scenarioTokens) []scenarioAnswer {
+func runScenario(t *testing.T, store, addr string, tokens scenarioTokens) []scenarioAnswer {
 	t.Helper()
 	var out []scenarioAnswer
 	var createdID string
@@ -124,7 +124,7 @@ func runScenario(t *testing.T, addr string, tokens scenarioTokens) []scenarioAns
 		start := time.Now()
 		raw := postScenario(t, addr, tokens[who], query, vars)
 		if d := time.Since(start); d > 2*time.Second {
-			t.Logf("%s: %s took %v", addr, name, d.Round(time.Millisecond))
+			t.Logf("%s: %s took %v", store, name, d.Round(time.Millisecond))
 		}
 		var decoded map[string]any
 		if err := json.Unmarshal(raw, &decoded); err != nil {
@@ -229,11 +229,11 @@ func runScenario(t *testing.T, addr string, tokens scenarioTokens) []scenarioAns
 	for _, a := range out {
 		for _, w := range want[a.name] {
 			if !strings.Contains(a.answer, w) {
-				t.Errorf("%s: step %q: the answer lacks %s: %.400s", addr, a.name, w, a.answer)
+				t.Errorf("%s: step %q: the answer lacks %s: %.400s", store, a.name, w, a.answer)
 			}
 		}
 		if strings.Contains(a.answer, "charte") && strings.HasSuffix(a.name, ", anonymous") {
-			t.Errorf("%s: step %q shows the private draft to an anonymous reader: %.400s", addr, a.name, a.answer)
+			t.Errorf("%s: step %q shows the private draft to an anonymous reader: %.400s", store, a.name, a.answer)
 		}
 	}
 	return out
