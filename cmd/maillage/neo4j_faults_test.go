@@ -420,7 +420,7 @@ func TestImportJSONTwiceAtOnceIntoNeo4j(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	if err := store.EraseAllForTests(ctx); err != nil {
+	if err := store.ClearForTests(graph.SystemContext(ctx)); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "dump.jsonl")

@@ -65,7 +65,7 @@ func startScenarioServer(t *testing.T, c serveConfig) (string, scenarioTokens) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = s.EraseAllForTests(ctx)
+		err = s.ClearForTests(graph.SystemContext(ctx))
 		s.Close()
 		if err != nil {
 			t.Fatalf("empty the test database: %v", err)

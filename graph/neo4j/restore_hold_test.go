@@ -81,7 +81,7 @@ func TestRestoreHold(t *testing.T) {
 	})
 
 	t.Run("a restore whose process is gone is cleared", func(t *testing.T) {
-		if err := first.EraseAllForTests(sys); err != nil {
+		if err := first.ClearForTests(sys); err != nil {
 			t.Fatal(err)
 		}
 		h := newRestoreHold()
