@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -48,8 +49,13 @@ func authenticate(store graph.Store, logger *slog.Logger, next http.Handler) htt
 			unauthorized(graph.ErrorMessage(err))
 			return
 		case err != nil:
-			internalError(ctx, logger, err, nil)
-			writeErrorResponse(w, http.StatusInternalServerError, internalMessage, graph.EINTERNAL, requestID(ctx))
+			// A store that is down is told as such (503: a retry may
+			// work), anything else as an internal error.
+			status := http.StatusInternalServerError
+			if errors.Is(err, graph.ErrUnavailable) {
+				status = http.StatusServiceUnavailable
+			}
+			writeErrorResponse(w, status, internalError(ctx, logger, err, nil).Message, graph.EINTERNAL, requestID(ctx))
 			return
 		case tok == nil || !slices.Contains(graph.Roles, tok.Role):
 			// Only the roles a token may carry; never SYSTEM.

@@ -52,6 +52,10 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		var domain *graph.Error
 		switch {
+		case errors.Is(err, graph.ErrUnavailable) && !errors.As(err, &domain):
+			// Before the deadline: a store retrying a server that is down
+			// runs out the request's time, and the caller must learn why.
+			return internalError(ctx, logger, err, out.Path)
 		case errors.Is(err, context.DeadlineExceeded):
 			// The request's time limit (Limits.Timeout) cancelled the
 			// store or search call: the caller's operation was too slow,
@@ -99,5 +103,9 @@ func internalError(ctx context.Context, logger *slog.Logger, err error, path ast
 	if id != "" {
 		ext["requestId"] = id
 	}
-	return &gqlerror.Error{Message: internalMessage, Path: path, Extensions: ext}
+	msg := internalMessage
+	if errors.Is(err, graph.ErrUnavailable) {
+		msg = graph.ErrUnavailable.Error() // names no server, says what to do
+	}
+	return &gqlerror.Error{Message: msg, Path: path, Extensions: ext}
 }

@@ -30,6 +30,13 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// ErrUnavailable marks a failure of the store's server or of the way to
+// it (down, restarting, unreachable, overloaded): nothing the caller did
+// wrong, and a retry may succeed. Stores wrap such failures with it; the
+// API still answers INTERNAL, but says that much instead of "internal
+// error", and /readyz reports the store not ready.
+var ErrUnavailable = errors.New("the graph store is unavailable: retry in a moment")
+
 // ErrorCode returns the code of a domain error in err's chain, or EINTERNAL
 // for anything else: an unexpected error is never the caller's fault.
 func ErrorCode(err error) string {
@@ -50,6 +57,8 @@ func ErrorMessage(err error) string {
 		return ""
 	} else if errors.As(err, &e) {
 		return e.Message
+	} else if errors.Is(err, ErrUnavailable) {
+		return ErrUnavailable.Error()
 	}
 	return "internal error"
 }

@@ -825,15 +825,38 @@ func init() {
 // whose value is the change sequence the restore started from; the
 // statements below set and read it, write flags, and clear what an
 // unfinished restore wrote.
+//
+// The marker also names the restore that holds it (owner, host, pid) and
+// its last sign of life (heartbeat, on the server's clock, so the clocks
+// of two importing machines need not agree): a marker whose heartbeat is
+// recent belongs to a running restore, which another one must not clear.
 const (
+	// restoreMarker reads the marker, with how long its holder has been
+	// silent (null for a marker of a version without heartbeats).
 	restoreMarker = `OPTIONAL MATCH (m:Sequence {name: $marker})
-RETURN m.value AS value`
+RETURN m.value AS value, m.owner AS owner, m.host AS host, m.pid AS pid, m.startedAt AS startedAt,
+  CASE WHEN m.heartbeat IS NULL THEN null
+    ELSE duration.inSeconds(m.heartbeat, datetime.realtime()).seconds END AS silentSeconds`
 
+	// restoreSetMarker takes the marker for a restore: a new one, or the
+	// one a restore whose process is gone left.
 	restoreSetMarker = `MERGE (m:Sequence {name: $marker})
-SET m.value = $value`
+SET m.value = $value, m.owner = $owner, m.host = $host, m.pid = $pid, m.startedAt = $startedAt,
+  m.heartbeat = datetime.realtime()`
 
+	// restoreTouchMarker is a restore's sign of life; held is 0 when the
+	// marker is no longer its own.
+	restoreTouchMarker = `OPTIONAL MATCH (m:Sequence {name: $marker})
+WHERE m.owner = $owner
+SET m.heartbeat = datetime.realtime()
+RETURN count(m) AS held`
+
+	// restoreDeleteMarker releases the marker, if it is still the
+	// restore's own.
 	restoreDeleteMarker = `MATCH (m:Sequence {name: $marker})
-DELETE m`
+WHERE m.owner = $owner
+DELETE m
+RETURN count(*) AS released`
 
 	// restoreAnyNode is the emptiness check: one node of the graph, if any.
 	restoreAnyNode = `MATCH (n:Node)
@@ -869,8 +892,9 @@ SET s.value = $value`
 
 func init() {
 	register("restoreMarker", restoreMarker, "marker")
-	register("restoreSetMarker", restoreSetMarker, "marker", "value")
-	register("restoreDeleteMarker", restoreDeleteMarker, "marker")
+	register("restoreSetMarker", restoreSetMarker, "marker", "value", "owner", "host", "pid", "startedAt")
+	register("restoreTouchMarker", restoreTouchMarker, "marker", "owner")
+	register("restoreDeleteMarker", restoreDeleteMarker, "marker", "owner")
 	register("restoreAnyNode", restoreAnyNode)
 	register("restoreFlags", restoreFlags, "rows")
 	register("restoreClearNodes", restoreClearNodes, "limit")

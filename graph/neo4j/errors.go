@@ -12,10 +12,11 @@ import (
 )
 
 // ErrUnavailable wraps the failures a retry may cure: the server or
-// cluster is down, busy, electing a leader, or the pool is exhausted. The
-// API reports them as INTERNAL like any other fault (graph.ErrorCode);
-// errors.Is(err, ErrUnavailable) lets a caller tell them apart.
-var ErrUnavailable = errors.New("Neo4j is unavailable or busy: retry later")
+// cluster is down, busy, electing a leader, or the pool is exhausted. It
+// is a graph.ErrUnavailable: the API reports them as INTERNAL, saying the
+// store is unavailable; errors.Is(err, ErrUnavailable) lets a caller tell
+// them apart.
+var ErrUnavailable = fmt.Errorf("Neo4j is unavailable or busy: %w", graph.ErrUnavailable)
 
 // mapError turns what a transaction returned into the store's errors:
 // domain errors pass through untouched; a constraint violation is a
@@ -34,6 +35,13 @@ func (s *Store) mapError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		// The caller gave up (client gone, deadline): not a fault of the
 		// store, and the driver's own error may only name it in its text.
+		// Unless the driver was retrying a server that does not answer:
+		// that is what the caller must learn, not that it was slow.
+		if isUnavailable(err) {
+			s.log.LogAttrs(ctx, slog.LevelError, "neo4j store: Neo4j unavailable until the caller's deadline",
+				slog.String("err", err.Error()))
+			return fmt.Errorf("%w: %w (%v)", ErrUnavailable, ctx.Err(), err)
+		}
 		return fmt.Errorf("%w (%v)", ctx.Err(), err)
 	}
 	var n *neo4j.Neo4jError

@@ -49,9 +49,10 @@ func lintSchema() map[string][]string {
 		}
 	}
 	// Properties written by the statements themselves: the sequence, the
-	// changes, the declarations, the tokens.
+	// changes, the declarations, the tokens, the restore marker.
 	for _, k := range []string{"name", "value", "_LOCK_", "seq", "at", "op", "relation", "otherId",
-		"dimension", "declaredAt", "hash", "role", "contributorId", "expiresAt", "label", "hidden"} {
+		"dimension", "declaredAt", "hash", "role", "contributorId", "expiresAt", "label", "hidden",
+		"owner", "host", "pid", "startedAt", "heartbeat"} {
 		keys[k] = true
 	}
 	return map[string][]string{"labels": labels, "relationshipTypes": rels, "propertyKeys": sortedKeys(keys)}

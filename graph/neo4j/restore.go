@@ -2,7 +2,12 @@ package neo4j
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
 
 	"github.com/encommun/maillage/graph"
 )
@@ -28,7 +33,167 @@ const (
 	restoreMarkerName = "restoring"
 	// clearRows bounds one transaction of a clear.
 	clearRows = 10_000
+	// A restore refreshes the marker's heartbeat every restoreHeartbeat
+	// (and with every transaction it commits); a marker silent for
+	// restoreLease belongs to a restore whose process is gone, which the
+	// next restore may clear. Two `maillage import json` started at once
+	// against one database must not both write: the second is refused
+	// while the first shows signs of life.
+	restoreHeartbeat = 10 * time.Second
+	restoreLease     = 60 * time.Second
 )
+
+// errLostHold stops a restore whose marker another restore has taken:
+// that can only happen after this one was silent for restoreLease (a
+// process frozen, a network cut), and the other one now clears the
+// database.
+var errLostHold = errors.New("neo4j store: this restore lost its hold on the database: another restore took it over after this one was silent for " + restoreLease.String())
+
+// restoreHold is one restore's hold on the database: the owner id its
+// marker carries, and the heartbeat that keeps the marker fresh.
+type restoreHold struct {
+	owner string
+	mu    sync.Mutex
+	stop  context.CancelFunc
+	done  chan struct{}
+}
+
+func newRestoreHold() *restoreHold { return &restoreHold{owner: graph.NewID()} }
+
+// beat refreshes the marker every restoreHeartbeat until release.
+func (h *restoreHold) beat(ctx context.Context, s *Store) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stop != nil {
+		return
+	}
+	// The restore's context may be cancelled (or, in tests, count its
+	// calls): the heartbeat has its own, ended by release.
+	ctx, h.stop = context.WithCancel(graph.SystemContext(context.WithoutCancel(ctx)))
+	h.done = make(chan struct{})
+	go func() {
+		defer close(h.done)
+		t := time.NewTicker(restoreHeartbeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if err := s.touchMarker(ctx, h); err != nil && ctx.Err() == nil {
+				s.log.Warn("neo4j store: restore heartbeat", "err", err)
+			}
+		}
+	}()
+}
+
+// release ends the heartbeat.
+func (h *restoreHold) release() {
+	h.mu.Lock()
+	stop, done := h.stop, h.done
+	h.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
+	}
+}
+
+// touchMarker is one sign of life, in a transaction of its own.
+func (s *Store) touchMarker(ctx context.Context, h *restoreHold) error {
+	return s.update(ctx, func(w *writer) error { return w.touchMarker(h) })
+}
+
+// touchMarker refreshes the marker's heartbeat within w, and fails with
+// errLostHold when the marker is no longer h's.
+func (w *writer) touchMarker(h *restoreHold) error {
+	recs, err := w.run(restoreTouchMarker, map[string]any{"marker": restoreMarkerName, "owner": h.owner})
+	if err != nil {
+		return err
+	}
+	rec, err := single(recs, "restoreTouchMarker")
+	if err != nil {
+		return err
+	}
+	if v, _ := rec.Get("held"); v != int64(1) {
+		return errLostHold
+	}
+	return nil
+}
+
+// markerState is what the marker says, if there is one.
+type markerState struct {
+	present   bool
+	value     int64
+	owner     string
+	host      string
+	pid       int64
+	startedAt time.Time
+	// silent is how long ago the holder last gave a sign of life; nil for
+	// a marker without heartbeat (from a version that wrote none).
+	silent *time.Duration
+}
+
+// live reports whether the marker's restore is still running, that is
+// silent for less than lease.
+func (m markerState) live(lease time.Duration) bool {
+	return m.present && m.silent != nil && *m.silent < lease
+}
+
+// lease is how long a restore may stay silent before it counts as gone.
+func (s *Store) lease() time.Duration {
+	if s.restoreLease > 0 {
+		return s.restoreLease
+	}
+	return restoreLease
+}
+
+// running is the refusal a restore (or a server) gets while another
+// restore holds the database.
+func (m markerState) running(lease time.Duration) error {
+	return graph.Errorf(graph.ECONFLICT,
+		"another restore is writing into this database (process %d on %s, started %s, last sign of life %s ago): wait for it to finish; a restore whose process is gone counts as interrupted once silent for %s",
+		m.pid, m.host, m.startedAt.UTC().Format(time.RFC3339), m.silent.Round(time.Second), lease)
+}
+
+func (r *reader) readMarker() (markerState, error) {
+	recs, err := r.run(restoreMarker, map[string]any{"marker": restoreMarkerName})
+	if err != nil {
+		return markerState{}, err
+	}
+	if len(recs) != 1 {
+		return markerState{}, nil
+	}
+	m := recs[0].AsMap()
+	var st markerState
+	if v := m["value"]; v != nil {
+		n, ok := v.(int64)
+		if !ok {
+			return st, fmt.Errorf("neo4j store: restore marker holds a %T", v)
+		}
+		st.present, st.value = true, n
+	}
+	if !st.present {
+		return st, nil
+	}
+	st.owner, _ = m["owner"].(string)
+	st.host, _ = m["host"].(string)
+	st.pid, _ = m["pid"].(int64)
+	st.startedAt, _ = m["startedAt"].(time.Time)
+	if v, ok := m["silentSeconds"].(int64); ok {
+		d := time.Duration(v) * time.Second
+		st.silent = &d
+	}
+	return st, nil
+}
+
+// setMarker takes the marker for h, starting at value.
+func (w *writer) setMarker(h *restoreHold, value int64) error {
+	host, _ := os.Hostname()
+	_, err := w.run(restoreSetMarker, map[string]any{"marker": restoreMarkerName, "value": value,
+		"owner": h.owner, "host": host, "pid": int64(os.Getpid()), "startedAt": w.now})
+	return err
+}
 
 // restoreRow is one row of one bulk statement, with the change entry it
 // appends.
@@ -39,35 +204,48 @@ type restoreRow struct {
 	change func(w *writer)
 }
 
-// restoreSteps are the Neo4j store's part of a restore.
-func (s *Store) restoreSteps() graph.RestoreSteps {
+// restoreSteps are the Neo4j store's part of one restore, holding the
+// database through h.
+func (s *Store) restoreSteps(h *restoreHold) graph.RestoreSteps {
 	return graph.RestoreSteps{
 		RequireAdmin: func(ctx context.Context) error {
 			return (&writer{reader: &reader{v: viewerOf(ctx)}}).requireAdmin()
 		},
 		Now:   s.now,
-		Start: s.restoreStart,
-		Write: s.restoreParts,
-		Clear: s.clearRestore,
+		Start: func(ctx context.Context) (uint64, error) { return s.restoreStart(ctx, h) },
+		Write: func(ctx context.Context, next func() (*graph.Snapshot, error)) error {
+			return s.restoreParts(ctx, h, next)
+		},
+		Clear: func(ctx context.Context, start uint64) error {
+			err := s.clearRestore(ctx, h, start, true)
+			if errors.Is(err, errLostHold) {
+				return nil // the restore that took over clears it
+			}
+			return err
+		},
 	}
 }
 
 // Restore implements graph.Restorer.
 func (s *Store) Restore(ctx context.Context, snap graph.Snapshot) error {
-	return s.restoreSteps().Restore(ctx, snap)
+	h := newRestoreHold()
+	defer h.release()
+	return s.restoreSteps(h).Restore(ctx, snap)
 }
 
 var _ graph.StreamRestorer = (*Store)(nil)
 
 // RestoreStream implements graph.StreamRestorer.
 func (s *Store) RestoreStream(ctx context.Context, next func() (*graph.Snapshot, error)) error {
-	return s.restoreSteps().RestoreStream(ctx, next)
+	h := newRestoreHold()
+	defer h.release()
+	return s.restoreSteps(h).RestoreStream(ctx, next)
 }
 
 // restoreParts writes each part's rows, then removes the marker in a
 // transaction of its own: a part's rows need not fill a transaction, and
 // the marker must outlive every one of them.
-func (s *Store) restoreParts(ctx context.Context, next func() (*graph.Snapshot, error)) error {
+func (s *Store) restoreParts(ctx context.Context, h *restoreHold, next func() (*graph.Snapshot, error)) error {
 	announced := map[string]bool{}
 	written := 0
 	for {
@@ -79,15 +257,28 @@ func (s *Store) restoreParts(ctx context.Context, next func() (*graph.Snapshot, 
 			break
 		}
 		rows := partRows(part, announced)
-		if err := s.restoreBatches(ctx, rows, written); err != nil {
+		if err := s.restoreBatches(ctx, h, rows, written); err != nil {
 			return err
 		}
 		written += len(rows)
 	}
-	return s.update(ctx, func(w *writer) error {
-		_, err := w.run(restoreDeleteMarker, map[string]any{"marker": restoreMarkerName})
+	return s.update(ctx, func(w *writer) error { return w.releaseMarker(h) })
+}
+
+// releaseMarker removes h's marker, or fails with errLostHold.
+func (w *writer) releaseMarker(h *restoreHold) error {
+	recs, err := w.run(restoreDeleteMarker, map[string]any{"marker": restoreMarkerName, "owner": h.owner})
+	if err != nil {
 		return err
-	})
+	}
+	rec, err := single(recs, "restoreDeleteMarker")
+	if err != nil {
+		return err
+	}
+	if v, _ := rec.Get("released"); v != int64(1) {
+		return errLostHold
+	}
+	return nil
 }
 
 // partRows turns a prepared part of a snapshot into rows, in writing
@@ -155,65 +346,77 @@ func partRows(snap *graph.Snapshot, announced map[string]bool) []restoreRow {
 	return rows
 }
 
-// restoreStart checks that the store is empty (after clearing a crashed
-// restore's leftovers) and sets the marker; it returns the sequence the
-// restore starts from.
-func (s *Store) restoreStart(ctx context.Context) (uint64, error) {
-	var leftover *int64
-	err := s.view(ctx, func(r *reader) error {
-		leftover = nil
-		recs, err := r.run(restoreMarker, map[string]any{"marker": restoreMarkerName})
-		if err != nil {
-			return err
-		}
-		if len(recs) == 1 {
-			if v, _ := recs[0].Get("value"); v != nil {
-				n, ok := v.(int64)
-				if !ok {
-					return fmt.Errorf("neo4j store: restore marker holds a %T", v)
-				}
-				leftover = &n
+// restoreStart takes the database for h: it refuses while another
+// restore runs, clears what a restore whose process is gone left, checks
+// that the store is empty and sets the marker; it returns the sequence
+// the restore starts from. Every step runs in a write transaction, which
+// holds the sequence lock: two restores starting at once take turns, and
+// the second sees the first's marker.
+func (s *Store) restoreStart(ctx context.Context, h *restoreHold) (uint64, error) {
+	held := false // the marker is h's, from a takeover
+	for {
+		var start uint64
+		var leftover *int64
+		err := s.update(ctx, func(w *writer) error {
+			leftover = nil
+			m, err := w.readMarker()
+			if err != nil {
+				return err
 			}
+			if m.present && m.owner != h.owner {
+				if m.live(s.lease()) {
+					return m.running(s.lease())
+				}
+				// Its process is gone: take its marker, keeping where it
+				// started, and clear what it wrote before starting.
+				s.log.Warn("neo4j store: clearing a restore whose process is gone",
+					slog.String("host", m.host), slog.Int64("pid", m.pid), slog.Time("started", m.startedAt))
+				leftover = &m.value
+				return w.setMarker(h, m.value)
+			}
+			recs, err := w.run(restoreAnyNode, nil)
+			if err != nil {
+				return err
+			}
+			if len(recs) > 0 {
+				return graph.Errorf(graph.ECONFLICT, "the store already holds a graph: restore into an empty database")
+			}
+			recs, err = w.run(lastSeq, map[string]any{"sequence": sequenceName})
+			if err != nil {
+				return err
+			}
+			rec, err := single(recs, "lastSeq")
+			if err != nil {
+				return err
+			}
+			v, _ := rec.Get("value")
+			n, _ := v.(int64)
+			start = uint64(n)
+			return w.setMarker(h, n)
+		})
+		if err != nil {
+			if held {
+				// Leftovers cleared, but the store is not empty after all
+				// (or unreachable): leave no marker of a restore that
+				// never wrote.
+				_ = s.update(graph.SystemContext(context.WithoutCancel(ctx)), func(w *writer) error { return w.releaseMarker(h) })
+			}
+			return 0, err
 		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	if leftover != nil {
-		if err := s.clearRestore(ctx, uint64(*leftover)); err != nil {
+		held = true
+		h.beat(ctx, s)
+		if leftover == nil {
+			return start, nil
+		}
+		if err := s.clearRestore(ctx, h, uint64(*leftover), false); err != nil {
 			return 0, fmt.Errorf("clear an interrupted restore: %w", err)
 		}
 	}
-	var start uint64
-	err = s.update(ctx, func(w *writer) error {
-		recs, err := w.run(restoreAnyNode, nil)
-		if err != nil {
-			return err
-		}
-		if len(recs) > 0 {
-			return graph.Errorf(graph.ECONFLICT, "the store already holds a graph: restore into an empty database")
-		}
-		recs, err = w.run(lastSeq, map[string]any{"sequence": sequenceName})
-		if err != nil {
-			return err
-		}
-		rec, err := single(recs, "lastSeq")
-		if err != nil {
-			return err
-		}
-		v, _ := rec.Get("value")
-		n, _ := v.(int64)
-		start = uint64(n)
-		_, err = w.run(restoreSetMarker, map[string]any{"marker": restoreMarkerName, "value": n})
-		return err
-	})
-	return start, err
 }
 
 // restoreBatches writes the rows, one transaction per restoreTxRows;
 // offset is how many rows earlier parts wrote, for error messages.
-func (s *Store) restoreBatches(ctx context.Context, rows []restoreRow, offset int) error {
+func (s *Store) restoreBatches(ctx context.Context, h *restoreHold, rows []restoreRow, offset int) error {
 	for start := 0; start < len(rows); {
 		end, size := start, 0
 		for end < len(rows) && end-start < restoreTxRows && size < restoreTxBytes {
@@ -241,7 +444,8 @@ func (s *Store) restoreBatches(ctx context.Context, rows []restoreRow, offset in
 					r.change(w)
 				}
 			}
-			return nil
+			// Last, so that the heartbeat is as recent as the commit.
+			return w.touchMarker(h)
 		})
 		if err != nil {
 			return err
@@ -252,8 +456,9 @@ func (s *Store) restoreBatches(ctx context.Context, rows []restoreRow, offset in
 }
 
 // clearRestore removes what a restore started at sequence start wrote, in
-// small transactions, then puts the sequence back and removes the marker.
-func (s *Store) clearRestore(ctx context.Context, start uint64) error {
+// small transactions, each checking that h still holds the marker, then
+// puts the sequence back and, when release is set, removes the marker.
+func (s *Store) clearRestore(ctx context.Context, h *restoreHold, start uint64, release bool) error {
 	for _, step := range []struct {
 		cypher string
 		params map[string]any
@@ -264,6 +469,9 @@ func (s *Store) clearRestore(ctx context.Context, start uint64) error {
 		for {
 			var deleted int64
 			err := s.update(ctx, func(w *writer) error {
+				if err := w.touchMarker(h); err != nil {
+					return err
+				}
 				recs, err := w.run(step.cypher, step.params)
 				if err != nil {
 					return err
@@ -285,30 +493,35 @@ func (s *Store) clearRestore(ctx context.Context, start uint64) error {
 		}
 	}
 	return s.update(ctx, func(w *writer) error {
+		if err := w.touchMarker(h); err != nil {
+			return err
+		}
 		if _, err := w.run(restoreResetSequence, map[string]any{"sequence": sequenceName, "value": int64(start)}); err != nil {
 			return err
 		}
-		_, err := w.run(restoreDeleteMarker, map[string]any{"marker": restoreMarkerName})
-		return err
+		if !release {
+			return nil
+		}
+		return w.releaseMarker(h)
 	})
 }
 
 // RestoreInterrupted reports whether a restore was stopped half way: the
 // database then holds part of a graph, and running the restore again
-// clears it and starts over.
+// clears it and starts over. A restore still running is not interrupted:
+// while its marker shows signs of life this returns a CONFLICT saying so.
 func (s *Store) RestoreInterrupted(ctx context.Context) (bool, error) {
-	var out bool
+	var m markerState
 	err := s.view(graph.SystemContext(ctx), func(r *reader) error {
-		recs, err := r.run(restoreMarker, map[string]any{"marker": restoreMarkerName})
-		if err != nil {
-			return err
-		}
-		out = false
-		if len(recs) == 1 {
-			v, _ := recs[0].Get("value")
-			out = v != nil
-		}
-		return nil
+		var err error
+		m, err = r.readMarker()
+		return err
 	})
-	return out, err
+	if err != nil {
+		return false, err
+	}
+	if m.live(s.lease()) {
+		return false, m.running(s.lease())
+	}
+	return m.present, nil
 }

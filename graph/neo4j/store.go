@@ -30,6 +30,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/encommun/maillage/graph"
@@ -91,6 +92,9 @@ type Store struct {
 	log       *slog.Logger
 	// now is the clock; tests may replace it.
 	now func() time.Time
+	// restoreLease overrides restoreLease (the silence after which a
+	// restore's marker is taken for a dead one's) in tests; 0 in use.
+	restoreLease time.Duration
 
 	closeOnce sync.Once
 	closeErr  error
@@ -118,11 +122,15 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 	if c.AcquireTimeout <= 0 {
 		c.AcquireTimeout = defaultAcquireTimeout
 	}
+	// Until the first connection works, the driver's own complaints
+	// repeat what Open returns, explained: an operator gets one line.
+	opening := &atomic.Bool{}
+	opening.Store(true)
 	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""), func(cfg *config.Config) {
 		cfg.MaxConnectionPoolSize = c.MaxPoolSize
 		cfg.SocketConnectTimeout = c.ConnectTimeout
 		cfg.ConnectionAcquisitionTimeout = c.AcquireTimeout
-		cfg.Log = driverLogger{logger}
+		cfg.Log = driverLogger{logger, opening}
 		cfg.UserAgent = "maillage"
 	})
 	if err != nil {
@@ -141,6 +149,7 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 		_ = driver.Close(context.Background())
 		return nil, openError(c, err)
 	}
+	opening.Store(false)
 	if err := s.setupSchema(ctx); err != nil {
 		_ = driver.Close(context.Background())
 		return nil, err
@@ -404,9 +413,17 @@ func checkParams(st *Statement, params map[string]any) error {
 
 // driverLogger sends the driver's log to slog. Its errors are often
 // retried and harmless, so they are warnings; debug output is dropped.
-type driverLogger struct{ l *slog.Logger }
+type driverLogger struct {
+	l *slog.Logger
+	// opening is true while Open checks the first connection: what fails
+	// then is Open's error, not a log line.
+	opening *atomic.Bool
+}
 
 func (d driverLogger) Error(name, id string, err error) {
+	if d.opening.Load() {
+		return
+	}
 	var domain *graph.Error
 	if errors.As(err, &domain) {
 		return // a refused request (NOT_FOUND, CONFLICT, …) ended the transaction: not a fault
@@ -415,6 +432,9 @@ func (d driverLogger) Error(name, id string, err error) {
 }
 
 func (d driverLogger) Warnf(name, id string, msg string, args ...any) {
+	if d.opening.Load() {
+		return
+	}
 	d.l.Warn("neo4j driver: "+fmt.Sprintf(msg, args...), "component", name, "id", id)
 }
 
