@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
@@ -127,24 +128,15 @@ func (q CoverageQuery) Release(c CoverageCounts) (*Coverage, error) {
 		decl := min(noisyCount(n.Key, scope, td.ID, "\x01declared", declared[td.ID]), c.Contributors)
 		u := c.Contributors - decl
 		d.Undeclared = &u
-		slices.SortFunc(d.Values, func(a, b ValueCoverage) int { return compareStrings(a.Value, b.Value) })
+		slices.SortFunc(d.Values, func(a, b ValueCoverage) int { return cmp.Compare(a.Value, b.Value) })
 		out.Dimensions = append(out.Dimensions, d)
 	}
 	// Retired values and dimensions are not released: listing one only
 	// when someone holds it would say that someone does.
-	slices.SortFunc(out.Dimensions, func(a, b DimensionCoverage) int { return compareStrings(a.Dimension, b.Dimension) })
+	slices.SortFunc(out.Dimensions, func(a, b DimensionCoverage) int { return cmp.Compare(a.Dimension, b.Dimension) })
 	return out, nil
 }
 
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 // ScopeDigest names a set of contributors without listing them: the same
 // set gives the same digest, in any order and with repeats.

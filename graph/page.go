@@ -175,3 +175,11 @@ func FoldKey(s string) string {
 	}
 	return strings.ToLower(out)
 }
+
+// CheckScanLimit is the rule both stores apply to a ScanDocuments page.
+func CheckScanLimit(limit int) error {
+	if limit <= 0 {
+		return Errorf(EINVALID, "limit must be positive, got %d", limit)
+	}
+	return nil
+}

@@ -224,8 +224,8 @@ func (s *Store) Documents(ctx context.Context, ids []string) ([]*graph.Document,
 // ScanDocuments implements graph.DocumentStore: a cursor over the node
 // registry, which is keyed by id, skipping the other kinds.
 func (s *Store) ScanDocuments(ctx context.Context, after string, limit int) ([]*graph.Document, error) {
-	if limit <= 0 {
-		return nil, graph.Errorf(graph.EINVALID, "limit must be positive, got %d", limit)
+	if err := graph.CheckScanLimit(limit); err != nil {
+		return nil, err
 	}
 	var out []*graph.Document
 	err := s.view(ctx, func(r *reader) error {

@@ -111,8 +111,8 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 
 // ScanDocuments implements graph.DocumentStore.
 func (s *Store) ScanDocuments(ctx context.Context, after string, limit int) ([]*graph.Document, error) {
-	if limit <= 0 {
-		return nil, graph.Errorf(graph.EINVALID, "limit must be positive, got %d", limit)
+	if err := graph.CheckScanLimit(limit); err != nil {
+		return nil, err
 	}
 	var out []*graph.Document
 	err := s.view(ctx, func(r *reader) error {
