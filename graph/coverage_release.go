@@ -137,7 +137,6 @@ func (q CoverageQuery) Release(c CoverageCounts) (*Coverage, error) {
 	return out, nil
 }
 
-
 // ScopeDigest names a set of contributors without listing them: the same
 // set gives the same digest, in any order and with repeats.
 func ScopeDigest(key []byte, ids []string) [32]byte {
