@@ -117,9 +117,35 @@ func TestDemoCoverageShowsWhoIsMissing(t *testing.T) {
 		}
 		return out
 	}
+	// Values nobody in the scope declares, and values many do: with this
+	// key, released as 0 and as 5 or more.
+	want := map[string]struct{ absent, present []string }{
+		"plateforme": {[]string{"language:indigenous-language", "indigeneity:inuit", "region:outside-quebec", "generation:teens"},
+			[]string{"region:montreal", "language:french", "gender:woman"}},
+		"savoirs": {[]string{"language:indigenous-language", "migration:refugee", "region:outside-quebec"},
+			[]string{"generation:35-49", "sector:social-movements"}},
+		"gouvernance": {[]string{"generation:65-plus", "region:nord-du-quebec", "region:cote-nord", "migration:refugee"},
+			[]string{"language:french", "region:montreal"}},
+	}
 	for _, q := range []string{"plateforme", "savoirs", "gouvernance", "littératie"} {
 		c := coverage(q)
 		st := status(c)
+		released := map[string]int{}
+		for _, d := range c.Dimensions {
+			for _, v := range d.Values {
+				released[d.Dimension+":"+v.Value] = *v.Contributors
+			}
+		}
+		for _, v := range want[q].absent {
+			if released[v] != 0 {
+				t.Errorf("%s: %s released as %d, want absent", q, v, released[v])
+			}
+		}
+		for _, v := range want[q].present {
+			if released[v] < graph.CoverageBase {
+				t.Errorf("%s: %s released as %d, want present", q, v, released[v])
+			}
+		}
 		t.Logf("%s: %d documents, %d contributors, too few %v\n  present %v\n  absent %v", q, c.Documents, c.Contributors, c.TooFew, st["present"], st["absent"])
 		if c.TooFew || c.Contributors < graph.MinContributors(graph.DefaultCoverageK) {
 			t.Errorf("%s: %d contributors, below the floor", q, c.Contributors)
