@@ -164,13 +164,20 @@ func TestLinkedDataIsPublicOnly(t *testing.T) {
 		t.Fatalf("only %d hidden documents in the fixture", hidden)
 	}
 
-	cs, err := s.ListContributors(sys, graph.Page{First: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Every contributor, page after page: the demo has more than one page.
 	ids := []string{}
-	for _, c := range cs.Nodes() {
-		ids = append(ids, c.ID)
+	for page := (graph.Page{First: 100}); ; {
+		cs, err := s.ListContributors(sys, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs.Nodes() {
+			ids = append(ids, c.ID)
+		}
+		if !cs.PageInfo.HasNextPage {
+			break
+		}
+		page.After = cs.PageInfo.EndCursor
 	}
 	decls, err := s.Declarations(sys, ids)
 	if err != nil {

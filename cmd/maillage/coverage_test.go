@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/demo"
 	"github.com/encommun/maillage/graph/embedded"
 )
 
@@ -88,9 +89,76 @@ type graphMLCounts struct {
 	Edges []struct{} `xml:"graph>edge"`
 }
 
-// nonPublicInDemo are demo standpoint ids never declared PUBLIC: the
-// values and dimensions of PRIVATE and AGGREGATE declarations only.
-var nonPublicInDemo = []string{"not-racialised", "standpoint-racialisation", "standpoint-generation", "35-49", "standpoint-migration", "refugee"}
+// exportNode is a node of a GraphML or GEXF export with its attributes.
+type exportNode struct {
+	ID   string `xml:"id,attr"`
+	Data []struct {
+		Key   string `xml:"key,attr"`
+		Value string `xml:",chardata"`
+	} `xml:"data"`
+	Values []struct {
+		For   string `xml:"for,attr"`
+		Value string `xml:"value,attr"`
+	} `xml:"attvalues>attvalue"`
+}
+
+// checkExportStandpoints checks that every standpoint an export gives a
+// node is one its contributor declares PUBLIC in the demo: the values and
+// dimensions of AGGREGATE and PRIVATE declarations never leave.
+func checkExportStandpoints(t *testing.T, what string, body []byte) {
+	t.Helper()
+	var doc struct {
+		GraphML []exportNode `xml:"graph>node"`
+		GEXF    []exportNode `xml:"graph>nodes>node"`
+	}
+	if err := xml.Unmarshal(body, &doc); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	d, err := demo.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	public := map[string]map[string]bool{} // contributor → "dimension:value" declared PUBLIC
+	nonPublic := 0
+	for _, c := range d.Contributors {
+		public[c.ID] = map[string]bool{}
+		for _, dec := range c.Declarations {
+			if dec.Visibility == string(graph.DeclPublic) {
+				public[c.ID][dec.Dimension+":"+dec.Value] = true
+			} else {
+				nonPublic++
+			}
+		}
+	}
+	if nonPublic == 0 {
+		t.Fatal("the demo has no AGGREGATE or PRIVATE declaration to keep out")
+	}
+	seen := 0
+	for _, n := range append(doc.GraphML, doc.GEXF...) {
+		attrs := map[string]string{}
+		for _, x := range n.Data {
+			attrs[x.Key] = x.Value
+		}
+		for _, x := range n.Values {
+			attrs[x.For] = x.Value
+		}
+		for key, v := range attrs {
+			dim, ok := strings.CutPrefix(key, "standpoint-")
+			if !ok {
+				continue
+			}
+			for _, value := range strings.Split(v, "; ") {
+				seen++
+				if !public[n.ID][dim+":"+value] {
+					t.Errorf("%s gives %s the standpoint %s:%s, which they do not declare PUBLIC", what, n.ID, dim, value)
+				}
+			}
+		}
+	}
+	if seen == 0 {
+		t.Errorf("%s gives no standpoint at all", what)
+	}
+}
 
 func TestServeDemoCoverageAndNetworkExport(t *testing.T) {
 	dir := demoDir(t)
@@ -102,7 +170,7 @@ func TestServeDemoCoverageAndNetworkExport(t *testing.T) {
 	wantNodes, wantEdges := demoNetworkCounts(t, dir, graph.Viewer{Role: graph.RoleResearcher})
 	addr, _ := startServer(t, serveConfig{data: dir})
 
-	// The whole commons (13 contributors, past the floor of 2k = 10) lists
+	// The whole commons (150 contributors, past the floor of 2k = 10) lists
 	// present and absent values, with rounded counts and no document count.
 	status, r := postGraphQL(t, addr, "", `{ coverage { k contributorCount dimensions { id values { id status contributors documents } } } }`)
 	if status != 200 || len(r.Errors) > 0 {
@@ -133,7 +201,7 @@ func TestServeDemoCoverageAndNetworkExport(t *testing.T) {
 			}
 		}
 	}
-	if cov.Coverage.K != 5 || cov.Coverage.ContributorCount != 13 || seen["PRESENT"] == 0 || seen["SUPPRESSED"] != 0 || seen["ABSENT"] == 0 {
+	if cov.Coverage.K != 5 || cov.Coverage.ContributorCount != 150 || seen["PRESENT"] == 0 || seen["SUPPRESSED"] != 0 || seen["ABSENT"] == 0 {
 		t.Errorf("coverage of the commons: k %d, %d contributors, statuses %v", cov.Coverage.K, cov.Coverage.ContributorCount, seen)
 	}
 	// The key that makes answers repeatable lives in the data directory,
@@ -164,11 +232,7 @@ func TestServeDemoCoverageAndNetworkExport(t *testing.T) {
 	if len(g.Nodes) != wantNodes || len(g.Edges) != wantEdges || wantNodes < 13 || wantEdges < 20 {
 		t.Errorf("GraphML: %d nodes and %d edges, want %d and %d", len(g.Nodes), len(g.Edges), wantNodes, wantEdges)
 	}
-	for _, m := range nonPublicInDemo {
-		if strings.Contains(string(body), m) {
-			t.Errorf("the export names %q, which nobody declares PUBLIC", m)
-		}
-	}
+	checkExportStandpoints(t, "the GraphML export", body)
 }
 
 func TestExportNetworkCommand(t *testing.T) {
@@ -204,11 +268,7 @@ func TestExportNetworkCommand(t *testing.T) {
 	if err := xml.Unmarshal([]byte(gexf), &x); err != nil || len(x.Nodes) != allNodes || len(x.Edges) != allEdges || allEdges <= wantEdges {
 		t.Errorf("export network --all --format gexf: %v, %d nodes and %d edges, want %d and %d (more than %d)", err, len(x.Nodes), len(x.Edges), allNodes, allEdges, wantEdges)
 	}
-	for _, m := range nonPublicInDemo {
-		if strings.Contains(gexf, m) {
-			t.Errorf("export --all names %q, which nobody declares PUBLIC", m)
-		}
-	}
+	checkExportStandpoints(t, "export --all", []byte(gexf))
 	if !strings.Contains(stderr, "documents of every visibility") {
 		t.Errorf("stderr %q", stderr)
 	}

@@ -147,13 +147,19 @@ func hidden(t testing.TB, s graph.Store) (docs []*graph.Document, public map[str
 			t.Fatal(err)
 		}
 	}
-	cs, err := s.ListContributors(sys, graph.Page{First: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ids []string
-	for _, c := range cs.Nodes() {
-		ids = append(ids, c.ID)
+	for page := (graph.Page{First: 100}); ; {
+		cs, err := s.ListContributors(sys, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs.Nodes() {
+			ids = append(ids, c.ID)
+		}
+		if !cs.PageInfo.HasNextPage {
+			break
+		}
+		page.After = cs.PageInfo.EndCursor
 	}
 	decls, err := s.Declarations(sys, ids)
 	if err != nil {
