@@ -147,36 +147,7 @@ func hidden(t testing.TB, s graph.Store) (docs []*graph.Document, public map[str
 			t.Fatal(err)
 		}
 	}
-	var ids []string
-	for page := (graph.Page{First: 100}); ; {
-		cs, err := s.ListContributors(sys, page)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range cs.Nodes() {
-			ids = append(ids, c.ID)
-		}
-		if !cs.PageInfo.HasNextPage {
-			break
-		}
-		page.After = cs.PageInfo.EndCursor
-	}
-	decls, err := s.Declarations(sys, ids)
-	if err != nil {
-		t.Fatal(err)
-	}
-	public = map[string][]string{}
-	for _, id := range ids {
-		public[id] = []string{}
-		for _, d := range decls[id] {
-			if d.Visibility == graph.DeclPublic {
-				public[id] = append(public[id], d.Dimension+":"+d.Value)
-			} else {
-				nonPublic++
-			}
-		}
-		slices.Sort(public[id])
-	}
+	public, nonPublic = jsonldtest.PublicStandpoints(t, s)
 	return docs, public, nonPublic
 }
 
