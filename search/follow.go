@@ -11,13 +11,13 @@ import (
 // (other API replicas on one Neo4j, an import): every interval it reads the
 // store's last sequence, one cheap read, and catches up when the index is
 // behind. Each API process keeps its own index this way, which is how
-// several of them share one store. It returns when ctx ends; advanced,
-// when not nil, is called after each catch-up that applied something (the
-// live broker wakes on it, so subscribers hear of the write too).
+// several of them share one store. It returns when ctx ends. (Subscribers
+// hear of those writes through the live broker, which polls the store at
+// the same pace: serve sets its Poll to the same interval.)
 //
 // A failing store is logged once when it starts failing and once when it
 // answers again, not at every tick.
-func (ix *Index) Follow(ctx context.Context, src Source, interval time.Duration, advanced func()) {
+func (ix *Index) Follow(ctx context.Context, src Source, interval time.Duration) {
 	if interval <= 0 {
 		return
 	}
@@ -31,7 +31,7 @@ func (ix *Index) Follow(ctx context.Context, src Source, interval time.Duration,
 			return
 		case <-t.C:
 		}
-		applied, err := ix.followOnce(sys, src)
+		err := ix.followOnce(sys, src)
 		switch {
 		case err != nil && ctx.Err() == nil && !failing:
 			failing = true
@@ -40,27 +40,21 @@ func (ix *Index) Follow(ctx context.Context, src Source, interval time.Duration,
 			failing = false
 			ix.log.Info("search index follows the store again")
 		}
-		if applied && advanced != nil {
-			advanced()
-		}
 	}
 }
 
-// followOnce catches up if the store is ahead, and says whether it was.
-func (ix *Index) followOnce(ctx context.Context, src Source) (bool, error) {
+// followOnce catches up if the store is ahead.
+func (ix *Index) followOnce(ctx context.Context, src Source) error {
 	last, err := src.LastSeq(ctx)
 	if err != nil {
-		return false, err
+		return err
 	}
 	seq, built, err := ix.LastApplied()
 	if err != nil {
-		return false, err
+		return err
 	}
 	if built && seq >= last {
-		return false, nil
+		return nil
 	}
-	if err := ix.CatchUp(ctx, src); err != nil {
-		return false, err
-	}
-	return true, nil
+	return ix.CatchUp(ctx, src)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -108,7 +107,7 @@ func runBench(ctx context.Context, cfg benchConfig, out io.Writer) error {
 	defer srv.Close()
 	rng := rand.New(rand.NewPCG(1, 2))
 	node, err := measure(cfg.queries, func() error {
-		gid := base64.RawURLEncoding.EncodeToString([]byte("Note:" + ids[rng.IntN(len(ids))]))
+		gid := api.GlobalID(graph.KindNote, ids[rng.IntN(len(ids))])
 		return postQuery(srv.URL, `query($id: ID!) { node(id: $id) { id ... on Note { title } } }`, map[string]any{"id": gid})
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -156,7 +155,7 @@ func runStoreBench(ctx context.Context, cfg storeBenchConfig, out io.Writer) err
 	if len(notes) == 0 {
 		return errors.New("bench: the corpus has no public note")
 	}
-	gid := func(id string) string { return base64.RawURLEncoding.EncodeToString([]byte("Note:" + id)) }
+	gid := func(id string) string { return api.GlobalID(graph.KindNote, id) }
 	shapes := []struct {
 		name  string
 		query string

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -326,12 +325,7 @@ func TestServeNeo4jRefusesToStart(t *testing.T) {
 	}
 	t.Parallel()
 	bin := buildBinary(t, t.TempDir())
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	ln.Close()
+	closed := freeAddr(t)
 	cases := []struct {
 		name string
 		args []string

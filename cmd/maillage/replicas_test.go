@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/neo4j"
 	"github.com/encommun/maillage/graph/neo4j/neo4jtest"
@@ -149,41 +147,14 @@ func subscribeDocument(t *testing.T, addr, token, id string) <-chan string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	conn, _, err := websocket.Dial(ctx, "ws://"+addr+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.CloseNow() })
-	send := func(m any) {
-		b, _ := json.Marshal(m)
-		if err := conn.Write(ctx, websocket.MessageText, b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	read := func() map[string]any {
-		for {
-			_, b, err := conn.Read(ctx)
-			if err != nil {
-				return nil
-			}
-			var m map[string]any
-			_ = json.Unmarshal(b, &m)
-			if m["type"] != "ping" && m["type"] != "pong" {
-				return m
-			}
-		}
-	}
-	send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
-	if m := read(); m["type"] != "connection_ack" {
-		t.Fatalf("got %v, want connection_ack", m)
-	}
-	send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+	ws := dialGraphQLWS(t, ctx, addr, token)
+	ws.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
 		"query": "subscription($id: ID!) { documentChanged(id: $id) { kind } }", "variables": map[string]any{"id": id}}})
 	events := make(chan string, 16)
 	go func() {
 		for {
-			m := read()
-			if m == nil {
+			m, err := ws.next()
+			if err != nil {
 				return
 			}
 			b, _ := json.Marshal(m)

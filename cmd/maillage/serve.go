@@ -279,7 +279,7 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 		seq, _, _ := ix.LastApplied()
 		logger.Info("search index in step with the store", "seq", seq, "took", time.Since(start).Round(time.Millisecond))
 		caughtUp <- nil
-		ix.Follow(indexCtx, store, follow, nil)
+		ix.Follow(indexCtx, store, follow)
 	}()
 	defer func() { stopIndexing(); <-indexingDone }()
 

@@ -107,46 +107,20 @@ func TestServeLiveFlags(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	dial := func() (*websocket.Conn, *http.Response, error) {
-		return websocket.Dial(ctx, "ws://"+addr+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	ws := dialGraphQLWS(t, ctx, addr, "")
+	sub := func(id string) map[string]any {
+		return map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{
+			"query": "subscription($id: ID!) { documentChanged(id: $id) { kind } }", "variables": map[string]any{"id": notes.Notes.Nodes[0].ID}}}
 	}
-	conn, _, err := dial()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.CloseNow()
-	send := func(m string) {
-		if err := conn.Write(ctx, websocket.MessageText, []byte(m)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	next := func() map[string]any {
-		for {
-			_, b, err := conn.Read(ctx)
-			if err != nil {
-				t.Fatalf("read: %v", err)
-			}
-			var m map[string]any
-			json.Unmarshal(b, &m)
-			if m["type"] != "ping" && m["type"] != "pong" {
-				return m
-			}
-		}
-	}
-	send(`{"type":"connection_init"}`)
-	if m := next(); m["type"] != "connection_ack" {
-		t.Fatalf("got %v, want connection_ack", m)
-	}
-	sub := `{"id":%q,"type":"subscribe","payload":{"query":"subscription($id: ID!) { documentChanged(id: $id) { kind } }","variables":{"id":%q}}}`
-	send(fmt.Sprintf(sub, "1", notes.Notes.Nodes[0].ID))
-	send(fmt.Sprintf(sub, "2", notes.Notes.Nodes[0].ID))
+	ws.send(sub("1"))
+	ws.send(sub("2"))
 	// --live-max-subscriptions 1: one of the two (they start
 	// concurrently) is refused.
-	if m := next(); !strings.Contains(fmt.Sprint(m["payload"]), "SUBSCRIPTION_LIMIT_EXCEEDED") {
-		t.Fatalf("second subscription: %v, want SUBSCRIPTION_LIMIT_EXCEEDED", m)
+	if m, err := ws.next(); err != nil || !strings.Contains(fmt.Sprint(m["payload"]), "SUBSCRIPTION_LIMIT_EXCEEDED") {
+		t.Fatalf("second subscription: %v %v, want SUBSCRIPTION_LIMIT_EXCEEDED", m, err)
 	}
 	// MAILLAGE_LIVE_MAX_CONNECTIONS=1: a second WebSocket is refused.
-	if _, res, err := dial(); err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
+	if _, res, err := websocket.Dial(ctx, "ws://"+addr+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}}); err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("second connection: %v %v, want 429", res, err)
 	}
 }
@@ -182,6 +156,59 @@ func TestServeLiveFlagsRefuseWhatCannotBeOff(t *testing.T) {
 		}
 		if cfg.Live.MaxOperationsPerConnection != want {
 			t.Errorf("--live-max-operations %s: MaxOperationsPerConnection %d, want %d", arg, cfg.Live.MaxOperationsPerConnection, want)
+		}
+	}
+}
+
+// graphQLWS is a graphql-transport-ws client of the tests.
+type graphQLWS struct {
+	t    *testing.T
+	ctx  context.Context
+	conn *websocket.Conn
+}
+
+// dialGraphQLWS opens a graphql-transport-ws connection to addr, signed in
+// with token when it is not empty, and waits for its connection_ack. The
+// connection closes when the test ends.
+func dialGraphQLWS(t *testing.T, ctx context.Context, addr, token string) *graphQLWS {
+	t.Helper()
+	conn, _, err := websocket.Dial(ctx, "ws://"+addr+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	ws := &graphQLWS{t, ctx, conn}
+	init := map[string]any{"type": "connection_init"}
+	if token != "" {
+		init["payload"] = map[string]any{"Authorization": "Bearer " + token}
+	}
+	ws.send(init)
+	if m, err := ws.next(); err != nil || m["type"] != "connection_ack" {
+		t.Fatalf("got %v %v, want connection_ack", m, err)
+	}
+	return ws
+}
+
+// send writes m as one message; from the test's goroutine only.
+func (ws *graphQLWS) send(m map[string]any) {
+	ws.t.Helper()
+	b, _ := json.Marshal(m)
+	if err := ws.conn.Write(ws.ctx, websocket.MessageText, b); err != nil {
+		ws.t.Fatal(err)
+	}
+}
+
+// next reads the next message that is not a ping or a pong.
+func (ws *graphQLWS) next() (map[string]any, error) {
+	for {
+		_, b, err := ws.conn.Read(ws.ctx)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		_ = json.Unmarshal(b, &m)
+		if m["type"] != "ping" && m["type"] != "pong" {
+			return m, nil
 		}
 	}
 }

@@ -304,14 +304,17 @@ function renderFacets(facets, s, dims, ctx) {
   replace(ui.facets,
     anySel && h('p', {}, h('button', {
       type: 'button', class: 'link-button',
-      onclick: () => {
-        const next = stateFrom(new URL(location.href).searchParams);
-        for (const f of FACETS) next.sel[f.field] = [];
-        next.after = null;
-        ctx.navigate(urlFor(next), { state: { typing: false, trail: [] } });
-      },
+      onclick: () => clearFilters(ctx),
     }, t('facets.clear'))),
     groups.length ? groups : h('p', { class: 'muted' }, t('facets.none')));
+}
+
+/** clearFilters drops every facet filter of the current search, from its first page. */
+function clearFilters(ctx) {
+  const next = stateFrom(new URL(location.href).searchParams);
+  for (const f of FACETS) next.sel[f.field] = [];
+  next.after = null;
+  ctx.navigate(urlFor(next), { state: { typing: false, trail: [] } });
 }
 
 /**
@@ -347,12 +350,7 @@ function renderChips(s, byField, dims, toggle, ctx) {
     h('ul', { class: 'chip-list', 'aria-label': t('chips.title') }, chips,
       chips.length > 1 && h('li', {}, h('button', {
         type: 'button', class: 'link-button chip-clear',
-        onclick: () => {
-          const next = stateFrom(new URL(location.href).searchParams);
-          for (const f of FACETS) next.sel[f.field] = [];
-          next.after = null;
-          ctx.navigate(urlFor(next), { state: { typing: false, trail: [] } });
-        },
+        onclick: () => clearFilters(ctx),
       }, t('facets.clear')))));
 }
 
