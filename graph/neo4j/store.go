@@ -307,6 +307,16 @@ func (r *reader) run(cypher string, params map[string]any) ([]*neo4j.Record, err
 	return run(r.ctx, r.tx, cypher, params)
 }
 
+// runSingle runs a statement that must return exactly one record (single),
+// named what in the error when it does not.
+func (r *reader) runSingle(cypher string, params map[string]any, what string) (*neo4j.Record, error) {
+	recs, err := r.run(cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return single(recs, what)
+}
+
 // writer is one write transaction. Its changes are appended to the
 // sequence when the work function returns without error.
 type writer struct {
