@@ -215,16 +215,7 @@ func openError(c Config, err error) error {
 func (s *Store) setupSchema(ctx context.Context) error {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.Background())
-	for _, stmt := range schemaStatements {
-		_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			_, err := run(ctx, tx, stmt, nil)
-			return nil, err
-		})
-		if err != nil {
-			return s.schemaError(err)
-		}
-	}
-	for _, stmt := range migrationStatements {
+	for _, stmt := range slices.Concat(schemaStatements, migrationStatements) {
 		_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			_, err := run(ctx, tx, stmt, nil)
 			return nil, err
