@@ -63,11 +63,7 @@ func (s *Store) Changes(ctx context.Context, since uint64, limit int) ([]graph.C
 func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
 	var seq uint64
 	err := s.view(ctx, func(r *reader) error {
-		recs, err := r.run(lastSeq, map[string]any{"sequence": sequenceName})
-		if err != nil {
-			return err
-		}
-		rec, err := single(recs, "lastSeq")
+		rec, err := r.runSingle(lastSeq, map[string]any{"sequence": sequenceName}, "lastSeq")
 		if err != nil {
 			return err
 		}

@@ -38,11 +38,7 @@ func (s *Store) NeedsCare(ctx context.Context, check graph.HealthCheck, p graph.
 	}
 	var out *graph.Connection[*graph.Document]
 	err = s.view(ctx, func(r *reader) error {
-		recs, err := r.run(countNeedsCare, params())
-		if err != nil {
-			return err
-		}
-		rec, err := single(recs, "countNeedsCare")
+		rec, err := r.runSingle(countNeedsCare, params(), "countNeedsCare")
 		if err != nil {
 			return err
 		}
@@ -53,7 +49,8 @@ func (s *Store) NeedsCare(ctx context.Context, check graph.HealthCheck, p graph.
 		}
 		pageParams := params()
 		pageParams["limit"] = int64(limit)
-		if recs, err = r.run(pageNeedsCare, pageParams); err != nil {
+		recs, err := r.run(pageNeedsCare, pageParams)
+		if err != nil {
 			return err
 		}
 		out = &graph.Connection[*graph.Document]{TotalCount: total}

@@ -284,11 +284,7 @@ func (w *writer) placeInCarnet(l *graph.Link) error {
 	if l.Position != 0 {
 		return nil
 	}
-	recs, err := w.run(carnetLastPosition, map[string]any{"id": l.To})
-	if err != nil {
-		return err
-	}
-	rec, err := single(recs, "carnetLastPosition")
+	rec, err := w.runSingle(carnetLastPosition, map[string]any{"id": l.To}, "carnetLastPosition")
 	if err != nil {
 		return err
 	}

@@ -58,11 +58,7 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		if !r.v.SeesEverything() && r.v.ContributorID == "" {
 			count = countDocumentsPublic
 		}
-		recs, err := r.run(count, countParams)
-		if err != nil {
-			return err
-		}
-		rec, err := single(recs, "countDocuments")
+		rec, err := r.runSingle(count, countParams, "countDocuments")
 		if err != nil {
 			return err
 		}
@@ -76,7 +72,7 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		if p.After != "" {
 			pageParams["afterKey"], pageParams["afterId"] = after.Key, after.ID
 		}
-		recs, err = r.run(pageDocumentsCypher[pageDocumentsKey{sortProp, o.Desc, p.After != ""}], pageParams)
+		recs, err := r.run(pageDocumentsCypher[pageDocumentsKey{sortProp, o.Desc, p.After != ""}], pageParams)
 		if err != nil {
 			return err
 		}

@@ -164,7 +164,9 @@ func (d *decoder) bool(key string) bool {
 	return b
 }
 
-func (d *decoder) strs(key string) []string {
+// items reads a list property: nil when it is absent or not a list (then
+// recorded as the decoder's failure).
+func (d *decoder) items(key string) []any {
 	v := d.m[key]
 	if v == nil {
 		return nil
@@ -174,6 +176,11 @@ func (d *decoder) strs(key string) []string {
 		d.fail(key, v, "a list")
 		return nil
 	}
+	return xs
+}
+
+func (d *decoder) strs(key string) []string {
+	xs := d.items(key)
 	if len(xs) == 0 {
 		return nil
 	}
@@ -191,13 +198,8 @@ func (d *decoder) strs(key string) []string {
 
 // list reads a list of maps, one decoder each.
 func (d *decoder) list(key string) []*decoder {
-	v := d.m[key]
-	if v == nil {
-		return nil
-	}
-	xs, ok := v.([]any)
-	if !ok {
-		d.fail(key, v, "a list")
+	xs := d.items(key)
+	if xs == nil {
 		return nil
 	}
 	out := make([]*decoder, len(xs))

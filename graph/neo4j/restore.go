@@ -107,15 +107,17 @@ func (s *Store) touchMarker(ctx context.Context, h *restoreHold) error {
 // touchMarker refreshes the marker's heartbeat within w, and fails with
 // errLostHold when the marker is no longer h's.
 func (w *writer) touchMarker(h *restoreHold) error {
-	recs, err := w.run(restoreTouchMarker, map[string]any{"marker": restoreMarkerName, "owner": h.owner})
+	return w.ownMarker(h, restoreTouchMarker, "restoreTouchMarker", "held")
+}
+
+// ownMarker runs a statement on h's marker that answers, under key, 1 when
+// the marker was still h's and 0 otherwise; 0 is errLostHold.
+func (w *writer) ownMarker(h *restoreHold, cypher, what, key string) error {
+	rec, err := w.runSingle(cypher, map[string]any{"marker": restoreMarkerName, "owner": h.owner}, what)
 	if err != nil {
 		return err
 	}
-	rec, err := single(recs, "restoreTouchMarker")
-	if err != nil {
-		return err
-	}
-	if v, _ := rec.Get("held"); v != int64(1) {
+	if v, _ := rec.Get(key); v != int64(1) {
 		return errLostHold
 	}
 	return nil
@@ -267,18 +269,7 @@ func (s *Store) restoreParts(ctx context.Context, h *restoreHold, next func() (*
 
 // releaseMarker removes h's marker, or fails with errLostHold.
 func (w *writer) releaseMarker(h *restoreHold) error {
-	recs, err := w.run(restoreDeleteMarker, map[string]any{"marker": restoreMarkerName, "owner": h.owner})
-	if err != nil {
-		return err
-	}
-	rec, err := single(recs, "restoreDeleteMarker")
-	if err != nil {
-		return err
-	}
-	if v, _ := rec.Get("released"); v != int64(1) {
-		return errLostHold
-	}
-	return nil
+	return w.ownMarker(h, restoreDeleteMarker, "restoreDeleteMarker", "released")
 }
 
 // partRows turns a prepared part of a snapshot into rows, in writing
@@ -472,11 +463,7 @@ func (s *Store) clearRestore(ctx context.Context, h *restoreHold, start uint64, 
 				if err := w.touchMarker(h); err != nil {
 					return err
 				}
-				recs, err := w.run(step.cypher, step.params)
-				if err != nil {
-					return err
-				}
-				rec, err := single(recs, "clear")
+				rec, err := w.runSingle(step.cypher, step.params, "clear")
 				if err != nil {
 					return err
 				}

@@ -215,16 +215,7 @@ func openError(c Config, err error) error {
 func (s *Store) setupSchema(ctx context.Context) error {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.Background())
-	for _, stmt := range schemaStatements {
-		_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			_, err := run(ctx, tx, stmt, nil)
-			return nil, err
-		})
-		if err != nil {
-			return s.schemaError(err)
-		}
-	}
-	for _, stmt := range migrationStatements {
+	for _, stmt := range slices.Concat(schemaStatements, migrationStatements) {
 		_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			_, err := run(ctx, tx, stmt, nil)
 			return nil, err
@@ -305,6 +296,16 @@ func (r *reader) viewer(params map[string]any) map[string]any {
 
 func (r *reader) run(cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	return run(r.ctx, r.tx, cypher, params)
+}
+
+// runSingle runs a statement that must return exactly one record (single),
+// named what in the error when it does not.
+func (r *reader) runSingle(cypher string, params map[string]any, what string) (*neo4j.Record, error) {
+	recs, err := r.run(cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return single(recs, what)
 }
 
 // writer is one write transaction. Its changes are appended to the

@@ -24,11 +24,7 @@ func (s *Store) clearForTests(ctx context.Context) error {
 	for {
 		deleted := int64(0)
 		err := s.update(graph.SystemContext(ctx), func(w *writer) error {
-			recs, err := w.run(clearDatabase, map[string]any{"limit": int64(clearRows)})
-			if err != nil {
-				return err
-			}
-			rec, err := single(recs, "clearDatabase")
+			rec, err := w.runSingle(clearDatabase, map[string]any{"limit": int64(clearRows)}, "clearDatabase")
 			if err != nil {
 				return err
 			}

@@ -172,11 +172,7 @@ func (w *writer) deleteNode(kind graph.Kind, id string, version int) error {
 	for i := range links {
 		w.recordLink(graph.OpUnlink, &links[i])
 	}
-	recs, err := w.run(deleteNode, map[string]any{"id": id, "kind": string(kind), "version": int64(version)})
-	if err != nil {
-		return err
-	}
-	rec, err := single(recs, "deleteNode")
+	rec, err := w.runSingle(deleteNode, map[string]any{"id": id, "kind": string(kind), "version": int64(version)}, "deleteNode")
 	if err != nil {
 		return err
 	}
