@@ -42,11 +42,16 @@ var contentTypes = map[string]string{
 	".md":   "text/plain; charset=utf-8",
 }
 
-// Load reads every file of fsys once. It panics on a read error: the
-// files are embedded, so an error is a broken build.
-func Load(fsys fs.FS) map[string]*Asset {
+// Load reads every file under dir of fsys once, keyed by its path below
+// dir; dir must hold an index.html. It panics on a read error or a missing
+// index.html: the files are embedded, so either is a broken build.
+func Load(fsys fs.FS, dir string) map[string]*Asset {
+	fsys, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
 	files := map[string]*Asset{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -59,6 +64,9 @@ func Load(fsys fs.FS) map[string]*Asset {
 	})
 	if err != nil {
 		panic(err)
+	}
+	if files["index.html"] == nil {
+		panic("static: " + dir + "/index.html is missing")
 	}
 	return files
 }
