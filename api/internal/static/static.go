@@ -23,12 +23,6 @@ type Asset struct {
 	etag        string
 }
 
-// ContentType is the type the asset is sent with.
-func (a *Asset) ContentType() string { return a.contentType }
-
-// Body is the asset's content, uncompressed.
-func (a *Asset) Body() []byte { return a.body }
-
 var contentTypes = map[string]string{
 	".html": "text/html; charset=utf-8",
 	".mjs":  "text/javascript; charset=utf-8",
@@ -59,7 +53,7 @@ func Load(fsys fs.FS, dir string) map[string]*Asset {
 		if err != nil {
 			return err
 		}
-		files[p] = NewAsset(body, contentType(p))
+		files[p] = newAsset(body, contentType(p))
 		return nil
 	})
 	if err != nil {
@@ -71,8 +65,8 @@ func Load(fsys fs.FS, dir string) map[string]*Asset {
 	return files
 }
 
-// NewAsset makes an asset of body, sent as contentType.
-func NewAsset(body []byte, contentType string) *Asset {
+// newAsset makes an asset of body, sent as contentType.
+func newAsset(body []byte, contentType string) *Asset {
 	sum := sha256.Sum256(body)
 	a := &Asset{body: body, contentType: contentType, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
 	if strings.HasPrefix(contentType, "text/") || contentType == "image/svg+xml" || contentType == "application/json" {
