@@ -77,11 +77,17 @@ func (a *admission) spend(tokenKey, address string) *refusal {
 		set, key, scope, who = a.perToken, tokenKey, "token", "with this token"
 	}
 	if ok, wait := take(set, key); !ok {
-		a.metrics.rateLimited.WithLabelValues(scope).Inc()
-		return &refusal{status: http.StatusTooManyRequests, code: codeRateLimited, outcome: outcomeRateLimited, retry: wait,
-			message: fmt.Sprintf("too many requests %s: retry in %s s", who, retryAfter(wait))}
+		return a.tooMany(scope, who, wait)
 	}
 	return nil
+}
+
+// tooMany counts a request refused for a spent budget (scope, the metric's
+// label) and says so to who sent it, with when to retry.
+func (a *admission) tooMany(scope, who string, wait time.Duration) *refusal {
+	a.metrics.rateLimited.WithLabelValues(scope).Inc()
+	return &refusal{status: http.StatusTooManyRequests, code: codeRateLimited, outcome: outcomeRateLimited, retry: wait,
+		message: fmt.Sprintf("too many requests %s: retry in %s s", who, retryAfter(wait))}
 }
 
 var errQueueFull = errors.New("no slot within the wait")

@@ -55,17 +55,7 @@ func withCoverage(t *testing.T, key []byte) func(*api.Config) {
 // served with cfg.
 func demoWorld(t *testing.T, cfg func(*api.Config)) (*env, *search.Index) {
 	t.Helper()
-	ix, err := search.Open(t.TempDir(), search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	e := newEnvWith(t, envOptions{config: func(c *api.Config) {
-		c.Index = ix
-		if cfg != nil {
-			cfg(c)
-		}
-	}})
+	e, ix := searchEnvWith(t, cfg)
 	if ok, err := demo.LoadCore(e.sys(), e.store, graph.DefaultTaxonomy()); err != nil || !ok {
 		t.Fatalf("demo: %v", err)
 	}

@@ -23,17 +23,7 @@ const coverageQuery = `query($q: String, $f: SearchFilter) { coverage(query: $q,
 // disability PRIVATE for p5.
 func coverageWorld(t *testing.T, cfg func(*api.Config)) (*env, *search.Index) {
 	t.Helper()
-	ix, err := search.Open(t.TempDir(), search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	e := newEnvWith(t, envOptions{config: func(c *api.Config) {
-		c.Index = ix
-		if cfg != nil {
-			cfg(c)
-		}
-	}})
+	e, ix := searchEnvWith(t, cfg)
 	for i := range 6 {
 		id := fmt.Sprint("p", i)
 		e.contributor(id, "Personne "+id)

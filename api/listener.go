@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -62,9 +61,7 @@ func jsonAnswer(p []byte) []byte {
 	if status == http.StatusRequestHeaderFieldsTooLarge {
 		code, message = codeHeadersTooLarge, "the request's headers are too large (the URL counts): send a shorter URL, or the query with POST"
 	}
-	body, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{
-		"message": message, "extensions": map[string]any{"code": code},
-	}}})
+	body := errorBody(message, code, "")
 	return fmt.Appendf(nil, "%s%s\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
 		proto, statusLine, len(body), body)
 }

@@ -143,6 +143,14 @@ func readBody(limit int64, timeout time.Duration, next http.Handler) http.Handle
 // writeErrorResponse writes a GraphQL response with one error, for failures
 // that happen before GraphQL execution (authentication, limits, panics).
 func writeErrorResponse(w http.ResponseWriter, status int, message, code, reqID string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(errorBody(message, code, reqID))
+}
+
+// errorBody is the JSON of a GraphQL response with one error; reqID ""
+// adds no requestId.
+func errorBody(message, code, reqID string) []byte {
 	ext := map[string]any{"code": code}
 	if reqID != "" {
 		ext["requestId"] = reqID
@@ -150,7 +158,5 @@ func writeErrorResponse(w http.ResponseWriter, status int, message, code, reqID 
 	body, _ := json.Marshal(map[string]any{
 		"errors": []any{map[string]any{"message": message, "extensions": ext}},
 	})
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(body)
+	return body
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -161,9 +160,7 @@ func limitByAddress(a *admission, header string, next http.Handler) http.Handler
 			return
 		}
 		if out, wait := exhausted(a.failedSignIns, key); out {
-			a.metrics.rateLimited.WithLabelValues("ip").Inc()
-			(&refusal{status: http.StatusTooManyRequests, code: codeRateLimited, outcome: outcomeRateLimited, retry: wait,
-				message: fmt.Sprintf("too many requests from this address: retry in %s s", retryAfter(wait))}).write(w, r)
+			a.tooMany("ip", "from this address", wait).write(w, r)
 			return
 		}
 		rec := &statusRecorder{ResponseWriter: w}

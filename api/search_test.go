@@ -12,12 +12,24 @@ import (
 // searchEnv is an env whose server answers `search` from a real Bleve index.
 func searchEnv(t *testing.T) (*env, *search.Index) {
 	t.Helper()
+	return searchEnvWith(t, nil)
+}
+
+// searchEnvWith is searchEnv whose server's Config cfg (nil: none) sets
+// further.
+func searchEnvWith(t *testing.T, cfg func(*api.Config)) (*env, *search.Index) {
+	t.Helper()
 	ix, err := search.Open(t.TempDir(), search.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	e := newEnvWith(t, envOptions{config: func(c *api.Config) { c.Index = ix }})
+	e := newEnvWith(t, envOptions{config: func(c *api.Config) {
+		c.Index = ix
+		if cfg != nil {
+			cfg(c)
+		}
+	}})
 	return e, ix
 }
 

@@ -33,12 +33,7 @@ type leakWorld struct {
 }
 
 func newLeakWorld(t *testing.T) *leakWorld {
-	ix, err := search.Open(t.TempDir(), search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	e := newEnvWith(t, envOptions{config: func(c *api.Config) { c.Index = ix }})
+	e, ix := searchEnv(t)
 	e.contributor("xavier", "Xavier")
 	e.declare("xavier", "indigeneity", "inuit", graph.DeclAggregate)
 	e.declare("xavier", "disability", "living-with-disability", graph.DeclPrivate)
@@ -53,7 +48,7 @@ func newLeakWorld(t *testing.T) *leakWorld {
 		e.doc(graph.Document{ID: "jardin-" + id, Title: "Jardin " + id, Body: "Un jardin partagé avec Xavier."}, id, "xavier")
 	}
 	e.doc(graph.Document{ID: "x-o3", Title: "Zygomar à deux", Body: "Zygomar, encore."}, "xavier", "o3")
-	_, err = e.store.CreateCommunity(e.sys(), graph.Community{ID: "cercle", Name: "Cercle"})
+	_, err := e.store.CreateCommunity(e.sys(), graph.Community{ID: "cercle", Name: "Cercle"})
 	e.must(err, "community")
 	e.link(graph.RelMemberOf, "xavier", "cercle")
 	catchUp(t, e, ix)

@@ -12,15 +12,15 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 )
 
-// The protocol's own close codes, which gqlgen's transport does not use:
-// it closes every protocol fault with 1002, and runs a second subscribe
-// with an id still running as if it were new, leaving two operations
-// under one id.
+// The protocol's own close codes for its faults, which gqlgen's transport
+// does not use: it closes every protocol fault with 1002, and runs a
+// second subscribe with an id still running as if it were new, leaving
+// two operations under one id. A second connection_init closes with
+// closeTooManyRequests (4429), as the protocol says.
 const (
-	closeBadRequest         = 4400
-	closeUnauthorized       = 4401
-	closeSubscriberExists   = 4409
-	closeTooManyInitRequest = 4429
+	closeBadRequest       = 4400
+	closeUnauthorized     = 4401
+	closeSubscriberExists = 4409
 )
 
 // protocolConn checks each message a client sends against
@@ -100,7 +100,7 @@ func (c *protocolConn) check(b []byte) (int, string) {
 			return closeBadRequest, "Invalid message received: the connection_init payload must be an object"
 		}
 		if c.inited {
-			return closeTooManyInitRequest, "Too many initialisation requests"
+			return closeTooManyRequests, "Too many initialisation requests"
 		}
 		c.inited = true
 	case "ping", "pong":

@@ -18,7 +18,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
-	"io/fs"
 	"net/http"
 	"path"
 	"strings"
@@ -42,7 +41,7 @@ const cytoscapeStyle = ".__________cytoscape_container { position: relative; }"
 // or reloaded address opens the right page. Files are revalidated on every
 // use (ETag) and sent gzipped to clients that accept it.
 func Handler() http.Handler {
-	files := load()
+	files := static.Load(assets, "assets")
 	csp := strings.Join([]string{
 		"default-src 'self'",
 		"script-src 'self'",
@@ -74,19 +73,6 @@ func Handler() http.Handler {
 		}
 		static.Serve(w, r, a, csp)
 	})
-}
-
-// load reads every embedded file once.
-func load() map[string]*static.Asset {
-	root, err := fs.Sub(assets, "assets")
-	if err != nil {
-		panic(err)
-	}
-	files := static.Load(root)
-	if files["index.html"] == nil {
-		panic("explorer: assets/index.html is missing")
-	}
-	return files
 }
 
 func hashBase64(s string) string {

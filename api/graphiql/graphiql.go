@@ -18,7 +18,6 @@ package graphiql
 
 import (
 	"embed"
-	"io/fs"
 	"net/http"
 	"path"
 	"strings"
@@ -52,14 +51,7 @@ var CSP = strings.Join([]string{
 // Handler serves GraphiQL: index.html at / (mount it on "GET /{$}") and
 // the embedded files under Prefix (mount it on Prefix too).
 func Handler() http.Handler {
-	root, err := fs.Sub(assets, "assets")
-	if err != nil {
-		panic(err)
-	}
-	files := static.Load(root)
-	if files["index.html"] == nil {
-		panic("graphiql: assets/index.html is missing")
-	}
+	files := static.Load(assets, "assets")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if static.RefuseOtherMethods(w, r) {
 			return

@@ -23,12 +23,6 @@ type Asset struct {
 	etag        string
 }
 
-// ContentType is the type the asset is sent with.
-func (a *Asset) ContentType() string { return a.contentType }
-
-// Body is the asset's content, uncompressed.
-func (a *Asset) Body() []byte { return a.body }
-
 var contentTypes = map[string]string{
 	".html": "text/html; charset=utf-8",
 	".mjs":  "text/javascript; charset=utf-8",
@@ -42,11 +36,16 @@ var contentTypes = map[string]string{
 	".md":   "text/plain; charset=utf-8",
 }
 
-// Load reads every file of fsys once. It panics on a read error: the
-// files are embedded, so an error is a broken build.
-func Load(fsys fs.FS) map[string]*Asset {
+// Load reads every file under dir of fsys once, keyed by its path below
+// dir; dir must hold an index.html. It panics on a read error or a missing
+// index.html: the files are embedded, so either is a broken build.
+func Load(fsys fs.FS, dir string) map[string]*Asset {
+	fsys, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
 	files := map[string]*Asset{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -54,17 +53,20 @@ func Load(fsys fs.FS) map[string]*Asset {
 		if err != nil {
 			return err
 		}
-		files[p] = NewAsset(body, contentType(p))
+		files[p] = newAsset(body, contentType(p))
 		return nil
 	})
 	if err != nil {
 		panic(err)
 	}
+	if files["index.html"] == nil {
+		panic("static: " + dir + "/index.html is missing")
+	}
 	return files
 }
 
-// NewAsset makes an asset of body, sent as contentType.
-func NewAsset(body []byte, contentType string) *Asset {
+// newAsset makes an asset of body, sent as contentType.
+func newAsset(body []byte, contentType string) *Asset {
 	sum := sha256.Sum256(body)
 	a := &Asset{body: body, contentType: contentType, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
 	if strings.HasPrefix(contentType, "text/") || contentType == "image/svg+xml" || contentType == "application/json" {
