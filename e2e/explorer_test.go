@@ -21,7 +21,7 @@ import (
 )
 
 // TestExplorer builds maillage, serves the demo commons on a loopback
-// port, and runs e2e/explorer.spec.mjs: Debian's Chromium driven by
+// port, and runs e2e/run.mjs (every e2e/*.spec.mjs): Debian's Chromium driven by
 // playwright-core through the explorer's pages. Each scenario is a subtest;
 // screenshots go to $MAILLAGE_ARTIFACTS/explorer-screenshots, or to a
 // temporary directory kept only when the test fails (path logged).
@@ -75,7 +75,7 @@ func TestExplorer(t *testing.T) {
 	shots := screenshotDir(t)
 	t.Logf("screenshots: %s", shots)
 
-	spec := exec.CommandContext(ctx, node, filepath.Join("e2e", "explorer.spec.mjs"), base, shots)
+	spec := exec.CommandContext(ctx, node, filepath.Join("e2e", "run.mjs"), base, shots)
 	spec.Dir = root
 	spec.Env = append(os.Environ(), "MAILLAGE_E2E_TOKEN="+token, "CHROMIUM="+chromium)
 	var stderr bytes.Buffer
