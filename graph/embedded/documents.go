@@ -136,7 +136,7 @@ func (s *Store) CreateDocument(ctx context.Context, d graph.Document, authorIDs 
 }
 
 func (w *writer) createDocument(d *graph.Document, authorIDs []string) error {
-	if err := w.requireSignedIn(); err != nil {
+	if err := graph.RequireWriter(w.v); err != nil {
 		return err
 	}
 	if !w.v.CanCreateDocument() {
@@ -259,7 +259,7 @@ func (s *Store) ScanDocuments(ctx context.Context, after string, limit int) ([]*
 // cannot read it, FORBIDDEN when they can read but not edit it, CONFLICT
 // when their version is stale.
 func (w *writer) editableDocument(id string, version int) (*graph.Document, error) {
-	if err := w.requireSignedIn(); err != nil {
+	if err := graph.RequireWriter(w.v); err != nil {
 		return nil, err
 	}
 	d, err := w.visibleDocument(id)

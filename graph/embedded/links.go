@@ -271,7 +271,7 @@ func (s *Store) Link(ctx context.Context, l graph.Link) (*graph.Link, error) {
 
 // checkedLink is Link inside a transaction: ends, shape and rights first.
 func (w *writer) checkedLink(l *graph.Link) error {
-	if err := w.requireSignedIn(); err != nil {
+	if err := graph.RequireWriter(w.v); err != nil {
 		return err
 	}
 	if err := validRelation(l.Relation); err != nil {
@@ -351,7 +351,7 @@ func (w *writer) placeInCarnet(l *graph.Link) error {
 // Unlink implements graph.LinkStore.
 func (s *Store) Unlink(ctx context.Context, rel graph.Relation, from, to string) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.requireSignedIn(); err != nil {
+		if err := graph.RequireWriter(w.v); err != nil {
 			return err
 		}
 		if err := validRelation(rel); err != nil {

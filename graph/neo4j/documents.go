@@ -55,7 +55,7 @@ func (s *Store) CreateDocument(ctx context.Context, in graph.Document, authorIDs
 	err := s.update(ctx, func(w *writer) error {
 		d := in // the driver may run this function again: start from the input
 		d.Aliases = append([]string(nil), in.Aliases...)
-		if err := w.requireSignedIn(); err != nil {
+		if err := graph.RequireWriter(w.v); err != nil {
 			return err
 		}
 		if !w.v.CanCreateDocument() {
@@ -159,7 +159,7 @@ func (s *Store) Documents(ctx context.Context, ids []string) ([]*graph.Document,
 // cannot read it, FORBIDDEN when they can read but not edit it, CONFLICT
 // when their version is stale.
 func (w *writer) editableDocument(id string, version int) (*graph.Document, error) {
-	if err := w.requireSignedIn(); err != nil {
+	if err := graph.RequireWriter(w.v); err != nil {
 		return nil, err
 	}
 	recs, err := w.run(documentForWrite, w.viewer(map[string]any{"id": id}))

@@ -195,7 +195,7 @@ func (s *Store) Link(ctx context.Context, in graph.Link) (*graph.Link, error) {
 	var out graph.Link
 	err := s.update(ctx, func(w *writer) error {
 		l := in
-		if err := w.requireSignedIn(); err != nil {
+		if err := graph.RequireWriter(w.v); err != nil {
 			return err
 		}
 		if err := validRelation(l.Relation); err != nil {
@@ -296,7 +296,7 @@ func (w *writer) placeInCarnet(l *graph.Link) error {
 // Unlink implements graph.LinkStore.
 func (s *Store) Unlink(ctx context.Context, rel graph.Relation, from, to string) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.requireSignedIn(); err != nil {
+		if err := graph.RequireWriter(w.v); err != nil {
 			return err
 		}
 		if err := validRelation(rel); err != nil {
