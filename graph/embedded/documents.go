@@ -347,32 +347,11 @@ func (s *Store) Revisions(ctx context.Context, id string, p graph.Page) (*graph.
 	if err != nil {
 		return nil, err
 	}
-	return graph.Paginate(revs, func(r *graph.Revision) graph.Cursor {
-		return graph.Cursor{Key: fmt.Sprintf("%010d", r.Version), ID: r.DocumentID}
-	}, true, p)
+	return graph.Paginate(revs, graph.RevisionCursor, true, p)
 }
 
-// creationTimes keeps the dates an import or the demo loader gives, in
-// UTC, and otherwise stamps now.
-func creationTimes(now, created, updated time.Time) (time.Time, time.Time) {
-	if created.IsZero() {
-		created = now
-	}
-	created = created.UTC()
-	if updated.IsZero() || updated.Before(created) {
-		updated = created
-	}
-	return created, updated.UTC()
-}
-
-func uniq(xs []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, x := range xs {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
-}
+// The date and id rules every store shares, under short local names.
+var (
+	creationTimes = graph.CreationTimes
+	uniq          = graph.Unique
+)

@@ -299,23 +299,7 @@ func (w *writer) link(l *graph.Link) error {
 	if err != nil {
 		return err
 	}
-	if old != nil {
-		l.CreatedAt = old.CreatedAt
-		if l.Role == "" {
-			l.Role = old.Role
-		}
-		if l.Position == 0 {
-			l.Position = old.Position
-		}
-	} else {
-		if l.CreatedAt.IsZero() {
-			l.CreatedAt = w.now
-		}
-		l.CreatedAt = l.CreatedAt.UTC()
-		if l.Relation == graph.RelAuthored && l.Role == "" {
-			l.Role = graph.AuthorRoleAuthor
-		}
-	}
+	graph.MergeLink(l, old, w.now)
 	if l.Relation == graph.RelInCarnet {
 		if err := w.placeInCarnet(l); err != nil {
 			return err
