@@ -1159,6 +1159,67 @@ func (e OrderDirection) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The order of search hits. Every order ends with the document id, so pages never repeat or skip a hit.
+type SearchSort string
+
+const (
+	// Best matches first (title counts more than aliases, summary, then body).
+	SearchSortRelevance SearchSort = "RELEVANCE"
+	// Most recently updated first (`updatedAt`).
+	SearchSortUpdatedDesc SearchSort = "UPDATED_DESC"
+	// Least recently updated first (`updatedAt`).
+	SearchSortUpdatedAsc SearchSort = "UPDATED_ASC"
+)
+
+var AllSearchSort = []SearchSort{
+	SearchSortRelevance,
+	SearchSortUpdatedDesc,
+	SearchSortUpdatedAsc,
+}
+
+func (e SearchSort) IsValid() bool {
+	switch e {
+	case SearchSortRelevance, SearchSortUpdatedDesc, SearchSortUpdatedAsc:
+		return true
+	}
+	return false
+}
+
+func (e SearchSort) String() string {
+	return string(e)
+}
+
+func (e *SearchSort) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchSort(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchSort", str)
+	}
+	return nil
+}
+
+func (e SearchSort) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchSort) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchSort) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Why a link is suggested.
 type SuggestionReason string
 

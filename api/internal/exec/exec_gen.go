@@ -581,7 +581,7 @@ type ComplexityRoot struct {
 		Paths                  func(childComplexity int, from string, to string, maxDepth *int, relations []graph.Relation, first *int) int
 		ProbableDuplicates     func(childComplexity int, kinds []graph.Kind, first *int, after *string) int
 		RevisionDiff           func(childComplexity int, id string, from int, to int) int
-		Search                 func(childComplexity int, query string, filter *model.SearchFilter, first *int, after *string) int
+		Search                 func(childComplexity int, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string) int
 		StandpointDimensions   func(childComplexity int) int
 		Terms                  func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
 		TermsWithoutDefinition func(childComplexity int, first *int, after *string) int
@@ -913,7 +913,7 @@ type QueryResolver interface {
 	UnlinkedMentions(ctx context.Context, termID *string, organisationID *string, first *int, after *string) (*model.MentionConnection, error)
 	LinkSuggestions(ctx context.Context, documentID string, first *int) ([]*model.LinkSuggestion, error)
 	ModerationQueue(ctx context.Context, status *graph.FlagStatus, document *string, first *int, after *string) (*model.FlagConnection, error)
-	Search(ctx context.Context, query string, filter *model.SearchFilter, first *int, after *string) (*model.SearchResult, error)
+	Search(ctx context.Context, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string) (*model.SearchResult, error)
 	StandpointDimensions(ctx context.Context) ([]*graph.StandpointDimension, error)
 	Tokens(ctx context.Context, first *int, after *string) (*model.APITokenConnection, error)
 }
@@ -3362,7 +3362,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["filter"].(*model.SearchFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["filter"].(*model.SearchFilter), args["sort"].(*model.SearchSort), args["first"].(*int), args["after"].(*string)), true
 	case "Query.standpointDimensions":
 		if e.ComplexityRoot.Query.StandpointDimensions == nil {
 			break
@@ -3789,7 +3789,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SubgraphEdge.From(childComplexity), true
-	case "SubgraphEdge.type":
+	case "SubgraphEdge.relation", "SubgraphEdge.type":
 		if e.ComplexityRoot.SubgraphEdge.Relation == nil {
 			break
 		}
@@ -4915,7 +4915,10 @@ type SubgraphNode {
 
 "A link of a subgraph, in its stored direction."
 type SubgraphEdge {
-  type: Relation!
+  "The link's relation: the same word as on a network edge or a link suggestion."
+  relation: Relation!
+  "The link's relation."
+  type: Relation! @deprecated(reason: "Use ` + "`" + `relation` + "`" + `, the name every other link of the schema uses.")
   "Global id of the link's start."
   from: ID!
   "Global id of the link's end."
@@ -5688,14 +5691,36 @@ extend type Query {
   Ranked documents matching ` + "`" + `query` + "`" + `: words (typo-tolerant from 5 letters),
   "quoted phrases" and -excluded words. Query syntax of the search engine is
   never interpreted: ` + "`" + `title:x` + "`" + ` is two words. Totals and facet counts only
-  cover what the viewer may read.
+  cover what the viewer may read. A cursor only continues the search it
+  came from under the same ` + "`" + `sort` + "`" + ` (BAD_USER_INPUT otherwise).
   """
-  search(query: String!, filter: SearchFilter, first: Int, after: String): SearchResult!
+  search(
+    "The words to look for."
+    query: String!
+    "Narrows the hits; facet counts are computed within it."
+    filter: SearchFilter
+    "The order of the hits; RELEVANCE when omitted."
+    sort: SearchSort = RELEVANCE
+    "Page size: 20 when omitted, at most 100."
+    first: Int
+    "A ` + "`" + `cursor` + "`" + ` or ` + "`" + `endCursor` + "`" + ` of the previous page, made under the same ` + "`" + `sort` + "`" + `."
+    after: String
+  ): SearchResult!
 }
 
 extend type Mutation {
   "ADMIN: rebuild the search index aside and swap it in; searches keep answering meanwhile."
   reindex: ReindexPayload!
+}
+
+"The order of search hits. Every order ends with the document id, so pages never repeat or skip a hit."
+enum SearchSort {
+  "Best matches first (title counts more than aliases, summary, then body)."
+  RELEVANCE
+  "Most recently updated first (` + "`" + `updatedAt` + "`" + `)."
+  UPDATED_DESC
+  "Least recently updated first (` + "`" + `updatedAt` + "`" + `)."
+  UPDATED_ASC
 }
 
 "A standpoint value, as a filter: values of one dimension are OR-ed, dimensions AND-ed."
@@ -7115,6 +7140,8 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_SubgraphEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "relation":
+		return ec.fieldContext_SubgraphEdge_relation(ctx, field)
 	case "type":
 		return ec.fieldContext_SubgraphEdge_type(ctx, field)
 	case "from":
@@ -8866,22 +8893,30 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["filter"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*model.SearchSort, error) {
+			return ec.unmarshalOSearchSort2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchSort(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -19263,7 +19298,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["filter"].(*model.SearchFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["filter"].(*model.SearchFilter), fc.Args["sort"].(*model.SearchSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchResult) graphql.Marshaler {
@@ -21037,6 +21072,29 @@ func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SubgraphEdge_relation(ctx context.Context, field graphql.CollectedField, obj *explore.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphEdge_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphEdge_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphEdge", field, false, false, "Relation")
 }
 
 func (ec *executionContext) _SubgraphEdge_type(ctx context.Context, field graphql.CollectedField, obj *explore.Edge) (ret graphql.Marshaler) {
@@ -30083,6 +30141,11 @@ func (ec *executionContext) _SubgraphEdge(ctx context.Context, sel ast.Selection
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SubgraphEdge")
+		case "relation":
+			out.Values[i] = ec._SubgraphEdge_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "type":
 			out.Values[i] = ec._SubgraphEdge_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33366,6 +33429,22 @@ func (ec *executionContext) unmarshalOSearchFilter2ᚖgithubᚗcomᚋencommunᚋ
 	}
 	res, err := ec.unmarshalInputSearchFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSearchSort2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchSort(ctx context.Context, v any) (*model.SearchSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SearchSort)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSearchSort2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchSort(ctx context.Context, sel ast.SelectionSet, v *model.SearchSort) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOStandpointInput2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐStandpointInputᚄ(ctx context.Context, v any) ([]*model.StandpointInput, error) {
