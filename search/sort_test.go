@@ -20,6 +20,8 @@ func TestSearchSortByDate(t *testing.T) {
 	w.contributor("ana")
 	w.contributor("bob")
 	w.community("quartier")
+	w.declare("ana", "region", "estrie", graph.DeclPublic)
+	w.declare("bob", "region", "estrie", graph.DeclAggregate)
 	base := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
 	type doc struct {
 		id      string
@@ -94,6 +96,14 @@ func TestSearchSortByDate(t *testing.T) {
 		t.Errorf("member, newest first: %q, want commun first and no prive", got)
 	}
 
+	// Filters stay inside the query whatever the order: a standpoint filter
+	// matches ana's PUBLIC declaration, never bob's AGGREGATE one.
+	res = search(t, ix, Request{Query: "compostage", Sort: SortUpdatedDesc, First: 100, Viewer: graph.Viewer{Role: graph.RoleCurator},
+		Filter: Filter{Standpoints: []Standpoint{{"region", "estrie"}}}})
+	if got := ids(res); !slices.Equal(got, wantDesc) || res.TotalCount != 23 {
+		t.Errorf("region estrie, newest first, as a curator: %d %q, want ana's %q", res.TotalCount, got, wantDesc)
+	}
+
 	// Relevance is the default, and differs from the date orders here.
 	if got := ids(search(t, ix, Request{Query: "compostage", First: 23})); slices.Equal(got, wantAsc) || slices.Equal(got, wantDesc) {
 		t.Errorf("relevance order looks like a date order: %q", got)
@@ -150,5 +160,26 @@ func TestSearchSortFollowsUpdates(t *testing.T) {
 	ok(t, ix.CatchUp(t.Context(), s))
 	if got := ids(search(t, ix, Request{Query: "jardin", Sort: SortUpdatedDesc})); !slices.Equal(got, []string{"a", "b"}) {
 		t.Errorf("after the update: %q, want a first", got)
+	}
+}
+
+// The mapping signature covers the update date field: an index written
+// before the field existed differs in format, and is rebuilt on open (see
+// TestFormatMismatchRebuilds), so that the date orders never read an index
+// without dates.
+func TestMappingSignatureCoversUpdated(t *testing.T) {
+	t.Parallel()
+	with := newMapping()
+	without := newMapping()
+	if _, ok := without.DefaultMapping.Properties[fieldUpdated]; !ok {
+		t.Fatalf("the mapping has no %q field", fieldUpdated)
+	}
+	delete(without.DefaultMapping.Properties, fieldUpdated)
+	a, err := mappingSignature(with)
+	ok(t, err)
+	b, err := mappingSignature(without)
+	ok(t, err)
+	if a == b {
+		t.Errorf("the signature %s does not change with the %q field", a, fieldUpdated)
 	}
 }
