@@ -348,6 +348,13 @@ export const strings = {
 
     'notfound.title': 'Page introuvable',
     'notfound.detail': 'Cette adresse ne correspond à aucune page de l’explorateur.',
+
+    // Search sort (schema-docs: search(sort:)).
+    'sort.label': 'Trier par',
+    'sort.relevance': 'Pertinence',
+    'sort.newest': 'Mise à jour la plus récente',
+    'sort.oldest': 'Mise à jour la plus ancienne',
+    'sort.updatedOn': 'mis à jour le',
   },
 
   en: {
@@ -695,5 +702,12 @@ export const strings = {
 
     'notfound.title': 'Page not found',
     'notfound.detail': 'This address is no page of the explorer.',
+
+    // Search sort (schema-docs: search(sort:)).
+    'sort.label': 'Sort by',
+    'sort.relevance': 'Relevance',
+    'sort.newest': 'Most recently updated',
+    'sort.oldest': 'Least recently updated',
+    'sort.updatedOn': 'updated',
   },
 };
