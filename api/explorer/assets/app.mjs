@@ -12,6 +12,11 @@ import * as pathView from './views/path.mjs';
 import * as coverageView from './views/coverage.mjs';
 import * as networkView from './views/network.mjs';
 import * as notFoundView from './views/notfound.mjs';
+// The curator's workspace (curation, edit, history).
+import * as curationView from './views/curation.mjs';
+import * as editView from './views/edit.mjs';
+import * as historyView from './views/history.mjs';
+import { navItem as curationNavItem } from './curator.mjs';
 
 const routes = [
   { name: 'search', re: /^$/, view: searchView },
@@ -20,6 +25,9 @@ const routes = [
   { name: 'path', re: /^path$/, view: pathView },
   { name: 'coverage', re: /^coverage$/, view: coverageView },
   { name: 'network', re: /^network$/, view: networkView },
+  { name: 'curation', re: /^curation$/, view: curationView },
+  { name: 'edit', re: /^edit\/([^/]+)$/, view: editView },
+  { name: 'history', re: /^history\/([^/]+)$/, view: historyView },
 ];
 
 function match(url) {
@@ -116,6 +124,7 @@ function renderHeader() {
           navItem('path', `${BASE}path`, 'nav.path'),
           navItem('coverage', `${BASE}coverage`, 'nav.coverage'),
           navItem('network', `${BASE}network`, 'nav.network'),
+          curationNavItem(),
         ),
       ),
       h('div', { class: 'tools' },
