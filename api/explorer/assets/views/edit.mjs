@@ -285,7 +285,7 @@ function renderCarnets(box, d, refresh) {
     }, t('cur.carnets.remove'));
     return h('li', { 'data-id': c.carnet.id, class: 'carnet-place' },
       h('p', { class: 'cur-head' }, nodeLink(c.carnet.id, c.carnet.title), ' ', h('span', { class: 'muted' }, t('cur.carnets.rank', { rank: c.position })), ' ', btn, ' ', status),
-      carnetPlacer(d, { place: c, onDone: () => refresh() }));
+      carnetPlacer(d, { place: c }));
   });
   const id = uid('add-carnet');
   replace(box,
