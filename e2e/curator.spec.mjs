@@ -269,6 +269,10 @@ scenario('curator-health', async ({ page, context }) => {
     await group.locator(`.dup-col[data-id="${dupB.id}"]`).getByRole('button', { name: `Masquer « Doublon Probable ${tag}. »` }).click();
     await group.getByText('Masqué ✓').waitFor();
     const dupShot = await shot(page, 'curator-09-duplicates');
+    // In English too.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('link', { name: /Probable duplicates/ }).waitFor();
+    await page.getByRole('link', { name: /Terms without a definition/ }).waitFor();
     const a = await current(dupA.id);
     const b = await current(dupB.id);
     assert(a.links.nodes.some((x) => x.id === dupB.id) || b.links.nodes.some((x) => x.id === dupA.id), 'the duplicates were not linked');
@@ -410,6 +414,14 @@ scenario('curator-phone', async ({ page, context }) => {
     await page.locator('#cur-queue .cur-item').first().waitFor();
     await noHorizontalScroll(page);
     const queueShot = await shot(page, 'curator-14-phone-queue');
+    // Resolved from the keyboard: type the note, Tab to "keep", Enter.
+    const item = page.locator('#cur-queue .cur-item', { hasText: `Note sur téléphone ${tag}` });
+    await item.getByLabel(/Note de décision/).focus();
+    await page.keyboard.type('Source vérifiée.');
+    await page.keyboard.press('Tab');
+    assert(await page.evaluate(() => document.activeElement?.dataset?.decision) === 'KEEP', 'Tab from the note does not reach "keep"');
+    await page.keyboard.press('Enter');
+    await item.locator('.cur-resolution', { hasText: 'Gardé visible' }).waitFor();
     await page.goto(explore(`edit/${note.id}`));
     await page.locator('#edit-form').waitFor();
     await page.getByLabel('Texte (Markdown)').fill('Ma version du texte.');

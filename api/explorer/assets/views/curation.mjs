@@ -126,8 +126,11 @@ export async function render(root, route, ctx) {
     counts = await gql(COUNTS, {}, { signal: ctx.signal });
   } catch (err) {
     if (err.kind === 'aborted') throw err;
-    replace(body, errorBox(err, { retry: ctx.rerender }),
-      (err.kind === 'forbidden' || err.kind === 'signin') && h('p', { class: 'muted', id: 'cur-refused' }, t('cur.refused')));
+    // Refused: the lists are not this reader's, so neither are their tabs.
+    const refused = err.kind === 'forbidden' || err.kind === 'signin';
+    if (refused) replace(tabList);
+    replace(body, errorBox(err, { retry: refused ? null : ctx.rerender }),
+      refused && h('p', { class: 'muted', id: 'cur-refused' }, t('cur.refused')));
     return;
   }
   tabsWith(counts);
