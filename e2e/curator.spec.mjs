@@ -353,6 +353,13 @@ scenario('curator-edit-conflict', async ({ page, context }) => {
     await row.getByRole('button', { name: `Retirer le lien « mentionne » vers « ${linkedTitle} »` }).click();
     await row.getByText('Lien retiré ✓').waitFor();
     assert((await current(note.id)).terms.length === 0, 'the link was not removed');
+    // Moderation: hidden, then shown again.
+    await page.locator('#edit-hidden-toggle').click();
+    await page.getByText('Document masqué ✓').waitFor();
+    assert((await current(note.id)).hidden === true, 'not hidden');
+    await page.locator('#edit-hidden-toggle').click();
+    await page.getByText('Document de nouveau visible ✓').waitFor();
+    assert((await current(note.id)).hidden === false, 'not shown again');
     return { screenshot: mergeShot, detail: `shots: curator-10-edit-conflict, curator-11-edit-links-carnets (${linksShot.split('/').pop()})` };
   } finally {
     await cleanup(made);

@@ -101,7 +101,8 @@ export function documentTools(d, signal) {
           h('a', { href: historyHref(d.id), class: 'button secondary', id: 'history-open' }, t('cur.history')), ' ',
         ],
         r.curator && [h('a', { href: curationHref('queue', { document: d.id, status: 'OPEN' }), class: 'button secondary' }, t('cur.flagsOf')), ' '],
-        flagBtn),
+        // A flag is signed: only a token that speaks for a contributor may send one.
+        r.viewerId && flagBtn),
       formBox);
   });
   return box;

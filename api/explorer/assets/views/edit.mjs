@@ -38,6 +38,10 @@ const UPDATE_ORGANISATION = `mutation EditOrganisation($input: UpdateOrganisatio
   updateOrganisation(input: $input) { organisation { id version } }
 }`;
 
+const SET_HIDDEN = `mutation EditSetHidden($id: ID!, $hidden: Boolean!) {
+  setDocumentHidden(id: $id, hidden: $hidden) { document { id hidden } }
+}`;
+
 const THEIR_DIFF = `query EditConflictDiff($id: ID!, $from: Int!, $to: Int!) {
   revisionDiff(id: $id, from: $from, to: $to) {
     minimal
@@ -95,6 +99,7 @@ export async function render(root, route, ctx) {
     h('p', { class: 'eyebrow' }, kindBadge(d.kind), ' ', nodeLink(d.id, t('cur.backToDoc')), ' · ', h('a', { href: historyHref(d.id) }, t('cur.history'))),
     h('h1', {}, t('cur.edit.title', { title: d.title })),
     textForm(d),
+    who.curator && moderation(d),
     h('section', { class: 'panel', 'aria-labelledby': 'edit-links-h' }, h('h2', { id: 'edit-links-h' }, t('cur.links.title')), h('p', { class: 'hint' }, t('cur.links.hint')), linksBox),
     h('section', { class: 'panel', 'aria-labelledby': 'edit-carnets-h' }, h('h2', { id: 'edit-carnets-h' }, t('cur.carnets.title')), carnetsBox));
   renderLinks(linksBox, d, refresh);
@@ -292,4 +297,33 @@ function renderCarnets(box, d, refresh) {
     rows.length ? h('ul', { class: 'link-list', id: 'edit-carnet-list' }, rows) : h('p', { class: 'muted' }, t('cur.carnets.none')),
     h('h3', { id }, t('cur.carnets.add')),
     carnetPlacer(d, { onDone: () => refresh() }));
+}
+
+/** moderation shows whether the document is hidden and turns that over (curators). */
+function moderation(d) {
+  let hidden = d.hidden;
+  const state = h('p', { id: 'edit-hidden-state' });
+  const status = h('div', { role: 'status', class: 'form-status' });
+  const btn = h('button', { type: 'button', class: 'secondary', id: 'edit-hidden-toggle' });
+  const show = () => {
+    replace(state, hidden ? h('span', { class: 'badge warn' }, t('doc.hidden')) : t('cur.mod.shown'));
+    btn.textContent = hidden ? t('cur.mod.show') : t('cur.mod.hide');
+  };
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    try {
+      hidden = (await gql(SET_HIDDEN, { id: d.id, hidden: !hidden })).setDocumentHidden.document.hidden;
+      show();
+      replace(status, h('p', { class: 'ok-note' }, hidden ? t('cur.mod.nowHidden') : t('cur.mod.nowShown')));
+    } catch (err) {
+      replace(status, errorBox(err));
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  show();
+  return h('section', { class: 'panel', 'aria-labelledby': 'edit-mod-h' },
+    h('h2', { id: 'edit-mod-h' }, t('cur.mod.title')),
+    h('p', { class: 'hint' }, t('cur.mod.hint')),
+    state, h('p', { class: 'actions' }, btn), status);
 }
