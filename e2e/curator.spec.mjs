@@ -11,7 +11,7 @@
 // skip without. Every document a scenario makes is deleted at its end, so
 // that the other spec files see the demo commons as it was.
 
-import { TOKEN, explore, assert, gql, scenario, shot } from './kit.mjs';
+import { TOKEN, explore, assert, gid, gql, scenario, shot } from './kit.mjs';
 
 const CONTRIBUTOR = process.env.MAILLAGE_E2E_CONTRIBUTOR_TOKEN || '';
 const CURATOR_PERSON = process.env.MAILLAGE_E2E_CURATOR_PERSON_TOKEN || '';
@@ -181,6 +181,11 @@ scenario('curator-refused', async ({ page, context }) => {
       const u = await gql(`mutation($id: ID!) { updateNote(input: { id: $id, version: 1, title: "Piraté" }) { note { id } } }`, { id: doc.id }, CONTRIBUTOR);
       assert(u.errors?.[0]?.extensions?.code === 'FORBIDDEN', `a contributor updated a note not theirs: ${JSON.stringify(u).slice(0, 200)}`);
     }
+    // Their own term: the edit page opens for its author, without the curators' moderation.
+    await page.goto(explore(`node/${gid('Term', 'term-commun')}`));
+    await page.locator('#edit-open').click();
+    await page.locator('#edit-form').waitFor();
+    assert(await page.locator('#edit-hidden-toggle').count() === 0, 'an author who is no curator sees the hide button');
     return { screenshot: contribShot, detail: `shots: curator-04-refused-anonymous, curator-05-refused-contributor` };
   } finally {
     await cleanup(made);
