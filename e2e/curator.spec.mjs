@@ -304,6 +304,10 @@ scenario('curator-edit-conflict', async ({ page, context }) => {
     await page.locator('#edit-form').waitFor();
     await page.getByLabel('Titre').fill(`Note éditée ${tag}`);
     await page.getByLabel('Texte (Markdown)').fill('Première ligne.\nDeuxième ligne, corrigée par moi.\nTroisième ligne.');
+    // A reload loses nothing: the draft is offered back.
+    await page.reload();
+    await page.locator('#draft-resume').click();
+    assert(await page.getByLabel('Titre').inputValue() === `Note éditée ${tag}`, 'the draft was not resumed');
     // Meanwhile someone else changes the same line through the API.
     await api(`mutation($input: UpdateNoteInput!) { updateNote(input: $input) { note { version } } }`,
       { input: { id: note.id, version: 1, body: 'Première ligne.\nDeuxième ligne, corrigée par une autre.\nTroisième ligne.\nQuatrième ligne ajoutée.' } });

@@ -54,6 +54,29 @@ const THEIR_DIFF = `query EditConflictDiff($id: ID!, $from: Int!, $to: Int!) {
 // The input field a document's title is written to, by kind.
 const TITLE_FIELD = { Note: 'title', Term: 'label', Organisation: 'name' };
 
+// What the reader types is kept in sessionStorage until it is saved or
+// dropped by choice, so that a closed tab, a reload or a failed save loses
+// nothing: {version, base, mine} — the version and text it started from.
+const draftKey = (id) => `maillage.draft.${id}`;
+
+function readDraft(id) {
+  try {
+    const x = JSON.parse(sessionStorage.getItem(draftKey(id)) || 'null');
+    return x && typeof x.version === 'number' && x.mine && x.base ? x : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeDraft(id, draft) {
+  try {
+    if (draft) sessionStorage.setItem(draftKey(id), JSON.stringify(draft));
+    else sessionStorage.removeItem(draftKey(id));
+  } catch {
+    // no storage: the form still holds the text
+  }
+}
+
 function values(d) {
   const v = { title: d.title, summary: d.summary, body: d.body };
   if (d.__typename === 'Term') v.definition = d.definition;
@@ -136,9 +159,14 @@ function textForm(d) {
     const res = await gql(q, { input });
     return (res.updateNote || res.updateTerm || res.updateOrganisation)[{ Note: 'note', Term: 'term', Organisation: 'organisation' }[kind]].version;
   };
+  const keepDraft = () => {
+    const m = mine();
+    writeDraft(d.id, fields.some((f) => m[f] !== (base[f] ?? '')) ? { version, base, mine: m } : null);
+  };
   const saved = (v, now) => {
     version = v;
     base = now;
+    writeDraft(d.id, null);
     replace(mergeBox);
     replace(versionNote, t('cur.edit.version', { v }));
     replace(status, h('p', { class: 'ok-note' }, t('cur.saved', { v }), ' ', nodeLink(d.id, t('cur.backToDoc'))));
@@ -177,6 +205,7 @@ function textForm(d) {
         }
       },
       onTakeTheirs: () => {
+        writeDraft(d.id, null);
         setForm(theirs);
         base = theirs;
         version = theirsDoc.version;
@@ -190,8 +219,35 @@ function textForm(d) {
     mergeBox.querySelector('h2')?.focus();
   };
   const submit = h('button', { type: 'submit', id: 'edit-save' }, t('cur.save'));
+  // A draft left from an earlier visit: offered, never applied unasked.
+  const draft = readDraft(d.id);
+  const draftBox = h('div', { id: 'draft-box' });
+  if (draft && fields.some((f) => (draft.mine[f] ?? '') !== (base[f] ?? ''))) {
+    replace(draftBox, h('div', { class: 'message warn', role: 'status' },
+      h('p', { class: 'message-title' }, t('cur.draft.title', { v: draft.version })),
+      h('p', { class: 'actions' },
+        h('button', {
+          type: 'button', id: 'draft-resume',
+          onclick: () => {
+            base = draft.base;
+            version = draft.version;
+            setForm(draft.mine);
+            replace(versionNote, t('cur.edit.version', { v: version }));
+            replace(draftBox);
+            inputs.body?.focus();
+          },
+        }, t('cur.draft.resume')),
+        h('button', {
+          type: 'button', class: 'secondary', id: 'draft-drop',
+          onclick: () => {
+            writeDraft(d.id, null);
+            replace(draftBox);
+          },
+        }, t('cur.draft.drop')))));
+  }
   return h('form', {
     class: 'edit-form', id: 'edit-form',
+    oninput: keepDraft,
     onsubmit: async (e) => {
       e.preventDefault();
       const now = mine();
@@ -220,6 +276,7 @@ function textForm(d) {
   },
   h('h2', {}, t('cur.text.title')),
   versionNote,
+  draftBox,
   fields.map(field),
   h('p', { class: 'actions' }, submit, h('a', { href: nodeHref(d.id), class: 'button secondary' }, t('cur.cancel'))),
   status,
