@@ -5,6 +5,11 @@ import { h, replace } from './dom.mjs';
 import { t, lang, setLang } from './i18n.mjs';
 import { gql, getToken, setToken } from './api.mjs';
 import { BASE, errorBox, focusHeading } from './ui.mjs';
+// The curator's workspace (curation, edit, history).
+import * as curationView from './views/curation.mjs';
+import * as editView from './views/edit.mjs';
+import * as historyView from './views/history.mjs';
+import { navItem as curationNavItem } from './curator.mjs';
 import * as searchView from './views/search.mjs';
 import * as nodeView from './views/node.mjs';
 import * as graphView from './views/graph.mjs';
@@ -12,11 +17,6 @@ import * as pathView from './views/path.mjs';
 import * as coverageView from './views/coverage.mjs';
 import * as networkView from './views/network.mjs';
 import * as notFoundView from './views/notfound.mjs';
-// The curator's workspace (curation, edit, history).
-import * as curationView from './views/curation.mjs';
-import * as editView from './views/edit.mjs';
-import * as historyView from './views/history.mjs';
-import { navItem as curationNavItem } from './curator.mjs';
 
 const routes = [
   { name: 'search', re: /^$/, view: searchView },
