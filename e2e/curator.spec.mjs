@@ -123,7 +123,7 @@ scenario('curator-queue', async ({ page, context }) => {
     assert((await item.locator('.cur-reason').innerText()).includes('Propos injurieux'), 'the reason is not shown');
     await item.getByLabel(/Note de décision/).fill('Masqué le temps que l’autrice reformule.');
     const queueShot = await shot(cpage, 'curator-02-queue');
-    await item.getByRole('button', { name: `Masquer « Note à signaler ${word} » et clore le signalement` }).click();
+    await item.getByRole('button', { name: `Masquer le document : « Note à signaler ${word} » (clôt le signalement)` }).click();
     await item.locator('.cur-resolution', { hasText: 'Masqué' }).waitFor();
     await item.getByText('masqué par la modération').waitFor();
     // The second page of the queue.
@@ -292,7 +292,7 @@ scenario('curator-health', async ({ page, context }) => {
     assert(await group.locator('.dup-col').count() === 2, 'the duplicates are not side by side');
     await group.getByRole('button', { name: 'Lier ces documents' }).click();
     await group.getByText(/Lien ajouté ✓/).waitFor();
-    await group.locator(`.dup-col[data-id="${dupB.id}"]`).getByRole('button', { name: `Masquer « Doublon Probable ${tag}. »` }).click();
+    await group.locator(`.dup-col[data-id="${dupB.id}"]`).getByRole('button', { name: `Masquer celui-ci : « Doublon Probable ${tag}. »` }).click();
     await group.getByText('Masqué ✓').waitFor();
     const dupShot = await shot(page, 'curator-09-duplicates');
     // In English too.
@@ -483,3 +483,83 @@ scenario('curator-phone', async ({ page, context }) => {
     await cleanup(made);
   }
 }, { viewport: { width: 390, height: 844 } });
+
+// ------------------------------------------------------------------ accessibility
+
+// axe-core (when node_modules has it: it is pinned in package.json by the
+// accessibility spec) on each page of the workspace, a merge choice open:
+// no serious or critical violation.
+let AXE = null;
+try {
+  const { createRequire } = await import('node:module');
+  const fs = await import('node:fs');
+  AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+} catch {
+  // not installed: the scenario skips
+}
+
+async function axe(page, name) {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      resultTypes: ['violations'],
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, at: v.nodes.slice(0, 2).map((x) => x.target.join(' ')) }));
+  });
+  const grave = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert(!grave.length, `axe on ${name}: ${grave.map((v) => `${v.id} (${v.impact}) at ${v.at.join('; ')}`).join(' | ')}`);
+  return `${name}: ${found.length ? found.map((v) => `${v.id} ${v.impact} ×${v.n}`).join(', ') : 'none'}`;
+}
+
+scenario('curator-a11y', async ({ page, context }) => {
+  if (!AXE) return { skipped: 'axe-core not installed (npm ci)' };
+  if (!TOKEN || !CONTRIBUTOR) return { skipped: 'needs the curator and contributor tokens' };
+  const made = [];
+  const out = [];
+  try {
+    const tag = Date.now().toString(36);
+    const flagged = await createNote(`Note à auditer ${tag}`, 'Un texte sur l’éducation populaire.', 'PUBLIC');
+    made.push(flagged.id);
+    await api(`mutation($id: ID!) { flagDocument(id: $id, reason: "À vérifier.") { flag { id } } }`, { id: flagged.id }, CONTRIBUTOR);
+    const term = await createTerm(`Terme à auditer ${tag}`);
+    const a = await createNote(`Doublon audité ${tag}`, 'Un.');
+    const b = await createNote(`Doublon Audité ${tag}`, 'Deux.');
+    made.push(term.id, a.id, b.id);
+    await signIn(context, TOKEN);
+    await page.goto(explore('curation'));
+    await page.locator('#cur-queue .cur-item').first().waitFor();
+    out.push(await axe(page, 'queue'));
+    await page.goto(explore('curation?tab=orphans'));
+    await page.locator('#cur-orphans .cur-item .cur-suggestions ul, #cur-orphans .cur-item .cur-suggestions p:not(.muted:first-child)').first().waitFor();
+    await page.locator('#cur-orphans .cur-item details').first().evaluate((d) => { d.open = true; });
+    out.push(await axe(page, 'orphans'));
+    for (const [tab, sel] of [['nocarnet', '#cur-nocarnet select option + option'], ['nodef', '#cur-nodef textarea'], ['dupes', '#cur-dupes .dup-col']]) {
+      await page.goto(explore(`curation?tab=${tab}`));
+      await page.locator(sel).first().waitFor({ state: 'attached' });
+      out.push(await axe(page, tab));
+    }
+    await page.goto(explore(`edit/${flagged.id}`));
+    await page.locator('#edit-form').waitFor();
+    await page.locator('#edit-carnets select option + option').first().waitFor({ state: 'attached' });
+    await page.getByLabel('Texte (Markdown)').fill('Ma version.');
+    await api(`mutation($input: UpdateNoteInput!) { updateNote(input: $input) { note { version } } }`,
+      { input: { id: flagged.id, version: 1, body: 'Leur version.' } });
+    await page.locator('#edit-save').click();
+    await page.locator('#merge').waitFor();
+    out.push(await axe(page, 'edit-merge'));
+    await page.goto(explore(`history/${flagged.id}`));
+    await page.locator('#history-diff table.diff').first().waitFor();
+    out.push(await axe(page, 'history'));
+    await page.goto(explore(`node/${flagged.id}`));
+    await page.locator('#edit-open').waitFor();
+    out.push(await axe(page, 'document-tools'));
+    return { detail: `axe (serious/critical: none): ${out.join(' · ')}` };
+  } finally {
+    const open = await gql(`{ moderationQueue(first: 50) { nodes { id document { id } } } }`, {}, TOKEN);
+    for (const f of open.data?.moderationQueue?.nodes || []) {
+      if (made.includes(f.document?.id)) await gql(`mutation($id: ID!) { resolveFlag(id: $id, decision: KEEP) { flag { id } } }`, { id: f.id }, TOKEN);
+    }
+    await cleanup(made);
+  }
+});
