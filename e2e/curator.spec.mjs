@@ -280,7 +280,12 @@ scenario('curator-health', async ({ page, context }) => {
     const td = page.locator('#cur-nodef .cur-item', { hasText: `Terme sans définition ${tag}` });
     await td.waitFor();
     await td.getByLabel(`Définition de « Terme sans définition ${tag} »`).fill('Un terme défini depuis la liste de curation.');
+    // Someone defines it first: the merge choice, and "keep mine".
+    await api(`mutation($input: UpdateTermInput!) { updateTerm(input: $input) { term { version } } }`,
+      { input: { id: term.id, version: 1, definition: 'Leur définition.' } });
     await td.getByRole('button', { name: 'Enregistrer' }).click();
+    await td.locator('#merge').getByText('Leur définition.').waitFor();
+    await td.locator('#merge-mine').click();
     await td.getByText(/Enregistré ✓/).waitFor();
     const tdShot = await shot(page, 'curator-08-terms-without-definition');
     assert((await current(term.id)).definition === 'Un terme défini depuis la liste de curation.', 'the definition was not saved');

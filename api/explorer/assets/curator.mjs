@@ -345,8 +345,9 @@ export function mergeChoice({ fields, labels, base, mine, theirs, version, extra
       for (const b of box.querySelectorAll('button')) b.disabled = false;
     }
   };
-  const box = h('section', { class: 'message warn merge', id: 'merge', role: 'alert', 'aria-labelledby': 'merge-title' },
-    h('h2', { id: 'merge-title', class: 'message-title' }, t('cur.merge.title', { v: version })),
+  const titleId = uid('merge-title');
+  const box = h('section', { class: 'message warn merge', id: 'merge', role: 'alert', 'aria-labelledby': titleId },
+    h('h2', { id: titleId, class: 'message-title' }, t('cur.merge.title', { v: version })),
     h('p', {}, both.length ? t('cur.merge.detail') : t('cur.merge.detailNoOverlap')),
     only.length > 0 && h('p', { class: 'muted' }, t('cur.merge.kept', { fields: only.map((f) => labels[f] || f).join(', ') })),
     extra,
