@@ -156,12 +156,20 @@ export function linkChoices(a, b) {
   const add = (relation, from, to) => out.push({ relation, from, to });
   if (a.id === b.id) return out;
   if (b.kind === 'NOTE') {
-    if (a.kind === 'NOTE') add('LINKS_TO', a, b), add('LINKS_TO', b, a);
+    if (a.kind === 'NOTE') {
+      add('LINKS_TO', a, b);
+      add('LINKS_TO', b, a);
+    }
     if (a.kind === 'TERM') add('MENTIONS', b, a);
     if (a.kind === 'ORGANISATION') add('CONCERNS', b, a);
   } else if (b.kind === 'TERM') {
-    if (a.kind === 'TERM') add('RELATED', a, b), add('BROADER', a, b), add('BROADER', b, a);
-    else add('MENTIONS', a, b);
+    if (a.kind === 'TERM') {
+      add('RELATED', a, b);
+      add('BROADER', a, b);
+      add('BROADER', b, a);
+    } else {
+      add('MENTIONS', a, b);
+    }
   } else if (b.kind === 'ORGANISATION') {
     add('CONCERNS', a, b);
     if (a.kind === 'ORGANISATION') add('CONCERNS', b, a);
