@@ -93,7 +93,7 @@ export const STYLE = [
       'text-background-padding': 2,
       // Below 7 px on screen a label is noise: it is hidden until one zooms
       // in, rather than drawn unreadable over its neighbours.
-      'min-zoomed-font-size': 7,
+      'min-zoomed-font-size': 9,
       'border-width': 1,
       'border-color': '#ffffff',
     },
@@ -101,6 +101,10 @@ export const STYLE = [
   // Cluster hubs (see clusterPositions) name their cluster in bigger type,
   // readable when the whole graph is in view.
   { selector: 'node.hub', style: { 'font-size': 20, 'font-weight': 700, 'text-max-width': 220, 'min-zoomed-font-size': 6 } },
+  // Past a hundred nodes, labels wait for a closer zoom (or the pointer, or
+  // focus mode): at the zoom that shows the whole graph they would overlap.
+  { selector: 'node.many', style: { 'min-zoomed-font-size': 12 } },
+  { selector: 'node.many.hub', style: { 'min-zoomed-font-size': 6 } },
   // Hundreds of links: thinner and lighter, so that clusters show through.
   { selector: 'edge.crowded', style: { width: 1, opacity: 0.35, 'arrow-scale': 0.6 } },
   { selector: 'node.root', style: { 'border-width': 4, 'border-color': '#1b1b1b', 'font-weight': 'bold', 'min-zoomed-font-size': 0 } },
@@ -335,19 +339,22 @@ function clusterPositions(nodes, edges, root) {
  * (see clusterPositions), which cose cannot match at 500 nodes either in
  * time (seconds, O(n²) per iteration) or in legibility (a hairball).
  */
-export function layoutOptions(cy, { root, animate = false, randomize = false, small = 40 } = {}) {
+export function layoutOptions(cy, { root, animate = false, randomize = false, small = 80 } = {}) {
   const vis = shown(cy);
   const eles = vis.nodes.union(vis.edges);
   const n = vis.nodes.length;
   const base = { eles, fit: true, padding: 30, animate: animate && n < 150 ? 'end' : false, animationDuration: 400 };
   cy.batch(() => {
-    cy.nodes().removeClass('hub');
+    cy.nodes().removeClass('hub').toggleClass('many', n > 100);
     cy.edges().toggleClass('crowded', vis.edges.length > 300);
   });
   if (n > small) {
     const { pos, hubs } = clusterPositions(vis.nodes, vis.edges, root);
     cy.batch(() => hubs.forEach((id) => cy.getElementById(id).addClass('hub')));
-    return { ...base, name: 'preset', positions: (node) => pos[node.id()] || node.position() };
+    // Past a hundred nodes the labels wait for a closer zoom, so the view is
+    // fitted to the nodes alone: measuring 500 labels to fit them costs
+    // seconds on a busy machine (see runLayout).
+    return { ...base, name: 'preset', fit: n <= 100, fitNodesOnly: n > 100, positions: (node) => pos[node.id()] || node.position() };
   }
   return {
     ...base,
@@ -363,6 +370,16 @@ export function layoutOptions(cy, { root, animate = false, randomize = false, sm
   };
 }
 
+/** fitNodes fits the view to the nodes' own boxes, labels left out. */
+function fitNodes(cy, nodes, padding) {
+  const bb = nodes.boundingBox({ includeLabels: false, includeOverlays: false });
+  const w = cy.width() - 2 * padding;
+  const hgt = cy.height() - 2 * padding;
+  if (!nodes.length || w <= 0 || hgt <= 0) return;
+  const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), Math.min(w / Math.max(bb.w, 1), hgt / Math.max(bb.h, 1))));
+  cy.viewport({ zoom, pan: { x: (cy.width() - zoom * (bb.x1 + bb.x2)) / 2, y: (cy.height() - zoom * (bb.y1 + bb.y2)) / 2 } });
+}
+
 /** runLayout lays the graph out and returns how long it took, in milliseconds. */
 export function runLayout(cy, opts) {
   const start = performance.now();
@@ -370,6 +387,7 @@ export function runLayout(cy, opts) {
   const l = cy.layout(options);
   let ms = null;
   const done = new Promise((resolve) => l.one('layoutstop', () => {
+    if (options.fitNodesOnly) fitNodes(cy, options.eles.nodes(), options.padding);
     ms = Math.round(performance.now() - start);
     cy.container()?.setAttribute('data-layout-ms', String(ms));
     cy.container()?.setAttribute('data-layout', options.name === 'preset' ? 'clusters' : options.name);

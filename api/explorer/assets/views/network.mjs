@@ -122,7 +122,13 @@ export async function render(root, route, ctx) {
     h('div', { class: 'graph-layout' }, graphMain, h('aside', { class: 'graph-side', 'aria-label': t('graph.side') }, details, legendBox)),
     h('section', { 'aria-labelledby': 'people-heading' }, peopleHeading, peopleBox),
     h('section', { 'aria-labelledby': 'links-heading' },
-      h('details', { class: 'links-details' },
+      h('details', {
+        class: 'links-details',
+        // Built when opened: a thousand links are many rows to lay out for nobody.
+        ontoggle: (e) => {
+          if (e.target.open) renderLinks();
+        },
+      },
         h('summary', {}, h('h2', { id: 'links-heading', class: 'inline-heading' }, t('graphs.edges'), ' ', linksCount)),
         linksBox)));
 
@@ -134,7 +140,7 @@ export async function render(root, route, ctx) {
       ...net.nodes.map((n) => ({ group: 'nodes', data: { ...nodeData({ ...n, degree: n.weightedDegree }) } })),
       ...net.edges.map((e) => {
         const r = RELATIONS[e.relation] || { color: '#666', dash: 'solid' };
-        return { group: 'edges', data: { id: `${e.relation}|${e.from}|${e.to}`, source: e.from, target: e.to, type: e.relation, color: r.color, dash: r.dash, width: Math.min(8, 1 + e.weight) } };
+        return { group: 'edges', data: { id: `${e.relation}|${e.from}|${e.to}`, source: e.from, target: e.to, type: e.relation, color: r.color, dash: r.dash, weight: e.weight, width: Math.min(8, 1 + e.weight) } };
       }),
     ],
     minZoom: 0.05,
@@ -203,8 +209,13 @@ export async function render(root, route, ctx) {
         { key: 'actions', label: t('graph.col.actions'), sortable: false, value: () => 0, cell: (r) => focusButton(r.id, r.label) },
       ],
     }));
-    const links = vis.edges.map((e) => ({ from: e.data('source'), to: e.data('target'), type: e.data('type'), weight: e.data('width') - 1 }));
-    linksCount.textContent = `(${formatNumber(links.length)})`;
+    linksCount.textContent = `(${formatNumber(vis.edges.length)})`;
+    if (linksBox.closest('details')?.open) renderLinks();
+  };
+
+  const renderLinks = () => {
+    const vis = shown(cy);
+    const links = vis.edges.map((e) => ({ from: e.data('source'), to: e.data('target'), type: e.data('type'), weight: e.data('weight') }));
     const label = (id) => byId.get(id)?.label ?? id;
     swapTable(linksBox, sortableTable({
       caption: t('graphs.edges.caption', { n: links.length }),

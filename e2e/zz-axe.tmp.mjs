@@ -1,0 +1,11 @@
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+const AXE = fs.readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await (await b.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+await p.goto(process.argv[2]);
+await p.locator(process.argv[3]).first().waitFor();
+await p.evaluate(AXE);
+const v = await p.evaluate(async () => (await axe.run({ resultTypes: ['violations'] })).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => [n.target.join(' '), n.html.slice(0, 160), (n.any[0]?.message || '').slice(0, 160)]) })));
+console.log(JSON.stringify(v, null, 1));
+await b.close();
