@@ -59,7 +59,13 @@ function legibility(page) {
       }
     }
     const zoom = cy.zoom();
-    return { nodes: nodes.length, overlapPct: pairs ? Math.round((overlaps / pairs) * 10000) / 100 : 0, zoom: Math.round(zoom * 100) / 100, labelPx: Math.round(13 * zoom * 10) / 10 };
+    // Labels drawn, and the smallest of them on screen.
+    const labelled = nodes.filter((n) => n.style('label'));
+    const px = labelled.map((n) => parseFloat(n.style('font-size')) * zoom);
+    return {
+      nodes: nodes.length, overlapPct: pairs ? Math.round((overlaps / pairs) * 10000) / 100 : 0, zoom: Math.round(zoom * 100) / 100,
+      labels: labelled.length, minLabelPx: px.length ? Math.round(Math.min(...px) * 10) / 10 : null,
+    };
   });
 }
 
@@ -72,6 +78,7 @@ scenario('graph-readable', async ({ page }) => {
   const ms = await page.locator('#cy').getAttribute('data-layout-ms');
   const leg = await legibility(page);
   assert(leg.overlapPct < 2, `depth 2: ${leg.overlapPct}% of node pairs overlap`);
+  assert(leg.labels > 0 && leg.minLabelPx >= 8, `depth 2: ${leg.labels} labels, the smallest ${leg.minLabelPx} px`);
   // Short labels on the canvas, the whole label on hover.
   const long = await page.evaluate(() => {
     const n = window.__maillageGraph.nodes().filter((x) => x.data('label').length > 30)[0];
@@ -84,7 +91,7 @@ scenario('graph-readable', async ({ page }) => {
   const shown = await page.evaluate((id) => window.__maillageGraph.getElementById(id).style('label'), long.id);
   assert(shown === long.label, `hover shows "${shown}", not the whole label`);
   const file = await shot(page, 'graph-depth2');
-  return { screenshot: file, detail: `depth 2: ${leg.nodes} nodes, layout ${layout} in ${ms} ms, ${leg.overlapPct}% overlapping pairs, labels ${leg.labelPx}px at zoom ${leg.zoom}; ${load()}` };
+  return { screenshot: file, detail: `depth 2: ${leg.nodes} nodes, layout ${layout} in ${ms} ms, ${leg.overlapPct}% overlapping pairs, ${leg.labels} labels drawn, the smallest ${leg.minLabelPx} px, at zoom ${leg.zoom}; ${load()}` };
 });
 
 scenario('graph-filters', async ({ page }) => {
@@ -192,7 +199,7 @@ scenario('graph-phone', async ({ page }) => {
   const o = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert(o <= 1, `graph page is ${o}px wider than the phone screen`);
   const leg = await legibility(page);
-  return { screenshot: await shot(page, 'graph-phone'), detail: `${leg.nodes} nodes, ${leg.overlapPct}% overlapping, zoom ${leg.zoom}` };
+  return { screenshot: await shot(page, 'graph-phone'), detail: `${leg.nodes} nodes, ${leg.overlapPct}% overlapping, ${leg.labels} labels drawn (smallest ${leg.minLabelPx} px), zoom ${leg.zoom}` };
 }, { viewport: { width: 390, height: 844 } });
 
 // ---------------------------------------------------------------- network
@@ -229,8 +236,19 @@ scenario('network-readable', async ({ page }) => {
   // Sort people by co-authors.
   await page.locator('.node-table:not(.edge-table) thead button.sort').nth(2).click();
   assert(await page.locator('.node-table:not(.edge-table) thead th').nth(2).getAttribute('aria-sort') === 'descending', 'people not sorted by co-authors');
-  return { screenshot: file, focusScreenshot: focusFile, detail: `demo network: ${leg.nodes} nodes, layout ${ms} ms, ${leg.overlapPct}% overlapping pairs, zoom ${leg.zoom}; ${load()}` };
+  return { screenshot: file, focusScreenshot: focusFile, detail: `demo network: ${leg.nodes} nodes, layout ${ms} ms, ${leg.overlapPct}% overlapping pairs, ${leg.labels} labels drawn (smallest ${leg.minLabelPx} px), zoom ${leg.zoom}; ${load()}` };
 });
+
+scenario('network-phone', async ({ page }) => {
+  if (!TOKEN) return { skipped: 'no curator token given' };
+  await page.goto(explore());
+  await page.evaluate((tok) => sessionStorage.setItem('maillage.token', tok), TOKEN);
+  await page.goto(explore('network'));
+  await waitGraph(page);
+  const o = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(o <= 1, `network page is ${o}px wider than the phone screen`);
+  return { screenshot: await view(page, 'network-phone') };
+}, { viewport: { width: 390, height: 844 } });
 
 // ---------------------------------------------------------------- 500 nodes
 
@@ -340,7 +358,8 @@ scenario('network-500', async ({ page }) => {
   assert(leg.nodes === 500, `${leg.nodes} nodes shown`);
   assert(ms < 15000, `layout took ${ms} ms`);
   assert(leg.overlapPct < 2, `${leg.overlapPct}% of node pairs overlap`);
-  return { screenshot: file, focusScreenshot: focusFile, detail: `500 nodes, ${net.edges.length} links: layout ${ms} ms (page shown in ${shownMs} ms), ${leg.overlapPct}% overlapping pairs, zoom ${leg.zoom}; ${load()}`, layoutMs: ms };
+  assert(leg.minLabelPx === null || leg.minLabelPx >= 8, `a label is drawn at ${leg.minLabelPx} px`);
+  return { screenshot: file, focusScreenshot: focusFile, detail: `500 nodes, ${net.edges.length} links: layout ${ms} ms (page shown in ${shownMs} ms), ${leg.overlapPct}% overlapping pairs, ${leg.labels} labels drawn (smallest ${leg.minLabelPx} px), zoom ${leg.zoom}; ${load()}`, layoutMs: ms };
 });
 
 scenario('graph-500', async ({ page }) => {
@@ -357,5 +376,6 @@ scenario('graph-500', async ({ page }) => {
   assert(leg.nodes === 500, `${leg.nodes} nodes shown`);
   assert(ms < 15000, `layout took ${ms} ms`);
   assert(leg.overlapPct < 2, `${leg.overlapPct}% of node pairs overlap`);
-  return { screenshot: file, detail: `500 nodes at depth 2: ${layout} layout ${ms} ms (page shown in ${shownMs} ms), ${leg.overlapPct}% overlapping pairs, zoom ${leg.zoom}; ${load()}`, layoutMs: ms };
+  assert(leg.minLabelPx === null || leg.minLabelPx >= 8, `a label is drawn at ${leg.minLabelPx} px`);
+  return { screenshot: file, detail: `500 nodes at depth 2: ${layout} layout ${ms} ms (page shown in ${shownMs} ms), ${leg.overlapPct}% overlapping pairs, ${leg.labels} labels drawn (smallest ${leg.minLabelPx} px), zoom ${leg.zoom}; ${load()}`, layoutMs: ms };
 });

@@ -91,26 +91,25 @@ export const STYLE = [
       'text-background-color': '#ffffff',
       'text-background-opacity': 0.85,
       'text-background-padding': 2,
-      // Below 7 px on screen a label is noise: it is hidden until one zooms
-      // in, rather than drawn unreadable over its neighbours.
-      'min-zoomed-font-size': 9,
       'border-width': 1,
       'border-color': '#ffffff',
     },
   },
+  // Labels too small to read are hidden rather than drawn over their
+  // neighbours (see fullLabels); Cytoscape's own min-zoomed-font-size rounds
+  // the zoom up to a power of two, and would show 13 px labels at 7 px.
+  { selector: 'node.label-off', style: { label: '' } },
   // Cluster hubs (see clusterPositions) name their cluster in bigger type,
-  // readable when the whole graph is in view.
-  { selector: 'node.hub', style: { 'font-size': 20, 'font-weight': 700, 'text-max-width': 220, 'min-zoomed-font-size': 6 } },
-  // Past a hundred nodes, labels wait for a closer zoom (or the pointer, or
-  // focus mode): at the zoom that shows the whole graph they would overlap.
-  { selector: 'node.many', style: { 'min-zoomed-font-size': 12 } },
-  { selector: 'node.many.hub', style: { 'min-zoomed-font-size': 6 } },
+  // and keep their label when the whole graph is in view.
+  { selector: 'node.hub', style: { label: 'data(short)', 'font-size': 24, 'font-weight': 700, 'text-max-width': 260 } },
   // Hundreds of links: thinner and lighter, so that clusters show through.
   { selector: 'edge.crowded', style: { width: 1, opacity: 0.35, 'arrow-scale': 0.6 } },
-  { selector: 'node.root', style: { 'border-width': 4, 'border-color': '#1b1b1b', 'font-weight': 'bold', 'min-zoomed-font-size': 0 } },
+  { selector: 'node.root', style: { label: 'data(short)', 'font-size': 24, 'text-max-width': 260, 'border-width': 4, 'border-color': '#1b1b1b', 'font-weight': 'bold' } },
   { selector: 'node.expanded', style: { 'border-width': 3, 'border-color': '#555555' } },
   { selector: 'node:selected', style: { 'border-width': 5, 'border-color': '#000000', 'overlay-opacity': 0.12 } },
   { selector: 'node.on-path', style: { 'border-width': 4, 'border-color': '#1b1b1b' } },
+  // Zoomed out so far that even the big labels would be under 8 px.
+  { selector: 'node.label-tiny', style: { label: '' } },
   {
     selector: 'edge',
     style: {
@@ -129,18 +128,16 @@ export const STYLE = [
   // steps back.
   { selector: 'node.dim', style: { opacity: 0.18, 'text-opacity': 0 } },
   { selector: 'edge.dim', style: { opacity: 0.07 } },
-  { selector: 'node.hl', style: { 'min-zoomed-font-size': 0, 'z-index': 10 } },
+  { selector: 'node.hl', style: { label: 'data(short)', 'z-index': 10 } },
   { selector: 'edge.hl', style: { width: 3, opacity: 1, 'z-index': 9 } },
   { selector: 'node.focus', style: { 'border-width': 5, 'border-color': '#000000', 'z-index': 11 } },
   {
     selector: 'node.full-label',
     style: {
-      label: 'data(label)', 'text-max-width': 260, 'text-background-opacity': 1, 'min-zoomed-font-size': 0,
+      label: 'data(label)', 'text-max-width': 260, 'text-background-opacity': 1,
       'text-opacity': 1, 'z-index': 20, 'font-weight': 600, 'border-width': 4, 'border-color': '#2f6fde',
     },
   },
-  // Filtered out by the kind and relation chips.
-  { selector: '.filtered', style: { display: 'none' } },
 ];
 
 /** focusOn highlights node, its links and its neighbours, and dims the rest. */
@@ -170,8 +167,37 @@ export function fullLabels(cy) {
     const fs = Math.max(13, 15 / cy.zoom());
     cy.style().selector('node.full-label').style({ 'font-size': fs, 'text-max-width': (260 * fs) / 13 }).update();
   };
-  cy.on('zoom', scale);
+  // Labels under 9 px on screen (12 px past 100 nodes, where the whole
+  // graph in view would be a wall of text) wait for a closer zoom; the big
+  // ones (root, hubs) under 8 px too.
+  let off = null;
+  let tiny = null;
+  const hide = () => {
+    const now = cy.zoom() * 13 < (cy.nodes().length > 100 ? 12 : 9);
+    const nowTiny = cy.zoom() * 24 < 8;
+    if (now !== off || nowTiny !== tiny) {
+      cy.batch(() => cy.nodes().toggleClass('label-off', now).toggleClass('label-tiny', nowTiny));
+    }
+    off = now;
+    tiny = nowTiny;
+  };
+  cy.on('zoom', () => {
+    scale();
+    hide();
+  });
+  let pending = false;
+  cy.on('add', 'node', () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      off = null;
+      tiny = null;
+      hide();
+    });
+  });
   scale();
+  hide();
 }
 
 /**
@@ -180,7 +206,7 @@ export function fullLabels(cy) {
  */
 export function fitFocus(cy, node) {
   if (cy.zoom() * 13 >= 10) return false;
-  const hood = node.closedNeighborhood().filter((x) => !x.hasClass('filtered'));
+  const hood = node.closedNeighborhood();
   cy.fit(hood, 40);
   if (cy.zoom() > 1.2) cy.zoom({ level: 1.2, position: node.position() });
   return true;
@@ -192,28 +218,41 @@ export function showFullLabel(cy, id, on) {
 }
 
 /**
- * applyFilter hides the nodes of hidden kinds and the links of hidden
- * relations; when a relation is hidden, nodes left without any shown link
- * go too (but `keep`, the root), so that a filter reads as "only these links".
+ * applyFilter takes the nodes of hidden kinds and the links of hidden
+ * relations out of the graph (kept aside, put back by the next call or by
+ * unfilter); when a relation is hidden, nodes left without any link go too
+ * (but `keep`, the root), so that a filter reads as "only these links".
+ * Removing rather than hiding (display: none) keeps Cytoscape's bezier
+ * edges from tripping over hidden parallel edges when fitting the view.
  */
 export function applyFilter(cy, hiddenKinds, hiddenRelations, keep) {
-  cy.batch(() => {
-    cy.elements().removeClass('filtered');
-    cy.nodes().filter((n) => hiddenKinds.has(n.data('kind'))).addClass('filtered');
-    cy.edges().filter((e) => hiddenRelations.has(e.data('type'))).addClass('filtered');
-    if (hiddenRelations.size) {
-      cy.nodes().filter((n) => n.id() !== keep && !n.hasClass('filtered')
-        && n.connectedEdges().filter((e) => !e.hasClass('filtered') && !e.connectedNodes().some((x) => x.hasClass('filtered'))).empty()
-        && n.connectedEdges().nonempty()).addClass('filtered');
-    }
-  });
+  unfilter(cy);
+  let out = cy.nodes().filter((n) => hiddenKinds.has(n.data('kind')));
+  out = out.union(out.connectedEdges()).union(cy.edges().filter((e) => hiddenRelations.has(e.data('type'))));
+  if (hiddenRelations.size) {
+    const orphans = cy.nodes().filter((n) => n.id() !== keep && !out.has(n)
+      && n.connectedEdges().nonempty() && n.connectedEdges().every((e) => out.has(e)));
+    out = out.union(orphans).union(orphans.connectedEdges());
+  }
+  cy.scratch('maillageFiltered', out.remove());
+}
+
+/** unfilter puts back what applyFilter took out. */
+export function unfilter(cy) {
+  const out = cy.scratch('maillageFiltered');
+  if (out && out.nonempty()) out.restore();
+  cy.scratch('maillageFiltered', null);
+}
+
+/** everything returns the graph's elements, those the filters took out included. */
+export function everything(cy) {
+  const out = cy.scratch('maillageFiltered');
+  return out ? cy.elements().union(out) : cy.elements();
 }
 
 /** shown returns the elements the filters leave on the canvas. */
 export function shown(cy) {
-  const nodes = cy.nodes().filter((n) => !n.hasClass('filtered'));
-  const edges = cy.edges().filter((e) => !e.hasClass('filtered') && !e.source().hasClass('filtered') && !e.target().hasClass('filtered'));
-  return { nodes, edges };
+  return { nodes: cy.nodes(), edges: cy.edges() };
 }
 
 const GOLDEN = Math.PI * (3 - Math.sqrt(5));
@@ -344,8 +383,13 @@ export function layoutOptions(cy, { root, animate = false, randomize = false, sm
   const eles = vis.nodes.union(vis.edges);
   const n = vis.nodes.length;
   const base = { eles, fit: true, padding: 30, animate: animate && n < 150 ? 'end' : false, animationDuration: 400 };
+  // The best connected nodes (and, below, the clusters' hubs) keep a big
+  // label at any zoom: landmarks in a graph whose other labels wait for the
+  // reader to zoom in, point or focus.
+  const top = vis.nodes.sort((a, b) => (b.data('degree') || 0) - (a.data('degree') || 0) || a.id().localeCompare(b.id())).slice(0, Math.min(8, Math.ceil(n / 10)));
   cy.batch(() => {
-    cy.nodes().removeClass('hub').toggleClass('many', n > 100);
+    cy.nodes().removeClass('hub');
+    top.addClass('hub');
     cy.edges().toggleClass('crowded', vis.edges.length > 300);
   });
   if (n > small) {

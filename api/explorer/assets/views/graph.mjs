@@ -11,7 +11,7 @@ import { gql } from '../api.mjs';
 import { BASE, nodeHref, graphHref, errorBox, loading, formatNumber, kindLabel } from '../ui.mjs';
 import {
   cytoscape, nodeData, edgeData, STYLE, RELATIONS, reducedMotion, filterLegend, counts,
-  focusOn, clearFocus, fitFocus, fullLabels, showFullLabel, applyFilter, shown, runLayout,
+  focusOn, clearFocus, fitFocus, fullLabels, showFullLabel, applyFilter, unfilter, everything, shown, runLayout,
 } from '../graphkit.mjs';
 import { sortableTable, swapTable } from '../datatable.mjs';
 
@@ -133,6 +133,9 @@ export async function render(root, route, ctx) {
   fullLabels(cy);
 
   const add = (s, around) => {
+    // New neighbours may include nodes a filter took out: put them back
+    // first, so that none is added twice; the caller filters again.
+    unfilter(cy);
     const origin = around ? cy.getElementById(around).position() : { x: 0, y: 0 };
     let added = 0;
     cy.batch(() => {
@@ -159,7 +162,7 @@ export async function render(root, route, ctx) {
 
   const setFocus = (id) => {
     const node = id && cy.getElementById(id);
-    if (!node || node.empty() || node.hasClass('filtered')) {
+    if (!node || node.empty()) {
       focused = null;
       clearFocus(cy);
       // Back to the whole graph if focus mode had zoomed in on a part of it.
@@ -177,8 +180,8 @@ export async function render(root, route, ctx) {
   const refresh = (truncated, { withLegend = true } = {}) => {
     if (withLegend) {
       replace(legendBox, filterLegend({
-        kinds: counts(cy.nodes().map((n) => n.data('kind'))),
-        relations: counts(cy.edges().map((e) => e.data('type'))),
+        kinds: counts(everything(cy).nodes().map((n) => n.data('kind'))),
+        relations: counts(everything(cy).edges().map((e) => e.data('type'))),
         hiddenKinds,
         hiddenRelations,
         onChange: () => {
@@ -191,7 +194,7 @@ export async function render(root, route, ctx) {
     }
     const vis = shown(cy);
     container.setAttribute('aria-label', t('graph.aria', { nodes: vis.nodes.length, edges: vis.edges.length }));
-    const hidden = cy.nodes().length - vis.nodes.length;
+    const hidden = everything(cy).nodes().length - vis.nodes.length;
     replace(status, t('graph.status', { nodes: formatNumber(vis.nodes.length), edges: formatNumber(vis.edges.length) }),
       hidden ? ` ${t('graphs.hiddenByFilter', { n: hidden })}` : '',
       truncated ? ` ${t('graph.truncated', { n: FIRST })}` : '');

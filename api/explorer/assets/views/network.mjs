@@ -168,7 +168,7 @@ export async function render(root, route, ctx) {
 
   const setFocus = (id) => {
     const node = id && cy.getElementById(id);
-    if (!node || node.empty() || node.hasClass('filtered')) {
+    if (!node || node.empty()) {
       focused = null;
       clearFocus(cy);
       // Back to the whole graph if focus mode had zoomed in on a part of it.
