@@ -347,7 +347,7 @@ scenario('graph', async ({ page }) => {
   const after = await graphCount(page);
   await page.locator('.graph-details h2').filter({ hasText: target.label }).waitFor();
   // Keyboard path: expand from the table.
-  const btn = page.locator('.node-table button:not([disabled])').first();
+  const btn = page.locator('.node-table tbody button.expand:not([disabled])').first();
   await btn.focus();
   await page.keyboard.press('Enter');
   await page.waitForTimeout(300);

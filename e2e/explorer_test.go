@@ -48,9 +48,10 @@ func TestExplorer(t *testing.T) {
 		t.Skip("node_modules/playwright-core missing (npm ci)")
 	}
 
-	// Generous: some thirty scenarios in one browser, on a two-core machine
-	// that may be running the Neo4j suites and another test run beside it.
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	// Generous: some fifty scenarios in one browser (axe on every page, graphs
+	// of 500 nodes), on a two-core machine that may be running the Neo4j
+	// suites and another test run beside it.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "maillage")
