@@ -404,7 +404,8 @@ scenario('network', async ({ page }) => {
   if (!TOKEN) return { skipped: 'no curator token given' };
   await page.evaluate((tok) => sessionStorage.setItem('maillage.token', tok), TOKEN);
   await page.goto(explore('network'));
-  await page.waitForFunction(() => window.__maillageGraph && window.__maillageGraph.nodes().length > 1);
+  // Drawing 165 nodes and 1 500 links takes seconds on a busy two-core machine.
+  await page.waitForFunction(() => window.__maillageGraph && window.__maillageGraph.nodes().length > 1, null, { timeout: 60000 });
   const n = await page.evaluate(() => window.__maillageGraph.nodes().length);
   assert(await page.locator('.node-table tbody tr').count() > 1, 'no contributor table');
   const file = await shot(page, '14-network');
