@@ -348,6 +348,18 @@ export const strings = {
 
     'notfound.title': 'Page introuvable',
     'notfound.detail': 'Cette adresse ne correspond à aucune page de l’explorateur.',
+
+    // Demo sign-in (serve --demo only): demo.mjs
+    'demo.region': 'Connexion de démonstration',
+    'demo.badge': 'Démo',
+    'demo.label': 'Démo : agir en tant que …',
+    'demo.anonymous': 'personne (lecture publique)',
+    'demo.account': '{name} — {role}',
+    'demo.role.CONTRIBUTOR': 'contribution',
+    'demo.role.RESEARCHER': 'recherche',
+    'demo.role.CURATOR': 'curation',
+    'demo.role.ADMIN': 'administration',
+    'demo.hint': 'Jetons de démonstration de « maillage serve --demo », révoqués à son arrêt ; absents de tout autre serveur.',
   },
 
   en: {
@@ -695,5 +707,17 @@ export const strings = {
 
     'notfound.title': 'Page not found',
     'notfound.detail': 'This address is no page of the explorer.',
+
+    // Demo sign-in (serve --demo only): demo.mjs
+    'demo.region': 'Demo sign-in',
+    'demo.badge': 'Demo',
+    'demo.label': 'Demo: act as …',
+    'demo.anonymous': 'no one (public reading)',
+    'demo.account': '{name} — {role}',
+    'demo.role.CONTRIBUTOR': 'contributor',
+    'demo.role.RESEARCHER': 'researcher',
+    'demo.role.CURATOR': 'curator',
+    'demo.role.ADMIN': 'admin',
+    'demo.hint': 'Demo tokens made by “maillage serve --demo”, revoked when it stops; no other server has them.',
   },
 };
