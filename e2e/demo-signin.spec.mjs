@@ -189,11 +189,13 @@ scenario('docs-screenshots', async ({ page }) => {
   await page.locator('.coverage-dim').first().waitFor();
   await take('explorer-coverage');
   if (acc) {
-    await page.goto(explore(`node/${NOTE}`));
-    await signIn(page, acc.CURATOR);
-    await page.locator('#suggestions .suggestion-list li').first().waitFor();
-    await page.locator('.demo-signin').scrollIntoViewIfNeeded();
+    // Signed in as the demo contributor: their page shows their private
+    // standpoint, which the public does not see.
+    await page.goto(explore(`node/${acc.CONTRIBUTOR.contributor}`));
+    await signIn(page, acc.CONTRIBUTOR);
+    await page.locator('section[aria-labelledby="standpoints"] dd').filter({ hasText: '(privée)' }).first().waitFor();
     await take('explorer-demo-signin');
+    await signIn(page, acc.RESEARCHER);
     await page.goto(explore('network'));
     await page.waitForFunction(() => window.__maillageGraph && window.__maillageGraph.nodes().length > 1);
     await take('explorer-network');
