@@ -238,7 +238,7 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 	}
 	defer ix.Close()
 	// The coverage key and budget ledger live beside the index: with
-	// several replicas on one Neo4j, give them one coverage.key (README).
+	// several replicas on one Neo4j, give them one coverage.key (docs/privacy.md).
 	coverage, err := api.OpenCoverageRelease(api.CoverageOptions{Dir: c.data, Budget: c.coverageBudget, Window: c.coverageWindow})
 	if err != nil {
 		return err
