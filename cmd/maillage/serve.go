@@ -226,6 +226,9 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 		if demoTokens, err = demoSignIn(ctx, store, d.Accounts()); err != nil {
 			return err
 		}
+		if len(demoTokens) == 0 {
+			logger.Info("no demo sign-in: the demo's contributors are not in this graph")
+		}
 		defer revokeDemoTokensAtExit(store, logger)
 	}
 	// The index is caught up (or built) once the server listens, so that
