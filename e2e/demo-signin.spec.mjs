@@ -108,7 +108,7 @@ scenario('demo-signin-researcher', async ({ page }) => {
   await page.getByText('Cette vue demande un jeton.').waitFor();
   await signIn(page, acc.RESEARCHER);
   // The researcher's view: the contributor network, as a graph and a table.
-  await page.waitForFunction(() => window.__maillageGraph && window.__maillageGraph.nodes().length > 1);
+  await page.waitForFunction(() => window.__maillageGraph && window.__maillageGraph.nodes().length > 1, null, { timeout: 60000 }); // the layout, on a busy machine
   assert(await page.locator('.node-table tbody tr').count() > 1, 'no contributor table for the researcher');
   return { screenshot: await shotOf(page, '22-demo-researcher') };
 });
@@ -183,7 +183,7 @@ scenario('docs-screenshots', async ({ page }) => {
   await page.locator('#doc-title').waitFor();
   await take('explorer-note');
   await page.goto(explore(`graph/${NOTE}`));
-  await page.waitForFunction(() => window.__maillageGraph && window.__maillageGraph.nodes().length > 1);
+  await page.waitForFunction(() => window.__maillageGraph && window.__maillageGraph.nodes().length > 1, null, { timeout: 60000 }); // the layout, on a busy machine
   await take('explorer-graph');
   await page.goto(explore('coverage?q=gouvernance'));
   await page.locator('.coverage-dim').first().waitFor();
@@ -197,7 +197,7 @@ scenario('docs-screenshots', async ({ page }) => {
     await take('explorer-demo-signin');
     await signIn(page, acc.RESEARCHER);
     await page.goto(explore('network'));
-    await page.waitForFunction(() => window.__maillageGraph && window.__maillageGraph.nodes().length > 1);
+    await page.waitForFunction(() => window.__maillageGraph && window.__maillageGraph.nodes().length > 1, null, { timeout: 60000 }); // the layout, on a busy machine
     await take('explorer-network');
   }
   return { detail: `written to ${DOCS}: ${written.join(', ')}` };
