@@ -35,7 +35,8 @@ func recoverFunc(_ context.Context, p any) error {
 //   - a graph.Error anywhere in the chain: its code and caller-safe message;
 //   - gqlgen's own errors (parse, validation, transport), which wrap
 //     nothing: kept as they are, except that variable values which do not
-//     coerce to their type are the caller's input, so BAD_USER_INPUT;
+//     coerce to their type are the caller's input, so BAD_USER_INPUT, and
+//     that an unknown enum value's message lists the valid ones;
 //   - anything else is internal: logged in full with the request id, and
 //     the caller gets "internal error", the code INTERNAL and the request id.
 func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
@@ -69,6 +70,7 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			out.Message = domain.Message
 			out.Extensions = map[string]any{"code": domain.Code}
 		case gqlErr.Err == nil:
+			out.Message = withEnumValues(out.Message)
 			out.Extensions = gqlErr.Extensions
 			if len(gqlErr.Path) > 0 && gqlErr.Path[0] == ast.PathName("variable") {
 				out.Extensions = map[string]any{"code": graph.EINVALID}

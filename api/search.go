@@ -38,7 +38,7 @@ func (r *Resolver) searchIndex() (*search.Index, error) {
 	return r.index, nil
 }
 
-func (r *Resolver) search(ctx context.Context, query string, filter *model.SearchFilter, first *int, after *string) (*model.SearchResult, error) {
+func (r *Resolver) search(ctx context.Context, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string) (*model.SearchResult, error) {
 	ix, err := r.searchIndex()
 	if err != nil {
 		return nil, err
@@ -52,6 +52,9 @@ func (r *Resolver) search(ctx context.Context, query string, filter *model.Searc
 	}
 	if after != nil {
 		req.After = *after
+	}
+	if sort != nil {
+		req.Sort = searchSorts[*sort]
 	}
 	if req.Filter, err = r.searchFilter(filter); err != nil {
 		return nil, err
@@ -82,6 +85,13 @@ func (r *Resolver) search(ctx context.Context, query string, filter *model.Searc
 	}
 	out.Facets, err = r.facets(ctx, res.Facets)
 	return out, err
+}
+
+// searchSorts maps the schema's SearchSort onto the index's orders.
+var searchSorts = map[model.SearchSort]search.Sort{
+	model.SearchSortRelevance:   search.SortRelevance,
+	model.SearchSortUpdatedDesc: search.SortUpdatedDesc,
+	model.SearchSortUpdatedAsc:  search.SortUpdatedAsc,
 }
 
 // readableHit is a search hit with its document as the viewer may read it.

@@ -71,13 +71,29 @@ func TestExplorer(t *testing.T) {
 	}
 	token := strings.TrimSpace(string(tok))
 
-	base := startServer(t, ctx, bin, data)
+	// A plain contributor's token and a curator's who speaks for a person
+	// (flagging needs one): both name demo contributors, so the demo is
+	// loaded by a first start, and the tokens made while it is stopped.
+	_, stop := startServer(t, ctx, bin, data)
+	stop()
+	personToken := func(role, contributor string) string {
+		out, err := exec.CommandContext(ctx, bin, "token", "create", "--data", data, "--role", role, "--contributor", contributor).Output()
+		if err != nil {
+			t.Fatalf("token create %s: %v", role, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	contributorToken := personToken("CONTRIBUTOR", "contrib-amelie-brisson")
+	curatorPersonToken := personToken("CURATOR", "contrib-nadia-benali")
+
+	base, _ := startServer(t, ctx, bin, data)
 	shots := screenshotDir(t)
 	t.Logf("screenshots: %s", shots)
 
 	spec := exec.CommandContext(ctx, node, filepath.Join("e2e", "run.mjs"), base, shots)
 	spec.Dir = root
-	spec.Env = append(os.Environ(), "MAILLAGE_E2E_TOKEN="+token, "CHROMIUM="+chromium)
+	spec.Env = append(os.Environ(), "MAILLAGE_E2E_TOKEN="+token, "CHROMIUM="+chromium,
+		"MAILLAGE_E2E_CONTRIBUTOR_TOKEN="+contributorToken, "MAILLAGE_E2E_CURATOR_PERSON_TOKEN="+curatorPersonToken)
 	var stderr bytes.Buffer
 	spec.Stderr = &stderr
 	start = time.Now()
@@ -144,9 +160,10 @@ func TestExplorer(t *testing.T) {
 }
 
 // startServer runs `maillage serve --demo` on a free loopback port and
-// returns its base URL once /readyz answers 200. Rate limits are off: the
-// browser types faster than a person.
-func startServer(t *testing.T, ctx context.Context, bin, data string) string {
+// returns its base URL once /readyz answers 200, and a stop that waits for
+// it to exit (also run at cleanup). Rate limits are off: the browser types
+// faster than a person.
+func startServer(t *testing.T, ctx context.Context, bin, data string) (string, func()) {
 	t.Helper()
 	srv := exec.CommandContext(ctx, bin, "serve", "--demo", "--data", data, "--addr", "127.0.0.1:0",
 		"--rate-per-ip", "0", "--rate-per-token", "0")
@@ -180,16 +197,20 @@ func startServer(t *testing.T, ctx context.Context, bin, data string) string {
 		}
 		io.Copy(io.Discard, logs)
 	}()
-	t.Cleanup(func() {
-		srv.Process.Signal(syscall.SIGTERM)
-		srv.Wait()
-		<-done
-		if t.Failed() {
-			logMu.Lock()
-			t.Logf("server log:\n%s", lastLines(logText.String(), 40))
-			logMu.Unlock()
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			srv.Process.Signal(syscall.SIGTERM)
+			srv.Wait()
+			<-done
+			if t.Failed() {
+				logMu.Lock()
+				t.Logf("server log:\n%s", lastLines(logText.String(), 40))
+				logMu.Unlock()
+			}
+		})
+	}
+	t.Cleanup(stop)
 	var base string
 	select {
 	case base = <-addr:
@@ -217,7 +238,7 @@ func startServer(t *testing.T, ctx context.Context, bin, data string) string {
 		t.Fatalf("GET /explore/: %v %v", res, err)
 	}
 	res.Body.Close()
-	return base
+	return base, stop
 }
 
 // screenshotDir is $MAILLAGE_ARTIFACTS/explorer-screenshots when that is

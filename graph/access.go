@@ -68,3 +68,36 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// RequireWriter is the first rule of every write, in every store: a
+// signed-in viewer (UNAUTHENTICATED otherwise).
+func RequireWriter(v Viewer) error {
+	if !v.SignedIn() {
+		return Errorf(EUNAUTHENTICATED, "sign in to change the graph")
+	}
+	return nil
+}
+
+// RequireGroupWriter guards the writes of groups (carnets, communities,
+// knowledge bases): curators, admins and the system.
+func RequireGroupWriter(v Viewer) error {
+	if err := RequireWriter(v); err != nil {
+		return err
+	}
+	if !v.IsCurator() {
+		return Errorf(EFORBIDDEN, "only curators and admins may do this")
+	}
+	return nil
+}
+
+// RequireAdminWriter guards contributors' creation and deletion, and
+// tokens: admins and the system.
+func RequireAdminWriter(v Viewer) error {
+	if err := RequireWriter(v); err != nil {
+		return err
+	}
+	if v.Role != RoleAdmin && v.Role != RoleSystem {
+		return Errorf(EFORBIDDEN, "only admins may do this")
+	}
+	return nil
+}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -225,4 +226,36 @@ func (o DocumentOrder) SortKey(d *Document) string {
 // TimeKey formats t so that keys sort as times do.
 func TimeKey(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000000000Z")
+}
+
+// CreationTimes is the date rule of every write that creates a node: the
+// dates an import or the demo loader gives are kept, in UTC; a missing
+// creation date is now; an update date is never before the creation.
+func CreationTimes(now, created, updated time.Time) (time.Time, time.Time) {
+	if created.IsZero() {
+		created = now
+	}
+	created = created.UTC()
+	if updated.IsZero() || updated.Before(created) {
+		updated = created
+	}
+	return created, updated.UTC()
+}
+
+// Unique returns xs without repeats, in first-seen order.
+func Unique(xs []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// RevisionCursor orders a document's revisions by version.
+func RevisionCursor(r *Revision) Cursor {
+	return Cursor{Key: fmt.Sprintf("%010d", r.Version), ID: r.DocumentID}
 }

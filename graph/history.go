@@ -72,3 +72,26 @@ type Change struct {
 	Relation Relation
 	OtherID  string
 }
+
+// Change pages are bounded so that one call cannot load the whole history.
+const (
+	DefaultChangePage = 1000
+	MaxChangePage     = 10_000
+)
+
+// ChangePage is the rule of ChangeStore.Changes in every store: the
+// sequence names every document, hidden ones included, so only viewers who
+// may read every document (curators, admins, the indexer as the system)
+// may follow it. It returns the page size to read for a requested limit.
+func ChangePage(v Viewer, limit int) (int, error) {
+	switch {
+	case !v.SignedIn():
+		return 0, Errorf(EUNAUTHENTICATED, "sign in to follow the change sequence")
+	case !v.SeesEverything():
+		return 0, Errorf(EFORBIDDEN, "only curators and admins may follow the change sequence")
+	}
+	if limit <= 0 {
+		return DefaultChangePage, nil
+	}
+	return min(limit, MaxChangePage), nil
+}

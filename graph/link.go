@@ -210,3 +210,29 @@ func CanAddLink(v Viewer, l Link) error {
 	}
 	return nil
 }
+
+// MergeLink is the rule of writing l where old (nil when absent) is the
+// stored link of the same relation and ends, in every store: a rewrite
+// keeps the first creation time, and a zero Role or Position keeps the
+// stored one; a new link is dated now unless given a date (restores
+// and imports carry theirs), in UTC, and an AUTHORED link without a role
+// is by an author.
+func MergeLink(l *Link, old *Link, now time.Time) {
+	if old != nil {
+		l.CreatedAt = old.CreatedAt
+		if l.Role == "" {
+			l.Role = old.Role
+		}
+		if l.Position == 0 {
+			l.Position = old.Position
+		}
+		return
+	}
+	if l.CreatedAt.IsZero() {
+		l.CreatedAt = now
+	}
+	l.CreatedAt = l.CreatedAt.UTC()
+	if l.Relation == RelAuthored && l.Role == "" {
+		l.Role = AuthorRoleAuthor
+	}
+}

@@ -64,6 +64,19 @@ type FlagFilter struct {
 	DocumentID string
 }
 
+// CheckFlagQueue is the rule of ModerationStore.Flags in every store:
+// curators, admins and the system read the queue (RequireCurator), by a
+// known status or none.
+func CheckFlagQueue(v Viewer, f FlagFilter) error {
+	if err := RequireCurator(v); err != nil {
+		return err
+	}
+	if f.Status != "" && f.Status != FlagOpen && f.Status != FlagResolved {
+		return Errorf(EINVALID, "status must be OPEN or RESOLVED")
+	}
+	return nil
+}
+
 // CheckFlagReason validates what a flagger writes.
 func CheckFlagReason(reason string) error {
 	if strings.TrimSpace(reason) == "" {

@@ -17,6 +17,7 @@ type entry struct {
 	Language     string
 	Visibility   graph.Visibility
 	PublishedAt  *time.Time
+	UpdatedAt    time.Time
 	Title        string
 	Aliases      []string // a term's aliases, an organisation's acronyms
 	Summary      []string // summary, and a term's definition
@@ -44,6 +45,7 @@ type indexDoc struct {
 	Organisations []string   `json:"organisation,omitempty"`
 	Standpoints   []string   `json:"standpoint,omitempty"`
 	Published     *time.Time `json:"published,omitempty"`
+	Updated       string     `json:"updated"`
 	FR            *textDoc   `json:"fr,omitempty"`
 	EN            *textDoc   `json:"en,omitempty"`
 	XX            *textDoc   `json:"xx,omitempty"`
@@ -68,6 +70,7 @@ func newEntry(d *graph.Document, links map[graph.Relation][]string, decls map[st
 		Language:     normLanguage(d.Language),
 		Visibility:   d.Visibility,
 		PublishedAt:  d.PublishedAt,
+		UpdatedAt:    d.UpdatedAt,
 		Title:        d.Title,
 		Aliases:      d.Aliases,
 		Body:         d.Body,
@@ -113,6 +116,7 @@ func (e entry) doc(dict *facetDict) indexDoc {
 		Terms:         e.TermIDs,
 		Organisations: e.OrgIDs,
 		Standpoints:   e.Standpoints,
+		Updated:       graph.TimeKey(e.UpdatedAt),
 		Facets:        dict.facetCodes(e),
 	}
 	if e.PublishedAt != nil {

@@ -34,6 +34,7 @@ const (
 	fieldOrganisation = "organisation"
 	fieldStandpoint   = "standpoint"
 	fieldPublished    = "published"
+	fieldUpdated      = "updated" // graph.TimeKey of updatedAt: sorts as the dates do
 
 	textTitle   = "title"
 	textAliases = "aliases"
@@ -98,6 +99,11 @@ func newMapping() *mapping.IndexMappingImpl {
 	for _, f := range []string{fieldLanguage, fieldVisibility, fieldAuthor, fieldCommunity, fieldCarnet, fieldTerm, fieldOrganisation, fieldStandpoint} {
 		doc.AddFieldMappingsAt(f, keywordField(false))
 	}
+	// The update time, as a fixed-width key with doc values, for the date
+	// orders (Request.Sort): a keyword sorts and resumes after a cursor
+	// exactly as its string, where a date field's cursor would carry
+	// Bleve's internal number encoding.
+	doc.AddFieldMappingsAt(fieldUpdated, keywordField(true))
 	// All facet values, coded: the only doc values facets read (facets.go).
 	doc.AddFieldMappingsAt(fieldFacets, keywordField(true))
 

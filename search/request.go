@@ -20,8 +20,11 @@ type Request struct {
 	// First is the page size: 0 means graph.DefaultFirst; more than
 	// graph.MaxFirst is BAD_USER_INPUT, as for every list of the API.
 	First int
-	// After is the EndCursor (or a hit's Cursor) of the previous page.
+	// After is the EndCursor (or a hit's Cursor) of the previous page,
+	// made under the same Sort.
 	After string
+	// Sort orders the hits; the zero value is SortRelevance.
+	Sort Sort
 	// Viewer is who is searching; the zero Viewer is an anonymous reader.
 	Viewer graph.Viewer
 	// ViewerCommunities are the communities the viewer is a member of
@@ -53,6 +56,30 @@ type Filter struct {
 	// without a publication date do not match a date filter.
 	PublishedAfter  *time.Time
 	PublishedBefore *time.Time
+}
+
+// Sort is the order of a search's hits. Every order ends with the document
+// id, so that it is total and paging yields each hit once.
+type Sort string
+
+// The orders of hits. Dates are the documents' last update (updatedAt),
+// which every document has; publication dates are optional.
+const (
+	SortRelevance   Sort = ""             // by score, best first, then id
+	SortUpdatedDesc Sort = "UPDATED_DESC" // most recently updated first, then id
+	SortUpdatedAsc  Sort = "UPDATED_ASC"  // least recently updated first, then id
+)
+
+// cursorLetter is the first letter of the cursors of a date order; the
+// cursors of SortRelevance begin with e or a (encodeAfter).
+func (s Sort) cursorLetter() byte {
+	switch s {
+	case SortUpdatedDesc:
+		return 'N'
+	case SortUpdatedAsc:
+		return 'O'
+	}
+	return 0
 }
 
 // Standpoint is one value of one standpoint dimension (taxonomy ids).
@@ -146,9 +173,19 @@ func (r *Request) validate() (limit, facetSize int, after *searchAfter, err erro
 	default:
 		facetSize = r.FacetSize
 	}
+	switch r.Sort {
+	case SortRelevance, SortUpdatedDesc, SortUpdatedAsc:
+	default:
+		return 0, 0, nil, graph.Errorf(graph.EINVALID, "unknown sort %q: one of RELEVANCE, UPDATED_DESC, UPDATED_ASC", r.Sort)
+	}
 	if r.After != "" {
 		if after, err = decodeAfter(r.After); err != nil {
 			return 0, 0, nil, err
+		}
+		// A cursor is a position in one order: under another it would
+		// skip or repeat hits without a word.
+		if after.sort != r.Sort {
+			return 0, 0, nil, graph.Errorf(graph.EINVALID, "this cursor was made by a search under another sort: ask the first page again")
 		}
 	}
 	return limit, facetSize, after, r.Filter.validate()
@@ -212,12 +249,16 @@ func (f *Filter) validate() error {
 	return nil
 }
 
-// searchAfter is a decoded cursor: the hit's score and id, whether the
+// searchAfter is a decoded cursor: the order it was made under; for a date
+// order, the hit's update time (updatedKey) and id; for relevance, the
+// hit's score and id, whether the
 // search was approximate (typo-tolerant), and whether no other hit has the
 // same score after it ("clean", see Index.page). Results are ordered by
 // score (descending) then id, so score and id resume exactly after the
 // previous page.
 type searchAfter struct {
+	sort        Sort
+	updated     string // a date order's key: graph.TimeKey of updatedAt
 	score       string // as formatted by strconv: parsed back exactly
 	id          string
 	approximate bool
@@ -237,12 +278,36 @@ func encodeAfter(score float64, id string, approximate, clean bool) string {
 	return graph.Cursor{Key: string(key) + strconv.FormatFloat(score, 'g', -1, 64), ID: id}.Encode()
 }
 
+// encodeDateAfter packs a date order's cursor key: the order's letter, "e"
+// exact or "a" approximate, and the update time key; "Ne2024-05-01T…Z".
+func encodeDateAfter(s Sort, updated, id string, approximate bool) string {
+	mode := byte('e')
+	if approximate {
+		mode = 'a'
+	}
+	return graph.Cursor{Key: string([]byte{s.cursorLetter(), mode}) + updated, ID: id}.Encode()
+}
+
 func decodeAfter(s string) (*searchAfter, error) {
 	c, err := graph.DecodeCursor(s)
 	if err != nil {
 		return nil, err
 	}
 	bad := graph.Errorf(graph.EINVALID, "invalid cursor: pass an endCursor or cursor returned by a previous search")
+	if len(c.Key) >= 2 && (c.Key[0] == 'N' || c.Key[0] == 'O') {
+		sort := SortUpdatedDesc
+		if c.Key[0] == 'O' {
+			sort = SortUpdatedAsc
+		}
+		key := c.Key[2:]
+		if c.Key[1] != 'e' && c.Key[1] != 'a' {
+			return nil, bad
+		}
+		if t, perr := time.Parse(time.RFC3339Nano, key); perr != nil || graph.TimeKey(t) != key {
+			return nil, bad
+		}
+		return &searchAfter{sort: sort, updated: key, id: c.ID, approximate: c.Key[1] == 'a'}, nil
+	}
 	if len(c.Key) < 3 || (c.Key[0] != 'e' && c.Key[0] != 'a') || (c.Key[1] != 'c' && c.Key[1] != 't') {
 		return nil, bad
 	}

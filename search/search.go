@@ -44,9 +44,10 @@ var highlightFieldList = func() []string {
 // Matching as typed first keeps the frequent case fast: a typo-tolerant
 // clause expands into every indexed term one edit away, in every field.
 //
-// Hits are ordered by score, then id: a total order, so paging with
-// EndCursor yields each hit exactly once while the index does not change.
-// After a change scores may move and a page boundary with them.
+// Hits are ordered by score, then id (or by r.Sort's date, then id): a
+// total order, so paging with EndCursor yields each hit exactly once while
+// the index does not change. After a change scores may move and a page
+// boundary with them; a date order moves only for the documents updated.
 func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if ix.shut.Load() {
 		return nil, errClosed
@@ -102,7 +103,14 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 	bq.Must = conjunction(append([]query.Query{must}, filterClauses(r.Filter, r.Viewer, r.ViewerCommunities)...))
 	bq.MustNot = mustNot
 
-	res, counter, err := ix.pageCounted(ctx, bq, r.Facets, limit, after)
+	var res *bleve.SearchResult
+	var counter *facetCounter
+	var err error
+	if r.Sort == SortRelevance {
+		res, counter, err = ix.pageCounted(ctx, bq, r.Facets, limit, after)
+	} else {
+		res, counter, err = ix.pageByDate(ctx, bq, r.Facets, r.Sort, limit, after)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -121,8 +129,14 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 		// The cursor after a hit is "clean" when the next hit scores
 		// lower: every hit of that score is then behind it, and the next
 		// page can be asked by score alone (see page).
-		clean := i+1 >= len(res.Hits) || res.Hits[i+1].Score < h.Score
-		hit := Hit{ID: h.ID, Score: h.Score, Cursor: encodeAfter(h.Score, h.ID, approximate, clean)}
+		var cursor string
+		if r.Sort == SortRelevance {
+			clean := i+1 >= len(res.Hits) || res.Hits[i+1].Score < h.Score
+			cursor = encodeAfter(h.Score, h.ID, approximate, clean)
+		} else {
+			cursor = encodeDateAfter(r.Sort, h.Sort[0], h.ID, approximate)
+		}
+		hit := Hit{ID: h.ID, Score: h.Score, Cursor: cursor}
 		if d := details[h.ID]; d != nil {
 			if k, ok := d.Fields[fieldKind].(string); ok {
 				hit.Kind = graph.Kind(k)
@@ -202,6 +216,40 @@ func (ix *Index) pageCounted(ctx context.Context, q query.Query, withFacets bool
 		})
 		return res, counter, nil
 	}
+}
+
+// pageByDate returns limit hits after the cursor, plus one more when there
+// is one, in the date order s then id. Scores are still computed: a hit
+// reports its score whatever the order.
+func (ix *Index) pageByDate(ctx context.Context, q query.Query, withFacets bool, s Sort, limit int, after *searchAfter) (*bleve.SearchResult, *facetCounter, error) {
+	var counter *facetCounter
+	if withFacets {
+		counter = newFacetCounter(ix.dict)
+		q = countFacets{q: q, c: counter}
+	}
+	req := bleve.NewSearchRequestOptions(q, limit+1, 0, false)
+	by := fieldUpdated
+	if s == SortUpdatedDesc {
+		by = "-" + fieldUpdated
+	}
+	// The tie-break follows the date's direction, so that newest-first is
+	// exactly oldest-first reversed.
+	tie := fieldID
+	if s == SortUpdatedDesc {
+		tie = "-" + fieldID
+	}
+	req.SortBy([]string{by, tie})
+	if after != nil {
+		req.SearchAfter = []string{after.updated, after.id}
+	}
+	res, err := ix.run(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, fmt.Errorf("search: %w", err)
+	}
+	return res, counter, nil
 }
 
 func emptyResult(withFacets bool) *Result {

@@ -12,20 +12,24 @@ import (
 	"github.com/encommun/maillage/graph"
 )
 
+// The result of acceptLinkSuggestion.
 type AcceptLinkSuggestionPayload struct {
 	// The document, as it is after the link.
-	Document Document    `json:"document"`
-	Link     *graph.Link `json:"link"`
+	Document Document `json:"document"`
+	// The link made (or found already there).
+	Link *graph.Link `json:"link"`
 }
 
 // An API token, as admins see it.
 type APIToken struct {
 	// The token's public id: the first 12 hexadecimal characters of the SHA-256 of its secret. Not a Node id; pass it to revokeToken.
-	ID   string    `json:"id"`
+	ID string `json:"id"`
+	// What the token may do.
 	Role TokenRole `json:"role"`
 	// The contributor the token speaks for; null for a token of no one (a program, a researcher).
 	Contributor *graph.Contributor `json:"contributor,omitempty"`
-	CreatedAt   time.Time          `json:"createdAt"`
+	// When the token was created.
+	CreatedAt time.Time `json:"createdAt"`
 	// Null for a token that never expires.
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 	// True once past expiresAt: the token is refused, and can be revoked to tidy up.
@@ -34,21 +38,32 @@ type APIToken struct {
 	Label *string `json:"label,omitempty"`
 }
 
+// A page of API tokens (Relay connection).
 type APITokenConnection struct {
-	Edges      []*APITokenEdge `json:"edges"`
-	Nodes      []*APIToken     `json:"nodes"`
-	PageInfo   *PageInfo       `json:"pageInfo"`
-	TotalCount int             `json:"totalCount"`
+	// The API tokens of this page, each with its cursor.
+	Edges []*APITokenEdge `json:"edges"`
+	// The API tokens of this page, without cursors.
+	Nodes []*APIToken `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the API tokens the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// One token of a page, with its cursor.
 type APITokenEdge struct {
-	Cursor string    `json:"cursor"`
-	Node   *APIToken `json:"node"`
+	// Pass it as `after` to get the API tokens that follow this one.
+	Cursor string `json:"cursor"`
+	// The token.
+	Node *APIToken `json:"node"`
 }
 
+// A contributor and the part they took in a document (an AUTHORED link).
 type Authorship struct {
+	// The contributor.
 	Contributor *graph.Contributor `json:"contributor"`
-	Role        AuthorRole         `json:"role"`
+	// The part they took.
+	Role AuthorRole `json:"role"`
 }
 
 // One change in a carnet (carnetChanged): to the carnet itself, or to one of its documents.
@@ -69,70 +84,110 @@ type CarnetChange struct {
 	Document Document `json:"document,omitempty"`
 }
 
+// A page of carnets (Relay connection).
 type CarnetConnection struct {
-	Edges      []*CarnetEdge   `json:"edges"`
-	Nodes      []*graph.Carnet `json:"nodes"`
-	PageInfo   *PageInfo       `json:"pageInfo"`
-	TotalCount int             `json:"totalCount"`
+	// The carnets of this page, each with its cursor.
+	Edges []*CarnetEdge `json:"edges"`
+	// The carnets of this page, without cursors.
+	Nodes []*graph.Carnet `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the carnets the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// A page of documents filed in a carnet (Relay connection).
 type CarnetDocumentConnection struct {
-	Edges      []*CarnetDocumentEdge `json:"edges"`
-	Nodes      []Document            `json:"nodes"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The documents filed in a carnet of this page, each with its cursor.
+	Edges []*CarnetDocumentEdge `json:"edges"`
+	// The documents filed in a carnet of this page, without cursors.
+	Nodes []Document `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the documents filed in a carnet the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// One document filed in the carnet of a page, with its cursor.
 type CarnetDocumentEdge struct {
-	Cursor   string   `json:"cursor"`
-	Node     Document `json:"node"`
-	Category *string  `json:"category,omitempty"`
+	// Pass it as `after` to get the documents filed in a carnet that follow this one.
+	Cursor string `json:"cursor"`
+	// The document filed in the carnet.
+	Node Document `json:"node"`
+	// The category the document is filed under in this carnet; null when none.
+	Category *string `json:"category,omitempty"`
 	// The entry's rank among the carnet's entries the viewer may read, from 1: hidden entries leave no gap.
 	Position int `json:"position"`
 }
 
+// One carnet of a page, with its cursor.
 type CarnetEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *graph.Carnet `json:"node"`
+	// Pass it as `after` to get the carnets that follow this one.
+	Cursor string `json:"cursor"`
+	// The carnet.
+	Node *graph.Carnet `json:"node"`
 }
 
+// A carnet a document is filed in, with where it is filed (an IN_CARNET link).
 type CarnetMembership struct {
-	Carnet   *graph.Carnet `json:"carnet"`
-	Category *string       `json:"category,omitempty"`
+	// The carnet.
+	Carnet *graph.Carnet `json:"carnet"`
+	// The document's category in that carnet; null when it is filed under none.
+	Category *string `json:"category,omitempty"`
 	// The document's rank among the carnet's entries the viewer may read, from 1.
 	Position int `json:"position"`
 }
 
+// The result of a mutation that writes a carnet.
 type CarnetPayload struct {
+	// The carnet as it is after the write, at its new version.
 	Carnet *graph.Carnet `json:"carnet"`
 }
 
+// A page of communities (Relay connection).
 type CommunityConnection struct {
-	Edges      []*CommunityEdge   `json:"edges"`
-	Nodes      []*graph.Community `json:"nodes"`
-	PageInfo   *PageInfo          `json:"pageInfo"`
-	TotalCount int                `json:"totalCount"`
+	// The communities of this page, each with its cursor.
+	Edges []*CommunityEdge `json:"edges"`
+	// The communities of this page, without cursors.
+	Nodes []*graph.Community `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the communities the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// One community of a page, with its cursor.
 type CommunityEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *graph.Community `json:"node"`
+	// Pass it as `after` to get the communities that follow this one.
+	Cursor string `json:"cursor"`
+	// The community.
+	Node *graph.Community `json:"node"`
 }
 
+// The result of a mutation that writes a community.
 type CommunityPayload struct {
+	// The community as it is after the write, at its new version.
 	Community *graph.Community `json:"community"`
 }
 
+// A page of contributors (Relay connection).
 type ContributorConnection struct {
-	Edges      []*ContributorEdge   `json:"edges"`
-	Nodes      []*graph.Contributor `json:"nodes"`
-	PageInfo   *PageInfo            `json:"pageInfo"`
-	TotalCount int                  `json:"totalCount"`
+	// The contributors of this page, each with its cursor.
+	Edges []*ContributorEdge `json:"edges"`
+	// The contributors of this page, without cursors.
+	Nodes []*graph.Contributor `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the contributors the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// One contributor of a page, with its cursor.
 type ContributorEdge struct {
-	Cursor string             `json:"cursor"`
-	Node   *graph.Contributor `json:"node"`
+	// Pass it as `after` to get the contributors that follow this one.
+	Cursor string `json:"cursor"`
+	// The contributor.
+	Node *graph.Contributor `json:"node"`
 }
 
 // A researcher's map of contributors.
@@ -145,10 +200,13 @@ type ContributorNetwork struct {
 	Edges []*NetworkEdge `json:"edges"`
 }
 
+// The result of a mutation that writes a contributor.
 type ContributorPayload struct {
+	// The contributor as it is after the write, at its new version.
 	Contributor *graph.Contributor `json:"contributor"`
 }
 
+// Who is present and who is missing among the authors of a set of documents, per standpoint dimension.
 type Coverage struct {
 	// The server's threshold k: scopes of fewer than 2k contributors say nothing of any value.
 	K int `json:"k"`
@@ -166,79 +224,128 @@ type Coverage struct {
 	Dimensions []*DimensionCoverage `json:"dimensions"`
 }
 
+// A new carnet.
 type CreateCarnetInput struct {
-	Title       string   `json:"title"`
-	Description *string  `json:"description,omitempty"`
-	Categories  []string `json:"categories,omitempty"`
+	// The carnet's title (at most 300 bytes, not blank).
+	Title string `json:"title"`
+	// A plain-text description (at most 10 000 bytes).
+	Description *string `json:"description,omitempty"`
+	// The categories documents may be filed under, in order (at most 100, each named once).
+	Categories []string `json:"categories,omitempty"`
 }
 
+// A new community.
 type CreateCommunityInput struct {
-	Name        string  `json:"name"`
+	// The community's name (at most 200 bytes, not blank).
+	Name string `json:"name"`
+	// A plain-text description (at most 10 000 bytes).
 	Description *string `json:"description,omitempty"`
 }
 
+// A new contributor profile.
 type CreateContributorInput struct {
-	Name string  `json:"name"`
-	Bio  *string `json:"bio,omitempty"`
+	// The name they go by (at most 200 bytes, not blank).
+	Name string `json:"name"`
+	// What the contributor says of themself, in plain text (at most 10 000 bytes).
+	Bio *string `json:"bio,omitempty"`
 	// Refused (BAD_USER_INPUT) unless null or empty: a region is a standpoint
 	// its owner declares with `declareStandpoint`, choosing who may see it.
 	Region *string `json:"region,omitempty"`
 }
 
+// A new knowledge base.
 type CreateKnowledgeBaseInput struct {
-	Name        string  `json:"name"`
+	// The base's name (at most 200 bytes, not blank).
+	Name string `json:"name"`
+	// A plain-text description (at most 10 000 bytes).
 	Description *string `json:"description,omitempty"`
 }
 
+// A new note. Text fields are empty when omitted.
 type CreateNoteInput struct {
-	Title    string  `json:"title"`
-	Slug     *string `json:"slug,omitempty"`
-	Summary  *string `json:"summary,omitempty"`
-	Body     *string `json:"body,omitempty"`
+	// The note's title (at most 300 bytes, not blank).
+	Title string `json:"title"`
+	// A short name for addresses (at most 500 bytes); not unique.
+	Slug *string `json:"slug,omitempty"`
+	// A short plain-text summary (at most 2000 bytes).
+	Summary *string `json:"summary,omitempty"`
+	// The text, in Markdown (at most 200 000 bytes).
+	Body *string `json:"body,omitempty"`
+	// BCP 47 primary language tag (fr, en); it chooses how search analyses the text.
 	Language *string `json:"language,omitempty"`
 	// Required: who may read the note.
-	Visibility  graph.Visibility `json:"visibility"`
-	Licence     *string          `json:"licence,omitempty"`
-	PublishedAt *time.Time       `json:"publishedAt,omitempty"`
+	Visibility graph.Visibility `json:"visibility"`
+	// The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0.
+	Licence *string `json:"licence,omitempty"`
+	// The publication date; null for a draft.
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
 	// Contributor ids; the viewer's own contributor when omitted. Only curators name others.
 	Authors []string `json:"authors,omitempty"`
 }
 
+// A new organisation of the directory. Text fields are empty when omitted.
 type CreateOrganisationInput struct {
-	Name    string  `json:"name"`
-	Slug    *string `json:"slug,omitempty"`
+	// The organisation's name, its title (at most 300 bytes, not blank).
+	Name string `json:"name"`
+	// A short name for addresses (at most 500 bytes); not unique.
+	Slug *string `json:"slug,omitempty"`
+	// A short plain-text summary (at most 2000 bytes).
 	Summary *string `json:"summary,omitempty"`
 	// The organisation's description (Markdown).
-	Body        *string          `json:"body,omitempty"`
-	Language    *string          `json:"language,omitempty"`
-	Visibility  graph.Visibility `json:"visibility"`
-	Licence     *string          `json:"licence,omitempty"`
-	PublishedAt *time.Time       `json:"publishedAt,omitempty"`
-	Aliases     []string         `json:"aliases,omitempty"`
-	Website     *string          `json:"website,omitempty"`
-	Region      *string          `json:"region,omitempty"`
-	Sector      *string          `json:"sector,omitempty"`
-	Authors     []string         `json:"authors,omitempty"`
+	Body *string `json:"body,omitempty"`
+	// BCP 47 primary language tag (fr, en); it chooses how search analyses the text.
+	Language *string `json:"language,omitempty"`
+	// Required: who may read it (PUBLIC, COMMUNITY or PRIVATE).
+	Visibility graph.Visibility `json:"visibility"`
+	// The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0.
+	Licence *string `json:"licence,omitempty"`
+	// The publication date; null for a draft.
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+	// Other names: synonyms, spellings, acronyms (at most 50, of at most 200 bytes each). Replaces the list.
+	Aliases []string `json:"aliases,omitempty"`
+	// The organisation's website address (at most 500 bytes).
+	Website *string `json:"website,omitempty"`
+	// A value id of the standpoint dimension `region` (for example montreal).
+	Region *string `json:"region,omitempty"`
+	// A value id of the standpoint dimension `sector`.
+	Sector *string `json:"sector,omitempty"`
+	// Contributor ids; the viewer's own contributor when omitted. Only curators name others.
+	Authors []string `json:"authors,omitempty"`
 }
 
+// A new lexicon term. Text fields are empty when omitted.
 type CreateTermInput struct {
-	Label       string           `json:"label"`
-	Slug        *string          `json:"slug,omitempty"`
-	Summary     *string          `json:"summary,omitempty"`
-	Body        *string          `json:"body,omitempty"`
-	Language    *string          `json:"language,omitempty"`
-	Visibility  graph.Visibility `json:"visibility"`
-	Licence     *string          `json:"licence,omitempty"`
-	PublishedAt *time.Time       `json:"publishedAt,omitempty"`
-	Aliases     []string         `json:"aliases,omitempty"`
-	Definition  *string          `json:"definition,omitempty"`
-	Authors     []string         `json:"authors,omitempty"`
+	// The term's label, its title (at most 300 bytes, not blank).
+	Label string `json:"label"`
+	// A short name for addresses (at most 500 bytes); not unique.
+	Slug *string `json:"slug,omitempty"`
+	// A short plain-text summary (at most 2000 bytes).
+	Summary *string `json:"summary,omitempty"`
+	// A longer explanation, in Markdown (at most 200 000 bytes).
+	Body *string `json:"body,omitempty"`
+	// BCP 47 primary language tag (fr, en); it chooses how search analyses the text.
+	Language *string `json:"language,omitempty"`
+	// Required: who may read it (PUBLIC, COMMUNITY or PRIVATE).
+	Visibility graph.Visibility `json:"visibility"`
+	// The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0.
+	Licence *string `json:"licence,omitempty"`
+	// The publication date; null for a draft.
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+	// Other names: synonyms, spellings, acronyms (at most 50, of at most 200 bytes each). Replaces the list.
+	Aliases []string `json:"aliases,omitempty"`
+	// The definition, in plain text (at most 5000 bytes).
+	Definition *string `json:"definition,omitempty"`
+	// Contributor ids; the viewer's own contributor when omitted. Only curators name others.
+	Authors []string `json:"authors,omitempty"`
 }
 
+// The result of declareStandpoint.
 type DeclareStandpointPayload struct {
+	// The declaration as it is now.
 	Declaration *graph.Declaration `json:"declaration"`
 }
 
+// The result of a delete.
 type DeletePayload struct {
 	// Global id of the deleted object.
 	DeletedID string `json:"deletedId"`
@@ -246,7 +353,9 @@ type DeletePayload struct {
 
 // One line of a line-by-line comparison.
 type DiffLine struct {
-	Op   DiffOp `json:"op"`
+	// Whether the line is kept, deleted or inserted.
+	Op DiffOp `json:"op"`
+	// The line, without its line break.
 	Text string `json:"text"`
 	// The line's number in the `from` version; null for an inserted line.
 	OldLine *int `json:"oldLine,omitempty"`
@@ -254,11 +363,13 @@ type DiffLine struct {
 	NewLine *int `json:"newLine,omitempty"`
 }
 
+// The coverage of one standpoint dimension.
 type DimensionCoverage struct {
 	// Dimension id.
 	ID string `json:"id"`
 	// Null when the dimension is no longer in the taxonomy.
-	Label  *string      `json:"label,omitempty"`
+	Label *string `json:"label,omitempty"`
+	// The dimension's label in French and English; null when the dimension is no longer in the taxonomy.
 	Labels *graph.Label `json:"labels,omitempty"`
 	// Always false: a retired dimension is not released, since listing it only when held would say it is held.
 	Retired bool `json:"retired"`
@@ -288,42 +399,63 @@ type DocumentChange struct {
 	Document Document `json:"document,omitempty"`
 }
 
+// A page of documents (Relay connection).
 type DocumentConnection struct {
-	Edges      []*DocumentEdge `json:"edges"`
-	Nodes      []Document      `json:"nodes"`
-	PageInfo   *PageInfo       `json:"pageInfo"`
-	TotalCount int             `json:"totalCount"`
+	// The documents of this page, each with its cursor.
+	Edges []*DocumentEdge `json:"edges"`
+	// The documents of this page, without cursors.
+	Nodes []Document `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the documents the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// One document of a page, with its cursor.
 type DocumentEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   Document `json:"node"`
+	// Pass it as `after` to get the documents that follow this one.
+	Cursor string `json:"cursor"`
+	// The document.
+	Node Document `json:"node"`
 }
 
 // How a document list is sorted; ties are broken by id.
 type DocumentOrder struct {
-	Field     graph.DocumentOrderField `json:"field"`
-	Direction OrderDirection           `json:"direction"`
+	// What to sort by.
+	Field graph.DocumentOrderField `json:"field"`
+	// Ascending (the default) or descending.
+	Direction OrderDirection `json:"direction"`
 }
 
+// A page of groups of probable duplicates (Relay connection).
 type DuplicateGroupConnection struct {
-	Edges      []*DuplicateGroupEdge   `json:"edges"`
-	Nodes      []*graph.DuplicateGroup `json:"nodes"`
-	PageInfo   *PageInfo               `json:"pageInfo"`
-	TotalCount int                     `json:"totalCount"`
+	// The groups of probable duplicates of this page, each with its cursor.
+	Edges []*DuplicateGroupEdge `json:"edges"`
+	// The groups of probable duplicates of this page, without cursors.
+	Nodes []*graph.DuplicateGroup `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the groups of probable duplicates the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// One group of probable duplicates of a page, with its cursor.
 type DuplicateGroupEdge struct {
-	Cursor string                `json:"cursor"`
-	Node   *graph.DuplicateGroup `json:"node"`
+	// Pass it as `after` to get the groups of probable duplicates that follow this one.
+	Cursor string `json:"cursor"`
+	// The group of probable duplicates.
+	Node *graph.DuplicateGroup `json:"node"`
 }
 
+// Counts of the matching documents per value of one field.
 type Facet struct {
 	// kind, carnet, community, term, organisation, language or standpoint.
-	Field   string         `json:"field"`
+	Field string `json:"field"`
+	// The values with the most matching documents first (then by value), at most 20.
 	Buckets []*FacetBucket `json:"buckets"`
 }
 
+// One value of a facet and how many matching documents carry it.
 type FacetBucket struct {
 	// The value filtered on: a global id for carnet, community, term and
 	// organisation; NOTE/TERM/ORGANISATION for kind; a language tag; dimension:value
@@ -331,57 +463,86 @@ type FacetBucket struct {
 	Value string `json:"value"`
 	// A human label: a title, a name, or a standpoint label in French.
 	Label *string `json:"label,omitempty"`
-	Count int     `json:"count"`
+	// Matching documents the viewer may read that carry the value.
+	Count int `json:"count"`
 }
 
 // How one field changed from one version to the other.
 type FieldDiff struct {
+	// True when the field differs between the two versions.
 	Changed bool `json:"changed"`
 	// Every line of both versions, unchanged ones included (EQUAL), in order.
 	Lines []*DiffLine `json:"lines"`
 }
 
+// A page of moderation flags (Relay connection).
 type FlagConnection struct {
-	Edges      []*FlagEdge   `json:"edges"`
-	Nodes      []*graph.Flag `json:"nodes"`
-	PageInfo   *PageInfo     `json:"pageInfo"`
-	TotalCount int           `json:"totalCount"`
+	// The moderation flags of this page, each with its cursor.
+	Edges []*FlagEdge `json:"edges"`
+	// The moderation flags of this page, without cursors.
+	Nodes []*graph.Flag `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the moderation flags the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// One flag of a page, with its cursor.
 type FlagEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *graph.Flag `json:"node"`
+	// Pass it as `after` to get the moderation flags that follow this one.
+	Cursor string `json:"cursor"`
+	// The flag.
+	Node *graph.Flag `json:"node"`
 }
 
+// The result of flagDocument and resolveFlag.
 type FlagPayload struct {
+	// The flag, as it is now.
 	Flag *graph.Flag `json:"flag"`
 }
 
+// The fragments of one field where the words matched.
 type Highlight struct {
-	Field     string   `json:"field"`
+	// title, aliases, summary or body.
+	Field string `json:"field"`
+	// Plain-text fragments cut at whole words, HTML-escaped, with <mark> around the matches.
 	Fragments []string `json:"fragments"`
 }
 
+// A page of knowledge bases (Relay connection).
 type KnowledgeBaseConnection struct {
-	Edges      []*KnowledgeBaseEdge   `json:"edges"`
-	Nodes      []*graph.KnowledgeBase `json:"nodes"`
-	PageInfo   *PageInfo              `json:"pageInfo"`
-	TotalCount int                    `json:"totalCount"`
+	// The knowledge bases of this page, each with its cursor.
+	Edges []*KnowledgeBaseEdge `json:"edges"`
+	// The knowledge bases of this page, without cursors.
+	Nodes []*graph.KnowledgeBase `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the knowledge bases the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// One knowledge base of a page, with its cursor.
 type KnowledgeBaseEdge struct {
-	Cursor string               `json:"cursor"`
-	Node   *graph.KnowledgeBase `json:"node"`
+	// Pass it as `after` to get the knowledge bases that follow this one.
+	Cursor string `json:"cursor"`
+	// The knowledge base.
+	Node *graph.KnowledgeBase `json:"node"`
 }
 
+// The result of a mutation that writes a knowledge base.
 type KnowledgeBasePayload struct {
+	// The knowledge base as it is after the write, at its new version.
 	KnowledgeBase *graph.KnowledgeBase `json:"knowledgeBase"`
 }
 
+// A link to make (or to update, when it exists). Ids are global ids.
 type LinkInput struct {
+	// What the link means; the ends must be of the kinds it joins (BAD_USER_INPUT otherwise).
 	Relation graph.Relation `json:"relation"`
-	From     string         `json:"from"`
-	To       string         `json:"to"`
+	// Global id of the start.
+	From string `json:"from"`
+	// Global id of the end.
+	To string `json:"to"`
 	// AUTHORED links only; AUTHOR when omitted.
 	Role *AuthorRole `json:"role,omitempty"`
 	// IN_CARNET links only: one of the carnet's categories.
@@ -392,12 +553,15 @@ type LinkInput struct {
 	Position *int `json:"position,omitempty"`
 }
 
+// The result of link and addToCarnet.
 type LinkPayload struct {
+	// The link as it is now.
 	Link *graph.Link `json:"link"`
 }
 
 // A link a document seems to lack. Accept it with `acceptLinkSuggestion`.
 type LinkSuggestion struct {
+	// Why the link is suggested.
 	Reason SuggestionReason `json:"reason"`
 	// Between 0 and 1, higher is stronger. MENTIONS_*: w / (w + 1), w counting
 	// each mention, 4 in a title, 2 in a summary, 1 in a body. SHARES_TERMS: the
@@ -417,14 +581,19 @@ type LinkSuggestion struct {
 	SharedTerms []*Term `json:"sharedTerms"`
 }
 
+// A page of documents that name a term or organisation without a link to it (Relay connection).
 type MentionConnection struct {
 	// Every matching document the viewer may read, on every page.
-	TotalCount int            `json:"totalCount"`
-	Edges      []*MentionEdge `json:"edges"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
+	TotalCount int `json:"totalCount"`
+	// The documents of this page, best match first.
+	Edges []*MentionEdge `json:"edges"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// A document naming a term or organisation, with where it names it.
 type MentionEdge struct {
+	// Pass it as `after` to get the documents that follow this one.
 	Cursor string `json:"cursor"`
 	// The search score of the mention: a name in a title weighs more than in a body.
 	Score float64 `json:"score"`
@@ -450,10 +619,13 @@ type ModerationChange struct {
 	DocumentID string `json:"documentId"`
 }
 
+// The writes. Every mutation needs a token (UNAUTHENTICATED otherwise); a token that may not make the change gets FORBIDDEN. Each mutation is searchable as soon as it answers.
 type Mutation struct {
 }
 
+// A link of a contributor network.
 type NetworkEdge struct {
+	// COAUTHORED, MEMBER_OF or AFFILIATED_WITH.
 	Relation NetworkRelation `json:"relation"`
 	// Global id of one end: the contributor for MEMBER_OF and AFFILIATED_WITH.
 	From string `json:"from"`
@@ -463,9 +635,11 @@ type NetworkEdge struct {
 	Weight int `json:"weight"`
 }
 
+// A contributor, community or organisation of a contributor network.
 type NetworkNode struct {
 	// Global id: fetch the object with `node(id:)`.
-	ID   string     `json:"id"`
+	ID string `json:"id"`
+	// CONTRIBUTOR, COMMUNITY or ORGANISATION.
 	Kind graph.Kind `json:"kind"`
 	// A contributor's, community's or organisation's name.
 	Label string `json:"label"`
@@ -479,41 +653,63 @@ type NetworkNode struct {
 	Standpoints []*graph.Declaration `json:"standpoints"`
 }
 
+// A page of notes (Relay connection).
 type NoteConnection struct {
-	Edges      []*NoteEdge `json:"edges"`
-	Nodes      []*Note     `json:"nodes"`
-	PageInfo   *PageInfo   `json:"pageInfo"`
-	TotalCount int         `json:"totalCount"`
+	// The notes of this page, each with its cursor.
+	Edges []*NoteEdge `json:"edges"`
+	// The notes of this page, without cursors.
+	Nodes []*Note `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the notes the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// One note of a page, with its cursor.
 type NoteEdge struct {
+	// Pass it as `after` to get the notes that follow this one.
 	Cursor string `json:"cursor"`
-	Node   *Note  `json:"node"`
+	// The note.
+	Node *Note `json:"node"`
 }
 
+// The result of a mutation that writes a note.
 type NotePayload struct {
+	// The note as it is after the write, at its new version.
 	Note *Note `json:"note"`
 }
 
+// A page of organisations (Relay connection).
 type OrganisationConnection struct {
-	Edges      []*OrganisationEdge `json:"edges"`
-	Nodes      []*Organisation     `json:"nodes"`
-	PageInfo   *PageInfo           `json:"pageInfo"`
-	TotalCount int                 `json:"totalCount"`
+	// The organisations of this page, each with its cursor.
+	Edges []*OrganisationEdge `json:"edges"`
+	// The organisations of this page, without cursors.
+	Nodes []*Organisation `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the organisations the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// One organisation of a page, with its cursor.
 type OrganisationEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *Organisation `json:"node"`
+	// Pass it as `after` to get the organisations that follow this one.
+	Cursor string `json:"cursor"`
+	// The organisation.
+	Node *Organisation `json:"node"`
 }
 
+// The result of a mutation that writes a organisation.
 type OrganisationPayload struct {
+	// The organisation as it is after the write, at its new version.
 	Organisation *Organisation `json:"organisation"`
 }
 
 // Where a page of a connection sits in the whole list (Relay).
 type PageInfo struct {
-	HasNextPage     bool `json:"hasNextPage"`
+	// True when more items follow this page: ask for them with `after: endCursor`.
+	HasNextPage bool `json:"hasNextPage"`
+	// True when this page was asked with `after`, so items come before it.
 	HasPreviousPage bool `json:"hasPreviousPage"`
 	// Cursor of the first edge of the page; null when the page is empty.
 	StartCursor *string `json:"startCursor,omitempty"`
@@ -521,9 +717,11 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// The read operations. Every list and count leaves out what the viewer may not read.
 type Query struct {
 }
 
+// The result of reindex.
 type ReindexPayload struct {
 	// Documents in the new index.
 	Documents int `json:"documents"`
@@ -531,216 +729,338 @@ type ReindexPayload struct {
 	Sequence string `json:"sequence"`
 }
 
+// The result of restoreRevision.
 type RestoreRevisionPayload struct {
+	// The document, with the restored text as its new current version.
 	Document Document `json:"document"`
 }
 
+// A page of revisions (Relay connection).
 type RevisionConnection struct {
-	Edges      []*RevisionEdge   `json:"edges"`
-	Nodes      []*graph.Revision `json:"nodes"`
-	PageInfo   *PageInfo         `json:"pageInfo"`
-	TotalCount int               `json:"totalCount"`
+	// The revisions of this page, each with its cursor.
+	Edges []*RevisionEdge `json:"edges"`
+	// The revisions of this page, without cursors.
+	Nodes []*graph.Revision `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the revisions the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
 // A document's title, summary and body compared between two versions.
 type RevisionDiff struct {
-	From    *graph.Revision `json:"from"`
-	To      *graph.Revision `json:"to"`
-	Title   *FieldDiff      `json:"title"`
-	Summary *FieldDiff      `json:"summary"`
-	Body    *FieldDiff      `json:"body"`
+	// The revision compared from.
+	From *graph.Revision `json:"from"`
+	// The revision compared to.
+	To *graph.Revision `json:"to"`
+	// The title, line by line.
+	Title *FieldDiff `json:"title"`
+	// The summary, line by line.
+	Summary *FieldDiff `json:"summary"`
+	// The body, line by line.
+	Body *FieldDiff `json:"body"`
 	// False when two large, very different texts were too costly to compare
 	// exactly: the lines are still right, but more of them may be marked as
 	// changed than need be.
 	Minimal bool `json:"minimal"`
 }
 
+// One revision of a page, with its cursor.
 type RevisionEdge struct {
-	Cursor string          `json:"cursor"`
-	Node   *graph.Revision `json:"node"`
+	// Pass it as `after` to get the revisions that follow this one.
+	Cursor string `json:"cursor"`
+	// The revision.
+	Node *graph.Revision `json:"node"`
 }
 
+// The result of revokeToken.
 type RevokeTokenPayload struct {
 	// The token as it was; it no longer works.
 	Token *APIToken `json:"token"`
 }
 
+// One search hit.
 type SearchEdge struct {
-	Cursor string   `json:"cursor"`
-	Score  float64  `json:"score"`
-	Node   Document `json:"node"`
+	// Pass it as `after`, with the same `sort`, to get the hits that follow this one.
+	Cursor string `json:"cursor"`
+	// How well the document matches (higher is better); comparable only within one search.
+	Score float64 `json:"score"`
+	// The matching document, as the viewer may read it.
+	Node Document `json:"node"`
 	// Matching fragments, HTML-escaped, with <mark> around the matches.
 	Highlights []*Highlight `json:"highlights"`
 }
 
 // Narrows a search. Lists are OR-ed within, AND-ed across.
 type SearchFilter struct {
-	Kinds         []graph.Kind `json:"kinds,omitempty"`
-	Languages     []string     `json:"languages,omitempty"`
-	Carnets       []string     `json:"carnets,omitempty"`
-	Communities   []string     `json:"communities,omitempty"`
-	Terms         []string     `json:"terms,omitempty"`
-	Organisations []string     `json:"organisations,omitempty"`
+	// Only these kinds of document.
+	Kinds []graph.Kind `json:"kinds,omitempty"`
+	// Only documents in these languages (BCP 47 primary tags: fr, en).
+	Languages []string `json:"languages,omitempty"`
+	// Filed in one of these carnets.
+	Carnets []string `json:"carnets,omitempty"`
+	// Tied to one of these communities.
+	Communities []string `json:"communities,omitempty"`
+	// Mentioning one of these terms.
+	Terms []string `json:"terms,omitempty"`
+	// Concerning one of these organisations.
+	Organisations []string `json:"organisations,omitempty"`
 	// Contributors, as authors.
 	Authors []string `json:"authors,omitempty"`
 	// Authors' PUBLIC standpoint declarations only.
-	Standpoints     []*StandpointInput `json:"standpoints,omitempty"`
-	PublishedAfter  *time.Time         `json:"publishedAfter,omitempty"`
-	PublishedBefore *time.Time         `json:"publishedBefore,omitempty"`
+	Standpoints []*StandpointInput `json:"standpoints,omitempty"`
+	// Published at or after this instant; documents without a publication date do not match.
+	PublishedAfter *time.Time `json:"publishedAfter,omitempty"`
+	// Published before this instant (exclusive); documents without a publication date do not match.
+	PublishedBefore *time.Time `json:"publishedBefore,omitempty"`
 }
 
+// One page of search hits, with the total and the facet counts of the whole search.
 type SearchResult struct {
-	TotalCount int           `json:"totalCount"`
-	Edges      []*SearchEdge `json:"edges"`
+	// Every matching document the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
+	// The hits of this page, in the order `sort` asks.
+	Edges []*SearchEdge `json:"edges"`
 	// Counts per value of kind, carnet, community, term, organisation, language and standpoint.
-	Facets   []*Facet  `json:"facets"`
+	Facets []*Facet `json:"facets"`
+	// Where this page sits among all the hits.
 	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// The result of setDocumentHidden.
 type SetDocumentHiddenPayload struct {
+	// The document, as it is now (see `hidden`).
 	Document Document `json:"document"`
 }
 
 // A standpoint value, as a filter: values of one dimension are OR-ed, dimensions AND-ed.
 type StandpointInput struct {
+	// A dimension id of the taxonomy (BAD_USER_INPUT when unknown).
 	Dimension string `json:"dimension"`
-	Value     string `json:"value"`
+	// A value id of that dimension.
+	Value string `json:"value"`
 }
 
+// Live updates over WebSocket (graphql-transport-ws); each event carries only what the subscriber may read when it is delivered.
 type Subscription struct {
 }
 
+// A page of terms (Relay connection).
 type TermConnection struct {
-	Edges      []*TermEdge `json:"edges"`
-	Nodes      []*Term     `json:"nodes"`
-	PageInfo   *PageInfo   `json:"pageInfo"`
-	TotalCount int         `json:"totalCount"`
+	// The terms of this page, each with its cursor.
+	Edges []*TermEdge `json:"edges"`
+	// The terms of this page, without cursors.
+	Nodes []*Term `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the terms the viewer may read, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
+// One term of a page, with its cursor.
 type TermEdge struct {
+	// Pass it as `after` to get the terms that follow this one.
 	Cursor string `json:"cursor"`
-	Node   *Term  `json:"node"`
+	// The term.
+	Node *Term `json:"node"`
 }
 
+// The result of a mutation that writes a term.
 type TermPayload struct {
+	// The term as it is after the write, at its new version.
 	Term *Term `json:"term"`
 }
 
+// The result of unlink: the link that was removed.
 type UnlinkPayload struct {
+	// The relation of the removed link.
 	Relation graph.Relation `json:"relation"`
-	FromID   string         `json:"fromId"`
-	ToID     string         `json:"toId"`
+	// Global id of its start.
+	FromID string `json:"fromId"`
+	// Global id of its end.
+	ToID string `json:"toId"`
 }
 
+// Changes to a carnet: omitted fields keep their value.
 type UpdateCarnetInput struct {
-	ID          string  `json:"id"`
-	Version     int     `json:"version"`
-	Title       *string `json:"title,omitempty"`
+	// Global id of the carnet.
+	ID string `json:"id"`
+	// The version last read; CONFLICT if it is no longer current.
+	Version int `json:"version"`
+	// The new title (at most 300 bytes, not blank).
+	Title *string `json:"title,omitempty"`
+	// A plain-text description (at most 10 000 bytes).
 	Description *string `json:"description,omitempty"`
 	// Replaces the list; removing a category still in use is a CONFLICT.
 	Categories []string `json:"categories,omitempty"`
 }
 
+// Changes to a community: omitted fields keep their value.
 type UpdateCommunityInput struct {
-	ID          string  `json:"id"`
-	Version     int     `json:"version"`
-	Name        *string `json:"name,omitempty"`
+	// Global id of the community.
+	ID string `json:"id"`
+	// The version last read; CONFLICT if it is no longer current.
+	Version int `json:"version"`
+	// The name (at most 200 bytes).
+	Name *string `json:"name,omitempty"`
+	// A plain-text description (at most 10 000 bytes).
 	Description *string `json:"description,omitempty"`
 }
 
+// Changes to a contributor profile: omitted fields keep their value.
 type UpdateContributorInput struct {
-	ID      string  `json:"id"`
-	Version int     `json:"version"`
-	Name    *string `json:"name,omitempty"`
-	Bio     *string `json:"bio,omitempty"`
+	// Global id of the contributor.
+	ID string `json:"id"`
+	// The version last read; CONFLICT if it is no longer current.
+	Version int `json:"version"`
+	// The name (at most 200 bytes).
+	Name *string `json:"name,omitempty"`
+	// What the contributor says of themself, in plain text (at most 10 000 bytes).
+	Bio *string `json:"bio,omitempty"`
 	// As in CreateContributorInput: refused unless null or empty.
 	Region *string `json:"region,omitempty"`
 }
 
+// Changes to a knowledge base: omitted fields keep their value.
 type UpdateKnowledgeBaseInput struct {
-	ID          string  `json:"id"`
-	Version     int     `json:"version"`
-	Name        *string `json:"name,omitempty"`
+	// Global id of the knowledge base.
+	ID string `json:"id"`
+	// The version last read; CONFLICT if it is no longer current.
+	Version int `json:"version"`
+	// The name (at most 200 bytes).
+	Name *string `json:"name,omitempty"`
+	// A plain-text description (at most 10 000 bytes).
 	Description *string `json:"description,omitempty"`
 }
 
+// Changes to a note: omitted fields keep their value.
 type UpdateNoteInput struct {
+	// Global id of the note.
 	ID string `json:"id"`
 	// The version last read; CONFLICT if it is no longer current.
-	Version     int               `json:"version"`
-	Title       *string           `json:"title,omitempty"`
-	Slug        *string           `json:"slug,omitempty"`
-	Summary     *string           `json:"summary,omitempty"`
-	Body        *string           `json:"body,omitempty"`
-	Language    *string           `json:"language,omitempty"`
-	Visibility  *graph.Visibility `json:"visibility,omitempty"`
-	Licence     *string           `json:"licence,omitempty"`
-	PublishedAt *time.Time        `json:"publishedAt,omitempty"`
+	Version int `json:"version"`
+	// The new title (at most 300 bytes, not blank).
+	Title *string `json:"title,omitempty"`
+	// A short name for addresses (at most 500 bytes); not unique.
+	Slug *string `json:"slug,omitempty"`
+	// A short plain-text summary (at most 2000 bytes).
+	Summary *string `json:"summary,omitempty"`
+	// The text, in Markdown (at most 200 000 bytes).
+	Body *string `json:"body,omitempty"`
+	// BCP 47 primary language tag (fr, en); it chooses how search analyses the text.
+	Language *string `json:"language,omitempty"`
+	// Who may read it: PUBLIC, COMMUNITY (members of its communities, and its authors) or PRIVATE (its authors).
+	Visibility *graph.Visibility `json:"visibility,omitempty"`
+	// The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0.
+	Licence *string `json:"licence,omitempty"`
+	// The new publication date.
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
 }
 
+// Changes to an organisation: omitted fields keep their value.
 type UpdateOrganisationInput struct {
-	ID          string            `json:"id"`
-	Version     int               `json:"version"`
-	Name        *string           `json:"name,omitempty"`
-	Slug        *string           `json:"slug,omitempty"`
-	Summary     *string           `json:"summary,omitempty"`
-	Body        *string           `json:"body,omitempty"`
-	Language    *string           `json:"language,omitempty"`
-	Visibility  *graph.Visibility `json:"visibility,omitempty"`
-	Licence     *string           `json:"licence,omitempty"`
-	PublishedAt *time.Time        `json:"publishedAt,omitempty"`
-	Aliases     []string          `json:"aliases,omitempty"`
-	Website     *string           `json:"website,omitempty"`
-	Region      *string           `json:"region,omitempty"`
-	Sector      *string           `json:"sector,omitempty"`
+	// Global id of the organisation.
+	ID string `json:"id"`
+	// The version last read; CONFLICT if it is no longer current.
+	Version int `json:"version"`
+	// The new name (at most 300 bytes, not blank).
+	Name *string `json:"name,omitempty"`
+	// A short name for addresses (at most 500 bytes); not unique.
+	Slug *string `json:"slug,omitempty"`
+	// A short plain-text summary (at most 2000 bytes).
+	Summary *string `json:"summary,omitempty"`
+	// The organisation's description (Markdown).
+	Body *string `json:"body,omitempty"`
+	// BCP 47 primary language tag (fr, en); it chooses how search analyses the text.
+	Language *string `json:"language,omitempty"`
+	// Who may read it: PUBLIC, COMMUNITY (members of its communities, and its authors) or PRIVATE (its authors).
+	Visibility *graph.Visibility `json:"visibility,omitempty"`
+	// The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0.
+	Licence *string `json:"licence,omitempty"`
+	// The new publication date.
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+	// Other names: synonyms, spellings, acronyms (at most 50, of at most 200 bytes each). Replaces the list.
+	Aliases []string `json:"aliases,omitempty"`
+	// The organisation's website address (at most 500 bytes).
+	Website *string `json:"website,omitempty"`
+	// A value id of the standpoint dimension `region` (for example montreal).
+	Region *string `json:"region,omitempty"`
+	// A value id of the standpoint dimension `sector`.
+	Sector *string `json:"sector,omitempty"`
 }
 
+// Changes to a term: omitted fields keep their value.
 type UpdateTermInput struct {
-	ID          string            `json:"id"`
-	Version     int               `json:"version"`
-	Label       *string           `json:"label,omitempty"`
-	Slug        *string           `json:"slug,omitempty"`
-	Summary     *string           `json:"summary,omitempty"`
-	Body        *string           `json:"body,omitempty"`
-	Language    *string           `json:"language,omitempty"`
-	Visibility  *graph.Visibility `json:"visibility,omitempty"`
-	Licence     *string           `json:"licence,omitempty"`
-	PublishedAt *time.Time        `json:"publishedAt,omitempty"`
-	Aliases     []string          `json:"aliases,omitempty"`
-	Definition  *string           `json:"definition,omitempty"`
+	// Global id of the term.
+	ID string `json:"id"`
+	// The version last read; CONFLICT if it is no longer current.
+	Version int `json:"version"`
+	// The new label (at most 300 bytes, not blank).
+	Label *string `json:"label,omitempty"`
+	// A short name for addresses (at most 500 bytes); not unique.
+	Slug *string `json:"slug,omitempty"`
+	// A short plain-text summary (at most 2000 bytes).
+	Summary *string `json:"summary,omitempty"`
+	// A longer explanation, in Markdown (at most 200 000 bytes).
+	Body *string `json:"body,omitempty"`
+	// BCP 47 primary language tag (fr, en); it chooses how search analyses the text.
+	Language *string `json:"language,omitempty"`
+	// Who may read it: PUBLIC, COMMUNITY (members of its communities, and its authors) or PRIVATE (its authors).
+	Visibility *graph.Visibility `json:"visibility,omitempty"`
+	// The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0.
+	Licence *string `json:"licence,omitempty"`
+	// The new publication date.
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+	// Other names: synonyms, spellings, acronyms (at most 50, of at most 200 bytes each). Replaces the list.
+	Aliases []string `json:"aliases,omitempty"`
+	// The definition, in plain text (at most 5000 bytes).
+	Definition *string `json:"definition,omitempty"`
 }
 
+// The coverage of one value of a standpoint dimension.
 type ValueCoverage struct {
 	// Value id within the dimension.
-	ID     string       `json:"id"`
-	Label  *string      `json:"label,omitempty"`
+	ID string `json:"id"`
+	// The value's label in `lang`; null when the value is no longer in the taxonomy.
+	Label *string `json:"label,omitempty"`
+	// The value's label in French and English; null when retired.
 	Labels *graph.Label `json:"labels,omitempty"`
 	// Always false: a retired value is not released, since listing it only when held would say it is held.
-	Retired bool           `json:"retired"`
-	Status  CoverageStatus `json:"status"`
+	Retired bool `json:"retired"`
+	// PRESENT, SUPPRESSED or ABSENT.
+	Status CoverageStatus `json:"status"`
 	// Distinct contributors counted who declare the value, with noise and
 	// rounded to a multiple of 5; null when suppressed, 0 when absent.
 	Contributors *int `json:"contributors,omitempty"`
 	// Always null: a per-value document count over public authorship is an
 	// equation whose unknowns are people (issue #15). Kept for old clients.
-	Documents  *int `json:"documents,omitempty"`
+	Documents *int `json:"documents,omitempty"`
+	// True when status is SUPPRESSED (contributors is then null).
 	Suppressed bool `json:"suppressed"`
-	Absent     bool `json:"absent"`
+	// True when status is ABSENT (contributors is then 0).
+	Absent bool `json:"absent"`
 }
 
+// The result of withdrawStandpoint: the declaration that is gone.
 type WithdrawStandpointPayload struct {
+	// The dimension id of the withdrawn declaration.
 	Dimension string `json:"dimension"`
-	Value     string `json:"value"`
+	// Its value id.
+	Value string `json:"value"`
 	// The viewer's contributor, without the withdrawn declaration.
 	Contributor *graph.Contributor `json:"contributor,omitempty"`
 }
 
+// The part a contributor took in a document. Every role gives the same rights: an author of any role reads and edits the document.
 type AuthorRole string
 
 const (
-	AuthorRoleAuthor      AuthorRole = "AUTHOR"
+	// Wrote the document (the default role).
+	AuthorRoleAuthor AuthorRole = "AUTHOR"
+	// Contributed to it.
 	AuthorRoleContributor AuthorRole = "CONTRIBUTOR"
-	AuthorRoleEditor      AuthorRole = "EDITOR"
+	// Edited it.
+	AuthorRoleEditor AuthorRole = "EDITOR"
 )
 
 var AllAuthorRole = []AuthorRole{
@@ -931,11 +1251,15 @@ func (e CoverageStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a line of a comparison is.
 type DiffOp string
 
 const (
-	DiffOpEqual  DiffOp = "EQUAL"
+	// The line is in both versions.
+	DiffOpEqual DiffOp = "EQUAL"
+	// The line is only in the `from` version.
 	DiffOpDelete DiffOp = "DELETE"
+	// The line is only in the `to` version.
 	DiffOpInsert DiffOp = "INSERT"
 )
 
@@ -992,7 +1316,9 @@ func (e DiffOp) MarshalJSON() ([]byte, error) {
 type Lang string
 
 const (
+	// French.
 	LangFr Lang = "fr"
+	// English.
 	LangEn Lang = "en"
 )
 
@@ -1044,6 +1370,7 @@ func (e Lang) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The kind of a contributor network edge.
 type NetworkRelation string
 
 const (
@@ -1104,10 +1431,13 @@ func (e NetworkRelation) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The direction of a sort.
 type OrderDirection string
 
 const (
-	OrderDirectionAsc  OrderDirection = "ASC"
+	// Smallest first: oldest, or A to Z.
+	OrderDirectionAsc OrderDirection = "ASC"
+	// Largest first: newest, or Z to A.
 	OrderDirectionDesc OrderDirection = "DESC"
 )
 
@@ -1154,6 +1484,67 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The order of search hits. Every order ends with the document id, so pages never repeat or skip a hit.
+type SearchSort string
+
+const (
+	// Best matches first (title counts more than aliases, summary, then body).
+	SearchSortRelevance SearchSort = "RELEVANCE"
+	// Most recently updated first (`updatedAt`).
+	SearchSortUpdatedDesc SearchSort = "UPDATED_DESC"
+	// Least recently updated first (`updatedAt`).
+	SearchSortUpdatedAsc SearchSort = "UPDATED_ASC"
+)
+
+var AllSearchSort = []SearchSort{
+	SearchSortRelevance,
+	SearchSortUpdatedDesc,
+	SearchSortUpdatedAsc,
+}
+
+func (e SearchSort) IsValid() bool {
+	switch e {
+	case SearchSortRelevance, SearchSortUpdatedDesc, SearchSortUpdatedAsc:
+		return true
+	}
+	return false
+}
+
+func (e SearchSort) String() string {
+	return string(e)
+}
+
+func (e *SearchSort) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchSort(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchSort", str)
+	}
+	return nil
+}
+
+func (e SearchSort) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchSort) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchSort) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1220,13 +1611,18 @@ func (e SuggestionReason) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a token may do, beyond reading what anonymous callers read.
 type TokenRole string
 
 const (
+	// Writes as the contributor the token speaks for: their documents, profile and declarations, and flags documents.
 	TokenRoleContributor TokenRole = "CONTRIBUTOR"
-	TokenRoleResearcher  TokenRole = "RESEARCHER"
-	TokenRoleCurator     TokenRole = "CURATOR"
-	TokenRoleAdmin       TokenRole = "ADMIN"
+	// Reads the contributor network (contributorNetwork and its exports under /export/).
+	TokenRoleResearcher TokenRole = "RESEARCHER"
+	// Reads every document, moderates, repairs links and writes carnets, communities and knowledge bases.
+	TokenRoleCurator TokenRole = "CURATOR"
+	// Everything a curator may, and contributors, tokens and reindexing.
+	TokenRoleAdmin TokenRole = "ADMIN"
 )
 
 var AllTokenRole = []TokenRole{

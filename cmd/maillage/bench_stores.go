@@ -166,7 +166,7 @@ func runStoreBench(ctx context.Context, cfg storeBenchConfig, out io.Writer) err
 		{"40-note page, authors, backlink counts", `{ notes(first: 40, orderBy: {field: CREATED_AT, direction: DESC}) {
   totalCount pageInfo { hasNextPage endCursor }
   edges { node { id title authors { id name } backlinks(first: 1) { totalCount } } } } }`, nil},
-		{"neighbourhood depth 2", `query($id: ID!) { neighbourhood(id: $id, depth: 2) { nodes { id kind label degree } edges { type from to } truncated } }`,
+		{"neighbourhood depth 2", `query($id: ID!) { neighbourhood(id: $id, depth: 2) { nodes { id kind label degree } edges { relation from to } truncated } }`,
 			func(rng *rand.Rand) map[string]any { return map[string]any{"id": gid(notes[rng.IntN(len(notes))])} }},
 		{"search with facets", `query($q: String!) { search(query: $q, first: 10) { totalCount
   edges { score node { id kind title summary } highlights { field fragments } }

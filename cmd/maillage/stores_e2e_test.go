@@ -169,10 +169,10 @@ func runScenario(t *testing.T, store, addr string, tokens scenarioTokens) []scen
 
 	// Neighbourhood and paths.
 	const hoodDoc = `query($id: ID!, $depth: Int) { neighbourhood(id: $id, depth: $depth, first: 40) {
-  nodes { id kind label degree } edges { type from to } truncated } }`
+  nodes { id kind label degree } edges { relation from to } truncated } }`
 	ask("neighbourhood of a note", "", hoodDoc, map[string]any{"id": gid(graph.KindNote, "note-pilier-gouvernance"), "depth": 2})
 	ask("neighbourhood of a contributor, their own view", "amelie", hoodDoc, map[string]any{"id": gid(graph.KindContributor, "contrib-amelie-brisson"), "depth": 1})
-	const pathDoc = `query($from: ID!, $to: ID!) { path(from: $from, to: $to) { nodes { id kind label } edges { type from to } } }`
+	const pathDoc = `query($from: ID!, $to: ID!) { path(from: $from, to: $to) { nodes { id kind label } edges { relation from to } } }`
 	ask("path between notes", "", pathDoc, map[string]any{"from": gid(graph.KindNote, "note-atelier-1-communs-en-bref"),
 		"to": gid(graph.KindNote, "note-portrait-outaouais")})
 	ask("path to a private note, anonymous", "", pathDoc, map[string]any{"from": gid(graph.KindNote, "note-atelier-1-communs-en-bref"),

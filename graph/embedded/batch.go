@@ -20,7 +20,7 @@ var _ graph.BatchLoader = (*Store)(nil)
 // dates of their own keep distinct, ordered creation times.
 func (s *Store) LoadBatch(ctx context.Context, b graph.Batch) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.requireAdmin(); err != nil {
+		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}
 		tick := func() { w.now = s.now() }

@@ -8,29 +8,15 @@ import (
 	"github.com/encommun/maillage/graph"
 )
 
-// Change pages are bounded so that one call cannot load the whole history.
-const (
-	defaultChanges = 1000
-	maxChanges     = 10_000
-)
-
-// Changes implements graph.ChangeStore. The sequence names every
-// document, hidden ones included, so only viewers who may read every
-// document (curators, admins, the indexer as the system) may follow it:
-// to them nothing is hidden.
+// Changes implements graph.ChangeStore; graph.ChangePage says who may
+// follow the sequence and how much one call reads.
 func (s *Store) Changes(ctx context.Context, since uint64, limit int) ([]graph.Change, error) {
-	switch v := viewerOf(ctx); {
-	case !v.SignedIn():
-		return nil, graph.Errorf(graph.EUNAUTHENTICATED, "sign in to follow the change sequence")
-	case !v.SeesEverything():
-		return nil, graph.Errorf(graph.EFORBIDDEN, "only curators and admins may follow the change sequence")
+	limit, err := graph.ChangePage(viewerOf(ctx), limit)
+	if err != nil {
+		return nil, err
 	}
-	if limit <= 0 {
-		limit = defaultChanges
-	}
-	limit = min(limit, maxChanges)
 	var out []graph.Change
-	err := s.view(ctx, func(r *reader) error {
+	err = s.view(ctx, func(r *reader) error {
 		if since == ^uint64(0) {
 			return nil
 		}

@@ -10,7 +10,7 @@ import (
 // system create profiles, since a profile is what a token speaks for.
 func (s *Store) CreateContributor(ctx context.Context, c graph.Contributor) (*graph.Contributor, error) {
 	err := s.update(ctx, func(w *writer) error {
-		if err := w.requireAdmin(); err != nil {
+		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}
 		return contributorType.create(w, &c)
@@ -51,7 +51,7 @@ func (s *Store) ListContributors(ctx context.Context, p graph.Page) (conn *graph
 // UpdateContributor implements graph.ContributorStore.
 func (s *Store) UpdateContributor(ctx context.Context, id string, u graph.ContributorUpdate) (c *graph.Contributor, err error) {
 	err = s.update(ctx, func(w *writer) error {
-		if err := w.requireSignedIn(); err != nil {
+		if err := graph.RequireWriter(w.v); err != nil {
 			return err
 		}
 		if !w.v.CanEditContributor(id) {
@@ -74,7 +74,7 @@ func (s *Store) UpdateContributor(ctx context.Context, id string, u graph.Contri
 // that no token can speak for an id that is later reused.
 func (s *Store) DeleteContributor(ctx context.Context, id string, version int) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.requireAdmin(); err != nil {
+		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}
 		return contributorType.remove(w, id, version)

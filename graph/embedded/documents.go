@@ -136,7 +136,7 @@ func (s *Store) CreateDocument(ctx context.Context, d graph.Document, authorIDs 
 }
 
 func (w *writer) createDocument(d *graph.Document, authorIDs []string) error {
-	if err := w.requireSignedIn(); err != nil {
+	if err := graph.RequireWriter(w.v); err != nil {
 		return err
 	}
 	if !w.v.CanCreateDocument() {
@@ -259,7 +259,7 @@ func (s *Store) ScanDocuments(ctx context.Context, after string, limit int) ([]*
 // cannot read it, FORBIDDEN when they can read but not edit it, CONFLICT
 // when their version is stale.
 func (w *writer) editableDocument(id string, version int) (*graph.Document, error) {
-	if err := w.requireSignedIn(); err != nil {
+	if err := graph.RequireWriter(w.v); err != nil {
 		return nil, err
 	}
 	d, err := w.visibleDocument(id)
@@ -347,32 +347,11 @@ func (s *Store) Revisions(ctx context.Context, id string, p graph.Page) (*graph.
 	if err != nil {
 		return nil, err
 	}
-	return graph.Paginate(revs, func(r *graph.Revision) graph.Cursor {
-		return graph.Cursor{Key: fmt.Sprintf("%010d", r.Version), ID: r.DocumentID}
-	}, true, p)
+	return graph.Paginate(revs, graph.RevisionCursor, true, p)
 }
 
-// creationTimes keeps the dates an import or the demo loader gives, in
-// UTC, and otherwise stamps now.
-func creationTimes(now, created, updated time.Time) (time.Time, time.Time) {
-	if created.IsZero() {
-		created = now
-	}
-	created = created.UTC()
-	if updated.IsZero() || updated.Before(created) {
-		updated = created
-	}
-	return created, updated.UTC()
-}
-
-func uniq(xs []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, x := range xs {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
-}
+// The date and id rules every store shares, under short local names.
+var (
+	creationTimes = graph.CreationTimes
+	uniq          = graph.Unique
+)

@@ -126,7 +126,7 @@ func (s *Store) DeleteKnowledgeBase(ctx context.Context, id string, version int)
 
 func createGroup[T any](s *Store, ctx context.Context, t nodeType[T], x *T) (*T, error) {
 	err := s.update(ctx, func(w *writer) error {
-		if err := w.requireCurator(); err != nil {
+		if err := graph.RequireGroupWriter(w.v); err != nil {
 			return err
 		}
 		return t.create(w, x)
@@ -164,7 +164,7 @@ func listGroups[T any](s *Store, ctx context.Context, t nodeType[T], p graph.Pag
 func updateGroup[T any](s *Store, ctx context.Context, t nodeType[T], id string, version int,
 	apply func(*T) bool, check func(w *writer, old, x *T) error) (x *T, err error) {
 	err = s.update(ctx, func(w *writer) error {
-		if err := w.requireCurator(); err != nil {
+		if err := graph.RequireGroupWriter(w.v); err != nil {
 			return err
 		}
 		var vet func(old, x *T) error
@@ -182,7 +182,7 @@ func updateGroup[T any](s *Store, ctx context.Context, t nodeType[T], id string,
 
 func deleteGroup[T any](s *Store, ctx context.Context, t nodeType[T], id string, version int) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.requireCurator(); err != nil {
+		if err := graph.RequireGroupWriter(w.v); err != nil {
 			return err
 		}
 		return t.remove(w, id, version)

@@ -43,7 +43,7 @@ var keyRestoring = []byte("restoring")
 func (s *Store) restoreStart(ctx context.Context) (uint64, error) {
 	var start uint64
 	err := s.update(ctx, func(w *writer) error {
-		if err := w.requireAdmin(); err != nil {
+		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}
 		meta := w.tx.Bucket(bMeta)
@@ -112,7 +112,7 @@ func (w *writer) clearRestore(start uint64) error {
 func (s *Store) restoreSteps() graph.RestoreSteps {
 	return graph.RestoreSteps{
 		RequireAdmin: func(ctx context.Context) error {
-			return (&writer{reader: &reader{v: viewerOf(ctx)}}).requireAdmin()
+			return graph.RequireAdminWriter(viewerOf(ctx))
 		},
 		Now:   s.now,
 		Start: s.restoreStart,

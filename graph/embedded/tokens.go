@@ -19,7 +19,7 @@ const maxTokenHashLen = 128
 // CreateToken implements graph.TokenStore.
 func (s *Store) CreateToken(ctx context.Context, t graph.Token) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.requireAdmin(); err != nil {
+		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}
 		if t.Hash == "" || len(t.Hash) > maxTokenHashLen {

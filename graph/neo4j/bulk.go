@@ -30,7 +30,7 @@ var _ graph.BatchLoader = (*Store)(nil)
 // into several batches to bound the server's transaction memory.
 func (s *Store) LoadBatch(ctx context.Context, b graph.Batch) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.requireAdmin(); err != nil {
+		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}
 		l := &loader{w: w, kinds: map[string]graph.Kind{}, carnets: map[string]*graph.Carnet{}}

@@ -12,7 +12,7 @@ func (s *Store) CreateContributor(ctx context.Context, in graph.Contributor) (*g
 	var out *graph.Contributor
 	err := s.update(ctx, func(w *writer) error {
 		c := in
-		if err := w.requireAdmin(); err != nil {
+		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}
 		if err := create(w, contributorType, &c); err != nil {
@@ -46,7 +46,7 @@ func (s *Store) ListContributors(ctx context.Context, p graph.Page) (*graph.Conn
 func (s *Store) UpdateContributor(ctx context.Context, id string, u graph.ContributorUpdate) (*graph.Contributor, error) {
 	var out *graph.Contributor
 	err := s.update(ctx, func(w *writer) error {
-		if err := w.requireSignedIn(); err != nil {
+		if err := graph.RequireWriter(w.v); err != nil {
 			return err
 		}
 		if !w.v.CanEditContributor(id) {
@@ -74,7 +74,7 @@ func (s *Store) UpdateContributor(ctx context.Context, id string, u graph.Contri
 // that no token can speak for an id that is later reused.
 func (s *Store) DeleteContributor(ctx context.Context, id string, version int) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.requireAdmin(); err != nil {
+		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}
 		return remove(w, contributorType, id, version)

@@ -2,7 +2,6 @@ package neo4j
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/encommun/maillage/graph"
@@ -55,7 +54,7 @@ func (s *Store) CreateDocument(ctx context.Context, in graph.Document, authorIDs
 	err := s.update(ctx, func(w *writer) error {
 		d := in // the driver may run this function again: start from the input
 		d.Aliases = append([]string(nil), in.Aliases...)
-		if err := w.requireSignedIn(); err != nil {
+		if err := graph.RequireWriter(w.v); err != nil {
 			return err
 		}
 		if !w.v.CanCreateDocument() {
@@ -159,7 +158,7 @@ func (s *Store) Documents(ctx context.Context, ids []string) ([]*graph.Document,
 // cannot read it, FORBIDDEN when they can read but not edit it, CONFLICT
 // when their version is stale.
 func (w *writer) editableDocument(id string, version int) (*graph.Document, error) {
-	if err := w.requireSignedIn(); err != nil {
+	if err := graph.RequireWriter(w.v); err != nil {
 		return nil, err
 	}
 	recs, err := w.run(documentForWrite, w.viewer(map[string]any{"id": id}))
@@ -268,32 +267,11 @@ func (s *Store) Revisions(ctx context.Context, id string, p graph.Page) (*graph.
 	if err != nil {
 		return nil, err
 	}
-	return graph.Paginate(revs, func(r *graph.Revision) graph.Cursor {
-		return graph.Cursor{Key: fmt.Sprintf("%010d", r.Version), ID: r.DocumentID}
-	}, true, p)
+	return graph.Paginate(revs, graph.RevisionCursor, true, p)
 }
 
-// creationTimes keeps the dates an import or the demo loader gives, in
-// UTC, and otherwise stamps now.
-func creationTimes(now, created, updated time.Time) (time.Time, time.Time) {
-	if created.IsZero() {
-		created = now
-	}
-	created = created.UTC()
-	if updated.IsZero() || updated.Before(created) {
-		updated = created
-	}
-	return created, updated.UTC()
-}
-
-func uniq(xs []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, x := range xs {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
-}
+// The date and id rules every store shares, under short local names.
+var (
+	creationTimes = graph.CreationTimes
+	uniq          = graph.Unique
+)

@@ -133,7 +133,7 @@ func createGroup[T any](s *Store, ctx context.Context, t nodeType[T], in T) (*T,
 	var out *T
 	err := s.update(ctx, func(w *writer) error {
 		x := in
-		if err := w.requireCurator(); err != nil {
+		if err := graph.RequireGroupWriter(w.v); err != nil {
 			return err
 		}
 		if err := create(w, t, &x); err != nil {
@@ -188,7 +188,7 @@ func updateGroup[T any](s *Store, ctx context.Context, t nodeType[T], id string,
 	apply func(*T) bool, check func(w *writer, old, x *T) error) (*T, error) {
 	var out *T
 	err := s.update(ctx, func(w *writer) error {
-		if err := w.requireCurator(); err != nil {
+		if err := graph.RequireGroupWriter(w.v); err != nil {
 			return err
 		}
 		var vet func(old, x *T) error
@@ -207,7 +207,7 @@ func updateGroup[T any](s *Store, ctx context.Context, t nodeType[T], id string,
 
 func deleteGroup[T any](s *Store, ctx context.Context, t nodeType[T], id string, version int) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.requireCurator(); err != nil {
+		if err := graph.RequireGroupWriter(w.v); err != nil {
 			return err
 		}
 		return remove(w, t, id, version)

@@ -195,7 +195,7 @@ func (s *Store) Link(ctx context.Context, in graph.Link) (*graph.Link, error) {
 	var out graph.Link
 	err := s.update(ctx, func(w *writer) error {
 		l := in
-		if err := w.requireSignedIn(); err != nil {
+		if err := graph.RequireWriter(w.v); err != nil {
 			return err
 		}
 		if err := validRelation(l.Relation); err != nil {
@@ -239,23 +239,7 @@ func (w *writer) link(l *graph.Link) error {
 	if err != nil {
 		return err
 	}
-	if old != nil {
-		l.CreatedAt = old.CreatedAt
-		if l.Role == "" {
-			l.Role = old.Role
-		}
-		if l.Position == 0 {
-			l.Position = old.Position
-		}
-	} else {
-		if l.CreatedAt.IsZero() {
-			l.CreatedAt = w.now
-		}
-		l.CreatedAt = l.CreatedAt.UTC()
-		if l.Relation == graph.RelAuthored && l.Role == "" {
-			l.Role = graph.AuthorRoleAuthor
-		}
-	}
+	graph.MergeLink(l, old, w.now)
 	if l.Relation == graph.RelInCarnet {
 		if err := w.placeInCarnet(l); err != nil {
 			return err
@@ -296,7 +280,7 @@ func (w *writer) placeInCarnet(l *graph.Link) error {
 // Unlink implements graph.LinkStore.
 func (s *Store) Unlink(ctx context.Context, rel graph.Relation, from, to string) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.requireSignedIn(); err != nil {
+		if err := graph.RequireWriter(w.v); err != nil {
 			return err
 		}
 		if err := validRelation(rel); err != nil {

@@ -70,11 +70,8 @@ func (s *Store) FlagDocument(ctx context.Context, documentID, reason string) (*g
 
 // Flags implements graph.ModerationStore.
 func (s *Store) Flags(ctx context.Context, f graph.FlagFilter, p graph.Page) (*graph.Connection[*graph.Flag], error) {
-	if err := graph.RequireCurator(viewerOf(ctx)); err != nil {
+	if err := graph.CheckFlagQueue(viewerOf(ctx), f); err != nil {
 		return nil, err
-	}
-	if f.Status != "" && f.Status != graph.FlagOpen && f.Status != graph.FlagResolved {
-		return nil, graph.Errorf(graph.EINVALID, "status must be OPEN or RESOLVED")
 	}
 	var flags []*graph.Flag
 	err := s.view(ctx, func(r *reader) (err error) {

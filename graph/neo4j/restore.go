@@ -211,7 +211,7 @@ type restoreRow struct {
 func (s *Store) restoreSteps(h *restoreHold) graph.RestoreSteps {
 	return graph.RestoreSteps{
 		RequireAdmin: func(ctx context.Context) error {
-			return (&writer{reader: &reader{v: viewerOf(ctx)}}).requireAdmin()
+			return graph.RequireAdminWriter(viewerOf(ctx))
 		},
 		Now:   s.now,
 		Start: func(ctx context.Context) (uint64, error) { return s.restoreStart(ctx, h) },

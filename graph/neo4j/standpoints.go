@@ -17,7 +17,7 @@ func valueID(dimension, value string) string { return dimension + ":" + value }
 // even an admin, speaks for someone else's standpoint. The system may, to
 // load demo data and imports.
 func (w *writer) ownDeclarations(contributorID string) error {
-	if err := w.requireSignedIn(); err != nil {
+	if err := graph.RequireWriter(w.v); err != nil {
 		return err
 	}
 	if w.v.Role == graph.RoleSystem || (w.v.ContributorID != "" && w.v.ContributorID == contributorID) {

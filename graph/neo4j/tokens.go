@@ -16,7 +16,7 @@ const maxTokenHashLen = 128
 func (s *Store) CreateToken(ctx context.Context, in graph.Token) error {
 	return s.update(ctx, func(w *writer) error {
 		t := in
-		if err := w.requireAdmin(); err != nil {
+		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}
 		if t.Hash == "" || len(t.Hash) > maxTokenHashLen {

@@ -54,35 +54,6 @@ func (r *reader) visibleKind(id string) (graph.Kind, error) {
 	return ks[id], err
 }
 
-func (w *writer) requireSignedIn() error {
-	if !w.v.SignedIn() {
-		return graph.Errorf(graph.EUNAUTHENTICATED, "sign in to change the graph")
-	}
-	return nil
-}
-
-// requireCurator guards groups: curators, admins and the system write them.
-func (w *writer) requireCurator() error {
-	if err := w.requireSignedIn(); err != nil {
-		return err
-	}
-	if !w.v.IsCurator() {
-		return graph.Errorf(graph.EFORBIDDEN, "only curators and admins may do this")
-	}
-	return nil
-}
-
-// requireAdmin guards contributors' creation and deletion, and tokens.
-func (w *writer) requireAdmin() error {
-	if err := w.requireSignedIn(); err != nil {
-		return err
-	}
-	if w.v.Role != graph.RoleAdmin && w.v.Role != graph.RoleSystem {
-		return graph.Errorf(graph.EFORBIDDEN, "only admins may do this")
-	}
-	return nil
-}
-
 // newID returns given when it is a well-formed unused id, or a fresh one.
 func (w *writer) newID(given string) (string, error) {
 	if given != "" {

@@ -5,6 +5,11 @@ import { h, replace } from './dom.mjs';
 import { t, lang, setLang } from './i18n.mjs';
 import { gql, getToken, setToken } from './api.mjs';
 import { BASE, errorBox, focusHeading } from './ui.mjs';
+// The curator's workspace (curation, edit, history).
+import * as curationView from './views/curation.mjs';
+import * as editView from './views/edit.mjs';
+import * as historyView from './views/history.mjs';
+import { navItem as curationNavItem } from './curator.mjs';
 import * as searchView from './views/search.mjs';
 import * as nodeView from './views/node.mjs';
 import * as graphView from './views/graph.mjs';
@@ -21,6 +26,9 @@ const routes = [
   { name: 'path', re: /^path$/, view: pathView },
   { name: 'coverage', re: /^coverage$/, view: coverageView },
   { name: 'network', re: /^network$/, view: networkView },
+  { name: 'curation', re: /^curation$/, view: curationView },
+  { name: 'edit', re: /^edit\/([^/]+)$/, view: editView },
+  { name: 'history', re: /^history\/([^/]+)$/, view: historyView },
 ];
 
 function match(url) {
@@ -117,6 +125,7 @@ function renderHeader() {
           navItem('path', `${BASE}path`, 'nav.path'),
           navItem('coverage', `${BASE}coverage`, 'nav.coverage'),
           navItem('network', `${BASE}network`, 'nav.network'),
+          curationNavItem(),
         ),
       ),
       h('div', { class: 'tools' },

@@ -59,12 +59,12 @@ export function nodeData(n) {
 }
 
 export function edgeData(e) {
-  const r = RELATIONS[e.type] || { color: '#666', dash: 'solid' };
+  const r = RELATIONS[e.relation] || { color: '#666', dash: 'solid' };
   return {
-    id: `${e.type}|${e.from}|${e.to}`,
+    id: `${e.relation}|${e.from}|${e.to}`,
     source: e.from,
     target: e.to,
-    type: e.type,
+    type: e.relation,
     color: r.color,
     dash: r.dash,
   };

@@ -581,7 +581,7 @@ type ComplexityRoot struct {
 		Paths                  func(childComplexity int, from string, to string, maxDepth *int, relations []graph.Relation, first *int) int
 		ProbableDuplicates     func(childComplexity int, kinds []graph.Kind, first *int, after *string) int
 		RevisionDiff           func(childComplexity int, id string, from int, to int) int
-		Search                 func(childComplexity int, query string, filter *model.SearchFilter, first *int, after *string) int
+		Search                 func(childComplexity int, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string) int
 		StandpointDimensions   func(childComplexity int) int
 		Terms                  func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
 		TermsWithoutDefinition func(childComplexity int, first *int, after *string) int
@@ -913,7 +913,7 @@ type QueryResolver interface {
 	UnlinkedMentions(ctx context.Context, termID *string, organisationID *string, first *int, after *string) (*model.MentionConnection, error)
 	LinkSuggestions(ctx context.Context, documentID string, first *int) ([]*model.LinkSuggestion, error)
 	ModerationQueue(ctx context.Context, status *graph.FlagStatus, document *string, first *int, after *string) (*model.FlagConnection, error)
-	Search(ctx context.Context, query string, filter *model.SearchFilter, first *int, after *string) (*model.SearchResult, error)
+	Search(ctx context.Context, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string) (*model.SearchResult, error)
 	StandpointDimensions(ctx context.Context) ([]*graph.StandpointDimension, error)
 	Tokens(ctx context.Context, first *int, after *string) (*model.APITokenConnection, error)
 }
@@ -3362,7 +3362,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["filter"].(*model.SearchFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["filter"].(*model.SearchFilter), args["sort"].(*model.SearchSort), args["first"].(*int), args["after"].(*string)), true
 	case "Query.standpointDimensions":
 		if e.ComplexityRoot.Query.StandpointDimensions == nil {
 			break
@@ -3789,7 +3789,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SubgraphEdge.From(childComplexity), true
-	case "SubgraphEdge.type":
+	case "SubgraphEdge.relation", "SubgraphEdge.type":
 		if e.ComplexityRoot.SubgraphEdge.Relation == nil {
 			break
 		}
@@ -4304,9 +4304,13 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../../../schema/contributors.graphqls", Input: `# Contributors: public profiles of the people who write in the commons.
 
+"A person who writes in the commons: a public profile. Standpoint declarations are personal data and show only as their owner chose."
 type Contributor implements Node {
+  "Opaque global id; fetch the contributor again with ` + "`" + `node(id:)` + "`" + `."
   id: ID!
+  "The name they go by (at most 200 bytes)."
   name: String!
+  "What they say of themselves, in plain text (at most 10 000 bytes); empty when none."
   bio: String!
   """
   The value id of the contributor's PUBLIC declaration of the standpoint
@@ -4316,11 +4320,19 @@ type Contributor implements Node {
   ` + "`" + `standpoints` + "`" + ` instead.
   """
   region: String @deprecated(reason: "A region is a standpoint declaration: read ` + "`" + `standpoints` + "`" + ` (dimension ` + "`" + `region` + "`" + `).")
+  "When the profile was created."
   createdAt: Time!
+  "When the profile was last changed."
   updatedAt: Time!
+  "Incremented by every update; pass it back to update or delete (CONFLICT when stale)."
   version: Int!
   "Documents this contributor authored that the viewer may read."
-  documents(first: Int, after: String): DocumentConnection!
+  documents(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): DocumentConnection!
   "Communities this contributor is a member of."
   communities: [Community!]!
   "Organisations this contributor is affiliated with."
@@ -4333,20 +4345,34 @@ type Contributor implements Node {
   standpoints: [StandpointDeclaration!]!
 }
 
+"A page of contributors (Relay connection)."
 type ContributorConnection {
+  "The contributors of this page, each with its cursor."
   edges: [ContributorEdge!]!
+  "The contributors of this page, without cursors."
   nodes: [Contributor!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the contributors the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One contributor of a page, with its cursor."
 type ContributorEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the contributors that follow this one."
   cursor: String!
+  "The contributor."
   node: Contributor!
 }
 
 extend type Query {
-  contributors(first: Int, after: String): ContributorConnection!
+  "Every contributor profile, oldest first (then by id). Profiles are public."
+  contributors(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): ContributorConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/coverage.graphqls", Input: `# Who is present, who is missing: standpoint coverage of a topic (or of the
@@ -4374,7 +4400,12 @@ extend type Query {
   budget of new scopes for the window is spent (scopes already answered
   stay free, and so do scopes under the floor).
   """
-  coverage(query: String, filter: SearchFilter): Coverage!
+  coverage(
+    "Words, as ` + "`" + `search` + "`" + ` takes them; the whole commons when null or blank (and ` + "`" + `filter` + "`" + ` is null)."
+    query: String
+    "Narrows the documents, as for ` + "`" + `search` + "`" + `."
+    filter: SearchFilter
+  ): Coverage!
 
   """
   RESEARCHER, CURATOR, ADMIN: the co-authorship network of the documents
@@ -4386,9 +4417,15 @@ extend type Query {
   network-edges.csv (same Bearer token; ` + "`" + `query` + "`" + ` and ` + "`" + `filter` + "`" + `, as JSON, in
   the URL).
   """
-  contributorNetwork(query: String, filter: SearchFilter): ContributorNetwork!
+  contributorNetwork(
+    "Words, as ` + "`" + `search` + "`" + ` takes them; the whole commons when null (and ` + "`" + `filter` + "`" + ` is null)."
+    query: String
+    "Narrows the documents, as for ` + "`" + `search` + "`" + `."
+    filter: SearchFilter
+  ): ContributorNetwork!
 }
 
+"Who is present and who is missing among the authors of a set of documents, per standpoint dimension."
 type Coverage {
   "The server's threshold k: scopes of fewer than 2k contributors say nothing of any value."
   k: Int!
@@ -4408,11 +4445,16 @@ type Coverage {
   dimensions: [DimensionCoverage!]!
 }
 
+"The coverage of one standpoint dimension."
 type DimensionCoverage {
   "Dimension id."
   id: ID!
   "Null when the dimension is no longer in the taxonomy."
-  label(lang: Lang! = fr): String
+  label(
+    "The language of the text returned."
+    lang: Lang! = fr
+  ): String
+  "The dimension's label in French and English; null when the dimension is no longer in the taxonomy."
   labels: Label
   "Always false: a retired dimension is not released, since listing it only when held would say it is held."
   retired: Boolean!
@@ -4448,13 +4490,20 @@ enum CoverageStatus {
   ABSENT
 }
 
+"The coverage of one value of a standpoint dimension."
 type ValueCoverage {
   "Value id within the dimension."
   id: ID!
-  label(lang: Lang! = fr): String
+  "The value's label in ` + "`" + `lang` + "`" + `; null when the value is no longer in the taxonomy."
+  label(
+    "The language of the text returned."
+    lang: Lang! = fr
+  ): String
+  "The value's label in French and English; null when retired."
   labels: Label
   "Always false: a retired value is not released, since listing it only when held would say it is held."
   retired: Boolean!
+  "PRESENT, SUPPRESSED or ABSENT."
   status: CoverageStatus!
   """
   Distinct contributors counted who declare the value, with noise and
@@ -4466,7 +4515,9 @@ type ValueCoverage {
   equation whose unknowns are people (issue #15). Kept for old clients.
   """
   documents: Int
+  "True when status is SUPPRESSED (contributors is then null)."
   suppressed: Boolean!
+  "True when status is ABSENT (contributors is then 0)."
   absent: Boolean!
 }
 
@@ -4480,9 +4531,11 @@ type ContributorNetwork {
   edges: [NetworkEdge!]!
 }
 
+"A contributor, community or organisation of a contributor network."
 type NetworkNode {
   "Global id: fetch the object with ` + "`" + `node(id:)` + "`" + `."
   id: ID!
+  "CONTRIBUTOR, COMMUNITY or ORGANISATION."
   kind: NodeKind!
   "A contributor's, community's or organisation's name."
   label: String!
@@ -4496,6 +4549,7 @@ type NetworkNode {
   standpoints: [StandpointDeclaration!]!
 }
 
+"The kind of a contributor network edge."
 enum NetworkRelation {
   "Two contributors who wrote documents together (undirected)."
   COAUTHORED
@@ -4505,7 +4559,9 @@ enum NetworkRelation {
   AFFILIATED_WITH
 }
 
+"A link of a contributor network."
 type NetworkEdge {
+  "COAUTHORED, MEMBER_OF or AFFILIATED_WITH."
   relation: NetworkRelation!
   "Global id of one end: the contributor for MEMBER_OF and AFFILIATED_WITH."
   from: ID!
@@ -4525,32 +4581,63 @@ type NetworkEdge {
 type DuplicateGroup {
   "The normalised title they share: accents, case, punctuation, articles and plural endings set aside."
   key: String!
+  "The kind all documents of the group share."
   kind: DocumentKind!
   "Two or more documents, by id."
   documents: [Document!]!
 }
 
+"A page of groups of probable duplicates (Relay connection)."
 type DuplicateGroupConnection {
+  "The groups of probable duplicates of this page, each with its cursor."
   edges: [DuplicateGroupEdge!]!
+  "The groups of probable duplicates of this page, without cursors."
   nodes: [DuplicateGroup!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the groups of probable duplicates the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One group of probable duplicates of a page, with its cursor."
 type DuplicateGroupEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the groups of probable duplicates that follow this one."
   cursor: String!
+  "The group of probable duplicates."
   node: DuplicateGroup!
 }
 
 extend type Query {
   "Documents with no link to or from another document (LINKS_TO, MENTIONS, CONCERNS, BROADER, RELATED), oldest first."
-  orphanDocuments(first: Int, after: String): DocumentConnection!
+  orphanDocuments(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): DocumentConnection!
   "Notes in no carnet, oldest first."
-  notesWithoutCarnet(first: Int, after: String): NoteConnection!
+  notesWithoutCarnet(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): NoteConnection!
   "Terms whose definition is empty, oldest first."
-  termsWithoutDefinition(first: Int, after: String): TermConnection!
+  termsWithoutDefinition(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): TermConnection!
   "Documents that probably say the same thing twice: groups of one kind (all kinds when ` + "`" + `kinds` + "`" + ` is omitted) sharing a normalised title or alias."
-  probableDuplicates(kinds: [DocumentKind!], first: Int, after: String): DuplicateGroupConnection!
+  probableDuplicates(
+    "Only groups of these kinds; every kind when omitted."
+    kinds: [DocumentKind!]
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): DuplicateGroupConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/documents.graphqls", Input: `# Documents: notes, terms (lexicon) and organisations (directory).
@@ -4565,49 +4652,71 @@ enum Visibility {
   PRIVATE
 }
 
+"The three kinds of document."
 enum DocumentKind {
+  "A note: a unit of knowledge."
   NOTE
+  "A lexicon entry."
   TERM
+  "An organisation of the directory."
   ORGANISATION
 }
 
+"What a list of documents can be sorted by."
 enum DocumentOrderField {
+  "Creation date."
   CREATED_AT
+  "Date of the last write."
   UPDATED_AT
+  "Publication date, as the authors set it."
   PUBLISHED_AT
+  "Title, ignoring case and accents."
   TITLE
 }
 
 "How a document list is sorted; ties are broken by id."
 input DocumentOrder {
+  "What to sort by."
   field: DocumentOrderField!
+  "Ascending (the default) or descending."
   direction: OrderDirection! = ASC
 }
 
 "Anything that carries text, authors, visibility and revisions."
 interface Document implements Node {
+  "Opaque global id; fetch the document again with ` + "`" + `node(id:)` + "`" + `."
   id: ID!
+  "NOTE, TERM or ORGANISATION."
   kind: DocumentKind!
+  "A short name for addresses, as its authors chose it; empty when none was given. Not unique and not an id."
   slug: String!
   "A note's title, a term's label, an organisation's name."
   title: String!
+  "A short plain-text summary (at most 2000 bytes); empty when none was written."
   summary: String!
   "Markdown. An organisation's description."
   body: String!
   "BCP 47 primary language tag: fr, en."
   language: String!
+  "Who may read the document. A document hidden by a curator reads as PRIVATE to others whatever this says."
   visibility: Visibility!
+  "The licence the text is shared under, as its authors wrote it (for example CC BY-SA 4.0); empty when none was given."
   licence: String!
+  "When the document was created."
   createdAt: Time!
+  "When the document was last written (any field); search can sort on it."
   updatedAt: Time!
+  "When the document was published, as its authors set it; null for an unpublished draft. The search filters publishedAfter and publishedBefore read it."
   publishedAt: Time
   "Incremented by every update; pass it back to update or delete."
   version: Int!
+  "Its authors, of every role."
   authors: [Contributor!]!
   "Authors with their role."
   authorships: [Authorship!]!
   "The carnets holding this document, with its category and position in each."
   carnets: [CarnetMembership!]!
+  "The communities the document is tied to (OF_COMMUNITY): their members may read it when its visibility is COMMUNITY."
   communities: [Community!]!
   "The terms this document mentions."
   terms: [Term!]!
@@ -4618,22 +4727,37 @@ interface Document implements Node {
   A revision is readable by whoever could read the document when it was
   written (its visibility then); authors and curators read them all.
   """
-  revisions(first: Int, after: String): RevisionConnection!
+  revisions(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): RevisionConnection!
 }
 
+"The part a contributor took in a document. Every role gives the same rights: an author of any role reads and edits the document."
 enum AuthorRole {
+  "Wrote the document (the default role)."
   AUTHOR
+  "Contributed to it."
   CONTRIBUTOR
+  "Edited it."
   EDITOR
 }
 
+"A contributor and the part they took in a document (an AUTHORED link)."
 type Authorship {
+  "The contributor."
   contributor: Contributor!
+  "The part they took."
   role: AuthorRole!
 }
 
+"A carnet a document is filed in, with where it is filed (an IN_CARNET link)."
 type CarnetMembership {
+  "The carnet."
   carnet: Carnet!
+  "The document's category in that carnet; null when it is filed under none."
   category: String
   "The document's rank among the carnet's entries the viewer may read, from 1."
   position: Int!
@@ -4641,57 +4765,119 @@ type CarnetMembership {
 
 "A unit of knowledge."
 type Note implements Node & Document {
+  "Opaque global id; fetch the document again with ` + "`" + `node(id:)` + "`" + `."
   id: ID!
+  "NOTE, TERM or ORGANISATION."
   kind: DocumentKind!
+  "A short name for addresses, as its authors chose it; empty when none was given. Not unique and not an id."
   slug: String!
+  "The note's title (at most 300 bytes)."
   title: String!
+  "A short plain-text summary (at most 2000 bytes); empty when none was written."
   summary: String!
+  "The text, in Markdown (at most 200 000 bytes)."
   body: String!
+  "BCP 47 primary language tag: fr, en. It chooses the analysis search applies to the text."
   language: String!
+  "Who may read the document. A document hidden by a curator reads as PRIVATE to others whatever this says."
   visibility: Visibility!
+  "The licence the text is shared under, as its authors wrote it (for example CC BY-SA 4.0); empty when none was given."
   licence: String!
+  "When the document was created."
   createdAt: Time!
+  "When the document was last written (any field); search can sort on it."
   updatedAt: Time!
+  "When the document was published, as its authors set it; null for an unpublished draft. The search filters publishedAfter and publishedBefore read it."
   publishedAt: Time
+  "Incremented by every update; pass it back to update or delete (CONFLICT when stale)."
   version: Int!
+  "Its authors, of every role."
   authors: [Contributor!]!
+  "Its authors with their role."
   authorships: [Authorship!]!
+  "The carnets holding this document, with its category and position in each."
   carnets: [CarnetMembership!]!
+  "The communities the document is tied to (OF_COMMUNITY): their members may read it when its visibility is COMMUNITY."
   communities: [Community!]!
+  "The terms this document mentions (MENTIONS) that the viewer may read."
   terms: [Term!]!
+  "The organisations this document concerns (CONCERNS) that the viewer may read."
   organisations: [Organisation!]!
-  revisions(first: Int, after: String): RevisionConnection!
+  "Earlier states of the document, newest first: those the viewer may read. A revision is readable by whoever could read the document when it was written (its visibility then); authors and curators read them all."
+  revisions(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): RevisionConnection!
   "Notes this note links to."
-  links(first: Int, after: String): NoteConnection!
+  links(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): NoteConnection!
   "Notes that link to this note (derived from their links)."
-  backlinks(first: Int, after: String): NoteConnection!
+  backlinks(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): NoteConnection!
 }
 
 "A lexicon entry (SKOS-like)."
 type Term implements Node & Document {
+  "Opaque global id; fetch the document again with ` + "`" + `node(id:)` + "`" + `."
   id: ID!
+  "NOTE, TERM or ORGANISATION."
   kind: DocumentKind!
+  "A short name for addresses, as its authors chose it; empty when none was given. Not unique and not an id."
   slug: String!
+  "The term's label (same as ` + "`" + `label` + "`" + `)."
   title: String!
+  "A short plain-text summary (at most 2000 bytes); empty when none was written."
   summary: String!
+  "A longer explanation, in Markdown (at most 200 000 bytes)."
   body: String!
+  "BCP 47 primary language tag: fr, en. It chooses the analysis search applies to the text."
   language: String!
+  "Who may read the document. A document hidden by a curator reads as PRIVATE to others whatever this says."
   visibility: Visibility!
+  "The licence the text is shared under, as its authors wrote it (for example CC BY-SA 4.0); empty when none was given."
   licence: String!
+  "When the document was created."
   createdAt: Time!
+  "When the document was last written (any field); search can sort on it."
   updatedAt: Time!
+  "When the document was published, as its authors set it; null for an unpublished draft. The search filters publishedAfter and publishedBefore read it."
   publishedAt: Time
+  "Incremented by every update; pass it back to update or delete (CONFLICT when stale)."
   version: Int!
+  "Its authors, of every role."
   authors: [Contributor!]!
+  "Its authors with their role."
   authorships: [Authorship!]!
+  "The carnets holding this document, with its category and position in each."
   carnets: [CarnetMembership!]!
+  "The communities the document is tied to (OF_COMMUNITY): their members may read it when its visibility is COMMUNITY."
   communities: [Community!]!
+  "The terms this document mentions (MENTIONS) that the viewer may read."
   terms: [Term!]!
+  "The organisations this document concerns (CONCERNS) that the viewer may read."
   organisations: [Organisation!]!
-  revisions(first: Int, after: String): RevisionConnection!
+  "Earlier states of the document, newest first: those the viewer may read. A revision is readable by whoever could read the document when it was written (its visibility then); authors and curators read them all."
+  revisions(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): RevisionConnection!
   "The term's label (same as title)."
   label: String!
+  "Other names of the term (synonyms, spellings, plural forms); search and unlinkedMentions match them as the label."
   aliases: [String!]!
+  "The definition, in plain text (at most 5000 bytes); empty when none is written yet (see termsWithoutDefinition)."
   definition: String!
   "Broader terms."
   broader: [Term!]!
@@ -4700,63 +4886,110 @@ type Term implements Node & Document {
   "Related terms, either way."
   related: [Term!]!
   "Documents that mention this term."
-  mentionedBy(first: Int, after: String): DocumentConnection!
+  mentionedBy(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): DocumentConnection!
 }
 
 "An organisation of the directory."
 type Organisation implements Node & Document {
+  "Opaque global id; fetch the document again with ` + "`" + `node(id:)` + "`" + `."
   id: ID!
+  "NOTE, TERM or ORGANISATION."
   kind: DocumentKind!
+  "A short name for addresses, as its authors chose it; empty when none was given. Not unique and not an id."
   slug: String!
+  "The organisation's name (same as ` + "`" + `name` + "`" + `)."
   title: String!
+  "A short plain-text summary (at most 2000 bytes); empty when none was written."
   summary: String!
   "The organisation's description (Markdown)."
   body: String!
+  "BCP 47 primary language tag: fr, en. It chooses the analysis search applies to the text."
   language: String!
+  "Who may read the document. A document hidden by a curator reads as PRIVATE to others whatever this says."
   visibility: Visibility!
+  "The licence the text is shared under, as its authors wrote it (for example CC BY-SA 4.0); empty when none was given."
   licence: String!
+  "When the document was created."
   createdAt: Time!
+  "When the document was last written (any field); search can sort on it."
   updatedAt: Time!
+  "When the document was published, as its authors set it; null for an unpublished draft. The search filters publishedAfter and publishedBefore read it."
   publishedAt: Time
+  "Incremented by every update; pass it back to update or delete (CONFLICT when stale)."
   version: Int!
+  "Its authors, of every role."
   authors: [Contributor!]!
+  "Its authors with their role."
   authorships: [Authorship!]!
+  "The carnets holding this document, with its category and position in each."
   carnets: [CarnetMembership!]!
+  "The communities the document is tied to (OF_COMMUNITY): their members may read it when its visibility is COMMUNITY."
   communities: [Community!]!
+  "The terms this document mentions (MENTIONS) that the viewer may read."
   terms: [Term!]!
+  "The organisations this document concerns (CONCERNS) that the viewer may read."
   organisations: [Organisation!]!
-  revisions(first: Int, after: String): RevisionConnection!
+  "Earlier states of the document, newest first: those the viewer may read. A revision is readable by whoever could read the document when it was written (its visibility then); authors and curators read them all."
+  revisions(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): RevisionConnection!
   "The organisation's name (same as title)."
   name: String!
   "Other names and acronyms."
   aliases: [String!]!
+  "The organisation's website address, as written; empty when unknown."
   website: String!
   "A value id of the standpoint dimension ` + "`" + `region` + "`" + `."
   region: String!
   "A value id of the standpoint dimension ` + "`" + `sector` + "`" + `."
   sector: String!
   "Documents that concern this organisation."
-  concernedBy(first: Int, after: String): DocumentConnection!
+  concernedBy(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): DocumentConnection!
   "Contributors affiliated with this organisation."
-  affiliates(first: Int, after: String): ContributorConnection!
+  affiliates(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): ContributorConnection!
 }
 
 "The state of a document after one write."
 type Revision {
+  "The version this revision is: 1 for the creation, then one more per update."
   version: Int!
   "Who made the change; null for system writes or when they are gone."
   author: Contributor
+  "When this version was written."
   at: Time!
   "Names of the fields this write changed."
   changed: [String!]!
+  "The title at this version."
   title: String!
+  "The summary at this version."
   summary: String!
+  "The body at this version (Markdown)."
   body: String!
 }
 
 "Filters on lists of notes; empty fields do not filter; ids are global ids."
 input NoteFilter {
+  "Only documents in this language (a BCP 47 primary tag: fr, en)."
   language: String
+  "Only documents of this visibility (among those the viewer may read)."
   visibility: Visibility
   "Authored by this contributor."
   author: ID
@@ -4774,25 +5007,41 @@ input NoteFilter {
 
 "Filters on lists of terms; see NoteFilter."
 input TermFilter {
+  "Only documents in this language (a BCP 47 primary tag: fr, en)."
   language: String
+  "Only documents of this visibility (among those the viewer may read)."
   visibility: Visibility
+  "Written by this contributor (any role)."
   author: ID
+  "Filed in this carnet."
   carnet: ID
+  "With carnet: filed under this category of the carnet."
   category: String
+  "Tied to this community."
   community: ID
+  "Mentioning this term."
   term: ID
+  "Concerning this organisation."
   organisation: ID
 }
 
 "Filters on lists of organisations; see NoteFilter."
 input OrganisationFilter {
+  "Only documents in this language (a BCP 47 primary tag: fr, en)."
   language: String
+  "Only documents of this visibility (among those the viewer may read)."
   visibility: Visibility
+  "Written by this contributor (any role)."
   author: ID
+  "Filed in this carnet."
   carnet: ID
+  "With carnet: filed under this category of the carnet."
   category: String
+  "Tied to this community."
   community: ID
+  "Mentioning this term."
   term: ID
+  "Concerning this organisation."
   organisation: ID
 }
 
@@ -4800,85 +5049,169 @@ input OrganisationFilter {
 input DocumentFilter {
   "Only these kinds; all when empty."
   kinds: [DocumentKind!]
+  "Only documents in this language (a BCP 47 primary tag: fr, en)."
   language: String
+  "Only documents of this visibility (among those the viewer may read)."
   visibility: Visibility
+  "Written by this contributor (any role)."
   author: ID
+  "Filed in this carnet."
   carnet: ID
+  "With carnet: filed under this category of the carnet."
   category: String
+  "Tied to this community."
   community: ID
+  "Mentioning this term."
   term: ID
+  "Concerning this organisation."
   organisation: ID
 }
 
+"A page of notes (Relay connection)."
 type NoteConnection {
+  "The notes of this page, each with its cursor."
   edges: [NoteEdge!]!
+  "The notes of this page, without cursors."
   nodes: [Note!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the notes the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One note of a page, with its cursor."
 type NoteEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the notes that follow this one."
   cursor: String!
+  "The note."
   node: Note!
 }
 
+"A page of terms (Relay connection)."
 type TermConnection {
+  "The terms of this page, each with its cursor."
   edges: [TermEdge!]!
+  "The terms of this page, without cursors."
   nodes: [Term!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the terms the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One term of a page, with its cursor."
 type TermEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the terms that follow this one."
   cursor: String!
+  "The term."
   node: Term!
 }
 
+"A page of organisations (Relay connection)."
 type OrganisationConnection {
+  "The organisations of this page, each with its cursor."
   edges: [OrganisationEdge!]!
+  "The organisations of this page, without cursors."
   nodes: [Organisation!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the organisations the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One organisation of a page, with its cursor."
 type OrganisationEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the organisations that follow this one."
   cursor: String!
+  "The organisation."
   node: Organisation!
 }
 
+"A page of documents (Relay connection)."
 type DocumentConnection {
+  "The documents of this page, each with its cursor."
   edges: [DocumentEdge!]!
+  "The documents of this page, without cursors."
   nodes: [Document!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the documents the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One document of a page, with its cursor."
 type DocumentEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the documents that follow this one."
   cursor: String!
+  "The document."
   node: Document!
 }
 
+"A page of revisions (Relay connection)."
 type RevisionConnection {
+  "The revisions of this page, each with its cursor."
   edges: [RevisionEdge!]!
+  "The revisions of this page, without cursors."
   nodes: [Revision!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the revisions the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One revision of a page, with its cursor."
 type RevisionEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the revisions that follow this one."
   cursor: String!
+  "The revision."
   node: Revision!
 }
 
 extend type Query {
   "Notes the viewer may read; by creation date unless orderBy says otherwise."
-  notes(filter: NoteFilter, orderBy: DocumentOrder, first: Int, after: String): NoteConnection!
+  notes(
+    "Narrows the list; every note the viewer may read when omitted."
+    filter: NoteFilter
+    "The order; by creation date, oldest first, when omitted. Ties are broken by id."
+    orderBy: DocumentOrder
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): NoteConnection!
   "Terms the viewer may read."
-  terms(filter: TermFilter, orderBy: DocumentOrder, first: Int, after: String): TermConnection!
+  terms(
+    "Narrows the list; every term the viewer may read when omitted."
+    filter: TermFilter
+    "The order; by creation date, oldest first, when omitted. Ties are broken by id."
+    orderBy: DocumentOrder
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): TermConnection!
   "Organisations the viewer may read."
-  organisations(filter: OrganisationFilter, orderBy: DocumentOrder, first: Int, after: String): OrganisationConnection!
+  organisations(
+    "Narrows the list; every organisation the viewer may read when omitted."
+    filter: OrganisationFilter
+    "The order; by creation date, oldest first, when omitted. Ties are broken by id."
+    orderBy: DocumentOrder
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): OrganisationConnection!
   "Documents of any kind the viewer may read."
-  documents(filter: DocumentFilter, orderBy: DocumentOrder, first: Int, after: String): DocumentConnection!
+  documents(
+    "Narrows the list; every document the viewer may read when omitted."
+    filter: DocumentFilter
+    "The order; by creation date, oldest first, when omitted. Ties are broken by id."
+    orderBy: DocumentOrder
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): DocumentConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/explore.graphqls", Input: `# Exploring the graph: the neighbourhood of a node and the shortest paths
@@ -4888,12 +5221,19 @@ extend type Query {
 
 "The kind of a node of the graph."
 enum NodeKind {
+  "A note."
   NOTE
+  "A term of the lexicon."
   TERM
+  "An organisation of the directory."
   ORGANISATION
+  "A contributor."
   CONTRIBUTOR
+  "A carnet (notebook)."
   CARNET
+  "A community."
   COMMUNITY
+  "A knowledge base."
   KNOWLEDGE_BASE
 }
 
@@ -4901,6 +5241,7 @@ enum NodeKind {
 type SubgraphNode {
   "Global id: fetch the object with ` + "`" + `node(id:)` + "`" + `, or select ` + "`" + `node` + "`" + ` here."
   id: ID!
+  "What the node is."
   kind: NodeKind!
   "A note's title, a term's label, an organisation's, contributor's, community's or base's name, a carnet's title."
   label: String!
@@ -4915,7 +5256,10 @@ type SubgraphNode {
 
 "A link of a subgraph, in its stored direction."
 type SubgraphEdge {
-  type: Relation!
+  "The link's relation: the same word as on a network edge or a link suggestion."
+  relation: Relation!
+  "The link's relation."
+  type: Relation! @deprecated(reason: "Use ` + "`" + `relation` + "`" + `, the name every other link of the schema uses.")
   "Global id of the link's start."
   from: ID!
   "Global id of the link's end."
@@ -4927,7 +5271,9 @@ Nodes and the links among them. In a path, ` + "`" + `nodes` + "`" + ` run from 
 other and ` + "`" + `edges[i]` + "`" + ` joins ` + "`" + `nodes[i]` + "`" + ` and ` + "`" + `nodes[i+1]` + "`" + ` (in either direction).
 """
 type Subgraph {
+  "The nodes: in a neighbourhood, breadth first from the start node; in a path, from one end to the other."
   nodes: [SubgraphNode!]!
+  "The links among the nodes, each once, in their stored direction."
   edges: [SubgraphEdge!]!
   "True when the ` + "`" + `first` + "`" + ` cap left reachable nodes out."
   truncated: Boolean!
@@ -4940,48 +5286,99 @@ extend type Query {
   among them. ` + "`" + `relations` + "`" + ` limits the links walked (all when omitted). Any
   kind of node; NOT_FOUND when it does not exist or the viewer may not read it.
   """
-  neighbourhood(id: ID!, depth: Int = 1, relations: [Relation!], first: Int = 50): Subgraph!
+  neighbourhood(
+    "Global id of the node to start from: any kind of node."
+    id: ID!
+    "How many links away to go: 1 to 3."
+    depth: Int = 1
+    "Only walk links of these relations; all when omitted."
+    relations: [Relation!]
+    "The most nodes to return, the start included: 1 to 500."
+    first: Int = 50
+  ): Subgraph!
   """
   A shortest path of at most ` + "`" + `maxDepth` + "`" + ` links (1 to 6), taken in either
   direction, between two notes, terms, organisations, contributors or
   carnets, through nodes the viewer may read; null when there is none, or
   when an end does not exist or is hidden from the viewer.
   """
-  path(from: ID!, to: ID!, maxDepth: Int = 6, relations: [Relation!]): Subgraph
+  path(
+    "Global id of one end."
+    from: ID!
+    "Global id of the other end."
+    to: ID!
+    "The longest path wanted, in links: 1 to 6."
+    maxDepth: Int = 6
+    "Only walk links of these relations; all when omitted."
+    relations: [Relation!]
+  ): Subgraph
   "Up to ` + "`" + `first` + "`" + ` (1 to 10) shortest loopless paths, shortest first; see ` + "`" + `path` + "`" + `."
-  paths(from: ID!, to: ID!, maxDepth: Int = 6, relations: [Relation!], first: Int = 3): [Subgraph!]!
+  paths(
+    "Global id of one end."
+    from: ID!
+    "Global id of the other end."
+    to: ID!
+    "The longest path wanted, in links: 1 to 6."
+    maxDepth: Int = 6
+    "Only walk links of these relations; all when omitted."
+    relations: [Relation!]
+    "How many paths at most: 1 to 10."
+    first: Int = 3
+  ): [Subgraph!]!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/groups.graphqls", Input: `# Carnets (notebooks), communities and knowledge bases.
 
 "A notebook: an ordered collection of documents, with categories."
 type Carnet implements Node {
+  "Opaque global id; fetch the carnet again with ` + "`" + `node(id:)` + "`" + `."
   id: ID!
+  "The carnet's title (at most 300 bytes)."
   title: String!
+  "What the carnet gathers, in plain text (at most 10 000 bytes); empty when none."
   description: String!
   "The categories documents may be filed under, in order."
   categories: [String!]!
+  "When it was created."
   createdAt: Time!
+  "When it was last changed."
   updatedAt: Time!
+  "Incremented by every update; pass it back to update or delete (CONFLICT when stale)."
   version: Int!
   "Documents in this carnet (only those in ` + "`" + `category` + "`" + ` if given), by position."
-  documents(category: String, first: Int, after: String): CarnetDocumentConnection!
+  documents(
+    "Only the documents filed under this category of the carnet."
+    category: String
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): CarnetDocumentConnection!
   "Communities this carnet is tied to."
   communities: [Community!]!
   "Knowledge bases this carnet belongs to."
   bases: [KnowledgeBase!]!
 }
 
+"A page of documents filed in a carnet (Relay connection)."
 type CarnetDocumentConnection {
+  "The documents filed in a carnet of this page, each with its cursor."
   edges: [CarnetDocumentEdge!]!
+  "The documents filed in a carnet of this page, without cursors."
   nodes: [Document!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the documents filed in a carnet the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One document filed in the carnet of a page, with its cursor."
 type CarnetDocumentEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the documents filed in a carnet that follow this one."
   cursor: String!
+  "The document filed in the carnet."
   node: Document!
+  "The category the document is filed under in this carnet; null when none."
   category: String
   "The entry's rank among the carnet's entries the viewer may read, from 1: hidden entries leave no gap."
   position: Int!
@@ -4989,85 +5386,157 @@ type CarnetDocumentEdge {
 
 "A group of contributors; documents and carnets can be tied to it."
 type Community implements Node {
+  "Opaque global id; fetch the community again with ` + "`" + `node(id:)` + "`" + `."
   id: ID!
+  "The community's name (at most 200 bytes)."
   name: String!
+  "What the community is, in plain text (at most 10 000 bytes); empty when none."
   description: String!
+  "When it was created."
   createdAt: Time!
+  "When it was last changed."
   updatedAt: Time!
+  "Incremented by every update; pass it back to update or delete (CONFLICT when stale)."
   version: Int!
-  members(first: Int, after: String): ContributorConnection!
+  "The contributors who are members (MEMBER_OF). Members read the COMMUNITY documents tied to the community."
+  members(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): ContributorConnection!
   "Documents tied to this community that the viewer may read."
-  documents(first: Int, after: String): DocumentConnection!
+  documents(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): DocumentConnection!
   "Carnets tied to this community."
   carnets: [Carnet!]!
 }
 
 "A collection of carnets."
 type KnowledgeBase implements Node {
+  "Opaque global id; fetch the knowledge base again with ` + "`" + `node(id:)` + "`" + `."
   id: ID!
+  "The base's name (at most 200 bytes)."
   name: String!
+  "What the base gathers, in plain text (at most 10 000 bytes); empty when none."
   description: String!
+  "When it was created."
   createdAt: Time!
+  "When it was last changed."
   updatedAt: Time!
+  "Incremented by every update; pass it back to update or delete (CONFLICT when stale)."
   version: Int!
+  "The carnets in this base (IN_BASE)."
   carnets: [Carnet!]!
 }
 
+"A page of carnets (Relay connection)."
 type CarnetConnection {
+  "The carnets of this page, each with its cursor."
   edges: [CarnetEdge!]!
+  "The carnets of this page, without cursors."
   nodes: [Carnet!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the carnets the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One carnet of a page, with its cursor."
 type CarnetEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the carnets that follow this one."
   cursor: String!
+  "The carnet."
   node: Carnet!
 }
 
+"A page of communities (Relay connection)."
 type CommunityConnection {
+  "The communities of this page, each with its cursor."
   edges: [CommunityEdge!]!
+  "The communities of this page, without cursors."
   nodes: [Community!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the communities the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One community of a page, with its cursor."
 type CommunityEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the communities that follow this one."
   cursor: String!
+  "The community."
   node: Community!
 }
 
+"A page of knowledge bases (Relay connection)."
 type KnowledgeBaseConnection {
+  "The knowledge bases of this page, each with its cursor."
   edges: [KnowledgeBaseEdge!]!
+  "The knowledge bases of this page, without cursors."
   nodes: [KnowledgeBase!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the knowledge bases the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One knowledge base of a page, with its cursor."
 type KnowledgeBaseEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the knowledge bases that follow this one."
   cursor: String!
+  "The knowledge base."
   node: KnowledgeBase!
 }
 
 extend type Query {
-  carnets(first: Int, after: String): CarnetConnection!
-  communities(first: Int, after: String): CommunityConnection!
-  knowledgeBases(first: Int, after: String): KnowledgeBaseConnection!
+  "Every carnet, oldest first (then by id)."
+  carnets(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): CarnetConnection!
+  "Every community, oldest first (then by id)."
+  communities(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): CommunityConnection!
+  "Every knowledge base, oldest first (then by id)."
+  knowledgeBases(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): KnowledgeBaseConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/history.graphqls", Input: `# History: comparing any two revisions of a document line by line, and
 # restoring an earlier one. Restoring writes a new revision: history is
 # never rewritten.
 
+"What a line of a comparison is."
 enum DiffOp {
+  "The line is in both versions."
   EQUAL
+  "The line is only in the ` + "`" + `from` + "`" + ` version."
   DELETE
+  "The line is only in the ` + "`" + `to` + "`" + ` version."
   INSERT
 }
 
 "One line of a line-by-line comparison."
 type DiffLine {
+  "Whether the line is kept, deleted or inserted."
   op: DiffOp!
+  "The line, without its line break."
   text: String!
   "The line's number in the ` + "`" + `from` + "`" + ` version; null for an inserted line."
   oldLine: Int
@@ -5077,6 +5546,7 @@ type DiffLine {
 
 "How one field changed from one version to the other."
 type FieldDiff {
+  "True when the field differs between the two versions."
   changed: Boolean!
   "Every line of both versions, unchanged ones included (EQUAL), in order."
   lines: [DiffLine!]!
@@ -5084,10 +5554,15 @@ type FieldDiff {
 
 "A document's title, summary and body compared between two versions."
 type RevisionDiff {
+  "The revision compared from."
   from: Revision!
+  "The revision compared to."
   to: Revision!
+  "The title, line by line."
   title: FieldDiff!
+  "The summary, line by line."
   summary: FieldDiff!
+  "The body, line by line."
   body: FieldDiff!
   """
   False when two large, very different texts were too costly to compare
@@ -5097,7 +5572,9 @@ type RevisionDiff {
   minimal: Boolean!
 }
 
+"The result of restoreRevision."
 type RestoreRevisionPayload {
+  "The document, with the restored text as its new current version."
   document: Document!
 }
 
@@ -5108,7 +5585,14 @@ extend type Query {
   the viewer, or never had one of the versions — or has one the viewer may
   not read (see ` + "`" + `revisions` + "`" + `), exactly as if it did not exist.
   """
-  revisionDiff(id: ID!, from: Int!, to: Int!): RevisionDiff!
+  revisionDiff(
+    "Global id of the document."
+    id: ID!
+    "The version to compare from."
+    from: Int!
+    "The version to compare to."
+    to: Int!
+  ): RevisionDiff!
 }
 
 extend type Mutation {
@@ -5118,7 +5602,14 @@ extend type Mutation {
   (CONFLICT if it is no longer current). The document's authors and
   curators may restore; restoring what is already current changes nothing.
   """
-  restoreRevision(id: ID!, version: Int!, expectedVersion: Int!): RestoreRevisionPayload!
+  restoreRevision(
+    "Global id of the document."
+    id: ID!
+    "The earlier version whose title, summary and body become current again."
+    version: Int!
+    "The current version, as the caller last read it (CONFLICT otherwise)."
+    expectedVersion: Int!
+  ): RestoreRevisionPayload!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/mentions.graphqls", Input: `# Missing links, for curators and admins (FORBIDDEN for anyone else,
@@ -5138,14 +5629,19 @@ enum SuggestionReason {
   SHARES_TERMS
 }
 
+"A page of documents that name a term or organisation without a link to it (Relay connection)."
 type MentionConnection {
   "Every matching document the viewer may read, on every page."
   totalCount: Int!
+  "The documents of this page, best match first."
   edges: [MentionEdge!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
 }
 
+"A document naming a term or organisation, with where it names it."
 type MentionEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the documents that follow this one."
   cursor: String!
   "The search score of the mention: a name in a title weighs more than in a body."
   score: Float!
@@ -5159,6 +5655,7 @@ type MentionEdge {
 
 "A link a document seems to lack. Accept it with ` + "`" + `acceptLinkSuggestion` + "`" + `."
 type LinkSuggestion {
+  "Why the link is suggested."
   reason: SuggestionReason!
   """
   Between 0 and 1, higher is stronger. MENTIONS_*: w / (w + 1), w counting
@@ -5180,9 +5677,11 @@ type LinkSuggestion {
   sharedTerms: [Term!]!
 }
 
+"The result of acceptLinkSuggestion."
 type AcceptLinkSuggestionPayload {
   "The document, as it is after the link."
   document: Document!
+  "The link made (or found already there)."
   link: Link!
 }
 
@@ -5194,14 +5693,28 @@ extend type Query {
   are joined to it by one of its own links (BROADER and RELATED either way).
   The target itself is left out. Best match first; ` + "`" + `first` + "`" + ` at most 100.
   """
-  unlinkedMentions(termId: ID, organisationId: ID, first: Int, after: String): MentionConnection!
+  unlinkedMentions(
+    "Global id of the term whose unlinked mentions are wanted."
+    termId: ID
+    "Global id of the organisation whose unlinked mentions are wanted."
+    organisationId: ID
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): MentionConnection!
   """
   Links the document seems to lack: the terms and organisations it names
   without a link to them, and (for a note) the notes that mention at least
   two of the same terms without a link either way. Only targets the viewer
   may read; strongest first; ` + "`" + `first` + "`" + ` between 0 and 50 (default 20).
   """
-  linkSuggestions(documentId: ID!, first: Int): [LinkSuggestion!]!
+  linkSuggestions(
+    "Global id of the document (note, term or organisation) to suggest links for."
+    documentId: ID!
+    "How many suggestions at most: 0 to 50, 20 when omitted."
+    first: Int
+  ): [LinkSuggestion!]!
 }
 
 extend type Mutation {
@@ -5212,7 +5725,14 @@ extend type Mutation {
   The rights are those of ` + "`" + `link` + "`" + `: the viewer must be allowed to edit the
   document. Accepting twice changes nothing.
   """
-  acceptLinkSuggestion(documentId: ID!, targetId: ID!, relation: Relation): AcceptLinkSuggestionPayload!
+  acceptLinkSuggestion(
+    "Global id of the document the link starts from."
+    documentId: ID!
+    "Global id of the suggested target."
+    targetId: ID!
+    "The link to make; chosen from the kinds of both ends when omitted."
+    relation: Relation
+  ): AcceptLinkSuggestionPayload!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/moderation.graphqls", Input: `# Moderation. Anyone signed in (with a token that speaks for a
@@ -5222,11 +5742,15 @@ extend type Mutation {
 # behaves as PRIVATE to everyone but its authors and curators, on every
 # read path, whatever its own visibility (which applies again once shown).
 
+"Where a flag stands."
 enum FlagStatus {
+  "Waiting for a curator."
   OPEN
+  "A curator decided, with a note."
   RESOLVED
 }
 
+"A curator's decision on a flag."
 enum FlagDecision {
   "Nothing to change: the document is shown (again, if it was hidden)."
   KEEP
@@ -5240,8 +5764,11 @@ type Flag {
   id: ID!
   "Null when the viewer can no longer read the document."
   document: Document
+  "The contributor who flagged; null when their profile is gone."
   flagger: Contributor
+  "Why they flagged it, in their words (at most 2000 bytes)."
   reason: String!
+  "OPEN or RESOLVED."
   status: FlagStatus!
   "Once resolved."
   decision: FlagDecision
@@ -5249,27 +5776,41 @@ type Flag {
   note: String
   "The curator who resolved it, when their token speaks for a contributor."
   resolvedBy: Contributor
+  "When the document was flagged."
   createdAt: Time!
+  "When the flag was resolved; null while OPEN."
   resolvedAt: Time
 }
 
+"A page of moderation flags (Relay connection)."
 type FlagConnection {
+  "The moderation flags of this page, each with its cursor."
   edges: [FlagEdge!]!
+  "The moderation flags of this page, without cursors."
   nodes: [Flag!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the moderation flags the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One flag of a page, with its cursor."
 type FlagEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the moderation flags that follow this one."
   cursor: String!
+  "The flag."
   node: Flag!
 }
 
+"The result of flagDocument and resolveFlag."
 type FlagPayload {
+  "The flag, as it is now."
   flag: Flag!
 }
 
+"The result of setDocumentHidden."
 type SetDocumentHiddenPayload {
+  "The document, as it is now (see ` + "`" + `hidden` + "`" + `)."
   document: Document!
 }
 
@@ -5279,29 +5820,58 @@ extend interface Document {
 }
 
 extend type Note {
+  "True while a curator keeps the document hidden pending review; only its authors and curators can see it then."
   hidden: Boolean!
 }
 
 extend type Term {
+  "True while a curator keeps the document hidden pending review; only its authors and curators can see it then."
   hidden: Boolean!
 }
 
 extend type Organisation {
+  "True while a curator keeps the document hidden pending review; only its authors and curators can see it then."
   hidden: Boolean!
 }
 
 extend type Query {
   "Flags, newest first: open ones unless ` + "`" + `status` + "`" + ` says otherwise, of one document if ` + "`" + `document` + "`" + ` is given. Curators and admins only."
-  moderationQueue(status: FlagStatus = OPEN, document: ID, first: Int, after: String): FlagConnection!
+  moderationQueue(
+    "OPEN (the default) or RESOLVED flags."
+    status: FlagStatus = OPEN
+    "Global id of a document: only its flags."
+    document: ID
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): FlagConnection!
 }
 
 extend type Mutation {
   "Flags a document for the curators, with a reason (at most 2000 bytes). CONFLICT if the viewer's earlier flag on it is still open."
-  flagDocument(id: ID!, reason: String!): FlagPayload!
+  flagDocument(
+    "Global id of the document to flag."
+    id: ID!
+    "What is wrong, in the flagger's words (at most 2000 bytes, not blank)."
+    reason: String!
+  ): FlagPayload!
   "Resolves an open flag (CONFLICT if already resolved): HIDE hides the document, KEEP shows it. Curators and admins only."
-  resolveFlag(id: ID!, decision: FlagDecision!, note: String! = ""): FlagPayload!
+  resolveFlag(
+    "The flag's id (Flag.id)."
+    id: ID!
+    "KEEP shows the document, HIDE hides it."
+    decision: FlagDecision!
+    "The curator's note (at most 2000 bytes)."
+    note: String! = ""
+  ): FlagPayload!
   "Hides a document pending review, or shows it again. Curators and admins only."
-  setDocumentHidden(id: ID!, hidden: Boolean!): SetDocumentHiddenPayload!
+  setDocumentHidden(
+    "Global id of the document."
+    id: ID!
+    "True to hide it, false to show it again."
+    hidden: Boolean!
+  ): SetDocumentHiddenPayload!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/mutations.graphqls", Input: `# Writes. Every mutation needs a token (UNAUTHENTICATED otherwise). Updates
@@ -5336,8 +5906,11 @@ enum Relation {
 
 "A typed link between two objects."
 type Link {
+  "What the link means; it also fixes the kinds of its ends."
   relation: Relation!
+  "The start of the link; null when the viewer may not read it."
   from: Node
+  "The end of the link; null when the viewer may not read it."
   to: Node
   "AUTHORED links only."
   role: AuthorRole
@@ -5345,12 +5918,17 @@ type Link {
   category: String
   "IN_CARNET links only: the entry's rank among the carnet's entries the viewer may read, from 1."
   position: Int!
+  "When the link was made."
   createdAt: Time!
 }
 
+"A link to make (or to update, when it exists). Ids are global ids."
 input LinkInput {
+  "What the link means; the ends must be of the kinds it joins (BAD_USER_INPUT otherwise)."
   relation: Relation!
+  "Global id of the start."
   from: ID!
+  "Global id of the end."
   to: ID!
   "AUTHORED links only; AUTHOR when omitted."
   role: AuthorRole
@@ -5364,99 +5942,173 @@ input LinkInput {
   position: Int
 }
 
+"A new note. Text fields are empty when omitted."
 input CreateNoteInput {
+  "The note's title (at most 300 bytes, not blank)."
   title: String!
+  "A short name for addresses (at most 500 bytes); not unique."
   slug: String
+  "A short plain-text summary (at most 2000 bytes)."
   summary: String
+  "The text, in Markdown (at most 200 000 bytes)."
   body: String
+  "BCP 47 primary language tag (fr, en); it chooses how search analyses the text."
   language: String = "fr"
   "Required: who may read the note."
   visibility: Visibility!
+  "The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0."
   licence: String
+  "The publication date; null for a draft."
   publishedAt: Time
   "Contributor ids; the viewer's own contributor when omitted. Only curators name others."
   authors: [ID!]
 }
 
+"Changes to a note: omitted fields keep their value."
 input UpdateNoteInput {
+  "Global id of the note."
   id: ID!
   "The version last read; CONFLICT if it is no longer current."
   version: Int!
+  "The new title (at most 300 bytes, not blank)."
   title: String
+  "A short name for addresses (at most 500 bytes); not unique."
   slug: String
+  "A short plain-text summary (at most 2000 bytes)."
   summary: String
+  "The text, in Markdown (at most 200 000 bytes)."
   body: String
+  "BCP 47 primary language tag (fr, en); it chooses how search analyses the text."
   language: String
+  "Who may read it: PUBLIC, COMMUNITY (members of its communities, and its authors) or PRIVATE (its authors)."
   visibility: Visibility
+  "The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0."
   licence: String
+  "The new publication date."
   publishedAt: Time
 }
 
+"A new lexicon term. Text fields are empty when omitted."
 input CreateTermInput {
+  "The term's label, its title (at most 300 bytes, not blank)."
   label: String!
+  "A short name for addresses (at most 500 bytes); not unique."
   slug: String
+  "A short plain-text summary (at most 2000 bytes)."
   summary: String
+  "A longer explanation, in Markdown (at most 200 000 bytes)."
   body: String
+  "BCP 47 primary language tag (fr, en); it chooses how search analyses the text."
   language: String = "fr"
+  "Required: who may read it (PUBLIC, COMMUNITY or PRIVATE)."
   visibility: Visibility!
+  "The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0."
   licence: String
+  "The publication date; null for a draft."
   publishedAt: Time
+  "Other names: synonyms, spellings, acronyms (at most 50, of at most 200 bytes each). Replaces the list."
   aliases: [String!]
+  "The definition, in plain text (at most 5000 bytes)."
   definition: String
+  "Contributor ids; the viewer's own contributor when omitted. Only curators name others."
   authors: [ID!]
 }
 
+"Changes to a term: omitted fields keep their value."
 input UpdateTermInput {
+  "Global id of the term."
   id: ID!
+  "The version last read; CONFLICT if it is no longer current."
   version: Int!
+  "The new label (at most 300 bytes, not blank)."
   label: String
+  "A short name for addresses (at most 500 bytes); not unique."
   slug: String
+  "A short plain-text summary (at most 2000 bytes)."
   summary: String
+  "A longer explanation, in Markdown (at most 200 000 bytes)."
   body: String
+  "BCP 47 primary language tag (fr, en); it chooses how search analyses the text."
   language: String
+  "Who may read it: PUBLIC, COMMUNITY (members of its communities, and its authors) or PRIVATE (its authors)."
   visibility: Visibility
+  "The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0."
   licence: String
+  "The new publication date."
   publishedAt: Time
+  "Other names: synonyms, spellings, acronyms (at most 50, of at most 200 bytes each). Replaces the list."
   aliases: [String!]
+  "The definition, in plain text (at most 5000 bytes)."
   definition: String
 }
 
+"A new organisation of the directory. Text fields are empty when omitted."
 input CreateOrganisationInput {
+  "The organisation's name, its title (at most 300 bytes, not blank)."
   name: String!
+  "A short name for addresses (at most 500 bytes); not unique."
   slug: String
+  "A short plain-text summary (at most 2000 bytes)."
   summary: String
   "The organisation's description (Markdown)."
   body: String
+  "BCP 47 primary language tag (fr, en); it chooses how search analyses the text."
   language: String = "fr"
+  "Required: who may read it (PUBLIC, COMMUNITY or PRIVATE)."
   visibility: Visibility!
+  "The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0."
   licence: String
+  "The publication date; null for a draft."
   publishedAt: Time
+  "Other names: synonyms, spellings, acronyms (at most 50, of at most 200 bytes each). Replaces the list."
   aliases: [String!]
+  "The organisation's website address (at most 500 bytes)."
   website: String
+  "A value id of the standpoint dimension ` + "`" + `region` + "`" + ` (for example montreal)."
   region: String
+  "A value id of the standpoint dimension ` + "`" + `sector` + "`" + `."
   sector: String
+  "Contributor ids; the viewer's own contributor when omitted. Only curators name others."
   authors: [ID!]
 }
 
+"Changes to an organisation: omitted fields keep their value."
 input UpdateOrganisationInput {
+  "Global id of the organisation."
   id: ID!
+  "The version last read; CONFLICT if it is no longer current."
   version: Int!
+  "The new name (at most 300 bytes, not blank)."
   name: String
+  "A short name for addresses (at most 500 bytes); not unique."
   slug: String
+  "A short plain-text summary (at most 2000 bytes)."
   summary: String
+  "The organisation's description (Markdown)."
   body: String
+  "BCP 47 primary language tag (fr, en); it chooses how search analyses the text."
   language: String
+  "Who may read it: PUBLIC, COMMUNITY (members of its communities, and its authors) or PRIVATE (its authors)."
   visibility: Visibility
+  "The licence the text is shared under (at most 500 bytes), for example CC BY-SA 4.0."
   licence: String
+  "The new publication date."
   publishedAt: Time
+  "Other names: synonyms, spellings, acronyms (at most 50, of at most 200 bytes each). Replaces the list."
   aliases: [String!]
+  "The organisation's website address (at most 500 bytes)."
   website: String
+  "A value id of the standpoint dimension ` + "`" + `region` + "`" + ` (for example montreal)."
   region: String
+  "A value id of the standpoint dimension ` + "`" + `sector` + "`" + `."
   sector: String
 }
 
+"A new contributor profile."
 input CreateContributorInput {
+  "The name they go by (at most 200 bytes, not blank)."
   name: String!
+  "What the contributor says of themself, in plain text (at most 10 000 bytes)."
   bio: String
   """
   Refused (BAD_USER_INPUT) unless null or empty: a region is a standpoint
@@ -5465,142 +6117,291 @@ input CreateContributorInput {
   region: String @deprecated(reason: "Declare a ` + "`" + `region` + "`" + ` standpoint with declareStandpoint.")
 }
 
+"Changes to a contributor profile: omitted fields keep their value."
 input UpdateContributorInput {
+  "Global id of the contributor."
   id: ID!
+  "The version last read; CONFLICT if it is no longer current."
   version: Int!
+  "The name (at most 200 bytes)."
   name: String
+  "What the contributor says of themself, in plain text (at most 10 000 bytes)."
   bio: String
   "As in CreateContributorInput: refused unless null or empty."
   region: String @deprecated(reason: "Declare a ` + "`" + `region` + "`" + ` standpoint with declareStandpoint.")
 }
 
+"A new carnet."
 input CreateCarnetInput {
+  "The carnet's title (at most 300 bytes, not blank)."
   title: String!
+  "A plain-text description (at most 10 000 bytes)."
   description: String
+  "The categories documents may be filed under, in order (at most 100, each named once)."
   categories: [String!]
 }
 
+"Changes to a carnet: omitted fields keep their value."
 input UpdateCarnetInput {
+  "Global id of the carnet."
   id: ID!
+  "The version last read; CONFLICT if it is no longer current."
   version: Int!
+  "The new title (at most 300 bytes, not blank)."
   title: String
+  "A plain-text description (at most 10 000 bytes)."
   description: String
   "Replaces the list; removing a category still in use is a CONFLICT."
   categories: [String!]
 }
 
+"A new community."
 input CreateCommunityInput {
+  "The community's name (at most 200 bytes, not blank)."
   name: String!
+  "A plain-text description (at most 10 000 bytes)."
   description: String
 }
 
+"Changes to a community: omitted fields keep their value."
 input UpdateCommunityInput {
+  "Global id of the community."
   id: ID!
+  "The version last read; CONFLICT if it is no longer current."
   version: Int!
+  "The name (at most 200 bytes)."
   name: String
+  "A plain-text description (at most 10 000 bytes)."
   description: String
 }
 
+"A new knowledge base."
 input CreateKnowledgeBaseInput {
+  "The base's name (at most 200 bytes, not blank)."
   name: String!
+  "A plain-text description (at most 10 000 bytes)."
   description: String
 }
 
+"Changes to a knowledge base: omitted fields keep their value."
 input UpdateKnowledgeBaseInput {
+  "Global id of the knowledge base."
   id: ID!
+  "The version last read; CONFLICT if it is no longer current."
   version: Int!
+  "The name (at most 200 bytes)."
   name: String
+  "A plain-text description (at most 10 000 bytes)."
   description: String
 }
 
+"The result of a mutation that writes a note."
 type NotePayload {
+  "The note as it is after the write, at its new version."
   note: Note!
 }
 
+"The result of a mutation that writes a term."
 type TermPayload {
+  "The term as it is after the write, at its new version."
   term: Term!
 }
 
+"The result of a mutation that writes a organisation."
 type OrganisationPayload {
+  "The organisation as it is after the write, at its new version."
   organisation: Organisation!
 }
 
+"The result of a mutation that writes a contributor."
 type ContributorPayload {
+  "The contributor as it is after the write, at its new version."
   contributor: Contributor!
 }
 
+"The result of a mutation that writes a carnet."
 type CarnetPayload {
+  "The carnet as it is after the write, at its new version."
   carnet: Carnet!
 }
 
+"The result of a mutation that writes a community."
 type CommunityPayload {
+  "The community as it is after the write, at its new version."
   community: Community!
 }
 
+"The result of a mutation that writes a knowledge base."
 type KnowledgeBasePayload {
+  "The knowledge base as it is after the write, at its new version."
   knowledgeBase: KnowledgeBase!
 }
 
+"The result of a delete."
 type DeletePayload {
   "Global id of the deleted object."
   deletedId: ID!
 }
 
+"The result of link and addToCarnet."
 type LinkPayload {
+  "The link as it is now."
   link: Link!
 }
 
+"The result of unlink: the link that was removed."
 type UnlinkPayload {
+  "The relation of the removed link."
   relation: Relation!
+  "Global id of its start."
   fromId: ID!
+  "Global id of its end."
   toId: ID!
 }
 
+"The result of declareStandpoint."
 type DeclareStandpointPayload {
+  "The declaration as it is now."
   declaration: StandpointDeclaration!
 }
 
+"The result of withdrawStandpoint: the declaration that is gone."
 type WithdrawStandpointPayload {
+  "The dimension id of the withdrawn declaration."
   dimension: String!
+  "Its value id."
   value: String!
   "The viewer's contributor, without the withdrawn declaration."
   contributor: Contributor
 }
 
+"The writes. Every mutation needs a token (UNAUTHENTICATED otherwise); a token that may not make the change gets FORBIDDEN. Each mutation is searchable as soon as it answers."
 type Mutation {
   "Authors, curators and admins write documents; the viewer becomes the author."
-  createNote(input: CreateNoteInput!): NotePayload!
-  updateNote(input: UpdateNoteInput!): NotePayload!
+  createNote(
+    "What to write."
+    input: CreateNoteInput!
+  ): NotePayload!
+  "Changes a note: its authors, curators and admins. CONFLICT when ` + "`" + `version` + "`" + ` is stale; every update writes a revision."
+  updateNote(
+    "What to write."
+    input: UpdateNoteInput!
+  ): NotePayload!
   "Removes the note, its revisions and every link to or from it."
-  deleteNote(id: ID!, version: Int!): DeletePayload!
+  deleteNote(
+    "Global id of the note."
+    id: ID!
+    "The version last read; CONFLICT if it is no longer current."
+    version: Int!
+  ): DeletePayload!
 
-  createTerm(input: CreateTermInput!): TermPayload!
-  updateTerm(input: UpdateTermInput!): TermPayload!
-  deleteTerm(id: ID!, version: Int!): DeletePayload!
+  "Writes a term of the lexicon; the viewer becomes its author (as for createNote)."
+  createTerm(
+    "What to write."
+    input: CreateTermInput!
+  ): TermPayload!
+  "Changes a term: its authors, curators and admins. CONFLICT when ` + "`" + `version` + "`" + ` is stale."
+  updateTerm(
+    "What to write."
+    input: UpdateTermInput!
+  ): TermPayload!
+  "Removes the term, its revisions and every link to or from it: its authors, curators and admins."
+  deleteTerm(
+    "Global id of the term."
+    id: ID!
+    "The version last read; CONFLICT if it is no longer current."
+    version: Int!
+  ): DeletePayload!
 
-  createOrganisation(input: CreateOrganisationInput!): OrganisationPayload!
-  updateOrganisation(input: UpdateOrganisationInput!): OrganisationPayload!
-  deleteOrganisation(id: ID!, version: Int!): DeletePayload!
+  "Writes an organisation of the directory; the viewer becomes its author (as for createNote)."
+  createOrganisation(
+    "What to write."
+    input: CreateOrganisationInput!
+  ): OrganisationPayload!
+  "Changes an organisation: its authors, curators and admins. CONFLICT when ` + "`" + `version` + "`" + ` is stale."
+  updateOrganisation(
+    "What to write."
+    input: UpdateOrganisationInput!
+  ): OrganisationPayload!
+  "Removes the organisation, its revisions and every link to or from it: its authors, curators and admins."
+  deleteOrganisation(
+    "Global id of the organisation."
+    id: ID!
+    "The version last read; CONFLICT if it is no longer current."
+    version: Int!
+  ): DeletePayload!
 
   "Administrators only."
-  createContributor(input: CreateContributorInput!): ContributorPayload!
+  createContributor(
+    "What to write."
+    input: CreateContributorInput!
+  ): ContributorPayload!
   "The contributor themself and administrators."
-  updateContributor(input: UpdateContributorInput!): ContributorPayload!
+  updateContributor(
+    "What to write."
+    input: UpdateContributorInput!
+  ): ContributorPayload!
   "Administrators only; documents stay, without that author."
-  deleteContributor(id: ID!, version: Int!): DeletePayload!
+  deleteContributor(
+    "Global id of the contributor."
+    id: ID!
+    "The version last read; CONFLICT if it is no longer current."
+    version: Int!
+  ): DeletePayload!
 
   "Curators and administrators write carnets, communities and knowledge bases."
-  createCarnet(input: CreateCarnetInput!): CarnetPayload!
-  updateCarnet(input: UpdateCarnetInput!): CarnetPayload!
-  deleteCarnet(id: ID!, version: Int!): DeletePayload!
+  createCarnet(
+    "What to write."
+    input: CreateCarnetInput!
+  ): CarnetPayload!
+  "Changes a carnet. Curators and admins."
+  updateCarnet(
+    "What to write."
+    input: UpdateCarnetInput!
+  ): CarnetPayload!
+  "Removes a carnet and its links; the documents filed in it stay. Curators and admins."
+  deleteCarnet(
+    "Global id of the carnet."
+    id: ID!
+    "The version last read; CONFLICT if it is no longer current."
+    version: Int!
+  ): DeletePayload!
 
-  createCommunity(input: CreateCommunityInput!): CommunityPayload!
-  updateCommunity(input: UpdateCommunityInput!): CommunityPayload!
-  deleteCommunity(id: ID!, version: Int!): DeletePayload!
+  "Curators and admins."
+  createCommunity(
+    "What to write."
+    input: CreateCommunityInput!
+  ): CommunityPayload!
+  "Changes a community. Curators and admins."
+  updateCommunity(
+    "What to write."
+    input: UpdateCommunityInput!
+  ): CommunityPayload!
+  "Removes a community and its links (memberships, ties to documents and carnets); its COMMUNITY documents are then readable by their authors only. Curators and admins."
+  deleteCommunity(
+    "Global id of the community."
+    id: ID!
+    "The version last read; CONFLICT if it is no longer current."
+    version: Int!
+  ): DeletePayload!
 
-  createKnowledgeBase(input: CreateKnowledgeBaseInput!): KnowledgeBasePayload!
-  updateKnowledgeBase(input: UpdateKnowledgeBaseInput!): KnowledgeBasePayload!
-  deleteKnowledgeBase(id: ID!, version: Int!): DeletePayload!
+  "Curators and admins."
+  createKnowledgeBase(
+    "What to write."
+    input: CreateKnowledgeBaseInput!
+  ): KnowledgeBasePayload!
+  "Changes a knowledge base. Curators and admins."
+  updateKnowledgeBase(
+    "What to write."
+    input: UpdateKnowledgeBaseInput!
+  ): KnowledgeBasePayload!
+  "Removes a knowledge base and its links; its carnets stay. Curators and admins."
+  deleteKnowledgeBase(
+    "Global id of the knowledge base."
+    id: ID!
+    "The version last read; CONFLICT if it is no longer current."
+    version: Int!
+  ): DeletePayload!
 
   """
   Creates a link, or updates its role, category and position if it exists.
@@ -5608,19 +6409,50 @@ type Mutation {
   made by curators and admins only (communities take members by
   invitation), though a member may unlink their own.
   """
-  link(input: LinkInput!): LinkPayload!
+  link(
+    "What to write."
+    input: LinkInput!
+  ): LinkPayload!
   "Removes a link; NOT_FOUND if there is none."
-  unlink(relation: Relation!, from: ID!, to: ID!): UnlinkPayload!
+  unlink(
+    "The relation of the link to remove."
+    relation: Relation!
+    "Global id of its start."
+    from: ID!
+    "Global id of its end."
+    to: ID!
+  ): UnlinkPayload!
   "Files a document in a carnet: link(IN_CARNET) with a category and a position."
-  addToCarnet(documentId: ID!, carnetId: ID!, category: String, position: Int): LinkPayload!
+  addToCarnet(
+    "Global id of the document to file."
+    documentId: ID!
+    "Global id of the carnet."
+    carnetId: ID!
+    "One of the carnet's categories; none when omitted."
+    category: String
+    "A sort key among the carnet's entries (ties by document id); after the last entry when omitted."
+    position: Int
+  ): LinkPayload!
 
   """
   Declares one of the viewer's own standpoint values, or changes its
   visibility. The visibility must be chosen: there is no default.
   """
-  declareStandpoint(dimension: String!, value: String!, visibility: DeclarationVisibility!): DeclareStandpointPayload!
+  declareStandpoint(
+    "A dimension id of the taxonomy (BAD_USER_INPUT when unknown)."
+    dimension: String!
+    "A value id of that dimension (BAD_USER_INPUT when unknown)."
+    value: String!
+    "Who may see the declaration: PRIVATE, AGGREGATE or PUBLIC. Required: there is no default."
+    visibility: DeclarationVisibility!
+  ): DeclareStandpointPayload!
   "Deletes one of the viewer's own declarations; no trace of it is kept."
-  withdrawStandpoint(dimension: String!, value: String!): WithdrawStandpointPayload!
+  withdrawStandpoint(
+    "The dimension id of the declaration."
+    dimension: String!
+    "Its value id."
+    value: String!
+  ): WithdrawStandpointPayload!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/node.graphqls", Input: `# maillage GraphQL API — roots, Relay plumbing and shared scalars.
@@ -5647,7 +6479,9 @@ interface Node {
 
 "Where a page of a connection sits in the whole list (Relay)."
 type PageInfo {
+  "True when more items follow this page: ask for them with ` + "`" + `after: endCursor` + "`" + `."
   hasNextPage: Boolean!
+  "True when this page was asked with ` + "`" + `after` + "`" + `, so items come before it."
   hasPreviousPage: Boolean!
   "Cursor of the first edge of the page; null when the page is empty."
   startCursor: String
@@ -5655,28 +6489,42 @@ type PageInfo {
   endCursor: String
 }
 
+"The direction of a sort."
 enum OrderDirection {
+  "Smallest first: oldest, or A to Z."
   ASC
+  "Largest first: newest, or Z to A."
   DESC
 }
 
 "A language of the standpoint taxonomy's labels."
 enum Lang {
+  "French."
   fr
+  "English."
   en
 }
 
 "A text in French and English."
 type Label {
+  "The French text."
   fr: String!
+  "The English text."
   en: String!
 }
 
+"The read operations. Every list and count leaves out what the viewer may not read."
 type Query {
   "The object with this global id, or null if it does not exist or the viewer may not read it."
-  node(id: ID!): Node
+  node(
+    "A global id, as returned by any ` + "`" + `id` + "`" + ` field."
+    id: ID!
+  ): Node
   "The objects with these global ids (at most 100), in the same order, null where ` + "`" + `node` + "`" + ` would be."
-  nodes(ids: [ID!]!): [Node]!
+  nodes(
+    "Global ids, at most 100."
+    ids: [ID!]!
+  ): [Node]!
   "The contributor the caller's token speaks for; null for anonymous callers and tokens of no contributor."
   viewer: Contributor
 }
@@ -5688,9 +6536,21 @@ extend type Query {
   Ranked documents matching ` + "`" + `query` + "`" + `: words (typo-tolerant from 5 letters),
   "quoted phrases" and -excluded words. Query syntax of the search engine is
   never interpreted: ` + "`" + `title:x` + "`" + ` is two words. Totals and facet counts only
-  cover what the viewer may read.
+  cover what the viewer may read. A cursor only continues the search it
+  came from under the same ` + "`" + `sort` + "`" + ` (BAD_USER_INPUT otherwise).
   """
-  search(query: String!, filter: SearchFilter, first: Int, after: String): SearchResult!
+  search(
+    "The words to look for."
+    query: String!
+    "Narrows the hits; facet counts are computed within it."
+    filter: SearchFilter
+    "The order of the hits; RELEVANCE when omitted."
+    sort: SearchSort = RELEVANCE
+    "Page size: 20 when omitted, at most 100."
+    first: Int
+    "A ` + "`" + `cursor` + "`" + ` or ` + "`" + `endCursor` + "`" + ` of the previous page, made under the same ` + "`" + `sort` + "`" + `."
+    after: String
+  ): SearchResult!
 }
 
 extend type Mutation {
@@ -5698,55 +6558,89 @@ extend type Mutation {
   reindex: ReindexPayload!
 }
 
+"The order of search hits. Every order ends with the document id, so pages never repeat or skip a hit."
+enum SearchSort {
+  "Best matches first (title counts more than aliases, summary, then body)."
+  RELEVANCE
+  "Most recently updated first (` + "`" + `updatedAt` + "`" + `)."
+  UPDATED_DESC
+  "Least recently updated first (` + "`" + `updatedAt` + "`" + `)."
+  UPDATED_ASC
+}
+
 "A standpoint value, as a filter: values of one dimension are OR-ed, dimensions AND-ed."
 input StandpointInput {
+  "A dimension id of the taxonomy (BAD_USER_INPUT when unknown)."
   dimension: String!
+  "A value id of that dimension."
   value: String!
 }
 
 "Narrows a search. Lists are OR-ed within, AND-ed across."
 input SearchFilter {
+  "Only these kinds of document."
   kinds: [DocumentKind!]
+  "Only documents in these languages (BCP 47 primary tags: fr, en)."
   languages: [String!]
+  "Filed in one of these carnets."
   carnets: [ID!]
+  "Tied to one of these communities."
   communities: [ID!]
+  "Mentioning one of these terms."
   terms: [ID!]
+  "Concerning one of these organisations."
   organisations: [ID!]
   "Contributors, as authors."
   authors: [ID!]
   "Authors' PUBLIC standpoint declarations only."
   standpoints: [StandpointInput!]
+  "Published at or after this instant; documents without a publication date do not match."
   publishedAfter: Time
+  "Published before this instant (exclusive); documents without a publication date do not match."
   publishedBefore: Time
 }
 
+"One page of search hits, with the total and the facet counts of the whole search."
 type SearchResult {
+  "Every matching document the viewer may read, on every page."
   totalCount: Int!
+  "The hits of this page, in the order ` + "`" + `sort` + "`" + ` asks."
   edges: [SearchEdge!]!
   "Counts per value of kind, carnet, community, term, organisation, language and standpoint."
   facets: [Facet!]!
+  "Where this page sits among all the hits."
   pageInfo: PageInfo!
 }
 
+"One search hit."
 type SearchEdge {
+  "Pass it as ` + "`" + `after` + "`" + `, with the same ` + "`" + `sort` + "`" + `, to get the hits that follow this one."
   cursor: String!
+  "How well the document matches (higher is better); comparable only within one search."
   score: Float!
+  "The matching document, as the viewer may read it."
   node: Document!
   "Matching fragments, HTML-escaped, with <mark> around the matches."
   highlights: [Highlight!]!
 }
 
+"The fragments of one field where the words matched."
 type Highlight {
+  "title, aliases, summary or body."
   field: String!
+  "Plain-text fragments cut at whole words, HTML-escaped, with <mark> around the matches."
   fragments: [String!]!
 }
 
+"Counts of the matching documents per value of one field."
 type Facet {
   "kind, carnet, community, term, organisation, language or standpoint."
   field: String!
+  "The values with the most matching documents first (then by value), at most 20."
   buckets: [FacetBucket!]!
 }
 
+"One value of a facet and how many matching documents carry it."
 type FacetBucket {
   """
   The value filtered on: a global id for carnet, community, term and
@@ -5756,9 +6650,11 @@ type FacetBucket {
   value: String!
   "A human label: a title, a name, or a standpoint label in French."
   label: String
+  "Matching documents the viewer may read that carry the value."
   count: Int!
 }
 
+"The result of reindex."
 type ReindexPayload {
   "Documents in the new index."
   documents: Int!
@@ -5772,17 +6668,36 @@ type ReindexPayload {
 
 "An axis of standpoints (gender, region, generation, …) and its values."
 type StandpointDimension {
+  "The dimension id (for example region, generation), as filters and declarations name it."
   id: ID!
-  label(lang: Lang! = fr): String!
+  "The dimension's label in ` + "`" + `lang` + "`" + `."
+  label(
+    "The language of the text returned."
+    lang: Lang! = fr
+  ): String!
+  "The dimension's label in French and English."
   labels: Label!
-  description(lang: Lang! = fr): String!
+  "What the dimension is about, in ` + "`" + `lang` + "`" + `."
+  description(
+    "The language of the text returned."
+    lang: Lang! = fr
+  ): String!
+  "What the dimension is about, in French and English."
   descriptions: Label!
+  "The values one may declare, in the taxonomy's order."
   values: [StandpointValue!]!
 }
 
+"One value of a standpoint dimension."
 type StandpointValue {
+  "The value id within its dimension, as filters and declarations name it."
   id: ID!
-  label(lang: Lang! = fr): String!
+  "The value's label in ` + "`" + `lang` + "`" + `."
+  label(
+    "The language of the text returned."
+    lang: Lang! = fr
+  ): String!
+  "The value's label in French and English."
   labels: Label!
 }
 
@@ -5798,18 +6713,29 @@ enum DeclarationVisibility {
 
 "One standpoint value a contributor declares."
 type StandpointDeclaration {
+  "The contributor who declares it; null once their profile is gone."
   contributor: Contributor
   "Dimension id."
   dimension: String!
   "Value id within the dimension."
   value: String!
   "The dimension's label; null when the dimension is no longer in the taxonomy."
-  dimensionLabel(lang: Lang! = fr): String
+  dimensionLabel(
+    "The language of the text returned."
+    lang: Lang! = fr
+  ): String
+  "The dimension's label in French and English; null when the dimension is no longer in the taxonomy."
   dimensionLabels: Label
   "The value's label; null when retired."
-  label(lang: Lang! = fr): String
+  label(
+    "The language of the text returned."
+    lang: Lang! = fr
+  ): String
+  "The value's label in French and English; null when retired."
   labels: Label
+  "Who may see it, as its owner chose."
   visibility: DeclarationVisibility!
+  "When it was declared."
   declaredAt: Time!
   "True when the value (or its dimension) has been removed from the taxonomy since it was declared."
   retired: Boolean!
@@ -5904,17 +6830,24 @@ type ModerationChange {
   documentId: ID!
 }
 
+"Live updates over WebSocket (graphql-transport-ws); each event carries only what the subscriber may read when it is delivered."
 type Subscription {
   """
   Changes to one document (a note, term or organisation) the subscriber may
   read: NOT_FOUND otherwise, BAD_USER_INPUT for the id of another kind.
   """
-  documentChanged(id: ID!): DocumentChange!
+  documentChanged(
+    "Global id of a note, term or organisation."
+    id: ID!
+  ): DocumentChange!
   """
   Changes to one carnet and to the documents filed in it that the
   subscriber may read: documents added, removed or updated.
   """
-  carnetChanged(id: ID!): CarnetChange!
+  carnetChanged(
+    "Global id of the carnet."
+    id: ID!
+  ): CarnetChange!
   "Flags raised, resolved or removed. Curators and admins only."
   moderationQueueChanged: ModerationChange!
 }
@@ -5924,10 +6857,15 @@ type Subscription {
 # also created: its secret is shown once, there). Neither the secret nor its
 # hash is ever returned.
 
+"What a token may do, beyond reading what anonymous callers read."
 enum TokenRole {
+  "Writes as the contributor the token speaks for: their documents, profile and declarations, and flags documents."
   CONTRIBUTOR
+  "Reads the contributor network (contributorNetwork and its exports under /export/)."
   RESEARCHER
+  "Reads every document, moderates, repairs links and writes carnets, communities and knowledge bases."
   CURATOR
+  "Everything a curator may, and contributors, tokens and reindexing."
   ADMIN
 }
 
@@ -5935,9 +6873,11 @@ enum TokenRole {
 type ApiToken {
   "The token's public id: the first 12 hexadecimal characters of the SHA-256 of its secret. Not a Node id; pass it to revokeToken."
   id: ID!
+  "What the token may do."
   role: TokenRole!
   "The contributor the token speaks for; null for a token of no one (a program, a researcher)."
   contributor: Contributor
+  "When the token was created."
   createdAt: Time!
   "Null for a token that never expires."
   expiresAt: Time
@@ -5947,18 +6887,27 @@ type ApiToken {
   label: String
 }
 
+"A page of API tokens (Relay connection)."
 type ApiTokenConnection {
+  "The API tokens of this page, each with its cursor."
   edges: [ApiTokenEdge!]!
+  "The API tokens of this page, without cursors."
   nodes: [ApiToken!]!
+  "Where this page sits in the whole list."
   pageInfo: PageInfo!
+  "Every one of the API tokens the viewer may read, on every page."
   totalCount: Int!
 }
 
+"One token of a page, with its cursor."
 type ApiTokenEdge {
+  "Pass it as ` + "`" + `after` + "`" + ` to get the API tokens that follow this one."
   cursor: String!
+  "The token."
   node: ApiToken!
 }
 
+"The result of revokeToken."
 type RevokeTokenPayload {
   "The token as it was; it no longer works."
   token: ApiToken!
@@ -5966,7 +6915,12 @@ type RevokeTokenPayload {
 
 extend type Query {
   "Every API token, oldest first, expired ones included. Admins only."
-  tokens(first: Int, after: String): ApiTokenConnection!
+  tokens(
+    "How many items to return: 20 when omitted, at most 100 (BAD_USER_INPUT beyond)."
+    first: Int
+    "The ` + "`" + `endCursor` + "`" + ` (or an edge's ` + "`" + `cursor` + "`" + `) of the previous page: the list goes on after it."
+    after: String
+  ): ApiTokenConnection!
 }
 
 extend type Mutation {
@@ -5977,7 +6931,10 @@ extend type Mutation {
   NOT_FOUND when no token has it). Admins only; an admin may revoke the
   very token they send, which then stops working.
   """
-  revokeToken(id: ID!): RevokeTokenPayload!
+  revokeToken(
+    "The token's id (ApiToken.id)."
+    id: ID!
+  ): RevokeTokenPayload!
 }
 `, BuiltIn: false},
 }
@@ -7115,6 +8072,8 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_SubgraphEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "relation":
+		return ec.fieldContext_SubgraphEdge_relation(ctx, field)
 	case "type":
 		return ec.fieldContext_SubgraphEdge_type(ctx, field)
 	case "from":
@@ -8866,22 +9825,30 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["filter"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*model.SearchSort, error) {
+			return ec.unmarshalOSearchSort2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchSort(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -19263,7 +20230,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["filter"].(*model.SearchFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["filter"].(*model.SearchFilter), fc.Args["sort"].(*model.SearchSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchResult) graphql.Marshaler {
@@ -21037,6 +22004,29 @@ func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SubgraphEdge_relation(ctx context.Context, field graphql.CollectedField, obj *explore.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphEdge_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphEdge_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphEdge", field, false, false, "Relation")
 }
 
 func (ec *executionContext) _SubgraphEdge_type(ctx context.Context, field graphql.CollectedField, obj *explore.Edge) (ret graphql.Marshaler) {
@@ -30083,6 +31073,11 @@ func (ec *executionContext) _SubgraphEdge(ctx context.Context, sel ast.Selection
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SubgraphEdge")
+		case "relation":
+			out.Values[i] = ec._SubgraphEdge_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "type":
 			out.Values[i] = ec._SubgraphEdge_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33366,6 +34361,22 @@ func (ec *executionContext) unmarshalOSearchFilter2ᚖgithubᚗcomᚋencommunᚋ
 	}
 	res, err := ec.unmarshalInputSearchFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSearchSort2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchSort(ctx context.Context, v any) (*model.SearchSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SearchSort)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSearchSort2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐSearchSort(ctx context.Context, sel ast.SelectionSet, v *model.SearchSort) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOStandpointInput2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐStandpointInputᚄ(ctx context.Context, v any) ([]*model.StandpointInput, error) {

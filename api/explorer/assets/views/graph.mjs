@@ -14,7 +14,7 @@ const FIRST = 50;
 const NEIGHBOURHOOD = `query Neighbourhood($id: ID!, $depth: Int, $relations: [Relation!], $first: Int) {
   neighbourhood(id: $id, depth: $depth, relations: $relations, first: $first) {
     nodes { id kind label degree }
-    edges { type from to }
+    edges { relation from to }
     truncated
   }
 }`;

@@ -8,6 +8,7 @@ import { gql, getToken } from '../api.mjs';
 import { subscribe } from '../live.mjs';
 import { panel as suggestions } from '../suggest.mjs';
 import { render as markdown } from '../markdown.mjs';
+import { documentTools } from '../curator.mjs';
 import { BASE, nodeLink, graphHref, kindBadge, languageName, errorBox, loading, time, formatNumber } from '../ui.mjs';
 
 // Lists show their first 50 entries (written out: the document is sent as
@@ -245,7 +246,8 @@ function renderDocument(root, d, ctx) {
         h('h1', { id: 'doc-title' }, d.title),
         d.summary && h('p', { class: 'summary' }, d.summary),
         facts,
-        tools(d.id)),
+        tools(d.id),
+        getToken() && documentTools(d, ctx.signal)),
       h('div', { class: 'doc-layout' },
         h('div', { class: 'doc-main' }, body, getToken() && suggestions(d, ctx.signal), kindSpecific, revisions(d, ctx)),
         h('aside', { class: 'doc-side', 'aria-label': t('doc.side') }, side))));
@@ -352,7 +354,7 @@ function withContext(lines, n) {
   return out;
 }
 
-function renderDiff(diff, from, to) {
+export function renderDiff(diff, from, to) {
   const parts = [];
   for (const field of ['title', 'summary', 'body']) {
     const f = diff[field];

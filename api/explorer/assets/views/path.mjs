@@ -22,7 +22,7 @@ const NAMES = `query Names($ids: [ID!]!) {
 const PATHS = `query Paths($from: ID!, $to: ID!, $max: Int) {
   paths(from: $from, to: $to, maxDepth: $max, first: 3) {
     nodes { id kind label degree }
-    edges { type from to }
+    edges { relation from to }
   }
 }`;
 
@@ -111,7 +111,7 @@ export async function render(root, route, ctx) {
     window.__maillageGraph = cy;
     cy.on('tap', 'node', (e) => ctx.navigate(`${BASE}node/${encodeURIComponent(e.target.id())}`));
     graphBox.setAttribute('aria-label', t('path.aria', { n: p.edges.length }));
-    replace(legendBox, legend(new Set(p.nodes.map((n) => n.kind)), new Set(p.edges.map((e) => e.type))));
+    replace(legendBox, legend(new Set(p.nodes.map((n) => n.kind)), new Set(p.edges.map((e) => e.relation))));
   };
   ctx.signal.addEventListener('abort', () => cy?.destroy());
   const lists = paths.map((p, i) => {
@@ -122,7 +122,7 @@ export async function render(root, route, ctx) {
       if (e) {
         // Read top-down: "A ↓ mentions B", or "A ↓ authored by B" for a
         // link stored the other way.
-        const rel = e.from === n.id ? t(`relation.${e.type}`) : t(`inverse.${e.type}`);
+        const rel = e.from === n.id ? t(`relation.${e.relation}`) : t(`inverse.${e.relation}`);
         steps.push(h('li', { class: 'hop' }, h('span', { 'aria-hidden': 'true' }, '↓ '), h('span', { class: 'visually-hidden' }, t('path.hop', { rel })), h('span', { 'aria-hidden': 'true' }, rel)));
       }
     });

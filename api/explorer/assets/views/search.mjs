@@ -1,7 +1,7 @@
 // Search: results as you type, highlighted fragments, facets with counts
 // (standpoints per dimension), cursor pagination. The address holds the
-// whole state: ?q=…&kind=NOTE&sp=gender:woman&after=…, so a search can be
-// shared and the back button walks through it.
+// whole state: ?q=…&kind=NOTE&sp=gender:woman&sort=newest&after=…, so a
+// search can be shared and the back button walks through it.
 
 import { h, replace, highlight, debounce, uid } from '../dom.mjs';
 import { t, pick, lang } from '../i18n.mjs';
@@ -22,8 +22,12 @@ const FACETS = [
   { field: 'standpoint', param: 'sp', filter: 'standpoints' },
 ];
 
-const SEARCH = `query Search($q: String!, $filter: SearchFilter, $first: Int, $after: String) {
-  search(query: $q, filter: $filter, first: $first, after: $after) {
+// Sort: the address's word → the schema's SearchSort. Relevance is the
+// default and stays out of the address.
+const SORTS = { relevance: 'RELEVANCE', newest: 'UPDATED_DESC', oldest: 'UPDATED_ASC' };
+
+const SEARCH = `query Search($q: String!, $filter: SearchFilter, $sort: SearchSort, $first: Int, $after: String) {
+  search(query: $q, filter: $filter, sort: $sort, first: $first, after: $after) {
     totalCount
     edges {
       cursor
@@ -49,7 +53,8 @@ const RECENT = `query Recent {
 
 /** state reads the search from the address. */
 function stateFrom(params) {
-  const s = { q: (params.get('q') || '').trim(), after: params.get('after') || null, sel: {} };
+  const sort = params.get('sort');
+  const s = { q: (params.get('q') || '').trim(), after: params.get('after') || null, sort: SORTS[sort] ? sort : 'relevance', sel: {} };
   for (const f of FACETS) s.sel[f.field] = params.getAll(f.param).filter(Boolean);
   return s;
 }
@@ -58,6 +63,7 @@ function urlFor(s) {
   const p = new URLSearchParams();
   if (s.q) p.set('q', s.q);
   for (const f of FACETS) for (const v of s.sel[f.field] || []) p.append(f.param, v);
+  if (s.sort && s.sort !== 'relevance') p.set('sort', s.sort);
   if (s.after) p.set('after', s.after);
   const qs = p.toString();
   return BASE + (qs ? `?${qs}` : '');
@@ -94,8 +100,20 @@ export async function render(root, route, ctx) {
   const results = h('div', { class: 'results', id: 'results' });
   const chips = h('div', { class: 'chips', id: 'active-filters' });
   const pager = h('nav', { class: 'pager', 'aria-label': t('pager.label') });
+  // A new order starts from its first page: a cursor belongs to one order.
+  const sortSelect = h('select', {
+    id: 'sort', name: 'sort',
+    onchange: () => {
+      const next = stateFrom(new URL(location.href).searchParams);
+      next.sort = sortSelect.value;
+      next.after = null;
+      next.q = input.value.trim() || next.q;
+      ctx.navigate(urlFor(next), { state: { typing: false, trail: [] } });
+    },
+  }, Object.keys(SORTS).map((k) => h('option', { value: k }, t(`sort.${k}`))));
+  const sortBox = h('div', { class: 'sort-box' }, h('label', { for: 'sort' }, t('sort.label')), ' ', sortSelect);
   const intro = h('div', { class: 'intro' });
-  ui = { root, input, status, chips, facets, facetsBox, results, pager, intro, ctx, seq: 0, controller: null, typing: false };
+  ui = { root, input, status, sortBox, sortSelect, chips, facets, facetsBox, results, pager, intro, ctx, seq: 0, controller: null, typing: false };
 
   const typed = debounce(() => {
     const s = stateFrom(new URL(location.href).searchParams);
@@ -133,7 +151,7 @@ export async function render(root, route, ctx) {
       h('aside', { 'aria-label': t('facets.title') }, facetsBox),
       h('section', { 'aria-labelledby': 'results-heading' },
         h('h2', { id: 'results-heading', class: 'visually-hidden' }, t('results.title')),
-        status, chips, results, pager)));
+        h('div', { class: 'results-bar' }, status, sortBox), chips, results, pager)));
   const s = stateFrom(route.params);
   input.value = s.q;
   ctx.keepFocus = !!s.q;
@@ -159,6 +177,8 @@ async function run(route, ctx) {
   ui.controller = controller;
   ctx.signal?.addEventListener('abort', () => controller.abort());
   document.title = s.q ? `${s.q} — ${t('brand')}` : t('brand');
+  ui.sortSelect.value = s.sort;
+  ui.sortBox.hidden = !s.q;
   if (!s.q) {
     ui.facetsBox.hidden = true;
     replace(ui.status);
@@ -176,7 +196,7 @@ async function run(route, ctx) {
   let dims = [];
   try {
     [data, dims] = await Promise.all([
-      gql(SEARCH, { q: s.q, filter: filterFrom(s), first: PAGE, after: s.after }, { signal: controller.signal }),
+      gql(SEARCH, { q: s.q, filter: filterFrom(s), sort: SORTS[s.sort], first: PAGE, after: s.after }, { signal: controller.signal }),
       standpointDimensions().catch(() => []),
     ]);
   } catch (err) {
@@ -204,7 +224,8 @@ async function run(route, ctx) {
   const count = t('results.count', { n: res.totalCount, count: formatNumber(res.totalCount) });
   const range = from && res.edges.length ? t('results.range', { from: formatNumber(from), to: formatNumber(from + res.edges.length - 1) }) : '';
   replace(ui.status, range ? `${count} · ${range}` : count);
-  replace(ui.results, h('ol', { class: 'result-list', start: from || 1 }, res.edges.map(resultItem)));
+  const byDate = s.sort !== 'relevance';
+  replace(ui.results, h('ol', { class: 'result-list', start: from || 1 }, res.edges.map((e) => resultItem(e, byDate))));
   renderPager(s, res.pageInfo, trail, ctx);
   if (ui.focusResults) {
     ui.focusResults = false;
@@ -213,7 +234,8 @@ async function run(route, ctx) {
   }
 }
 
-function resultItem(edge) {
+/** resultItem shows a hit; sorted by date, the date shown is the one sorted on. */
+function resultItem(edge, byDate) {
   const n = edge.node;
   const hl = Object.fromEntries(edge.highlights.map((x) => [x.field, x.fragments]));
   const title = hl.title?.length ? highlight(hl.title[0]) : [n.title];
@@ -233,7 +255,9 @@ function resultItem(edge) {
     h('p', { class: 'result-meta' },
       n.authors.length > 0 && h('span', {}, t('by'), ' ', n.authors.map((a, i) => [i ? ', ' : '', a.name])),
       n.carnets.length > 0 && h('span', {}, t('in'), ' ', n.carnets.map((c, i) => [i ? ', ' : '', c.carnet.title])),
-      h('span', {}, time(n.publishedAt || n.updatedAt)),
+      byDate
+        ? h('span', { class: 'result-updated' }, t('sort.updatedOn'), ' ', time(n.updatedAt))
+        : h('span', {}, time(n.publishedAt || n.updatedAt)),
       h('a', { href: graphHref(n.id), class: 'graph-link', 'aria-label': t('graph.open.label', { title: n.title }) }, t('graph.open'))));
 }
 
@@ -446,7 +470,7 @@ async function renderIntro(signal, seq) {
       h('p', {}, t('intro.about')),
       h('div', { class: 'examples' }, h('span', { id: 'examples-label' }, t('intro.examples')),
         h('ul', { class: 'example-list', 'aria-labelledby': 'examples-label' }, examples.map((q) => h('li', {},
-          h('a', { class: 'example', href: urlFor({ q, after: null, sel: Object.fromEntries(FACETS.map((f) => [f.field, []])) }) }, q)))))),
+          h('a', { class: 'example', href: urlFor({ q, after: null, sort: 'relevance', sel: Object.fromEntries(FACETS.map((f) => [f.field, []])) }) }, q)))))),
     h('p', { class: 'lead' }, t('intro.lead', { n: formatNumber(docs.totalCount) })),
     h('div', { class: 'intro-grid' },
       h('section', { 'aria-labelledby': 'recent-heading' },
