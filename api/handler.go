@@ -61,6 +61,10 @@ type Config struct {
 	// Live bounds GraphQL subscriptions over WebSocket; zero fields take
 	// DefaultLiveOptions.
 	Live LiveOptions
+	// DemoSignIn, when set (serve --demo), serves the demo accounts'
+	// tokens at DemoSignInPath for the explorer's picker; nil: that path
+	// is not found.
+	DemoSignIn *DemoSignIn
 }
 
 // NewHandler serves POST and GET /graphql, subscriptions over WebSocket
@@ -185,6 +189,9 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	mux.Handle("GET /export/", byAddress(networkExport(cfg, r)))
 	mux.Handle("GET /admin/backup", byAddress(storeBackup(cfg, raw, r)))
 	mux.Handle("/explore/", explorer.Handler())
+	if cfg.DemoSignIn != nil {
+		mux.Handle("GET "+DemoSignInPath, byAddress(demoAccounts(*cfg.DemoSignIn)))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok")

@@ -319,7 +319,7 @@ func TestAcceptLinkSuggestion(t *testing.T) {
 	}
 }
 
-// The README's example, on the demo commons: real mentions, real
+// docs/api.md's example, on the demo commons: real mentions, real
 // suggestions, and an accepted one.
 func TestMissingLinksOnTheDemo(t *testing.T) {
 	e, ix := searchEnv(t)

@@ -187,7 +187,7 @@ func NoisyRound(n int, u1, u2, u3 float64) int {
 
 // ReleaseProbability is P(NoisyRound(n, …) = r) over uniform draws: the
 // mechanism is public, only its key is secret, so this is what an attacker
-// can compute. For tests and for anyone checking the README's claims.
+// can compute. For tests and for anyone checking docs/privacy.md's claims.
 func ReleaseProbability(n, r int) float64 {
 	if r%CoverageBase != 0 || r < 0 || n < 0 {
 		return 0

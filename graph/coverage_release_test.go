@@ -55,7 +55,7 @@ func TestReleaseDistribution(t *testing.T) {
 	}
 }
 
-// TestReleaseGuarantee checks the README's numbers: between n and n+1
+// TestReleaseGuarantee checks docs/privacy.md's numbers: between n and n+1
 // holders (one person more or less), every released count is at most
 // 1/CoverageAlpha times likelier, and the two distributions are at most
 // 1/CoverageBase apart; a true zero shows as present rarely.

@@ -121,6 +121,9 @@ func (ix *Index) rebuild(ctx context.Context, src Source, onlyIfNeeded bool) err
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
+	// A first start builds the whole index: say so before the wait, the
+	// progress lines come every progressEvery.
+	ix.log.Info("building the search index from the store", "changes", seq0)
 	p, err := ix.createPart()
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/encommun/maillage/api"
@@ -24,10 +25,13 @@ import (
 const shutdownGrace = 30 * time.Second
 
 type serveConfig struct {
-	addr  string
-	data  string
-	demo  bool
-	store string
+	addr string
+	data string
+	demo bool
+	// demoPublicSignIn serves the demo sign-in picker on an address
+	// other than loopback (offerDemoSignIn).
+	demoPublicSignIn bool
+	store            string
 	// cacheMB is the embedded store's document cache: 0 (a config made
 	// in code) means its default, a negative value none.
 	cacheMB int
@@ -66,7 +70,8 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT)")
 	storeFlags(fs, &c)
-	fs.BoolVar(&c.demo, "demo", false, "load the French demo commons into an empty data directory")
+	fs.BoolVar(&c.demo, "demo", false, "load the French demo commons into an empty data directory, and make a token per demo role (revoked when serve stops) that the explorer offers on a loopback address")
+	fs.BoolVar(&c.demoPublicSignIn, "demo-public-sign-in", false, "with --demo on an address other than loopback: offer the demo tokens (the admin's too) to everyone who reaches the server")
 	fs.IntVar(&c.cacheMB, "cache-mb", embedded.DefaultCacheBytes>>20, "embedded store: MiB of decoded documents kept in memory between writes (0: none)")
 	fs.IntVar(&c.searches, "max-concurrent-searches", 0, "searches running at once, the others waiting their turn (0: one per core)")
 	fs.StringVar(&c.taxonomy, "taxonomy", "", "standpoint taxonomy file (JSON); the built-in one by default")
@@ -83,6 +88,9 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if err := checkCoverageK(c.coverageK); err != nil {
 		return err
+	}
+	if c.demoPublicSignIn && !c.demo {
+		return usageError{"--demo-public-sign-in goes with --demo"}
 	}
 	if c.coverageBudget < 1 || c.coverageWindow <= 0 {
 		return usageError{fmt.Sprintf("--coverage-budget must be at least 1 and --coverage-budget-window positive, got %d and %s", c.coverageBudget, c.coverageWindow)}
@@ -168,6 +176,12 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 	if err != nil {
 		return err
 	}
+	switch c.store {
+	case "embedded":
+		logger.Info("opening the embedded store", "path", filepath.Join(c.data, embedded.FileName))
+	case "neo4j":
+		logger.Info("connecting to Neo4j", "uri", c.neo4j.uri, "database", c.neo4j.database)
+	}
 	store, err := openStore(ctx, c, logger)
 	if err != nil {
 		return err
@@ -183,27 +197,51 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 			return errors.New("the store holds a restore that was interrupted: run the same `maillage import json` again to finish it, or start from an empty data directory")
 		}
 	}
+	// Demo tokens are made anew at each start of serve --demo, and
+	// revoked at each start of serve and when serve --demo stops: they
+	// exist only while a demo runs (or until the next start, after a crash).
+	if n, err := revokeDemoTokens(ctx, store); err != nil {
+		return err
+	} else if n > 0 && !c.demo {
+		logger.Warn("revoked the demo sign-in tokens an earlier `serve --demo` left (it did not stop cleanly)", "tokens", n)
+	}
+	var demoTokens []api.DemoAccount
 	if c.demo {
-		loaded, err := demo.Load(ctx, store, tax)
+		d, err := demo.Parse()
+		if err != nil {
+			return err
+		}
+		docs, people := d.Counts()
+		logger.Info("loading the demo commons (once: a data directory that holds a graph is left as it is)")
+		start := time.Now()
+		loaded, err := d.Load(ctx, store, tax)
 		if err != nil {
 			return err
 		}
 		if loaded {
-			logger.Info("demo commons loaded", "data", c.data)
+			logger.Info("demo commons loaded", "documents", docs, "contributors", people, "took", time.Since(start).Round(time.Millisecond))
 		} else {
 			logger.Info("demo not loaded: the data directory already holds a graph", "data", c.data)
 		}
+		if demoTokens, err = demoSignIn(ctx, store, d.Accounts()); err != nil {
+			return err
+		}
+		if len(demoTokens) == 0 {
+			logger.Info("no demo sign-in: the demo's contributors are not in this graph")
+		}
+		defer revokeDemoTokensAtExit(store, logger)
 	}
 	// The index is caught up (or built) once the server listens, so that
 	// /healthz tells a long first build from a hang; /readyz, the
 	// announcement and the ready channel wait for it.
+	logger.Info("opening the search index", "path", indexDir(c.data))
 	ix, err := search.Open(indexDir(c.data), search.Options{Logger: logger, MaxConcurrentSearches: c.searches})
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
 	// The coverage key and budget ledger live beside the index: with
-	// several replicas on one Neo4j, give them one coverage.key (README).
+	// several replicas on one Neo4j, give them one coverage.key (docs/privacy.md).
 	coverage, err := api.OpenCoverageRelease(api.CoverageOptions{Dir: c.data, Budget: c.coverageBudget, Window: c.coverageWindow})
 	if err != nil {
 		return err
@@ -232,6 +270,7 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 			return fmt.Errorf("--metrics-addr: %w", err)
 		}
 	}
+	apiConfig.DemoSignIn = offerDemoSignIn(c, ln.Addr(), demoTokens, logger)
 	newServer := func(h http.Handler) *http.Server {
 		return &http.Server{
 			Handler: h,
@@ -261,7 +300,7 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 		go func() { served <- srv.Serve(listeners[i]) }()
 	}
 	addr := listeners[0].Addr().String()
-	logger.Info("listening; the search index catches up with the store before maillage is ready",
+	logger.Info("listening; the search index catches up with the store before maillage is ready (the first start builds it)",
 		"healthz", "http://"+addr+"/healthz", "readyz", "http://"+addr+"/readyz")
 
 	// The index's catch-up, then its following of writes made by other
@@ -291,10 +330,12 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 		if failed != nil {
 			break
 		}
-		logger.Info("maillage is serving", "graphiql", "http://"+addr+"/", "graphql", "http://"+addr+"/graphql", "store", c.store)
+		logger.Info("maillage is serving: open the explorer or GraphiQL in a browser", "explorer", "http://"+addr+"/explore/",
+			"graphiql", "http://"+addr+"/", "graphql", "http://"+addr+"/graphql", "store", c.store)
 		if metricsLn != nil {
 			logger.Info("metrics are served apart", "metrics", "http://"+metricsLn.Addr().String()+"/metrics")
 		}
+		logDemoTokens(logger, demoTokens, apiConfig.DemoSignIn != nil)
 		if ready != nil {
 			ready <- addr
 		}

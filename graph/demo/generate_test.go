@@ -18,7 +18,7 @@ import (
 
 // generatedDigest fingerprints the demo as Parse returns it. A change to
 // the generator, its seed or demo.json changes it: update it then, and the
-// coverage answers quoted in the README if they moved.
+// coverage answers quoted in docs/privacy.md if they moved.
 const generatedDigest = "394fbe68f9ab477fd4379f4155d951bba427637ec0d6a4c93c1782a4185a83cf"
 
 func TestGeneratedDemoIsDeterministic(t *testing.T) {

@@ -47,3 +47,33 @@ func TestLoadIntoEmbeddedStoreOnce(t *testing.T) {
 		t.Fatalf("second load wrote %d changes", again-seq)
 	}
 }
+
+// TestAccounts checks the demo sign-in's picks: one contributor per role
+// a token may carry, the plain contributor with standpoints in all three
+// visibilities (their own page then shows what the public does not).
+func TestAccounts(t *testing.T) {
+	d, err := Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := d.Accounts()
+	if len(accounts) != len(graph.Roles) {
+		t.Fatalf("want one account per role %v, got %+v", graph.Roles, accounts)
+	}
+	byID := map[string]contribData{}
+	for _, c := range d.Contributors {
+		byID[c.ID] = c
+	}
+	for i, a := range accounts {
+		c, ok := byID[a.ContributorID]
+		switch {
+		case a.Role != graph.Roles[i]:
+			t.Errorf("account %d is %s, want %s", i, a.Role, graph.Roles[i])
+		case !ok || c.Name != a.Name || graph.Role(c.Role) != a.Role:
+			t.Errorf("account %+v is not a demo contributor of that role", a)
+		}
+	}
+	if c := byID[accounts[0].ContributorID]; !allVisibilities(&c) {
+		t.Errorf("the demo contributor %s does not declare standpoints in all three visibilities", c.ID)
+	}
+}

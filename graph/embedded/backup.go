@@ -17,7 +17,7 @@ var _ graph.HotBackuper = (*Store)(nil)
 // HotBackup implements graph.HotBackuper: bbolt writes the file as one
 // read transaction sees it, so the copy is consistent without stopping
 // writers. While it runs, a write that needs the file to grow waits for it
-// (bbolt cannot remap a file a reader holds), which the README says.
+// (bbolt cannot remap a file a reader holds), which docs/operations.md says.
 func (s *Store) HotBackup(ctx context.Context, start func(size int64, seq uint64) (io.Writer, error)) error {
 	if err := graph.RequireAdminTo(viewerOf(ctx), "copy the whole store"); err != nil {
 		return err

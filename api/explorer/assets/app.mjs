@@ -17,6 +17,7 @@ import * as pathView from './views/path.mjs';
 import * as coverageView from './views/coverage.mjs';
 import * as networkView from './views/network.mjs';
 import * as notFoundView from './views/notfound.mjs';
+import { loadDemoAccounts, demoBar } from './demo.mjs';
 
 const routes = [
   { name: 'search', re: /^$/, view: searchView },
@@ -145,8 +146,21 @@ function renderHeader() {
         tokenPanel(),
       ),
     ),
+    demoBar(pickDemo),
   );
   if (current) updateNav(current.route);
+}
+
+// pickDemo signs in as a demo account (serve --demo), or out, and shows
+// the page again as that reader sees it.
+function pickDemo(account) {
+  setToken(account ? account.token : '');
+  tokenStatus = account ? { kind: 'ok', text: t('token.as', { name: account.name }) } : { kind: 'none', text: t('token.cleared') };
+  renderHeader();
+  if (current) current.controller.abort();
+  current = null;
+  route();
+  document.getElementById('demo-as')?.focus();
 }
 
 let tokenOpen = false;
@@ -279,6 +293,7 @@ function start() {
   renderHeader();
   renderFooter();
   route();
+  loadDemoAccounts().then((on) => on && renderHeader());
 }
 
 start();

@@ -525,6 +525,18 @@ export const strings = {
     'sort.newest': 'Mise à jour la plus récente',
     'sort.oldest': 'Mise à jour la plus ancienne',
     'sort.updatedOn': 'mis à jour le',
+
+    // Demo sign-in (serve --demo only): demo.mjs
+    'demo.region': 'Connexion de démonstration',
+    'demo.badge': 'Démo',
+    'demo.label': 'Démo : agir en tant que …',
+    'demo.anonymous': 'personne (lecture publique)',
+    'demo.account': '{name} — {role}',
+    'demo.role.CONTRIBUTOR': 'contribution',
+    'demo.role.RESEARCHER': 'recherche',
+    'demo.role.CURATOR': 'curation',
+    'demo.role.ADMIN': 'administration',
+    'demo.hint': 'Jetons de démonstration de « maillage serve --demo », révoqués à son arrêt ; absents de tout autre serveur.',
   },
 
   en: {
@@ -1049,5 +1061,17 @@ export const strings = {
     'sort.newest': 'Most recently updated',
     'sort.oldest': 'Least recently updated',
     'sort.updatedOn': 'updated',
+
+    // Demo sign-in (serve --demo only): demo.mjs
+    'demo.region': 'Demo sign-in',
+    'demo.badge': 'Demo',
+    'demo.label': 'Demo: act as …',
+    'demo.anonymous': 'no one (public reading)',
+    'demo.account': '{name} — {role}',
+    'demo.role.CONTRIBUTOR': 'contributor',
+    'demo.role.RESEARCHER': 'researcher',
+    'demo.role.CURATOR': 'curator',
+    'demo.role.ADMIN': 'admin',
+    'demo.hint': 'Demo tokens made by “maillage serve --demo”, revoked when it stops; no other server has them.',
   },
 };

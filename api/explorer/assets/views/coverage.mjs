@@ -1,6 +1,6 @@
 // Coverage: who is present and who is missing among the authors of a
 // search's or a carnet's documents, per standpoint dimension. Each value is
-// present (a count rounded to 5, with noise: see the README's "Who is
+// present (a count rounded to 5, with noise: see docs/privacy.md's "Who is
 // present, who is missing") or absent (released as 0); when too few
 // authors are counted, every value is suppressed. ?q=…&carnet=<id>
 
