@@ -74,7 +74,9 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		}
 		return out, nil
 	}
-	err = s.view(ctx, func(r *reader) error {
+	// The count and the page are two statements that do not depend on each
+	// other: each runs in a transaction of its own (viewEach), at once.
+	err = s.viewEach(ctx, func(r *reader) error {
 		countParams := params(r)
 		countParams["desc"] = o.Desc
 		countParams["sortKey"] = sortProp
@@ -84,19 +86,27 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		if !r.v.SeesEverything() && r.v.ContributorID == "" {
 			count = countDocumentsPublic
 		}
+		var page *graph.Connection[*graph.Document]
+		var pageErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			page, pageErr = r.documentPage(params(r), sortProp, o.Desc, p.After != "", after, limit)
+		}()
 		rec, err := r.runSingle(count, countParams, "countDocuments")
+		<-done
 		if err != nil {
 			return err
+		}
+		if pageErr != nil {
+			return pageErr
 		}
 		x := recordDecoder(rec)
 		total, remaining := int(x.int("total")), int(x.int("remaining"))
 		if err := x.done("document count"); err != nil {
 			return err
 		}
-		out, err = r.documentPage(params(r), sortProp, o.Desc, p.After != "", after, limit)
-		if err != nil {
-			return err
-		}
+		out = page
 		out.TotalCount = total
 		start := total - remaining
 		out.PageInfo.HasNextPage = start+len(out.Edges) < total
