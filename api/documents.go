@@ -134,8 +134,16 @@ func (r *Resolver) listDocuments(ctx context.Context, kinds []graph.Kind, f *mod
 	if err != nil {
 		return nil, pa, err
 	}
-	c, err := r.store.ListDocuments(ctx, filter, documentOrder(o), pa.page)
-	return c, pa, err
+	page := pa.page
+	page.NoTotal = !countsNeeded(ctx, page.After != "")
+	c, err := r.store.ListDocuments(ctx, filter, documentOrder(o), page)
+	if err != nil {
+		return nil, pa, err
+	}
+	if !pa.none {
+		r.primeDocuments(ctx, c.Nodes())
+	}
+	return c, pa, nil
 }
 
 // documentFilter translates a filter input; its ids are global ids of the

@@ -89,36 +89,15 @@ func fetchKnowledgeBases(ctx context.Context, s graph.Store, ids []string) ([]*g
 	return s.KnowledgeBases(ctx, ids)
 }
 
-// fetchLinks makes one Store.Links call per relation and direction asked for.
+// fetchLinks reads every list asked for in one Store.LinksOf call,
+// whatever their relations and directions: the authors and the backlinks
+// of a page of notes are one round trip to a remote store, not two.
 func fetchLinks(ctx context.Context, s graph.Store, keys []linkKey) ([][]graph.Link, error) {
-	type group struct {
-		rel graph.Relation
-		dir graph.Direction
-	}
-	var order []group
-	ids := map[group][]string{}
-	for _, k := range keys {
-		g := group{k.Rel, k.Dir}
-		if _, ok := ids[g]; !ok {
-			order = append(order, g)
-		}
-		ids[g] = append(ids[g], k.ID)
-	}
-	found := map[linkKey][]graph.Link{}
-	for _, g := range order {
-		m, err := s.Links(ctx, ids[g], g.rel, g.dir)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids[g] {
-			found[linkKey{id, g.rel, g.dir}] = m[id]
-		}
-	}
-	out := make([][]graph.Link, len(keys))
+	sel := make([]graph.LinkSelection, len(keys))
 	for i, k := range keys {
-		out[i] = found[k]
+		sel[i] = graph.LinkSelection{ID: k.ID, Relation: k.Rel, Direction: k.Dir}
 	}
-	return out, nil
+	return s.LinksOf(ctx, sel)
 }
 
 func fetchDeclarations(ctx context.Context, s graph.Store, ids []string) ([][]graph.Declaration, error) {
@@ -208,6 +187,48 @@ func load[K comparable, V any](ctx context.Context, l *loader[K, V], key K, alon
 		return l.loadAlone(ctx, key)
 	}
 	return l.Load(ctx, key)
+}
+
+// loadAllNow is LoadAll for a caller that holds every key of a level
+// (a list resolver, for the fields its items will ask for): it fetches
+// the batch it opened at once, instead of waiting for keys that would
+// only come once it returns. Keys that joined a batch someone else
+// opened are fetched with that batch.
+func (l *loader[K, V]) loadAllNow(ctx context.Context, keys []K) ([]V, error) {
+	slots := make([]slot[K, V], len(keys))
+	var opened *batch[K, V]
+	var full []*batch[K, V]
+	l.mu.Lock()
+	for i, k := range keys {
+		var o, f *batch[K, V]
+		slots[i], o, f = l.slot(k)
+		if o != nil {
+			opened = o
+		}
+		if f != nil {
+			full = append(full, f)
+		}
+	}
+	if opened != nil && !opened.taken {
+		opened.taken = true
+		if l.pending == opened {
+			l.pending = nil
+		}
+		full = append(full, opened)
+	}
+	l.mu.Unlock()
+	for _, b := range full {
+		l.run(ctx, b)
+	}
+	values := make([]V, len(keys))
+	var first error
+	for i, s := range slots {
+		var err error
+		if values[i], err = s.get(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return values, first
 }
 
 // LoadThunk starts loading key and returns a function that waits for

@@ -642,6 +642,13 @@ func (s instrumentedStore) Links(ctx context.Context, ids []string, rel graph.Re
 	return v, err
 }
 
+func (s instrumentedStore) LinksOf(ctx context.Context, sel []graph.LinkSelection) ([][]graph.Link, error) {
+	done := s.m.storeCall("LinksOf")
+	v, err := s.Store.LinksOf(ctx, sel)
+	done(err)
+	return v, err
+}
+
 func (s instrumentedStore) Neighbours(ctx context.Context, id string, rel graph.Relation, dir graph.Direction, p graph.Page) (*graph.Connection[graph.Link], error) {
 	done := s.m.storeCall("Neighbours")
 	v, err := s.Store.Neighbours(ctx, id, rel, dir, p)

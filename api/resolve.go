@@ -231,6 +231,30 @@ func wantsNodes(ctx context.Context) bool {
 	return false
 }
 
+// countsNeeded reports whether the connection being resolved selects its
+// totalCount, or after a cursor its pageInfo's hasPreviousPage: the parts
+// of a page that only a count of the whole list gives (graph.Page.NoTotal).
+// Outside a GraphQL field it says yes.
+func countsNeeded(ctx context.Context, hasCursor bool) bool {
+	if graphql.GetFieldContext(ctx) == nil {
+		return true
+	}
+	oc := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		switch {
+		case f.Name == "totalCount":
+			return true
+		case f.Name == "pageInfo" && hasCursor:
+			for _, p := range graphql.CollectFields(oc, f.Selections, nil) {
+				if p.Name == "hasPreviousPage" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // loadEnds maps a page of links to a page of the objects at their far end,
 // loaded in one batch; ends that vanished meanwhile are dropped.
 func loadEnds[T any](ctx context.Context, self string, c *graph.Connection[graph.Link], load func(context.Context, []string) ([]*T, error)) (*graph.Connection[*T], error) {

@@ -60,6 +60,15 @@ const (
 	Both Direction = "BOTH"
 )
 
+// LinkSelection names the links of one node that one list of a
+// LinksOf call holds: those of Relation (every relation when empty) in
+// Direction, as Links would select them.
+type LinkSelection struct {
+	ID        string
+	Relation  Relation
+	Direction Direction
+}
+
 // Valid reports whether d is a known direction.
 func (d Direction) Valid() bool { return d == Out || d == In || d == Both }
 

@@ -25,6 +25,12 @@ const (
 type Page struct {
 	First int // 0 means DefaultFirst
 	After string
+	// NoTotal says that the caller reads neither the connection's
+	// TotalCount nor, after a cursor, PageInfo.HasPreviousPage (a GraphQL
+	// query that selects neither): a store may then leave both zero rather
+	// than count the whole list, and tell HasNextPage from one item more
+	// than the page. The edges and the rest of PageInfo are unchanged.
+	NoTotal bool
 }
 
 // Limit validates the page size and returns the number of items to return.

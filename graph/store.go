@@ -132,6 +132,14 @@ type LinkStore interface {
 	// dir whose other end the viewer may read. Unreadable ids get none.
 	// Backlinks of a note are Links(LINKS_TO, In): derived, never stored twice.
 	Links(ctx context.Context, ids []string, rel Relation, dir Direction) (map[string][]Link, error)
+	// LinksOf is Links for selections that differ in relation or
+	// direction, read at once: for each selection, in order, what
+	// Links(ctx, []string{s.ID}, s.Relation, s.Direction)[s.ID] returns
+	// (nil for none, an unreadable or a missing id). A GraphQL level that
+	// lists several kinds of links of each of its items (the authors and
+	// the backlinks of a page of notes) is then one store call, and one
+	// round trip to a remote store. Errors as Links's.
+	LinksOf(ctx context.Context, sel []LinkSelection) ([][]Link, error)
 	// Neighbours returns one page of Links for one node, ordered by
 	// LinkCursor.
 	Neighbours(ctx context.Context, id string, rel Relation, dir Direction, p Page) (*Connection[Link], error)

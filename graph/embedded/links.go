@@ -408,6 +408,42 @@ func (s *Store) Links(ctx context.Context, ids []string, rel graph.Relation, dir
 	return out, nil
 }
 
+// LinksOf implements graph.LinkStore: every selection in one read
+// transaction.
+func (s *Store) LinksOf(ctx context.Context, sel []graph.LinkSelection) ([][]graph.Link, error) {
+	for _, q := range sel {
+		if err := checkLinkQuery(q.Relation, q.Direction); err != nil {
+			return nil, err
+		}
+	}
+	out := make([][]graph.Link, len(sel))
+	err := s.view(ctx, func(r *reader) error {
+		for i, q := range sel {
+			k, err := r.visibleKind(q.ID)
+			if err != nil {
+				return err
+			}
+			if k == "" {
+				out[i] = nil
+				continue
+			}
+			links, err := r.visibleLinks(q.ID, q.Relation, q.Direction)
+			if err != nil {
+				return err
+			}
+			if len(links) == 0 {
+				links = nil
+			}
+			out[i] = links
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // Neighbours implements graph.LinkStore. An empty rel means every relation.
 func (s *Store) Neighbours(ctx context.Context, id string, rel graph.Relation, dir graph.Direction, p graph.Page) (*graph.Connection[graph.Link], error) {
 	if err := checkLinkQuery(rel, dir); err != nil {

@@ -3,6 +3,7 @@ package embedded
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -44,9 +45,18 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 	if f.Category != "" && f.CarnetID == "" {
 		return nil, graph.Errorf(graph.EINVALID, "a category filter needs a carnet")
 	}
+	var cut *listCut
+	if p.NoTotal {
+		limit, _ := p.Limit()
+		cut = &listCut{n: limit + 1}
+		if p.After != "" {
+			after, _ := graph.DecodeCursor(p.After)
+			cut.hasAfter, cut.key, cut.id = true, []byte(after.Key), []byte(after.ID)
+		}
+	}
 	var out *graph.Connection[*graph.Document]
 	err = s.view(ctx, func(r *reader) error {
-		items, err := r.listItems(f, kinds, order, o.Desc)
+		items, err := r.listItems(f, kinds, order, o.Desc, cut)
 		if err != nil {
 			return err
 		}
@@ -83,8 +93,37 @@ func compareItems(desc bool) func(a, b listItem) int {
 	}
 }
 
-// listItems returns the readable documents that match f, sorted.
-func (r *reader) listItems(f graph.DocumentFilter, kinds map[graph.Kind]bool, order int, desc bool) ([]listItem, error) {
+// listCut stops a list's scan of the sort index once it holds a page and
+// one item more after the cursor (graph.Page.NoTotal): the rest would only
+// be counted.
+type listCut struct {
+	n        int    // items to keep per kind
+	hasAfter bool   // false on the first page
+	key, id  []byte // the cursor
+}
+
+// follows reports whether the entry (key, id) comes after the cursor in
+// the list's order, as graph.Cursor.Compare orders them.
+func (c *listCut) follows(key, id []byte, desc bool) bool {
+	if !c.hasAfter {
+		return true
+	}
+	cmp := bytes.Compare(key, c.key)
+	if cmp == 0 {
+		cmp = bytes.Compare(id, c.id)
+	}
+	if desc {
+		cmp = -cmp
+	}
+	return cmp > 0
+}
+
+// errCut ends a scan that a listCut has stopped.
+var errCut = errors.New("list cut")
+
+// listItems returns the readable documents that match f, sorted; with a
+// cut, only the first cut.n of each kind after its cursor.
+func (r *reader) listItems(f graph.DocumentFilter, kinds map[graph.Kind]bool, order int, desc bool, cut *listCut) ([]listItem, error) {
 	keep := func(id string, visibility, language []byte) bool {
 		return (f.Language == "" || bytes.EqualFold(language, []byte(f.Language))) &&
 			(f.Visibility == "" || string(r.declaredVisibility(id, visibility)) == string(f.Visibility)) &&
@@ -129,15 +168,21 @@ func (r *reader) listItems(f graph.DocumentFilter, kinds map[graph.Kind]bool, or
 			if err != nil {
 				return fmt.Errorf("sort entry of %s: %w", id, err)
 			}
+			if cut != nil && !cut.follows(key, id, desc) {
+				return nil
+			}
 			// One allocation holds both strings of the item.
 			both := string(key) + string(id)
 			sid := both[len(key):]
 			if keep(sid, vis, lang) {
 				run = append(run, listItem{id: sid, key: both[:len(key)]})
+				if cut != nil && len(run) >= cut.n {
+					return errCut
+				}
 			}
 			return nil
 		})
-		if err != nil {
+		if err != nil && err != errCut {
 			return nil, err
 		}
 		runs = append(runs, run)

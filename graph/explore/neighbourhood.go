@@ -37,9 +37,10 @@ func (o *NeighbourhoodOptions) check() error {
 // each node's neighbours come in the store's adjacency order (OUT links,
 // then IN links, by relation and then by id).
 //
-// Cost: at most o.Depth+1 store calls, one per level plus one for the
+// Cost: o.Depth+1 rounds of store calls, one per level plus one for the
 // degrees and the links among the nodes kept (and, rarely, one more for a
-// node whose first links all lead back into the subgraph). Only nodes kept
+// node whose first links all lead back into the subgraph); the root's
+// readability is checked during the first. Only nodes kept
 // in the result are ever asked about, and for at most 2·o.First+1 links
 // each: the cap applies where the store reads, not after.
 func Neighbourhood(ctx context.Context, src Source, root Endpoint, o NeighbourhoodOptions) (*Subgraph, error) {
@@ -50,7 +51,24 @@ func Neighbourhood(ctx context.Context, src Source, root Endpoint, o Neighbourho
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := readable(ctx, src, root); err != nil {
+	// The root's first level is asked for while its readability is
+	// checked, rather than after: a remote store answers both in one
+	// round trip's time. The store applies the viewer's visibility to
+	// Adjacency as to everything else, and the answer is dropped unread
+	// when the root turns out not to be readable (or not of its kind).
+	limit := 2*o.First + 1
+	type level struct {
+		m   map[string]graph.Adjacent
+		err error
+	}
+	firstLevel := make(chan level, 1)
+	go func() {
+		m, err := src.Adjacency(ctx, []string{root.ID}, adjacencyQuery(rels, limit, nil, false))
+		firstLevel <- level{m, err}
+	}()
+	ok, err := readable(ctx, src, root)
+	first := <-firstLevel
+	if err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, graph.NotFound(root.ID)
@@ -78,10 +96,12 @@ func Neighbourhood(ctx context.Context, src Source, root Endpoint, o Neighbourho
 	// A node's first 2·First+1 links hold enough new ends to fill the cap
 	// and see one more, unless more than two of them join it to each node
 	// already kept; such a node is read again whole.
-	limit := 2*o.First + 1
 	frontier := []string{root.ID}
-	for level := 0; level < o.Depth && len(frontier) > 0 && !sg.Truncated; level++ {
-		m, err := src.Adjacency(ctx, frontier, adjacencyQuery(rels, limit, nil, false))
+	for depth := 0; depth < o.Depth && len(frontier) > 0 && !sg.Truncated; depth++ {
+		m, err := first.m, first.err
+		if depth > 0 {
+			m, err = src.Adjacency(ctx, frontier, adjacencyQuery(rels, limit, nil, false))
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -471,13 +471,18 @@ WHERE type(r) IN $rels AND ` + linkDirection + `
 RETURN ` + linkColumns
 
 	// visibleLinks is the links of readable nodes whose other end is
-	// readable too: a hidden document takes its links with it.
-	visibleLinks = `UNWIND $ids AS id
-MATCH (n:Node {id: id})
+	// readable too: a hidden document takes its links with it. Each
+	// selection of $sel ({id, rels, dir}: graph.LinkSelection) is one list,
+	// numbered by its index, so that one statement serves every list a
+	// GraphQL level asks for, whatever their relations and directions.
+	visibleLinks = `UNWIND range(0, size($sel) - 1) AS i
+WITH i, $sel[i] AS q
+MATCH (n:Node {id: q.id})
 WHERE NOT n:Document OR ` + canReadN + `
 MATCH (n)-[r]-(o:Node)
-WHERE type(r) IN $rels AND ` + linkDirection + ` AND (NOT o:Document OR ` + canReadO + `)
-RETURN id, ` + linkColumns
+WHERE type(r) IN q.rels AND ((q.dir <> 'IN' AND startNode(r) = n) OR (q.dir <> 'OUT' AND endNode(r) = n))
+  AND (NOT o:Document OR ` + canReadO + `)
+RETURN i, ` + linkColumns
 
 	getLink = `MATCH (:Node {id: $from})-[r]->(:Node {id: $to})
 WHERE type(r) = $rel
@@ -782,7 +787,7 @@ func init() {
 	register("deleteFlagsOf", deleteFlagsOf, "id")
 
 	register("rawLinks", rawLinks, "id", "rels", "dir")
-	register("visibleLinks", visibleLinks, append([]string{"ids", "rels", "dir"}, viewerParams...)...)
+	register("visibleLinks", visibleLinks, append([]string{"sel"}, viewerParams...)...)
 	register("adjacency", adjacency, append([]string{"ids", "rels", "dir", "limit", "among", "degrees", "stored"}, viewerParams...)...)
 	register("getLink", getLink, "from", "to", "rel")
 	register("carnetEntries", carnetEntries, append([]string{"ids"}, viewerParams...)...)

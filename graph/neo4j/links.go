@@ -3,6 +3,7 @@ package neo4j
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/encommun/maillage/graph"
@@ -39,48 +40,85 @@ func sortLinks(id string, links []graph.Link) {
 // visibleLinks returns, for each readable id, its links whose other end
 // the viewer may read too, in neighbour order; both rules are in the query.
 func (r *reader) visibleLinks(ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error) {
-	out := map[string][]graph.Link{}
 	ids = uniq(ids)
-	if len(ids) == 0 {
-		return out, nil
+	sel := make([]graph.LinkSelection, len(ids))
+	for i, id := range ids {
+		sel[i] = graph.LinkSelection{ID: id, Relation: rel, Direction: dir}
 	}
-	recs, err := r.run(visibleLinks, r.viewer(map[string]any{
-		"ids": ids, "rels": relNames(relationsFor(rel)), "dir": string(dir),
-	}))
+	lists, err := r.selectedLinks(sel)
 	if err != nil {
 		return nil, err
 	}
+	out := map[string][]graph.Link{}
+	for i, id := range ids {
+		if len(lists[i]) > 0 {
+			out[id] = lists[i]
+		}
+	}
+	return out, nil
+}
+
+// selectedLinks returns the links of each selection, in order, in neighbour
+// order, in one statement (and one more for the carnet positions shown,
+// when carnet entries are among them). Selections asked twice are read once.
+func (r *reader) selectedLinks(sel []graph.LinkSelection) ([][]graph.Link, error) {
+	out := make([][]graph.Link, len(sel))
+	index := map[graph.LinkSelection]int{}
+	var rows []map[string]any
+	for _, q := range sel {
+		if _, ok := index[q]; ok {
+			continue
+		}
+		index[q] = len(rows)
+		rows = append(rows, map[string]any{"id": q.ID, "rels": relNames(relationsFor(q.Relation)), "dir": string(q.Direction)})
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	recs, err := r.run(visibleLinks, r.viewer(map[string]any{"sel": rows}))
+	if err != nil {
+		return nil, err
+	}
+	lists := make([][]graph.Link, len(rows))
 	for _, rec := range recs {
 		l, err := decodeLink(rec)
 		if err != nil {
 			return nil, err
 		}
-		id, _ := rec.Get("id")
-		s, _ := id.(string)
-		out[s] = append(out[s], l)
-	}
-	for _, links := range out {
-		if err := r.rankCarnetEntries(links); err != nil {
-			return nil, err
+		v, _ := rec.Get("i")
+		i, ok := v.(int64)
+		if !ok || i < 0 || int(i) >= len(lists) {
+			return nil, fmt.Errorf("neo4j store: visibleLinks: selection %v out of range", v)
 		}
+		lists[i] = append(lists[i], l)
 	}
-	for id, links := range out {
-		sortLinks(id, links)
+	if err := r.rankCarnetEntries(lists...); err != nil {
+		return nil, err
+	}
+	for q, i := range index {
+		sortLinks(q.ID, lists[i])
+	}
+	for i, q := range sel {
+		// Each list its own copy, as if read separately.
+		out[i] = slices.Clone(lists[index[q]])
 	}
 	return out, nil
 }
 
 // rankCarnetEntries replaces the stored position of each IN_CARNET link
-// among ls by the position the viewer is shown (graph.CarnetRanks), from
-// the carnets' readable entries, read in the same transaction.
-func (r *reader) rankCarnetEntries(ls []graph.Link) error {
+// among the lists by the position the viewer is shown
+// (graph.CarnetRanks), from the carnets' readable entries, read in the
+// same transaction: one statement for every carnet met.
+func (r *reader) rankCarnetEntries(lists ...[]graph.Link) error {
 	if r.v.SeesStoredPositions() {
 		return nil
 	}
 	var carnets []string
-	for _, l := range ls {
-		if l.Relation == graph.RelInCarnet {
-			carnets = append(carnets, l.To)
+	for _, ls := range lists {
+		for _, l := range ls {
+			if l.Relation == graph.RelInCarnet {
+				carnets = append(carnets, l.To)
+			}
 		}
 	}
 	if len(carnets) == 0 {
@@ -103,9 +141,11 @@ func (r *reader) rankCarnetEntries(ls []graph.Link) error {
 	for id, es := range entries {
 		ranks[id] = graph.CarnetRanks(es)
 	}
-	for i := range ls {
-		if ls[i].Relation == graph.RelInCarnet {
-			ls[i].Position = ranks[ls[i].To][ls[i].From]
+	for _, ls := range lists {
+		for i := range ls {
+			if ls[i].Relation == graph.RelInCarnet {
+				ls[i].Position = ranks[ls[i].To][ls[i].From]
+			}
 		}
 	}
 	return nil
@@ -328,6 +368,24 @@ func (s *Store) Links(ctx context.Context, ids []string, rel graph.Relation, dir
 	var out map[string][]graph.Link
 	err := s.view(ctx, func(r *reader) (err error) {
 		out, err = r.visibleLinks(ids, rel, dir)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LinksOf implements graph.LinkStore: one statement for every selection.
+func (s *Store) LinksOf(ctx context.Context, sel []graph.LinkSelection) ([][]graph.Link, error) {
+	for _, q := range sel {
+		if err := checkLinkQuery(q.Relation, q.Direction); err != nil {
+			return nil, err
+		}
+	}
+	var out [][]graph.Link
+	err := s.view(ctx, func(r *reader) (err error) {
+		out, err = r.selectedLinks(sel)
 		return err
 	})
 	if err != nil {

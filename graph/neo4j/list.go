@@ -10,7 +10,9 @@ import (
 // sorting and paging all happen in Neo4j, so a page costs the same
 // however many documents there are; the page info is computed from two
 // counts (all matches, and the matches after the cursor), exactly as
-// graph.Paginate computes it, so both stores page alike.
+// graph.Paginate computes it, so both stores page alike. The counts read
+// every matching document: a page asked for without them (p.NoTotal) is
+// one statement that stops after one document more than the page.
 func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o graph.DocumentOrder, p graph.Page) (*graph.Connection[*graph.Document], error) {
 	limit, err := p.Limit()
 	if err != nil {
@@ -48,7 +50,33 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		})
 	}
 	var out *graph.Connection[*graph.Document]
-	err = s.view(ctx, func(r *reader) error {
+	if p.NoTotal {
+		// No count: the page and one document more tell whether another
+		// page follows.
+		err = s.view(ctx, func(r *reader) error {
+			c, err := r.documentPage(params(r), sortProp, o.Desc, p.After != "", after, limit+1)
+			if err != nil {
+				return err
+			}
+			if len(c.Edges) > limit {
+				c.Edges = c.Edges[:limit]
+				c.PageInfo.HasNextPage = true
+			}
+			if n := len(c.Edges); n > 0 {
+				c.PageInfo.StartCursor = c.Edges[0].Cursor
+				c.PageInfo.EndCursor = c.Edges[n-1].Cursor
+			}
+			out = c
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	// The count and the page are two statements that do not depend on each
+	// other: each runs in a transaction of its own (viewEach), at once.
+	err = s.viewEach(ctx, func(r *reader) error {
 		countParams := params(r)
 		countParams["desc"] = o.Desc
 		countParams["sortKey"] = sortProp
@@ -58,38 +86,28 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		if !r.v.SeesEverything() && r.v.ContributorID == "" {
 			count = countDocumentsPublic
 		}
+		var page *graph.Connection[*graph.Document]
+		var pageErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			page, pageErr = r.documentPage(params(r), sortProp, o.Desc, p.After != "", after, limit)
+		}()
 		rec, err := r.runSingle(count, countParams, "countDocuments")
+		<-done
 		if err != nil {
 			return err
+		}
+		if pageErr != nil {
+			return pageErr
 		}
 		x := recordDecoder(rec)
 		total, remaining := int(x.int("total")), int(x.int("remaining"))
 		if err := x.done("document count"); err != nil {
 			return err
 		}
-		pageParams := params(r)
-		pageParams["limit"] = int64(limit)
-		if p.After != "" {
-			pageParams["afterKey"], pageParams["afterId"] = after.Key, after.ID
-		}
-		recs, err := r.run(pageDocumentsCypher[pageDocumentsKey{sortProp, o.Desc, p.After != ""}], pageParams)
-		if err != nil {
-			return err
-		}
-		out = &graph.Connection[*graph.Document]{TotalCount: total}
-		for _, rec := range recs {
-			v, _ := rec.Get("doc")
-			d, err := decodeDocument(v)
-			if err != nil {
-				return err
-			}
-			x := recordDecoder(rec)
-			c := graph.Cursor{Key: x.str("key"), ID: x.str("id")}
-			if err := x.done("document key"); err != nil {
-				return err
-			}
-			out.Edges = append(out.Edges, graph.ConnEdge[*graph.Document]{Cursor: c.Encode(), Node: d})
-		}
+		out = page
+		out.TotalCount = total
 		start := total - remaining
 		out.PageInfo.HasNextPage = start+len(out.Edges) < total
 		out.PageInfo.HasPreviousPage = start > 0
@@ -101,6 +119,35 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// documentPage reads up to limit documents of a list from its cursor, in
+// the list's order, through the sort property's index (see
+// pageDocumentsFirstTemplate); params are the filters'.
+func (r *reader) documentPage(params map[string]any, sortProp string, desc, hasCursor bool, after graph.Cursor, limit int) (*graph.Connection[*graph.Document], error) {
+	params["limit"] = int64(limit)
+	if hasCursor {
+		params["afterKey"], params["afterId"] = after.Key, after.ID
+	}
+	recs, err := r.run(pageDocumentsCypher[pageDocumentsKey{sortProp, desc, hasCursor}], params)
+	if err != nil {
+		return nil, err
+	}
+	out := &graph.Connection[*graph.Document]{}
+	for _, rec := range recs {
+		v, _ := rec.Get("doc")
+		d, err := decodeDocument(v)
+		if err != nil {
+			return nil, err
+		}
+		x := recordDecoder(rec)
+		c := graph.Cursor{Key: x.str("key"), ID: x.str("id")}
+		if err := x.done("document key"); err != nil {
+			return nil, err
+		}
+		out.Edges = append(out.Edges, graph.ConnEdge[*graph.Document]{Cursor: c.Encode(), Node: d})
 	}
 	return out, nil
 }

@@ -47,8 +47,26 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 		return nil, err
 	}
 	var counts graph.CoverageCounts
-	err := s.view(ctx, func(r *reader) error {
+	err := s.viewEach(ctx, func(r *reader) error {
 		counts = graph.CoverageCounts{}
+		// Released counts are keyed on who is counted (graph.ScopeDigest):
+		// the authors of readable documents, which are public anyway. The
+		// two statements do not depend on each other: each runs in a
+		// transaction of its own (viewEach), at once.
+		var ids []string
+		var idsErr error
+		done := make(chan struct{})
+		if q.Noise != nil {
+			go func() {
+				defer close(done)
+				idsErr = r.runInScope(networkContributors, q.Scope, func(x *decoder) error {
+					ids = append(ids, x.str("id"))
+					return x.done("coverage contributor")
+				})
+			}()
+		} else {
+			close(done)
+		}
 		err := r.runInScope(coverage, q.Scope, func(x *decoder) error {
 			counts.Documents, counts.Contributors = int(x.int("documents")), int(x.int("contributors"))
 			for _, v := range x.list("values") {
@@ -67,15 +85,12 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 			}
 			return x.done("coverage")
 		})
-		if err != nil || q.Noise == nil {
+		<-done
+		if err != nil {
 			return err
 		}
-		// Released counts are keyed on who is counted (graph.ScopeDigest):
-		// the authors of readable documents, which are public anyway.
-		return r.runInScope(networkContributors, q.Scope, func(x *decoder) error {
-			counts.ContributorIDs = append(counts.ContributorIDs, x.str("id"))
-			return x.done("coverage contributor")
-		})
+		counts.ContributorIDs = ids
+		return idsErr
 	})
 	if err != nil {
 		return nil, err

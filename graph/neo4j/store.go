@@ -277,11 +277,14 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 	})
 }
 
-// reader is one read transaction seen by one viewer.
+// reader is one read transaction seen by one viewer, or (tx nil, alone
+// set: see viewEach) a viewer's reads that each run in a transaction of
+// their own.
 type reader struct {
-	ctx context.Context
-	tx  neo4j.ManagedTransaction
-	v   graph.Viewer
+	ctx   context.Context
+	tx    neo4j.ManagedTransaction
+	v     graph.Viewer
+	alone *Store
 }
 
 // viewer returns the visibility parameters of every read query.
@@ -295,6 +298,9 @@ func (r *reader) viewer(params map[string]any) map[string]any {
 }
 
 func (r *reader) run(cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	if r.tx == nil {
+		return r.alone.runAlone(r.ctx, cypher, params)
+	}
 	return run(r.ctx, r.tx, cypher, params)
 }
 
@@ -339,6 +345,34 @@ func (s *Store) view(ctx context.Context, fn func(r *reader) error) error {
 		return nil, fn(&reader{ctx: ctx, tx: tx, v: viewerOf(ctx)})
 	})
 	return s.mapError(ctx, err)
+}
+
+// viewEach is view for reads whose statements do not depend on each other
+// (a list's count and page, coverage's counts and the ids its release is
+// keyed on): each statement fn runs is a read transaction of its own, so
+// that fn may run them at once and wait for the slower rather than their
+// sum. Statements of one Neo4j transaction see each other's data at read
+// committed, no more a snapshot than separate transactions give, so fn
+// loses nothing by it.
+func (s *Store) viewEach(ctx context.Context, fn func(r *reader) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.mapError(ctx, fn(&reader{ctx: ctx, v: viewerOf(ctx), alone: s}))
+}
+
+// runAlone runs one registered statement in a read transaction of its own
+// (see viewEach), retried by the driver as view's are.
+func (s *Store) runAlone(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.Background())
+	recs, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, cypher, params)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return recs.([]*neo4j.Record), nil
 }
 
 // update runs fn in one write transaction that holds the sequence lock

@@ -539,6 +539,43 @@ func (f *fixture) listDocs(ctx context.Context, filter graph.DocumentFilter, ord
 
 var byCreation = graph.DocumentOrder{Field: graph.OrderCreatedAt}
 
+// listUncounted walks every page of a list asked for without its count
+// (graph.Page.NoTotal) and returns the ids in list order. Each page must be
+// full but the last, and say exactly whether another follows: no empty
+// last page after a full one.
+func (f *fixture) listUncounted(ctx context.Context, filter graph.DocumentFilter, order graph.DocumentOrder, first int) []string {
+	f.t.Helper()
+	var out []string
+	after := ""
+	for page := 0; ; page++ {
+		if page > 1000 {
+			f.t.Fatalf("ListDocuments(%+v) without total: over 1000 pages", filter)
+		}
+		conn, err := f.s.ListDocuments(ctx, filter, order, graph.Page{First: first, After: after, NoTotal: true})
+		if err != nil {
+			f.t.Fatalf("ListDocuments(%+v) without total: page %d: %v", filter, page, err)
+		}
+		for _, e := range conn.Edges {
+			out = append(out, e.Node.ID)
+		}
+		n := len(conn.Edges)
+		switch {
+		case n > first:
+			f.t.Fatalf("ListDocuments(%+v) without total: page %d has %d items, asked for %d", filter, page, n, first)
+		case conn.PageInfo.HasNextPage && n < first:
+			f.t.Fatalf("ListDocuments(%+v) without total: page %d has %d of %d items and says another follows", filter, page, n, first)
+		case n == 0 && page > 0:
+			f.t.Fatalf("ListDocuments(%+v) without total: page %d is empty: the one before said another follows", filter, page)
+		case n > 0 && (conn.PageInfo.StartCursor != conn.Edges[0].Cursor || conn.PageInfo.EndCursor != conn.Edges[n-1].Cursor):
+			f.t.Fatalf("ListDocuments(%+v) without total: page %d: start and end cursors are not its edges'", filter, page)
+		}
+		if !conn.PageInfo.HasNextPage {
+			return out
+		}
+		after = conn.PageInfo.EndCursor
+	}
+}
+
 // expectedOrder sorts docs as DocumentOrder o and Paginate define it: by
 // o's sort key, ties by id, both reversed when descending.
 func expectedOrder(docs []*graph.Document, o graph.DocumentOrder) []string {

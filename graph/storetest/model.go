@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"testing"
@@ -349,7 +350,30 @@ func checkReads(t *testing.T, f *fixture, m *model, ctx context.Context, readabl
 		sameSet(t, docIDs(got), want, "ListDocuments by title, 3 per page")
 	})
 
+	// Without its count, a list pages through exactly the same documents,
+	// in the same order: what the viewer may not read is no more in it,
+	// and no page says another follows when none does.
+	t.Run("ListDocumentsWithoutTotal", func(t *testing.T) {
+		f := f.on(t)
+		for _, nf := range m.filters() {
+			counted, _ := f.listDocs(ctx, nf.filter, byCreation, listPage)
+			if got := f.listUncounted(ctx, nf.filter, byCreation, listPage); !slices.Equal(got, docIDs(counted)) {
+				t.Errorf("ListDocuments(%s) without total, %d per page: %q, with it: %q", nf.name, listPage, got, docIDs(counted))
+			}
+		}
+		byTitle := graph.DocumentOrder{Field: graph.OrderTitle, Desc: true}
+		counted, _ := f.listDocs(ctx, graph.DocumentFilter{}, byTitle, 3)
+		if got := f.listUncounted(ctx, graph.DocumentFilter{}, byTitle, 3); !slices.Equal(got, docIDs(counted)) {
+			t.Errorf("ListDocuments by title, descending, without total: %q, with it: %q", got, docIDs(counted))
+		}
+	})
+
 	nodes := slices.Concat(m.nodeIDs(), []string{missingID})
+	type linkQuery struct {
+		rel graph.Relation
+		dir graph.Direction
+	}
+	byQuery := map[linkQuery]map[string][]graph.Link{}
 	t.Run("Links", func(t *testing.T) {
 		for _, rel := range graph.Relations {
 			for _, dir := range []graph.Direction{graph.Out, graph.In, graph.Both} {
@@ -357,6 +381,7 @@ func checkReads(t *testing.T, f *fixture, m *model, ctx context.Context, readabl
 				if err != nil {
 					t.Fatalf("Links(%s, %s): %v", rel, dir, err)
 				}
+				byQuery[linkQuery{rel, dir}] = got
 				for id := range got {
 					if len(got[id]) > 0 && !readable(id) {
 						t.Errorf("Links(%s, %s) has links for %s, which the viewer may not read (or does not exist): %q", rel, dir, id, keys(got[id]))
@@ -367,6 +392,40 @@ func checkReads(t *testing.T, f *fixture, m *model, ctx context.Context, readabl
 						sameSet(t, keys(got[id]), m.expectedLinks(id, rel, dir, readable), "Links([%s], %s, %s)", id, rel, dir)
 					}
 				}
+			}
+		}
+	})
+
+	// LinksOf answers every selection of one call as Links answers it
+	// (positions and order included): hidden ends and hidden nodes
+	// are left out alike, whatever the other selections of the call.
+	t.Run("LinksOf", func(t *testing.T) {
+		every, err := f.s.Links(ctx, nodes, "", graph.Both)
+		if err != nil {
+			t.Fatalf("Links(every relation): %v", err)
+		}
+		byQuery[linkQuery{"", graph.Both}] = every
+		var sel []graph.LinkSelection
+		for q := range byQuery {
+			for _, id := range nodes {
+				sel = append(sel, graph.LinkSelection{ID: id, Relation: q.rel, Direction: q.dir})
+			}
+		}
+		sel = append(sel, sel[0], sel[len(sel)/2]) // asked twice
+		got, err := f.s.LinksOf(ctx, sel)
+		if err != nil {
+			t.Fatalf("LinksOf: %v", err)
+		}
+		if len(got) != len(sel) {
+			t.Fatalf("LinksOf of %d selections returned %d lists", len(sel), len(got))
+		}
+		for i, q := range sel {
+			want := byQuery[linkQuery{q.Relation, q.Direction}][q.ID]
+			if !reflect.DeepEqual(got[i], want) {
+				t.Errorf("LinksOf[%d] (%s, %q, %s) = %q, Links = %q", i, q.ID, q.Relation, q.Direction, keys(got[i]), keys(want))
+			}
+			if q.Relation != "" {
+				sameSet(t, keys(got[i]), m.expectedLinks(q.ID, q.Relation, q.Direction, readable), "LinksOf[%d] (%s, %s, %s)", i, q.ID, q.Relation, q.Direction)
 			}
 		}
 	})

@@ -171,5 +171,10 @@ func testValidation(t *testing.T, newStore factory) {
 		wantCode(t, err, graph.EINVALID, "Neighbours with an unknown relation")
 		_, err = f.s.Neighbours(f.anon(), "n", graph.RelLinksTo, "", graph.Page{})
 		wantCode(t, err, graph.EINVALID, "Neighbours with an empty direction")
+		ok := graph.LinkSelection{ID: "n", Relation: graph.RelLinksTo, Direction: graph.Out}
+		_, err = f.s.LinksOf(f.anon(), []graph.LinkSelection{ok, {ID: "n", Relation: "FOLLOWS", Direction: graph.Out}})
+		wantCode(t, err, graph.EINVALID, "LinksOf with an unknown relation")
+		_, err = f.s.LinksOf(f.anon(), []graph.LinkSelection{ok, {ID: "n", Relation: graph.RelLinksTo}})
+		wantCode(t, err, graph.EINVALID, "LinksOf with an empty direction")
 	})
 }
