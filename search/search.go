@@ -93,7 +93,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 
 // searchMode runs the search with or without typo tolerance.
 func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, approximate bool, limit, facetSize int, after *searchAfter) (*Result, error) {
-	must, mustNot := ix.textQuery(uq, approximate)
+	must, mustNot, marked := ix.textQuery(uq, approximate)
 	if must == nil {
 		// Only stop words: nothing can match, and an empty answer is the
 		// truthful one (facets included).
@@ -115,7 +115,7 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 		return nil, err
 	}
 	shown := res.Hits[:min(limit, len(res.Hits))]
-	details, err := ix.details(ctx, must, shown)
+	details, err := ix.details(ctx, marked, shown)
 	if err != nil {
 		return nil, err
 	}
@@ -287,11 +287,12 @@ func highlights(frags map[string][]string) []Highlight {
 }
 
 // details returns the kind and highlighted fragments of hits, by id. It is
-// a second, small search: the hits' ids AND the text query, with
-// highlighting. Asking for highlights in the main search would make Bleve
-// decode term positions for every matching document, not only for the
-// page: a fifth of a frequent word's search time.
-func (ix *Index) details(ctx context.Context, text query.Query, hits []*bsearch.DocumentMatch) (map[string]*bsearch.DocumentMatch, error) {
+// a second, small search over the hits' ids only, that reads the positions
+// of the terms the text query matched (marked, see markPage). Asking for
+// highlights in the main search would make Bleve decode term positions for
+// every matching document, not only for the page: a fifth of a frequent
+// word's search time.
+func (ix *Index) details(ctx context.Context, marked *marks, hits []*bsearch.DocumentMatch) (map[string]*bsearch.DocumentMatch, error) {
 	if len(hits) == 0 {
 		return nil, nil
 	}
@@ -299,7 +300,7 @@ func (ix *Index) details(ctx context.Context, text query.Query, hits []*bsearch.
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
+	q := markPage{ids: ids, m: marked}
 	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	req.Fields = []string{fieldKind}
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
