@@ -2,13 +2,16 @@ package search
 
 import (
 	"context"
+	"sort"
 	"sync"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/vellum/levenshtein"
 )
 
 // Highlighting a page needs the positions of the query's terms in the
@@ -32,10 +35,16 @@ type marks struct {
 	mu      sync.Mutex
 	terms   map[string]map[string]bool // field → terms
 	phrases map[string][][][]string    // field → phrases: positions → terms (none in a stop word's gap)
+
+	dfas     map[string]*levenshtein.DFA // a typo's word → its automaton
+	expanded map[string]expansion        // field, word → its terms
 }
 
 func newMarks() *marks {
-	return &marks{terms: map[string]map[string]bool{}, phrases: map[string][][][]string{}}
+	return &marks{
+		terms: map[string]map[string]bool{}, phrases: map[string][][][]string{},
+		dfas: map[string]*levenshtein.DFA{}, expanded: map[string]expansion{},
+	}
 }
 
 func (m *marks) addTerm(field, term string) {
@@ -44,6 +53,10 @@ func (m *marks) addTerm(field, term string) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.addTermLocked(field, term)
+}
+
+func (m *marks) addTermLocked(field, term string) {
 	if m.terms[field] == nil {
 		m.terms[field] = map[string]bool{}
 	}
@@ -263,6 +276,13 @@ func (s *markingSearcher) mark(d *bsearch.DocumentMatch) error {
 // query.FuzzyQuery with fuzziness 1 and no prefix, that notes the terms the
 // index's dictionary expands it to in m, so that highlighting reuses them
 // instead of expanding the word again.
+//
+// A typo is matched in four fields of each language family, and Bleve
+// builds a Levenshtein automaton for each (two thirds of the expansion's
+// cost, measured on a typo's search): here the automaton of a word is
+// built once per search (m.expand) and walked through every field's
+// dictionary, and a field's expansion is kept for the search's other
+// passes (a page asked again, the highlighting).
 type markedFuzzy struct {
 	term, field string
 	boost       float64
@@ -270,8 +290,13 @@ type markedFuzzy struct {
 }
 
 func (q markedFuzzy) Searcher(ctx context.Context, r index.IndexReader, mp mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	fr, ok := r.(index.IndexReaderFuzzy)
-	if !ok {
+	terms, edits, err := q.m.expand(r, q.field, q.term)
+	if err != nil {
+		return nil, err
+	}
+	if terms == nil {
+		// Not a scorch index: Bleve's own fuzzy query, its terms unknown
+		// but the word's own.
 		fq := query.NewFuzzyQuery(q.term)
 		fq.SetFuzziness(1)
 		fq.SetField(q.field)
@@ -279,30 +304,77 @@ func (q markedFuzzy) Searcher(ctx context.Context, r index.IndexReader, mp mappi
 		q.m.addTerm(q.field, q.term)
 		return fq.Searcher(ctx, r, mp, opts)
 	}
-	dict, _, err := fr.FieldDictFuzzyAutomaton(q.field, q.term, 1, "")
-	if err != nil {
-		return nil, err
-	}
-	var terms []string
-	var edits []uint8
-	d, err := dict.Next()
-	for err == nil && d != nil {
-		terms = append(terms, d.Term)
-		edits = append(edits, d.EditDistance)
-		d, err = dict.Next()
-	}
-	if cerr := dict.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range terms {
-		q.m.addTerm(q.field, t)
-	}
 	// As Bleve's fuzzy searcher: each term weighs by its distance.
 	if len(terms) == 0 || (len(terms) == 1 && terms[0] == q.term) {
 		return searcher.NewTermSearcher(ctx, r, q.term, q.field, q.boost, opts)
 	}
 	return searcher.NewMultiTermSearcherBoosted(ctx, r, terms, q.field, q.boost, edits, opts, true)
+}
+
+// lev1 makes one-edit Levenshtein automata; making the builder itself
+// costs milliseconds, so it is made once.
+var lev1 = sync.OnceValues(func() (*levenshtein.LevenshteinAutomatonBuilder, error) {
+	return levenshtein.NewLevenshteinAutomatonBuilder(1, true)
+})
+
+type expansion struct {
+	terms []string
+	edits []uint8
+}
+
+// expand returns the terms of field one edit or less from term, in term
+// order, with their distances, as Bleve's fuzzy searcher finds them; nil
+// terms if r is not a scorch snapshot. Each word's automaton is built once
+// per search, each field's expansion made once; the terms are marked.
+func (m *marks) expand(r index.IndexReader, field, term string) ([]string, []uint8, error) {
+	is, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, nil, nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key := field + "\x00" + term
+	if e, ok := m.expanded[key]; ok {
+		return e.terms, e.edits, nil
+	}
+	dfa, ok := m.dfas[term]
+	if !ok {
+		lb, err := lev1()
+		if err != nil {
+			return nil, nil, err
+		}
+		if dfa, err = lb.BuildDfa(term, 1); err != nil {
+			return nil, nil, err
+		}
+		m.dfas[term] = dfa
+	}
+	found := map[string]uint8{}
+	for _, ss := range is.Segments() {
+		dict, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return nil, nil, err
+		}
+		it := dict.AutomatonIterator(dfa, nil, nil)
+		d, err := it.Next()
+		for err == nil && d != nil {
+			if _, seen := found[d.Term]; !seen {
+				found[d.Term] = d.EditDistance
+			}
+			d, err = it.Next()
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	e := expansion{terms: make([]string, 0, len(found))}
+	for t := range found {
+		e.terms = append(e.terms, t)
+	}
+	sort.Strings(e.terms)
+	for _, t := range e.terms {
+		e.edits = append(e.edits, found[t])
+		m.addTermLocked(field, t)
+	}
+	m.expanded[key] = e
+	return e.terms, e.edits, nil
 }

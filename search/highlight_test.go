@@ -2,7 +2,9 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -73,5 +75,48 @@ func TestHighlightsAsTheTextQuery(t *testing.T) {
 	}
 	if tried < 20 {
 		t.Fatalf("only %d hits compared", tried)
+	}
+}
+
+// TestTypoRanksAsBleveFuzzy checks that a typo expanded once per search
+// (markedFuzzy) finds and scores every document exactly as Bleve's fuzzy
+// query, field by field, did.
+func TestTypoRanksAsBleveFuzzy(t *testing.T) {
+	t.Parallel()
+	c := newCorpus(t)
+	c.w.doc(graph.Document{ID: "variantes", Title: "Gouvernances et gouvernance",
+		Body: "La gouvernence mal écrite, la gouvernance bien écrite, les gouvernants."}, "alice")
+	ok(t, c.ix.CatchUp(t.Context(), c.w.s))
+	for _, text := range []string{"reunoin", "gouvernence", "educatoin populaire", "comunauté", "popluar educatoin", "principse"} {
+		uq, err := parseQuery(text)
+		ok(t, err)
+		run := func(m *marks) string {
+			must, _ := c.ix.markedTextQuery(uq, true, m)
+			req := bleve.NewSearchRequestOptions(must, 100, 0, false)
+			res, err := c.ix.alias.SearchInContext(context.Background(), req)
+			ok(t, err)
+			var out []string
+			for _, h := range res.Hits {
+				out = append(out, fmt.Sprintf("%s %v", h.ID, h.Score))
+			}
+			sort.Strings(out)
+			return strings.Join(out, "\n")
+		}
+		m := newMarks()
+		got, want := run(m), run(nil)
+		if got != want {
+			t.Errorf("%q:\n got %s\nwant %s", text, got, want)
+		}
+		if want == "" {
+			t.Errorf("%q: nothing found", text)
+		}
+		if len(m.dfas) == 0 || len(m.expanded) == 0 {
+			t.Errorf("%q: the typo was not expanded by marks", text)
+		}
+		for _, e := range m.expanded {
+			if !sort.StringsAreSorted(e.terms) {
+				t.Errorf("%q: terms out of order %v", text, e.terms)
+			}
+		}
 	}
 }

@@ -28,6 +28,16 @@ import (
 // title still counts.
 func (ix *Index) textQuery(uq *userQuery, tolerant bool) (must, mustNot query.Query, m *marks) {
 	m = newMarks()
+	must, mustNot = ix.markedTextQuery(uq, tolerant, m)
+	if must == nil {
+		return nil, nil, nil
+	}
+	return must, mustNot, m
+}
+
+// markedTextQuery is textQuery noting the terms in m; with m nil, a typo
+// is Bleve's own fuzzy query (the reference the tests compare with).
+func (ix *Index) markedTextQuery(uq *userQuery, tolerant bool, m *marks) (must, mustNot query.Query) {
 	var branches []query.Query
 	for _, l := range textLangs {
 		an := ix.analyzers[l]
@@ -42,7 +52,7 @@ func (ix *Index) textQuery(uq *userQuery, tolerant bool) (must, mustNot query.Qu
 		}
 	}
 	if len(branches) == 0 {
-		return nil, nil, nil
+		return nil, nil
 	}
 	must = disjunction(branches)
 
@@ -59,7 +69,7 @@ func (ix *Index) textQuery(uq *userQuery, tolerant bool) (must, mustNot query.Qu
 	if len(excluded) > 0 {
 		mustNot = disjunction(excluded)
 	}
-	return must, mustNot, m
+	return must, mustNot
 }
 
 // clauseQuery matches one word or phrase in the text fields of family l,
