@@ -52,6 +52,25 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if ix.shut.Load() {
 		return nil, errClosed
 	}
+	if ix.cache == nil {
+		return ix.search(ctx, r)
+	}
+	gen := ix.gen.Load()
+	if gen%2 == 1 {
+		return ix.search(ctx, r) // a write is under way
+	}
+	key := cacheKey(r, gen)
+	if res, ok := ix.cache.get(key); ok && key != "" {
+		return res.clone(), nil
+	}
+	res, err := ix.search(ctx, r)
+	if err == nil && key != "" && ix.gen.Load() == gen {
+		ix.cache.put(key, res.clone())
+	}
+	return res, err
+}
+
+func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	uq, err := parseQuery(r.Query)
 	if err != nil {
 		return nil, err
