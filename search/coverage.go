@@ -77,7 +77,7 @@ func (ix *Index) Scope(ctx context.Context, r ScopeRequest) ([]string, error) {
 }
 
 func (ix *Index) scopeMode(ctx context.Context, uq *userQuery, approximate bool, r ScopeRequest) ([]string, error) {
-	must, mustNot := ix.textQuery(uq, approximate)
+	must, mustNot, _ := ix.textQuery(uq, approximate)
 	if must == nil {
 		return []string{}, nil // only stop words: nothing matches
 	}

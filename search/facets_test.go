@@ -153,8 +153,17 @@ func TestFacetTopReadable(t *testing.T) {
 				want = append(want, Bucket{Value: id, Count: terms - j})
 			}
 		}
+		before := searches(ix)
 		if got := termFacet(graph.Viewer{}, size); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("anonymous, size %d: %v\nwant %v", size, got, want)
+		}
+		anonymous := searches(ix) - before
+		before = searches(ix)
+		termFacet(graph.Viewer{Role: graph.RoleAdmin}, size)
+		// An admin's search checks no value's readability; an anonymous
+		// one at most twice, however many unreadable values come first.
+		if n := anonymous - (searches(ix) - before); n > 2 {
+			t.Errorf("anonymous, size %d: %d readability searches, want at most 2", size, n)
 		}
 		// The curator reads every term: the same facet starts with the
 		// ones hidden from the anonymous viewer.
@@ -162,6 +171,12 @@ func TestFacetTopReadable(t *testing.T) {
 			t.Errorf("curator, size %d: %v", size, got)
 		}
 	}
+}
+
+// searches is how many searches the live index has answered.
+func searches(ix *Index) uint64 {
+	n, _ := ix.live.idx.StatsMap()["searches"].(uint64)
+	return n
 }
 
 // TestFacetCodesAfterCrash kills a process (a child running this test

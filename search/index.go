@@ -32,6 +32,9 @@ type Options struct {
 	// MaxConcurrentSearches bounds the Bleve searches running at once
 	// (gate.go); 0 means one per core.
 	MaxConcurrentSearches int
+	// ResultCache is the number of results kept (cache.go): 0 means
+	// defaultCacheSize, a negative number none.
+	ResultCache int
 }
 
 const defaultBatchSize = 1000
@@ -80,6 +83,10 @@ type Index struct {
 	shut atomic.Bool
 
 	rebuildMu sync.Mutex // one rebuild at a time
+
+	// gen is odd while a batch is written or an index swapped in (cache.go).
+	gen   atomic.Uint64
+	cache *resultCache
 }
 
 // part is one Bleve index directory under Index.dir.
@@ -107,7 +114,7 @@ func (p *part) close() error {
 // store. An index held by another process is an error.
 func Open(dir string, opts Options) (*Index, error) {
 	ix := &Index{dir: dir, log: opts.Logger, batchSize: opts.BatchSize, im: newMapping(),
-		slots: searchSlots(opts.MaxConcurrentSearches)}
+		slots: searchSlots(opts.MaxConcurrentSearches), cache: newResultCache(opts.ResultCache)}
 	if ix.log == nil {
 		ix.log = slog.Default()
 	}
@@ -350,6 +357,7 @@ func (ix *Index) Close() error {
 	ix.shut.Store(true)
 	// Swapping the live index out waits for the searches holding the
 	// alias's read lock; after it, nothing reads the part.
+	ix.gen.Add(1)
 	ix.alias.Swap(nil, []bleve.Index{ix.live.idx})
 	_ = ix.alias.Close()
 	// Bleve's Close drops what it has not persisted yet (see scorchConfig):

@@ -258,7 +258,7 @@ func (ix *Index) namesQuery(names []string) query.Query {
 	for _, l := range textLangs {
 		an := ix.analyzers[l]
 		for _, n := range essentialNames(an, names) {
-			if q := ix.clauseQuery(l, an, clause{Text: n, Phrase: true}, false); q != nil {
+			if q := ix.clauseQuery(l, an, clause{Text: n, Phrase: true}, false, nil); q != nil {
 				alts = append(alts, q)
 			}
 		}

@@ -16,7 +16,8 @@ import (
 // textQuery turns the parsed user text into Bleve queries, with typo
 // tolerance for long enough words when tolerant: the scored part
 // (nil when every word is a stop word: nothing can match) and the excluded
-// part (nil when nothing is excluded).
+// part (nil when nothing is excluded), and the terms the scored part
+// matches, by field, for highlighting (marks).
 //
 // Documents are analysed per language family (fr, en, xx), each family in
 // its own fields, so the text query is a disjunction over families of: all
@@ -25,13 +26,24 @@ import (
 // family ("la" in French) is left out of that family's branch only, so
 // "la coopération" still finds French documents and "la" in a Spanish
 // title still counts.
-func (ix *Index) textQuery(uq *userQuery, tolerant bool) (must, mustNot query.Query) {
+func (ix *Index) textQuery(uq *userQuery, tolerant bool) (must, mustNot query.Query, m *marks) {
+	m = newMarks()
+	must, mustNot = ix.markedTextQuery(uq, tolerant, m)
+	if must == nil {
+		return nil, nil, nil
+	}
+	return must, mustNot, m
+}
+
+// markedTextQuery is textQuery noting the terms in m; with m nil, a typo
+// is Bleve's own fuzzy query (the reference the tests compare with).
+func (ix *Index) markedTextQuery(uq *userQuery, tolerant bool, m *marks) (must, mustNot query.Query) {
 	var branches []query.Query
 	for _, l := range textLangs {
 		an := ix.analyzers[l]
 		var all []query.Query
 		for _, c := range uq.Must {
-			if q := ix.clauseQuery(l, an, c, tolerant && c.fuzzy()); q != nil {
+			if q := ix.clauseQuery(l, an, c, tolerant && c.fuzzy(), m); q != nil {
 				all = append(all, q)
 			}
 		}
@@ -49,7 +61,7 @@ func (ix *Index) textQuery(uq *userQuery, tolerant bool) (must, mustNot query.Qu
 	var excluded []query.Query
 	for _, c := range uq.MustNot {
 		for _, l := range textLangs {
-			if q := ix.clauseQuery(l, ix.analyzers[l], c, false); q != nil {
+			if q := ix.clauseQuery(l, ix.analyzers[l], c, false, nil); q != nil {
 				excluded = append(excluded, q)
 			}
 		}
@@ -62,8 +74,8 @@ func (ix *Index) textQuery(uq *userQuery, tolerant bool) (must, mustNot query.Qu
 
 // clauseQuery matches one word or phrase in the text fields of family l,
 // or returns nil when the analyzer leaves nothing of it or the index has
-// none of those fields.
-func (ix *Index) clauseQuery(l textLang, an analysis.Analyzer, c clause, fuzzy bool) query.Query {
+// none of those fields. The terms it matches go to m (when not nil).
+func (ix *Index) clauseQuery(l textLang, an analysis.Analyzer, c clause, fuzzy bool, m *marks) query.Query {
 	var fields []textFieldBoost
 	for _, tf := range textFields {
 		if ix.hasField(textField(l, tf.name)) {
@@ -78,6 +90,7 @@ func (ix *Index) clauseQuery(l textLang, an analysis.Analyzer, c clause, fuzzy b
 		return nil
 	}
 	if c.Phrase && len(tokens) > 1 {
+		phrase := tokenPhrase(tokens)
 		var perField []query.Query
 		for _, tf := range fields {
 			// MatchPhraseQuery analyses the phrase again with the same
@@ -88,6 +101,7 @@ func (ix *Index) clauseQuery(l textLang, an analysis.Analyzer, c clause, fuzzy b
 			pq.Analyzer = l.analyzer()
 			pq.SetBoost(tf.boost)
 			perField = append(perField, pq)
+			m.addPhrase(textField(l, tf.name), phrase)
 		}
 		return disjunction(perField)
 	}
@@ -98,13 +112,16 @@ func (ix *Index) clauseQuery(l textLang, an analysis.Analyzer, c clause, fuzzy b
 		var perField []query.Query
 		for _, tf := range fields {
 			var q query.Query
-			if fuzzy {
+			if fuzzy && m != nil {
+				q = markedFuzzy{term: tok, field: textField(l, tf.name), boost: tf.boost, m: m}
+			} else if fuzzy {
 				fq := query.NewFuzzyQuery(tok)
 				fq.SetFuzziness(1)
 				fq.SetField(textField(l, tf.name))
 				fq.SetBoost(tf.boost)
 				q = fq
 			} else {
+				m.addTerm(textField(l, tf.name), tok)
 				tq := query.NewTermQuery(tok)
 				tq.SetField(textField(l, tf.name))
 				tq.SetBoost(tf.boost)
@@ -115,6 +132,20 @@ func (ix *Index) clauseQuery(l textLang, an analysis.Analyzer, c clause, fuzzy b
 		terms = append(terms, disjunction(perField))
 	}
 	return conjunction(terms)
+}
+
+// tokenPhrase is a phrase's terms by position, as MatchPhraseQuery makes
+// them: a stop word's gap is an empty position.
+func tokenPhrase(ts analysis.TokenStream) [][]string {
+	first, last := ts[0].Position, ts[0].Position
+	for _, t := range ts {
+		first, last = min(first, t.Position), max(last, t.Position)
+	}
+	out := make([][]string, last-first+1)
+	for _, t := range ts {
+		out[t.Position-first] = append(out[t.Position-first], string(t.Term))
+	}
+	return out
 }
 
 func dedupTokens(ts analysis.TokenStream) []string {

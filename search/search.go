@@ -52,6 +52,25 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if ix.shut.Load() {
 		return nil, errClosed
 	}
+	if ix.cache == nil {
+		return ix.search(ctx, r)
+	}
+	gen := ix.gen.Load()
+	if gen%2 == 1 {
+		return ix.search(ctx, r) // a write is under way
+	}
+	key := cacheKey(r, gen)
+	if res, ok := ix.cache.get(key); ok && key != "" {
+		return res.clone(), nil
+	}
+	res, err := ix.search(ctx, r)
+	if err == nil && key != "" && ix.gen.Load() == gen {
+		ix.cache.put(key, res.clone())
+	}
+	return res, err
+}
+
+func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	uq, err := parseQuery(r.Query)
 	if err != nil {
 		return nil, err
@@ -93,7 +112,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 
 // searchMode runs the search with or without typo tolerance.
 func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, approximate bool, limit, facetSize int, after *searchAfter) (*Result, error) {
-	must, mustNot := ix.textQuery(uq, approximate)
+	must, mustNot, marked := ix.textQuery(uq, approximate)
 	if must == nil {
 		// Only stop words: nothing can match, and an empty answer is the
 		// truthful one (facets included).
@@ -115,7 +134,7 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 		return nil, err
 	}
 	shown := res.Hits[:min(limit, len(res.Hits))]
-	details, err := ix.details(ctx, must, shown)
+	details, err := ix.details(ctx, marked, shown)
 	if err != nil {
 		return nil, err
 	}
@@ -287,11 +306,12 @@ func highlights(frags map[string][]string) []Highlight {
 }
 
 // details returns the kind and highlighted fragments of hits, by id. It is
-// a second, small search: the hits' ids AND the text query, with
-// highlighting. Asking for highlights in the main search would make Bleve
-// decode term positions for every matching document, not only for the
-// page: a fifth of a frequent word's search time.
-func (ix *Index) details(ctx context.Context, text query.Query, hits []*bsearch.DocumentMatch) (map[string]*bsearch.DocumentMatch, error) {
+// a second, small search over the hits' ids only, that reads the positions
+// of the terms the text query matched (marked, see markPage). Asking for
+// highlights in the main search would make Bleve decode term positions for
+// every matching document, not only for the page: a fifth of a frequent
+// word's search time.
+func (ix *Index) details(ctx context.Context, marked *marks, hits []*bsearch.DocumentMatch) (map[string]*bsearch.DocumentMatch, error) {
 	if len(hits) == 0 {
 		return nil, nil
 	}
@@ -299,7 +319,7 @@ func (ix *Index) details(ctx context.Context, text query.Query, hits []*bsearch.
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), text})
+	q := markPage{ids: ids, m: marked}
 	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	req.Fields = []string{fieldKind}
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
@@ -336,15 +356,15 @@ func (ix *Index) facets(ctx context.Context, c *facetCounter, v graph.Viewer, co
 			buckets[facet] = append(buckets[facet], Bucket{Value: value, Count: n})
 		}
 	}
+	if !v.SeesEverything() {
+		if err := ix.readableTop(ctx, buckets, size, v, communities); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]Facet, 0, len(FacetFields))
 	for _, name := range FacetFields {
 		bs := buckets[name]
-		if (name == FacetTerm || name == FacetOrganisation) && !v.SeesEverything() {
-			var err error
-			if bs, err = ix.readableTop(ctx, bs, size, v, communities); err != nil {
-				return nil, err
-			}
-		} else {
+		if v.SeesEverything() || (name != FacetTerm && name != FacetOrganisation) {
 			topFirst(bs, size)
 		}
 		out = append(out, Facet{Field: name, Buckets: bs[:min(size, len(bs))]})
@@ -400,33 +420,72 @@ func topFirst(bs []Bucket, n int) {
 	sort.Slice(top, func(i, j int) bool { return bucketBefore(top[i], top[j]) })
 }
 
-// readableTop keeps the first size buckets, in order, whose values the
-// viewer may read. It asks the index about them a page at a time: a
-// frequent word's facet holds thousands of terms, and only the top ones
-// are shown.
-func (ix *Index) readableTop(ctx context.Context, bs []Bucket, size int, v graph.Viewer, communities []string) ([]Bucket, error) {
-	kept := make([]Bucket, 0, size)
-	for start := 0; start < len(bs) && len(kept) < size; {
-		// A page a little larger than what is missing: a few values may
-		// be unreadable.
-		end := min(len(bs), start+2*(size-len(kept))+8)
-		topFirst(bs[start:], end-start)
-		values := make([]string, end-start)
-		for i, b := range bs[start:end] {
-			values[i] = b.Value
+// readableTop leaves, in the term and organisation facets of buckets, the
+// first size buckets, in order, whose values the viewer may read. A
+// frequent word's facet holds thousands of terms and only the top ones are
+// shown, so the index is first asked about the top few of both facets
+// together, a little more than is shown (a few may be unreadable). Only a
+// facet still short then has all its other values asked about, in one more
+// search: paging through values a viewer cannot read (a commons whose terms
+// are private, or not documents at all) took a search per page, eighteen
+// for an anonymous reader of the benchmark corpus.
+func (ix *Index) readableTop(ctx context.Context, buckets map[string][]Bucket, size int, v graph.Viewer, communities []string) error {
+	idFacets := []string{FacetTerm, FacetOrganisation}
+	kept := map[string][]Bucket{}
+	rest := map[string][]Bucket{}
+	var values []string
+	for _, name := range idFacets {
+		bs := buckets[name]
+		n := min(len(bs), 2*size+8)
+		topFirst(bs, n)
+		for _, b := range bs[:n] {
+			values = append(values, b.Value)
 		}
-		seen, err := ix.readable(ctx, values, v, communities)
-		if err != nil {
-			return nil, err
-		}
-		for _, b := range bs[start:end] {
-			if seen[b.Value] && len(kept) < size {
-				kept = append(kept, b)
+		rest[name] = bs[n:]
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	seen, err := ix.readable(ctx, values, v, communities)
+	if err != nil {
+		return err
+	}
+	values = values[:0]
+	for _, name := range idFacets {
+		bs := buckets[name]
+		for _, b := range bs[:len(bs)-len(rest[name])] {
+			if seen[b.Value] && len(kept[name]) < size {
+				kept[name] = append(kept[name], b)
 			}
 		}
-		start = end
+		if len(kept[name]) < size {
+			for _, b := range rest[name] {
+				values = append(values, b.Value)
+			}
+		}
 	}
-	return kept, nil
+	if len(values) > 0 {
+		if seen, err = ix.readable(ctx, values, v, communities); err != nil {
+			return err
+		}
+		for _, name := range idFacets {
+			if len(kept[name]) >= size {
+				continue
+			}
+			var more []Bucket
+			for _, b := range rest[name] {
+				if seen[b.Value] {
+					more = append(more, b)
+				}
+			}
+			topFirst(more, size-len(kept[name]))
+			kept[name] = append(kept[name], more[:min(len(more), size-len(kept[name]))]...)
+		}
+	}
+	for _, name := range idFacets {
+		buckets[name] = kept[name]
+	}
+	return nil
 }
 
 // readable returns which of ids are indexed documents the viewer may read.

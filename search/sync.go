@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -163,9 +164,11 @@ func (ix *Index) rebuild(ctx context.Context, src Source, onlyIfNeeded bool) err
 		return err
 	}
 	old := ix.live
+	ix.gen.Add(1)
 	ix.alias.Swap([]bleve.Index{p.idx}, []bleve.Index{old.idx})
 	ix.live = p
 	ix.refreshFields(p.idx)
+	ix.gen.Add(1)
 	ix.mu.Unlock()
 
 	// Swap waited for the searches reading the old index; none is left.
@@ -403,11 +406,12 @@ type writer struct {
 	dict    *facetDict
 	size    int
 	b       *bleve.Batch
-	durable bool // wait for each batch to reach the disk
+	durable bool           // wait for each batch to reach the disk
+	gen     *atomic.Uint64 // Index.gen: odd while a batch is written
 }
 
 func (ix *Index) newWriter(p *part, size int) *writer {
-	return &writer{p: p, dict: ix.dict, size: size, b: p.idx.NewBatch()}
+	return &writer{p: p, dict: ix.dict, size: size, b: p.idx.NewBatch(), gen: &ix.gen}
 }
 
 func (w *writer) put(e entry) error {
@@ -451,6 +455,11 @@ func (w *writer) flush() error {
 	if err := w.p.codes.sync(w.dict); err != nil {
 		return err
 	}
+	// Cached results stop answering from the batch's start (cache.go);
+	// a batch of a part not yet live moves the generation too, needlessly
+	// but harmlessly.
+	w.gen.Add(1)
+	defer w.gen.Add(1)
 	write := w.p.idx.Batch
 	if w.durable {
 		write = func(b *bleve.Batch) error { return durably(w.p.idx, b) }

@@ -156,6 +156,28 @@ func visibilityProperty(t *testing.T, seed uint64) {
 			if gotF := facetMap(first.Facets); fmt.Sprint(gotF) != fmt.Sprint(want.facets) {
 				t.Errorf("%s:\n facets %v\n   want %v", name, gotF, want.facets)
 			}
+			// Small facets: the readable values that count most, however
+			// many unreadable ones the index is asked about first.
+			for _, size := range []int{1, 2} {
+				small := q
+				small.First, small.After, small.FacetSize = 7, "", size
+				res := search(t, ix, small)
+				for _, f := range res.Facets {
+					var all []Bucket
+					for v, n := range want.facets[f.Field] {
+						all = append(all, Bucket{v, n})
+					}
+					slices.SortFunc(all, func(a, b Bucket) int {
+						if a.Count != b.Count {
+							return b.Count - a.Count
+						}
+						return strings.Compare(a.Value, b.Value)
+					})
+					if wantB := all[:min(size, len(all))]; fmt.Sprint(f.Buckets) != fmt.Sprint(wantB) {
+						t.Errorf("%s, facet size %d: %s %v, want %v", name, size, f.Field, f.Buckets, wantB)
+					}
+				}
+			}
 		}
 	}
 }
