@@ -31,6 +31,7 @@ func smallWorld(t *testing.T) *counting {
 }
 
 func TestNeighbourhood(t *testing.T) {
+	t.Parallel()
 	s := smallWorld(t)
 	cases := []struct {
 		name    string
@@ -112,6 +113,7 @@ func allLinks(t *testing.T, s graph.Store, ctx context.Context, ids []string, re
 }
 
 func TestNeighbourhoodHiddenRootIsNotFound(t *testing.T) {
+	t.Parallel()
 	s := smallWorld(t)
 	_, errHidden := explore.Neighbourhood(anon, s, noteEP("priv"), explore.NeighbourhoodOptions{})
 	_, errMissing := explore.Neighbourhood(anon, s, noteEP("nope"), explore.NeighbourhoodOptions{})
@@ -130,6 +132,7 @@ func TestNeighbourhoodHiddenRootIsNotFound(t *testing.T) {
 }
 
 func TestNeighbourhoodBadInput(t *testing.T) {
+	t.Parallel()
 	s := smallWorld(t)
 	for _, o := range []explore.NeighbourhoodOptions{
 		{Depth: explore.MaxDepth + 1}, {Depth: -1}, {First: explore.MaxNodes + 1}, {First: -1},
@@ -144,6 +147,7 @@ func TestNeighbourhoodBadInput(t *testing.T) {
 }
 
 func TestNeighbourhoodCap(t *testing.T) {
+	t.Parallel()
 	s := smallWorld(t)
 	sg, err := explore.Neighbourhood(anon, s, noteEP("n1"), explore.NeighbourhoodOptions{Depth: 3, First: 2})
 	ok(t, err)
@@ -161,6 +165,7 @@ func TestNeighbourhoodCap(t *testing.T) {
 // TestNeighbourhoodHubIsBounded: a hub with 10 000 neighbours costs a
 // bounded number of store calls and nodes asked about, whatever the depth.
 func TestNeighbourhoodHubIsBounded(t *testing.T) {
+	t.Parallel()
 	const spokes = 10_000
 	s := &counting{Store: openStore(t)}
 	snap := graph.Snapshot{Documents: []graph.Document{note("hub"), note("far")}}

@@ -15,6 +15,7 @@ import (
 // tests stay on the embedded store: they check the walks' own bounds and
 // search, with graphs whose writes alone take minutes on Neo4j.
 func TestOnNeo4j(t *testing.T) {
+	t.Parallel()
 	srv := neo4jtest.Acquire(t)
 	cfg := neo4j.Config{URI: srv.URI, User: srv.User, Password: srv.Password, Database: srv.Database}
 	openStore = func(t testing.TB) graph.Store {

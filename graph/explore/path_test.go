@@ -13,6 +13,7 @@ import (
 )
 
 func TestPath(t *testing.T) {
+	t.Parallel()
 	s := smallWorld(t)
 	// Anonymous: n1 → n4 along the chain; n5 only through priv.
 	sg, err := explore.Path(anon, s, noteEP("n1"), noteEP("n4"), explore.PathOptions{})
@@ -55,6 +56,7 @@ func TestPath(t *testing.T) {
 }
 
 func TestPathPrivacy(t *testing.T) {
+	t.Parallel()
 	s := smallWorld(t)
 	// n5 is reachable only through priv: not for anonymous readers or an
 	// outsider, and exactly like a missing node.
@@ -92,6 +94,7 @@ func TestPathPrivacy(t *testing.T) {
 }
 
 func TestPathBadInput(t *testing.T) {
+	t.Parallel()
 	s := smallWorld(t)
 	for _, c := range []struct {
 		from, to explore.Endpoint
@@ -117,6 +120,7 @@ func TestPathBadInput(t *testing.T) {
 // paths a brute-force enumeration over the readable graph finds: same
 // lengths, each path real, loopless and distinct.
 func TestPathsAgainstBruteForce(t *testing.T) {
+	t.Parallel()
 	multi := 0 // queries with several paths: the test must exercise Yen's algorithm
 	defer func() {
 		if multi < 10 {
@@ -256,6 +260,7 @@ func checkPath(t *testing.T, sg *explore.Subgraph, from, to string, adj map[stri
 // is crossed only by whoever may read it, and is no hub's degree for
 // anyone else.
 func TestPathBetweenHubsIsCheap(t *testing.T) {
+	t.Parallel()
 	const spokes = 5_000
 	s := &counting{Store: openStore(t)}
 	snap := graph.Snapshot{
