@@ -14,7 +14,11 @@ import (
 
 func TestPath(t *testing.T) {
 	t.Parallel()
-	s := smallWorld(t)
+	testPath(t, openEmbedded)
+}
+
+func testPath(t *testing.T, open opener) {
+	s := smallWorld(t, open)
 	// Anonymous: n1 → n4 along the chain; n5 only through priv.
 	sg, err := explore.Path(anon, s, noteEP("n1"), noteEP("n4"), explore.PathOptions{})
 	ok(t, err)
@@ -57,7 +61,11 @@ func TestPath(t *testing.T) {
 
 func TestPathPrivacy(t *testing.T) {
 	t.Parallel()
-	s := smallWorld(t)
+	testPathPrivacy(t, openEmbedded)
+}
+
+func testPathPrivacy(t *testing.T, open opener) {
+	s := smallWorld(t, open)
 	// n5 is reachable only through priv: not for anonymous readers or an
 	// outsider, and exactly like a missing node.
 	for _, who := range []string{"", "x"} {
@@ -95,7 +103,11 @@ func TestPathPrivacy(t *testing.T) {
 
 func TestPathBadInput(t *testing.T) {
 	t.Parallel()
-	s := smallWorld(t)
+	testPathBadInput(t, openEmbedded)
+}
+
+func testPathBadInput(t *testing.T, open opener) {
+	s := smallWorld(t, open)
 	for _, c := range []struct {
 		from, to explore.Endpoint
 		o        explore.PathOptions
@@ -130,7 +142,7 @@ func TestPathsAgainstBruteForce(t *testing.T) {
 	for seed := range uint64(6) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 99))
-			s := openStore(t)
+			s := openEmbedded(t)
 			snap := graph.Snapshot{Contributors: []graph.Contributor{{ID: "a", Name: "A"}}}
 			const n = 14
 			private := map[string]bool{}
@@ -262,7 +274,7 @@ func checkPath(t *testing.T, sg *explore.Subgraph, from, to string, adj map[stri
 func TestPathBetweenHubsIsCheap(t *testing.T) {
 	t.Parallel()
 	const spokes = 5_000
-	s := &counting{Store: openStore(t)}
+	s := &counting{Store: openEmbedded(t)}
 	snap := graph.Snapshot{
 		Contributors: []graph.Contributor{{ID: "a", Name: "A"}},
 		Documents: []graph.Document{note("h1"), note("h2"),
