@@ -212,7 +212,7 @@ func namedIDs(t *testing.T, ix *Index, r NamedRequest) ([]string, []Named) {
 }
 
 func TestNamedInFindsTermsAndOrganisations(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it changes maxNamedCandidates, which every index of the package reads.
 	s, ix := mentionsWorld(t)
 	w := world{t, s}
 	w.doc(graph.Document{ID: "secret-term", Kind: graph.KindTerm, Title: "habitat léger", Visibility: graph.VisibilityPrivate}, "ana")
