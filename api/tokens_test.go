@@ -249,7 +249,13 @@ func TestTokensQueryAndRevokeMutation(t *testing.T) {
 	// Bad input.
 	w.query(admin, tokensQuery, vars{"first": graph.MaxFirst + 1}).wantCode(graph.EINVALID)
 	w.query(admin, tokensQuery, vars{"after": "pas un curseur"}).wantCode(graph.EINVALID)
-	for _, bad := range []string{"", "abc", strings.ToUpper(inesID), graph.HashToken(ines)} {
+	// An id in capitals is refused. One id in 280 is all digits, which
+	// capitals leave alone: its first digit becomes an A then.
+	upper := strings.ToUpper(inesID)
+	if upper == inesID {
+		upper = "A" + inesID[1:]
+	}
+	for _, bad := range []string{"", "abc", upper, graph.HashToken(ines)} {
 		w.query(admin, `mutation($id: ID!) { revokeToken(id: $id) { token { id } } }`, vars{"id": bad}).wantCode(graph.EINVALID)
 	}
 	w.query(admin, `mutation($id: ID!) { revokeToken(id: $id) { token { id } } }`, vars{"id": "0123456789ab"}).wantCode(graph.ENOTFOUND)
