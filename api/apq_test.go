@@ -33,6 +33,7 @@ func (e *env) persisted(token, query, hash string) *response {
 }
 
 func TestAutomaticPersistedQueries(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	e.doc(graph.Document{ID: "n1", Title: "Une note"}, "alice")
@@ -66,6 +67,7 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 }
 
 func TestAllowList(t *testing.T) {
+	t.Parallel()
 	listed := `query Count { notes { totalCount } }`
 	dir := t.TempDir()
 	relay := filepath.Join(dir, "relay.json")

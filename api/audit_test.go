@@ -31,6 +31,7 @@ var knownGaps = map[string]string{}
 // over HTTP spec's checks, by one of its authors) against the real server
 // on loopback.
 func TestGraphQLOverHTTPAudit(t *testing.T) {
+	t.Parallel()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatal("node is not installed: the GraphQL-over-HTTP audit needs Node 20+ and `npm ci` at the repository root")

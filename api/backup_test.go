@@ -25,6 +25,7 @@ func errorCode(t *testing.T, body []byte) string {
 }
 
 func TestBackupIsForAdminsOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("ana", "Ana")
 	const secret = "Carnet intime 5e1f"
@@ -60,6 +61,7 @@ func TestBackupIsForAdminsOnly(t *testing.T) {
 // TestBackupOpensAsTheStore takes a copy over HTTP and opens it as a
 // store: same change sequence, same documents, private ones still private.
 func TestBackupOpensAsTheStore(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("ana", "Ana")
 	e.doc(graph.Document{ID: "publique", Title: "Jardin partagé"}, "ana")
@@ -98,6 +100,7 @@ func TestBackupOpensAsTheStore(t *testing.T) {
 }
 
 func TestBackupOfAStoreWithoutOne(t *testing.T) {
+	t.Parallel()
 	// The wrapper hides the embedded store's HotBackup, as the Neo4j
 	// store, which has none, would.
 	e := newEnvWith(t, envOptions{wrap: func(s graph.Store) graph.Store { return struct{ graph.Store }{s} }})

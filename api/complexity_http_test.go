@@ -9,6 +9,7 @@ import (
 // The server remembers what a document costs; the same document with a
 // larger `first` in its variables is priced anew and refused.
 func TestComplexityFollowsVariables(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	e.doc(graph.Document{ID: "n1", Title: "Une note"}, "alice")

@@ -19,6 +19,7 @@ import (
 // item it may return: gqlgen's default cost (1 + children) would let a
 // client nest pages of 100 under pages of 100 for the price of one.
 func TestEveryPagedFieldHasACost(t *testing.T) {
+	t.Parallel()
 	schema := exec.NewExecutableSchema(exec.Config{}).Schema()
 	root := reflect.ValueOf(complexity())
 	checked := 0
@@ -53,6 +54,7 @@ func TestEveryPagedFieldHasACost(t *testing.T) {
 // value of the variables a cost function reads: `first: $n` must not be
 // priced once for every n.
 func TestComplexityLimitRemembersTheRightCost(t *testing.T) {
+	t.Parallel()
 	es := exec.NewExecutableSchema(exec.Config{Complexity: complexity()})
 	c := newComplexityLimit(1000)
 	if err := c.Validate(es); err != nil {
@@ -102,6 +104,7 @@ func TestComplexityLimitRemembersTheRightCost(t *testing.T) {
 // Every cost function in complexity() is found by the name the cache
 // looks fields up by; one it missed would be priced once for all values.
 func TestCostlyFieldsCoverEveryCostFunction(t *testing.T) {
+	t.Parallel()
 	costly := costlyFields(complexity())
 	root := reflect.ValueOf(complexity())
 	for i := range root.NumField() {

@@ -220,6 +220,7 @@ func TestCoverageOfATopic(t *testing.T) {
 }
 
 func TestCoverageCountsWhatTheViewerReads(t *testing.T) {
+	t.Parallel()
 	e, ix := coverageWorld(t, nil)
 	// A private note of p5 on gardens: p5's own coverage counts it,
 	// others' does not.
@@ -258,6 +259,7 @@ func TestCoverageRetiredValues(t *testing.T) {
 }
 
 func TestCoverageBadInput(t *testing.T) {
+	t.Parallel()
 	e, _ := coverageWorld(t, nil)
 	for _, f := range []map[string]any{
 		{"standpoints": []any{map[string]any{"dimension": "gender", "value": "nope"}}},

@@ -15,6 +15,7 @@ const healthQuery = `query($first: Int, $after: String) {
 }`
 
 func TestGraphHealthAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	_, err := e.store.CreateCarnet(e.sys(), graph.Carnet{ID: "k", Title: "Carnet"})

@@ -12,6 +12,7 @@ import (
 const acceptanceQuery = `{ notes(first: 5) { totalCount edges { node { id title authors { name } backlinks(first: 3) { totalCount } } } pageInfo { hasNextPage endCursor } } }`
 
 func TestAcceptanceQuery(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice Tremblay")
 	e.contributor("bob", "Bob Gagnon")
@@ -60,6 +61,7 @@ func TestAcceptanceQuery(t *testing.T) {
 }
 
 func TestNodeRoundTripEveryKind(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	e.doc(graph.Document{ID: "note1", Title: "Une note"}, "alice")
@@ -121,6 +123,7 @@ func TestNodeRoundTripEveryKind(t *testing.T) {
 }
 
 func TestPagingToTheEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	var want []string
@@ -174,6 +177,7 @@ func TestPagingToTheEnd(t *testing.T) {
 }
 
 func TestNestedConnectionPaging(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	e.doc(graph.Document{ID: "target", Title: "Cible"}, "alice")
@@ -206,6 +210,7 @@ func TestNestedConnectionPaging(t *testing.T) {
 }
 
 func TestNoteLifecycle(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	alice := e.token(graph.RoleContributor, "alice")
@@ -251,6 +256,7 @@ func TestNoteLifecycle(t *testing.T) {
 }
 
 func TestTermsOrganisationsAndLinks(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	alice := e.token(graph.RoleContributor, "alice")
@@ -327,6 +333,7 @@ func TestTermsOrganisationsAndLinks(t *testing.T) {
 }
 
 func TestGroupMutations(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	admin := e.token(graph.RoleAdmin, "")

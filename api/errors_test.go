@@ -11,6 +11,7 @@ import (
 )
 
 func TestBadInputIsBadUserInput(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	e.doc(graph.Document{ID: "n1", Title: "Une note"}, "alice")
@@ -59,6 +60,7 @@ func TestBadInputIsBadUserInput(t *testing.T) {
 }
 
 func TestInvalidWritesChangeNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	alice := e.token(graph.RoleContributor, "alice")
@@ -102,6 +104,7 @@ func TestInvalidWritesChangeNothing(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	alice := e.token(graph.RoleContributor, "alice")
@@ -156,6 +159,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestInternalErrorsRevealNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	e.doc(graph.Document{ID: "n1", Title: "Une note"}, "alice")
@@ -206,6 +210,7 @@ func (panickyStore) ListDocuments(context.Context, graph.DocumentFilter, graph.D
 }
 
 func TestPanicsAreInternal(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, envOptions{wrap: func(s graph.Store) graph.Store { return panickyStore{s} }})
 	e.contributor("alice", "Alice")
 	e.doc(graph.Document{ID: "n1", Title: "Une note"}, "alice")

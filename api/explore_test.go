@@ -45,6 +45,7 @@ const neighbourhoodQuery = `query($id: ID!, $depth: Int, $rels: [Relation!], $fi
 }`
 
 func TestNeighbourhoodAPI(t *testing.T) {
+	t.Parallel()
 	e, tok := exploreWorld(t)
 	v := vars{"id": gid(graph.KindNote, "a"), "depth": 2, "rels": []string{"LINKS_TO", "MENTIONS"}}
 	for who, want := range map[string][]string{
@@ -87,6 +88,7 @@ func TestNeighbourhoodAPI(t *testing.T) {
 }
 
 func TestNeighbourhoodAPIErrors(t *testing.T) {
+	t.Parallel()
 	e, tok := exploreWorld(t)
 	hidden := e.query("", neighbourhoodQuery, vars{"id": gid(graph.KindNote, "secret")}).wantCode(graph.ENOTFOUND)
 	missing := e.query("", neighbourhoodQuery, vars{"id": gid(graph.KindNote, "nope")}).wantCode(graph.ENOTFOUND)
@@ -119,6 +121,7 @@ const pathQuery = `query($from: ID!, $to: ID!, $max: Int, $first: Int) {
 }`
 
 func TestPathAPI(t *testing.T) {
+	t.Parallel()
 	e, tok := exploreWorld(t)
 	r := e.query("", pathQuery, vars{"from": gid(graph.KindNote, "c"), "to": gid(graph.KindTerm, "t")}).ok()
 	var labels []string

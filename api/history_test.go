@@ -69,6 +69,7 @@ func diffLines(r *response, field string) []string {
 }
 
 func TestRevisionDiff(t *testing.T) {
+	t.Parallel()
 	e, tok := historyWorld(t)
 	r := e.query("", diffQuery, vars{"id": gid(graph.KindNote, "n"), "from": 1, "to": 3}).ok()
 	if r.str("revisionDiff.from.title") != "Atelier 1" || r.num("revisionDiff.to.version") != 3 || r.get("revisionDiff.minimal") != true {
@@ -106,6 +107,7 @@ func TestRevisionDiff(t *testing.T) {
 }
 
 func TestRestoreRevision(t *testing.T) {
+	t.Parallel()
 	e, tok := historyWorld(t)
 	n := gid(graph.KindNote, "n")
 	e.query("", restoreMutation, vars{"id": n, "v": 1, "expected": 3}).wantCode(graph.EUNAUTHENTICATED)

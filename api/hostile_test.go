@@ -63,6 +63,7 @@ func hostileCases() []struct{ name, query, code string } {
 }
 
 func TestHostileDocumentsAreRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	e.doc(graph.Document{ID: "n1", Title: "Une note"}, "alice")
@@ -85,6 +86,7 @@ func TestHostileDocumentsAreRefused(t *testing.T) {
 }
 
 func TestHostileRequests(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	jsonCT := map[string]string{"Content-Type": "application/json"}
 	t.Run("batch of a thousand operations", func(t *testing.T) {
@@ -137,6 +139,7 @@ func TestHostileRequests(t *testing.T) {
 }
 
 func TestIntrospectionSwitch(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, envOptions{config: func(c *api.Config) { c.DisableIntrospection = true }})
 	for _, q := range []string{
 		`{ __schema { queryType { name } } }`,
@@ -172,6 +175,7 @@ func (s slowStore) ListDocuments(ctx context.Context, f graph.DocumentFilter, o 
 }
 
 func TestTimeoutCancelsStoreWork(t *testing.T) {
+	t.Parallel()
 	var cancelled atomic.Int64
 	e := newEnvWith(t, envOptions{
 		wrap:   func(s graph.Store) graph.Store { return slowStore{s, time.Minute, &cancelled} },
@@ -189,9 +193,10 @@ func TestTimeoutCancelsStoreWork(t *testing.T) {
 }
 
 func TestConcurrencyCap(t *testing.T) {
-	var cancelled atomic.Int64
+	t.Parallel()
+	g := gatedStore{open: make(chan struct{}), waiting: &atomic.Int64{}}
 	e := newEnvWith(t, envOptions{
-		wrap: func(s graph.Store) graph.Store { return slowStore{s, 500 * time.Millisecond, &cancelled} },
+		wrap: func(s graph.Store) graph.Store { g.Store = s; return g },
 		config: func(c *api.Config) {
 			c.Limits.MaxConcurrent = 1
 			c.Limits.QueueWait = 50 * time.Millisecond
@@ -199,11 +204,13 @@ func TestConcurrencyCap(t *testing.T) {
 	})
 	first := make(chan *response, 1)
 	go func() { first <- e.query("", `{ notes { totalCount } }`, nil) }()
-	time.Sleep(100 * time.Millisecond) // the first request holds the only slot
+	// The first request holds the only slot once it waits in the store.
+	waitFor(t, "the first request in the store", func() bool { return g.waiting.Load() == 1 })
 	r := e.query("", `{ __typename }`, nil)
 	if r.Status != http.StatusServiceUnavailable || r.code() != "OVERLOADED" || r.Header.Get("Retry-After") != "1" {
 		t.Errorf("second request: %d Retry-After=%q %s", r.Status, r.Header.Get("Retry-After"), r.Raw)
 	}
+	close(g.open)
 	(<-first).ok()
 	e.query("", `{ __typename }`, nil).ok() // the slot is free again
 }

@@ -10,6 +10,7 @@ import (
 )
 
 func TestHTTPSurface(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	e.doc(graph.Document{ID: "n1", Title: "Une note"}, "alice")

@@ -9,6 +9,7 @@ import (
 )
 
 func TestGlobalIDs(t *testing.T) {
+	t.Parallel()
 	for _, k := range graph.Kinds {
 		id := graph.NewID()
 		gid := api.GlobalID(k, id)

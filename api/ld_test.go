@@ -69,6 +69,7 @@ func getLD(t *testing.T, srv *httptest.Server, path, accept, token string) ldRes
 const demoNote = "note-atelier-1-communs-en-bref"
 
 func TestLinkedDataOfANote(t *testing.T) {
+	t.Parallel()
 	_, srv, _ := ldServer(t)
 	r := getLD(t, srv, "/ld/"+demoNote, "application/ld+json", "")
 	if r.status != http.StatusOK || !strings.HasPrefix(r.media, "application/ld+json") {
@@ -96,6 +97,7 @@ func TestLinkedDataOfANote(t *testing.T) {
 }
 
 func TestLinkedDataContentNegotiation(t *testing.T) {
+	t.Parallel()
 	_, srv, _ := ldServer(t)
 	for _, c := range []struct {
 		accept string
@@ -130,6 +132,7 @@ func TestLinkedDataContentNegotiation(t *testing.T) {
 // 404 like a missing id, and each person shows exactly their PUBLIC
 // standpoints, never an AGGREGATE or PRIVATE one.
 func TestLinkedDataIsPublicOnly(t *testing.T) {
+	t.Parallel()
 	s, srv, admin := ldServer(t)
 	sys := graph.SystemContext(context.Background())
 	all, err := s.ListDocuments(sys, graph.DocumentFilter{}, graph.DocumentOrder{}, graph.Page{First: 100})

@@ -14,6 +14,7 @@ import (
 // context is built as gqlgen builds it (checked against a real request
 // when this was written: the root field's one parent is Query's).
 func TestOnlyRootField(t *testing.T) {
+	t.Parallel()
 	schema := exec.NewExecutableSchema(exec.Config{}).Schema()
 	for _, tc := range []struct {
 		query  string
@@ -46,6 +47,7 @@ func TestOnlyRootField(t *testing.T) {
 // A lone caller fetches its batch at once; it joins a batch someone else
 // opened rather than fetching a key twice.
 func TestLoaderLoadAlone(t *testing.T) {
+	t.Parallel()
 	f := &recordingFetch{}
 	l := &loader[string, string]{fetch: f.fetch}
 	ctx := context.Background()

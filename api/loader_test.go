@@ -30,6 +30,7 @@ func (f *recordingFetch) fetch(_ context.Context, _ graph.Store, keys []string) 
 }
 
 func TestLoaderBatchesConcurrentCallers(t *testing.T) {
+	t.Parallel()
 	f := &recordingFetch{}
 	l := &loader[string, string]{fetch: f.fetch}
 	ctx := context.Background()
@@ -82,6 +83,7 @@ func TestLoaderBatchesConcurrentCallers(t *testing.T) {
 }
 
 func TestLoaderSplitsFullBatches(t *testing.T) {
+	t.Parallel()
 	f := &recordingFetch{}
 	l := &loader[string, string]{fetch: f.fetch}
 	keys := make([]string, 2*loaderBatch+5)
@@ -109,6 +111,7 @@ func TestLoaderSplitsFullBatches(t *testing.T) {
 // A failing or panicking fetch answers every waiter with an error; none
 // is left waiting, and the other loaders of the request are not affected.
 func TestLoaderFetchFailures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for name, fetch := range map[string]func(context.Context, graph.Store, []string) ([]string, error){
 		"error": func(context.Context, graph.Store, []string) ([]string, error) {
@@ -140,6 +143,7 @@ func TestLoaderFetchFailures(t *testing.T) {
 // A thunk's batch is fetched even if the caller that started it never
 // waits: other callers of the same batch must not hang.
 func TestLoaderThunkNeverCalled(t *testing.T) {
+	t.Parallel()
 	f := &recordingFetch{}
 	l := &loader[string, string]{fetch: f.fetch}
 	ctx := context.Background()

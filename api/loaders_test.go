@@ -111,6 +111,7 @@ func total(calls map[string]int) int {
 }
 
 func TestNestedListsAreBatched(t *testing.T) {
+	t.Parallel()
 	counter := &countingStore{calls: map[string]int{}}
 	e := newEnvWith(t, envOptions{wrap: func(s graph.Store) graph.Store {
 		counter.Store = s

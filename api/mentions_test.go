@@ -69,6 +69,7 @@ func edgeIDs(r *response, path string) []string {
 }
 
 func TestUnlinkedMentionsAPI(t *testing.T) {
+	t.Parallel()
 	e, _ := mentionsEnv(t)
 	curator := e.token(graph.RoleCurator, "")
 	term := gid(graph.KindTerm, "ess")
@@ -125,6 +126,7 @@ func TestUnlinkedMentionsAPI(t *testing.T) {
 }
 
 func TestUnlinkedMentionsBadInput(t *testing.T) {
+	t.Parallel()
 	e, _ := mentionsEnv(t)
 	curator := e.token(graph.RoleCurator, "")
 	term := gid(graph.KindTerm, "ess")
@@ -155,6 +157,7 @@ func TestUnlinkedMentionsBadInput(t *testing.T) {
 // Only curators and admins look for missing links: anyone else learns
 // nothing, not even a count.
 func TestMissingLinksAreForCurators(t *testing.T) {
+	t.Parallel()
 	e, _ := mentionsEnv(t)
 	term := gid(graph.KindTerm, "ess")
 	note := gid(graph.KindNote, "portrait")
@@ -203,6 +206,7 @@ func suggestions(r *response) []suggestion {
 }
 
 func TestLinkSuggestionsAPI(t *testing.T) {
+	t.Parallel()
 	e, ix := mentionsEnv(t)
 	curator := e.token(graph.RoleCurator, "")
 
@@ -270,6 +274,7 @@ func TestLinkSuggestionsAPI(t *testing.T) {
 }
 
 func TestAcceptLinkSuggestion(t *testing.T) {
+	t.Parallel()
 	e, _ := mentionsEnv(t)
 	curator := e.token(graph.RoleCurator, "")
 	ana := e.token(graph.RoleContributor, "ana")
@@ -322,6 +327,7 @@ func TestAcceptLinkSuggestion(t *testing.T) {
 // docs/api.md's example, on the demo commons: real mentions, real
 // suggestions, and an accepted one.
 func TestMissingLinksOnTheDemo(t *testing.T) {
+	t.Parallel()
 	e, ix := searchEnv(t)
 	if ok, err := demo.Load(e.sys(), e.store, graph.DefaultTaxonomy()); err != nil || !ok {
 		t.Fatalf("demo: %v", err)
@@ -372,6 +378,7 @@ func TestMissingLinksOnTheDemo(t *testing.T) {
 // not show through the authors of a mention or of a suggested note, for
 // any viewer allowed to ask.
 func TestLeakMissingLinks(t *testing.T) {
+	t.Parallel()
 	w := newLeakWorld(t)
 	w.doc(graph.Document{ID: "zygomar", Kind: graph.KindTerm, Title: "zygomar"})
 	w.doc(graph.Document{ID: "t-jardin", Kind: graph.KindTerm, Title: "jardin collectif"})

@@ -14,6 +14,7 @@ import (
 // instrumentedStore: one promoted from the embedded store would run
 // untimed, missing from maillage_store_call_duration_seconds.
 func TestEveryStoreCallIsTimed(t *testing.T) {
+	t.Parallel()
 	f, err := parser.ParseFile(token.NewFileSet(), "metrics.go", nil, 0)
 	if err != nil {
 		t.Fatal(err)

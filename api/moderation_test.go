@@ -31,6 +31,7 @@ const hiddenProbe = `query($pub: ID!, $pub2: ID!) {
 }`
 
 func TestModerationAPI(t *testing.T) {
+	t.Parallel()
 	w := newPrivacyWorld(t) // pub, pub2 → pub, priv → pub, comm → pub; alice writes, bob is a member
 	e := w.env
 	e.contributor("cur", "Curatrice")

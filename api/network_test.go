@@ -34,6 +34,7 @@ func networkWorld(t *testing.T) *env {
 }
 
 func TestContributorNetwork(t *testing.T) {
+	t.Parallel()
 	e := networkWorld(t)
 	research := e.token(graph.RoleResearcher, "")
 	r := e.query(research, networkQuery, nil).ok()
@@ -87,6 +88,7 @@ func TestContributorNetwork(t *testing.T) {
 }
 
 func TestContributorNetworkIsForResearchers(t *testing.T) {
+	t.Parallel()
 	e := networkWorld(t)
 	e.query("", networkQuery, nil).wantCode(graph.EUNAUTHENTICATED)
 	r := e.query(e.token(graph.RoleContributor, "p0"), networkQuery, nil).wantCode(graph.EFORBIDDEN)
@@ -155,6 +157,7 @@ type gexf struct {
 }
 
 func TestNetworkExports(t *testing.T) {
+	t.Parallel()
 	e := networkWorld(t)
 	research := e.token(graph.RoleResearcher, "")
 

@@ -54,6 +54,7 @@ func (m metricsText) grep(prefix string) string {
 }
 
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	e.doc(graph.Document{ID: "n1", Title: "Une note"}, "alice")
@@ -83,6 +84,7 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestOperationLabelsAreBounded(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, envOptions{config: func(c *api.Config) { c.Limits.RatePerIP = -1 }})
 	for i := range 210 {
 		e.query("", "query Op"+strconv.Itoa(i)+" { __typename }", nil).ok()
@@ -97,6 +99,7 @@ func TestOperationLabelsAreBounded(t *testing.T) {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	var notReady error
 	e := newEnvWith(t, envOptions{config: func(c *api.Config) {
 		c.Ready = func(ctx context.Context) error { return notReady }
@@ -130,6 +133,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestSlowQueryLog(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, envOptions{config: func(c *api.Config) { c.Limits.SlowQuery = time.Nanosecond }})
 	r := e.query("", `query Everything { notes { totalCount } }`, vars{"secret": "never logged"}).ok()
 	id := r.Header.Get("X-Request-Id")

@@ -43,6 +43,7 @@ func newPrivacyWorld(t *testing.T) *privacyWorld {
 }
 
 func TestHiddenDocumentsAreAbsentEverywhere(t *testing.T) {
+	t.Parallel()
 	w := newPrivacyWorld(t)
 	want := map[string][]string{
 		"anonymous": {"Public", "Public aussi"},
@@ -112,6 +113,7 @@ func sortedTitles(r *response, path string) []string {
 }
 
 func TestStandpointsThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	w := newPrivacyWorld(t)
 	alice := w.tokens["alice"]
 	declare := `mutation($d: String!, $v: String!, $vis: DeclarationVisibility!) {
@@ -191,6 +193,7 @@ func declared(r *response) []string {
 }
 
 func TestStandpointDimensions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.query("", `{ standpointDimensions { id label fr: label(lang: fr) en: label(lang: en) labels { fr en } description(lang: en) descriptions { fr }
 		values { id label(lang: en) labels { fr } } } }`, nil).ok()

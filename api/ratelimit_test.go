@@ -11,6 +11,7 @@ import (
 )
 
 func TestRateLimits(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, envOptions{config: func(c *api.Config) {
 		// One request a minute after a burst of 3: the test never waits
 		// for a refill.
@@ -101,6 +102,7 @@ func TestRateLimits(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, envOptions{config: func(c *api.Config) { c.CORSOrigins = []string{"https://praxis.example"} }})
 	req := func(method, origin string) *response {
 		t.Helper()
@@ -143,6 +145,7 @@ func TestCORS(t *testing.T) {
 // /ld/ and /export/ read the graph too: they spend the same address
 // budget as /graphql, or they would be a way around it.
 func TestEveryReadingRouteSharesTheAddressBudget(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, envOptions{config: func(c *api.Config) {
 		c.Limits.RatePerIP, c.Limits.BurstPerIP = 1.0/60, 3
 		c.ClientIPHeader = "X-Forwarded-For"

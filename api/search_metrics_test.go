@@ -9,6 +9,7 @@ import (
 
 // A search is timed, and the index lag is 0 once the index has caught up.
 func TestSearchMetrics(t *testing.T) {
+	t.Parallel()
 	e, ix := searchEnv(t)
 	e.contributor("ana", "Ana")
 	e.doc(graph.Document{ID: "n1", Title: "Jardins partagés", Body: "Un potager collectif."}, "ana")
@@ -35,6 +36,7 @@ func TestSearchMetrics(t *testing.T) {
 
 // The embedded store's document cache counts what it answered.
 func TestStoreCacheMetrics(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("ana", "Ana")
 	e.doc(graph.Document{ID: "n1", Title: "Jardins partagés"}, "ana")
@@ -54,6 +56,7 @@ func TestStoreCacheMetrics(t *testing.T) {
 // The lag counts the changes the index has not applied; without an index
 // the gauge is absent.
 func TestSearchIndexLagCountsUnappliedChanges(t *testing.T) {
+	t.Parallel()
 	e, ix := searchEnv(t)
 	catchUp(t, e, ix)
 	before := e.lastSeq()

@@ -11,6 +11,7 @@ import (
 // (alias, fragment, directive); a query without them gets the same hits
 // and total, and a private document counts in neither shape.
 func TestSearchCountsFacetsOnlyWhenSelected(t *testing.T) {
+	t.Parallel()
 	e, ix := searchEnv(t)
 	e.contributor("ana", "Ana")
 	k, err := e.store.CreateCarnet(e.sys(), graph.Carnet{ID: "potagers", Title: "Potagers"})

@@ -46,6 +46,7 @@ const searchQuery = `query($q: String!, $f: SearchFilter) { search(query: $q, fi
 
 // A mutation answers only once its write is searchable.
 func TestSearchFindsAWriteAsSoonAsTheMutationAnswers(t *testing.T) {
+	t.Parallel()
 	e, _ := searchEnv(t)
 	e.contributor("ana", "Ana")
 	tok := e.token(graph.RoleContributor, "ana")
@@ -59,6 +60,7 @@ func TestSearchFindsAWriteAsSoonAsTheMutationAnswers(t *testing.T) {
 // Hidden documents count nowhere: not in hits, totals or facets, and a
 // facet never names a node the viewer may not read.
 func TestSearchKeepsHiddenDocumentsHidden(t *testing.T) {
+	t.Parallel()
 	e, ix := searchEnv(t)
 	e.contributor("ana", "Ana")
 	e.contributor("bo", "Bo")
@@ -120,6 +122,7 @@ func TestSearchKeepsHiddenDocumentsHidden(t *testing.T) {
 // Standpoint filters use PUBLIC declarations only: filtering on an
 // AGGREGATE value would single out the person who declared it.
 func TestSearchFiltersOnPublicStandpointsOnly(t *testing.T) {
+	t.Parallel()
 	e, ix := searchEnv(t)
 	e.contributor("ana", "Ana")
 	for _, d := range []graph.Declaration{
@@ -159,6 +162,7 @@ func TestSearchFiltersOnPublicStandpointsOnly(t *testing.T) {
 }
 
 func TestSearchBadInput(t *testing.T) {
+	t.Parallel()
 	e, ix := searchEnv(t)
 	e.doc(graph.Document{ID: "n1", Title: "Titre", Body: "corps"})
 	catchUp(t, e, ix)
@@ -190,6 +194,7 @@ func TestSearchBadInput(t *testing.T) {
 }
 
 func TestReindexIsForAdmins(t *testing.T) {
+	t.Parallel()
 	e, ix := searchEnv(t)
 	e.contributor("ana", "Ana")
 	e.doc(graph.Document{ID: "n1", Title: "Titre", Body: "corps"}, "ana")

@@ -74,6 +74,7 @@ func noMarker(t *testing.T, raw []byte, format string, args ...any) {
 }
 
 func TestLeakProfiles(t *testing.T) {
+	t.Parallel()
 	w := newLeakWorld(t)
 	x := vars{"x": gid(graph.KindContributor, "xavier")}
 	queries := []string{
@@ -101,6 +102,7 @@ func TestLeakProfiles(t *testing.T) {
 }
 
 func TestLeakSearchFiltersAndFacets(t *testing.T) {
+	t.Parallel()
 	w := newLeakWorld(t)
 	q := `query($q: String!, $f: SearchFilter) { search(query: $q, filter: $f) { totalCount edges { node { id } }
 		facets { field buckets { value label count } } } }`
@@ -143,6 +145,7 @@ func inuitRow(r *response) map[string]any {
 }
 
 func TestLeakCoverage(t *testing.T) {
+	t.Parallel()
 	w := newLeakWorld(t)
 	for who, tok := range w.tokens {
 		// The whole commons: seven contributors, under the floor of 2k:
@@ -176,6 +179,7 @@ func TestLeakCoverage(t *testing.T) {
 // AGGREGATE value: the answers are the same whether he declares inuit,
 // métis or nothing.
 func TestLeakCoverageDifferencing(t *testing.T) {
+	t.Parallel()
 	w := newLeakWorld(t)
 	// A word only he and o3 use: two contributors, fewer than k.
 	isolating := []vars{
@@ -229,6 +233,7 @@ func TestLeakCoverageDifferencing(t *testing.T) {
 // value, not on how: the answer is the same whether Xavier holds it
 // AGGREGATE or PUBLIC, so it cannot tell which.
 func TestLeakCoverageAggregatePart(t *testing.T) {
+	t.Parallel()
 	w := newLeakWorld(t)
 	srv := w.serveWith(func(c *api.Config) { c.CoverageK = 2 })
 	for i := range 5 {
@@ -257,6 +262,7 @@ func (w *leakWorld) serveWith(cfg func(*api.Config)) *httptest.Server {
 }
 
 func TestLeakNetworkAndExports(t *testing.T) {
+	t.Parallel()
 	w := newLeakWorld(t)
 	// Xavier as a researcher: his own PRIVATE and AGGREGATE values must not
 	// reach the network either, where others would read them.
@@ -288,6 +294,7 @@ func TestLeakNetworkAndExports(t *testing.T) {
 // Withdrawing, declaring and filtering on Xavier's values from another
 // account fails or succeeds exactly as for values nobody holds.
 func TestLeakErrors(t *testing.T) {
+	t.Parallel()
 	w := newLeakWorld(t)
 	o0 := w.tokens["contributor"]
 	withdraw := `mutation($d: String!, $v: String!) { withdrawStandpoint(dimension: $d, value: $v) { value } }`

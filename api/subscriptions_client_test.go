@@ -32,6 +32,7 @@ type clientLine struct {
 // errors with codes, events, and a revoked token's close as the client
 // reports it.
 func TestGraphQLWSClient(t *testing.T) {
+	t.Parallel()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node is not installed: the graphql-ws client test needs Node 20+")
@@ -44,7 +45,7 @@ func TestGraphQLWSClient(t *testing.T) {
 	w.doc(graph.Document{ID: "n3", Title: "Notes confidentielles", Visibility: graph.VisibilityPrivate}, "bob")
 	carol, admin := w.revocableCurator(), w.token(graph.RoleAdmin, "")
 
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	// Node 20 has a WebSocket only behind this flag (it is on by default
 	// from Node 22).
@@ -87,9 +88,10 @@ func TestGraphQLWSClient(t *testing.T) {
 	want := func(on string) clientLine {
 		t.Helper()
 		for {
-			l, ok := next(10 * time.Second)
+			// Generous: Node starts slowly on a loaded machine.
+			l, ok := next(time.Minute)
 			if !ok {
-				t.Fatalf("no %q from the client within 10 s\n%s", on, stderr.String())
+				t.Fatalf("no %q from the client within a minute\n%s", on, stderr.String())
 			}
 			if l.On == on {
 				return l
@@ -108,8 +110,8 @@ func TestGraphQLWSClient(t *testing.T) {
 	want("subscribed")
 	// The client sends subscribe once connected; write until its first
 	// event shows it is running.
-	for i := 0; ; i++ {
-		if i == 50 {
+	for i, start := 0, time.Now(); ; i++ {
+		if time.Since(start) > 2*time.Minute {
 			t.Fatalf("no event for the client after %d writes\n%s", i, stderr.String())
 		}
 		title := fmt.Sprintf("Version %d", i)

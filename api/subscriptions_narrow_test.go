@@ -34,6 +34,7 @@ func (e *env) storeReads() (int, map[string]int) {
 // A carnet subscriber reads nothing for a write to a document that is not
 // filed in its carnet: the change record alone rules it out.
 func TestCarnetSubscriptionReadsNothingForUnrelatedWrites(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.Poll = 10 * time.Millisecond })
 	w.link(graph.RelInCarnet, "n1", "c1")
 	c := w.connect(w.bob)
@@ -82,6 +83,7 @@ func TestCarnetSubscriptionReadsNothingForUnrelatedWrites(t *testing.T) {
 // (as ids, read as the system), so that one that becomes readable comes
 // as ADDED; while unreadable, its updates send nothing.
 func TestCarnetSubscriptionFollowsUnreadableDocuments(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, nil)
 	w.doc(graph.Document{ID: "n3", Title: "Brouillon", Visibility: graph.VisibilityPrivate}, "alice")
 	w.link(graph.RelInCarnet, "n3", "c1")
@@ -118,6 +120,7 @@ func (s flagCounter) Flags(ctx context.Context, f graph.FlagFilter, p graph.Page
 // (both update the document), but they share one read of the document's
 // flags per change, however many curators follow the queue.
 func TestModerationSubscribersShareOneFlagRead(t *testing.T) {
+	t.Parallel()
 	var flagCalls atomic.Int64
 	w := newLiveWorldWith(t, envOptions{
 		wrap:   func(s graph.Store) graph.Store { return flagCounter{s, &flagCalls} },

@@ -122,7 +122,8 @@ func (c *wsClient) sendInit(token string) {
 	c.send(m)
 }
 
-// read waits up to 5 s for the next message.
+// read waits up to a minute for the next message (generous: a loaded
+// machine runs the suite's servers in parallel).
 func (c *wsClient) read() wsMsg {
 	c.t.Helper()
 	select {
@@ -131,8 +132,8 @@ func (c *wsClient) read() wsMsg {
 			c.t.Fatalf("connection closed: %v", c.readErr())
 		}
 		return m
-	case <-time.After(5 * time.Second):
-		c.t.Fatal("no message within 5 s")
+	case <-time.After(time.Minute):
+		c.t.Fatal("no message within a minute")
 	}
 	return wsMsg{}
 }
@@ -165,8 +166,8 @@ func (c *wsClient) closed() (websocket.StatusCode, string) {
 	c.t.Helper()
 	select {
 	case <-c.done:
-	case <-time.After(5 * time.Second):
-		c.t.Fatal("the server did not close the connection within 5 s")
+	case <-time.After(time.Minute):
+		c.t.Fatal("the server did not close the connection within a minute")
 	}
 	var ce websocket.CloseError
 	if !errors.As(c.readErr(), &ce) {
@@ -309,6 +310,15 @@ func newLiveWorldWith(t *testing.T, o envOptions) *liveWorld {
 	}
 }
 
+// subscribed waits until the server holds n open subscriptions: it handles
+// a subscribe message on its own time, and a change made before the
+// subscription is open is not the subscription's to see. Waiting a fixed
+// time instead fails on a loaded machine.
+func (w *liveWorld) subscribed(n int) {
+	w.t.Helper()
+	waitFor(w.t, fmt.Sprintf("%d open subscriptions", n), func() bool { return w.openSubscriptions() == n })
+}
+
 func (w *liveWorld) connect(token string) *wsClient {
 	w.t.Helper()
 	c, _, err := w.dialWS(dialOptions{})
@@ -343,10 +353,12 @@ func (w *liveWorld) setHidden(id string, hidden bool) {
 // ---- tests ----
 
 func TestSubscriptionSeesAMutationOverHTTP(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, nil)
 	c := w.connect("") // anonymous: n1 is public
 	before := w.lastSeq()
 	c.subscribe("1", docSub, vars{"id": gid(graph.KindNote, "n1")})
+	w.subscribed(1)
 	c.quiet(50 * time.Millisecond) // nothing happens until something changes
 
 	w.updateNote(w.alice, "n1", vars{"title": "Jardins partagés, saison 2"})
@@ -372,7 +384,7 @@ func TestSubscriptionSeesAMutationOverHTTP(t *testing.T) {
 
 	// complete stops it: later changes send nothing.
 	c.complete("1")
-	time.Sleep(50 * time.Millisecond)
+	w.subscribed(0)
 	w.updateNote(w.alice, "n1", vars{"title": "Encore"})
 	c.quiet(100 * time.Millisecond)
 }
@@ -380,9 +392,11 @@ func TestSubscriptionSeesAMutationOverHTTP(t *testing.T) {
 // Writes that do not go through this server (another process, an import)
 // are seen by the broker's poll.
 func TestSubscriptionSeesWritesOfAnotherProcess(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.Poll = 20 * time.Millisecond })
 	c := w.connect("")
 	c.subscribe("1", docSub, vars{"id": gid(graph.KindNote, "n1")})
+	w.subscribed(1)
 	c.quiet(30 * time.Millisecond)
 	title := "Écrit par un import"
 	_, err := w.store.UpdateDocument(w.sys(), "n1", graph.DocumentUpdate{Version: 1, Title: &title})
@@ -393,11 +407,13 @@ func TestSubscriptionSeesWritesOfAnotherProcess(t *testing.T) {
 }
 
 func TestCarnetSubscription(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, nil)
 	c := w.connect(w.bob)
 	c.subscribe("c", `subscription($id: ID!) { carnetChanged(id: $id) {
 		kind seq carnetId carnet { title } documentId document { title }
 	} }`, vars{"id": gid(graph.KindCarnet, "c1")})
+	w.subscribed(1)
 	c.quiet(50 * time.Millisecond)
 	want := func(kind, title string) *response {
 		t.Helper()
@@ -433,11 +449,13 @@ func TestCarnetSubscription(t *testing.T) {
 }
 
 func TestModerationQueueSubscription(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, nil)
 	c := w.connect(w.curator)
 	c.subscribe("m", `subscription { moderationQueueChanged {
 		kind seq flagId documentId flag { id status reason decision document { title } }
 	} }`, nil)
+	w.subscribed(1)
 	c.quiet(50 * time.Millisecond)
 
 	r := w.query(w.bob, `mutation($id: ID!) { flagDocument(id: $id, reason: "Propos à vérifier") { flag { id } } }`,
@@ -478,6 +496,7 @@ func TestModerationQueueSubscription(t *testing.T) {
 // who may no longer read it: one UNAVAILABLE event without content, then
 // nothing, whatever it says; its author and curators still follow it.
 func TestSubscriptionPrivacy(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, nil)
 	n1 := gid(graph.KindNote, "n1")
 	anon, bob, author, curator := w.connect(""), w.connect(w.bob), w.connect(w.alice), w.connect(w.curator)
@@ -487,7 +506,7 @@ func TestSubscriptionPrivacy(t *testing.T) {
 		c.subscribe("c", `subscription($id: ID!) { carnetChanged(id: $id) { kind documentId document { title } } }`,
 			vars{"id": gid(graph.KindCarnet, "c1")})
 	}
-	time.Sleep(50 * time.Millisecond)
+	w.subscribed(2 * len(all))
 	outsiders := []*wsClient{anon, bob}
 	insiders := []*wsClient{author, curator}
 
@@ -588,6 +607,7 @@ func TestSubscriptionPrivacy(t *testing.T) {
 // The payload resolves nested fields with the subscriber's viewer: an
 // author's PRIVATE and AGGREGATE standpoints never show, PUBLIC ones do.
 func TestSubscriptionPayloadKeepsStandpointsPrivate(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, nil)
 	w.declare("alice", "disability", "living-with-disability", graph.DeclPrivate)
 	w.declare("alice", "indigeneity", "inuit", graph.DeclAggregate)
@@ -599,7 +619,7 @@ func TestSubscriptionPayloadKeepsStandpointsPrivate(t *testing.T) {
 		clients[name] = w.connect(tok)
 		clients[name].subscribe("1", q, vars{"id": gid(graph.KindNote, "n1")})
 	}
-	time.Sleep(50 * time.Millisecond)
+	w.subscribed(len(clients))
 	w.updateNote(w.alice, "n1", vars{"title": "Jardins de Alice"})
 	for name, c := range clients {
 		ev := c.event("1")
@@ -611,6 +631,7 @@ func TestSubscriptionPayloadKeepsStandpointsPrivate(t *testing.T) {
 }
 
 func TestSubscriptionBadInput(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Limits.MaxDepth = 4 })
 	c := w.connect(w.bob)
 	cases := []struct {
@@ -640,7 +661,7 @@ func TestSubscriptionBadInput(t *testing.T) {
 	}
 	// The connection survives bad subscriptions and still works.
 	c.subscribe("ok", docSub, vars{"id": gid(graph.KindNote, "n1")})
-	time.Sleep(20 * time.Millisecond)
+	w.subscribed(1)
 	w.updateNote(w.alice, "n1", vars{"title": "Toujours là"})
 	c.event("ok")
 
@@ -656,6 +677,7 @@ func TestSubscriptionBadInput(t *testing.T) {
 }
 
 func TestSubscriptionHandshake(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.CORSOrigins = []string{"https://praxis.example"} })
 
 	t.Run("bad token closes with 4403", func(t *testing.T) {
@@ -731,6 +753,7 @@ func TestSubscriptionHandshake(t *testing.T) {
 }
 
 func TestSubscriptionLimits(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) {
 		c.Live.MaxSubscriptionsPerConnection = 2
 		c.Live.MaxConnectionsPerAddress = 3
@@ -739,12 +762,12 @@ func TestSubscriptionLimits(t *testing.T) {
 	for _, id := range []string{"a", "b"} {
 		c.subscribe(id, docSub, vars{"id": gid(graph.KindNote, "n1")})
 	}
-	time.Sleep(20 * time.Millisecond)
+	w.subscribed(2)
 	c.subscribe("c", docSub, vars{"id": gid(graph.KindNote, "n1")})
 	c.wantFailure("c", "SUBSCRIPTION_LIMIT_EXCEEDED")
 	// Completing one frees its slot.
 	c.complete("a")
-	time.Sleep(50 * time.Millisecond)
+	w.subscribed(1)
 	c.subscribe("d", docSub, vars{"id": gid(graph.KindNote, "n1")})
 	c.quiet(50 * time.Millisecond)
 
@@ -808,7 +831,7 @@ func TestDisconnectCleansUp(t *testing.T) {
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute) // generous: a loaded machine
 	for !cond() {
 		if time.Now().After(deadline) {
 			buf := make([]byte, 1<<20)
@@ -822,6 +845,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // as failed HTTP sign-ins do: once it is spent, a connection that tries
 // another token is closed with 4429 before the store is asked.
 func TestSubscriptionFailedSignInsAreRateLimited(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Limits.RatePerIP, c.Limits.BurstPerIP = 0.001, 3 })
 	// Connections opened with a valid token in the header spend no
 	// anonymous budget; each then tries a bad token in connection_init.

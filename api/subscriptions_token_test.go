@@ -34,6 +34,7 @@ func (w *liveWorld) deleteContributor(admin, id string) {
 }
 
 func TestRevokedTokenClosesTheConnectionBeforeTheNextEvent(t *testing.T) {
+	t.Parallel()
 	// No periodic check within the test: only the check before an event
 	// can close this connection.
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = time.Hour })
@@ -71,6 +72,7 @@ func TestRevokedTokenClosesTheConnectionBeforeTheNextEvent(t *testing.T) {
 // A connection that hears of no change finds out at the next TokenCheck;
 // the token here came in the upgrade's Authorization header.
 func TestRevokedTokenClosesAnIdleConnection(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = 20 * time.Millisecond })
 	carol, admin := w.revocableCurator(), w.token(graph.RoleAdmin, "")
 	c, _, err := w.dialWS(dialOptions{header: http.Header{"Authorization": {"Bearer " + carol}}})
@@ -91,12 +93,13 @@ func TestRevokedTokenClosesAnIdleConnection(t *testing.T) {
 // A connection whose token is valid is not disturbed by the checks, and
 // anonymous connections have nothing to check.
 func TestTokenChecksLeaveValidConnectionsAlone(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = 10 * time.Millisecond })
 	signed, anon := w.connect(w.bob), w.connect("")
 	for _, c := range []*wsClient{signed, anon} {
 		c.subscribe("d", docSub, vars{"id": gid(graph.KindNote, "n1")})
 	}
-	time.Sleep(100 * time.Millisecond)
+	w.subscribed(2)
 	w.updateNote(w.alice, "n1", vars{"title": "Toujours là"})
 	for _, c := range []*wsClient{signed, anon} {
 		if ev := c.event("d"); ev.str("documentChanged.document.title") != "Toujours là" {
@@ -115,6 +118,7 @@ func TestTokenChecksLeaveValidConnectionsAlone(t *testing.T) {
 // still closes it before the next one (TestRevokedTokenClosesTheConnectionBeforeTheNextEvent
 // runs on the same store).
 func TestTokenIsNotReadBeforeEveryEvent(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = time.Hour })
 	c := w.connect(w.bob)
 	c.subscribe("d", docSub, vars{"id": gid(graph.KindNote, "n1")})
@@ -145,6 +149,7 @@ func TestTokenIsNotReadBeforeEveryEvent(t *testing.T) {
 // its token's validity is remembered (no token read per event): what is
 // remembered must end with the expiry.
 func TestExpiredTokenClosesTheConnectionBeforeTheNextEvent(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = time.Hour })
 	w.contributor("dora", "Dora")
 	exp := time.Now().Add(400 * time.Millisecond)

@@ -30,6 +30,7 @@ func (e *env) revoke(secret string) {
 }
 
 func TestRevokedTokenIsRefusedAtTheNextRequest(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.doc(graph.Document{ID: "p", Title: "Note privée", Body: "Réservée.", Visibility: graph.VisibilityPrivate})
 	curator, other := e.token(graph.RoleCurator, ""), e.token(graph.RoleCurator, "")
@@ -48,6 +49,7 @@ func TestRevokedTokenIsRefusedAtTheNextRequest(t *testing.T) {
 }
 
 func TestExpiredTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnvWith(t, envOptions{config: func(c *api.Config) {
 		// Three failures per address, refilled once a minute: the test
 		// never waits for a refill.
@@ -94,6 +96,7 @@ func TestExpiredTokenIsRefused(t *testing.T) {
 // A token that expires while its WebSocket is open closes it with 4403 at
 // the next periodic check, not before its expiry.
 func TestExpiringTokenClosesAnIdleConnection(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = 20 * time.Millisecond })
 	exp := time.Now().Add(2500 * time.Millisecond) // room for a loaded machine to sign in first
 	tok := w.expiringToken(graph.RoleCurator, "", exp)
@@ -122,6 +125,7 @@ func TestExpiringTokenClosesAnIdleConnection(t *testing.T) {
 // Past its expiry, the check before an event closes the connection before
 // the event goes out.
 func TestExpiredTokenGetsNoMoreEvents(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = time.Hour })
 	w.doc(graph.Document{ID: "n3", Title: "Notes confidentielles", Body: "Rien à dire.", Visibility: graph.VisibilityPrivate}, "bob")
 	exp := time.Now().Add(2 * time.Second) // room for a loaded machine to sign in first
@@ -142,6 +146,7 @@ func TestExpiredTokenGetsNoMoreEvents(t *testing.T) {
 
 // Revoking a token (not deleting its contributor) closes its connections.
 func TestRevokedTokenClosesItsConnection(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = 20 * time.Millisecond })
 	tok := w.token(graph.RoleCurator, "")
 	c, keep := w.connect(tok), w.connect(w.curator)
@@ -169,6 +174,7 @@ const tokensQuery = `query($first: Int, $after: String) { tokens(first: $first, 
 // Admins list and revoke tokens over GraphQL; no one else does, and no
 // page shows a secret or a hash.
 func TestTokensQueryAndRevokeMutation(t *testing.T) {
+	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = 20 * time.Millisecond })
 	w.contributor("ines", "Inès")
 	w.declare("ines", "disability", "living-with-disability", graph.DeclPrivate)
@@ -243,7 +249,13 @@ func TestTokensQueryAndRevokeMutation(t *testing.T) {
 	// Bad input.
 	w.query(admin, tokensQuery, vars{"first": graph.MaxFirst + 1}).wantCode(graph.EINVALID)
 	w.query(admin, tokensQuery, vars{"after": "pas un curseur"}).wantCode(graph.EINVALID)
-	for _, bad := range []string{"", "abc", strings.ToUpper(inesID), graph.HashToken(ines)} {
+	// An id in capitals is refused. One id in 280 is all digits, which
+	// capitals leave alone: its first digit becomes an A then.
+	upper := strings.ToUpper(inesID)
+	if upper == inesID {
+		upper = "A" + inesID[1:]
+	}
+	for _, bad := range []string{"", "abc", upper, graph.HashToken(ines)} {
 		w.query(admin, `mutation($id: ID!) { revokeToken(id: $id) { token { id } } }`, vars{"id": bad}).wantCode(graph.EINVALID)
 	}
 	w.query(admin, `mutation($id: ID!) { revokeToken(id: $id) { token { id } } }`, vars{"id": "0123456789ab"}).wantCode(graph.ENOTFOUND)

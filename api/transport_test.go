@@ -33,6 +33,7 @@ func (e *env) raw(method, query string, body []byte, header map[string]string) *
 }
 
 func TestGraphQLOverHTTP(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
 	alice := e.token(graph.RoleContributor, "alice")

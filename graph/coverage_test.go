@@ -29,6 +29,7 @@ func undeclared(d DimensionCoverage) string {
 }
 
 func TestSuppressRules(t *testing.T) {
+	t.Parallel()
 	const k = 5
 	cases := []struct {
 		name      string
@@ -73,6 +74,7 @@ func TestSuppressRules(t *testing.T) {
 }
 
 func TestSuppressUndeclared(t *testing.T) {
+	t.Parallel()
 	const k = 3
 	cases := []struct {
 		name   string
@@ -120,6 +122,7 @@ func TestSuppressUndeclared(t *testing.T) {
 }
 
 func TestSuppressShape(t *testing.T) {
+	t.Parallel()
 	for _, k := range []int{-3, 0, 1} {
 		if _, err := (CoverageCounts{}).Suppress(k); ErrorCode(err) != EINVALID {
 			t.Errorf("Suppress(%d): error %v, want %s", k, err, EINVALID)
@@ -173,6 +176,7 @@ func TestSuppressShape(t *testing.T) {
 }
 
 func TestCoverageTally(t *testing.T) {
+	t.Parallel()
 	tl := NewCoverageTally()
 	a := tl.AddContributor("a", []Declaration{
 		{ContributorID: "a", Dimension: "g", Value: "w", Visibility: DeclPublic},
@@ -223,6 +227,7 @@ func TestCoverageTally(t *testing.T) {
 // undeclared count gives the hidden cells back exactly when not
 // suppressed.
 func TestSuppressAgainstSubtraction(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 5))
 	values := []string{"v0", "v1", "v2", "v3"}
 	for trial := range 3000 {

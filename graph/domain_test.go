@@ -7,6 +7,7 @@ import (
 )
 
 func TestDocumentValidate(t *testing.T) {
+	t.Parallel()
 	ok := Document{Kind: KindNote, Title: "Une note", Visibility: VisibilityPublic}
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)
@@ -31,6 +32,7 @@ func TestDocumentValidate(t *testing.T) {
 }
 
 func TestCanRead(t *testing.T) {
+	t.Parallel()
 	doc := DocumentAccess{Visibility: VisibilityCommunity, AuthorIDs: []string{"a"}, CommunityIDs: []string{"c"}}
 	member := map[string]bool{"c": true}
 	cases := []struct {
@@ -57,6 +59,7 @@ func TestCanRead(t *testing.T) {
 }
 
 func TestDefaultTaxonomy(t *testing.T) {
+	t.Parallel()
 	tax := DefaultTaxonomy()
 	for _, dim := range []string{"gender", "region", "generation", "education", "racialisation", "indigeneity",
 		"migration", "language", "sector", "digital-literacy", "disability"} {
@@ -82,6 +85,7 @@ func TestDefaultTaxonomy(t *testing.T) {
 }
 
 func TestErrorsRevealNothingInternal(t *testing.T) {
+	t.Parallel()
 	err := error(&Error{Code: ECONFLICT, Message: "stale"})
 	if ErrorCode(err) != ECONFLICT || ErrorMessage(err) != "stale" {
 		t.Fatal(err)
@@ -93,6 +97,7 @@ func TestErrorsRevealNothingInternal(t *testing.T) {
 }
 
 func TestViewerWithoutRoleIsAnonymous(t *testing.T) {
+	t.Parallel()
 	ctx := WithViewer(context.Background(), Viewer{ContributorID: "a"})
 	v := ViewerFrom(ctx)
 	if v.SignedIn() || v.ContributorID != "" {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestDuplicateKey(t *testing.T) {
+	t.Parallel()
 	same := [][]string{
 		{"Les réseaux communautaires", "Réseau communautaire", "reseau-communautaire", "RÉSEAUX  COMMUNAUTAIRES!"},
 		{"L'éducation populaire", "Éducation populaire", "education populaire"},
@@ -29,6 +30,7 @@ func TestDuplicateKey(t *testing.T) {
 }
 
 func TestProbableDuplicates(t *testing.T) {
+	t.Parallel()
 	ts := []DocumentTitle{
 		{ID: "t1", Kind: KindTerm, Title: "Maillage"},
 		{ID: "t2", Kind: KindTerm, Title: "Réseautage", Aliases: []string{"maillages"}},

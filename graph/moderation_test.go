@@ -4,6 +4,7 @@ import "testing"
 
 // TestCanReadHidden: a hidden document is PRIVATE whatever its visibility.
 func TestCanReadHidden(t *testing.T) {
+	t.Parallel()
 	member := map[string]bool{"c": true}
 	for _, vis := range []Visibility{VisibilityPublic, VisibilityCommunity, VisibilityPrivate} {
 		a := DocumentAccess{Visibility: vis, AuthorIDs: []string{"a"}, CommunityIDs: []string{"c"}, Hidden: true}

@@ -6,6 +6,7 @@ import (
 )
 
 func TestPaginateVisitsEachItemOnceInOrder(t *testing.T) {
+	t.Parallel()
 	var items []int
 	for i := range 45 {
 		items = append(items, (i*7)%45) // shuffled
@@ -43,6 +44,7 @@ func TestPaginateVisitsEachItemOnceInOrder(t *testing.T) {
 }
 
 func TestPaginateResumesAfterADeletedItem(t *testing.T) {
+	t.Parallel()
 	cursorOf := func(s string) Cursor { return Cursor{Key: s, ID: s} }
 	c, _ := Paginate([]string{"a", "b", "c", "d"}, cursorOf, false, Page{First: 2})
 	after := c.PageInfo.EndCursor // after "b"
@@ -53,6 +55,7 @@ func TestPaginateResumesAfterADeletedItem(t *testing.T) {
 }
 
 func TestPageLimits(t *testing.T) {
+	t.Parallel()
 	for _, p := range []Page{{First: -1}, {First: MaxFirst + 1}, {After: "%%%"}, {After: Cursor{Key: "x"}.Encode()}} {
 		_, err := Paginate([]string{"a"}, func(s string) Cursor { return Cursor{s, s} }, false, p)
 		if ErrorCode(err) != EINVALID {
@@ -89,6 +92,7 @@ func FuzzDecodeCursor(f *testing.F) {
 }
 
 func TestFoldKey(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"Éducation": "education", "ÇA VA": "ca va", "l'œuvre": "l'œuvre"} {
 		if got := FoldKey(in); got != want {
 			t.Errorf("FoldKey(%q) = %q, want %q", in, got, want)

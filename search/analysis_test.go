@@ -23,6 +23,7 @@ func analyze(t *testing.T, name, text string) []string {
 var _ analysis.Analyzer = (*analysis.DefaultAnalyzer)(nil)
 
 func TestFrenchAnalysisMeets(t *testing.T) {
+	t.Parallel()
 	groups := [][]string{
 		{"education", "éducation", "l'éducation", "L’éducation", "EDUCATION", "ÉDUCATION", "educations"},
 		{"commun", "communs", "Communs"},
@@ -50,6 +51,7 @@ func TestFrenchAnalysisMeets(t *testing.T) {
 }
 
 func TestEnglishAnalysisMeets(t *testing.T) {
+	t.Parallel()
 	groups := [][]string{
 		{"community", "communities", "Community's", "COMMUNITIES"},
 		{"cafe", "café", "Cafés"},
@@ -68,12 +70,14 @@ func TestEnglishAnalysisMeets(t *testing.T) {
 }
 
 func TestPlainAnalysisFoldsOnly(t *testing.T) {
+	t.Parallel()
 	if got := analyze(t, analyzerPlain, "Educación POPULAR"); !slices.Equal(got, []string{"educacion", "popular"}) {
 		t.Errorf("plain → %q", got)
 	}
 }
 
 func TestLangOf(t *testing.T) {
+	t.Parallel()
 	for tag, want := range map[string]textLang{
 		"fr": langFR, "FR": langFR, "fr-CA": langFR, "en": langEN, "en-GB": langEN,
 		"es": langPlain, "": langPlain, "iu": langPlain,

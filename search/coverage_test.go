@@ -40,6 +40,7 @@ func allHits(t *testing.T, ix *Index, r Request) []string {
 // Scope matches what Search matches, every page of it, for every viewer:
 // the same words, filters and visibility clause.
 func TestScopeIsEverySearchHit(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.contributor("ana")
@@ -123,6 +124,7 @@ func TestScopeIsEverySearchHit(t *testing.T) {
 // A filter naming a term the viewer may not read matches nothing, as an
 // unknown one does: the scope does not reveal what the term is on.
 func TestScopeHiddenTermMatchesNothing(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.contributor("ana")
@@ -141,6 +143,7 @@ func TestScopeHiddenTermMatchesNothing(t *testing.T) {
 }
 
 func TestScopeBadInput(t *testing.T) {
+	t.Parallel()
 	ix := openIndex(t, t.TempDir(), nil)
 	for _, r := range []ScopeRequest{
 		{Query: "-seulement"},

@@ -10,6 +10,7 @@ import (
 // approximate, phrases, exclusions, stop words) must have a finite score
 // and a cursor that decodes.
 func TestCursorsOfEveryHitDecode(t *testing.T) {
+	t.Parallel()
 	c := newCorpus(t)
 	queries := []string{"gouvernance", "le la les", "script", "\"gouvernance\"", "a",
 		"cuisine -gouvernance", "gouv*", "the", "\"le\"", "gouvernanse", "gouvernnce populair", "éducaton"}

@@ -17,6 +17,7 @@ import (
 // restart, after writes that add values, and after a rebuild (which starts
 // a new index part with the same code dictionary).
 func TestFacetCodesSurvive(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.contributor("ana")
@@ -71,6 +72,7 @@ func TestFacetCodesSurvive(t *testing.T) {
 }
 
 func TestFacetSize(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.contributor("ana")
@@ -95,6 +97,7 @@ func TestFacetSize(t *testing.T) {
 // viewer may read, however many unreadable ones (private, community,
 // hidden pending review) count more, and never one of those.
 func TestFacetTopReadable(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.contributor("ana")
@@ -185,6 +188,7 @@ func searches(ix *Index) uint64 {
 // appending would: reopened, the index decodes every facet value of what
 // it holds, and catches up without a rebuild.
 func TestFacetCodesAfterCrash(t *testing.T) {
+	t.Parallel()
 	dir := runCrashChild(t, "MAILLAGE_CODES_CRASH_CHILD", codesCrashChild)
 	name, err := os.ReadFile(filepath.Join(dir, "search", currentFile))
 	ok(t, err)
@@ -266,6 +270,7 @@ func codesCrashChild(dir string) {
 // TestTopFirst: the first n buckets topFirst leaves are those of a full
 // sort, in its order, and no bucket is lost.
 func TestTopFirst(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
 		bs := make([]Bucket, r.IntN(300))

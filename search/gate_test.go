@@ -13,6 +13,7 @@ import (
 // progress would: a search then waits, gives up when its request ends,
 // and runs once a slot is free.
 func TestSearchesWaitTheirTurn(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.doc(graph.Document{ID: "a", Title: "Jardin collectif"})

@@ -14,6 +14,7 @@ import (
 // data: notes name terms and organisations they do not link to, and some
 // notes share terms without a link.
 func TestDemoHasMissingLinks(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	if _, err := demo.Load(sys, s, graph.DefaultTaxonomy()); err != nil {
 		t.Fatal(err)

@@ -70,6 +70,7 @@ var (
 )
 
 func TestUnlinkedMentionsMeetFrenchForms(t *testing.T) {
+	t.Parallel()
 	_, ix := mentionsWorld(t)
 	ess := MentionsRequest{Target: "ess", Kind: graph.KindTerm, Names: []string{"économie sociale", "ESS"}, Linked: []string{"solidaire"}, Viewer: anonymous}
 	got, total := mentionIDs(t, ix, ess)
@@ -100,6 +101,7 @@ func TestUnlinkedMentionsMeetFrenchForms(t *testing.T) {
 }
 
 func TestUnlinkedMentionsHighlightTheMention(t *testing.T) {
+	t.Parallel()
 	_, ix := mentionsWorld(t)
 	res, err := ix.UnlinkedMentions(context.Background(), MentionsRequest{Target: "ess", Kind: graph.KindTerm, Names: []string{"économie sociale"}, First: 10})
 	ok(t, err)
@@ -119,6 +121,7 @@ func TestUnlinkedMentionsHighlightTheMention(t *testing.T) {
 // A document a viewer may not read is not a mention for them: not a hit,
 // not in the total, on any page.
 func TestUnlinkedMentionsRespectVisibility(t *testing.T) {
+	t.Parallel()
 	s, ix := mentionsWorld(t)
 	base := []string{"alias", "elided", "tiess", "title"}
 	for _, c := range []struct {
@@ -168,6 +171,7 @@ func TestUnlinkedMentionsRespectVisibility(t *testing.T) {
 }
 
 func TestUnlinkedMentionsRefuseBadInput(t *testing.T) {
+	t.Parallel()
 	_, ix := mentionsWorld(t)
 	good := MentionsRequest{Target: "ess", Kind: graph.KindTerm, Names: []string{"économie sociale"}}
 	for name, r := range map[string]func(MentionsRequest) MentionsRequest{
@@ -208,6 +212,7 @@ func namedIDs(t *testing.T, ix *Index, r NamedRequest) ([]string, []Named) {
 }
 
 func TestNamedInFindsTermsAndOrganisations(t *testing.T) {
+	// Not parallel: it changes maxNamedCandidates, which every index of the package reads.
 	s, ix := mentionsWorld(t)
 	w := world{t, s}
 	w.doc(graph.Document{ID: "secret-term", Kind: graph.KindTerm, Title: "habitat léger", Visibility: graph.VisibilityPrivate}, "ana")
@@ -278,6 +283,7 @@ func TestNamedInFindsTermsAndOrganisations(t *testing.T) {
 }
 
 func TestSharingTerms(t *testing.T) {
+	t.Parallel()
 	s, ix := mentionsWorld(t)
 	w := world{t, s}
 	w.doc(graph.Document{ID: "t1", Kind: graph.KindTerm, Title: "Jardin"})
@@ -324,6 +330,7 @@ func TestSharingTerms(t *testing.T) {
 }
 
 func TestEssentialNamesLeaveOutCoveredOnes(t *testing.T) {
+	t.Parallel()
 	ix := openIndex(t, t.TempDir(), nil)
 	an := ix.analyzers[langFR]
 	for _, c := range []struct {
@@ -345,6 +352,7 @@ func TestEssentialNamesLeaveOutCoveredOnes(t *testing.T) {
 }
 
 func TestFragmentIsOneLineOfPlainText(t *testing.T) {
+	t.Parallel()
 	text := "## Titre\n\nAvant **gras** et <b>balise</b> puis économie sociale\n### Suite\nla fin du texte qui continue encore assez longtemps pour être coupée quelque part plus loin."
 	start := strings.Index(text, "économie")
 	got := fragment(text, start, start+len("économie sociale"))
@@ -368,6 +376,7 @@ func isSubset(xs, of []string) bool {
 // the viewer may not read (private, another community's, hidden pending
 // review), and the viewers who may read them do get them.
 func TestSuggestionsLeaveOutUnreadable(t *testing.T) {
+	t.Parallel()
 	s, ix := mentionsWorld(t)
 	w := world{t, s}
 	w.doc(graph.Document{ID: "jardin", Kind: graph.KindTerm, Title: "jardin partagé"}, "ana")

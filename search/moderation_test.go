@@ -11,6 +11,7 @@ import (
 // review is PRIVATE to the index too (hits, totals, facets), for everyone
 // but its authors and curators, and searchable again once shown.
 func TestHiddenDocumentIsNotSearchable(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.contributor("c0")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestParseQuery(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in      string
 		must    string
@@ -58,6 +59,7 @@ func joinClauses(cs []clause) string {
 }
 
 func TestParseQueryLimits(t *testing.T) {
+	t.Parallel()
 	words := func(n int) string { return strings.TrimSpace(strings.Repeat("mot ", n)) }
 	if _, err := parseQuery(words(MaxQueryTerms)); err != nil {
 		t.Errorf("%d terms: %v", MaxQueryTerms, err)
@@ -75,6 +77,7 @@ func TestParseQueryLimits(t *testing.T) {
 }
 
 func TestFuzzyFromFiveLetters(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]bool{"vélo": false, "jardin": true, "école": true, "1234567": false, `"jardinage"`: false} {
 		q, err := parseQuery(in)
 		ok(t, err)

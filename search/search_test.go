@@ -79,6 +79,7 @@ func (c *corpus) ids(t *testing.T, r Request) []string {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	c := newCorpus(t)
 
 	t.Run("french forms meet", func(t *testing.T) {
@@ -240,6 +241,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestSearchFilters(t *testing.T) {
+	t.Parallel()
 	c := newCorpus(t)
 	curator := graph.Viewer{Role: graph.RoleCurator}
 	cases := []struct {
@@ -297,6 +299,7 @@ func TestSearchFilters(t *testing.T) {
 }
 
 func TestSearchFacets(t *testing.T) {
+	t.Parallel()
 	c := newCorpus(t)
 	res := search(t, c.ix, Request{Query: "éducation", Facets: true})
 	got := map[string]map[string]int{}
@@ -335,6 +338,7 @@ func TestSearchFacets(t *testing.T) {
 }
 
 func TestSearchVisibility(t *testing.T) {
+	t.Parallel()
 	c := newCorpus(t)
 	q := "éducation"
 	cases := []struct {
@@ -380,6 +384,7 @@ func TestSearchVisibility(t *testing.T) {
 }
 
 func TestSearchPagination(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.contributor("ana")
@@ -465,6 +470,7 @@ func TestSearchPagination(t *testing.T) {
 }
 
 func TestSearchBadInput(t *testing.T) {
+	t.Parallel()
 	c := newCorpus(t)
 	long := strings.Repeat("a", MaxQueryChars+1)
 	many := strings.Repeat("mot ", MaxQueryTerms+1)

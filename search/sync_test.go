@@ -54,6 +54,7 @@ func find(t *testing.T, ix *Index, query string, f Filter) []string {
 }
 
 func TestCatchUpFollowsEveryKindOfChange(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.contributor("ana")
@@ -160,6 +161,7 @@ func TestCatchUpFollowsEveryKindOfChange(t *testing.T) {
 // then reopens the index: CatchUp converges from the recorded sequence,
 // without a rebuild.
 func TestCatchUpAfterCrash(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.contributor("ana")
@@ -203,6 +205,7 @@ func TestCatchUpAfterCrash(t *testing.T) {
 }
 
 func TestFormatMismatchRebuilds(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.contributor("ana")
@@ -245,6 +248,7 @@ func TestFormatMismatchRebuilds(t *testing.T) {
 }
 
 func TestUnreadableIndexRebuilds(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	world{t, s}.contributor("ana")
 	world{t, s}.doc(graph.Document{ID: "a", Title: "Friperie solidaire"}, "ana")
@@ -267,6 +271,7 @@ func TestUnreadableIndexRebuilds(t *testing.T) {
 }
 
 func TestStoreBehindIndexRebuilds(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s1 := openStore(t, t.TempDir())
 	world{t, s1}.contributor("ana")
@@ -289,6 +294,7 @@ func TestStoreBehindIndexRebuilds(t *testing.T) {
 // TestRebuildOnline rebuilds while searches and writes go on: every search
 // answers, and writes made during the rebuild are in the new index.
 func TestRebuildOnline(t *testing.T) {
+	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
 	w.contributor("ana")
@@ -360,6 +366,7 @@ func TestRebuildOnline(t *testing.T) {
 }
 
 func TestClosedIndex(t *testing.T) {
+	t.Parallel()
 	ix := openIndex(t, t.TempDir(), nil)
 	ok(t, ix.Close())
 	ok(t, ix.Close())
@@ -372,6 +379,7 @@ func TestClosedIndex(t *testing.T) {
 }
 
 func TestIndexInUse(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	openIndex(t, dir, nil)
 	if ix, err := Open(dir, Options{}); err == nil {
@@ -385,6 +393,7 @@ func TestIndexInUse(t *testing.T) {
 // not, without closing anything: the index, reopened, converges through
 // CatchUp alone, without a rebuild.
 func TestCrashBetweenStoreAndIndex(t *testing.T) {
+	t.Parallel()
 	dir := runCrashChild(t, "MAILLAGE_CRASH_CHILD", crashChild)
 
 	s := openStore(t, filepath.Join(dir, "store"))

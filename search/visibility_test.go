@@ -20,6 +20,7 @@ import (
 // are exactly what the store itself lets that viewer read: nothing hidden
 // is revealed, nothing readable is lost.
 func TestVisibilityProperty(t *testing.T) {
+	t.Parallel()
 	for seed := range uint64(3) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { visibilityProperty(t, seed) })
 	}

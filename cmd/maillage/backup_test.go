@@ -26,6 +26,7 @@ func searchCounts(t *testing.T, addr string) string {
 // serves the copy from an empty directory: the index is rebuilt from it
 // and the same searches find the same documents.
 func TestBackupThenRestore(t *testing.T) {
+	t.Parallel()
 	dir := demoDir(t)
 	admin, _ := createToken(t, "--data", dir, "--role", "ADMIN")
 	reader, _ := createToken(t, "--data", dir, "--role", "RESEARCHER")
@@ -94,6 +95,7 @@ func TestBackupThenRestore(t *testing.T) {
 }
 
 func TestBackupOfAStoppedServer(t *testing.T) {
+	t.Parallel()
 	dir := demoDir(t)
 	out := filepath.Join(t.TempDir(), "copie.db")
 	if _, _, err := runCmd(t, "backup", "--data", dir, "--out", out); err != nil {

@@ -161,6 +161,7 @@ func checkExportStandpoints(t *testing.T, what string, body []byte) {
 }
 
 func TestServeDemoCoverageAndNetworkExport(t *testing.T) {
+	t.Parallel()
 	dir := demoDir(t)
 	token, _, err := runCmd(t, "token", "create", "--data", dir, "--role", "RESEARCHER")
 	if err != nil {
@@ -236,6 +237,7 @@ func TestServeDemoCoverageAndNetworkExport(t *testing.T) {
 }
 
 func TestExportNetworkCommand(t *testing.T) {
+	t.Parallel()
 	dir := demoDir(t)
 	out := filepath.Join(t.TempDir(), "net.graphml")
 	_, stderr, err := runCmd(t, "export", "network", "--data", dir, "--out", out)

@@ -89,6 +89,7 @@ func counts(t *testing.T, dir string) (docs, contributors int, seq uint64) {
 }
 
 func TestExportThenImportJSON(t *testing.T) {
+	t.Parallel()
 	src := demoDir(t)
 	file := filepath.Join(t.TempDir(), "backup.jsonl")
 	_, stderr, err := runCmd(t, "export", "json", "--data", src, "--out", file)
@@ -131,6 +132,7 @@ func TestExportThenImportJSON(t *testing.T) {
 }
 
 func TestImportJSONBadFileWritesNothing(t *testing.T) {
+	t.Parallel()
 	src := demoDir(t)
 	var dumpOut bytes.Buffer
 	if err := run(context.Background(), []string{"export", "json", "--data", src}, &dumpOut, &bytes.Buffer{}); err != nil {
@@ -163,6 +165,7 @@ func TestImportJSONBadFileWritesNothing(t *testing.T) {
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestExportWhileTheServerRuns(t *testing.T) {
+	t.Parallel()
 	dir := demoDir(t)
 	s, err := embedded.Open(dir, embedded.Options{}) // holds the lock, as a running server does
 	if err != nil {
@@ -183,6 +186,7 @@ func TestExportWhileTheServerRuns(t *testing.T) {
 }
 
 func TestExportJSONLDIsPublicOnly(t *testing.T) {
+	t.Parallel()
 	dir := demoDir(t)
 	file := filepath.Join(t.TempDir(), "commons.jsonld")
 	if _, _, err := runCmd(t, "export", "jsonld", "--data", dir, "--out", file, "--base-url", "https://commun.example"); err != nil {
@@ -234,6 +238,7 @@ func TestExportJSONLDIsPublicOnly(t *testing.T) {
 }
 
 func TestExportImportUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"export"}, {"export", "xml"}, {"import"}, {"import", "csv"},
 		{"import", "json", "--data", t.TempDir()},

@@ -58,6 +58,7 @@ func sameTree(t *testing.T, what string, before, after map[string]string) {
 }
 
 func TestDryRunsLeaveTheDataDirectoryAlone(t *testing.T) {
+	t.Parallel()
 	vaultDir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(vaultDir, "note.md"), []byte("---\ntitle: Une note\n---\nVers [[Ailleurs]].\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -115,6 +116,7 @@ func TestDryRunsLeaveTheDataDirectoryAlone(t *testing.T) {
 }
 
 func TestImportJSONDryRunChecksTheFile(t *testing.T) {
+	t.Parallel()
 	_, file := demoBackup(t)
 	b, err := os.ReadFile(file)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestImportMarkdownCommand(t *testing.T) {
+	t.Parallel()
 	vaultDir := filepath.Join(t.TempDir(), "vault")
 	write := func(name, content string) {
 		t.Helper()

@@ -55,7 +55,7 @@ func TestReplicasStayInStep(t *testing.T) {
 			if slices.Contains(searchIDs(t, client, to.addr, token, word), id) {
 				break
 			}
-			if time.Since(start) > 30*time.Second {
+			if time.Since(start) > 2*time.Minute { // generous: a loaded machine
 				t.Fatalf("note %d written through %s never became searchable on %s", i, from.addr, to.addr)
 			}
 			time.Sleep(10 * time.Millisecond)
@@ -75,7 +75,7 @@ func TestReplicasStayInStep(t *testing.T) {
 	select {
 	case ev := <-events:
 		t.Logf("update on a delivered to b's subscriber after %s: %s", time.Since(start), ev)
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
 		t.Fatal("b's subscriber never heard of an update made through a")
 	}
 }

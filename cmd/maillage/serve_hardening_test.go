@@ -61,6 +61,7 @@ func TestServeHardeningFlags(t *testing.T) {
 }
 
 func TestServeAllowListFlag(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	list := filepath.Join(dir, "persisted.json")
 	os.WriteFile(list, []byte(`{"count": "{ notes { totalCount } }"}`), 0o600)
@@ -126,6 +127,7 @@ func TestServeLiveFlags(t *testing.T) {
 }
 
 func TestServeLiveFlagsRefuseWhatCannotBeOff(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--live-poll", "0"}, {"--live-buffer", "0"}, {"--live-buffer", "-3"}} {
 		var cfg api.Config
 		err := hardeningFrom(t, args...).apply(&cfg)

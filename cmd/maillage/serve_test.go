@@ -80,6 +80,7 @@ const acceptanceQuery = `{ notes(first: 5) { totalCount edges { node { id title 
   backlinks(first: 3) { totalCount } } } pageInfo { hasNextPage endCursor } } }`
 
 func TestServeDemoAnswersTheAcceptanceQuery(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	addr, stop := startServer(t, serveConfig{data: dir, demo: true})
 
@@ -145,6 +146,7 @@ func TestServeDemoAnswersTheAcceptanceQuery(t *testing.T) {
 }
 
 func TestTokenCreateWhileServerRunsSaysSo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	startServer(t, serveConfig{data: dir, demo: true})
 	var out, errOut bytes.Buffer
@@ -158,6 +160,7 @@ func TestTokenCreateWhileServerRunsSaysSo(t *testing.T) {
 }
 
 func TestTokenCreateThenUseIt(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	_, stop := startServer(t, serveConfig{data: dir, demo: true})
 	if err := stop(); err != nil {
@@ -200,6 +203,7 @@ func TestTokenCreateThenUseIt(t *testing.T) {
 }
 
 func TestCommandLineErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{},
 		{"frobnicate"},
@@ -231,6 +235,7 @@ func TestEnvironmentSetsFlags(t *testing.T) {
 }
 
 func TestServeOnUnreachableNeo4jFailsFast(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	start := time.Now()
 	err := run(context.Background(), []string{"serve", "--store", "neo4j", "--neo4j-uri", "bolt://127.0.0.1:1",

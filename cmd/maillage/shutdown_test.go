@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -11,6 +12,7 @@ import (
 // A request in flight when SIGTERM arrives is answered before the server
 // stops: the test sends half a request, stops the server, then the rest.
 func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
+	t.Parallel()
 	addr, stop := startServer(t, serveConfig{data: t.TempDir(), demo: true})
 	pr, pw := io.Pipe()
 	req, _ := http.NewRequest("POST", "http://"+addr+"/graphql", pr)
@@ -35,7 +37,18 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 	if _, err := pw.Write([]byte(`{"query": "{ notes(first: 2) `)); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // the server is now reading the body
+	// Stop only once the server is reading the body, which its in-flight
+	// gauge says: a fixed pause may be too short on a loaded machine.
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, metrics := httpGet(t, "http://"+addr+"/metrics"); strings.Contains(metrics, "\nmaillage_graphql_requests_in_flight 1\n") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the half-sent request never reached the GraphQL handler")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	stopped := make(chan error, 1)
 	go func() { stopped <- stop() }()
 	select {

@@ -75,6 +75,7 @@ func tokenRows(t *testing.T, dir string, secrets ...string) map[string][]string 
 }
 
 func TestTokenCreateListRevoke(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s, err := embedded.Open(dir, embedded.Options{})
 	if err != nil {
@@ -147,6 +148,7 @@ func TestTokenCreateListRevoke(t *testing.T) {
 }
 
 func TestTokenCommandErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	_, id := createToken(t, "--data", dir, "--role", "CURATOR")
 	for _, c := range []struct {

@@ -212,6 +212,7 @@ var (
 // ---- taxonomy ----
 
 func TestTaxonomy(t *testing.T) {
+	t.Parallel()
 	tax := dtLoadTaxonomy(t)
 	if tax.Version != 1 {
 		t.Errorf("taxonomy version = %d, want 1", tax.Version)
@@ -270,6 +271,7 @@ func TestTaxonomy(t *testing.T) {
 // ---- demo ----
 
 func TestDemoCounts(t *testing.T) {
+	t.Parallel()
 	d := dtLoadDemo(t)
 	if d.Version != 1 {
 		t.Errorf("demo version = %d, want 1", d.Version)
@@ -374,6 +376,7 @@ func dtKinds(t *testing.T, d *dtDemoFile) map[string]string {
 }
 
 func TestDemoIDsAndReferences(t *testing.T) {
+	t.Parallel()
 	d := dtLoadDemo(t)
 	tax := dtTaxIndex(dtLoadTaxonomy(t))
 	k := dtKinds(t, d)
@@ -509,6 +512,7 @@ func dtDocuments(d *dtDemoFile) []dtDocument {
 }
 
 func TestDemoDocuments(t *testing.T) {
+	t.Parallel()
 	d := dtLoadDemo(t)
 	seenVis := map[string]bool{}
 	langs := map[string]int{}
@@ -559,6 +563,7 @@ func TestDemoDocuments(t *testing.T) {
 }
 
 func TestDemoDeclarations(t *testing.T) {
+	t.Parallel()
 	d := dtLoadDemo(t)
 	tax := dtTaxIndex(dtLoadTaxonomy(t))
 	seenVis := map[string]bool{}
@@ -613,6 +618,7 @@ func TestDemoDeclarations(t *testing.T) {
 }
 
 func TestDemoBroaderHasNoCycle(t *testing.T) {
+	t.Parallel()
 	d := dtLoadDemo(t)
 	broader := map[string][]string{}
 	for _, x := range d.Terms {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestLoadIntoEmbeddedStoreOnce(t *testing.T) {
+	t.Parallel()
 	s, err := embedded.Open(t.TempDir(), embedded.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -59,6 +59,7 @@ func check(t *testing.T, a, b []string, r Result) int {
 }
 
 func TestCompareIsShortest(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 3000 {
 		alphabet := 1 + r.IntN(6)
@@ -84,6 +85,7 @@ func TestCompareIsShortest(t *testing.T) {
 }
 
 func TestTexts(t *testing.T) {
+	t.Parallel()
 	res := Texts("Le maillage\ndes organismes\ncommunautaires\n", "Le maillage\ndes groupes\ncommunautaires\nau Québec")
 	var got []string
 	for _, l := range res.Lines {
@@ -111,6 +113,7 @@ func TestTexts(t *testing.T) {
 // compare exactly; the budget stops the search, and the script is still
 // correct.
 func TestCompareIsBounded(t *testing.T) {
+	t.Parallel()
 	a, b := make([]string, 30_000), make([]string, 30_000)
 	for i := range a {
 		a[i] = fmt.Sprint("a", i%977)

@@ -38,6 +38,7 @@ func must[T any](t testing.TB) func(T, error) T {
 // TestRoundTripIsLossless: embedded → file → embedded gives the same
 // graph, flags and hidden documents included (dumptest.RoundTrip).
 func TestRoundTripIsLossless(t *testing.T) {
+	t.Parallel()
 	file := dumptest.RoundTrip(t, open(t))
 	// The embedded store lists ties as it did before the restore: the
 	// second export is the same file, line for line, header aside.
@@ -51,6 +52,7 @@ func TestRoundTripIsLossless(t *testing.T) {
 }
 
 func TestRestoreRefusesANonEmptyStore(t *testing.T) {
+	t.Parallel()
 	file := export(t, source(t))
 	dst := open(t)
 	must[*graph.Contributor](t)(dst.CreateContributor(sys, graph.Contributor{ID: "already", Name: "Déjà là"}))
@@ -72,6 +74,7 @@ func lines(b []byte) []string { return strings.Split(strings.TrimSuffix(string(b
 func join(ls []string) []byte { return []byte(strings.Join(ls, "\n") + "\n") }
 
 func TestBadDumpsWriteNothing(t *testing.T) {
+	t.Parallel()
 	good := lines(export(t, source(t)))
 	find := func(prefix string) int {
 		for i, l := range good {
@@ -182,6 +185,7 @@ func TestBadDumpsWriteNothing(t *testing.T) {
 // TestVersion1DumpRestores: a dump written before flags were in the
 // format (version 1) still restores, hidden documents included.
 func TestVersion1DumpRestores(t *testing.T) {
+	t.Parallel()
 	var v1 []string
 	for i, l := range lines(export(t, source(t))) {
 		switch {
@@ -230,6 +234,7 @@ func assertEmpty(t *testing.T, s *embedded.Store) {
 // build a Snapshot without reading a file: a dangling link fails the whole
 // restore and leaves the store empty.
 func TestStoreRestoreValidates(t *testing.T) {
+	t.Parallel()
 	snap, _, err := dump.Read(bytes.NewReader(export(t, source(t))))
 	if err != nil {
 		t.Fatal(err)

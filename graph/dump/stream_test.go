@@ -21,6 +21,7 @@ import (
 // hidden documents, private standpoints and flags as they were
 // (dumptest.RoundTrip compares every object and the change sequence).
 func TestStreamedRestoreInManyParts(t *testing.T) {
+	// Not parallel: it changes the part size (SetPartRecords) of every restore of the process.
 	for _, n := range []int{1, 7, 1000} {
 		t.Run(fmt.Sprintf("records=%d", n), func(t *testing.T) {
 			defer dump.SetPartRecords(n)()
@@ -94,6 +95,7 @@ func (c *changing) Seek(off int64, whence int) (int64, error) {
 // did not see (the file changed in between). Parts were already written:
 // the store must be left empty, with no restore marker behind.
 func TestFileChangedBetweenPasses(t *testing.T) {
+	// Not parallel: it changes the part size (SetPartRecords) of every restore of the process.
 	defer dump.SetPartRecords(5)()
 	file := export(t, source(t))
 	ls := lines(file)
@@ -142,6 +144,7 @@ func TestFileChangedBetweenPasses(t *testing.T) {
 // the restore after earlier parts were written, and leaves the store
 // empty; a streamed restore needs the admin's right before anything.
 func TestRestoreStreamChecksEachPart(t *testing.T) {
+	t.Parallel()
 	snap, _, err := dump.Read(bytes.NewReader(export(t, source(t))))
 	if err != nil {
 		t.Fatal(err)

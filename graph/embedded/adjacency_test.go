@@ -13,6 +13,7 @@ import (
 // index (schema 2) opens with the index built from its links, and counts
 // a hidden or private neighbour for no one who may not read it.
 func TestMigrateBuildsAdjacencyIndex(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s, err := Open(dir, Options{})
 	ok(t, err)

@@ -15,6 +15,7 @@ import (
 )
 
 func TestHotBackupIsForAdmins(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	for _, c := range []struct {
@@ -42,6 +43,7 @@ func TestHotBackupIsForAdmins(t *testing.T) {
 // before the copy began, ends at the change sequence it announced, and
 // keeps private notes private.
 func TestHotBackupWhileWriting(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	mkNote(t, s, "secret", graph.VisibilityPrivate, "ana")
@@ -105,6 +107,7 @@ func TestHotBackupWhileWriting(t *testing.T) {
 }
 
 func TestHotBackupStopsWithItsCaller(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkNote(t, s, "n1", graph.VisibilityPublic)
 	ctx, cancel := context.WithCancel(as(graph.Viewer{Role: graph.RoleAdmin}))
@@ -118,6 +121,7 @@ func TestHotBackupStopsWithItsCaller(t *testing.T) {
 }
 
 func TestVerifyCopyRefusesACutFile(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	for i := range 200 {
 		mkNote(t, s, fmt.Sprintf("n%03d", i), graph.VisibilityPublic)

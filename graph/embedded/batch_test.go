@@ -7,6 +7,7 @@ import (
 )
 
 func TestLoadBatchIsOneTransaction(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	good := graph.Batch{
 		Communities:  []graph.Community{{ID: "com", Name: "Commune"}},

@@ -17,6 +17,7 @@ func cached(s *Store, id string) bool {
 }
 
 func TestCacheServesReadsAgain(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkNote(t, s, "n1", graph.VisibilityPublic)
 	if cached(s, "n1") {
@@ -58,6 +59,7 @@ func TestCacheServesReadsAgain(t *testing.T) {
 // may read it, so that it is cached, then as every viewer: the cache holds
 // documents, never who may read them.
 func TestCacheKeepsNoDecision(t *testing.T) {
+	t.Parallel()
 	s := visibilityWorld(t)
 	for _, id := range []string{"publique", "commune", "privee"} {
 		must(s.Documents(asC("auteure"), []string{id}))
@@ -78,6 +80,7 @@ func TestCacheKeepsNoDecision(t *testing.T) {
 }
 
 func TestCacheAndModeration(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "auteure")
 	mkNote(t, s, "n1", graph.VisibilityPublic, "auteure")
@@ -100,6 +103,7 @@ func TestCacheAndModeration(t *testing.T) {
 }
 
 func TestCacheStaysInItsBudget(t *testing.T) {
+	t.Parallel()
 	s, err := Open(t.TempDir(), Options{CacheBytes: 64 << 10})
 	ok(t, err)
 	t.Cleanup(func() { _ = s.Close() })
@@ -140,6 +144,7 @@ func TestCacheStaysInItsBudget(t *testing.T) {
 // starts after a write was acknowledged must see that write or a later
 // one, and an anonymous reader must never get a PRIVATE version.
 func TestCacheNeverServesTheOldVersion(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "auteure")
 	d := mkNote(t, s, "n1", graph.VisibilityPublic, "auteure")
@@ -198,6 +203,7 @@ func TestCacheNeverServesTheOldVersion(t *testing.T) {
 // A write drops the entries of the documents it touched, and only those:
 // the others stay cached, so a busy commons keeps its cache warm.
 func TestCacheDropsOnlyWhatAWriteTouched(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	mkNote(t, s, "n1", graph.VisibilityPublic, "ana")

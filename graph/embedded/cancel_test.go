@@ -28,6 +28,7 @@ func (c *expiresAfter) Err() error {
 // its request is past its timeout, rather than holding its read
 // transaction to the end.
 func TestScansStopWhenTheirRequestExpires(t *testing.T) {
+	t.Parallel()
 	s := openFast(t)
 	ok(t, s.Restore(sys, generated(t))) // 2 500 notes, with terms, organisations and contributors
 	curator := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleCurator, ContributorID: "cur"})

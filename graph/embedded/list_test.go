@@ -11,6 +11,7 @@ import (
 )
 
 func TestListDocumentsOrderAndPages(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	titles := []string{"Économie", "abeille", "Zèbre", "éducation", "Arbre", "banque", "Cité"}
 	var docs []*graph.Document
@@ -66,6 +67,7 @@ func docIDs(ds []*graph.Document) []string {
 }
 
 func TestListDocumentsFilters(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	mkContributor(t, s, "bob")
@@ -119,6 +121,7 @@ func TestListDocumentsFilters(t *testing.T) {
 }
 
 func TestCarnetPositionsAndCategories(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	must(s.CreateCarnet(sys, graph.Carnet{ID: "c", Title: "C", Categories: []string{"x", "y"}}))
 	for _, id := range []string{"a", "b", "d"} {
@@ -158,6 +161,7 @@ func TestCarnetPositionsAndCategories(t *testing.T) {
 }
 
 func TestLinksBothDirections(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	for _, id := range []string{"a", "b", "c"} {
 		mkNote(t, s, id, graph.VisibilityPublic)
@@ -177,6 +181,7 @@ func TestLinksBothDirections(t *testing.T) {
 }
 
 func TestSortIndexFollowsWrites(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	for _, id := range []string{"a", "b", "c"} {
 		mkNote(t, s, id, graph.VisibilityPublic)
@@ -201,6 +206,7 @@ func TestSortIndexFollowsWrites(t *testing.T) {
 }
 
 func TestImportKeepsDates(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	montreal := time.FixedZone("EST", -5*3600)
 	created := time.Date(2019, 3, 4, 5, 6, 7, 8, montreal)
@@ -215,6 +221,7 @@ func TestImportKeepsDates(t *testing.T) {
 }
 
 func TestDamagedRecordIsAnErrorNotAPanic(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkNote(t, s, "n", graph.VisibilityPublic)
 	ok(t, s.db.Update(func(tx *bbolt.Tx) error {

@@ -11,6 +11,7 @@ import (
 // TestMigrateFromSchema1: a file written before moderation (schema 1, no
 // moderation buckets) opens, gains the buckets and reads as before.
 func TestMigrateFromSchema1(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s, err := Open(dir, Options{})
 	ok(t, err)

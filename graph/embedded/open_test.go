@@ -16,6 +16,7 @@ import (
 )
 
 func TestOpenCreatesDirectoryAndFile(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "a", "b")
 	s, err := Open(dir, Options{})
 	if err != nil {
@@ -34,6 +35,7 @@ func TestOpenCreatesDirectoryAndFile(t *testing.T) {
 }
 
 func TestOpenLocked(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s, err := Open(dir, Options{})
 	if err != nil {
@@ -63,6 +65,7 @@ func TestOpenLocked(t *testing.T) {
 }
 
 func TestOpenGarbage(t *testing.T) {
+	t.Parallel()
 	for _, size := range []int{1, 100, 4096, 64 << 10} {
 		dir := t.TempDir()
 		b := make([]byte, size)
@@ -97,6 +100,7 @@ func writeSample(t *testing.T, dir string) string {
 }
 
 func TestOpenTruncated(t *testing.T) {
+	t.Parallel()
 	src := writeSample(t, t.TempDir())
 	full, err := os.ReadFile(src)
 	if err != nil {
@@ -124,6 +128,7 @@ func TestOpenTruncated(t *testing.T) {
 }
 
 func TestOpenForeignBolt(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, FileName)
 	db, err := bbolt.Open(path, 0o600, nil)
@@ -139,6 +144,7 @@ func TestOpenForeignBolt(t *testing.T) {
 }
 
 func TestOpenNewerSchema(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := writeSample(t, dir)
 	db, err := bbolt.Open(path, 0o600, nil)
@@ -158,6 +164,7 @@ func TestOpenNewerSchema(t *testing.T) {
 }
 
 func TestDurableAcrossReopen(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s, err := Open(dir, Options{})
 	ok(t, err)

@@ -11,6 +11,7 @@ import (
 // every scope of ids read by walking the sort index, the path that large
 // scopes take (TestConformance takes the per-id one).
 func TestResearchWalkingTheSortIndex(t *testing.T) {
+	// Not parallel: it changes perIDLimit, which every store of the package reads.
 	defer func(n int) { perIDLimit = n }(perIDLimit)
 	perIDLimit = 0
 	storetest.RunResearch(t, func(t *testing.T) graph.Store {

@@ -99,6 +99,7 @@ func assertCleared(t *testing.T, s *Store, seq uint64, token string) {
 // some batches were committed clears them, and the store takes a restore
 // again.
 func TestRestoreStoppedHalfWayLeavesTheStoreAsItWas(t *testing.T) {
+	t.Parallel()
 	s := openFast(t)
 	seq, token := history(t, s)
 	snap := generated(t)
@@ -134,6 +135,7 @@ func assertRestored(t *testing.T, s *Store, snap graph.Snapshot, seq uint64) {
 // leaves its marker; the store says so, and the next restore clears the
 // leftovers before it starts.
 func TestRestoreAfterACrash(t *testing.T) {
+	t.Parallel()
 	s := openFast(t)
 	seq, token := history(t, s)
 	snap := generated(t)
@@ -167,6 +169,7 @@ func TestRestoreAfterACrash(t *testing.T) {
 // TestRestoreChecksFirst: an invalid snapshot is refused before anything
 // is written, whatever batch the fault is in, and only admins restore.
 func TestRestoreChecksFirst(t *testing.T) {
+	t.Parallel()
 	s := openFast(t)
 	seq, token := history(t, s)
 	snap := generated(t)

@@ -9,6 +9,7 @@ import (
 
 // TestConformance runs the Store contract suite against real bbolt files.
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) graph.Store {
 		s, err := Open(t.TempDir(), Options{})
 		if err != nil {

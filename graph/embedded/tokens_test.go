@@ -22,6 +22,7 @@ func encodeTokenV1(role graph.Role, contributor string, created time.Time) []byt
 // Tokens written before expiry and labels existed keep working after an
 // upgrade, never expire, have an id, are listed and can be revoked.
 func TestTokensOfEarlierVersionsStillWork(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s, err := Open(dir, Options{})
 	ok(t, err)
@@ -67,6 +68,7 @@ func TestTokensOfEarlierVersionsStillWork(t *testing.T) {
 // A token record cut short or with bytes past its label is damage, not an
 // old format.
 func TestTokenRecordDamage(t *testing.T) {
+	t.Parallel()
 	full := encodeToken(&graph.Token{Role: graph.RoleAdmin, CreatedAt: time.Unix(1, 0), ExpiresAt: time.Unix(2, 0), Label: "x"})
 	if _, err := decodeToken("h", full); err != nil {
 		t.Fatalf("a whole record: %v", err)
@@ -82,6 +84,7 @@ func TestTokenRecordDamage(t *testing.T) {
 // The token revision moves with every write that takes tokens away, and
 // only with those.
 func TestTokenRevisionFollowsRevocations(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	mkContributor(t, s, "bea")

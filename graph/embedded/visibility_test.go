@@ -53,6 +53,7 @@ var readable = []struct {
 }
 
 func TestVisibilityThroughEveryRead(t *testing.T) {
+	t.Parallel()
 	s := visibilityWorld(t)
 	notes := []string{"publique", "commune", "privee"}
 	for _, v := range readable {
@@ -134,6 +135,7 @@ func TestVisibilityThroughEveryRead(t *testing.T) {
 }
 
 func TestHiddenDocumentCannotBeWrittenOrLinked(t *testing.T) {
+	t.Parallel()
 	s := visibilityWorld(t)
 	before := lastSeq(t, s)
 	ctx := asC("autre")
@@ -160,6 +162,7 @@ func TestHiddenDocumentCannotBeWrittenOrLinked(t *testing.T) {
 }
 
 func TestNotFoundMessageHidesExistence(t *testing.T) {
+	t.Parallel()
 	s := visibilityWorld(t)
 	_, hidden := s.Document(anon, "privee")
 	_, missing := s.Document(anon, "absente")
@@ -170,6 +173,7 @@ func TestNotFoundMessageHidesExistence(t *testing.T) {
 }
 
 func TestMembershipChangeChangesVisibility(t *testing.T) {
+	t.Parallel()
 	s := visibilityWorld(t)
 	if _, err := s.Document(asC("autre"), "commune"); graph.ErrorCode(err) != graph.ENOTFOUND {
 		t.Fatalf("outsider reads community note: %v", err)

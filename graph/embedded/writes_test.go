@@ -37,6 +37,7 @@ func rawKeysMentioning(t *testing.T, s *Store, id string) []string {
 }
 
 func TestDeleteDocumentCascades(t *testing.T) {
+	t.Parallel()
 	s := visibilityWorld(t)
 	d := must(s.UpdateDocument(sys, "privee", graph.DocumentUpdate{Version: 1, Body: ptr("v2")}))
 	if len(rawKeysMentioning(t, s, "privee")) == 0 {
@@ -71,6 +72,7 @@ func TestDeleteDocumentCascades(t *testing.T) {
 }
 
 func TestDeleteContributorCascades(t *testing.T) {
+	t.Parallel()
 	s := visibilityWorld(t)
 	must(s.DeclareStandpoint(asC("membre"), graph.Declaration{ContributorID: "membre", Dimension: "region", Value: "gaspesie", Visibility: graph.DeclPublic}))
 	_, hash := graph.NewTokenSecret()
@@ -97,6 +99,7 @@ func TestDeleteContributorCascades(t *testing.T) {
 }
 
 func TestDeleteGroupsCascade(t *testing.T) {
+	t.Parallel()
 	s := visibilityWorld(t)
 	cur := as(graph.Viewer{Role: graph.RoleCurator})
 	ok(t, s.DeleteCommunity(cur, "quartier", 1))
@@ -120,6 +123,7 @@ func TestDeleteGroupsCascade(t *testing.T) {
 }
 
 func TestStaleVersionChangesNothing(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	d := mkNote(t, s, "n", graph.VisibilityPublic, "ana")
@@ -150,6 +154,7 @@ func TestStaleVersionChangesNothing(t *testing.T) {
 }
 
 func TestNoOpUpdate(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	d := mkNote(t, s, "n", graph.VisibilityPublic)
 	seq := lastSeq(t, s)
@@ -165,6 +170,7 @@ func TestNoOpUpdate(t *testing.T) {
 }
 
 func TestRevisions(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	d := must(s.CreateDocument(asC("ana"), graph.Document{Kind: graph.KindTerm, Title: "Terme", Summary: "Court",
@@ -186,6 +192,7 @@ func TestRevisions(t *testing.T) {
 }
 
 func TestChangeSequence(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	mkNote(t, s, "a", graph.VisibilityPrivate, "ana")
@@ -235,6 +242,7 @@ func TestChangeSequence(t *testing.T) {
 }
 
 func TestConcurrentWritesKeepSequenceDense(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	var wg sync.WaitGroup
 	for g := range 4 {
@@ -263,6 +271,7 @@ func TestConcurrentWritesKeepSequenceDense(t *testing.T) {
 }
 
 func TestInvalidInputWritesNothing(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	mkNote(t, s, "n", graph.VisibilityPublic, "ana")
@@ -309,6 +318,7 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 }
 
 func TestPermissions(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	mkContributor(t, s, "bob")
@@ -368,6 +378,7 @@ func TestPermissions(t *testing.T) {
 }
 
 func TestStandpoints(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	mkContributor(t, s, "bob")

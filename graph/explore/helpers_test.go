@@ -13,9 +13,10 @@ import (
 	"github.com/encommun/maillage/graph/explore"
 )
 
-// The tests walk a real embedded store in a temporary directory, and again
-// a real Neo4j (TestOnNeo4j), through openStore.
-var openStore = openEmbedded
+// opener makes the store a test walks: a real embedded store in a
+// temporary directory (openEmbedded), or a real Neo4j (TestOnNeo4j). It is
+// passed, not a package variable, so that the tests can run in parallel.
+type opener func(t testing.TB) graph.Store
 
 func openEmbedded(t testing.TB) graph.Store {
 	t.Helper()

@@ -14,8 +14,8 @@ import (
 // smallWorld: a chain n1→n2→n3→n4, n1 mentions term t, which n6 mentions
 // too, and n1 links to priv (PRIVATE by contributor a), the only way to
 // n5.
-func smallWorld(t *testing.T) *counting {
-	s := &counting{Store: openStore(t)}
+func smallWorld(t *testing.T, open opener) *counting {
+	s := &counting{Store: open(t)}
 	restore(t, s.Store, graph.Snapshot{
 		Contributors: []graph.Contributor{{ID: "a", Name: "A"}, {ID: "x", Name: "X"}},
 		Documents: []graph.Document{note("n1"), note("n2"), note("n3"), note("n4"), note("n5"), note("n6"),
@@ -31,7 +31,12 @@ func smallWorld(t *testing.T) *counting {
 }
 
 func TestNeighbourhood(t *testing.T) {
-	s := smallWorld(t)
+	t.Parallel()
+	testNeighbourhood(t, openEmbedded)
+}
+
+func testNeighbourhood(t *testing.T, open opener) {
+	s := smallWorld(t, open)
 	cases := []struct {
 		name    string
 		ctxOf   string // "" anonymous, else a contributor
@@ -112,7 +117,12 @@ func allLinks(t *testing.T, s graph.Store, ctx context.Context, ids []string, re
 }
 
 func TestNeighbourhoodHiddenRootIsNotFound(t *testing.T) {
-	s := smallWorld(t)
+	t.Parallel()
+	testNeighbourhoodHiddenRootIsNotFound(t, openEmbedded)
+}
+
+func testNeighbourhoodHiddenRootIsNotFound(t *testing.T, open opener) {
+	s := smallWorld(t, open)
 	_, errHidden := explore.Neighbourhood(anon, s, noteEP("priv"), explore.NeighbourhoodOptions{})
 	_, errMissing := explore.Neighbourhood(anon, s, noteEP("nope"), explore.NeighbourhoodOptions{})
 	wantCode(t, errHidden, graph.ENOTFOUND, "hidden root")
@@ -130,7 +140,12 @@ func TestNeighbourhoodHiddenRootIsNotFound(t *testing.T) {
 }
 
 func TestNeighbourhoodBadInput(t *testing.T) {
-	s := smallWorld(t)
+	t.Parallel()
+	testNeighbourhoodBadInput(t, openEmbedded)
+}
+
+func testNeighbourhoodBadInput(t *testing.T, open opener) {
+	s := smallWorld(t, open)
 	for _, o := range []explore.NeighbourhoodOptions{
 		{Depth: explore.MaxDepth + 1}, {Depth: -1}, {First: explore.MaxNodes + 1}, {First: -1},
 		{Relations: []graph.Relation{"NOPE"}}, {Relations: []graph.Relation{graph.RelLinksTo, "links_to"}},
@@ -144,7 +159,12 @@ func TestNeighbourhoodBadInput(t *testing.T) {
 }
 
 func TestNeighbourhoodCap(t *testing.T) {
-	s := smallWorld(t)
+	t.Parallel()
+	testNeighbourhoodCap(t, openEmbedded)
+}
+
+func testNeighbourhoodCap(t *testing.T, open opener) {
+	s := smallWorld(t, open)
 	sg, err := explore.Neighbourhood(anon, s, noteEP("n1"), explore.NeighbourhoodOptions{Depth: 3, First: 2})
 	ok(t, err)
 	if got, want := ids(sg), []string{"n1", "n2"}; !slices.Equal(got, want) || !sg.Truncated {
@@ -161,8 +181,9 @@ func TestNeighbourhoodCap(t *testing.T) {
 // TestNeighbourhoodHubIsBounded: a hub with 10 000 neighbours costs a
 // bounded number of store calls and nodes asked about, whatever the depth.
 func TestNeighbourhoodHubIsBounded(t *testing.T) {
+	t.Parallel()
 	const spokes = 10_000
-	s := &counting{Store: openStore(t)}
+	s := &counting{Store: openEmbedded(t)}
 	snap := graph.Snapshot{Documents: []graph.Document{note("hub"), note("far")}}
 	for i := range spokes {
 		id := fmt.Sprintf("s%05d", i)

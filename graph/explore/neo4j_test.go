@@ -10,14 +10,15 @@ import (
 
 // TestOnNeo4j runs the walks' tests again with the graph in a real Neo4j:
 // the walks only ask the store for Adjacency, and each store must answer
-// them alike, privacy included. The tests above are not parallel, so
-// swapping openStore for the duration is safe. The hub and brute-force
-// tests stay on the embedded store: they check the walks' own bounds and
-// search, with graphs whose writes alone take minutes on Neo4j.
+// them alike, privacy included. They run one after the other on the
+// server this test locks, each on an emptied graph. The hub and
+// brute-force tests stay on the embedded store: they check the walks' own
+// bounds and search, with graphs whose writes alone take minutes on Neo4j.
 func TestOnNeo4j(t *testing.T) {
+	t.Parallel()
 	srv := neo4jtest.Acquire(t)
 	cfg := neo4j.Config{URI: srv.URI, User: srv.User, Password: srv.Password, Database: srv.Database}
-	openStore = func(t testing.TB) graph.Store {
+	openNeo4j := func(t testing.TB) graph.Store {
 		t.Helper()
 		s, err := neo4j.Open(t.Context(), cfg)
 		if err != nil {
@@ -29,19 +30,18 @@ func TestOnNeo4j(t *testing.T) {
 		}
 		return s
 	}
-	defer func() { openStore = openEmbedded }()
 	for _, tc := range []struct {
 		name string
-		test func(*testing.T)
+		test func(*testing.T, opener)
 	}{
-		{"Neighbourhood", TestNeighbourhood},
-		{"NeighbourhoodHiddenRootIsNotFound", TestNeighbourhoodHiddenRootIsNotFound},
-		{"NeighbourhoodBadInput", TestNeighbourhoodBadInput},
-		{"NeighbourhoodCap", TestNeighbourhoodCap},
-		{"Path", TestPath},
-		{"PathPrivacy", TestPathPrivacy},
-		{"PathBadInput", TestPathBadInput},
+		{"Neighbourhood", testNeighbourhood},
+		{"NeighbourhoodHiddenRootIsNotFound", testNeighbourhoodHiddenRootIsNotFound},
+		{"NeighbourhoodBadInput", testNeighbourhoodBadInput},
+		{"NeighbourhoodCap", testNeighbourhoodCap},
+		{"Path", testPath},
+		{"PathPrivacy", testPathPrivacy},
+		{"PathBadInput", testPathBadInput},
 	} {
-		t.Run(tc.name, tc.test)
+		t.Run(tc.name, func(t *testing.T) { tc.test(t, openNeo4j) })
 	}
 }

@@ -13,7 +13,12 @@ import (
 )
 
 func TestPath(t *testing.T) {
-	s := smallWorld(t)
+	t.Parallel()
+	testPath(t, openEmbedded)
+}
+
+func testPath(t *testing.T, open opener) {
+	s := smallWorld(t, open)
 	// Anonymous: n1 → n4 along the chain; n5 only through priv.
 	sg, err := explore.Path(anon, s, noteEP("n1"), noteEP("n4"), explore.PathOptions{})
 	ok(t, err)
@@ -55,7 +60,12 @@ func TestPath(t *testing.T) {
 }
 
 func TestPathPrivacy(t *testing.T) {
-	s := smallWorld(t)
+	t.Parallel()
+	testPathPrivacy(t, openEmbedded)
+}
+
+func testPathPrivacy(t *testing.T, open opener) {
+	s := smallWorld(t, open)
 	// n5 is reachable only through priv: not for anonymous readers or an
 	// outsider, and exactly like a missing node.
 	for _, who := range []string{"", "x"} {
@@ -92,7 +102,12 @@ func TestPathPrivacy(t *testing.T) {
 }
 
 func TestPathBadInput(t *testing.T) {
-	s := smallWorld(t)
+	t.Parallel()
+	testPathBadInput(t, openEmbedded)
+}
+
+func testPathBadInput(t *testing.T, open opener) {
+	s := smallWorld(t, open)
 	for _, c := range []struct {
 		from, to explore.Endpoint
 		o        explore.PathOptions
@@ -117,6 +132,7 @@ func TestPathBadInput(t *testing.T) {
 // paths a brute-force enumeration over the readable graph finds: same
 // lengths, each path real, loopless and distinct.
 func TestPathsAgainstBruteForce(t *testing.T) {
+	t.Parallel()
 	multi := 0 // queries with several paths: the test must exercise Yen's algorithm
 	defer func() {
 		if multi < 10 {
@@ -126,7 +142,7 @@ func TestPathsAgainstBruteForce(t *testing.T) {
 	for seed := range uint64(6) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 99))
-			s := openStore(t)
+			s := openEmbedded(t)
 			snap := graph.Snapshot{Contributors: []graph.Contributor{{ID: "a", Name: "A"}}}
 			const n = 14
 			private := map[string]bool{}
@@ -256,8 +272,9 @@ func checkPath(t *testing.T, sg *explore.Subgraph, from, to string, adj map[stri
 // is crossed only by whoever may read it, and is no hub's degree for
 // anyone else.
 func TestPathBetweenHubsIsCheap(t *testing.T) {
+	t.Parallel()
 	const spokes = 5_000
-	s := &counting{Store: openStore(t)}
+	s := &counting{Store: openEmbedded(t)}
 	snap := graph.Snapshot{
 		Contributors: []graph.Contributor{{ID: "a", Name: "A"}},
 		Documents: []graph.Document{note("h1"), note("h2"),

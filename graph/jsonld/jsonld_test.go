@@ -36,6 +36,7 @@ func builder(s graph.Store) *jsonld.Builder {
 }
 
 func TestLicenceIRI(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"CC-BY-SA-4.0":            "https://creativecommons.org/licenses/by-sa/4.0/",
 		"cc by-nc-sa 4.0":         "https://creativecommons.org/licenses/by-nc-sa/4.0/",
@@ -56,6 +57,7 @@ func TestLicenceIRI(t *testing.T) {
 }
 
 func TestNodeForms(t *testing.T) {
+	t.Parallel()
 	s := demoStore(t)
 	b := builder(s)
 	// Whatever the caller's viewer, the builder reads as an anonymous one.
@@ -210,6 +212,7 @@ func checkPublicOnly(t *testing.T, s graph.Store, raw []byte, objects []any) {
 }
 
 func TestOnlyPublicContentInTheGraph(t *testing.T) {
+	t.Parallel()
 	s := demoStore(t)
 	var buf bytes.Buffer
 	// A curator's context: the export must still be public only.
@@ -242,6 +245,7 @@ func TestOnlyPublicContentInTheGraph(t *testing.T) {
 
 // TestGraphIsValidJSONLD expands the exported graph with a real processor.
 func TestGraphIsValidJSONLD(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if _, err := builder(demoStore(t)).WriteGraph(context.Background(), &buf); err != nil {
 		t.Fatal(err)
@@ -250,6 +254,7 @@ func TestGraphIsValidJSONLD(t *testing.T) {
 }
 
 func TestHiddenNodesAreNotFound(t *testing.T) {
+	t.Parallel()
 	s := demoStore(t)
 	docs, _, _ := hidden(t, s)
 	admin := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleAdmin})

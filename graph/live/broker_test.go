@@ -72,6 +72,7 @@ func byID(id string) func(graph.Change) bool {
 }
 
 func TestNotifiedChangesArriveInOrderAndOnlyWhatMatches(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	note(t, s, "avant")
 	b := live.New(s, live.Options{Poll: time.Hour}) // only Notify wakes it
@@ -95,6 +96,7 @@ func TestNotifiedChangesArriveInOrderAndOnlyWhatMatches(t *testing.T) {
 }
 
 func TestChangesBeforeSubscribeAreNotDelivered(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	note(t, s, "n1")
 	b := live.New(s, live.Options{Poll: 10 * time.Millisecond})
@@ -112,6 +114,7 @@ func TestChangesBeforeSubscribeAreNotDelivered(t *testing.T) {
 
 // Writes another process makes are seen by polling, without Notify.
 func TestPollSeesWritesWithoutNotify(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	b := live.New(s, live.Options{Poll: 20 * time.Millisecond})
 	sub, err := b.Subscribe(t.Context(), byID("n1"))
@@ -128,6 +131,7 @@ func TestPollSeesWritesWithoutNotify(t *testing.T) {
 // A subscriber that does not read is dropped with ErrOverflow once its
 // buffer is full; one that reads gets every change, unslowed.
 func TestSlowSubscriberIsDroppedOthersUnaffected(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	note(t, s, "n1")
 	b := live.New(s, live.Options{Poll: time.Hour, Buffer: 3})
@@ -215,6 +219,7 @@ func waitGoroutines(t *testing.T, want int) {
 // Subscribe fails cleanly when the store cannot say where the sequence
 // ends (closed here).
 func TestSubscribeOnAClosedStore(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	s.Close()
 	b := live.New(s, live.Options{})

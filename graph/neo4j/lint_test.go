@@ -211,6 +211,7 @@ func repoRoot() (string, error) {
 // relationship type or property the store never writes (a typo that
 // would silently match nothing), or a deprecated construct.
 func TestCypherLint(t *testing.T) {
+	t.Parallel()
 	results := lintAll(t)
 	for _, st := range Statements {
 		for _, d := range results[st.Name] {
@@ -227,6 +228,7 @@ func TestCypherLint(t *testing.T) {
 
 // TestCypherLintCatchesErrors proves the lint can fail.
 func TestCypherLintCatchesErrors(t *testing.T) {
+	t.Parallel()
 	results := lintAll(t)
 	for _, p := range probes {
 		want := severityError
@@ -255,6 +257,7 @@ var (
 // declared ones a statement no longer uses (the store passes exactly the
 // declared set, so a stale declaration means a value is silently ignored).
 func TestStatementParameters(t *testing.T) {
+	t.Parallel()
 	names := map[string]bool{}
 	for _, st := range Statements {
 		if names[st.Name] {
@@ -283,6 +286,7 @@ func TestStatementParameters(t *testing.T) {
 // does not check property keys, and a misspelt one matches nothing
 // instead of failing.
 func TestStatementPropertyKeys(t *testing.T) {
+	t.Parallel()
 	known := map[string]bool{}
 	for _, k := range lintSchema()["propertyKeys"] {
 		known[k] = true
@@ -324,6 +328,7 @@ func numbered(s string) string {
 // Every registered statement is found by its text at run time with its own
 // name and parameters, whichever init block registered it.
 func TestEveryStatementIsFoundAtRunTime(t *testing.T) {
+	t.Parallel()
 	for _, st := range Statements {
 		got := byCypher[st.Cypher]
 		if got == nil {

@@ -86,6 +86,7 @@ func (c *failAfter) Err() error {
 // taking rows, documents hidden as setHidden marks them, and one change
 // per node, per link and per contributor with declarations.
 func TestRestoreRows(t *testing.T) {
+	t.Parallel()
 	snap, _, err := dump.Read(bytes.NewReader(dumptest.Export(t, dumptest.Source(t))))
 	if err != nil {
 		t.Fatal(err)

@@ -56,6 +56,7 @@ func world(t *testing.T) graph.Store {
 }
 
 func TestBuild(t *testing.T) {
+	t.Parallel()
 	s := world(t)
 	// As the system, Declarations returns every declaration: Build must
 	// keep the PUBLIC ones only.
@@ -94,6 +95,7 @@ func TestBuild(t *testing.T) {
 }
 
 func TestWriters(t *testing.T) {
+	t.Parallel()
 	g, err := Build(graph.SystemContext(context.Background()), world(t), graph.DocumentScope{All: true})
 	if err != nil {
 		t.Fatal(err)

@@ -84,6 +84,7 @@ func hasLink(t testing.TB, s graph.Store, rel graph.Relation, from, to string) b
 }
 
 func TestImportTheTestVault(t *testing.T) {
+	t.Parallel()
 	s := open(t)
 	dir := testVault(t)
 	res := importVault(t, s, dir, false)
@@ -277,6 +278,7 @@ func TestImportTheTestVault(t *testing.T) {
 }
 
 func TestReimportUpdatesInsteadOfDuplicating(t *testing.T) {
+	t.Parallel()
 	s := open(t)
 	dir := testVault(t)
 	first := importVault(t, s, dir, false)
@@ -340,6 +342,7 @@ func TestReimportUpdatesInsteadOfDuplicating(t *testing.T) {
 // An author already in the store is found by name, whatever the accents
 // and case: no second profile is made.
 func TestImportFindsExistingContributors(t *testing.T) {
+	t.Parallel()
 	s := open(t)
 	if _, err := s.CreateContributor(sys, graph.Contributor{ID: "contrib-amelie", Name: "AMELIE BRISSON"}); err != nil {
 		t.Fatal(err)

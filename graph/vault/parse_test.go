@@ -18,6 +18,7 @@ func parseFM(src string) (FrontMatter, string, *Problem) {
 }
 
 func TestFrontMatterAccepts(t *testing.T) {
+	t.Parallel()
 	date := time.Date(2024, 2, 10, 0, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
 		name, src string
@@ -51,6 +52,7 @@ func TestFrontMatterAccepts(t *testing.T) {
 }
 
 func TestFrontMatterRefuses(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name, src string
 		line      int
@@ -88,6 +90,7 @@ func TestFrontMatterRefuses(t *testing.T) {
 }
 
 func TestScanBody(t *testing.T) {
+	t.Parallel()
 	body := strings.Join([]string{
 		"Voir [[Note A]] et [[dossier/Note B|la B]], [[Note C#Titre|C]] et ![[Note D]].", // 10
 		"Pas des liens : ![[photo.png]], [[rapport.pdf]], [site](https://x.org), [m](mailto:a@b).",
@@ -122,6 +125,7 @@ func TestScanBody(t *testing.T) {
 }
 
 func TestParseRefusesBadBytes(t *testing.T) {
+	t.Parallel()
 	if _, p := Parse("a.md", []byte("ligne 1\nligne 2\x00\n")); p == nil || p.Line != 2 || !strings.Contains(p.Msg, "binary") {
 		t.Errorf("NUL: %v", p)
 	}
@@ -131,6 +135,7 @@ func TestParseRefusesBadBytes(t *testing.T) {
 }
 
 func TestFileIDsAreStableAndValid(t *testing.T) {
+	t.Parallel()
 	a, b := FileID("notes/Éducation populaire.md"), FileID("notes/Éducation populaire.md")
 	if a != b || !strings.HasPrefix(a, "md-notes-education-populaire-") {
 		t.Errorf("FileID: %q, %q", a, b)
