@@ -12,7 +12,9 @@ import (
 // Neo4j the conformance suite is thousands of round trips to a JVM that
 // shares two cores with the rest of `go test ./...`: on a loaded machine it
 // has needed more than go test's default ten minutes, and a timeout there
-// would say nothing about the store.
+// would say nothing about the store. This only moves the test binary's own
+// alarm: the go command still kills the binary at its -timeout plus a
+// minute, which is why .ci/run passes -timeout through GOFLAGS.
 const minTimeout = 25 * time.Minute
 
 // minParallel is how many of this package's parallel tests run at once
