@@ -183,13 +183,13 @@ func runBenchHTTPStores(ctx context.Context, cfg benchHTTPConfig, out io.Writer)
 }
 
 // printSideBySide is one row per operation: each store's rate and
-// latencies, and the ratio of the medians.
+// latencies, and the ratio of the medians (neo4j over embedded).
 func printSideBySide(out io.Writer, cfg benchHTTPConfig, re, rn *benchReport) {
 	fmt.Fprintf(out, "\n%d documents, %d clients, mix %s: embedded and neo4j side by side\n\n", cfg.docs, cfg.concurrency, mixString(cfg.mix))
-	fmt.Fprintf(out, "%-10s %30s %30s %8s\n", "operation", "embedded req/s p50 / p99", "neo4j req/s p50 / p99", "p50")
-	cell := func(r *benchReport, o benchOpReport) string {
-		return fmt.Sprintf("%.0f  %s / %s", float64(o.count)/r.elapsed.Seconds(), ms(o.p50), ms(o.p99))
-	}
+	const row = "%-10s %9s %10s %10s   %9s %10s %10s   %7s\n"
+	fmt.Fprintf(out, "%-10s %-31s   %s\n", "", "embedded", "neo4j")
+	fmt.Fprintf(out, row, "operation", "req/s", "p50", "p99", "req/s", "p50", "p99", "p50 ×")
+	rate := func(r *benchReport, n int) string { return fmt.Sprintf("%.1f", float64(n)/r.elapsed.Seconds()) }
 	for op := range benchOps {
 		if cfg.mix[op] == 0 {
 			continue
@@ -197,13 +197,12 @@ func printSideBySide(out io.Writer, cfg benchHTTPConfig, re, rn *benchReport) {
 		e, n := re.ops[op], rn.ops[op]
 		ratio := "-"
 		if e.p50 > 0 && n.p50 > 0 {
-			ratio = fmt.Sprintf("%.1f×", float64(n.p50)/float64(e.p50))
+			ratio = fmt.Sprintf("%.1f", float64(n.p50)/float64(e.p50))
 		}
-		fmt.Fprintf(out, "%-10s %30s %30s %8s\n", benchOpNames[op], cell(re, e), cell(rn, n), ratio)
+		fmt.Fprintf(out, row, benchOpNames[op], rate(re, e.count), ms(e.p50), ms(e.p99), rate(rn, n.count), ms(n.p50), ms(n.p99), ratio)
 	}
-	fmt.Fprintf(out, "%-10s %30.0f %30.0f\n", "total req/s", float64(re.total)/re.elapsed.Seconds(), float64(rn.total)/rn.elapsed.Seconds())
-	fmt.Fprintf(out, "%-10s %30s %30s\n", "peak RSS", mib(re.peakRSS), mib(rn.peakRSS))
-	fmt.Fprintf(out, "%-10s %30d %30d\n", "errors", re.errors, rn.errors)
+	fmt.Fprintf(out, "%-10s %9s %21s   %9s\n", "total", rate(re, re.total), "", rate(rn, rn.total))
+	fmt.Fprintf(out, "peak RSS: embedded %s, neo4j %s; errors: embedded %d, neo4j %d\n", mib(re.peakRSS), mib(rn.peakRSS), re.errors, rn.errors)
 }
 
 // parseBenchMix reads "search=70,note=20,mutate=10".
