@@ -21,7 +21,7 @@ import (
 	"github.com/encommun/maillage/search"
 )
 
-// The operations of `maillage bench http`, one client at a time, in one
+// The operations of `maillage-bench http`, one client at a time, in one
 // process: the server's and the client's allocations are both counted.
 // B/op and allocs/op do not depend on the machine's load, which wall-clock
 // figures on a shared machine do; they are the before/after figures of
@@ -126,7 +126,7 @@ func BenchmarkServeNote(b *testing.B) {
 }
 
 // BenchmarkServeNoteParallel is the note page under 16 concurrent clients,
-// as `maillage bench http --only note` runs it: batches then wait for
+// as `maillage-bench http --only note` runs it: batches then wait for
 // each other, and idle processors wake up and sleep again.
 func BenchmarkServeNoteParallel(b *testing.B) {
 	srv, ids := benchServer(b)

@@ -148,7 +148,7 @@ var benchQueries = []struct {
 	{"one-word", func(i int) Request {
 		return Request{Query: topicWords[i%len(topicWords)]}
 	}},
-	// The results page of a front-end (maillage bench http): facets count
+	// The results page of a front-end (maillage-bench http): facets count
 	// every match of a frequent word.
 	{"one-word+facets", func(i int) Request {
 		return Request{Query: topicWords[i%len(topicWords)], Facets: true}

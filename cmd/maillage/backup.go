@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/embedded"
 )
@@ -35,10 +36,10 @@ func backupCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	if out == "" {
-		return usageError{"--out is required\n" + backupUsage}
+		return usageError{Msg: "--out is required\n" + backupUsage}
 	}
 	if server == "" && token != "" {
-		return usageError{"--token goes with --url\n" + backupUsage}
+		return usageError{Msg: "--token goes with --url\n" + backupUsage}
 	}
 	if _, err := os.Lstat(out); err == nil {
 		return fmt.Errorf("%s already exists: a backup never replaces a file, choose another name", out)
@@ -111,7 +112,7 @@ func copyFromDirectory(ctx context.Context, data string, w io.Writer) (int64, er
 func copyFromServer(ctx context.Context, server, token string, w io.Writer) (int64, error) {
 	base, err := url.Parse(server)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return 0, usageError{fmt.Sprintf("--url must be the server's base URL, such as http://127.0.0.1:8080, not %q", server)}
+		return 0, usageError{Msg: fmt.Sprintf("--url must be the server's base URL, such as http://127.0.0.1:8080, not %q", server)}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base.String(), "/")+"/admin/backup", nil)
 	if err != nil {
@@ -127,7 +128,7 @@ func copyFromServer(ctx context.Context, server, token string, w io.Writer) (int
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		var r struct {
-			Errors errorList `json:"errors"`
+			Errors cmdkit.ErrorList `json:"errors"`
 		}
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		if json.Unmarshal(body, &r) == nil && len(r.Errors) > 0 {
@@ -140,13 +141,4 @@ func copyFromServer(ctx context.Context, server, token string, w io.Writer) (int
 		return n, fmt.Errorf("backup: the copy stopped after %d bytes: %w", n, err)
 	}
 	return n, nil
-}
-
-// errorList is the "errors" of a GraphQL answer, which the server's plain
-// HTTP endpoints (/admin/backup) also answer their errors with.
-type errorList []struct {
-	Message    string `json:"message"`
-	Extensions struct {
-		Code string `json:"code"`
-	} `json:"extensions"`
 }

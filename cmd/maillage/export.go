@@ -9,9 +9,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
+	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph/dump"
 	"github.com/encommun/maillage/graph/jsonld"
 )
@@ -23,7 +23,7 @@ const exportUsage = `usage:
 
 func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{exportUsage}
+		return usageError{Msg: exportUsage}
 	}
 	if isHelp(args[0]) {
 		fmt.Fprintln(stdout, exportUsage)
@@ -37,7 +37,7 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	case "network":
 		return exportNetworkCommand(ctx, args[1:], stdout, stderr)
 	}
-	return usageError{fmt.Sprintf("unknown export format %q\n%s", args[0], exportUsage)}
+	return usageError{Msg: fmt.Sprintf("unknown export format %q\n%s", args[0], exportUsage)}
 }
 
 // storeFlags registers the flags that say which store a command opens, as
@@ -46,11 +46,8 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 func storeFlags(fs *flag.FlagSet, c *serveConfig) {
 	fs.StringVar(&c.data, "data", "./data", "data directory (embedded store, search index)")
 	fs.StringVar(&c.store, "store", "embedded", "graph store: embedded or neo4j")
-	fs.StringVar(&c.neo4j.uri, "neo4j-uri", "", "Neo4j URI (bolt://, neo4j://, +s schemes)")
-	fs.StringVar(&c.neo4j.user, "neo4j-user", "neo4j", "Neo4j user")
-	fs.StringVar(&c.neo4j.password, "neo4j-password", "", "Neo4j password")
-	fs.StringVar(&c.neo4j.database, "neo4j-database", "neo4j", "Neo4j database")
-	c.neo4j.maxPool = 10
+	c.neo4j.AddFlags(fs)
+	c.neo4j.MaxPool = 10
 }
 
 // parseWithArgs parses flags placed before, between or after the
@@ -63,7 +60,7 @@ func parseWithArgs(fs *flag.FlagSet, args []string, want int, usage string) ([]s
 			if err == flag.ErrHelp {
 				return nil, err
 			}
-			return nil, usageError{err.Error()}
+			return nil, usageError{Msg: err.Error()}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -73,9 +70,9 @@ func parseWithArgs(fs *flag.FlagSet, args []string, want int, usage string) ([]s
 		args = args[1:]
 	}
 	if len(pos) != want {
-		return nil, usageError{usage}
+		return nil, usageError{Msg: usage}
 	}
-	return pos, applyEnv(fs)
+	return pos, cmdkit.ApplyEnv(fs)
 }
 
 func exportJSONCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -100,7 +97,7 @@ func exportJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "exported %s\n", describeCounts(counts))
+	fmt.Fprintf(stderr, "exported %s\n", cmdkit.DescribeCounts(counts))
 	return nil
 }
 
@@ -131,39 +128,6 @@ func writeOutput(out string, stdout io.Writer, write func(io.Writer) error) erro
 	return os.Rename(f.Name(), out)
 }
 
-// describeCounts reads "12 documents, 3 contributors, …" in file order.
-func describeCounts(c dump.Counts) string {
-	order := []string{dump.TypeDocument, dump.TypeRevision, dump.TypeLink, dump.TypeContributor,
-		dump.TypeDeclaration, dump.TypeCarnet, dump.TypeCommunity, dump.TypeKnowledgeBase}
-	var parts []string
-	for _, t := range order {
-		parts = append(parts, fmt.Sprintf("%d %s", c[t], plural(t, c[t])))
-	}
-	for _, t := range slices.Sorted(func(yield func(string) bool) {
-		for k := range c {
-			if !slices.Contains(order, k) && !yield(k) {
-				return
-			}
-		}
-	}) {
-		parts = append(parts, fmt.Sprintf("%d %s", c[t], plural(t, c[t])))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func plural(word string, n int) string {
-	if n == 1 {
-		return word
-	}
-	if word == dump.TypeKnowledgeBase {
-		return "knowledgeBases"
-	}
-	if strings.HasSuffix(word, "y") {
-		return strings.TrimSuffix(word, "y") + "ies"
-	}
-	return word + "s"
-}
-
 func exportJSONLDCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c serveConfig
 	var out, base, licence string
@@ -178,7 +142,7 @@ func exportJSONLDCommand(ctx context.Context, args []string, stdout, stderr io.W
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usageError{fmt.Sprintf("--base-url must be an http or https URL, not %q", base)}
+		return usageError{Msg: fmt.Sprintf("--base-url must be an http or https URL, not %q", base)}
 	}
 	tax, err := loadTaxonomy(c.taxonomy)
 	if err != nil {

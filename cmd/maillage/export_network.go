@@ -35,7 +35,7 @@ func exportNetworkCommand(ctx context.Context, args []string, stdout, stderr io.
 	switch format {
 	case "csv":
 		if out == "-" || out == "" {
-			return usageError{"--format csv writes two files: give a directory with --out\n" + exportNetworkUsage}
+			return usageError{Msg: "--format csv writes two files: give a directory with --out\n" + exportNetworkUsage}
 		}
 		formats = []network.Format{network.NodesCSV, network.EdgesCSV}
 	default:
@@ -45,7 +45,7 @@ func exportNetworkCommand(ctx context.Context, args []string, stdout, stderr io.
 			}
 		}
 		if formats == nil {
-			return usageError{fmt.Sprintf("unknown --format %q\n%s", format, exportNetworkUsage)}
+			return usageError{Msg: fmt.Sprintf("unknown --format %q\n%s", format, exportNetworkUsage)}
 		}
 	}
 	store, err := openStore(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)))

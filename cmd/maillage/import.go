@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/dump"
 	"github.com/encommun/maillage/graph/embedded"
@@ -26,7 +27,7 @@ const importUsage = `usage:
 
 func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{importUsage}
+		return usageError{Msg: importUsage}
 	}
 	if isHelp(args[0]) {
 		fmt.Fprintln(stdout, importUsage)
@@ -38,7 +39,7 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	case "markdown":
 		return importMarkdownCommand(ctx, args[1:], stdout, stderr)
 	}
-	return usageError{fmt.Sprintf("unknown import format %q\n%s", args[0], importUsage)}
+	return usageError{Msg: fmt.Sprintf("unknown import format %q\n%s", args[0], importUsage)}
 }
 
 func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -73,7 +74,7 @@ func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		if err != nil {
 			return fmt.Errorf("%s: %w", pos[0], err)
 		}
-		fmt.Fprintf(stdout, "would restore %s\n", describeCounts(counts))
+		fmt.Fprintf(stdout, "would restore %s\n", cmdkit.DescribeCounts(counts))
 		return nil
 	}
 	store, err := openStore(ctx, c, logger)
@@ -113,7 +114,7 @@ func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 	case err != nil:
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
-	fmt.Fprintf(stdout, "restored %s\n", describeCounts(counts))
+	fmt.Fprintf(stdout, "restored %s\n", cmdkit.DescribeCounts(counts))
 	records := 0
 	for _, n := range counts {
 		records += n
@@ -159,10 +160,10 @@ func importMarkdownCommand(ctx context.Context, args []string, stdout, stderr io
 	}
 	vis := graph.Visibility(strings.ToUpper(visibility))
 	if !vis.Valid() {
-		return usageError{fmt.Sprintf("--visibility must be PUBLIC, COMMUNITY or PRIVATE, not %q", visibility)}
+		return usageError{Msg: fmt.Sprintf("--visibility must be PUBLIC, COMMUNITY or PRIVATE, not %q", visibility)}
 	}
 	if batch < 1 || batch > 10_000 {
-		return usageError{"--batch must be between 1 and 10000"}
+		return usageError{Msg: "--batch must be between 1 and 10000"}
 	}
 	start := time.Now()
 	v, err := vault.Read(pos[0])

@@ -5,16 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"time"
 
+	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/search"
 )
-
-// indexDir is where the search index lives under the data directory; it is
-// derived from the store and can be deleted at any time.
-func indexDir(data string) string { return filepath.Join(data, "index") }
 
 // indexReady tells /readyz whether the index has applied every change.
 func indexReady(ix *search.Index, store graph.Store) func(context.Context) error {
@@ -56,7 +52,7 @@ func reindexCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer store.Close()
-	ix, err := search.Open(indexDir(c.data), search.Options{Logger: logger})
+	ix, err := search.Open(cmdkit.IndexDir(c.data), search.Options{Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@
 //	maillage token create --data DIR --role ROLE [--contributor ID] [--expires 720h] [--label TEXT]
 //	maillage token list --data DIR
 //	maillage token revoke --data DIR ID
-//	maillage bench [--notes N]
-//	maillage bench http [--docs N] [--concurrency C] [--duration D] [--mix …] [--data DIR]
 //	maillage export json|jsonld|network --data DIR [--out FILE]
 //	maillage import json --data DIR FILE
 //	maillage import markdown --data DIR [--dry-run] DIR
@@ -22,8 +20,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
+
+	"github.com/encommun/maillage/cmd/internal/cmdkit"
 )
 
 const usage = `maillage — the knowledge graph of a commons, over GraphQL
@@ -34,14 +33,14 @@ Usage:
   maillage token list [--data DIR]                      id, role, contributor, creation, expiry and label of every token
   maillage token revoke [--data DIR] ID                 the token stops working at once
   maillage reindex [--data DIR] [--store embedded|neo4j --neo4j-uri URI …]   rebuild the search index
-  maillage bench [--notes N] [--queries N] [--data DIR]   the store over HTTP: writes, node(id), a 50-note page
-  maillage bench http [--docs N] [--concurrency C] [--duration D] [--mix search=70,note=20,mutate=10] [--only OP] [--data DIR]
   maillage export json [--data DIR] [--out FILE]        the whole graph as a JSON Lines backup
   maillage export jsonld [--data DIR] [--out FILE] [--base-url URL]   the public graph as JSON-LD
   maillage export network [--data DIR] [--format graphml|gexf|csv] [--out FILE] [--all]   the contributor network, for Gephi
   maillage import json [--data DIR] [--dry-run] FILE    restore a backup into an empty store
   maillage import markdown [--data DIR] [--dry-run] DIR import a folder of Markdown notes
   maillage backup --out FILE [--url URL --token TOKEN | --data DIR]   a copy of the embedded store's file, checked
+
+The load generator is cmd/maillage-bench (go run ./cmd/maillage-bench --help).
 
 Each flag may also be given as an environment variable: --data as MAILLAGE_DATA,
 --neo4j-uri as MAILLAGE_NEO4J_URI, and so on.
@@ -59,20 +58,9 @@ func main() {
 }
 
 // usageError marks mistakes in the command line (exit status 2).
-type usageError struct{ msg string }
+type usageError = cmdkit.UsageError
 
-func (e usageError) Error() string { return e.msg }
-
-func exitCode(err error) int {
-	var u usageError
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return 0 // asked for: the usage is the answer
-	case errors.As(err, &u):
-		return 2
-	}
-	return 1
-}
+func exitCode(err error) int { return cmdkit.ExitCode(err) }
 
 // isHelp tells a request for help where a group command expects its verb
 // (`maillage token --help`).
@@ -83,7 +71,10 @@ func isHelp(arg string) bool {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return usageError{"no command given"}
+		return usageError{Msg: "no command given"}
+	}
+	if args[0] == "bench-server" && benchServer != nil {
+		return benchServer(ctx, args[1:], stdout, stderr)
 	}
 	switch args[0] {
 	case "serve":
@@ -93,7 +84,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "reindex":
 		return reindexCommand(ctx, args[1:], stdout, stderr)
 	case "bench":
-		return benchCommand(ctx, args[1:], stdout, stderr)
+		// The load generator is a command of its own, so that the server
+		// links none of its tooling.
+		return usageError{Msg: "the load generator is a command of its own: go run ./cmd/maillage-bench [http] …"}
 	case "export":
 		return exportCommand(ctx, args[1:], stdout, stderr)
 	case "import":
@@ -105,46 +98,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
-	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+	return usageError{Msg: fmt.Sprintf("unknown command %q", args[0])}
 }
+
+// benchServer is the server child of `maillage-bench http`, set in a
+// binary built with -tags maillagebench only (benchserver.go).
+var benchServer func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // newFlagSet returns a flag set whose defaults come from MAILLAGE_*
 // variables: `--neo4j-uri` reads MAILLAGE_NEO4J_URI.
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet { return cmdkit.NewFlagSet(name, stderr) }
 
-// applyEnv sets every flag not given on the command line from its
-// MAILLAGE_* variable, after parsing, so that flags win over the environment.
-func applyEnv(fs *flag.FlagSet) error {
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	var err error
-	fs.VisitAll(func(f *flag.Flag) {
-		if given[f.Name] || err != nil {
-			return
-		}
-		env := "MAILLAGE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if v, ok := os.LookupEnv(env); ok {
-			if e := f.Value.Set(v); e != nil {
-				err = usageError{fmt.Sprintf("%s=%q: %v", env, v, e)}
-			}
-		}
-	})
-	return err
-}
-
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	return applyEnv(fs)
-}
+func parseFlags(fs *flag.FlagSet, args []string) error { return cmdkit.ParseFlags(fs, args) }

@@ -117,7 +117,7 @@ func TestServeRidesOutANeo4jRestart(t *testing.T) {
 	neoDir := t.TempDir()
 	neo := startLocalNeo4j(t, neoDir, "127.0.0.1:0")
 	c := serveConfig{store: "neo4j", data: t.TempDir(), neo4j: neo4jConfig{
-		uri: neo.uri, user: "neo4j", password: localNeo4jPassword, database: "neo4j", maxPool: 10}}
+		URI: neo.uri, User: "neo4j", Password: localNeo4jPassword, Database: "neo4j", MaxPool: 10}}
 	ctx := t.Context()
 	store, err := openStore(ctx, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

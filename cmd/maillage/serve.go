@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/api"
+	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
 	"github.com/encommun/maillage/graph/dump"
 	"github.com/encommun/maillage/graph/embedded"
-	"github.com/encommun/maillage/graph/neo4j"
 	"github.com/encommun/maillage/search"
 )
 
@@ -60,10 +60,7 @@ type serveConfig struct {
 // query per process.
 const defaultFollow = 250 * time.Millisecond
 
-type neo4jConfig struct {
-	uri, user, password, database string
-	maxPool                       int
-}
+type neo4jConfig = cmdkit.Neo4j
 
 func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	var c serveConfig
@@ -77,7 +74,7 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&c.taxonomy, "taxonomy", "", "standpoint taxonomy file (JSON); the built-in one by default")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.licence, "licence", "CC-BY-SA-4.0", "licence of documents that name none, in linked data (SPDX id or URL)")
-	fs.IntVar(&c.neo4j.maxPool, "neo4j-max-pool", 100, "Neo4j connections per server")
+	fs.IntVar(&c.neo4j.MaxPool, "neo4j-max-pool", 100, "Neo4j connections per server")
 	fs.DurationVar(&c.follow, "follow-interval", defaultFollow, "how often to look for writes made by other processes sharing the store (replicas on one Neo4j), for the search index and subscriptions (0: never)")
 	addHardeningFlags(fs, &c.hard)
 	fs.IntVar(&c.coverageK, "coverage-k", graph.DefaultCoverageK, "coverage statistics withhold counts from 1 to k-1 (at least 2)")
@@ -90,23 +87,23 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	if c.demoPublicSignIn && !c.demo {
-		return usageError{"--demo-public-sign-in goes with --demo"}
+		return usageError{Msg: "--demo-public-sign-in goes with --demo"}
 	}
 	if c.coverageBudget < 1 || c.coverageWindow <= 0 {
-		return usageError{fmt.Sprintf("--coverage-budget must be at least 1 and --coverage-budget-window positive, got %d and %s", c.coverageBudget, c.coverageWindow)}
+		return usageError{Msg: fmt.Sprintf("--coverage-budget must be at least 1 and --coverage-budget-window positive, got %d and %s", c.coverageBudget, c.coverageWindow)}
 	}
 	switch {
 	case c.cacheMB < 0:
-		return usageError{fmt.Sprintf("--cache-mb must be 0 (no cache) or more, not %d", c.cacheMB)}
+		return usageError{Msg: fmt.Sprintf("--cache-mb must be 0 (no cache) or more, not %d", c.cacheMB)}
 	case c.cacheMB == 0:
 		c.cacheMB = -1 // none, where 0 in a config made in code is the default
 	}
 	if c.searches < 0 {
-		return usageError{fmt.Sprintf("--max-concurrent-searches must be 0 (one per core) or more, not %d", c.searches)}
+		return usageError{Msg: fmt.Sprintf("--max-concurrent-searches must be 0 (one per core) or more, not %d", c.searches)}
 	}
 	switch {
 	case c.follow < 0:
-		return usageError{fmt.Sprintf("--follow-interval must be 0 (never) or more, not %s", c.follow)}
+		return usageError{Msg: fmt.Sprintf("--follow-interval must be 0 (never) or more, not %s", c.follow)}
 	case c.follow == 0:
 		c.follow = -1 // never, where 0 in a config made in code is the default
 	}
@@ -129,7 +126,7 @@ func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, nil)), nil
 	}
-	return nil, usageError{fmt.Sprintf("--log-format must be text or json, not %q", format)}
+	return nil, usageError{Msg: fmt.Sprintf("--log-format must be text or json, not %q", format)}
 }
 
 func loadTaxonomy(path string) (*graph.Taxonomy, error) {
@@ -148,17 +145,13 @@ func openStore(ctx context.Context, c serveConfig, logger *slog.Logger) (graph.S
 		}
 		return s, nil
 	case "neo4j":
-		if c.neo4j.uri == "" {
-			return nil, usageError{"--store neo4j needs --neo4j-uri (or MAILLAGE_NEO4J_URI)"}
-		}
-		s, err := neo4j.Open(ctx, neo4j.Config{URI: c.neo4j.uri, User: c.neo4j.user, Password: c.neo4j.password,
-			Database: c.neo4j.database, MaxPoolSize: c.neo4j.maxPool, Logger: logger})
+		s, err := c.neo4j.Open(ctx, logger)
 		if err != nil {
 			return nil, err
 		}
 		return s, nil
 	}
-	return nil, usageError{fmt.Sprintf("--store must be embedded or neo4j, not %q", c.store)}
+	return nil, usageError{Msg: fmt.Sprintf("--store must be embedded or neo4j, not %q", c.store)}
 }
 
 // serve runs the server until ctx is cancelled, then drains in-flight
@@ -170,7 +163,7 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 		}
 	}
 	if m := c.hard.metricsAddr; m != "" && m == c.addr {
-		return usageError{fmt.Sprintf("--metrics-addr %s is --addr: give the metrics an address of their own, or leave it empty to serve them on --addr", m)}
+		return usageError{Msg: fmt.Sprintf("--metrics-addr %s is --addr: give the metrics an address of their own, or leave it empty to serve them on --addr", m)}
 	}
 	tax, err := loadTaxonomy(c.taxonomy)
 	if err != nil {
@@ -180,7 +173,7 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 	case "embedded":
 		logger.Info("opening the embedded store", "path", filepath.Join(c.data, embedded.FileName))
 	case "neo4j":
-		logger.Info("connecting to Neo4j", "uri", c.neo4j.uri, "database", c.neo4j.database)
+		logger.Info("connecting to Neo4j", "uri", c.neo4j.URI, "database", c.neo4j.Database)
 	}
 	store, err := openStore(ctx, c, logger)
 	if err != nil {
@@ -234,8 +227,8 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 	// The index is caught up (or built) once the server listens, so that
 	// /healthz tells a long first build from a hang; /readyz, the
 	// announcement and the ready channel wait for it.
-	logger.Info("opening the search index", "path", indexDir(c.data))
-	ix, err := search.Open(indexDir(c.data), search.Options{Logger: logger, MaxConcurrentSearches: c.searches})
+	logger.Info("opening the search index", "path", cmdkit.IndexDir(c.data))
+	ix, err := search.Open(cmdkit.IndexDir(c.data), search.Options{Logger: logger, MaxConcurrentSearches: c.searches})
 	if err != nil {
 		return err
 	}
@@ -368,7 +361,7 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 // of one person, before anything starts.
 func checkCoverageK(k int) error {
 	if k < graph.MinCoverageK {
-		return usageError{fmt.Sprintf("--coverage-k must be at least %d, got %d: a count below that can be one person's standpoint", graph.MinCoverageK, k)}
+		return usageError{Msg: fmt.Sprintf("--coverage-k must be at least %d, got %d: a count below that can be one person's standpoint", graph.MinCoverageK, k)}
 	}
 	return nil
 }

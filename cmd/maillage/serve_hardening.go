@@ -104,11 +104,11 @@ func (h hardening) apply(cfg *api.Config) error {
 		}
 	}
 	if h.headerTimeout < 0 {
-		return usageError{"--header-timeout cannot be negative"}
+		return usageError{Msg: "--header-timeout cannot be negative"}
 	}
 	if h.metricsAddr != "" {
 		if err := checkListenAddr(h.metricsAddr); err != nil {
-			return usageError{fmt.Sprintf("--metrics-addr %q: %v", h.metricsAddr, err)}
+			return usageError{Msg: fmt.Sprintf("--metrics-addr %q: %v", h.metricsAddr, err)}
 		}
 	}
 	for _, r := range []*float64{&l.RatePerIP, &l.RatePerToken} {
@@ -117,7 +117,7 @@ func (h hardening) apply(cfg *api.Config) error {
 		}
 	}
 	if l.QueueWait < 0 {
-		return usageError{"--queue-wait cannot be negative"}
+		return usageError{Msg: "--queue-wait cannot be negative"}
 	}
 	if l.QueueWait == 0 {
 		l.QueueWait = time.Nanosecond // no waiting at all, rather than the default
@@ -170,10 +170,10 @@ func (h hardening) liveOptions() (api.LiveOptions, error) {
 		}
 	}
 	if lv.Poll <= 0 {
-		return lv, usageError{"--live-poll must be positive: it is how subscriptions see writes of other processes"}
+		return lv, usageError{Msg: "--live-poll must be positive: it is how subscriptions see writes of other processes"}
 	}
 	if lv.Buffer <= 0 {
-		return lv, usageError{"--live-buffer must be positive: a subscription needs room for at least one change"}
+		return lv, usageError{Msg: "--live-buffer must be positive: a subscription needs room for at least one change"}
 	}
 	return lv, nil
 }

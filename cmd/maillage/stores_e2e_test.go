@@ -33,7 +33,7 @@ func TestStoresAnswerAlike(t *testing.T) {
 	embeddedAnswers := runScenario(t, "embedded", embeddedAddr, embeddedTokens)
 
 	neo4jAddr, neo4jTokens := startScenarioServer(t, serveConfig{store: "neo4j", data: t.TempDir(), neo4j: neo4jConfig{
-		uri: srv.URI, user: srv.User, password: srv.Password, database: srv.Database, maxPool: 20}})
+		URI: srv.URI, User: srv.User, Password: srv.Password, Database: srv.Database, MaxPool: 20}})
 	neo4jAnswers := runScenario(t, "neo4j", neo4jAddr, neo4jTokens)
 
 	if len(embeddedAnswers) != len(neo4jAnswers) {
@@ -58,10 +58,10 @@ func startScenarioServer(t *testing.T, c serveConfig) (string, scenarioTokens) {
 	ctx := t.Context()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if c.store == "neo4j" {
-		if c.neo4j.database == "" {
-			c.neo4j.database = "neo4j"
+		if c.neo4j.Database == "" {
+			c.neo4j.Database = "neo4j"
 		}
-		s, err := neo4j.Open(ctx, neo4j.Config{URI: c.neo4j.uri, User: c.neo4j.user, Password: c.neo4j.password, Database: c.neo4j.database})
+		s, err := neo4j.Open(ctx, neo4j.Config{URI: c.neo4j.URI, User: c.neo4j.User, Password: c.neo4j.Password, Database: c.neo4j.Database})
 		if err != nil {
 			t.Fatal(err)
 		}

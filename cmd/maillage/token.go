@@ -22,7 +22,7 @@ const tokenUsage = `usage:
 
 func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{tokenUsage}
+		return usageError{Msg: tokenUsage}
 	}
 	if isHelp(args[0]) {
 		fmt.Fprintln(stdout, tokenUsage)
@@ -36,7 +36,7 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	case "revoke":
 		return tokenRevokeCommand(ctx, args[1:], stdout, stderr)
 	}
-	return usageError{fmt.Sprintf("unknown token command %q\n%s", args[0], tokenUsage)}
+	return usageError{Msg: fmt.Sprintf("unknown token command %q\n%s", args[0], tokenUsage)}
 }
 
 func tokenCreateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -53,10 +53,10 @@ func tokenCreateCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 	}
 	r, err := graph.ParseRole(role)
 	if err != nil {
-		return usageError{graph.ErrorMessage(err)}
+		return usageError{Msg: graph.ErrorMessage(err)}
 	}
 	if r == graph.RoleContributor && contributor == "" {
-		return usageError{"a CONTRIBUTOR token must name its --contributor"}
+		return usageError{Msg: "a CONTRIBUTOR token must name its --contributor"}
 	}
 	now := time.Now().UTC()
 	tok := graph.Token{Role: r, ContributorID: contributor, CreatedAt: now, Label: label}
@@ -70,7 +70,7 @@ func tokenCreateCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 	// Checked before the store is opened, so that a mistake costs no wait
 	// for the lock and says what is wrong with the flags.
 	if err := tok.ValidateNew(); err != nil {
-		return usageError{"--label: " + graph.ErrorMessage(err)}
+		return usageError{Msg: "--label: " + graph.ErrorMessage(err)}
 	}
 	store, err := openStore(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
@@ -103,7 +103,7 @@ func tokenCreateCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 // parseLifetime reads --expires: a Go duration (720h, 90m) or whole days
 // (30d), which operators think in and time.ParseDuration lacks.
 func parseLifetime(s string) (time.Duration, error) {
-	bad := usageError{fmt.Sprintf("--expires %q: give a lifetime such as 720h, 90m or 30d", s)}
+	bad := usageError{Msg: fmt.Sprintf("--expires %q: give a lifetime such as 720h, 90m or 30d", s)}
 	var d time.Duration
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
@@ -118,7 +118,7 @@ func parseLifetime(s string) (time.Duration, error) {
 		}
 	}
 	if d <= 0 {
-		return 0, usageError{fmt.Sprintf("--expires %q: a token's lifetime must be positive", s)}
+		return 0, usageError{Msg: fmt.Sprintf("--expires %q: a token's lifetime must be positive", s)}
 	}
 	return d, nil
 }
@@ -211,7 +211,7 @@ func tokenRevokeCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 	}
 	id := pos[0]
 	if err := graph.ValidTokenID(id); err != nil {
-		return usageError{graph.ErrorMessage(err)}
+		return usageError{Msg: graph.ErrorMessage(err)}
 	}
 	store, err := openTokenStore(ctx, c, stderr)
 	if err != nil {

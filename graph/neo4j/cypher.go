@@ -685,6 +685,8 @@ var (
 	bulkCreateNodesCypher = map[graph.Kind]string{}
 	mergeLinkCypher       = map[graph.Relation]string{}
 	bulkMergeLinksCypher  = map[graph.Relation]string{}
+	// restoreCreateLinksCypher: restoreCreateLinksTemplate per relation.
+	restoreCreateLinksCypher = map[graph.Relation]string{}
 )
 
 // byCypher finds a statement's declared parameters at run time.
@@ -824,12 +826,12 @@ func init() {
 // ==== restore (graph.Restorer, restore.go) ====
 //
 // A restore writes with the bulk statements above (bulkCreateNodes…,
-// bulkCreateRevisions, bulkMergeLinks…, bulkPutDeclarations) in batches of
-// transactions, between a marker set when it starts on an empty store and
-// removed when it ends. The marker is a :Sequence node of its own name
-// whose value is the change sequence the restore started from; the
-// statements below set and read it, write flags, and clear what an
-// unfinished restore wrote.
+// bulkCreateRevisions) and its own for links and declarations, which
+// create rather than merge, in batches of transactions, between a marker
+// set when it starts on an empty store and removed when it ends. The
+// marker is a :Sequence node of its own name whose value is the change
+// sequence the restore started from; the statements below set and read
+// it, write flags, and clear what an unfinished restore wrote.
 //
 // The marker also names the restore that holds it (owner, host, pid) and
 // its last sign of life (heartbeat, on the server's clock, so the clocks
@@ -872,6 +874,26 @@ LIMIT 1`
 CREATE (f:Flag)
 SET f = row`
 
+	// restoreCreateLinksTemplate is bulkMergeLinksTemplate for a restore,
+	// expanded once per relation (REL): the marker guarantees a graph that
+	// was empty and the dump holds each link once (the reader and
+	// graph.PrepareSnapshot refuse one given twice), so a link is created
+	// without MERGE's look for an existing one between its ends.
+	restoreCreateLinksTemplate = `UNWIND $rows AS row
+MATCH (a:Node {id: row.from})
+MATCH (b:Node {id: row.to})
+CREATE (a)-[r:REL]->(b)
+SET r = row.props`
+
+	// restoreDeclarations is bulkPutDeclarations for a restore: the value
+	// node is shared by everyone who declares it (MERGE), the declaration
+	// itself is new, given once by the dump.
+	restoreDeclarations = `UNWIND $rows AS row
+MATCH (c:Contributor {id: row.contributorId})
+MERGE (v:StandpointValue {id: row.valueId})
+ON CREATE SET v.dimension = row.dimension, v.value = row.value
+CREATE (c)-[:DECLARES {visibility: row.visibility, declaredAt: row.declaredAt}]->(v)`
+
 	// restoreClearNodes deletes up to $limit of what a restore writes
 	// (the graph's nodes and relationships, revisions, flags, standpoint
 	// values), for a loop of small transactions. Tokens stay.
@@ -902,6 +924,11 @@ func init() {
 	register("restoreDeleteMarker", restoreDeleteMarker, "marker", "owner")
 	register("restoreAnyNode", restoreAnyNode)
 	register("restoreFlags", restoreFlags, "rows")
+	for _, rel := range graph.Relations {
+		restoreCreateLinksCypher[rel] = expand(restoreCreateLinksTemplate, "REL", string(rel))
+		register("restoreCreateLinks"+string(rel), restoreCreateLinksCypher[rel], "rows")
+	}
+	register("restoreDeclarations", restoreDeclarations, "rows")
 	register("restoreClearNodes", restoreClearNodes, "limit")
 	register("restoreClearChanges", restoreClearChanges, "since", "limit")
 	register("restoreResetSequence", restoreResetSequence, "sequence", "value")

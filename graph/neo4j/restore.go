@@ -312,7 +312,7 @@ func partRows(snap *graph.Snapshot, announced map[string]bool) []restoreRow {
 	}
 	for i := range snap.Links {
 		l := &snap.Links[i]
-		rows = append(rows, restoreRow{bulkMergeLinksCypher[l.Relation],
+		rows = append(rows, restoreRow{restoreCreateLinksCypher[l.Relation],
 			map[string]any{"from": l.From, "to": l.To, "props": map[string]any(linkProps(l))}, 0,
 			func(w *writer) { w.recordLink(graph.OpLink, l) }})
 	}
@@ -325,7 +325,7 @@ func partRows(snap *graph.Snapshot, announced map[string]bool) []restoreRow {
 			announced[d.ContributorID] = true
 			change = func(w *writer) { w.record(graph.OpUpdate, graph.KindContributor, d.ContributorID, "", "") }
 		}
-		rows = append(rows, restoreRow{bulkPutDeclarations, map[string]any{"contributorId": d.ContributorID,
+		rows = append(rows, restoreRow{restoreDeclarations, map[string]any{"contributorId": d.ContributorID,
 			"valueId": valueID(d.Dimension, d.Value), "dimension": d.Dimension, "value": d.Value,
 			"visibility": string(d.Visibility), "declaredAt": d.DeclaredAt}, 0, change})
 	}
@@ -415,20 +415,15 @@ func (s *Store) restoreBatches(ctx context.Context, h *restoreHold, rows []resto
 			end++
 		}
 		part := rows[start:end]
+		groups := groupRows(part)
 		err := s.update(ctx, func(w *writer) error {
-			for i := 0; i < len(part); {
-				j := i
-				for j < len(part) && j-i < bulkRows && part[j].cypher == part[i].cypher {
-					j++
+			for _, g := range groups {
+				for i := 0; i < len(g.rows); i += bulkRows {
+					batch := g.rows[i:min(i+bulkRows, len(g.rows))]
+					if _, err := w.run(g.cypher, map[string]any{"rows": batch}); err != nil {
+						return fmt.Errorf("restore rows %d-%d (%d of them): %w", offset+start, offset+end-1, len(batch), err)
+					}
 				}
-				batch := make([]map[string]any, 0, j-i)
-				for _, r := range part[i:j] {
-					batch = append(batch, r.row)
-				}
-				if _, err := w.run(part[i].cypher, map[string]any{"rows": batch}); err != nil {
-					return fmt.Errorf("restore rows %d-%d: %w", offset+start+i, offset+start+j-1, err)
-				}
-				i = j
 			}
 			for _, r := range part {
 				if r.change != nil {
@@ -444,6 +439,33 @@ func (s *Store) restoreBatches(ctx context.Context, h *restoreHold, rows []resto
 		start = end
 	}
 	return nil
+}
+
+// rowGroup is the rows of one transaction that one statement writes.
+type rowGroup struct {
+	cypher string
+	rows   []map[string]any
+}
+
+// groupRows gathers a transaction's rows by statement, each statement
+// where its first row was: a dump interleaves the relations of one
+// document's links (AUTHORED, IN_CARNET, MENTIONS…), which as runs of the
+// same statement would be statements of a row or two each, a round trip
+// per link. Statements of nodes still come before those of the links and
+// declarations that need them, as partRows lists them in that order.
+func groupRows(rows []restoreRow) []rowGroup {
+	var groups []rowGroup
+	at := map[string]int{}
+	for _, r := range rows {
+		i, ok := at[r.cypher]
+		if !ok {
+			i = len(groups)
+			at[r.cypher] = i
+			groups = append(groups, rowGroup{cypher: r.cypher})
+		}
+		groups[i].rows = append(groups[i].rows, r.row)
+	}
+	return groups
 }
 
 // clearRestore removes what a restore started at sequence start wrote, in

@@ -1,6 +1,6 @@
 // Package benchcorpus generates the French-like prose, people and
 // standpoint declarations of the benchmark corpora: the search package's
-// benchmarks and `maillage bench http`. A generator is reproducible from
+// benchmarks and `maillage-bench http`. A generator is reproducible from
 // its seed, and corpora built from a seed are kept on disk and reused:
 // any change to what a seed yields changes those corpora, so it must come
 // with a new corpus version for the callers that stamp one.

@@ -35,7 +35,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 // TestStable pins what seed 1 yields. Corpora generated from a seed are
-// kept on disk and reused (`maillage bench http --data`, the search
+// kept on disk and reused (`maillage-bench http --data`, the search
 // benchmarks' MAILLAGE_BENCH_DIR): if this fails, the change makes them
 // stale. Make it on purpose, bump benchCorpusVersion in cmd/maillage, and
 // update the hash.

@@ -4,6 +4,6 @@ package main
 
 import "time"
 
-// selfCPU is not measured here (no getrusage): `bench http` reports the
+// selfCPU is not measured here (no getrusage): `maillage-bench http` reports the
 // client's CPU time as zero, and the command still builds.
 func selfCPU() time.Duration { return 0 }

@@ -13,13 +13,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/embedded"
 	"github.com/encommun/maillage/search"
 	"github.com/encommun/maillage/search/benchcorpus"
 )
 
-// The corpus of `maillage bench http`: a generated commons, reproducible
+// The corpus of `maillage-bench http`: a generated commons, reproducible
 // from its size and seed, shaped like the real one where it costs the
 // server something. Notes of ~260 words of French-like prose (package
 // benchcorpus: real topic words from Zipf rank 50, stop words, elisions),
@@ -215,13 +216,13 @@ func prepareBenchCorpus(ctx context.Context, dir string, c *benchCorpus, out io.
 		fmt.Fprintf(out, "reusing the corpus in %s\n", dir)
 		return nil
 	case err == nil:
-		return usageError{fmt.Sprintf("%s holds another bench corpus (%s): use another --data directory or the same --docs",
+		return usageError{Msg: fmt.Sprintf("%s holds another bench corpus (%s): use another --data directory or the same --docs",
 			dir, strings.TrimSpace(string(got)))}
 	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return usageError{fmt.Sprintf("%s is not empty and holds no bench corpus: the bench writes notes, give it an empty or new directory", dir)}
+		return usageError{Msg: fmt.Sprintf("%s is not empty and holds no bench corpus: the bench writes notes, give it an empty or new directory", dir)}
 	}
 	start := time.Now()
 	if err := writeBenchCorpus(ctx, dir, c, out); err != nil {
@@ -242,8 +243,42 @@ func writeBenchCorpus(ctx context.Context, dir string, c *benchCorpus, out io.Wr
 		return err
 	}
 	defer s.Close()
-	sys := graph.SystemContext(ctx)
 	fmt.Fprintf(out, "generating %d documents in %s\n", c.docs, dir)
+	return writeCorpusTo(ctx, s, c, out)
+}
+
+// prepareNeo4jCorpus writes the corpus into the Neo4j database of cfg,
+// which must be empty, and returns the clients' tokens there when the mix
+// writes.
+func prepareNeo4jCorpus(ctx context.Context, cfg benchHTTPConfig, c *benchCorpus, out io.Writer) ([]string, error) {
+	neo := cfg.neo
+	neo.MaxPool = 10
+	s, err := neo.Open(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sys := graph.SystemContext(ctx)
+	if seq, err := s.LastSeq(sys); err != nil {
+		return nil, err
+	} else if seq > 0 {
+		return nil, errors.New("bench http: the Neo4j database is not empty: the bench writes its corpus and notes into it (use a database of its own, emptied between runs)")
+	}
+	fmt.Fprintf(out, "generating %d documents in the Neo4j database\n", c.docs)
+	start := time.Now()
+	if err := writeCorpusTo(ctx, s, c, out); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(out, "store written in %s\n", time.Since(start).Round(time.Second))
+	if cfg.mix[opMutate] == 0 {
+		return nil, nil
+	}
+	return benchTokens(ctx, s, cfg.concurrency)
+}
+
+// writeCorpusTo writes the corpus into s.
+func writeCorpusTo(ctx context.Context, s graph.Store, c *benchCorpus, out io.Writer) error {
+	sys := graph.SystemContext(ctx)
 	if err := graph.WriteBatch(sys, s, c.setup()); err != nil {
 		return err
 	}
@@ -273,7 +308,7 @@ func writeBenchCorpus(ctx context.Context, dir string, c *benchCorpus, out io.Wr
 		}
 	}
 	if len(notes) < 2 {
-		return usageError{"--docs is too small for a corpus with notes: use at least 100"}
+		return usageError{Msg: "--docs is too small for a corpus with notes: use at least 100"}
 	}
 	c.Rand.Shuffle(len(notes), func(a, b int) { notes[a], notes[b] = notes[b], notes[a] })
 	zipf := rand.NewZipf(c.Rand, 1.1, 4, uint64(len(notes)-1))
@@ -303,7 +338,7 @@ func buildBenchIndex(ctx context.Context, dir string, out io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	ix, err := search.Open(indexDir(dir), search.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ix, err := search.Open(cmdkit.IndexDir(dir), search.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return err
 	}
@@ -323,12 +358,7 @@ func buildBenchIndex(ctx context.Context, dir string, out io.Writer) error {
 
 // benchTokens creates one CONTRIBUTOR token per client, each for its own
 // contributor: the mutations run as authors do.
-func benchTokens(ctx context.Context, dir string, n int) ([]string, error) {
-	s, err := embedded.Open(dir, embedded.Options{})
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
+func benchTokens(ctx context.Context, s graph.Store, n int) ([]string, error) {
 	sys := graph.SystemContext(ctx)
 	tokens := make([]string, n)
 	for i := range tokens {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -23,15 +22,24 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/api"
+	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/embedded"
 	"github.com/encommun/maillage/search/benchcorpus"
 )
 
-// `maillage bench http` measures the server as front-ends meet it: a real
+// `maillage-bench http` measures the server as front-ends meet it: a real
 // `serve` in a child process (so that its peak RSS is its own), a corpus
 // of generated documents with its search index caught up, and concurrent
 // clients on loopback sending a mix of searches, note pages and writes.
 // The client runs on the same machine and its CPU is part of the figure.
+// With --store neo4j the same corpus is also written into an empty Neo4j
+// database and the same load sent to a server over it, after the one over
+// the embedded store: both tables, then one beside the other.
+//
+// The server child is maillage built with -tags maillagebench, which adds
+// the child's command (cmd/maillage/benchserver.go) to the server as
+// deployed.
 
 type benchOp int
 
@@ -56,12 +64,16 @@ type benchHTTPConfig struct {
 	memProfile    string // the server's allocation profile, written when it stops
 	clientProfile string // the client's CPU profile of the measured load
 	bin           string // the maillage binary the server runs from
+	// store is the server's: embedded (the corpus in data) or neo4j (the
+	// corpus in the database neo, the server's index in data).
+	store string
+	neo   cmdkit.Neo4j
 }
 
 func benchHTTPCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg benchHTTPConfig
 	var mix, only string
-	fs := newFlagSet("bench http", stderr)
+	fs := newFlagSet("maillage-bench http", stderr)
 	fs.IntVar(&cfg.docs, "docs", 100_000, "documents in the generated corpus")
 	fs.IntVar(&cfg.concurrency, "concurrency", 16, "concurrent clients")
 	fs.DurationVar(&cfg.duration, "duration", 30*time.Second, "measured duration")
@@ -73,8 +85,17 @@ func benchHTTPCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs.StringVar(&cfg.memProfile, "memprofile", "", "write the server's allocation profile of the whole run to this file")
 	fs.StringVar(&cfg.clientProfile, "clientcpuprofile", "", "write the client's CPU profile of the measured load to this file")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated corpus")
+	fs.StringVar(&cfg.bin, "server-bin", "", "the server to measure: maillage built with -tags maillagebench (built from the repository by default)")
+	fs.StringVar(&cfg.store, "store", "embedded", "embedded, or neo4j: the same load on the embedded store, then on an empty Neo4j database, side by side")
+	cfg.neo.AddFlags(fs) // with --store neo4j: a database of the bench's own, empty
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if cfg.store != "embedded" && cfg.store != "neo4j" {
+		return usageError{Msg: fmt.Sprintf("--store must be embedded or neo4j, not %q", cfg.store)}
+	}
+	if cfg.store == "neo4j" && cfg.neo.URI == "" {
+		return usageError{Msg: "--store neo4j needs --neo4j-uri (or MAILLAGE_NEO4J_URI)"}
 	}
 	var err error
 	if only != "" {
@@ -84,13 +105,10 @@ func benchHTTPCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 		return err
 	}
 	if cfg.docs < 100 {
-		return usageError{"--docs must be at least 100"}
+		return usageError{Msg: "--docs must be at least 100"}
 	}
 	if cfg.concurrency < 1 || cfg.duration <= 0 || cfg.warmup < 0 {
-		return usageError{"--concurrency and --duration must be positive, --warmup not negative"}
-	}
-	if cfg.bin, err = os.Executable(); err != nil {
-		return err
+		return usageError{Msg: "--concurrency and --duration must be positive, --warmup not negative"}
 	}
 	if cfg.data == "" {
 		dir, err := os.MkdirTemp("", "maillage-bench-http-")
@@ -107,8 +125,84 @@ func benchHTTPCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 			}
 		}
 	}
-	_, err = runBenchHTTP(ctx, cfg, stdout)
-	return err
+	if cfg.bin == "" {
+		dir, err := os.MkdirTemp("", "maillage-bench-server-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if cfg.bin, err = buildBenchServer(ctx, dir, stdout); err != nil {
+			return err
+		}
+	}
+	if cfg.store == "embedded" {
+		_, err = runBenchHTTP(ctx, cfg, stdout)
+		return err
+	}
+	return runBenchHTTPStores(ctx, cfg, stdout)
+}
+
+// buildBenchServer builds the server child into dir, from the module the
+// current directory is in.
+func buildBenchServer(ctx context.Context, dir string, out io.Writer) (string, error) {
+	bin := filepath.Join(dir, "maillage")
+	fmt.Fprintln(out, "building the server (go build -tags maillagebench ./cmd/maillage)")
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "maillagebench", "-o", bin, "github.com/encommun/maillage/cmd/maillage")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the server failed (run from the repository, or give --server-bin): %v\n%s", err, b)
+	}
+	return bin, nil
+}
+
+// runBenchHTTPStores runs the load on the embedded store, then on Neo4j,
+// and sets the two reports side by side. The Neo4j database must be empty
+// (the bench writes the corpus into it, and notes during the load): give
+// it one of its own, and empty it between runs.
+func runBenchHTTPStores(ctx context.Context, cfg benchHTTPConfig, out io.Writer) error {
+	emb := cfg
+	emb.store = "embedded"
+	fmt.Fprintln(out, "== embedded store")
+	re, err := runBenchHTTP(ctx, emb, out)
+	if err != nil {
+		return err
+	}
+	// The Neo4j server's data directory holds its search index only,
+	// rebuilt each run as the database is.
+	neo := cfg
+	if neo.data, err = os.MkdirTemp("", "maillage-bench-http-neo4j-"); err != nil {
+		return err
+	}
+	defer os.RemoveAll(neo.data)
+	fmt.Fprintln(out, "\n== neo4j store")
+	rn, err := runBenchHTTP(ctx, neo, out)
+	if err != nil {
+		return err
+	}
+	printSideBySide(out, cfg, re, rn)
+	return nil
+}
+
+// printSideBySide is one row per operation: each store's rate and
+// latencies, and the ratio of the medians (neo4j over embedded).
+func printSideBySide(out io.Writer, cfg benchHTTPConfig, re, rn *benchReport) {
+	fmt.Fprintf(out, "\n%d documents, %d clients, mix %s: embedded and neo4j side by side\n\n", cfg.docs, cfg.concurrency, mixString(cfg.mix))
+	const row = "%-10s %9s %10s %10s   %9s %10s %10s   %7s\n"
+	fmt.Fprintf(out, "%-10s %-31s   %s\n", "", "embedded", "neo4j")
+	fmt.Fprintf(out, row, "operation", "req/s", "p50", "p99", "req/s", "p50", "p99", "p50 ×")
+	rate := func(r *benchReport, n int) string { return fmt.Sprintf("%.1f", float64(n)/r.elapsed.Seconds()) }
+	for op := range benchOps {
+		if cfg.mix[op] == 0 {
+			continue
+		}
+		e, n := re.ops[op], rn.ops[op]
+		ratio := "-"
+		if e.p50 > 0 && n.p50 > 0 {
+			ratio = fmt.Sprintf("%.1f", float64(n.p50)/float64(e.p50))
+		}
+		fmt.Fprintf(out, row, benchOpNames[op], rate(re, e.count), ms(e.p50), ms(e.p99), rate(rn, n.count), ms(n.p50), ms(n.p99), ratio)
+	}
+	fmt.Fprintf(out, "%-10s %9s %21s   %9s\n", "total", rate(re, re.total), "", rate(rn, rn.total))
+	fmt.Fprintf(out, "peak RSS: embedded %s, neo4j %s; errors: embedded %d, neo4j %d\n", mib(re.peakRSS), mib(rn.peakRSS), re.errors, rn.errors)
 }
 
 // parseBenchMix reads "search=70,note=20,mutate=10".
@@ -120,13 +214,13 @@ func parseBenchMix(s string) ([benchOps]int, error) {
 		op := slices.Index(benchOpNames[:], name)
 		w, err := strconv.Atoi(weight)
 		if !ok || op < 0 || err != nil || w < 0 {
-			return mix, usageError{fmt.Sprintf("--mix: %q is not OPERATION=WEIGHT with an operation among %s", part, strings.Join(benchOpNames[:], ", "))}
+			return mix, usageError{Msg: fmt.Sprintf("--mix: %q is not OPERATION=WEIGHT with an operation among %s", part, strings.Join(benchOpNames[:], ", "))}
 		}
 		mix[op] = w
 		total += w
 	}
 	if total == 0 {
-		return mix, usageError{"--mix: every weight is zero"}
+		return mix, usageError{Msg: "--mix: every weight is zero"}
 	}
 	return mix, nil
 }
@@ -154,14 +248,26 @@ type benchOpReport struct {
 
 func runBenchHTTP(ctx context.Context, cfg benchHTTPConfig, out io.Writer) (*benchReport, error) {
 	corpus := newBenchCorpus(cfg.docs, cfg.seed)
-	if err := prepareBenchCorpus(ctx, cfg.data, corpus, out); err != nil {
-		return nil, err
-	}
 	var tokens []string
-	if cfg.mix[opMutate] > 0 {
+	if cfg.store == "neo4j" {
 		var err error
-		if tokens, err = benchTokens(ctx, cfg.data, cfg.concurrency); err != nil {
+		if tokens, err = prepareNeo4jCorpus(ctx, cfg, corpus, out); err != nil {
 			return nil, err
+		}
+	} else {
+		if err := prepareBenchCorpus(ctx, cfg.data, corpus, out); err != nil {
+			return nil, err
+		}
+		if cfg.mix[opMutate] > 0 {
+			s, err := embedded.Open(cfg.data, embedded.Options{})
+			if err != nil {
+				return nil, err
+			}
+			tokens, err = benchTokens(ctx, s, cfg.concurrency)
+			s.Close()
+			if err != nil {
+				return nil, err
+			}
 		}
 	}
 	srv, err := startBenchServer(cfg)
@@ -290,7 +396,10 @@ type benchServer struct {
 }
 
 func startBenchServer(cfg benchHTTPConfig) (*benchServer, error) {
-	args := []string{"bench", "http-server", "--data", cfg.data}
+	args := []string{"bench-server", "--data", cfg.data}
+	if cfg.store == "neo4j" {
+		args = append(args, "--store", "neo4j")
+	}
 	if cfg.cpuProfile != "" {
 		args = append(args, "--cpuprofile", cfg.cpuProfile)
 	}
@@ -298,6 +407,12 @@ func startBenchServer(cfg benchHTTPConfig) (*benchServer, error) {
 		args = append(args, "--memprofile", cfg.memProfile)
 	}
 	s := &benchServer{cmd: exec.Command(cfg.bin, args...), log: filepath.Join(cfg.data, "bench-server.log"), done: make(chan error, 1)}
+	if cfg.store == "neo4j" {
+		// The connection goes by the environment: a password on the
+		// command line would show in the process list.
+		s.cmd.Env = append(os.Environ(), "MAILLAGE_NEO4J_URI="+cfg.neo.URI, "MAILLAGE_NEO4J_USER="+cfg.neo.User,
+			"MAILLAGE_NEO4J_PASSWORD="+cfg.neo.Password, "MAILLAGE_NEO4J_DATABASE="+cfg.neo.Database)
+	}
 	logFile, err := os.Create(s.log)
 	if err != nil {
 		return nil, err
@@ -349,51 +464,6 @@ func (s *benchServer) stop() error {
 		}
 	})
 	return s.result
-}
-
-// benchServerCommand is the child: `serve` on a free loopback port, with
-// the per-address and per-token rate limits off (every client shares one
-// address, and the limits would measure themselves) and every other limit
-// at its default. It prints "listening ADDR" once it accepts requests.
-func benchServerCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var data, profile, memProfile string
-	fs := newFlagSet("bench http-server", stderr)
-	fs.StringVar(&data, "data", "", "data directory")
-	fs.StringVar(&profile, "cpuprofile", "", "CPU profile file")
-	fs.StringVar(&memProfile, "memprofile", "", "allocation profile file")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	c := serveConfig{addr: "127.0.0.1:0", data: data, store: "embedded", logFormat: "text", licence: "CC-BY-SA-4.0",
-		coverageK: graph.DefaultCoverageK}
-	c.hard = hardening{limits: api.DefaultLimits, live: api.DefaultLiveOptions, introspection: true, flags: true}
-	c.hard.limits.RatePerIP, c.hard.limits.RatePerToken = 0, 0
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
-	if memProfile != "" {
-		defer func() {
-			if f, err := os.Create(memProfile); err == nil {
-				_ = pprof.Lookup("allocs").WriteTo(f, 0)
-				f.Close()
-			}
-		}()
-	}
-	ready := make(chan string, 1)
-	go func() {
-		if addr, ok := <-ready; ok {
-			fmt.Fprintln(stdout, "listening", addr)
-		}
-	}()
-	return serve(ctx, c, slog.New(slog.NewTextHandler(stderr, nil)), ready)
 }
 
 // benchWorkload is what every client shares.
@@ -771,8 +841,8 @@ func (c *benchClient) post(ctx context.Context, body []byte, authed bool) ([]byt
 		return answer, nil
 	}
 	var r struct {
-		Data   json.RawMessage `json:"data"`
-		Errors errorList       `json:"errors"`
+		Data   json.RawMessage  `json:"data"`
+		Errors cmdkit.ErrorList `json:"errors"`
 	}
 	if err := json.Unmarshal(answer, &r); err != nil {
 		return nil, fmt.Errorf("status %d, unreadable answer: %v", resp.StatusCode, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,8 +21,9 @@ import (
 	"github.com/encommun/maillage/search/benchcorpus"
 )
 
-// TestBenchHTTPSmoke runs `bench http` end to end on a tiny corpus: the
-// real binary as the server child, every operation of the mix, two seconds
+// TestBenchHTTPSmoke runs `maillage-bench http` end to end on a tiny
+// corpus: the real server binary (with the bench's child command) as the
+// server child, every operation of the mix, two seconds
 // of load. It checks that the figures are there and make sense, that no
 // request failed, and that the notes the mutations report are in the
 // store. No timing is asserted: the figures depend on the machine.
@@ -30,12 +32,15 @@ func TestBenchHTTPSmoke(t *testing.T) {
 		t.Skip("builds the binary and runs a server")
 	}
 	dir := t.TempDir()
-	bin := buildBinary(t, dir)
+	bin, err := buildBenchServer(context.Background(), dir, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
 	data := filepath.Join(dir, "data")
 	// Equal weights: on a loaded machine a second may hold only a few
 	// dozen requests, and each operation must get some.
 	cfg := benchHTTPConfig{docs: 200, seed: 1, concurrency: 4, duration: 2 * time.Second, warmup: 200 * time.Millisecond,
-		mix: [benchOps]int{1, 1, 1}, data: data, bin: bin}
+		mix: [benchOps]int{1, 1, 1}, data: data, bin: bin, store: "embedded"}
 	var out bytes.Buffer
 	r, err := runBenchHTTP(context.Background(), cfg, &out)
 	if err != nil {
@@ -102,7 +107,12 @@ func TestBenchHTTPSmoke(t *testing.T) {
 func checkBenchAnswers(t *testing.T, cfg benchHTTPConfig) {
 	ctx := context.Background()
 	corpus := newBenchCorpus(cfg.docs, cfg.seed)
-	tokens, err := benchTokens(ctx, cfg.data, 1)
+	s, err := embedded.Open(cfg.data, embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := benchTokens(ctx, s, 1)
+	s.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,8 +259,8 @@ func TestBenchHTTPRefuses(t *testing.T) {
 	}
 
 	var stderr bytes.Buffer
-	for _, args := range [][]string{{"--docs", "10"}, {"--concurrency", "0"}, {"--only", "delete"}} {
-		err := run(context.Background(), append([]string{"bench", "http"}, args...), new(bytes.Buffer), &stderr)
+	for _, args := range [][]string{{"--docs", "10"}, {"--concurrency", "0"}, {"--only", "delete"}, {"--store", "neo"}, {"--store", "neo4j"}} {
+		err := run(context.Background(), append([]string{"http"}, args...), new(bytes.Buffer), &stderr)
 		if !errors.As(err, new(usageError)) {
 			t.Errorf("bench http %v: %v, want a usage error", args, err)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/api"
+	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
 	"github.com/encommun/maillage/graph/dump"
@@ -21,7 +22,7 @@ import (
 	"github.com/encommun/maillage/search"
 )
 
-// `maillage bench --store neo4j` measures the Neo4j store against the
+// `maillage-bench --store neo4j` measures the Neo4j store against the
 // embedded one on the same corpus, in the same run: the corpus (the demo,
 // or a generated dump of --notes notes) is restored into a fresh embedded
 // store and into the Neo4j database, each gets its own search index, built
@@ -29,8 +30,9 @@ import (
 // over each store, give each shape's latency side by side.
 
 type storeBenchConfig struct {
-	neo     serveConfig // the Neo4j connection (store "neo4j")
-	notes   int         // notes in the generated dump; 0 with demo
+	store   string       // embedded, or neo4j
+	neo     cmdkit.Neo4j // the Neo4j connection (store "neo4j")
+	notes   int          // notes in the generated dump; 0 with demo
 	demo    bool
 	dump    string // a dump file to restore instead of generating one
 	queries int
@@ -60,7 +62,7 @@ func (b *benchStore) close() {
 
 func runStoreBench(ctx context.Context, cfg storeBenchConfig, out io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	neo, err := openStore(ctx, cfg.neo, logger)
+	neo, err := cfg.neo.Open(ctx, logger)
 	if err != nil {
 		return err
 	}
@@ -100,7 +102,7 @@ func runStoreBench(ctx context.Context, cfg storeBenchConfig, out io.Writer) err
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "corpus: a generated dump of %d notes (%s)\n", cfg.notes, describeCounts(counts))
+		fmt.Fprintf(out, "corpus: a generated dump of %d notes (%s)\n", cfg.notes, cmdkit.DescribeCounts(counts))
 	}
 	for _, b := range stores {
 		start := time.Now()

@@ -20,32 +20,21 @@ import (
 )
 
 func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "http":
-			return benchHTTPCommand(ctx, args[1:], stdout, stderr)
-		case "http-server": // the server child of `bench http`
-			return benchServerCommand(ctx, args[1:], stdout, stderr)
-		}
-	}
 	var cfg benchConfig
 	var sc storeBenchConfig
-	fs := newFlagSet("bench", stderr)
+	fs := newFlagSet("maillage-bench", stderr)
 	fs.IntVar(&cfg.notes, "notes", 10_000, "notes in the generated graph")
 	fs.IntVar(&cfg.queries, "queries", 0, "queries per measured operation (default 200; 40 with --store neo4j)")
 	fs.StringVar(&cfg.data, "data", "", "data directory (a fresh temporary one by default)")
-	fs.StringVar(&sc.neo.store, "store", "embedded", "embedded, or neo4j: measure the Neo4j store against the embedded one, side by side")
-	fs.StringVar(&sc.neo.neo4j.uri, "neo4j-uri", "", "Neo4j URI of an empty database (--store neo4j)")
-	fs.StringVar(&sc.neo.neo4j.user, "neo4j-user", "neo4j", "Neo4j user")
-	fs.StringVar(&sc.neo.neo4j.password, "neo4j-password", "", "Neo4j password")
-	fs.StringVar(&sc.neo.neo4j.database, "neo4j-database", "neo4j", "Neo4j database")
+	fs.StringVar(&sc.store, "store", "embedded", "embedded, or neo4j: measure the Neo4j store against the embedded one, side by side")
+	sc.neo.AddFlags(fs) // an empty database, with --store neo4j
 	fs.BoolVar(&sc.demo, "demo", false, "with --store neo4j: the demo as the corpus instead of a generated dump")
 	fs.StringVar(&sc.dump, "dump", "", "with --store neo4j: a dump file (export json) as the corpus instead of a generated one")
 	fs.StringVar(&sc.word, "word", "communauté", "with --store neo4j: the word searched and whose coverage is asked")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch sc.neo.store {
+	switch sc.store {
 	case "embedded":
 		if cfg.queries == 0 {
 			cfg.queries = 200
@@ -54,12 +43,12 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if cfg.queries == 0 {
 			cfg.queries = 40
 		}
-		sc.neo.neo4j.maxPool = 10
+		sc.neo.MaxPool = 10
 	default:
-		return usageError{fmt.Sprintf("--store must be embedded or neo4j, not %q", sc.neo.store)}
+		return usageError{Msg: fmt.Sprintf("--store must be embedded or neo4j, not %q", sc.store)}
 	}
 	if cfg.queries < 1 {
-		return usageError{"--queries must be at least 1"}
+		return usageError{Msg: "--queries must be at least 1"}
 	}
 	if cfg.data == "" {
 		dir, err := os.MkdirTemp("", "maillage-bench-")
@@ -69,7 +58,7 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		defer os.RemoveAll(dir)
 		cfg.data = dir
 	}
-	if sc.neo.store == "neo4j" {
+	if sc.store == "neo4j" {
 		sc.notes, sc.queries, sc.data = cfg.notes, cfg.queries, cfg.data
 		return runStoreBench(ctx, sc, stdout)
 	}
