@@ -101,3 +101,27 @@ func RequireAdminWriter(v Viewer) error {
 	}
 	return nil
 }
+
+// DocumentAuthors is the rule of creating a document, in every store: a
+// signed-in viewer whose token speaks for a contributor (or a curator);
+// the authors named, each once, or the viewer when none is named; and only
+// curators name other authors than themselves. It returns the authors to
+// link; the store checks that each is a contributor.
+func DocumentAuthors(v Viewer, authorIDs []string) ([]string, error) {
+	if err := RequireWriter(v); err != nil {
+		return nil, err
+	}
+	if !v.CanCreateDocument() {
+		return nil, Errorf(EFORBIDDEN, "your token does not speak for a contributor: it cannot write documents")
+	}
+	authors := Unique(authorIDs)
+	if len(authors) == 0 && v.ContributorID != "" {
+		authors = []string{v.ContributorID}
+	}
+	for _, a := range authors {
+		if a != v.ContributorID && !v.IsCurator() {
+			return nil, Errorf(EFORBIDDEN, "only curators may name other authors than yourself")
+		}
+	}
+	return authors, nil
+}
