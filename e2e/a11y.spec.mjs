@@ -107,7 +107,7 @@ scenario('a11y-path', async ({ page }) => {
   await page.goto(explore(`path?from=${NOTE}`));
   const to = page.getByRole('combobox', { name: 'À' });
   await to.pressSequentially('gouvernance', { delay: 30 });
-  await page.getByRole('option').first().waitFor();
+  await page.getByRole('listbox').getByRole('option').first().waitFor(); // the combobox's, not the demo picker's
   await to.press('ArrowDown');
   await to.press('Enter');
   await page.getByRole('button', { name: 'Trouver les chemins' }).click();

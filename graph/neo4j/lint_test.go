@@ -295,6 +295,10 @@ func TestStatementPropertyKeys(t *testing.T) {
 	for _, k := range []string{"from", "to", "props", "valueId"} {
 		known[k] = true
 	}
+	// Keys of the selections visibleLinks unwinds ($sel: which relations, which way).
+	for _, k := range []string{"rels", "dir"} {
+		known[k] = true
+	}
 	// Keys of the maps coverage returns (one row of lists of maps): result
 	// fields, never stored.
 	for _, k := range []string{"contributors", "aggregate", "documents", "declared", "aggregateOnly"} {
