@@ -195,20 +195,8 @@ func load[K comparable, V any](ctx context.Context, l *loader[K, V], key K, alon
 // only come once it returns. Keys that joined a batch someone else
 // opened are fetched with that batch.
 func (l *loader[K, V]) loadAllNow(ctx context.Context, keys []K) ([]V, error) {
-	slots := make([]slot[K, V], len(keys))
-	var opened *batch[K, V]
-	var full []*batch[K, V]
 	l.mu.Lock()
-	for i, k := range keys {
-		var o, f *batch[K, V]
-		slots[i], o, f = l.slot(k)
-		if o != nil {
-			opened = o
-		}
-		if f != nil {
-			full = append(full, f)
-		}
-	}
+	slots, opened, full := l.slots(keys)
 	if opened != nil && !opened.taken {
 		opened.taken = true
 		if l.pending == opened {
@@ -220,15 +208,7 @@ func (l *loader[K, V]) loadAllNow(ctx context.Context, keys []K) ([]V, error) {
 	for _, b := range full {
 		l.run(ctx, b)
 	}
-	values := make([]V, len(keys))
-	var first error
-	for i, s := range slots {
-		var err error
-		if values[i], err = s.get(); err != nil && first == nil {
-			first = err
-		}
-	}
-	return values, first
+	return collect(slots)
 }
 
 // LoadThunk starts loading key and returns a function that waits for
@@ -250,20 +230,8 @@ func (l *loader[K, V]) LoadThunk(ctx context.Context, key K) func() (V, error) {
 // LoadAll returns the values of keys, in order. On error the values it
 // could load are returned with the first error.
 func (l *loader[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) {
-	slots := make([]slot[K, V], len(keys))
-	var opened *batch[K, V]
-	var full []*batch[K, V]
 	l.mu.Lock()
-	for i, k := range keys {
-		var o, f *batch[K, V]
-		slots[i], o, f = l.slot(k)
-		if o != nil {
-			opened = o
-		}
-		if f != nil {
-			full = append(full, f)
-		}
-	}
+	slots, opened, full := l.slots(keys)
 	l.mu.Unlock()
 	for _, b := range full {
 		l.run(ctx, b)
@@ -274,7 +242,30 @@ func (l *loader[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) {
 	if opened != nil {
 		l.wait(ctx, opened)
 	}
-	values := make([]V, len(keys))
+	return collect(slots)
+}
+
+// slots is slot for each of keys: their slots, the batch the last key
+// opened (if any) and the batches they filled. Called with l.mu held.
+func (l *loader[K, V]) slots(keys []K) (slots []slot[K, V], opened *batch[K, V], full []*batch[K, V]) {
+	slots = make([]slot[K, V], len(keys))
+	for i, k := range keys {
+		var o, f *batch[K, V]
+		slots[i], o, f = l.slot(k)
+		if o != nil {
+			opened = o
+		}
+		if f != nil {
+			full = append(full, f)
+		}
+	}
+	return slots, opened, full
+}
+
+// collect waits for every slot and returns their values in order, with
+// the first error.
+func collect[K comparable, V any](slots []slot[K, V]) ([]V, error) {
+	values := make([]V, len(slots))
 	var first error
 	for i, s := range slots {
 		var err error
