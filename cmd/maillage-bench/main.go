@@ -10,13 +10,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/encommun/maillage/cmd/internal/cmdkit"
 )
@@ -35,16 +31,7 @@ Each flag may also be given as an environment variable: --neo4j-uri as
 MAILLAGE_NEO4J_URI, and so on.
 `
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "maillage-bench:", err)
-		}
-		os.Exit(cmdkit.ExitCode(err))
-	}
-}
+func main() { cmdkit.Main("maillage-bench", run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {

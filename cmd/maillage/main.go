@@ -14,13 +14,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/encommun/maillage/cmd/internal/cmdkit"
 )
@@ -46,16 +42,7 @@ Each flag may also be given as an environment variable: --data as MAILLAGE_DATA,
 --neo4j-uri as MAILLAGE_NEO4J_URI, and so on.
 `
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "maillage:", err)
-		}
-		os.Exit(exitCode(err))
-	}
-}
+func main() { cmdkit.Main("maillage", run) }
 
 // usageError marks mistakes in the command line (exit status 2).
 type usageError = cmdkit.UsageError

@@ -13,9 +13,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/encommun/maillage/graph/dump"
 	"github.com/encommun/maillage/graph/neo4j"
@@ -154,4 +156,19 @@ func plural(word string, n int) string {
 		return strings.TrimSuffix(word, "y") + "ies"
 	}
 	return word + "s"
+}
+
+// Main runs a command's run function until SIGINT or SIGTERM and exits
+// with its status: 0, 1 for a failure, 2 for a usage error. The error is
+// printed after name, except for -help (the flag package printed the usage).
+func Main(name string, run func(ctx context.Context, args []string, stdout, stderr io.Writer) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, name+":", err)
+		}
+		stop()
+		os.Exit(ExitCode(err))
+	}
 }
