@@ -518,3 +518,24 @@ export function counts(values) {
 export function reducedMotion() {
   return window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
+
+/**
+ * tableOnlySwitch is the "tables only" toggle of the graph pages: it hides
+ * the canvas (graphMain) and moves the focus to the tables' heading, or
+ * shows the canvas again and calls onShow (the page's Cytoscape, made
+ * after the button, measures it again).
+ */
+export function tableOnlySwitch(graphMain, heading, onShow) {
+  let tableOnly = false;
+  const button = h('button', {
+    type: 'button', class: 'secondary view-switch', 'aria-pressed': 'false',
+    onclick: () => {
+      tableOnly = !tableOnly;
+      button.setAttribute('aria-pressed', String(tableOnly));
+      graphMain.hidden = tableOnly;
+      if (tableOnly) heading.focus();
+      else onShow();
+    },
+  }, t('graphs.tableOnly'));
+  return button;
+}

@@ -11,7 +11,7 @@ import { gql } from '../api.mjs';
 import { BASE, nodeHref, graphHref, errorBox, loading, formatNumber, kindLabel } from '../ui.mjs';
 import {
   cytoscape, nodeData, edgeData, STYLE, RELATIONS, reducedMotion, filterLegend, counts,
-  focusOn, clearFocus, fitFocus, fullLabels, showFullLabel, applyFilter, unfilter, everything, shown, runLayout,
+  focusOn, clearFocus, fitFocus, fullLabels, showFullLabel, applyFilter, unfilter, everything, shown, runLayout, tableOnlySwitch
 } from '../graphkit.mjs';
 import { sortableTable, swapTable } from '../datatable.mjs';
 
@@ -86,7 +86,6 @@ export async function render(root, route, ctx) {
   const hiddenRelations = new Set();
   let focused = null;
   let zoomedIn = false; // focus mode zoomed in to make labels readable
-  let tableOnly = false;
 
   const zoomBy = (f) => cy.zoom({ level: cy.zoom() * f, renderedPosition: { x: container.clientWidth / 2, y: container.clientHeight / 2 } });
   const viewTools = h('div', { class: 'graph-tools', role: 'group', 'aria-label': t('graph.view') },
@@ -97,16 +96,7 @@ export async function render(root, route, ctx) {
   const graphMain = h('div', { class: 'graph-main' }, viewTools, container, status);
   const tablesHeading = h('h2', { id: 'nodes-heading', tabindex: '-1' }, t('graph.nodes'));
   const edgeBox = h('div', { class: 'node-table edge-table' });
-  const viewSwitch = h('button', {
-    type: 'button', class: 'secondary view-switch', 'aria-pressed': 'false',
-    onclick: () => {
-      tableOnly = !tableOnly;
-      viewSwitch.setAttribute('aria-pressed', String(tableOnly));
-      graphMain.hidden = tableOnly;
-      if (tableOnly) tablesHeading.focus();
-      else cy.resize();
-    },
-  }, t('graphs.tableOnly'));
+  const viewSwitch = tableOnlySwitch(graphMain, tablesHeading, () => cy.resize());
 
   replace(root,
     h('h1', {}, t('graph.title'), ' : ', h('a', { href: nodeHref(route.id) }, rootNode?.label ?? '')),

@@ -10,7 +10,7 @@ import { t } from '../i18n.mjs';
 import { gql, download } from '../api.mjs';
 import { errorBox, loading, formatNumber, nodeHref, kindLabel } from '../ui.mjs';
 import {
-  cytoscape, nodeData, STYLE, RELATIONS, filterLegend, counts, focusOn, clearFocus, fitFocus, fullLabels, showFullLabel, applyFilter, shown, runLayout,
+  cytoscape, nodeData, STYLE, RELATIONS, filterLegend, counts, focusOn, clearFocus, fitFocus, fullLabels, showFullLabel, applyFilter, shown, runLayout, tableOnlySwitch
 } from '../graphkit.mjs';
 import { sortableTable, swapTable } from '../datatable.mjs';
 import { scope, scopeForm } from './coverage.mjs';
@@ -92,7 +92,6 @@ export async function render(root, route, ctx) {
   const hiddenRelations = new Set();
   let focused = null;
   let zoomedIn = false; // focus mode zoomed in to make labels readable
-  let tableOnly = false;
   const byId = new Map(net.nodes.map((n) => [n.id, n]));
   const peopleBox = h('div', { class: 'node-table' });
   const linksBox = h('div', { class: 'node-table edge-table' });
@@ -103,16 +102,7 @@ export async function render(root, route, ctx) {
       h('button', { type: 'button', onclick: () => runLayout(cy, { randomize: true }) }, t('graph.relayout'))),
     container, status);
   const peopleHeading = h('h2', { id: 'people-heading', tabindex: '-1' }, t('network.people'));
-  const viewSwitch = h('button', {
-    type: 'button', class: 'secondary view-switch', 'aria-pressed': 'false',
-    onclick: () => {
-      tableOnly = !tableOnly;
-      viewSwitch.setAttribute('aria-pressed', String(tableOnly));
-      graphMain.hidden = tableOnly;
-      if (tableOnly) peopleHeading.focus();
-      else cy.resize();
-    },
-  }, t('graphs.tableOnly'));
+  const viewSwitch = tableOnlySwitch(graphMain, peopleHeading, () => cy.resize());
   replace(out,
     h('p', { class: 'lead' }, scopeLabel, ' — ', t('network.totals', {
       docs: formatNumber(net.documentCount), people: formatNumber(people.length), links: formatNumber(net.edges.length),
