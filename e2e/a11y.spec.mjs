@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { TOKEN, base, explore, gid, assert, scenario, shot } from './kit.mjs';
+import { TOKEN, base, explore, gid, assert, scenario, shot, findPath } from './kit.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -104,14 +104,7 @@ scenario('a11y-graph', async ({ page }) => {
 });
 
 scenario('a11y-path', async ({ page }) => {
-  await page.goto(explore(`path?from=${NOTE}`));
-  const to = page.getByRole('combobox', { name: 'À' });
-  await to.pressSequentially('gouvernance', { delay: 30 });
-  await page.getByRole('listbox').getByRole('option').first().waitFor(); // the combobox's, not the demo picker's
-  await to.press('ArrowDown');
-  await to.press('Enter');
-  await page.getByRole('button', { name: 'Trouver les chemins' }).click();
-  await page.waitForURL(/to=/);
+  await findPath(page, NOTE, 'gouvernance');
   await page.locator('.panel.path, .path-results .message').first().waitFor();
   return check(page, 'path');
 });

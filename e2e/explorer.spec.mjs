@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { TOKEN, base, explore, gid, assert, gql, scenario, shot, shotDir } from './kit.mjs';
+import { TOKEN, base, explore, gid, assert, gql, scenario, shot, shotDir, findPath } from './kit.mjs';
 
 // ------------------------------------------------------------------ home
 
@@ -357,14 +357,7 @@ scenario('graph', async ({ page }) => {
 
 scenario('path', async ({ page }) => {
   const from = gid('Note', 'note-education-populaire-outils-libres');
-  await page.goto(explore(`path?from=${from}`));
-  const to = page.getByRole('combobox', { name: 'À' });
-  await to.pressSequentially('gouvernance', { delay: 30 });
-  await page.getByRole('listbox').getByRole('option').first().waitFor(); // the combobox's, not the demo picker's
-  await to.press('ArrowDown');
-  await to.press('Enter');
-  await page.getByRole('button', { name: 'Trouver les chemins' }).click();
-  await page.waitForURL(/to=/);
+  await findPath(page, from, 'gouvernance');
   await page.locator('.panel.path, .message').first().waitFor();
   assert(await page.locator('.panel.path').count() > 0, `no path: ${await page.locator('.path-results').innerText()}`);
   await page.waitForFunction(() => window.__maillageGraph && window.__maillageGraph.nodes().length >= 2);

@@ -131,3 +131,18 @@ await browser.close();
 return failed;
 }
 
+
+/**
+ * findPath opens the path page from a document, picks the first document
+ * the "À" box offers for query, and asks for the paths.
+ */
+export async function findPath(page, from, query) {
+  await page.goto(explore(`path?from=${from}`));
+  const to = page.getByRole('combobox', { name: 'À' });
+  await to.pressSequentially(query, { delay: 30 });
+  await page.getByRole('listbox').getByRole('option').first().waitFor(); // the combobox's, not the demo picker's
+  await to.press('ArrowDown');
+  await to.press('Enter');
+  await page.getByRole('button', { name: 'Trouver les chemins' }).click();
+  await page.waitForURL(/to=/);
+}
