@@ -14,7 +14,7 @@ import (
 
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // FuzzHandler sends random documents, variables and headers to the real

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/jsonld"
+	"github.com/encommun/maillage/graph/format/jsonld"
 )
 
 // Media types /ld/{id} can answer with, in the server's order of
@@ -20,7 +20,7 @@ const (
 
 // linkedDataHandler serves GET /ld/{id}: the JSON-LD form of a node, for
 // a store id or a Relay global id. It reads as an anonymous viewer whatever
-// the request carries (it is not behind authenticate, and graph/jsonld
+// the request carries (it is not behind authenticate, and graph/format/jsonld
 // forces the anonymous viewer too), so only public content is ever served,
 // and a hidden or missing node is the same 404.
 func linkedDataHandler(cfg Config) http.Handler {

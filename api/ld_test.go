@@ -13,8 +13,8 @@ import (
 
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
-	"github.com/encommun/maillage/graph/embedded"
-	"github.com/encommun/maillage/graph/jsonld/jsonldtest"
+	"github.com/encommun/maillage/graph/format/jsonld/jsonldtest"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // ldServer is the demo commons in a real embedded store behind the real

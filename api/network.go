@@ -10,11 +10,11 @@ import (
 
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/network"
+	"github.com/encommun/maillage/graph/format/network"
 )
 
 // The contributor network: GraphQL (contributorNetwork) and files for
-// graph tools (GET /export/network…), both built by graph/network from the
+// graph tools (GET /export/network…), both built by graph/format/network from the
 // same store reads, so both show the same network and the same PUBLIC
 // standpoints only.
 

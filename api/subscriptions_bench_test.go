@@ -18,7 +18,7 @@ import (
 
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // BenchmarkLiveFanOut times one mutation over HTTP until every subscriber

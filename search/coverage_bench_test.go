@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 	"github.com/encommun/maillage/search/benchcorpus"
 )
 

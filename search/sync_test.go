@@ -15,7 +15,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // lastApplied returns the index's last applied Seq, failing if it was never

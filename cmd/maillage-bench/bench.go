@@ -16,7 +16,7 @@ import (
 
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {

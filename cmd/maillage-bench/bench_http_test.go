@@ -17,7 +17,7 @@ import (
 
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 	"github.com/encommun/maillage/search/benchcorpus"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 const backupSearch = `{ search(query: "éducation populaire") { totalCount } notes { totalCount } }`

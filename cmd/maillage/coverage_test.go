@@ -14,14 +14,14 @@ import (
 
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // demoNetworkCounts computes, from the store's ordinary reads, the node and
 // edge counts of the network a viewer sees of the whole demo commons:
 // authors of the documents they read, the communities and readable
 // organisations those authors belong to, one edge per co-author pair and
-// per membership or affiliation. It shares no code with graph/network.
+// per membership or affiliation. It shares no code with graph/format/network.
 func demoNetworkCounts(t *testing.T, dir string, v graph.Viewer) (nodes, edges int) {
 	t.Helper()
 	s, err := embedded.Open(dir, embedded.Options{})

@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/dump"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/format/dump"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // buildBinary returns the path of the command built for the tests that

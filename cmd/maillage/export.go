@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"github.com/encommun/maillage/cmd/internal/cmdkit"
-	"github.com/encommun/maillage/graph/dump"
-	"github.com/encommun/maillage/graph/jsonld"
+	"github.com/encommun/maillage/graph/format/dump"
+	"github.com/encommun/maillage/graph/format/jsonld"
 )
 
 const exportUsage = `usage:

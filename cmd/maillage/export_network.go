@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/network"
+	"github.com/encommun/maillage/graph/format/network"
 )
 
 const exportNetworkUsage = `usage: maillage export network [--data DIR] [--format graphml|gexf|csv|csv-nodes|csv-edges] [--out FILE] [--all]

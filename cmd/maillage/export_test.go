@@ -11,7 +11,7 @@ import (
 
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // demoDir is a data directory holding the demo commons, closed again so

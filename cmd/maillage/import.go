@@ -14,10 +14,10 @@ import (
 
 	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/dump"
-	"github.com/encommun/maillage/graph/embedded"
-	"github.com/encommun/maillage/graph/jsonld"
-	"github.com/encommun/maillage/graph/vault"
+	"github.com/encommun/maillage/graph/format/dump"
+	"github.com/encommun/maillage/graph/format/jsonld"
+	"github.com/encommun/maillage/graph/format/vault"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 const importUsage = `usage:

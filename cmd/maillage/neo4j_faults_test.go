@@ -21,9 +21,9 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/dump"
-	"github.com/encommun/maillage/graph/neo4j"
-	"github.com/encommun/maillage/graph/neo4j/neo4jtest"
+	"github.com/encommun/maillage/graph/format/dump"
+	"github.com/encommun/maillage/graph/store/neo4j"
+	"github.com/encommun/maillage/graph/store/neo4j/neo4jtest"
 )
 
 // localNeo4j is a Neo4j server of a test's own, started with

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/neo4j"
-	"github.com/encommun/maillage/graph/neo4j/neo4jtest"
+	"github.com/encommun/maillage/graph/store/neo4j"
+	"github.com/encommun/maillage/graph/store/neo4j/neo4jtest"
 )
 
 // TestReplicasStayInStep runs two `maillage serve` processes on one real

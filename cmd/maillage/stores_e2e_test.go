@@ -15,8 +15,8 @@ import (
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
-	"github.com/encommun/maillage/graph/neo4j"
-	"github.com/encommun/maillage/graph/neo4j/neo4jtest"
+	"github.com/encommun/maillage/graph/store/neo4j"
+	"github.com/encommun/maillage/graph/store/neo4j/neo4jtest"
 )
 
 // TestStoresAnswerAlike runs one GraphQL scenario against `serve` on the

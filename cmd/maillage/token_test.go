@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // cli runs the command line in-process and returns its outputs.

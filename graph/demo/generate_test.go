@@ -12,7 +12,7 @@ import (
 
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 	"github.com/encommun/maillage/search"
 )
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 func TestLoadIntoEmbeddedStoreOnce(t *testing.T) {

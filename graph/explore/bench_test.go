@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
 	"github.com/encommun/maillage/graph/explore"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // The benchmarks walk a generated graph of MAILLAGE_BENCH_NOTES notes

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
 	"github.com/encommun/maillage/graph/explore"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // opener makes the store a test walks: a real embedded store in a

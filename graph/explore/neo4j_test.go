@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/neo4j"
-	"github.com/encommun/maillage/graph/neo4j/neo4jtest"
+	"github.com/encommun/maillage/graph/store/neo4j"
+	"github.com/encommun/maillage/graph/store/neo4j/neo4jtest"
 )
 
 // TestOnNeo4j runs the walks' tests again with the graph in a real Neo4j:

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
 	"github.com/encommun/maillage/graph/live"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // The broker follows a real embedded store.

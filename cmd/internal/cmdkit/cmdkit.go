@@ -19,8 +19,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/encommun/maillage/graph/dump"
-	"github.com/encommun/maillage/graph/neo4j"
+	"github.com/encommun/maillage/graph/format/dump"
+	"github.com/encommun/maillage/graph/store/neo4j"
 )
 
 // UsageError marks mistakes in the command line (exit status 2).

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/dump"
+	"github.com/encommun/maillage/graph/format/dump"
 )
 
 // TestRestoreHold checks that a restore holds the database for itself: a

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // world: ana and bo wrote two notes together, bo and cy one; ana belongs

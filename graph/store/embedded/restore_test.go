@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/dump"
+	"github.com/encommun/maillage/graph/format/dump"
 	"go.etcd.io/bbolt"
 )
 

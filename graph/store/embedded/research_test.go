@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/storetest"
+	"github.com/encommun/maillage/graph/store/storetest"
 )
 
 // TestResearchWalkingTheSortIndex runs the research checks again with

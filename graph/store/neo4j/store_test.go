@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/neo4j/neo4jtest"
-	"github.com/encommun/maillage/graph/storetest"
+	"github.com/encommun/maillage/graph/store/neo4j/neo4jtest"
+	"github.com/encommun/maillage/graph/store/storetest"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 

@@ -7,7 +7,7 @@ import (
 )
 
 // ClearForTests deletes every node of the database, for test suites of
-// other packages that hold a test server of their own (graph/neo4j/neo4jtest)
+// other packages that hold a test server of their own (graph/store/neo4j/neo4jtest)
 // and want an empty graph. Only the system may call it: no viewer's token
 // can reach it.
 func (s *Store) ClearForTests(ctx context.Context) error {

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/encommun/maillage/graph/dump"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/format/dump"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 // benchSizes are the generated dumps BenchmarkRestore restores: notes and
@@ -29,7 +29,7 @@ func benchSizes() []int {
 // (with fsync, as `maillage import json` does) and prints records/s, all
 // record types counted. The file is read and checked as part of the work.
 //
-//	go test ./graph/dump -run '^$' -bench Restore -benchtime 1x
+//	go test ./graph/format/dump -run '^$' -bench Restore -benchtime 1x
 func BenchmarkRestore(b *testing.B) {
 	for _, notes := range benchSizes() {
 		var file bytes.Buffer

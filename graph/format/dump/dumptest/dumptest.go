@@ -17,8 +17,8 @@ import (
 
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
-	"github.com/encommun/maillage/graph/dump"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/format/dump"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 var sys = graph.SystemContext(context.Background())

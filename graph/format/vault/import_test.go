@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/embedded"
-	"github.com/encommun/maillage/graph/vault"
+	"github.com/encommun/maillage/graph/format/vault"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 var sys = graph.SystemContext(context.Background())

@@ -1,7 +1,7 @@
 // Package neo4j is the graph.Store on Neo4j 5, through the official Go
 // driver: the production store, for clusters and Aura. It keeps the same
 // contract as the embedded store, down to error codes and messages, so the
-// one conformance suite (graph/storetest) runs against both.
+// one conformance suite (graph/store/storetest) runs against both.
 //
 // How it maps the contract onto Neo4j:
 //

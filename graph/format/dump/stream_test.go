@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/dump"
-	"github.com/encommun/maillage/graph/dump/dumptest"
+	"github.com/encommun/maillage/graph/format/dump"
+	"github.com/encommun/maillage/graph/format/dump/dumptest"
 )
 
 // TestStreamedRestoreInManyParts restores the demo graph in parts of a

@@ -10,9 +10,9 @@ import (
 
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
-	"github.com/encommun/maillage/graph/embedded"
-	"github.com/encommun/maillage/graph/jsonld"
-	"github.com/encommun/maillage/graph/jsonld/jsonldtest"
+	"github.com/encommun/maillage/graph/format/jsonld"
+	"github.com/encommun/maillage/graph/format/jsonld/jsonldtest"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 var sys = graph.SystemContext(context.Background())

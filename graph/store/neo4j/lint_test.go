@@ -164,7 +164,7 @@ func runLint(stmts []Statement) (map[string][]diagnostic, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(node, filepath.Join(root, "graph", "neo4j", "lint", "lint.mjs"))
+	cmd := exec.Command(node, filepath.Join(root, "graph", "store", "neo4j", "lint", "lint.mjs"))
 	cmd.Dir = root
 	cmd.Stdin = bytes.NewReader(body)
 	var stdout, stderr bytes.Buffer

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/vault"
+	"github.com/encommun/maillage/graph/format/vault"
 )
 
 // genVault writes n Markdown files into dir: front matter with authors,
@@ -57,7 +57,7 @@ func genVault(t testing.TB, dir string, n int) {
 // store and reports files/s; MAILLAGE_VAULT_FILES sets its size (20 000 by
 // default, the size the issue asks about):
 //
-//	go test ./graph/vault -run '^$' -bench ImportVault -benchtime 1x
+//	go test ./graph/format/vault -run '^$' -bench ImportVault -benchtime 1x
 func BenchmarkImportVault(b *testing.B) {
 	n := 20_000
 	if s := os.Getenv("MAILLAGE_VAULT_FILES"); s != "" {

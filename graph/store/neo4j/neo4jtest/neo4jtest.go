@@ -36,7 +36,7 @@ func URIs() []string {
 	return uris
 }
 
-// Server is how to reach one test server. (It is not graph/neo4j's Config
+// Server is how to reach one test server. (It is not graph/store/neo4j's Config
 // so that the store's own tests can use this package.)
 type Server struct {
 	URI, User, Password, Database string

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/dump"
-	"github.com/encommun/maillage/graph/dump/dumptest"
-	"github.com/encommun/maillage/graph/embedded"
+	"github.com/encommun/maillage/graph/format/dump"
+	"github.com/encommun/maillage/graph/format/dump/dumptest"
+	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 var sys = graph.SystemContext(context.Background())

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/dump"
-	"github.com/encommun/maillage/graph/dump/dumptest"
+	"github.com/encommun/maillage/graph/format/dump"
+	"github.com/encommun/maillage/graph/format/dump/dumptest"
 )
 
 // TestRestore runs the dump round trip (embedded → file → Neo4j, the way

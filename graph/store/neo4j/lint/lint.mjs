@@ -1,6 +1,6 @@
 // Lints Cypher statements with Neo4j's own parser and semantic analysis,
 // the npm package @neo4j-cypher/language-support (pinned in the
-// repository's package.json). graph/neo4j/lint_test.go runs it once for
+// repository's package.json). graph/store/neo4j/lint_test.go runs it once for
 // all the statements of the store.
 //
 // stdin:  {"schema": {labels, relationshipTypes, propertyKeys},
