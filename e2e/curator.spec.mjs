@@ -1,3 +1,4 @@
+// e2e-seconds: 65 (how long this file's scenarios ran in one browser; e2e/shards_test.go balances shards with it)
 // Browser scenarios of the curator's workspace: the moderation queue (a
 // contributor flags from the document page, a curator hides it, the public
 // no longer sees it), the health lists and their one-click repairs, editing

@@ -1,3 +1,4 @@
+// e2e-seconds: 20 (how long this file's scenarios ran in one browser; e2e/shards_test.go balances shards with it)
 // Browser scenarios of the demo sign-in (`maillage serve --demo` on a
 // loopback address): the picker in the header, each demo role seeing what
 // only that role sees, anonymous reading seeing none of it, the phone

@@ -1,3 +1,4 @@
+// e2e-seconds: 118 (how long this file's scenarios ran in one browser; e2e/shards_test.go balances shards with it)
 // Browser scenarios of the explorer's public pages, GraphiQL, the token
 // box, the phone layout and live updates. Registered with the kit; run by
 // e2e/run.mjs.
@@ -21,7 +22,8 @@ scenario('home', async ({ page }) => {
   assert(await page.locator('.doc-list li').count() > 0, 'no recent documents listed');
   assert(await page.locator('html[lang="fr"]').count() === 1, 'page is not in French by default');
   assert(await page.locator('script[src*="cytoscape"]').count() === 0, 'cytoscape loaded on the search page');
-  assert(shown < 3000, `home page took ${shown} ms to show documents`);
+  // How long the page took is reported (timing), never asserted: on a shared
+  // machine a wall-clock bound measures the neighbours, not the page.
   return { screenshot: await shot(page, '01-home'), timing: { shownMs: shown, ...nav } };
 });
 

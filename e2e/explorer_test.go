@@ -63,43 +63,29 @@ func TestExplorer(t *testing.T) {
 	}
 	t.Logf("built maillage in %s", time.Since(start).Round(time.Millisecond))
 
-	// A curator token, made before the server locks the data directory;
-	// the demo still loads, the graph being empty.
-	data := filepath.Join(dir, "data")
-	tok, err := exec.CommandContext(ctx, bin, "token", "create", "--data", data, "--role", "CURATOR").Output()
-	if err != nil {
-		t.Fatalf("token create: %v", err)
-	}
-	token := strings.TrimSpace(string(tok))
-
-	// A plain contributor's token and a curator's who speaks for a person
-	// (flagging needs one): both name demo contributors, so the demo is
-	// loaded by a first start, and the tokens made while it is stopped.
-	_, stop := startServer(t, ctx, bin, data)
-	stop()
-	personToken := func(role, contributor string) string {
-		out, err := exec.CommandContext(ctx, bin, "token", "create", "--data", data, "--role", role, "--contributor", contributor).Output()
-		if err != nil {
-			t.Fatalf("token create %s: %v", role, err)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	contributorToken := personToken("CONTRIBUTOR", "contrib-amelie-brisson")
-	curatorPersonToken := personToken("CURATOR", "contrib-nadia-benali")
-
-	base, _ := startServer(t, ctx, bin, data)
 	shots := screenshotDir(t)
 	t.Logf("screenshots: %s", shots)
-
-	spec := exec.CommandContext(ctx, node, filepath.Join("e2e", "run.mjs"), base, shots)
-	spec.Dir = root
-	spec.Env = append(os.Environ(), "MAILLAGE_E2E_TOKEN="+token, "CHROMIUM="+chromium,
-		"MAILLAGE_E2E_CONTRIBUTOR_TOKEN="+contributorToken, "MAILLAGE_E2E_CURATOR_PERSON_TOKEN="+curatorPersonToken)
-	var stderr bytes.Buffer
-	spec.Stderr = &stderr
+	groups, err := specShards(filepath.Join(root, "e2e"), shardCount())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each shard gets its own server and data directory, so a scenario that
+	// hides a document or revokes a token in one cannot change what another
+	// shard's scenarios see; the shards' browsers run side by side because
+	// most of a scenario's time is waiting on the page, not computing.
+	outs := make([]shardRun, len(groups))
+	var wg sync.WaitGroup
 	start = time.Now()
-	out, runErr := spec.Output()
-	t.Logf("browser scenarios ran in %s", time.Since(start).Round(time.Millisecond))
+	for i, specs := range groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i] = runShard(t, ctx, shardEnv{root: root, bin: bin, node: node, chromium: chromium, shots: shots,
+				data: filepath.Join(dir, fmt.Sprintf("data-%d", i)), specs: specs})
+		}()
+	}
+	wg.Wait()
+	t.Logf("browser scenarios ran in %s in %d shard(s): %v", time.Since(start).Round(time.Millisecond), len(groups), groups)
 
 	type result struct {
 		Name       string          `json:"name"`
@@ -114,26 +100,37 @@ func TestExplorer(t *testing.T) {
 		Timing     json.RawMessage `json:"timing"`
 	}
 	var results []result
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line, ok := strings.CutPrefix(sc.Text(), "RESULT ")
-		if !ok {
-			continue
+	var runErrs []string
+	for i, o := range outs {
+		if o.err != nil {
+			t.Fatalf("shard %d %v: %v", i, groups[i], o.err)
 		}
-		var r result
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Errorf("unreadable result %q: %v", line, err)
-			continue
+		n := len(results)
+		sc := bufio.NewScanner(bytes.NewReader(o.stdout))
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			line, ok := strings.CutPrefix(sc.Text(), "RESULT ")
+			if !ok {
+				continue
+			}
+			var r result
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Errorf("unreadable result %q: %v", line, err)
+				continue
+			}
+			results = append(results, r)
 		}
-		results = append(results, r)
-	}
-	if len(results) == 0 {
-		t.Fatalf("the browser run reported nothing (%v)\nstdout:\n%s\nstderr:\n%s", runErr, out, stderr.String())
+		if len(results) == n {
+			t.Fatalf("shard %d %v reported nothing (%v)\nstdout:\n%s\nstderr:\n%s", i, groups[i], o.runErr, o.stdout, o.stderr)
+		}
+		if o.runErr != nil {
+			runErrs = append(runErrs, fmt.Sprintf("shard %d %v: %v\n%s", i, groups[i], o.runErr, o.stderr))
+		}
 	}
 	failed := false
 	for _, r := range results {
 		t.Run(r.Name, func(t *testing.T) {
+			t.Logf("%d ms", r.MS)
 			if r.Detail != "" {
 				t.Log(r.Detail)
 			}
@@ -155,8 +152,8 @@ func TestExplorer(t *testing.T) {
 			}
 		})
 	}
-	if runErr != nil && !failed {
-		t.Errorf("the browser run failed: %v\n%s", runErr, stderr.String())
+	if len(runErrs) > 0 && !failed {
+		t.Errorf("the browser run failed: %s", strings.Join(runErrs, "\n"))
 	}
 }
 
@@ -164,18 +161,17 @@ func TestExplorer(t *testing.T) {
 // returns its base URL once /readyz answers 200, and a stop that waits for
 // it to exit (also run at cleanup). Rate limits are off: the browser types
 // faster than a person.
-func startServer(t *testing.T, ctx context.Context, bin, data string) (string, func()) {
-	t.Helper()
+func startServer(t *testing.T, ctx context.Context, bin, data string) (string, func(), error) {
 	srv := exec.CommandContext(ctx, bin, "serve", "--demo", "--data", data, "--addr", "127.0.0.1:0",
 		"--rate-per-ip", "0", "--rate-per-token", "0")
 	srv.Cancel = func() error { return srv.Process.Signal(syscall.SIGTERM) }
 	srv.WaitDelay = 10 * time.Second
 	logs, err := srv.StderrPipe()
 	if err != nil {
-		t.Fatal(err)
+		return "", nil, err
 	}
 	if err := srv.Start(); err != nil {
-		t.Fatal(err)
+		return "", nil, err
 	}
 	var logMu sync.Mutex
 	var logText strings.Builder
@@ -216,11 +212,14 @@ func startServer(t *testing.T, ctx context.Context, bin, data string) (string, f
 	select {
 	case base = <-addr:
 	case <-done:
-		t.Fatalf("maillage serve stopped:\n%s", logText.String())
-	case <-time.After(60 * time.Second):
-		t.Fatal("maillage serve did not start in 60 s")
+		logMu.Lock()
+		defer logMu.Unlock()
+		return "", stop, fmt.Errorf("maillage serve stopped:\n%s", logText.String())
+	case <-time.After(3 * time.Minute):
+		return "", stop, fmt.Errorf("maillage serve did not start in 3 min")
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	// Generous: the server shares two cores with other test packages.
+	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		res, err := http.Get(base + "/readyz")
 		if err == nil {
@@ -230,16 +229,19 @@ func startServer(t *testing.T, ctx context.Context, bin, data string) (string, f
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s/readyz not ready in 30 s", base)
+			return "", stop, fmt.Errorf("%s/readyz not ready in 3 min", base)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	res, err := http.Get(base + "/explore/")
-	if err != nil || res.StatusCode != 200 {
-		t.Fatalf("GET /explore/: %v %v", res, err)
+	if err != nil {
+		return "", stop, fmt.Errorf("GET /explore/: %v", err)
 	}
 	res.Body.Close()
-	return base, stop
+	if res.StatusCode != 200 {
+		return "", stop, fmt.Errorf("GET /explore/: %s", res.Status)
+	}
+	return base, stop, nil
 }
 
 // screenshotDir is $MAILLAGE_ARTIFACTS/explorer-screenshots when that is

@@ -8,7 +8,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runScenarios } from './kit.mjs';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
-for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.spec.mjs')).sort()) {
+// MAILLAGE_E2E_SPECS (comma-separated file names) runs a shard of the
+// files: e2e/explorer_test.go runs several shards side by side.
+const chosen = (process.env.MAILLAGE_E2E_SPECS || '').split(',').filter(Boolean);
+for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.spec.mjs') && (!chosen.length || chosen.includes(f))).sort()) {
   await import(pathToFileURL(path.join(dir, f)).href);
 }
 process.exit((await runScenarios()) ? 1 : 0);

@@ -1,3 +1,4 @@
+// e2e-seconds: 8 (how long this file's scenarios ran in one browser; e2e/shards_test.go balances shards with it)
 // Browser scenarios of the search page's sort (relevance or update date,
 // kept in the address) and of the search box's focus ring. Registered with
 // the kit; run by e2e/run.mjs.
