@@ -110,6 +110,11 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	return res, err
 }
 
+// defaultFewMatches is the number of matches up to which a relevance page
+// is asked of every match at once: scoring them costs less than a search
+// among candidates (topk.go) that may not settle the page.
+const defaultFewMatches = 1000
+
 // searchMode runs the search with or without typo tolerance.
 func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, approximate bool, limit, facetSize int, after *searchAfter) (*Result, error) {
 	must, mustNot, marked := ix.textQuery(uq, approximate)
@@ -118,27 +123,63 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 		// truthful one (facets included).
 		return emptyResult(r.Facets), nil
 	}
-	bq := query.NewBooleanQuery(nil, nil, nil)
-	bq.Must = conjunction(append([]query.Query{must}, filterClauses(r.Filter, r.Viewer, r.ViewerCommunities)...))
-	bq.MustNot = mustNot
+	clauses := append([]query.Query{must}, filterClauses(r.Filter, r.Viewer, r.ViewerCommunities)...)
+	bq := booleanQuery(clauses, mustNot)
 
 	var res *bleve.SearchResult
 	var counter *facetCounter
 	var err error
-	if r.Sort == SortRelevance {
-		res, counter, err = ix.pageCounted(ctx, bq, r.Facets, limit, after)
-	} else {
+	total, atLeast := 0, false
+	counted, bounded := false, false
+	if plan := &marked.plan; r.Sort == SortRelevance && !approximate && plan.bounds() {
+		// Counted first, unscored, with bare filter clauses (see count):
+		// few matches are scored faster all together than by tiers.
+		cq := booleanQuery(append([]query.Query{must}, filterClausesAs(r.Filter, r.Viewer, r.ViewerCommunities, false)...), mustNot)
+		if r.Facets {
+			counter = newFacetCounter(ix.dict)
+			total, err = ix.count(ctx, countFacets{q: cq, c: counter}, 0)
+		} else {
+			total, err = ix.count(ctx, cq, r.countUpTo()+1)
+		}
+		if err != nil {
+			return nil, err
+		}
+		counted = true
+		if total > ix.fewMatches {
+			if res, bounded, err = ix.pageBounded(ctx, clauses, mustNot, plan, limit, after); err != nil {
+				return nil, err
+			}
+		}
+	}
+	switch {
+	case bounded:
+	case r.Sort == SortRelevance:
+		var c *facetCounter
+		res, c, err = ix.pageCounted(ctx, bq, r.Facets && !counted, limit, after)
+		if !counted {
+			counter = c
+		}
+	default:
 		res, counter, err = ix.pageByDate(ctx, bq, r.Facets, r.Sort, limit, after)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if !bounded && !counted {
+		total = int(res.Total)
+	}
+	// Past the bound a total is the bound, whichever way it was counted, so
+	// that the answer does not depend on the path; facets count every
+	// match, and their total is exact.
+	if upTo := r.countUpTo(); !r.Facets && total > upTo {
+		total, atLeast = upTo, true
 	}
 	shown := res.Hits[:min(limit, len(res.Hits))]
 	details, err := ix.details(ctx, marked, shown)
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{TotalCount: int(res.Total), Approximate: approximate}
+	out := &Result{TotalCount: total, TotalAtLeast: atLeast, Approximate: approximate}
 	hits := res.Hits
 	if len(hits) > limit {
 		hits = hits[:limit]
