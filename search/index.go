@@ -94,6 +94,8 @@ type Index struct {
 	// fewMatches is the number of matches up to which a relevance page is
 	// asked of every match at once (defaultFewMatches; tests lower it).
 	fewMatches int
+	// facetCols are the segments' facet codes as columns (facetcols.go).
+	facetCols *facetColumns
 }
 
 // part is one Bleve index directory under Index.dir.
@@ -122,7 +124,7 @@ func (p *part) close() error {
 func Open(dir string, opts Options) (*Index, error) {
 	ix := &Index{dir: dir, log: opts.Logger, batchSize: opts.BatchSize, im: newMapping(),
 		slots: searchSlots(opts.MaxConcurrentSearches), cache: newResultCache(opts.ResultCache),
-		fewMatches: defaultFewMatches}
+		fewMatches: defaultFewMatches, facetCols: newFacetColumns()}
 	if ix.log == nil {
 		ix.log = slog.Default()
 	}

@@ -136,7 +136,7 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 		// few matches are scored faster all together than by tiers.
 		cq := booleanQuery(append([]query.Query{must}, filterClausesAs(r.Filter, r.Viewer, r.ViewerCommunities, false)...), mustNot)
 		if r.Facets {
-			counter = newFacetCounter(ix.dict)
+			counter = newFacetCounter(ix.dict, ix.facetCols)
 			total, err = ix.count(ctx, countFacets{q: cq, c: counter}, 0)
 		} else {
 			total, err = ix.count(ctx, cq, r.countUpTo()+1)
@@ -236,7 +236,7 @@ func (ix *Index) page(ctx context.Context, q query.Query, withFacets bool, limit
 func (ix *Index) pageCounted(ctx context.Context, q query.Query, withFacets bool, limit int, after *searchAfter) (*bleve.SearchResult, *facetCounter, error) {
 	var counter *facetCounter
 	if withFacets {
-		counter = newFacetCounter(ix.dict)
+		counter = newFacetCounter(ix.dict, ix.facetCols)
 		q = countFacets{q: q, c: counter}
 	}
 	byScore := after == nil || after.clean
@@ -284,7 +284,7 @@ func (ix *Index) pageCounted(ctx context.Context, q query.Query, withFacets bool
 func (ix *Index) pageByDate(ctx context.Context, q query.Query, withFacets bool, s Sort, limit int, after *searchAfter) (*bleve.SearchResult, *facetCounter, error) {
 	var counter *facetCounter
 	if withFacets {
-		counter = newFacetCounter(ix.dict)
+		counter = newFacetCounter(ix.dict, ix.facetCols)
 		q = countFacets{q: q, c: counter}
 	}
 	req := bleve.NewSearchRequestOptions(q, limit+1, 0, false)

@@ -193,3 +193,45 @@ func ids2scores(t *testing.T, ix *Index, q query.Query) map[string]float64 {
 	}
 	return out
 }
+
+// TestFacetColumnsCountAsDocValues compares facet counts taken from the
+// segments' columns (facetcols.go) with counts read from doc values per
+// match, on an index with several segments, updated and deleted documents.
+func TestFacetColumnsCountAsDocValues(t *testing.T) {
+	t.Parallel()
+	ix := topkIndex(t, 1200)
+	// Rewrite some documents with other links, in small batches: more
+	// segments, and deleted documents in the old ones.
+	gen := newCorpusGen(11)
+	for batch := range 4 {
+		w := ix.newWriter(ix.live, 50)
+		for i := range 50 {
+			e := gen.entry(batch*50 + i)
+			e.ID = fmt.Sprintf("d%06d", (batch*50+i)*7)
+			ok(t, w.put(e))
+		}
+		ok(t, w.finish(uint64(1300+batch)))
+	}
+	ctx := context.Background()
+	for i, w := range topicWords[:8] {
+		for _, v := range []graph.Viewer{{}, {Role: graph.RoleAdmin}} {
+			r := Request{Query: w, Facets: true, FacetSize: MaxFacetSize, Viewer: v}
+			if i%2 == 1 {
+				r.Query += " " + topicWords[i+1]
+			}
+			cols := ix.facetCols
+			got, err := ix.Search(ctx, r)
+			ok(t, err)
+			ix.facetCols = nil
+			want, err := ix.Search(ctx, r)
+			ix.facetCols = cols
+			ok(t, err)
+			if fmt.Sprint(got.Facets) != fmt.Sprint(want.Facets) || got.TotalCount != want.TotalCount {
+				t.Fatalf("%q viewer %s: columns count\n%v\ndoc values\n%v", r.Query, v.Role, got.Facets, want.Facets)
+			}
+		}
+	}
+	if n := len(ix.facetCols.cols); n < 2 {
+		t.Fatalf("%d segments read into columns", n)
+	}
+}
