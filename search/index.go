@@ -92,7 +92,8 @@ type Index struct {
 	// had to be asked of every match (topk.go): for tests and operators.
 	boundedPages, boundedMisses, boundedCandidates atomic.Int64
 	// fewMatches is the number of matches up to which a relevance page is
-	// asked of every match at once (defaultFewMatches; tests lower it).
+	// asked of every match at once (defaultFewMatches; tests change it, and
+	// a negative value asks every page of every match, as before topk.go).
 	fewMatches int
 	// facetCols are the segments' facet codes as columns (facetcols.go).
 	facetCols *facetColumns

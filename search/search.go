@@ -131,10 +131,11 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 	var err error
 	total, atLeast := 0, false
 	counted, bounded := false, false
-	if plan := &marked.plan; r.Sort == SortRelevance && !approximate && plan.bounds() {
+	var cq query.Query
+	if plan := &marked.plan; r.Sort == SortRelevance && !approximate && plan.bounds() && ix.fewMatches >= 0 {
 		// Counted first, unscored, with bare filter clauses (see count):
 		// few matches are scored faster all together than by tiers.
-		cq := booleanQuery(append([]query.Query{must}, filterClausesAs(r.Filter, r.Viewer, r.ViewerCommunities, false)...), mustNot)
+		cq = booleanQuery(append([]query.Query{must}, filterClausesAs(r.Filter, r.Viewer, r.ViewerCommunities, false)...), mustNot)
 		if r.Facets {
 			counter = newFacetCounter(ix.dict, ix.facetCols)
 			total, err = ix.count(ctx, countFacets{q: cq, c: counter}, 0)
@@ -155,7 +156,11 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 	case bounded:
 	case r.Sort == SortRelevance:
 		var c *facetCounter
-		res, c, err = ix.pageCounted(ctx, bq, r.Facets && !counted, limit, after)
+		q := bq
+		if counted && total <= ix.fewMatches {
+			q = fewFirst{clauses: clauses, mustNot: mustNot, bare: cq, most: ix.fewMatches}
+		}
+		res, c, err = ix.pageCounted(ctx, q, r.Facets && !counted, limit, after)
 		if !counted {
 			counter = c
 		}

@@ -59,7 +59,8 @@ func topkIndex(t *testing.T, n int) *Index {
 }
 
 // TestBoundedPageIsTheExhaustivePage compares every page asked among the
-// candidates (topk.go) with the page asked of every match, as before:
+// candidates (topk.go), and every page asked among the listed matches
+// (fewFirst), with the page asked of every match, as before:
 // the same hits, in the same order, with the same scores and cursors, the
 // same facets; totals exact or, past the bound, the bound.
 func TestBoundedPageIsTheExhaustivePage(t *testing.T) {
@@ -88,11 +89,10 @@ func TestBoundedPageIsTheExhaustivePage(t *testing.T) {
 		{graph.Viewer{Role: graph.RoleAdmin}, nil},
 	}
 	ctx := context.Background()
-	run := func(r Request, exhaustive bool) (*Result, error) {
-		ix.fewMatches = 0
-		if exhaustive {
-			ix.fewMatches = math.MaxInt
-		}
+	// fewMatches 0: every page among candidates first; MaxInt: every page
+	// among the listed matches (fewFirst); -1: the exhaustive reference.
+	run := func(r Request, fewMatches int) (*Result, error) {
+		ix.fewMatches = fewMatches
 		return ix.Search(ctx, r)
 	}
 	for _, r := range reqs {
@@ -102,21 +102,24 @@ func TestBoundedPageIsTheExhaustivePage(t *testing.T) {
 				r.Viewer, r.ViewerCommunities, r.First = v.v, v.communities, first
 				name := fmt.Sprintf("%q %+v viewer %s first %d", r.Query, r.Filter, v.v.ContributorID+string(v.v.Role), first)
 				for page := 0; page < 3; page++ {
-					got, err := run(r, false)
+					want, err := run(r, -1)
 					ok(t, err)
-					want, err := run(r, true)
-					ok(t, err)
-					if g, w := hitsLine(got), hitsLine(want); g != w {
-						t.Fatalf("%s page %d:\n got %s\nwant %s", name, page, g, w)
-					}
-					if got.HasNextPage != want.HasNextPage || got.EndCursor != want.EndCursor {
-						t.Fatalf("%s page %d: next page %v %q, want %v %q", name, page, got.HasNextPage, got.EndCursor, want.HasNextPage, want.EndCursor)
-					}
-					if fmt.Sprint(got.Facets) != fmt.Sprint(want.Facets) {
-						t.Fatalf("%s page %d: facets\n%v\nwant\n%v", name, page, got.Facets, want.Facets)
-					}
-					if got.TotalCount != want.TotalCount || got.TotalAtLeast != want.TotalAtLeast {
-						t.Fatalf("%s page %d: total %d (at least: %v), want %d (%v)", name, page, got.TotalCount, got.TotalAtLeast, want.TotalCount, want.TotalAtLeast)
+					for _, few := range []int{0, math.MaxInt} {
+						got, err := run(r, few)
+						ok(t, err)
+						name := fmt.Sprintf("%s (fewMatches %d)", name, few)
+						if g, w := hitsLine(got), hitsLine(want); g != w {
+							t.Fatalf("%s page %d:\n got %s\nwant %s", name, page, g, w)
+						}
+						if got.HasNextPage != want.HasNextPage || got.EndCursor != want.EndCursor {
+							t.Fatalf("%s page %d: next page %v %q, want %v %q", name, page, got.HasNextPage, got.EndCursor, want.HasNextPage, want.EndCursor)
+						}
+						if fmt.Sprint(got.Facets) != fmt.Sprint(want.Facets) {
+							t.Fatalf("%s page %d: facets\n%v\nwant\n%v", name, page, got.Facets, want.Facets)
+						}
+						if got.TotalCount != want.TotalCount || got.TotalAtLeast != want.TotalAtLeast {
+							t.Fatalf("%s page %d: total %d (at least: %v), want %d (%v)", name, page, got.TotalCount, got.TotalAtLeast, want.TotalCount, want.TotalAtLeast)
+						}
 					}
 					if !want.HasNextPage {
 						break
