@@ -97,6 +97,8 @@ type Index struct {
 	fewMatches int
 	// facetCols are the segments' facet codes as columns (facetcols.go).
 	facetCols *facetColumns
+	// readableAsked counts the values facets asked the readability of.
+	readableAsked atomic.Int64
 }
 
 // part is one Bleve index directory under Index.dir.

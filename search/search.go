@@ -474,7 +474,8 @@ func topFirst(bs []Bucket, n int) {
 // facet still short then has all its other values asked about, in one more
 // search: paging through values a viewer cannot read (a commons whose terms
 // are private, or not documents at all) took a search per page, eighteen
-// for an anonymous reader of the benchmark corpus.
+// for an anonymous reader of the benchmark corpus. That search asks about
+// at most maxReadableAsked values per facet, the most frequent.
 func (ix *Index) readableTop(ctx context.Context, buckets map[string][]Bucket, size int, v graph.Viewer, communities []string) error {
 	idFacets := []string{FacetTerm, FacetOrganisation}
 	kept := map[string][]Bucket{}
@@ -505,6 +506,11 @@ func (ix *Index) readableTop(ctx context.Context, buckets map[string][]Bucket, s
 			}
 		}
 		if len(kept[name]) < size {
+			// The rest, by count, up to a bound: a frequent word's
+			// matches may carry a hundred thousand values nobody reads.
+			n := min(len(rest[name]), maxReadableAsked)
+			topFirst(rest[name], n)
+			rest[name] = rest[name][:n]
 			for _, b := range rest[name] {
 				values = append(values, b.Value)
 			}
@@ -534,8 +540,14 @@ func (ix *Index) readableTop(ctx context.Context, buckets map[string][]Bucket, s
 	return nil
 }
 
+// maxReadableAsked bounds the values of one facet readableTop asks about
+// after the first few: past them, a facet whose values the viewer mostly
+// may not read shows fewer buckets than asked.
+const maxReadableAsked = 2000
+
 // readable returns which of ids are indexed documents the viewer may read.
 func (ix *Index) readable(ctx context.Context, ids []string, v graph.Viewer, communities []string) (map[string]bool, error) {
+	ix.readableAsked.Add(int64(len(ids)))
 	bq := query.NewBooleanQuery(nil, nil, nil)
 	bq.Must = query.NewDocIDQuery(ids)
 	if vis := visibilityQuery(v, communities); vis != nil {
