@@ -110,11 +110,7 @@ func (ix *Index) clauseQuery(l textLang, an analysis.Analyzer, c clause, fuzzy b
 	// "title:x") needs all of them, each anywhere in the document's text.
 	var terms []query.Query
 	for _, tok := range dedupTokens(tokens) {
-		if fuzzy {
-			m.planUnbounded()
-		} else {
-			m.planTerm(l, tok, fields)
-		}
+		m.planTerm(l, tok, fields, fuzzy)
 		var perField []query.Query
 		for _, tf := range fields {
 			var q query.Query

@@ -132,7 +132,7 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 	total, atLeast := 0, false
 	counted, bounded := false, false
 	var cq query.Query
-	if plan := &marked.plan; r.Sort == SortRelevance && !approximate && plan.bounds() && ix.fewMatches >= 0 {
+	if plan := &marked.plan; r.Sort == SortRelevance && plan.bounds() && ix.fewMatches >= 0 {
 		// Counted first, unscored, with bare filter clauses (see count):
 		// few matches are scored faster all together than by tiers.
 		cq = booleanQuery(append([]query.Query{must}, filterClausesAs(r.Filter, r.Viewer, r.ViewerCommunities, false)...), mustNot)

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -47,23 +48,28 @@ const MaxCountUpTo = 1000000
 // branch of the query's disjunction), the terms every matching document
 // must have, each in one of its fields.
 type textPlan struct {
-	unbounded bool // a phrase or a typo-tolerant word: scored otherwise
+	unbounded bool // a phrase: scored otherwise
 	terms     []planTerm
+	m         *marks // the marks holding the plan, for typos' expansions
 }
 
 type planTerm struct {
 	lang   textLang
 	term   string
 	fields []textFieldBoost // the fields of the term's disjunction
+	// fuzzy: in each field, the terms one edit away (markedFuzzy), each
+	// weighing boost / (edits + 1), in a disjunction.
+	fuzzy bool
 }
 
-func (m *marks) planTerm(l textLang, term string, fields []textFieldBoost) {
+func (m *marks) planTerm(l textLang, term string, fields []textFieldBoost, fuzzy bool) {
 	if m == nil {
 		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.plan.terms = append(m.plan.terms, planTerm{lang: l, term: term, fields: fields})
+	m.plan.terms = append(m.plan.terms, planTerm{lang: l, term: term, fields: fields, fuzzy: fuzzy})
+	m.plan.m = m
 }
 
 func (m *marks) planUnbounded() {
@@ -90,7 +96,12 @@ func (p *textPlan) candidates(fields []string) query.Query {
 	var qs []query.Query
 	for _, t := range p.terms {
 		for _, f := range t.fields {
-			if slices.Contains(fields, f.name) {
+			if !slices.Contains(fields, f.name) {
+				continue
+			}
+			if t.fuzzy {
+				qs = append(qs, markedFuzzy{term: t.term, field: textField(t.lang, f.name), boost: f.boost, m: p.m})
+			} else {
 				qs = append(qs, term(textField(t.lang, f.name), t.term))
 			}
 		}
@@ -140,24 +151,45 @@ func (p *textPlan) outsideBound(ctx context.Context, r index.IndexReader, fields
 		}
 		for _, f := range t.fields {
 			outsider := !slices.Contains(fields, f.name)
-			tfr, err := r.TermFieldReader(ctx, []byte(t.term), textField(t.lang, f.name), outsider, outsider, false)
-			if err != nil {
-				return 0, err
+			field := textField(t.lang, f.name)
+			// The field's term clauses, as markedFuzzy builds them: a
+			// typo's terms each weigh boost / (edits + 1), in a
+			// disjunction whose coord is at most 1.
+			terms, boosts := []string{t.term}, []float64{f.boost}
+			if t.fuzzy {
+				expanded, edits, err := p.m.expand(r, field, t.term)
+				if err != nil || expanded == nil {
+					return math.Inf(1), err // not a scorch snapshot: no bound
+				}
+				if len(expanded) > 1 || (len(expanded) == 1 && expanded[0] != t.term) {
+					terms, boosts = expanded, make([]float64, len(expanded))
+					for k := range expanded {
+						boosts[k] = f.boost * (1 / float64(edits[k]+1))
+					}
+				}
 			}
-			docs := tfr.Count()
-			impact := 1.0
-			if outsider && docs <= maxImpactScan {
-				impact, err = maxImpact(tfr)
+			for k, tm := range terms {
+				tfr, err := r.TermFieldReader(ctx, []byte(tm), field, outsider, outsider, false)
+				if err != nil {
+					return 0, err
+				}
+				docs := tfr.Count()
+				impact := 1.0
+				if outsider && docs <= maxImpactScan {
+					impact, err = maxImpact(tfr)
+				}
+				_ = tfr.Close()
+				if err != nil {
+					return 0, err
+				}
+				idf := 1 + math.Log(float64(n)/float64(docs+1))
+				w := boosts[k] * idf
+				sumSq += w * w
+				if outsider {
+					outside[i] += boosts[k] * idf * idf * impact
+				}
 			}
-			_ = tfr.Close()
-			if err != nil {
-				return 0, err
-			}
-			idf := 1 + math.Log(float64(n)/float64(docs+1))
-			w := f.boost * idf
-			sumSq += w * w
 			if outsider {
-				outside[i] += f.boost * idf * idf * impact
 				others[i]++
 			}
 		}
@@ -269,7 +301,7 @@ func (ix *Index) count(ctx context.Context, q query.Query, most int) (int, error
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
-		return 0, err
+		return 0, fmt.Errorf("search: %w", err)
 	}
 	return int(res.Total), nil
 }

@@ -69,7 +69,7 @@ func TestBoundedPageIsTheExhaustivePage(t *testing.T) {
 	tax := graph.DefaultTaxonomy()
 	dim := tax.Dimensions[1]
 	var reqs []Request
-	for i, w := range topicWords[:10] {
+	for i, w := range topicWords[:8] {
 		reqs = append(reqs,
 			Request{Query: w},
 			Request{Query: w + " " + topicWords[(i*5+3)%len(topicWords)]},
@@ -79,6 +79,12 @@ func TestBoundedPageIsTheExhaustivePage(t *testing.T) {
 			Request{Query: w, Facets: true, FacetSize: 5},
 			Request{Query: w, CountUpTo: 30},
 		)
+		if i < 4 && len([]rune(w)) >= fuzzyMinLetters {
+			reqs = append(reqs,
+				Request{Query: typo(w)},
+				Request{Query: typo(w) + " " + topicWords[(i*3+1)%len(topicWords)], Facets: true},
+			)
+		}
 	}
 	viewers := []struct {
 		v           graph.Viewer
