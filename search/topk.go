@@ -20,21 +20,24 @@ import (
 // them to rank twenty: that was three quarters of a one-word search's time.
 // Most of those documents have the word in their body only, and the body
 // weighs least (textFields). So a relevance page is first asked among the
-// "candidates" alone — the matches that have some word in a title, aliases
-// or summary — by the search's own query with one more unscored clause
-// (which changes no score, see unscored): their scores are Bleve's, exactly.
-// Every other match has its words in its body only, and its score cannot
-// exceed bodyOnlyBound. When the candidate one past the page scores more
-// than that bound, no other match can enter the page nor the hit that tells
-// whether another page follows, and the page is exact; otherwise the page is
-// asked of every match, as before. The same holds after a cursor: the bound
-// is on every non-candidate, so on those after the cursor too.
+// "candidates" alone — the matches that have some word in a title or
+// aliases (candidateTiers; then also in a summary) — by the search's own
+// query with one more unscored clause (which changes no score, see
+// unscored): their scores are Bleve's, exactly. Every other match has its
+// words in the other fields only, and its score cannot exceed outsideBound.
+// When the candidate one past the page scores more than that bound, no
+// other match can enter the page nor the hit that tells whether another
+// page follows, and the page is exact; otherwise the page is asked of every
+// match, as before. The same holds after a cursor: the bound is on every
+// non-candidate, so on those after the cursor too. A typo-tolerant word is
+// bounded the same way, over the terms it expands to; a phrase is not.
 //
-// The total is then counted apart, unscored (Bleve counts term queries on
+// The total is counted first, unscored (Bleve combines term queries on
 // their postings bitmaps), and only up to Request.CountUpTo: past that bound
-// the result says "at least" (Result.TotalAtLeast). A search with
-// facets visits every match to count its facet values, so its total is
-// exact whatever its size.
+// the result says "at least" (Result.TotalAtLeast). A search with facets
+// visits every match to count its facet values, so its total is exact
+// whatever its size. At most Index.fewMatches matches are scored all
+// together, among their own list (fewFirst), without candidates.
 
 // DefaultCountUpTo is the bound up to which totals are exact when the
 // request does not set one, as Elasticsearch's track_total_hits.
