@@ -54,7 +54,7 @@ func complexity() exec.ComplexityRoot {
 	c.Community.Documents = pagedCost
 	// Search pages like every list (graph.MaxFirst); its hits cost their
 	// selection (highlights, node) once each.
-	c.Query.Search = func(child int, _ string, _ *model.SearchFilter, _ *model.SearchSort, first *int, after *string) int {
+	c.Query.Search = func(child int, _ string, _ *model.SearchFilter, _ *model.SearchSort, first *int, after *string, _ *int) int {
 		return pagedCost(child, first, after)
 	}
 	curatorComplexity(&c)

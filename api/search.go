@@ -38,7 +38,7 @@ func (r *Resolver) searchIndex() (*search.Index, error) {
 	return r.index, nil
 }
 
-func (r *Resolver) search(ctx context.Context, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string) (*model.SearchResult, error) {
+func (r *Resolver) search(ctx context.Context, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string, exactTotalUpTo *int) (*model.SearchResult, error) {
 	ix, err := r.searchIndex()
 	if err != nil {
 		return nil, err
@@ -53,6 +53,12 @@ func (r *Resolver) search(ctx context.Context, query string, filter *model.Searc
 	if after != nil {
 		req.After = *after
 	}
+	if exactTotalUpTo != nil {
+		if *exactTotalUpTo <= 0 {
+			return nil, graph.Errorf(graph.EINVALID, "exactTotalUpTo must be between 1 and %d", search.MaxCountUpTo)
+		}
+		req.CountUpTo = *exactTotalUpTo
+	}
 	if sort != nil {
 		req.Sort = searchSorts[*sort]
 	}
@@ -66,7 +72,7 @@ func (r *Resolver) search(ctx context.Context, query string, filter *model.Searc
 	if err != nil {
 		return nil, err
 	}
-	out := &model.SearchResult{TotalCount: res.TotalCount, PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: req.After != ""}}
+	out := &model.SearchResult{TotalCount: res.TotalCount, TotalCountIsExact: !res.TotalAtLeast, PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: req.After != ""}}
 	if res.EndCursor != "" {
 		out.PageInfo.EndCursor = &res.EndCursor
 	}

@@ -15,6 +15,6 @@ func (r *mutationResolver) Reindex(ctx context.Context) (*model.ReindexPayload, 
 	return r.reindex(ctx)
 }
 
-func (r *queryResolver) Search(ctx context.Context, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string) (*model.SearchResult, error) {
-	return r.search(ctx, query, filter, sort, first, after)
+func (r *queryResolver) Search(ctx context.Context, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string, exactTotalUpTo *int) (*model.SearchResult, error) {
+	return r.search(ctx, query, filter, sort, first, after, exactTotalUpTo)
 }

@@ -65,3 +65,40 @@ func TestSearchCountsFacetsOnlyWhenSelected(t *testing.T) {
 		t.Errorf("facets skipped by @include(if: false): %s", off.Raw)
 	}
 }
+
+// Totals are exact up to exactTotalUpTo, then that bound with
+// totalCountIsExact false; a private document counts in neither; facets
+// count every match, so their total stays exact; a bound out of range is
+// BAD_USER_INPUT.
+func TestSearchTotalsExactUpToABound(t *testing.T) {
+	t.Parallel()
+	e, ix := searchEnv(t)
+	e.contributor("ana", "Ana")
+	for _, d := range []graph.Document{
+		{ID: "a", Title: "Potager de quartier", Body: "Un potager collectif."},
+		{ID: "b", Title: "Potager d'école", Body: "Un potager scolaire."},
+		{ID: "c", Title: "Potager partagé", Body: "Un potager ouvert."},
+		{ID: "secret", Title: "Potager secret", Body: "Un potager privé.", Visibility: graph.VisibilityPrivate},
+	} {
+		e.doc(d, "ana")
+	}
+	catchUp(t, e, ix)
+	const q = `query($n: Int) { search(query: "potager", exactTotalUpTo: $n) { totalCount totalCountIsExact edges { node { id } } } }`
+	for _, c := range []struct {
+		upTo  any
+		total int
+		exact bool
+	}{{nil, 3, true}, {3, 3, true}, {4, 3, true}, {2, 2, false}, {1, 1, false}} {
+		r := e.query("", q, vars{"n": c.upTo}).ok()
+		if r.num("search.totalCount") != c.total || r.get("search.totalCountIsExact") != c.exact || len(r.list("search.edges")) != 3 {
+			t.Errorf("exactTotalUpTo %v: %s, want total %d exact %v and 3 hits", c.upTo, r.Raw, c.total, c.exact)
+		}
+	}
+	r := e.query("", `{ search(query: "potager", exactTotalUpTo: 1) { totalCount totalCountIsExact facets { field } } }`, nil).ok()
+	if r.num("search.totalCount") != 3 || r.get("search.totalCountIsExact") != true {
+		t.Errorf("with facets: %s, want an exact total of 3", r.Raw)
+	}
+	for _, n := range []int{0, -1, 1000001} {
+		e.query("", q, vars{"n": n}).wantCode(graph.EINVALID)
+	}
+}

@@ -180,7 +180,14 @@ func BenchmarkSearch(b *testing.B) {
 	for _, q := range benchQueries {
 		for _, clients := range []int{1, 8} {
 			b.Run(fmt.Sprintf("%s/clients=%d", q.name, clients), func(b *testing.B) {
+				pages, misses, cands := ix.boundedPages.Load(), ix.boundedMisses.Load(), ix.boundedCandidates.Load()
 				benchSearch(b, ix, clients, q.req)
+				// How often the first page was proven among the candidates
+				// alone (topk.go), and how many candidates were scored.
+				if tried := ix.boundedPages.Load() - pages + ix.boundedMisses.Load() - misses; tried > 0 {
+					b.ReportMetric(100*float64(ix.boundedPages.Load()-pages)/float64(tried), "bounded-%")
+					b.ReportMetric(float64(ix.boundedCandidates.Load()-cands)/float64(tried), "candidates/op")
+				}
 			})
 		}
 	}

@@ -84,9 +84,10 @@ func cacheKey(r Request, gen uint64) string {
 		Sort        Sort
 		Facets      bool
 		FacetSize   int
+		CountUpTo   int
 		Class       string
 		Communities []string
-	}{gen, strings.Join(strings.Fields(r.Query), " "), r.Filter, r.First, r.After, r.Sort, r.Facets, r.FacetSize, class, communities})
+	}{gen, strings.Join(strings.Fields(r.Query), " "), r.Filter, r.First, r.After, r.Sort, r.Facets, r.FacetSize, r.countUpTo(), class, communities})
 	if err != nil {
 		return "" // not cached
 	}

@@ -28,12 +28,13 @@ type countFacets struct {
 type facetCounter struct {
 	counts []int
 	dict   *facetDict
+	cols   *facetColumns // nil: doc values are read per match
 }
 
 // newFacetCounter sizes the counts for every code d has handed out; a
-// document indexed since may bring more (visit grows the slice).
-func newFacetCounter(d *facetDict) *facetCounter {
-	return &facetCounter{counts: make([]int, d.size()), dict: d}
+// document indexed since may bring more (add grows the slice).
+func newFacetCounter(d *facetDict, cols *facetColumns) *facetCounter {
+	return &facetCounter{counts: make([]int, d.size()), dict: d, cols: cols}
 }
 
 func (f countFacets) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
@@ -41,25 +42,42 @@ func (f countFacets) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	if err != nil {
 		return nil, err
 	}
+	// Counts start over with each searcher: a page asked again (Index.page)
+	// counts the same documents again.
+	clear(f.c.counts)
+	if f.c.cols != nil {
+		view, ok, err := f.c.cols.view(r)
+		if err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+		if ok {
+			return &countingSearcher{Searcher: s, view: view, c: f.c}, nil
+		}
+	}
 	dvr, err := r.DocValueReader([]string{fieldFacets})
 	if err != nil {
 		_ = s.Close()
 		return nil, err
 	}
-	// Counts start over with each searcher: a page asked again (Index.page)
-	// counts the same documents again.
-	clear(f.c.counts)
 	return &countingSearcher{Searcher: s, dvr: dvr, c: f.c}, nil
 }
 
+// countingSearcher counts the codes of each match, from the columns of its
+// snapshot (view) or else from doc values (dvr).
 type countingSearcher struct {
 	bsearch.Searcher
-	dvr index.DocValueReader
-	c   *facetCounter
+	view *facetView
+	dvr  index.DocValueReader
+	c    *facetCounter
 }
 
 func (s *countingSearcher) count(d *bsearch.DocumentMatch) error {
 	if d == nil {
+		return nil
+	}
+	if s.view != nil {
+		s.view.count(d.IndexInternalID.Value(), s.c)
 		return nil
 	}
 	return s.dvr.VisitDocValues(d.IndexInternalID, s.c.visit)
@@ -84,8 +102,16 @@ func (s *countingSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInt
 // visit counts one code (base 36, as codeOf writes it); anything else in
 // the field is not a code and is left out.
 func (c *facetCounter) visit(_ string, term []byte) {
+	if n, ok := decodeCode(term); ok {
+		c.add(n)
+	}
+}
+
+// decodeCode reads a code as codeOf writes it (base 36); ok false for
+// anything else.
+func decodeCode(term []byte) (int, bool) {
 	if len(term) == 0 || len(term) > 6 {
-		return
+		return 0, false
 	}
 	n := 0
 	for _, b := range term {
@@ -95,9 +121,14 @@ func (c *facetCounter) visit(_ string, term []byte) {
 		case b >= 'a' && b <= 'z':
 			n = n*36 + int(b-'a') + 10
 		default:
-			return
+			return 0, false
 		}
 	}
+	return n, true
+}
+
+// add counts one code.
+func (c *facetCounter) add(n int) {
 	if n >= len(c.counts) {
 		size := c.dict.size()
 		if n >= size {

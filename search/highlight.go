@@ -38,6 +38,8 @@ type marks struct {
 
 	dfas     map[string]*levenshtein.DFA // a typo's word → its automaton
 	expanded map[string]expansion        // field, word → its terms
+
+	plan textPlan // the scored term clauses, for the bounded first page (topk.go)
 }
 
 func newMarks() *marks {

@@ -87,6 +87,18 @@ type Index struct {
 	// gen is odd while a batch is written or an index swapped in (cache.go).
 	gen   atomic.Uint64
 	cache *resultCache
+
+	// Relevance pages answered among the candidates alone, and those that
+	// had to be asked of every match (topk.go): for tests and operators.
+	boundedPages, boundedMisses, boundedCandidates atomic.Int64
+	// fewMatches is the number of matches up to which a relevance page is
+	// asked of every match at once (defaultFewMatches; tests change it, and
+	// a negative value asks every page of every match, as before topk.go).
+	fewMatches int
+	// facetCols are the segments' facet codes as columns (facetcols.go).
+	facetCols *facetColumns
+	// readableAsked counts the values facets asked the readability of.
+	readableAsked atomic.Int64
 }
 
 // part is one Bleve index directory under Index.dir.
@@ -114,7 +126,8 @@ func (p *part) close() error {
 // store. An index held by another process is an error.
 func Open(dir string, opts Options) (*Index, error) {
 	ix := &Index{dir: dir, log: opts.Logger, batchSize: opts.BatchSize, im: newMapping(),
-		slots: searchSlots(opts.MaxConcurrentSearches), cache: newResultCache(opts.ResultCache)}
+		slots: searchSlots(opts.MaxConcurrentSearches), cache: newResultCache(opts.ResultCache),
+		fewMatches: defaultFewMatches, facetCols: newFacetColumns()}
 	if ix.log == nil {
 		ix.log = slog.Default()
 	}

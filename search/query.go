@@ -103,12 +103,14 @@ func (ix *Index) clauseQuery(l textLang, an analysis.Analyzer, c clause, fuzzy b
 			perField = append(perField, pq)
 			m.addPhrase(textField(l, tf.name), phrase)
 		}
+		m.planUnbounded()
 		return disjunction(perField)
 	}
 	// A word the analyzer cuts in several terms ("c'est-à-dire",
 	// "title:x") needs all of them, each anywhere in the document's text.
 	var terms []query.Query
 	for _, tok := range dedupTokens(tokens) {
+		m.planTerm(l, tok, fields, fuzzy)
 		var perField []query.Query
 		for _, tf := range fields {
 			var q query.Query
@@ -172,10 +174,20 @@ func dedupTokens(ts analysis.TokenStream) []string {
 // selective filter (a standpoint, a carnet) lead. As a post-filter, the
 // text query would first score every document that has the words.
 func filterClauses(f Filter, v graph.Viewer, viewerCommunities []string) []query.Query {
+	return filterClausesAs(f, v, viewerCommunities, true)
+}
+
+// filterClausesAs is filterClauses, each clause wrapped in unscored or not:
+// a search that scores nothing (a count) leaves them bare, so that Bleve
+// may combine term clauses on their postings bitmaps.
+func filterClausesAs(f Filter, v graph.Viewer, viewerCommunities []string, wrap bool) []query.Query {
 	var all []query.Query
 	add := func(q query.Query) {
 		if q != nil {
-			all = append(all, unscored{q})
+			if wrap {
+				q = unscored{q}
+			}
+			all = append(all, q)
 		}
 	}
 	add(visibilityQuery(v, viewerCommunities))

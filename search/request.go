@@ -36,6 +36,11 @@ type Request struct {
 	// FacetSize is the number of buckets per facet: 0 means
 	// DefaultFacetSize, at most MaxFacetSize.
 	FacetSize int
+	// CountUpTo is the bound up to which TotalCount is exact: 0 means
+	// DefaultCountUpTo, at most MaxCountUpTo. Past it TotalCount is the
+	// bound and TotalAtLeast is set, unless Facets (which count every
+	// match) are asked: a search may stop counting there.
+	CountUpTo int
 }
 
 // Filter narrows a search. Empty fields do not filter; values within one
@@ -90,12 +95,16 @@ type Standpoint struct {
 
 // Result is one page of hits.
 type Result struct {
-	// TotalCount counts every document the viewer may read that matches.
-	TotalCount  int
-	Hits        []Hit
-	Facets      []Facet // in FacetFields order, when asked
-	HasNextPage bool
-	EndCursor   string
+	// TotalCount counts every document the viewer may read that matches;
+	// with TotalAtLeast, there are at least that many.
+	TotalCount int
+	// TotalAtLeast is set when more than Request.CountUpTo documents
+	// match (without facets): TotalCount is then that bound.
+	TotalAtLeast bool
+	Hits         []Hit
+	Facets       []Facet // in FacetFields order, when asked
+	HasNextPage  bool
+	EndCursor    string
 	// Approximate is set when the words as typed matched nothing and the
 	// hits tolerate a typo (one edit in each word of five letters or more):
 	// a front-end may say "approximate results for …".
@@ -172,6 +181,9 @@ func (r *Request) validate() (limit, facetSize int, after *searchAfter, err erro
 		facetSize = DefaultFacetSize
 	default:
 		facetSize = r.FacetSize
+	}
+	if r.CountUpTo < 0 || r.CountUpTo > MaxCountUpTo {
+		return 0, 0, nil, graph.Errorf(graph.EINVALID, "countUpTo must be between 0 and %d", MaxCountUpTo)
 	}
 	switch r.Sort {
 	case SortRelevance, SortUpdatedDesc, SortUpdatedAsc:
@@ -317,4 +329,12 @@ func decodeAfter(s string) (*searchAfter, error) {
 		return nil, bad
 	}
 	return &searchAfter{score: score, id: c.ID, approximate: c.Key[0] == 'a', clean: c.Key[1] == 'c'}, nil
+}
+
+// countUpTo is CountUpTo with the default applied.
+func (r *Request) countUpTo() int {
+	if r.CountUpTo == 0 {
+		return DefaultCountUpTo
+	}
+	return r.CountUpTo
 }

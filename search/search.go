@@ -110,6 +110,11 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	return res, err
 }
 
+// defaultFewMatches is the number of matches up to which a relevance page
+// is asked of every match at once: scoring them costs less than a search
+// among candidates (topk.go) that may not settle the page.
+const defaultFewMatches = 1000
+
 // searchMode runs the search with or without typo tolerance.
 func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, approximate bool, limit, facetSize int, after *searchAfter) (*Result, error) {
 	must, mustNot, marked := ix.textQuery(uq, approximate)
@@ -118,27 +123,68 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 		// truthful one (facets included).
 		return emptyResult(r.Facets), nil
 	}
-	bq := query.NewBooleanQuery(nil, nil, nil)
-	bq.Must = conjunction(append([]query.Query{must}, filterClauses(r.Filter, r.Viewer, r.ViewerCommunities)...))
-	bq.MustNot = mustNot
+	clauses := append([]query.Query{must}, filterClauses(r.Filter, r.Viewer, r.ViewerCommunities)...)
+	bq := booleanQuery(clauses, mustNot)
 
 	var res *bleve.SearchResult
 	var counter *facetCounter
 	var err error
-	if r.Sort == SortRelevance {
-		res, counter, err = ix.pageCounted(ctx, bq, r.Facets, limit, after)
-	} else {
+	total, atLeast := 0, false
+	counted, bounded := false, false
+	var cq query.Query
+	if plan := &marked.plan; r.Sort == SortRelevance && plan.bounds() && ix.fewMatches >= 0 {
+		// Counted first, unscored, with bare filter clauses (see count):
+		// few matches are scored faster all together than by tiers.
+		cq = booleanQuery(append([]query.Query{must}, filterClausesAs(r.Filter, r.Viewer, r.ViewerCommunities, false)...), mustNot)
+		if r.Facets {
+			counter = newFacetCounter(ix.dict, ix.facetCols)
+			total, err = ix.count(ctx, countFacets{q: cq, c: counter}, 0)
+		} else {
+			total, err = ix.count(ctx, cq, r.countUpTo()+1)
+		}
+		if err != nil {
+			return nil, err
+		}
+		counted = true
+		if total > ix.fewMatches {
+			if res, bounded, err = ix.pageBounded(ctx, clauses, mustNot, plan, limit, after); err != nil {
+				return nil, err
+			}
+		}
+	}
+	switch {
+	case bounded:
+	case r.Sort == SortRelevance:
+		var c *facetCounter
+		q := bq
+		if counted && total <= ix.fewMatches {
+			q = fewFirst{clauses: clauses, mustNot: mustNot, bare: cq, most: ix.fewMatches}
+		}
+		res, c, err = ix.pageCounted(ctx, q, r.Facets && !counted, limit, after)
+		if !counted {
+			counter = c
+		}
+	default:
 		res, counter, err = ix.pageByDate(ctx, bq, r.Facets, r.Sort, limit, after)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if !bounded && !counted {
+		total = int(res.Total)
+	}
+	// Past the bound a total is the bound, whichever way it was counted, so
+	// that the answer does not depend on the path; facets count every
+	// match, and their total is exact.
+	if upTo := r.countUpTo(); !r.Facets && total > upTo {
+		total, atLeast = upTo, true
 	}
 	shown := res.Hits[:min(limit, len(res.Hits))]
 	details, err := ix.details(ctx, marked, shown)
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{TotalCount: int(res.Total), Approximate: approximate}
+	out := &Result{TotalCount: total, TotalAtLeast: atLeast, Approximate: approximate}
 	hits := res.Hits
 	if len(hits) > limit {
 		hits = hits[:limit]
@@ -195,7 +241,7 @@ func (ix *Index) page(ctx context.Context, q query.Query, withFacets bool, limit
 func (ix *Index) pageCounted(ctx context.Context, q query.Query, withFacets bool, limit int, after *searchAfter) (*bleve.SearchResult, *facetCounter, error) {
 	var counter *facetCounter
 	if withFacets {
-		counter = newFacetCounter(ix.dict)
+		counter = newFacetCounter(ix.dict, ix.facetCols)
 		q = countFacets{q: q, c: counter}
 	}
 	byScore := after == nil || after.clean
@@ -243,7 +289,7 @@ func (ix *Index) pageCounted(ctx context.Context, q query.Query, withFacets bool
 func (ix *Index) pageByDate(ctx context.Context, q query.Query, withFacets bool, s Sort, limit int, after *searchAfter) (*bleve.SearchResult, *facetCounter, error) {
 	var counter *facetCounter
 	if withFacets {
-		counter = newFacetCounter(ix.dict)
+		counter = newFacetCounter(ix.dict, ix.facetCols)
 		q = countFacets{q: q, c: counter}
 	}
 	req := bleve.NewSearchRequestOptions(q, limit+1, 0, false)
@@ -428,7 +474,8 @@ func topFirst(bs []Bucket, n int) {
 // facet still short then has all its other values asked about, in one more
 // search: paging through values a viewer cannot read (a commons whose terms
 // are private, or not documents at all) took a search per page, eighteen
-// for an anonymous reader of the benchmark corpus.
+// for an anonymous reader of the benchmark corpus. That search asks about
+// at most maxReadableAsked values per facet, the most frequent.
 func (ix *Index) readableTop(ctx context.Context, buckets map[string][]Bucket, size int, v graph.Viewer, communities []string) error {
 	idFacets := []string{FacetTerm, FacetOrganisation}
 	kept := map[string][]Bucket{}
@@ -459,6 +506,11 @@ func (ix *Index) readableTop(ctx context.Context, buckets map[string][]Bucket, s
 			}
 		}
 		if len(kept[name]) < size {
+			// The rest, by count, up to a bound: a frequent word's
+			// matches may carry a hundred thousand values nobody reads.
+			n := min(len(rest[name]), maxReadableAsked)
+			topFirst(rest[name], n)
+			rest[name] = rest[name][:n]
 			for _, b := range rest[name] {
 				values = append(values, b.Value)
 			}
@@ -488,8 +540,14 @@ func (ix *Index) readableTop(ctx context.Context, buckets map[string][]Bucket, s
 	return nil
 }
 
+// maxReadableAsked bounds the values of one facet readableTop asks about
+// after the first few: past them, a facet whose values the viewer mostly
+// may not read shows fewer buckets than asked.
+const maxReadableAsked = 2000
+
 // readable returns which of ids are indexed documents the viewer may read.
 func (ix *Index) readable(ctx context.Context, ids []string, v graph.Viewer, communities []string) (map[string]bool, error) {
+	ix.readableAsked.Add(int64(len(ids)))
 	bq := query.NewBooleanQuery(nil, nil, nil)
 	bq.Must = query.NewDocIDQuery(ids)
 	if vis := visibilityQuery(v, communities); vis != nil {

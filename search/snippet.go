@@ -29,22 +29,57 @@ var (
 var markdownRules = []struct {
 	re   *regexp.Regexp
 	with string
+	// need tells whether the rule can match s: regexps are most of a
+	// results page's highlighting time, and most fragments are plain text.
+	need func(s string) bool
 }{
-	{regexp.MustCompile(`\[\[[^\]|\n]*\|([^\]\n]*)\]\]`), "$1"}, // [[Note|shown text]]
-	{regexp.MustCompile(`\[\[([^\]\n]*)\]\]`), "$1"},            // [[Note]]
-	{regexp.MustCompile(`!?\[([^\]\n]*)\]\([^)\s]*\)`), "$1"},   // [text](url), images
-	{regexp.MustCompile(`\[\[|\]\]`), ""},
-	{regexp.MustCompile(`(?m)^[ \t]*(?:#{1,6}|>|[-*+]|\d{1,3}[.)])[ \t]*$`), ""},        // a mark the cut left alone
-	{regexp.MustCompile(`(?m)^[ \t]*#{1,6}[ \t]+`), ""},                                 // headings
-	{regexp.MustCompile(`(?m)^[ \t]*>[ \t]?`), ""},                                      // quotes
-	{regexp.MustCompile(`(?m)^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+`), ""},                  // list items
-	{regexp.MustCompile(`(?m)^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?$`), ""}, // table rules
-	{regexp.MustCompile(`(?m)^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$`), ""},                     // table row ends
-	{regexp.MustCompile(`[ \t]+\|[ \t]+`), " · "},                                       // table cells
-	{regexp.MustCompile("\\*\\*|__|~~|`"), ""},
-	{regexp.MustCompile(`(^|[\s(«"'’])[*_](\S)`), "$1$2"},    // *emphasis* opens
-	{regexp.MustCompile(`(\S)[*_]([\s).,;:!?…]|$)`), "$1$2"}, // and closes
-	{regexp.MustCompile(`\s+`), " "},                         // one line
+	{regexp.MustCompile(`\[\[[^\]|\n]*\|([^\]\n]*)\]\]`), "$1", hasAny("[")}, // [[Note|shown text]]
+	{regexp.MustCompile(`\[\[([^\]\n]*)\]\]`), "$1", hasAny("[")},            // [[Note]]
+	{regexp.MustCompile(`!?\[([^\]\n]*)\]\([^)\s]*\)`), "$1", hasAny("[")},   // [text](url), images
+	{regexp.MustCompile(`\[\[|\]\]`), "", hasAny("[]")},
+	{regexp.MustCompile(`(?m)^[ \t]*(?:#{1,6}|>|[-*+]|\d{1,3}[.)])[ \t]*$`), "", lineStartsWith("#>-*+0123456789")}, // a mark the cut left alone
+	{regexp.MustCompile(`(?m)^[ \t]*#{1,6}[ \t]+`), "", lineStartsWith("#")},                                        // headings
+	{regexp.MustCompile(`(?m)^[ \t]*>[ \t]?`), "", lineStartsWith(">")},                                             // quotes
+	{regexp.MustCompile(`(?m)^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+`), "", lineStartsWith("-*+0123456789")},             // list items
+	{regexp.MustCompile(`(?m)^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?$`), "", hasAny("|")},                // table rules
+	{regexp.MustCompile(`(?m)^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$`), "", hasAny("|")},                                    // table row ends
+	{regexp.MustCompile(`[ \t]+\|[ \t]+`), " · ", hasAny("|")},                                                      // table cells
+	{regexp.MustCompile("\\*\\*|__|~~|`"), "", hasAny("*_~`")},
+	{regexp.MustCompile(`(^|[\s(«"'’])[*_](\S)`), "$1$2", hasAny("*_")},    // *emphasis* opens
+	{regexp.MustCompile(`(\S)[*_]([\s).,;:!?…]|$)`), "$1$2", hasAny("*_")}, // and closes
+	{regexp.MustCompile(`\s+`), " ", spaceToFold},                          // one line
+}
+
+// hasAny is a markdownRules need: s holds one of chars.
+func hasAny(chars string) func(string) bool {
+	return func(s string) bool { return strings.ContainsAny(s, chars) }
+}
+
+// lineStartsWith is a markdownRules need: a line of s begins, after spaces
+// and tabs, with one of chars.
+func lineStartsWith(chars string) func(string) bool {
+	return func(s string) bool {
+		for start := 0; ; {
+			i := start
+			for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+				i++
+			}
+			if i < len(s) && strings.IndexByte(chars, s[i]) >= 0 {
+				return true
+			}
+			nl := strings.IndexByte(s[i:], '\n')
+			if nl < 0 {
+				return false
+			}
+			start = i + nl + 1
+		}
+	}
+}
+
+// spaceToFold is the need of `\s+` → " ": some white space other than a
+// lone space (\s is [\t\n\f\r ] in Go's regexp).
+func spaceToFold(s string) bool {
+	return strings.ContainsAny(s, "\t\n\f\r") || strings.Contains(s, "  ")
 }
 
 // plainText is s, Markdown source, as the words a reader sees on one line:
@@ -52,7 +87,9 @@ var markdownRules = []struct {
 // wikilinks dropped, every run of white space one space.
 func plainText(s string) string {
 	for _, r := range markdownRules {
-		s = r.re.ReplaceAllString(s, r.with)
+		if r.need(s) {
+			s = r.re.ReplaceAllString(s, r.with)
+		}
 	}
 	return s
 }

@@ -1,6 +1,10 @@
 package search
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
 
 func TestPlainFragment(t *testing.T) {
 	t.Parallel()
@@ -32,6 +36,30 @@ func TestPlainFragment(t *testing.T) {
 	for _, c := range cases {
 		if got := plainFragment(c.in); got != c.want {
 			t.Errorf("plainFragment(%q)\n got %q\nwant %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestPlainTextSkipsOnlyRulesThatCannotMatch compares plainText with every
+// rule applied unconditionally, on random Markdown-ish text.
+func TestPlainTextSkipsOnlyRulesThatCannotMatch(t *testing.T) {
+	t.Parallel()
+	all := func(s string) string {
+		for _, r := range markdownRules {
+			s = r.re.ReplaceAllString(s, r.with)
+		}
+		return s
+	}
+	alphabet := []string{"a", "é", " ", "  ", "\t", "\n", "\r", "#", "## ", "> ", "- ", "* ", "+ ", "1. ", "12) ", "3.", "7)", "#", "|", " | ", "---", ":", "[", "]", "[[", "]]", "(", ")", "!", "*", "**", "_", "__", "~~", "`", "«", "’", ".", ",", "x", "mot"}
+	rng := rand.New(rand.NewPCG(7, 7))
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(30) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		s := b.String()
+		if got, want := plainText(s), all(s); got != want {
+			t.Fatalf("plainText(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

@@ -102,6 +102,9 @@ func visibilityProperty(t *testing.T, seed uint64) {
 
 	ix := openIndex(t, t.TempDir(), nil)
 	ok(t, ix.CatchUp(t.Context(), s))
+	// Relevance pages try the candidates first (topk.go) however few the
+	// matches, so that the property covers that path too.
+	ix.fewMatches = 0
 
 	viewers := []graph.Viewer{{}, {Role: graph.RoleResearcher}, {Role: graph.RoleCurator}}
 	for _, c := range contributors {
@@ -121,6 +124,12 @@ func visibilityProperty(t *testing.T, seed uint64) {
 	)
 
 	oracle := newOracle(t, s)
+	atLeast := 0
+	defer func() {
+		if atLeast == 0 || ix.boundedPages.Load() == 0 {
+			t.Errorf("the bounded path was not exercised: %d totals at least, %d bounded pages (%d not)", atLeast, ix.boundedPages.Load(), ix.boundedMisses.Load())
+		}
+	}()
 	for _, v := range viewers {
 		members := oracle.memberships(v)
 		visible := oracle.visible(v)
@@ -156,6 +165,26 @@ func visibilityProperty(t *testing.T, seed uint64) {
 			}
 			if gotF := facetMap(first.Facets); fmt.Sprint(gotF) != fmt.Sprint(want.facets) {
 				t.Errorf("%s:\n facets %v\n   want %v", name, gotF, want.facets)
+			}
+			// Without facets the total is counted apart, and up to a
+			// bound: past it, "at least" the bound.
+			for _, upTo := range []int{0, 1, 3} {
+				counted := q
+				counted.First, counted.After, counted.Facets, counted.CountUpTo = 7, "", false, upTo
+				res := search(t, ix, counted)
+				wantTotal, wantAtLeast := len(want.ids), false
+				if upTo > 0 && wantTotal > upTo {
+					wantTotal, wantAtLeast = upTo, true
+					atLeast++
+				}
+				if res.TotalCount != wantTotal || res.TotalAtLeast != wantAtLeast {
+					t.Errorf("%s, counting up to %d: total %d (at least: %v), want %d (%v)", name, upTo, res.TotalCount, res.TotalAtLeast, wantTotal, wantAtLeast)
+				}
+				for _, h := range res.Hits {
+					if !want.ids[h.ID] {
+						t.Errorf("%s, counting up to %d: hit %s", name, upTo, h.ID)
+					}
+				}
 			}
 			// Small facets: the readable values that count most, however
 			// many unreadable ones the index is asked about first.

@@ -817,8 +817,13 @@ type SearchFilter struct {
 
 // One page of search hits, with the total and the facet counts of the whole search.
 type SearchResult struct {
-	// Every matching document the viewer may read, on every page.
+	// Every matching document the viewer may read, on every page; when
+	// `totalCountIsExact` is false, there are at least that many.
 	TotalCount int `json:"totalCount"`
+	// False when more documents match than `exactTotalUpTo` (10 000 by
+	// default): `totalCount` is then that bound, a lower bound ("10 000+
+	// results"). Always true when `facets` are selected, which count every match.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 	// The hits of this page, in the order `sort` asks.
 	Edges []*SearchEdge `json:"edges"`
 	// Counts per value of kind, carnet, community, term, organisation, language and standpoint.

@@ -581,7 +581,7 @@ type ComplexityRoot struct {
 		Paths                  func(childComplexity int, from string, to string, maxDepth *int, relations []graph.Relation, first *int) int
 		ProbableDuplicates     func(childComplexity int, kinds []graph.Kind, first *int, after *string) int
 		RevisionDiff           func(childComplexity int, id string, from int, to int) int
-		Search                 func(childComplexity int, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string) int
+		Search                 func(childComplexity int, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string, exactTotalUpTo *int) int
 		StandpointDimensions   func(childComplexity int) int
 		Terms                  func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
 		TermsWithoutDefinition func(childComplexity int, first *int, after *string) int
@@ -642,10 +642,11 @@ type ComplexityRoot struct {
 	}
 
 	SearchResult struct {
-		Edges      func(childComplexity int) int
-		Facets     func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Facets            func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	SetDocumentHiddenPayload struct {
@@ -913,7 +914,7 @@ type QueryResolver interface {
 	UnlinkedMentions(ctx context.Context, termID *string, organisationID *string, first *int, after *string) (*model.MentionConnection, error)
 	LinkSuggestions(ctx context.Context, documentID string, first *int) ([]*model.LinkSuggestion, error)
 	ModerationQueue(ctx context.Context, status *graph.FlagStatus, document *string, first *int, after *string) (*model.FlagConnection, error)
-	Search(ctx context.Context, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string) (*model.SearchResult, error)
+	Search(ctx context.Context, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string, exactTotalUpTo *int) (*model.SearchResult, error)
 	StandpointDimensions(ctx context.Context) ([]*graph.StandpointDimension, error)
 	Tokens(ctx context.Context, first *int, after *string) (*model.APITokenConnection, error)
 }
@@ -3362,7 +3363,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["filter"].(*model.SearchFilter), args["sort"].(*model.SearchSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["filter"].(*model.SearchFilter), args["sort"].(*model.SearchSort), args["first"].(*int), args["after"].(*string), args["exactTotalUpTo"].(*int)), true
 	case "Query.standpointDimensions":
 		if e.ComplexityRoot.Query.StandpointDimensions == nil {
 			break
@@ -3614,6 +3615,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchResult.TotalCount(childComplexity), true
+	case "SearchResult.totalCountIsExact":
+		if e.ComplexityRoot.SearchResult.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.TotalCountIsExact(childComplexity), true
 
 	case "SetDocumentHiddenPayload.document":
 		if e.ComplexityRoot.SetDocumentHiddenPayload.Document == nil {
@@ -6550,6 +6557,13 @@ extend type Query {
     first: Int
     "A ` + "`" + `cursor` + "`" + ` or ` + "`" + `endCursor` + "`" + ` of the previous page, made under the same ` + "`" + `sort` + "`" + `."
     after: String
+    """
+    ` + "`" + `totalCount` + "`" + ` is exact up to this many matches: 10 000 when omitted, at
+    most 1 000 000 (BAD_USER_INPUT otherwise). Past it, unless ` + "`" + `facets` + "`" + ` are
+    selected, the search stops counting: ` + "`" + `totalCount` + "`" + ` is this bound and
+    ` + "`" + `totalCountIsExact` + "`" + ` false.
+    """
+    exactTotalUpTo: Int
   ): SearchResult!
 }
 
@@ -6602,8 +6616,17 @@ input SearchFilter {
 
 "One page of search hits, with the total and the facet counts of the whole search."
 type SearchResult {
-  "Every matching document the viewer may read, on every page."
+  """
+  Every matching document the viewer may read, on every page; when
+  ` + "`" + `totalCountIsExact` + "`" + ` is false, there are at least that many.
+  """
   totalCount: Int!
+  """
+  False when more documents match than ` + "`" + `exactTotalUpTo` + "`" + ` (10 000 by
+  default): ` + "`" + `totalCount` + "`" + ` is then that bound, a lower bound ("10 000+
+  results"). Always true when ` + "`" + `facets` + "`" + ` are selected, which count every match.
+  """
+  totalCountIsExact: Boolean!
   "The hits of this page, in the order ` + "`" + `sort` + "`" + ` asks."
   edges: [SearchEdge!]!
   "Counts per value of kind, carnet, community, term, organisation, language and standpoint."
@@ -7984,6 +8007,8 @@ func (ec *executionContext) childFields_SearchResult(ctx context.Context, field 
 	switch field.Name {
 	case "totalCount":
 		return ec.fieldContext_SearchResult_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_SearchResult_totalCountIsExact(ctx, field)
 	case "edges":
 		return ec.fieldContext_SearchResult_edges(ctx, field)
 	case "facets":
@@ -9849,6 +9874,14 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "exactTotalUpTo",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["exactTotalUpTo"] = arg5
 	return args, nil
 }
 
@@ -20230,7 +20263,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["filter"].(*model.SearchFilter), fc.Args["sort"].(*model.SearchSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["filter"].(*model.SearchFilter), fc.Args["sort"].(*model.SearchSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["exactTotalUpTo"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchResult) graphql.Marshaler {
@@ -21184,6 +21217,29 @@ func (ec *executionContext) _SearchResult_totalCount(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_SearchResult_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchResult_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResult", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SearchResult_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchResult) (ret graphql.Marshaler) {
@@ -30760,6 +30816,11 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 			out.Values[i] = graphql.MarshalString("SearchResult")
 		case "totalCount":
 			out.Values[i] = ec._SearchResult_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCountIsExact":
+			out.Values[i] = ec._SearchResult_totalCountIsExact(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
