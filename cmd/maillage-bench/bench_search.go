@@ -352,7 +352,7 @@ func printSearchTable(out io.Writer, cfg benchSearchConfig, shapes []searchShape
 	for _, s := range shapes {
 		for _, r := range runs {
 			if r.note != "" {
-				fmt.Fprintf(tw, "(%s) %s\t%s\t\t\t%s\t\t\t\t\t\n", s.key, s.name, r.name, r.note)
+				fmt.Fprintf(tw, "(%s) %s\t%s\t%s\t-\t-\t-\t-\t-\t-\t\n", s.key, s.name, r.name, r.note)
 				continue
 			}
 			m := r.results[s.key]
