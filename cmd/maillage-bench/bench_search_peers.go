@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	neo4jdriver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/search"
 )
@@ -267,6 +268,8 @@ const (
 	peerNeo4jSetStamp     = "MERGE (s:MaillageBenchPeerStamp) SET s.stamp = $stamp"
 	peerNeo4jDeleteDocs   = "MATCH (n:MaillageBenchPeerDoc) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
 	peerNeo4jWriteDocs    = "UNWIND $rows AS r CREATE (n:MaillageBenchPeerDoc) SET n = r"
+	peerNeo4jDropIndex    = "DROP INDEX maillageBenchPeerText IF EXISTS"
+	peerNeo4jDropStamp    = "MATCH (s:MaillageBenchPeerStamp) DELETE s"
 	// The standpoint filter is a WHERE on the node, as the visibility is;
 	// queryNodes yields every match, so the total is exact.
 	peerNeo4jSearch = `CALL db.index.fulltext.queryNodes('maillageBenchPeerText', $query) YIELD node, score
@@ -308,16 +311,45 @@ func neo4jLucene(q peerQuery) string {
 	return strings.Join(parts, " ")
 }
 
+// neo4jExec runs one statement on the database of cfg.
+type neo4jExec func(cypher string, params map[string]any) (*neo4jdriver.EagerResult, error)
+
+func openNeo4jPeer(ctx context.Context, cfg cmdkit.Neo4j) (neo4jExec, func(), error) {
+	driver, err := neo4jdriver.NewDriverWithContext(cfg.URI, neo4jdriver.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		return nil, nil, err
+	}
+	exec := func(cypher string, params map[string]any) (*neo4jdriver.EagerResult, error) {
+		return neo4jdriver.ExecuteQuery(ctx, driver, cypher, params, neo4jdriver.EagerResultTransformer,
+			neo4jdriver.ExecuteQueryWithDatabase(cfg.Database))
+	}
+	return exec, func() { driver.Close(ctx) }, nil
+}
+
+// dropNeo4jPeer removes the peer's nodes and index.
+func dropNeo4jPeer(exec neo4jExec) error {
+	for {
+		res, err := exec(peerNeo4jDeleteDocs, nil)
+		if err != nil {
+			return err
+		}
+		if n, _, _ := neo4jdriver.GetRecordValue[int64](res.Records[0], "deleted"); n == 0 {
+			break
+		}
+	}
+	if _, err := exec(peerNeo4jDropStamp, nil); err != nil {
+		return err
+	}
+	_, err := exec(peerNeo4jDropIndex, nil)
+	return err
+}
+
 func benchNeo4jFulltext(ctx context.Context, cfg benchSearchConfig, shapes []searchShape, docs []peerDoc, out io.Writer) (engineRun, error) {
-	driver, err := neo4jdriver.NewDriverWithContext(cfg.neo.URI, neo4jdriver.BasicAuth(cfg.neo.User, cfg.neo.Password, ""))
+	exec, closeDriver, err := openNeo4jPeer(ctx, cfg.neo)
 	if err != nil {
 		return engineRun{}, err
 	}
-	defer driver.Close(ctx)
-	exec := func(cypher string, params map[string]any) (*neo4jdriver.EagerResult, error) {
-		return neo4jdriver.ExecuteQuery(ctx, driver, cypher, params, neo4jdriver.EagerResultTransformer,
-			neo4jdriver.ExecuteQueryWithDatabase(cfg.neo.Database))
-	}
+	defer closeDriver()
 	if err := loadNeo4jPeer(cfg, docs, exec, out); err != nil {
 		return engineRun{}, err
 	}
@@ -361,7 +393,7 @@ func benchNeo4jFulltext(ctx context.Context, cfg benchSearchConfig, shapes []sea
 	return er, nil
 }
 
-func loadNeo4jPeer(cfg benchSearchConfig, docs []peerDoc, exec func(string, map[string]any) (*neo4jdriver.EagerResult, error), out io.Writer) error {
+func loadNeo4jPeer(cfg benchSearchConfig, docs []peerDoc, exec neo4jExec, out io.Writer) error {
 	stamp := peerStamp(cfg)
 	res, err := exec(peerNeo4jStamp, nil)
 	if err != nil {
@@ -373,14 +405,8 @@ func loadNeo4jPeer(cfg benchSearchConfig, docs []peerDoc, exec func(string, map[
 			return nil
 		}
 	}
-	for {
-		res, err := exec(peerNeo4jDeleteDocs, nil)
-		if err != nil {
-			return err
-		}
-		if n, _, _ := neo4jdriver.GetRecordValue[int64](res.Records[0], "deleted"); n == 0 {
-			break
-		}
+	if err := dropNeo4jPeer(exec); err != nil {
+		return err
 	}
 	if _, err := exec(peerNeo4jCreateIndex, nil); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/encommun/maillage/cmd/internal/cmdkit"
+	"github.com/encommun/maillage/graph/neo4j/neo4jtest"
 	"github.com/encommun/maillage/search"
 )
 
@@ -69,5 +70,58 @@ func TestBenchSearchSmoke(t *testing.T) {
 	}
 	if q := coldRequest(search.Request{Query: "jardin"}, 1234).Query; q != "jardin -qzqbcde" || strings.Contains(q, "0") {
 		t.Errorf("coldRequest: %q", q)
+	}
+}
+
+// TestBenchSearchNeo4jPeer runs the Neo4j peer's statements on a real
+// server (they are not the product's, so the Cypher lint does not see
+// them): the documents written, the full-text index built, every shape
+// answered with matches where it must have some; then it removes them.
+func TestBenchSearchNeo4jPeer(t *testing.T) {
+	srv := neo4jtest.Acquire(t)
+	t.Parallel()
+	ctx := context.Background()
+	cfg := benchSearchConfig{docs: 300, seed: 1, queries: 6, warmup: 1, neo: cmdkit.Neo4j{URI: srv.URI, User: srv.User,
+		Password: srv.Password, Database: srv.Database}}
+	if cfg.neo.Database == "" {
+		cfg.neo.Database = "neo4j"
+	}
+	docs, err := peerDocs(newBenchCorpus(cfg.docs, cfg.seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec, closeDriver, err := openNeo4jPeer(ctx, cfg.neo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(closeDriver) // after the drop: cleanups run last first
+	t.Cleanup(func() {
+		if err := dropNeo4jPeer(exec); err != nil {
+			t.Error(err)
+		}
+	})
+	var out bytes.Buffer
+	r, err := benchNeo4jFulltext(ctx, cfg, searchShapes(), docs, &out)
+	t.Log("\n" + out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range searchShapes() {
+		m := r.results[s.key]
+		if m.err != nil {
+			t.Errorf("(%s): %v", s.key, m.err)
+		} else if (s.key == "a" || s.key == "d") && m.hits == 0 {
+			// (b) may match nothing in a small corpus, and (c) matches
+			// few: Lucene does not stem a fuzzy term (docs/benchmarks.md).
+			t.Errorf("(%s): no matches", s.key)
+		}
+	}
+	// The second run finds the documents in place.
+	out.Reset()
+	if _, err := benchNeo4jFulltext(ctx, cfg, searchShapes()[:1], docs, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "reusing the Neo4j peer documents") {
+		t.Errorf("second run: %s", out.String())
 	}
 }
