@@ -279,13 +279,26 @@ func prepareNeo4jCorpus(ctx context.Context, cfg benchHTTPConfig, c *benchCorpus
 // writeCorpusTo writes the corpus into s.
 func writeCorpusTo(ctx context.Context, s graph.Store, c *benchCorpus, out io.Writer) error {
 	sys := graph.SystemContext(ctx)
-	if err := graph.WriteBatch(sys, s, c.setup()); err != nil {
+	links, err := c.emit(func(b graph.Batch) error { return graph.WriteBatch(sys, s, b) })
+	if err != nil {
 		return err
+	}
+	fmt.Fprintf(out, "%d documents, %d contributors, %d links\n", c.docs, benchcorpus.Contributors, links)
+	return nil
+}
+
+// emit hands the whole corpus to write in batches, in the order a store
+// takes them (the commons, the documents, then their links), and returns
+// the number of documents' links. The peers of `maillage-bench search`
+// take the same batches as the stores do.
+func (c *benchCorpus) emit(write func(graph.Batch) error) (links int, err error) {
+	if err := write(c.setup()); err != nil {
+		return 0, err
 	}
 	const batch = 1000
 	var b graph.Batch
 	flush := func() error {
-		err := graph.WriteBatch(sys, s, b)
+		err := write(b)
 		b = graph.Batch{}
 		return err
 	}
@@ -293,12 +306,12 @@ func writeCorpusTo(ctx context.Context, s graph.Store, c *benchCorpus, out io.Wr
 		b.Documents = append(b.Documents, c.document(i))
 		if len(b.Documents) == batch {
 			if err := flush(); err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
 	if err := flush(); err != nil {
-		return err
+		return 0, err
 	}
 	// Link targets: notes in a fixed shuffled order, ranked by a Zipf law.
 	var notes []int
@@ -308,11 +321,10 @@ func writeCorpusTo(ctx context.Context, s graph.Store, c *benchCorpus, out io.Wr
 		}
 	}
 	if len(notes) < 2 {
-		return usageError{Msg: "--docs is too small for a corpus with notes: use at least 100"}
+		return 0, usageError{Msg: "--docs is too small for a corpus with notes: use at least 100"}
 	}
 	c.Rand.Shuffle(len(notes), func(a, b int) { notes[a], notes[b] = notes[b], notes[a] })
 	zipf := rand.NewZipf(c.Rand, 1.1, 4, uint64(len(notes)-1))
-	links := 0
 	for i := range c.docs {
 		ls := c.links(i, notes, zipf)
 		b.Links = append(b.Links, ls...)
@@ -321,15 +333,14 @@ func writeCorpusTo(ctx context.Context, s graph.Store, c *benchCorpus, out io.Wr
 		// pages a transaction has dirtied.
 		if len(b.Links) >= 5000 {
 			if err := flush(); err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
 	if err := flush(); err != nil {
-		return err
+		return 0, err
 	}
-	fmt.Fprintf(out, "%d documents, %d contributors, %d links\n", c.docs, benchcorpus.Contributors, links)
-	return nil
+	return links, nil
 }
 
 func buildBenchIndex(ctx context.Context, dir string, out io.Writer) error {

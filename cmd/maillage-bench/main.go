@@ -3,6 +3,8 @@
 //
 //	go run ./cmd/maillage-bench [--notes N] [--store neo4j --neo4j-uri URI …]
 //	go run ./cmd/maillage-bench http [--docs N] [--concurrency C] [--duration D] [--mix …] [--store neo4j …]
+//	go run ./cmd/maillage-bench search [--docs N] [--neo4j-uri URI …]
+//	go run ./cmd/maillage-bench eval [--manpages DIR | --sample]
 //
 // Every flag can also be set through a MAILLAGE_* variable, as with
 // maillage; a flag given on the command line wins.
@@ -24,6 +26,9 @@ Usage:
   maillage-bench --store neo4j --neo4j-uri URI [--notes N | --demo | --dump FILE]   Neo4j against the embedded store, side by side
   maillage-bench http [--docs N] [--concurrency C] [--duration D] [--mix search=70,note=20,mutate=10] [--only OP] [--data DIR]
                  [--store neo4j --neo4j-uri URI …]   a real server under mixed load; with neo4j, both stores side by side
+  maillage-bench search [--docs N] [--queries N] [--data DIR] [--neo4j-uri URI [--neo4j-pid PID]]
+                 the search index alone beside raw Bleve and Neo4j's full-text index; cold and Zipf streams
+  maillage-bench eval [--manpages DIR | --sample]   known-item evaluation (MRR@10, recall@10) on French man pages
 
 ` + "`maillage-bench http`" + ` builds the server it measures (go build -tags maillagebench
 ./cmd/maillage): run it from the repository, or give --server-bin.
@@ -38,6 +43,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		switch args[0] {
 		case "http":
 			return benchHTTPCommand(ctx, args[1:], stdout, stderr)
+		case "search":
+			return benchSearchCommand(ctx, args[1:], stdout, stderr)
+		case "eval":
+			return benchEvalCommand(ctx, args[1:], stdout, stderr)
 		case "help", "-h", "--help", "-help":
 			fmt.Fprint(stdout, usage)
 			return nil

@@ -16,7 +16,8 @@ func TestServerLinksNoBenchCode(t *testing.T) {
 	t.Parallel()
 	deps := goListDeps(t)
 	for _, banned := range []string{"net/http/httptest", "runtime/pprof", "net/http/pprof",
-		"github.com/encommun/maillage/cmd/maillage-bench", "github.com/encommun/maillage/search/benchcorpus"} {
+		"github.com/encommun/maillage/cmd/maillage-bench", "github.com/encommun/maillage/search/benchcorpus",
+		"github.com/encommun/maillage/search/searcheval"} {
 		if slices.Contains(deps, banned) {
 			t.Errorf("the server binary links %s", banned)
 		}
