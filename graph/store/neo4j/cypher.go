@@ -585,42 +585,27 @@ WITH d
 	coverageTotals = `OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
 RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors`
 
-	// coverage is the whole standpoint coverage in one statement, so that
-	// the scope (often tens of thousands of ids a search matched) travels
-	// and is matched once rather than once per figure: the documents and
-	// their distinct authors; each value the authors declare PUBLIC or
-	// AGGREGATE (PRIVATE declarations are never matched), with the authors
-	// and documents behind it; and, per dimension, the authors who declare
-	// a value of it and those whose declarations on it are all AGGREGATE.
-	// These are raw counts; the store suppresses them before they leave it.
+	// coverage reads what the standpoint coverage is counted from, in one
+	// pass over the scope (often tens of thousands of ids a search
+	// matched): the number of documents; and once per distinct author of
+	// them, the positions of their documents in the scope and their PUBLIC
+	// and AGGREGATE declarations (PRIVATE ones are never matched). The
+	// store counts them with graph.CoverageTally, as the embedded store
+	// does, and releases the counts before they leave it. Grouping by
+	// author expands each author's declarations once, not once per
+	// document they wrote, and makes no second or third pass over the
+	// scope's authorship (the former statement made three).
 	coverage = `WITH collect(d) AS docs
 CALL (docs) {
-  UNWIND docs AS d
-  OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
-  RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors
-}
-CALL (docs) {
-  UNWIND docs AS d
+  UNWIND range(0, size(docs) - 1) AS i
+  WITH i, docs[i] AS d
   MATCH (c:Contributor)-[:AUTHORED]->(d)
-  MATCH (c)-[r:DECLARES]->(v:StandpointValue)
-  WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
-  WITH v, count(DISTINCT c) AS valueContributors,
-    count(DISTINCT CASE WHEN r.visibility = 'AGGREGATE' THEN c END) AS aggregate,
-    count(DISTINCT d) AS valueDocuments
-  RETURN collect({dimension: v.dimension, value: v.value, contributors: valueContributors,
-    aggregate: aggregate, documents: valueDocuments}) AS values
+  WITH c, collect(i) AS documents
+  RETURN collect({id: c.id, documents: documents,
+    declarations: [(c)-[r:DECLARES]->(v:StandpointValue) WHERE r.visibility IN ['PUBLIC', 'AGGREGATE'] |
+      {dimension: v.dimension, value: v.value, visibility: r.visibility}]}) AS contributors
 }
-CALL (docs) {
-  UNWIND docs AS d
-  MATCH (c:Contributor)-[:AUTHORED]->(d)
-  WITH DISTINCT c
-  MATCH (c)-[r:DECLARES]->(v:StandpointValue)
-  WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
-  WITH v.dimension AS dimension, c, collect(r.visibility) AS visibilities
-  WITH dimension, count(c) AS declared, count(CASE WHEN NOT 'PUBLIC' IN visibilities THEN 1 END) AS aggregateOnly
-  RETURN collect({dimension: dimension, declared: declared, aggregateOnly: aggregateOnly}) AS dimensions
-}
-RETURN documents, contributors, values, dimensions`
+RETURN size(docs) AS documents, contributors`
 
 	// networkContributors is each author and how many documents they wrote.
 	networkContributors = `MATCH (c:Contributor)-[:AUTHORED]->(d)
