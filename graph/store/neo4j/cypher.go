@@ -39,19 +39,24 @@ var viewerParams = []string{"all", "viewer"}
 // hidden = true (the property is absent otherwise) and is then PRIVATE
 // whatever its visibility says. It is written out for each variable name
 // the statements use (d, n, o), since Cypher has no macros.
+//
+// Each subquery repeats $viewer <> '' inside itself: the planner rewrites
+// the outer OR into cases and may run a subquery for an anonymous reader
+// anyway (visibleLinks expanded the authors of every non-public end it
+// met); a predicate of the subquery's own stops it before it expands.
 const (
 	canReadD = `($all OR ` + publicD + ` OR ($viewer <> '' AND (` +
-		`EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-		`(d.visibility = 'COMMUNITY' AND d.hidden IS NULL AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+		`EXISTS { MATCH (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) WHERE $viewer <> '' } OR ` +
+		`(d.visibility = 'COMMUNITY' AND d.hidden IS NULL AND EXISTS { MATCH (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) WHERE $viewer <> '' }))))`
 	canReadN = `($all OR (n.visibility = 'PUBLIC' AND n.hidden IS NULL) OR ($viewer <> '' AND (` +
-		`EXISTS { (n)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-		`(n.visibility = 'COMMUNITY' AND n.hidden IS NULL AND EXISTS { (n)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+		`EXISTS { MATCH (n)<-[:AUTHORED]-(:Contributor {id: $viewer}) WHERE $viewer <> '' } OR ` +
+		`(n.visibility = 'COMMUNITY' AND n.hidden IS NULL AND EXISTS { MATCH (n)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) WHERE $viewer <> '' }))))`
 	canReadO = `($all OR (o.visibility = 'PUBLIC' AND o.hidden IS NULL) OR ($viewer <> '' AND (` +
-		`EXISTS { (o)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-		`(o.visibility = 'COMMUNITY' AND o.hidden IS NULL AND EXISTS { (o)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+		`EXISTS { MATCH (o)<-[:AUTHORED]-(:Contributor {id: $viewer}) WHERE $viewer <> '' } OR ` +
+		`(o.visibility = 'COMMUNITY' AND o.hidden IS NULL AND EXISTS { MATCH (o)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) WHERE $viewer <> '' }))))`
 	canReadE = `($all OR (e.visibility = 'PUBLIC' AND e.hidden IS NULL) OR ($viewer <> '' AND (` +
-		`EXISTS { (e)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-		`(e.visibility = 'COMMUNITY' AND e.hidden IS NULL AND EXISTS { (e)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+		`EXISTS { MATCH (e)<-[:AUTHORED]-(:Contributor {id: $viewer}) WHERE $viewer <> '' } OR ` +
+		`(e.visibility = 'COMMUNITY' AND e.hidden IS NULL AND EXISTS { MATCH (e)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) WHERE $viewer <> '' }))))`
 )
 
 // carnetEntries is, per carnet, the entries the viewer may read with
@@ -251,8 +256,8 @@ RETURN r {.*} AS rev`
 // of a readable document d: the visibility r records, under d's current
 // authors and community ties; a revision without one is PRIVATE.
 const canReadRev = `($all OR r.visibility = 'PUBLIC' OR ($viewer <> '' AND (` +
-	`EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-	`(r.visibility = 'COMMUNITY' AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+	`EXISTS { MATCH (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) WHERE $viewer <> '' } OR ` +
+	`(r.visibility = 'COMMUNITY' AND EXISTS { MATCH (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) WHERE $viewer <> '' }))))`
 
 // scanDocuments is a page of a walk over every document in id order: the
 // id constraint of :Document is a range index, which both seeks past
