@@ -40,7 +40,7 @@ var viewerParams = []string{"all", "viewer"}
 // whatever its visibility says. It is written out for each variable name
 // the statements use (d, n, o), since Cypher has no macros.
 //
-// Each subquery repeats $viewer <> '' inside itself: the planner rewrites
+// Each subquery repeats the test that $viewer is not empty inside itself: the planner rewrites
 // the outer OR into cases and may run a subquery for an anonymous reader
 // anyway (visibleLinks expanded the authors of every non-public end it
 // met); a predicate of the subquery's own stops it before it expands.
