@@ -42,6 +42,14 @@ type Interrupted interface {
 	RestoreInterrupted(ctx context.Context) (bool, error)
 }
 
+// EmptyChecker is implemented by stores that can tell whether they hold
+// any node of the graph in one read: isEmpty otherwise counts each list
+// (documents, contributors, groups), which on a remote store is a
+// statement per list and a count over every document.
+type EmptyChecker interface {
+	IsEmpty(ctx context.Context) (bool, error)
+}
+
 // A streamed restore hands the store parts of at most partRecords
 // records or partBytes of lines: up to three parts are in memory at once
 // (one written, one read, one between), beside the ids. Large parts of
@@ -257,6 +265,9 @@ func checkTarget(ctx context.Context, s graph.Store) error {
 
 // isEmpty reports whether s holds no node of any kind.
 func isEmpty(ctx context.Context, s graph.Store) (bool, error) {
+	if e, ok := s.(EmptyChecker); ok {
+		return e.IsEmpty(ctx)
+	}
 	docs, err := s.ListDocuments(ctx, graph.DocumentFilter{Kinds: graph.DocumentKinds}, graph.DocumentOrder{}, graph.Page{First: 1})
 	if err != nil {
 		return false, err

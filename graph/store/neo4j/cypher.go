@@ -39,19 +39,24 @@ var viewerParams = []string{"all", "viewer"}
 // hidden = true (the property is absent otherwise) and is then PRIVATE
 // whatever its visibility says. It is written out for each variable name
 // the statements use (d, n, o), since Cypher has no macros.
+//
+// Each subquery repeats the test that $viewer is not empty inside itself: the planner rewrites
+// the outer OR into cases and may run a subquery for an anonymous reader
+// anyway (visibleLinks expanded the authors of every non-public end it
+// met); a predicate of the subquery's own stops it before it expands.
 const (
 	canReadD = `($all OR ` + publicD + ` OR ($viewer <> '' AND (` +
-		`EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-		`(d.visibility = 'COMMUNITY' AND d.hidden IS NULL AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+		`EXISTS { MATCH (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) WHERE $viewer <> '' } OR ` +
+		`(d.visibility = 'COMMUNITY' AND d.hidden IS NULL AND EXISTS { MATCH (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) WHERE $viewer <> '' }))))`
 	canReadN = `($all OR (n.visibility = 'PUBLIC' AND n.hidden IS NULL) OR ($viewer <> '' AND (` +
-		`EXISTS { (n)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-		`(n.visibility = 'COMMUNITY' AND n.hidden IS NULL AND EXISTS { (n)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+		`EXISTS { MATCH (n)<-[:AUTHORED]-(:Contributor {id: $viewer}) WHERE $viewer <> '' } OR ` +
+		`(n.visibility = 'COMMUNITY' AND n.hidden IS NULL AND EXISTS { MATCH (n)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) WHERE $viewer <> '' }))))`
 	canReadO = `($all OR (o.visibility = 'PUBLIC' AND o.hidden IS NULL) OR ($viewer <> '' AND (` +
-		`EXISTS { (o)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-		`(o.visibility = 'COMMUNITY' AND o.hidden IS NULL AND EXISTS { (o)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+		`EXISTS { MATCH (o)<-[:AUTHORED]-(:Contributor {id: $viewer}) WHERE $viewer <> '' } OR ` +
+		`(o.visibility = 'COMMUNITY' AND o.hidden IS NULL AND EXISTS { MATCH (o)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) WHERE $viewer <> '' }))))`
 	canReadE = `($all OR (e.visibility = 'PUBLIC' AND e.hidden IS NULL) OR ($viewer <> '' AND (` +
-		`EXISTS { (e)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-		`(e.visibility = 'COMMUNITY' AND e.hidden IS NULL AND EXISTS { (e)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+		`EXISTS { MATCH (e)<-[:AUTHORED]-(:Contributor {id: $viewer}) WHERE $viewer <> '' } OR ` +
+		`(e.visibility = 'COMMUNITY' AND e.hidden IS NULL AND EXISTS { MATCH (e)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) WHERE $viewer <> '' }))))`
 )
 
 // carnetEntries is, per carnet, the entries the viewer may read with
@@ -251,8 +256,8 @@ RETURN r {.*} AS rev`
 // of a readable document d: the visibility r records, under d's current
 // authors and community ties; a revision without one is PRIVATE.
 const canReadRev = `($all OR r.visibility = 'PUBLIC' OR ($viewer <> '' AND (` +
-	`EXISTS { (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) } OR ` +
-	`(r.visibility = 'COMMUNITY' AND EXISTS { (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) }))))`
+	`EXISTS { MATCH (d)<-[:AUTHORED]-(:Contributor {id: $viewer}) WHERE $viewer <> '' } OR ` +
+	`(r.visibility = 'COMMUNITY' AND EXISTS { MATCH (d)-[:OF_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(:Contributor {id: $viewer}) WHERE $viewer <> '' }))))`
 
 // scanDocuments is a page of a walk over every document in id order: the
 // id constraint of :Document is a range index, which both seeks past
@@ -585,42 +590,27 @@ WITH d
 	coverageTotals = `OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
 RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors`
 
-	// coverage is the whole standpoint coverage in one statement, so that
-	// the scope (often tens of thousands of ids a search matched) travels
-	// and is matched once rather than once per figure: the documents and
-	// their distinct authors; each value the authors declare PUBLIC or
-	// AGGREGATE (PRIVATE declarations are never matched), with the authors
-	// and documents behind it; and, per dimension, the authors who declare
-	// a value of it and those whose declarations on it are all AGGREGATE.
-	// These are raw counts; the store suppresses them before they leave it.
+	// coverage reads what the standpoint coverage is counted from, in one
+	// pass over the scope (often tens of thousands of ids a search
+	// matched): the number of documents; and once per distinct author of
+	// them, the positions of their documents in the scope and their PUBLIC
+	// and AGGREGATE declarations (PRIVATE ones are never matched). The
+	// store counts them with graph.CoverageTally, as the embedded store
+	// does, and releases the counts before they leave it. Grouping by
+	// author expands each author's declarations once, not once per
+	// document they wrote, and makes no second or third pass over the
+	// scope's authorship (the former statement made three).
 	coverage = `WITH collect(d) AS docs
 CALL (docs) {
-  UNWIND docs AS d
-  OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
-  RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors
-}
-CALL (docs) {
-  UNWIND docs AS d
+  UNWIND range(0, size(docs) - 1) AS i
+  WITH i, docs[i] AS d
   MATCH (c:Contributor)-[:AUTHORED]->(d)
-  MATCH (c)-[r:DECLARES]->(v:StandpointValue)
-  WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
-  WITH v, count(DISTINCT c) AS valueContributors,
-    count(DISTINCT CASE WHEN r.visibility = 'AGGREGATE' THEN c END) AS aggregate,
-    count(DISTINCT d) AS valueDocuments
-  RETURN collect({dimension: v.dimension, value: v.value, contributors: valueContributors,
-    aggregate: aggregate, documents: valueDocuments}) AS values
+  WITH c, collect(i) AS documents
+  RETURN collect({id: c.id, documents: documents,
+    declarations: [(c)-[r:DECLARES]->(v:StandpointValue) WHERE r.visibility IN ['PUBLIC', 'AGGREGATE'] |
+      {dimension: v.dimension, value: v.value, visibility: r.visibility}]}) AS contributors
 }
-CALL (docs) {
-  UNWIND docs AS d
-  MATCH (c:Contributor)-[:AUTHORED]->(d)
-  WITH DISTINCT c
-  MATCH (c)-[r:DECLARES]->(v:StandpointValue)
-  WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
-  WITH v.dimension AS dimension, c, collect(r.visibility) AS visibilities
-  WITH dimension, count(c) AS declared, count(CASE WHEN NOT 'PUBLIC' IN visibilities THEN 1 END) AS aggregateOnly
-  RETURN collect({dimension: dimension, declared: declared, aggregateOnly: aggregateOnly}) AS dimensions
-}
-RETURN documents, contributors, values, dimensions`
+RETURN size(docs) AS documents, contributors`
 
 	// networkContributors is each author and how many documents they wrote.
 	networkContributors = `MATCH (c:Contributor)-[:AUTHORED]->(d)

@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/encommun/maillage/graph"
 )
@@ -47,50 +48,45 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 		return nil, err
 	}
 	var counts graph.CoverageCounts
-	err := s.viewEach(ctx, func(r *reader) error {
-		counts = graph.CoverageCounts{}
+	err := s.view(ctx, func(r *reader) error {
 		// Released counts are keyed on who is counted (graph.ScopeDigest):
-		// the authors of readable documents, which are public anyway. The
-		// two statements do not depend on each other: each runs in a
-		// transaction of its own (viewEach), at once.
-		var ids []string
-		var idsErr error
-		done := make(chan struct{})
-		if q.Noise != nil {
-			go func() {
-				defer close(done)
-				idsErr = r.runInScope(networkContributors, q.Scope, func(x *decoder) error {
-					ids = append(ids, x.str("id"))
-					return x.done("coverage contributor")
-				})
-			}()
-		} else {
-			close(done)
-		}
-		err := r.runInScope(coverage, q.Scope, func(x *decoder) error {
-			counts.Documents, counts.Contributors = int(x.int("documents")), int(x.int("contributors"))
-			for _, v := range x.list("values") {
-				counts.Values = append(counts.Values, graph.ValueCounts{Dimension: v.str("dimension"), Value: v.str("value"),
-					Contributors: int(v.int("contributors")), Aggregate: int(v.int("aggregate")), Documents: int(v.int("documents"))})
-				if err := v.done("coverage value"); err != nil {
+		// the tally's contributors, the authors of readable documents,
+		// which are public anyway.
+		return r.runInScope(coverage, q.Scope, func(x *decoder) error {
+			t := graph.NewCoverageTally()
+			documents := int(x.int("documents"))
+			authors := make([][]int, documents)
+			for _, c := range x.list("contributors") {
+				id := c.str("id")
+				var decls []graph.Declaration
+				for _, d := range c.list("declarations") {
+					decls = append(decls, graph.Declaration{ContributorID: id, Dimension: d.str("dimension"),
+						Value: d.str("value"), Visibility: graph.DeclarationVisibility(d.str("visibility"))})
+					if err := d.done("coverage declaration"); err != nil {
+						return err
+					}
+				}
+				n := t.AddContributor(id, decls)
+				for _, v := range c.items("documents") {
+					i, ok := v.(int64)
+					if !ok || i < 0 || i >= int64(documents) {
+						return fmt.Errorf("neo4j store: coverage: document position %v out of range", v)
+					}
+					authors[i] = append(authors[i], n)
+				}
+				if err := c.done("coverage contributor"); err != nil {
 					return err
 				}
 			}
-			for _, v := range x.list("dimensions") {
-				counts.Dimensions = append(counts.Dimensions, graph.DimensionCounts{Dimension: v.str("dimension"),
-					Declared: int(v.int("declared")), AggregateOnly: int(v.int("aggregateOnly"))})
-				if err := v.done("coverage dimension"); err != nil {
-					return err
-				}
+			if err := x.done("coverage"); err != nil {
+				return err
 			}
-			return x.done("coverage")
+			for _, a := range authors {
+				t.AddDocument(a)
+			}
+			counts = t.Counts()
+			return nil
 		})
-		<-done
-		if err != nil {
-			return err
-		}
-		counts.ContributorIDs = ids
-		return idsErr
 	})
 	if err != nil {
 		return nil, err

@@ -515,6 +515,22 @@ func (s *Store) clearRestore(ctx context.Context, h *restoreHold, start uint64, 
 	})
 }
 
+// IsEmpty implements dump.EmptyChecker: whether the graph holds no node
+// of any kind (tokens are not the graph), hidden documents included, in
+// one read of at most one node, for the system only.
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	if graph.ViewerFrom(ctx).Role != graph.RoleSystem {
+		return false, graph.Errorf(graph.EFORBIDDEN, "only the system may ask whether the store is empty")
+	}
+	empty := false
+	err := s.view(ctx, func(r *reader) error {
+		recs, err := r.run(restoreAnyNode, nil)
+		empty = len(recs) == 0
+		return err
+	})
+	return empty, err
+}
+
 // RestoreInterrupted reports whether a restore was stopped half way: the
 // database then holds part of a graph, and running the restore again
 // clears it and starts over. A restore still running is not interrupted:

@@ -27,6 +27,36 @@ func TestRestore(t *testing.T) {
 			t.Errorf("a second restore: %v, want ErrNotEmpty", err)
 		}
 	})
+	// IsEmpty (dump's emptiness check in one read) must see what no
+	// reader's list shows: a private document, hidden pending review.
+	t.Run("IsEmpty", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		sys := graph.SystemContext(t.Context())
+		if empty, err := s.IsEmpty(sys); err != nil || !empty {
+			t.Fatalf("IsEmpty of an empty store: %v %v", empty, err)
+		}
+		if _, err := s.IsEmpty(t.Context()); graph.ErrorCode(err) != graph.EFORBIDDEN {
+			t.Errorf("IsEmpty for an anonymous reader: %v, want FORBIDDEN", err)
+		}
+		if _, err := s.CreateDocument(sys, graph.Document{ID: "cachee", Kind: graph.KindNote, Title: "Cachée",
+			Language: "fr", Visibility: graph.VisibilityPrivate}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetHidden(sys, "cachee", true); err != nil {
+			t.Fatal(err)
+		}
+		if empty, err := s.IsEmpty(sys); err != nil || empty {
+			t.Errorf("IsEmpty with a hidden private note: %v %v, want false", empty, err)
+		}
+		file := dumptest.Export(t, dumptest.Small(t))
+		if _, err := dump.Check(t.Context(), s, bytes.NewReader(file)); !errors.Is(err, dump.ErrNotEmpty) {
+			t.Errorf("dry run into a store holding a hidden note: %v, want ErrNotEmpty", err)
+		}
+		if _, err := dump.Restore(t.Context(), s, bytes.NewReader(file)); !errors.Is(err, dump.ErrNotEmpty) {
+			t.Errorf("restore into a store holding a hidden note: %v, want ErrNotEmpty", err)
+		}
+	})
 	t.Run("StoppedHalfWay", func(t *testing.T) {
 		t.Parallel()
 		s := open(t)
