@@ -97,7 +97,8 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	m := newMetrics()
 	m.watchIndex(cfg.Index, cfg.Store) // the raw store: scrapes stay out of the store metrics
 	raw := cfg.Store
-	m.watchCache(raw)
+	cs, _ := raw.(cacheStats)
+	m.watchCache(cs)
 	cfg.Store = instrumentedStore{Store: cfg.Store, m: m}
 	r := &Resolver{store: cfg.Store, index: cfg.Index, metrics: m, taxonomy: cfg.Taxonomy, logger: cfg.Logger, coverageK: coverageK(cfg.CoverageK),
 		coverageRelease: coverageRelease(cfg.Coverage)}
@@ -187,7 +188,8 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	mux.Handle(graphiql.Prefix, gi)
 	mux.Handle("GET /ld/{id}", byAddress(linkedDataHandler(cfg)))
 	mux.Handle("GET /export/", byAddress(networkExport(cfg, r)))
-	mux.Handle("GET /admin/backup", byAddress(storeBackup(cfg, raw, r)))
+	hb, _ := raw.(graph.HotBackuper)
+	mux.Handle("GET /admin/backup", byAddress(storeBackup(cfg, hb, r)))
 	mux.Handle("/explore/", explorer.Handler())
 	if cfg.DemoSignIn != nil {
 		mux.Handle("GET "+DemoSignInPath, byAddress(demoAccounts(*cfg.DemoSignIn)))

@@ -267,7 +267,7 @@ const indexLagTimeout = 2 * time.Second
 // search index has not applied yet (what /readyz waits on), read at scrape
 // time. NaN when the index or the store does not answer; absent when
 // search is off.
-func (m *metrics) watchIndex(ix *search.Index, store graph.Store) {
+func (m *metrics) watchIndex(ix *search.Index, store seqReader) {
 	if ix == nil {
 		return
 	}
@@ -309,11 +309,10 @@ func (m *metrics) watchIndex(ix *search.Index, store graph.Store) {
 // cacheStats is a store that keeps a cache (the embedded store's documents).
 type cacheStats interface{ CacheStats() graph.CacheStats }
 
-// watchCache exports the counters of a store that keeps a document cache,
-// read at scrape time.
-func (m *metrics) watchCache(store graph.Store) {
-	c, ok := store.(cacheStats)
-	if !ok {
+// watchCache exports the counters of a store that keeps a document cache
+// (c not nil), read at scrape time.
+func (m *metrics) watchCache(c cacheStats) {
+	if c == nil {
 		return
 	}
 	m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{

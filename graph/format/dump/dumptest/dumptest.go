@@ -146,7 +146,7 @@ func listAll[T any](t testing.TB, list func(context.Context, graph.Page) (*graph
 }
 
 // ReadAll reads a whole store.
-func ReadAll(t testing.TB, s graph.Store) Everything {
+func ReadAll(t testing.TB, s dump.Source) Everything {
 	t.Helper()
 	var e Everything
 	e.KnowledgeBases = listAll(t, s.ListKnowledgeBases)
@@ -217,7 +217,7 @@ func ReadAll(t testing.TB, s graph.Store) Everything {
 }
 
 // Export dumps s.
-func Export(t testing.TB, s graph.Store) []byte {
+func Export(t testing.TB, s dump.Source) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if _, err := dump.Write(context.Background(), s, &buf); err != nil {
