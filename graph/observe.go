@@ -33,7 +33,7 @@ type Observers struct {
 	mu   sync.Mutex
 	list atomic.Pointer[[]Observer]
 	// ops caches the store method of a call stack (opOf).
-	ops sync.Map // [opDepth]uintptr → string
+	ops sync.Map // return address → the store method it is in, or ""
 }
 
 // Add adds o.
@@ -87,28 +87,39 @@ func (o Observation) End(ctx context.Context, err error) {
 // calls above its transaction entry point.
 const opDepth = 16
 
-// opOf returns the store method running the caller's caller's caller
-// (Begin's caller's), or "".
+// opOf returns the store method running Begin's caller, or "". What each
+// return address of the stack is known of is kept: call paths are many,
+// functions few.
 func (x *Observers) opOf() string {
 	var pcs [opDepth]uintptr
 	n := runtime.Callers(4, pcs[:]) // runtime.Callers, opOf, Begin, the entry point
-	if op, ok := x.ops.Load(pcs); ok {
-		return op.(string)
-	}
-	op := ""
-	frames := runtime.CallersFrames(pcs[:n])
-	for {
-		f, more := frames.Next()
-		if name, ok := storeMethod(f.Function); ok {
-			op = name
-			break
+	for _, pc := range pcs[:n] {
+		if op, ok := x.ops.Load(pc); ok {
+			if op != "" {
+				return op.(string)
+			}
+			continue
 		}
-		if !more {
-			break
+		op := ""
+		// One address may stand for several functions, inlined in
+		// each other: the innermost store method is the one.
+		frames := runtime.CallersFrames([]uintptr{pc})
+		for {
+			f, more := frames.Next()
+			if name, ok := storeMethod(f.Function); ok {
+				op = name
+				break
+			}
+			if !more {
+				break
+			}
+		}
+		x.ops.Store(pc, op)
+		if op != "" {
+			return op
 		}
 	}
-	x.ops.Store(pcs, op)
-	return op
+	return ""
 }
 
 // storeMethod returns the method name of a function named
