@@ -116,7 +116,7 @@ func ParseCore() (*Data, error) {
 	return &d, nil
 }
 
-// Contributors returns the demo contributors' ids and roles, so that the
+// ContributorRoles returns the demo contributors' ids and roles, so that the
 // command line can offer tokens for them.
 func (d *Data) ContributorRoles() map[string]graph.Role {
 	out := map[string]graph.Role{}
