@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -10,11 +11,16 @@ import (
 	"github.com/encommun/maillage/graph"
 )
 
+// tokenReader is what authentication reads of the store.
+type tokenReader interface {
+	TokenByHash(ctx context.Context, hash string) (*graph.Token, error)
+}
+
 // authenticate establishes the viewer. No Authorization header: an
 // anonymous reader. A bearer token that is malformed, unknown or expired: 401, never
 // a silent downgrade to anonymous, so that a client with a broken token
 // learns it at once.
-func authenticate(store graph.Store, logger *slog.Logger, next http.Handler) http.Handler {
+func authenticate(store tokenReader, logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		header, present := r.Header["Authorization"]

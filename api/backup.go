@@ -14,9 +14,8 @@ import (
 
 // storeBackup serves GET /admin/backup: a consistent copy of the embedded
 // store's file, taken while the server goes on serving, for an admin
-// token only. raw is the store itself, not its instrumented wrapper: only
-// it knows whether it can copy itself.
-func storeBackup(cfg Config, raw graph.Store, r *Resolver) http.Handler {
+// token only. b is nil when the store cannot copy itself.
+func storeBackup(cfg Config, b graph.HotBackuper, r *Resolver) http.Handler {
 	logger := cfg.Logger
 	h := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx := req.Context()
@@ -24,8 +23,7 @@ func storeBackup(cfg Config, raw graph.Store, r *Resolver) http.Handler {
 			r.writeExportError(ctx, w, err)
 			return
 		}
-		b, ok := raw.(graph.HotBackuper)
-		if !ok {
+		if b == nil {
 			writeErrorResponse(w, http.StatusNotImplemented,
 				"this store has no online copy: use its own backup tools (neo4j-admin database dump) or maillage export json",
 				"NOT_SUPPORTED", requestID(ctx))

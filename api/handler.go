@@ -95,10 +95,15 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	}
 	limits := cfg.Limits.withDefaults()
 	m := newMetrics()
-	m.watchIndex(cfg.Index, cfg.Store) // the raw store: scrapes stay out of the store metrics
-	raw := cfg.Store
-	m.watchCache(raw)
-	cfg.Store = instrumentedStore{Store: cfg.Store, m: m}
+	// The store reports its transactions; those run for this handler's
+	// requests are counted (a scrape's reads are not: watchIndex reads
+	// with a context of its own).
+	if o, ok := cfg.Store.(graph.Observable); ok {
+		o.Observe(m.observeStore)
+	}
+	m.watchIndex(cfg.Index, cfg.Store)
+	cs, _ := cfg.Store.(cacheStats)
+	m.watchCache(cs)
 	r := &Resolver{store: cfg.Store, index: cfg.Index, metrics: m, taxonomy: cfg.Taxonomy, logger: cfg.Logger, coverageK: coverageK(cfg.CoverageK),
 		coverageRelease: coverageRelease(cfg.Coverage)}
 
@@ -129,7 +134,7 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	// takes a slot of the same concurrency cap.
 	adm := newAdmission(limits, m)
 	liveSrv := newLiveServer(cfg, limits, m, adm)
-	liveSrv.tokens, _ = raw.(graph.TokenWatcher)
+	liveSrv.tokens, _ = cfg.Store.(graph.TokenWatcher)
 	srv.AddTransport(liveSrv.transport())
 	srv.Use(singleStream{})
 	srv.AroundRootFields(liveSrv.notifyAfterMutation)
@@ -187,7 +192,8 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	mux.Handle(graphiql.Prefix, gi)
 	mux.Handle("GET /ld/{id}", byAddress(linkedDataHandler(cfg)))
 	mux.Handle("GET /export/", byAddress(networkExport(cfg, r)))
-	mux.Handle("GET /admin/backup", byAddress(storeBackup(cfg, raw, r)))
+	hb, _ := cfg.Store.(graph.HotBackuper)
+	mux.Handle("GET /admin/backup", byAddress(storeBackup(cfg, hb, r)))
 	mux.Handle("/explore/", explorer.Handler())
 	if cfg.DemoSignIn != nil {
 		mux.Handle("GET "+DemoSignInPath, byAddress(demoAccounts(*cfg.DemoSignIn)))
@@ -200,5 +206,5 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	if metricsRoute {
 		mux.Handle("GET /metrics", m.handler())
 	}
-	return withRequest(cfg.Logger, mux), m.handler()
+	return withRequest(cfg.Logger, m.withStoreMetrics(mux)), m.handler()
 }

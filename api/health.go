@@ -14,11 +14,17 @@ import (
 // within it is not ready.
 const readyTimeout = 2 * time.Second
 
+// seqReader is what readiness and the index lag read of the store: its
+// last change, the cheapest read there is.
+type seqReader interface {
+	LastSeq(ctx context.Context) (uint64, error)
+}
+
 // readyz answers 200 when the server can serve: the store answers a read
 // (LastSeq, the cheapest one), and cfg.Ready (the search index caught up,
 // say) has no objection. Otherwise 503 with the reason, for the operator
 // (the body names no secret: store errors are summarised).
-func readyz(store graph.Store, ready func(context.Context) error, logger *slog.Logger) http.Handler {
+func readyz(store seqReader, ready func(context.Context) error, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()

@@ -18,7 +18,7 @@ type recordingFetch struct {
 	batches [][]string
 }
 
-func (f *recordingFetch) fetch(_ context.Context, _ graph.Store, keys []string) ([]string, error) {
+func (f *recordingFetch) fetch(_ context.Context, _ loaderSource, keys []string) ([]string, error) {
 	f.mu.Lock()
 	f.batches = append(f.batches, slices.Clone(keys))
 	f.mu.Unlock()
@@ -113,12 +113,12 @@ func TestLoaderSplitsFullBatches(t *testing.T) {
 func TestLoaderFetchFailures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for name, fetch := range map[string]func(context.Context, graph.Store, []string) ([]string, error){
-		"error": func(context.Context, graph.Store, []string) ([]string, error) {
+	for name, fetch := range map[string]func(context.Context, loaderSource, []string) ([]string, error){
+		"error": func(context.Context, loaderSource, []string) ([]string, error) {
 			return nil, graph.Errorf(graph.EINTERNAL, "store down")
 		},
-		"panic": func(context.Context, graph.Store, []string) ([]string, error) { panic("boom") },
-		"short": func(context.Context, graph.Store, []string) ([]string, error) { return []string{"x"}, nil },
+		"panic": func(context.Context, loaderSource, []string) ([]string, error) { panic("boom") },
+		"short": func(context.Context, loaderSource, []string) ([]string, error) { return []string{"x"}, nil },
 	} {
 		t.Run(name, func(t *testing.T) {
 			l := &loader[string, string]{fetch: fetch}

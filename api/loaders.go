@@ -42,9 +42,20 @@ type loaders struct {
 	declarations   loader[string, []graph.Declaration]
 }
 
+// loaderSource is what the dataloaders read: the batch getters.
+type loaderSource interface {
+	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
+	Contributors(ctx context.Context, ids []string) ([]*graph.Contributor, error)
+	Carnets(ctx context.Context, ids []string) ([]*graph.Carnet, error)
+	Communities(ctx context.Context, ids []string) ([]*graph.Community, error)
+	KnowledgeBases(ctx context.Context, ids []string) ([]*graph.KnowledgeBase, error)
+	LinksOf(ctx context.Context, sel []graph.LinkSelection) ([][]graph.Link, error)
+	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
+}
+
 // newLoaders is one allocation: the fetch functions capture nothing, so a
 // request that reads nothing through a loader pays for no maps or closures.
-func newLoaders(s graph.Store) *loaders {
+func newLoaders(s loaderSource) *loaders {
 	return &loaders{
 		documents:      loader[string, *graph.Document]{store: s, fetch: fetchDocuments},
 		contributors:   loader[string, *graph.Contributor]{store: s, fetch: fetchContributors},
@@ -69,30 +80,30 @@ func (l *loaders) clear() {
 
 // The Store batch getters return values in the order of the ids, nil for
 // missing or hidden ones.
-func fetchDocuments(ctx context.Context, s graph.Store, ids []string) ([]*graph.Document, error) {
+func fetchDocuments(ctx context.Context, s loaderSource, ids []string) ([]*graph.Document, error) {
 	return s.Documents(ctx, ids)
 }
 
-func fetchContributors(ctx context.Context, s graph.Store, ids []string) ([]*graph.Contributor, error) {
+func fetchContributors(ctx context.Context, s loaderSource, ids []string) ([]*graph.Contributor, error) {
 	return s.Contributors(ctx, ids)
 }
 
-func fetchCarnets(ctx context.Context, s graph.Store, ids []string) ([]*graph.Carnet, error) {
+func fetchCarnets(ctx context.Context, s loaderSource, ids []string) ([]*graph.Carnet, error) {
 	return s.Carnets(ctx, ids)
 }
 
-func fetchCommunities(ctx context.Context, s graph.Store, ids []string) ([]*graph.Community, error) {
+func fetchCommunities(ctx context.Context, s loaderSource, ids []string) ([]*graph.Community, error) {
 	return s.Communities(ctx, ids)
 }
 
-func fetchKnowledgeBases(ctx context.Context, s graph.Store, ids []string) ([]*graph.KnowledgeBase, error) {
+func fetchKnowledgeBases(ctx context.Context, s loaderSource, ids []string) ([]*graph.KnowledgeBase, error) {
 	return s.KnowledgeBases(ctx, ids)
 }
 
 // fetchLinks reads every list asked for in one Store.LinksOf call,
 // whatever their relations and directions: the authors and the backlinks
 // of a page of notes are one round trip to a remote store, not two.
-func fetchLinks(ctx context.Context, s graph.Store, keys []linkKey) ([][]graph.Link, error) {
+func fetchLinks(ctx context.Context, s loaderSource, keys []linkKey) ([][]graph.Link, error) {
 	sel := make([]graph.LinkSelection, len(keys))
 	for i, k := range keys {
 		sel[i] = graph.LinkSelection{ID: k.ID, Relation: k.Rel, Direction: k.Dir}
@@ -100,7 +111,7 @@ func fetchLinks(ctx context.Context, s graph.Store, keys []linkKey) ([][]graph.L
 	return s.LinksOf(ctx, sel)
 }
 
-func fetchDeclarations(ctx context.Context, s graph.Store, ids []string) ([][]graph.Declaration, error) {
+func fetchDeclarations(ctx context.Context, s loaderSource, ids []string) ([][]graph.Declaration, error) {
 	m, err := s.Declarations(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -119,8 +130,8 @@ func fetchDeclarations(ctx context.Context, s graph.Store, ids []string) ([][]gr
 // fetched at once by the caller that filled it. Its zero value, with store
 // and fetch set, is ready.
 type loader[K comparable, V any] struct {
-	store graph.Store
-	fetch func(context.Context, graph.Store, []K) ([]V, error)
+	store loaderSource
+	fetch func(context.Context, loaderSource, []K) ([]V, error)
 
 	mu      sync.Mutex
 	known   map[K]slot[K, V] // every key asked for, in its batch
@@ -361,7 +372,7 @@ func (l *loader[K, V]) clear() {
 type loadersKey struct{}
 
 // withLoaders gives each request its own loaders.
-func withLoaders(s graph.Store, next http.Handler) http.Handler {
+func withLoaders(s loaderSource, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(s))
 		next.ServeHTTP(w, r.WithContext(ctx))

@@ -108,9 +108,16 @@ func (o LiveOptions) withDefaults() LiveOptions {
 	return o
 }
 
+// liveStore is what the WebSocket connections read of the store
+// themselves: their tokens, and their operations' dataloaders.
+type liveStore interface {
+	tokenReader
+	loaderSource
+}
+
 // liveServer is what every WebSocket connection shares.
 type liveServer struct {
-	store graph.Store
+	store liveStore
 	// tokens, when the store knows in memory when tokens stop working,
 	// spares a connection the read of its token before every event.
 	tokens  graph.TokenWatcher
@@ -189,7 +196,7 @@ func (ls *liveServer) notifyAfterMutation(ctx context.Context, next graphql.Root
 // freshLoadersPerEvent gives each event of a subscription its own
 // dataloaders: the connection's would cache what the first event read for
 // as long as the socket lives, and every event must be read anew.
-func freshLoadersPerEvent(store graph.Store) graphql.ResponseMiddleware {
+func freshLoadersPerEvent(store loaderSource) graphql.ResponseMiddleware {
 	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
 			ctx = context.WithValue(ctx, loadersKey{}, newLoaders(store))

@@ -213,169 +213,182 @@ func (r *Resolver) carnetChanged(ctx context.Context, gid string) (<-chan *model
 	if err != nil {
 		return nil, err
 	}
-	gid = GlobalID(graph.KindCarnet, id)
+	cs := &carnetStream{r: r, id: id, gid: GlobalID(graph.KindCarnet, id), seen: map[string]bool{}, filed: &idSet{ids: map[string]bool{}}}
+	return stream(ctx, r, lc, cs.match, cs.start, cs.handle)
+}
+
+// carnetStream is one carnetChanged subscription: what it knows of the
+// carnet's documents between two events.
+type carnetStream struct {
+	r       *Resolver
+	id, gid string
 	// seen holds the documents of the carnet the subscriber could read at
 	// its last event about them.
-	seen := map[string]bool{}
-	gone := false
+	seen map[string]bool
+	// gone is set once the carnet was reported UNAVAILABLE.
+	gone bool
 	// filed is what match knows of the carnet's documents, readable or
 	// not: an update elsewhere in the store is dropped before anything is
 	// read. It only filters; what is delivered is read with the viewer.
-	filed := &idSet{ids: map[string]bool{}}
-	start := func(ctx context.Context) error {
-		if _, err := r.store.Carnet(ctx, id); err != nil {
-			if graph.ErrorCode(err) == graph.ENOTFOUND {
-				return graph.Errorf(graph.ENOTFOUND, "no carnet with id %q", clip(gid, 80))
-			}
-			return err
-		}
-		// As the system: a document the subscriber may not read yet can
-		// become readable by an update, which must then be matched. The
-		// ids never leave this stream.
-		all, err := r.store.Links(graph.SystemContext(ctx), []string{id}, graph.RelInCarnet, graph.In)
-		if err != nil {
-			return err
-		}
-		for _, l := range all[id] {
-			// Added to what match has recorded since Subscribe, never
-			// replacing it: a stale id costs a read, a missing one an event.
-			filed.add(l.From)
-		}
-		links, err := r.store.Links(ctx, []string{id}, graph.RelInCarnet, graph.In)
-		if err != nil {
-			return err
-		}
-		for _, l := range links[id] {
-			seen[l.From] = true
-		}
-		return nil
-	}
-	// match runs in sequence order as the broker fans changes out, ahead
-	// of handle: it keeps filed up to date from the carnet's own link
-	// changes, so that an update that follows a filing is matched.
-	match := func(c graph.Change) bool {
-		switch {
-		case c.Relation == graph.RelInCarnet && c.OtherID == id:
-			if c.Op == graph.OpUnlink {
-				filed.remove(c.ID)
-			} else {
-				filed.add(c.ID)
-			}
-			return true
-		case c.ID == id || c.OtherID == id:
-			return true
-		case c.Op == graph.OpUpdate && c.Kind.IsDocument():
-			return filed.has(c.ID)
-		case c.Op == graph.OpDelete:
-			filed.remove(c.ID)
-		}
-		return false
-	}
-	carnet := func(ctx context.Context) (*graph.Carnet, error) {
-		cs, err := r.store.Carnets(ctx, []string{id})
-		if err != nil || len(cs) != 1 {
-			return nil, err
-		}
-		return cs[0], nil
-	}
-	event := func(ctx context.Context, c graph.Change, kind model.ChangeKind, docID string, d *graph.Document) ([]*model.CarnetChange, error) {
-		cr, err := carnet(ctx)
-		if err != nil {
-			return nil, err
-		}
-		ev := &model.CarnetChange{Kind: kind, Seq: seqString(c), CarnetID: gid, Carnet: cr}
-		if docID != "" {
-			dgid := GlobalID(c.Kind, docID)
-			if d != nil {
-				dgid = GlobalID(d.Kind, d.ID)
-			}
-			ev.DocumentID, ev.Document = &dgid, model.WrapDocument(d)
-		}
-		return []*model.CarnetChange{ev}, nil
-	}
-	handle := func(ctx context.Context, c graph.Change) ([]*model.CarnetChange, error) {
-		switch {
-		case c.ID == id: // the carnet itself, or one of its own links
-			cr, err := carnet(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if cr == nil {
-				if gone {
-					return nil, nil
-				}
-				gone = true
-				return event(ctx, c, model.ChangeKindUnavailable, "", nil)
-			}
-			gone = false
-			return event(ctx, c, linkKind(c.Op), "", nil)
-
-		case c.Relation == graph.RelInCarnet && c.OtherID == id:
-			doc := c.ID
-			d, err := r.readDocument(ctx, doc, "")
-			if err != nil {
-				return nil, err
-			}
-			if c.Op == graph.OpUnlink {
-				if !seen[doc] {
-					return nil, nil
-				}
-				delete(seen, doc)
-				return event(ctx, c, model.ChangeKindRemoved, doc, d)
-			}
-			return r.carnetMember(ctx, c, doc, d, seen, event)
-
-		case c.Kind.IsDocument() && c.Op == graph.OpUpdate:
-			doc := c.ID
-			links, err := r.store.Links(ctx, []string{doc}, graph.RelInCarnet, graph.Out)
-			if err != nil {
-				return nil, err
-			}
-			in := false
-			for _, l := range links[doc] {
-				in = in || l.To == id
-			}
-			d, err := r.readDocument(ctx, doc, "")
-			if err != nil {
-				return nil, err
-			}
-			if in {
-				return r.carnetMember(ctx, c, doc, d, seen, event)
-			}
-			if !seen[doc] {
-				return nil, nil
-			}
-			delete(seen, doc)
-			if d != nil {
-				// Still readable, no longer filed here: its UNLINK is
-				// further down the sequence and will find it gone.
-				return event(ctx, c, model.ChangeKindRemoved, doc, d)
-			}
-			return event(ctx, c, model.ChangeKindUnavailable, doc, nil)
-		}
-		return nil, nil
-	}
-	return stream(ctx, r, lc, match, start, handle)
+	filed *idSet
 }
 
-// carnetMember is the event of a document filed in the carnet: ADDED the
-// first time the subscriber may read it there, UPDATED after, UNAVAILABLE
-// once when they no longer may.
-func (r *Resolver) carnetMember(ctx context.Context, c graph.Change, doc string, d *graph.Document, seen map[string]bool,
-	event func(context.Context, graph.Change, model.ChangeKind, string, *graph.Document) ([]*model.CarnetChange, error)) ([]*model.CarnetChange, error) {
-	if d == nil {
-		if !seen[doc] {
+func (s *carnetStream) start(ctx context.Context) error {
+	store := s.r.store
+	if _, err := store.Carnet(ctx, s.id); err != nil {
+		if graph.ErrorCode(err) == graph.ENOTFOUND {
+			return graph.Errorf(graph.ENOTFOUND, "no carnet with id %q", clip(s.gid, 80))
+		}
+		return err
+	}
+	// As the system: a document the subscriber may not read yet can
+	// become readable by an update, which must then be matched. The
+	// ids never leave this stream.
+	all, err := store.Links(graph.SystemContext(ctx), []string{s.id}, graph.RelInCarnet, graph.In)
+	if err != nil {
+		return err
+	}
+	for _, l := range all[s.id] {
+		// Added to what match has recorded since Subscribe, never
+		// replacing it: a stale id costs a read, a missing one an event.
+		s.filed.add(l.From)
+	}
+	links, err := store.Links(ctx, []string{s.id}, graph.RelInCarnet, graph.In)
+	if err != nil {
+		return err
+	}
+	for _, l := range links[s.id] {
+		s.seen[l.From] = true
+	}
+	return nil
+}
+
+// match runs in sequence order as the broker fans changes out, ahead of
+// handle: it keeps filed up to date from the carnet's own link changes,
+// so that an update that follows a filing is matched.
+func (s *carnetStream) match(c graph.Change) bool {
+	switch {
+	case c.Relation == graph.RelInCarnet && c.OtherID == s.id:
+		if c.Op == graph.OpUnlink {
+			s.filed.remove(c.ID)
+		} else {
+			s.filed.add(c.ID)
+		}
+		return true
+	case c.ID == s.id || c.OtherID == s.id:
+		return true
+	case c.Op == graph.OpUpdate && c.Kind.IsDocument():
+		return s.filed.has(c.ID)
+	case c.Op == graph.OpDelete:
+		s.filed.remove(c.ID)
+	}
+	return false
+}
+
+func (s *carnetStream) carnet(ctx context.Context) (*graph.Carnet, error) {
+	cs, err := s.r.store.Carnets(ctx, []string{s.id})
+	if err != nil || len(cs) != 1 {
+		return nil, err
+	}
+	return cs[0], nil
+}
+
+func (s *carnetStream) event(ctx context.Context, c graph.Change, kind model.ChangeKind, docID string, d *graph.Document) ([]*model.CarnetChange, error) {
+	cr, err := s.carnet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ev := &model.CarnetChange{Kind: kind, Seq: seqString(c), CarnetID: s.gid, Carnet: cr}
+	if docID != "" {
+		dgid := GlobalID(c.Kind, docID)
+		if d != nil {
+			dgid = GlobalID(d.Kind, d.ID)
+		}
+		ev.DocumentID, ev.Document = &dgid, model.WrapDocument(d)
+	}
+	return []*model.CarnetChange{ev}, nil
+}
+
+func (s *carnetStream) handle(ctx context.Context, c graph.Change) ([]*model.CarnetChange, error) {
+	switch {
+	case c.ID == s.id: // the carnet itself, or one of its own links
+		cr, err := s.carnet(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if cr == nil {
+			if s.gone {
+				return nil, nil
+			}
+			s.gone = true
+			return s.event(ctx, c, model.ChangeKindUnavailable, "", nil)
+		}
+		s.gone = false
+		return s.event(ctx, c, linkKind(c.Op), "", nil)
+
+	case c.Relation == graph.RelInCarnet && c.OtherID == s.id:
+		doc := c.ID
+		d, err := s.r.readDocument(ctx, doc, "")
+		if err != nil {
+			return nil, err
+		}
+		if c.Op == graph.OpUnlink {
+			if !s.seen[doc] {
+				return nil, nil
+			}
+			delete(s.seen, doc)
+			return s.event(ctx, c, model.ChangeKindRemoved, doc, d)
+		}
+		return s.member(ctx, c, doc, d)
+
+	case c.Kind.IsDocument() && c.Op == graph.OpUpdate:
+		doc := c.ID
+		links, err := s.r.store.Links(ctx, []string{doc}, graph.RelInCarnet, graph.Out)
+		if err != nil {
+			return nil, err
+		}
+		in := false
+		for _, l := range links[doc] {
+			in = in || l.To == s.id
+		}
+		d, err := s.r.readDocument(ctx, doc, "")
+		if err != nil {
+			return nil, err
+		}
+		if in {
+			return s.member(ctx, c, doc, d)
+		}
+		if !s.seen[doc] {
 			return nil, nil
 		}
-		delete(seen, doc)
-		return event(ctx, c, model.ChangeKindUnavailable, doc, nil)
+		delete(s.seen, doc)
+		if d != nil {
+			// Still readable, no longer filed here: its UNLINK is
+			// further down the sequence and will find it gone.
+			return s.event(ctx, c, model.ChangeKindRemoved, doc, d)
+		}
+		return s.event(ctx, c, model.ChangeKindUnavailable, doc, nil)
+	}
+	return nil, nil
+}
+
+// member is the event of a document filed in the carnet: ADDED the first
+// time the subscriber may read it there, UPDATED after, UNAVAILABLE once
+// when they no longer may.
+func (s *carnetStream) member(ctx context.Context, c graph.Change, doc string, d *graph.Document) ([]*model.CarnetChange, error) {
+	if d == nil {
+		if !s.seen[doc] {
+			return nil, nil
+		}
+		delete(s.seen, doc)
+		return s.event(ctx, c, model.ChangeKindUnavailable, doc, nil)
 	}
 	kind := model.ChangeKindUpdated
-	if !seen[doc] {
+	if !s.seen[doc] {
 		kind = model.ChangeKindAdded
 	}
-	seen[doc] = true
-	return event(ctx, c, kind, doc, d)
+	s.seen[doc] = true
+	return s.event(ctx, c, kind, doc, d)
 }
 
 // maxOpenFlags bounds the open flags a moderation stream loads when it

@@ -35,12 +35,25 @@ type BatchLoader interface {
 	LoadBatch(ctx context.Context, b Batch) error
 }
 
+// Creator is what WriteBatch writes through when the store is not a
+// BatchLoader: the create methods of every kind, Link and
+// DeclareStandpoint.
+type Creator interface {
+	CreateKnowledgeBase(ctx context.Context, b KnowledgeBase) (*KnowledgeBase, error)
+	CreateCommunity(ctx context.Context, c Community) (*Community, error)
+	CreateCarnet(ctx context.Context, c Carnet) (*Carnet, error)
+	CreateContributor(ctx context.Context, c Contributor) (*Contributor, error)
+	CreateDocument(ctx context.Context, d Document, authorIDs []string) (*Document, error)
+	Link(ctx context.Context, l Link) (*Link, error)
+	DeclareStandpoint(ctx context.Context, d Declaration) (*Declaration, error)
+}
+
 // WriteBatch writes b with the store's LoadBatch when it has one (one
 // transaction, batched writes), and otherwise one write at a time in an order
 // where every link finds both of its ends. The fallback is not atomic: a
 // failure leaves the writes before it in place, and the error names the
 // object that failed.
-func WriteBatch(ctx context.Context, s Store, b Batch) error {
+func WriteBatch(ctx context.Context, s Creator, b Batch) error {
 	if bl, ok := s.(BatchLoader); ok {
 		return bl.LoadBatch(ctx, b)
 	}

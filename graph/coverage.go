@@ -71,6 +71,14 @@ type CoverageQuery struct {
 	Noise *CoverageNoise
 }
 
+// Check is what every store checks before it counts: k and the scope.
+func (q CoverageQuery) Check() error {
+	if err := CheckCoverageK(q.K); err != nil {
+		return err
+	}
+	return q.Scope.Check()
+}
+
 // ResearchStore serves statistics and maps of who contributes.
 type ResearchStore interface {
 	// StandpointCoverage counts, over the documents of q.Scope that the

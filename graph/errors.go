@@ -63,7 +63,7 @@ func ErrorMessage(err error) string {
 	return "internal error"
 }
 
-// notFound is the one message for a missing or hidden object, so that a
+// NotFound is the one error for a missing or hidden object, so that a
 // hidden document and an absent one cannot be told apart.
 func NotFound(id string) *Error {
 	return Errorf(ENOTFOUND, "no object with id %q", id)

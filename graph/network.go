@@ -26,6 +26,15 @@ type NetworkQuery struct {
 	Scope DocumentScope
 }
 
+// Check is what every store checks before it reads a network: the viewer
+// is a researcher (or above), the scope is valid.
+func (q NetworkQuery) Check(v Viewer) error {
+	if err := RequireResearcher(v); err != nil {
+		return err
+	}
+	return q.Scope.Check()
+}
+
 // Network is the co-authorship network of a set of documents. It holds
 // ids and counts only; standpoints are read apart (Declarations), where
 // the per-person rules apply.

@@ -37,6 +37,36 @@ type Declaration struct {
 	DeclaredAt    time.Time
 }
 
+// RequireOwnDeclarations is the one rule for writing declarations:
+// nobody, not even an admin, speaks for someone else's standpoint. The
+// system may, to load demo data and imports.
+func RequireOwnDeclarations(v Viewer, contributorID string) error {
+	if err := RequireWriter(v); err != nil {
+		return err
+	}
+	if v.Role == RoleSystem || (v.ContributorID != "" && v.ContributorID == contributorID) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "you may only declare or withdraw your own standpoints")
+}
+
+// CheckDeclaration is what every store checks of a declaration before it
+// looks at the graph: who may write it (RequireOwnDeclarations), a
+// dimension and value that are ids, a chosen visibility. The value itself
+// is the caller's to check against the taxonomy.
+func CheckDeclaration(v Viewer, d Declaration) error {
+	if err := RequireOwnDeclarations(v, d.ContributorID); err != nil {
+		return err
+	}
+	if ValidateID(d.Dimension) != nil || ValidateID(d.Value) != nil {
+		return Errorf(EINVALID, "invalid standpoint %q:%q: dimension and value are ids of the taxonomy", d.Dimension, d.Value)
+	}
+	if !d.Visibility.Valid() {
+		return Errorf(EINVALID, "visibility must be chosen: PRIVATE, AGGREGATE or PUBLIC")
+	}
+	return nil
+}
+
 // Label is a text in French and English.
 type Label struct {
 	FR string `json:"fr"`

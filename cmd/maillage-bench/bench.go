@@ -113,7 +113,7 @@ func runBench(ctx context.Context, cfg benchConfig, out io.Writer) error {
 	return nil
 }
 
-func generateGraph(ctx context.Context, s graph.Store, n int) ([]string, time.Duration, error) {
+func generateGraph(ctx context.Context, s graph.Creator, n int) ([]string, time.Duration, error) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	var contributors []string
 	for i := range 100 {

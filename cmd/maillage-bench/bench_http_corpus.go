@@ -277,7 +277,7 @@ func prepareNeo4jCorpus(ctx context.Context, cfg benchHTTPConfig, c *benchCorpus
 }
 
 // writeCorpusTo writes the corpus into s.
-func writeCorpusTo(ctx context.Context, s graph.Store, c *benchCorpus, out io.Writer) error {
+func writeCorpusTo(ctx context.Context, s graph.Creator, c *benchCorpus, out io.Writer) error {
 	sys := graph.SystemContext(ctx)
 	links, err := c.emit(func(b graph.Batch) error { return graph.WriteBatch(sys, s, b) })
 	if err != nil {
@@ -369,7 +369,7 @@ func buildBenchIndex(ctx context.Context, dir string, out io.Writer) error {
 
 // benchTokens creates one CONTRIBUTOR token per client, each for its own
 // contributor: the mutations run as authors do.
-func benchTokens(ctx context.Context, s graph.Store, n int) ([]string, error) {
+func benchTokens(ctx context.Context, s graph.TokenStore, n int) ([]string, error) {
 	sys := graph.SystemContext(ctx)
 	tokens := make([]string, n)
 	for i := range tokens {

@@ -223,7 +223,9 @@ func runStoreBench(ctx context.Context, cfg storeBenchConfig, out io.Writer) err
 
 // benchNoteIDs is up to 2 000 public notes, the subjects of node and
 // neighbourhood requests.
-func benchNoteIDs(ctx context.Context, s graph.Store) ([]string, error) {
+func benchNoteIDs(ctx context.Context, s interface {
+	ScanDocuments(ctx context.Context, after string, limit int) ([]*graph.Document, error)
+}) ([]string, error) {
 	var ids []string
 	after := ""
 	for len(ids) < 2000 {

@@ -20,11 +20,18 @@ import (
 // this label.
 const demoTokenLabel = "demo sign-in, made by serve --demo"
 
+// demoTokens is what the demo sign-in reads and writes: the demo
+// accounts' contributors and their tokens.
+type demoTokens interface {
+	graph.TokenStore
+	Contributor(ctx context.Context, id string) (*graph.Contributor, error)
+}
+
 // demoSignIn makes one token per demo account whose contributor is in the
 // store, each start anew: a token's secret is not kept, only its hash,
 // so the previous start's tokens could not be shown again, and are
 // revoked (revokeDemoTokens, called first).
-func demoSignIn(ctx context.Context, store graph.Store, accounts []demo.Account) ([]api.DemoAccount, error) {
+func demoSignIn(ctx context.Context, store demoTokens, accounts []demo.Account) ([]api.DemoAccount, error) {
 	sys := graph.SystemContext(ctx)
 	var out []api.DemoAccount
 	for _, a := range accounts {
@@ -53,7 +60,7 @@ func demoSignIn(ctx context.Context, store graph.Store, accounts []demo.Account)
 
 // revokeDemoTokens revokes every token a `serve --demo` made, and returns
 // how many it revoked.
-func revokeDemoTokens(ctx context.Context, store graph.Store) (int, error) {
+func revokeDemoTokens(ctx context.Context, store graph.TokenStore) (int, error) {
 	sys := graph.SystemContext(ctx)
 	var ids []string
 	for after := ""; ; {
@@ -87,7 +94,7 @@ func revokeDemoTokens(ctx context.Context, store graph.Store) (int, error) {
 
 // revokeDemoTokensAtExit revokes the demo tokens once serve is done; ctx
 // is cancelled by then, so the revocation has a bounded context of its own.
-func revokeDemoTokensAtExit(store graph.Store, logger *slog.Logger) {
+func revokeDemoTokensAtExit(store graph.TokenStore, logger *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	n, err := revokeDemoTokens(ctx, store)

@@ -13,7 +13,7 @@ import (
 )
 
 // indexReady tells /readyz whether the index has applied every change.
-func indexReady(ix *search.Index, store graph.Store) func(context.Context) error {
+func indexReady(ix *search.Index, store graph.ChangeStore) func(context.Context) error {
 	return func(ctx context.Context) error {
 		applied, _, err := ix.LastApplied()
 		if err != nil {

@@ -1,14 +1,15 @@
 // Command maillage serves the knowledge graph of a commons over GraphQL.
 //
-//	maillage serve --addr HOST:PORT --data DIR [--demo] [--store embedded|neo4j]
-//	maillage token create --data DIR --role ROLE [--contributor ID] [--expires 720h] [--label TEXT]
-//	maillage token list --data DIR
-//	maillage token revoke --data DIR ID
-//	maillage export json|jsonld|network --data DIR [--out FILE]
-//	maillage import json --data DIR FILE
-//	maillage import markdown --data DIR [--dry-run] DIR
+//	maillage serve [--addr HOST:PORT] [--data DIR] [--demo] [--store embedded|neo4j]
+//	maillage token create|list|revoke [--data DIR] …
+//	maillage reindex [--data DIR]
+//	maillage export json|jsonld|network [--data DIR] [--out FILE]
+//	maillage import json|markdown [--data DIR] [--dry-run] FILE|DIR
+//	maillage backup --out FILE [--url URL --token TOKEN | --data DIR]
 //
-// Every flag can also be set through a MAILLAGE_* variable (MAILLAGE_ADDR,
+// `maillage` alone prints every command with its flags (usage below). The
+// load generator is a command of its own, cmd/maillage-bench. Every flag
+// can also be set through a MAILLAGE_* variable (MAILLAGE_ADDR,
 // MAILLAGE_DATA, …); a flag given on the command line wins.
 package main
 

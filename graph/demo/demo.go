@@ -116,7 +116,7 @@ func ParseCore() (*Data, error) {
 	return &d, nil
 }
 
-// Contributors returns the demo contributors' ids and roles, so that the
+// ContributorRoles returns the demo contributors' ids and roles, so that the
 // command line can offer tokens for them.
 func (d *Data) ContributorRoles() map[string]graph.Role {
 	out := map[string]graph.Role{}
@@ -126,11 +126,18 @@ func (d *Data) ContributorRoles() map[string]graph.Role {
 	return out
 }
 
+// Target is what loading the demo needs of a store: the change sequence,
+// to tell an empty store, and the writes of graph.WriteBatch.
+type Target interface {
+	graph.Creator
+	LastSeq(ctx context.Context) (uint64, error)
+}
+
 // Load writes the demo graph into s unless it is already there. It returns
 // false when nothing was loaded: the demo is present, or the store already
 // holds other data (the demo never mixes into a real commons). Stores that
 // can write a batch at once (Neo4j) load it in one transaction.
-func Load(ctx context.Context, s graph.Store, tax *graph.Taxonomy) (bool, error) {
+func Load(ctx context.Context, s Target, tax *graph.Taxonomy) (bool, error) {
 	d, err := Parse()
 	if err != nil {
 		return false, err
@@ -139,7 +146,7 @@ func Load(ctx context.Context, s graph.Store, tax *graph.Taxonomy) (bool, error)
 }
 
 // LoadCore is Load with the hand-written demo only (ParseCore).
-func LoadCore(ctx context.Context, s graph.Store, tax *graph.Taxonomy) (bool, error) {
+func LoadCore(ctx context.Context, s Target, tax *graph.Taxonomy) (bool, error) {
 	d, err := ParseCore()
 	if err != nil {
 		return false, err
@@ -148,7 +155,7 @@ func LoadCore(ctx context.Context, s graph.Store, tax *graph.Taxonomy) (bool, er
 }
 
 // Load writes d into s as the package's Load does.
-func (d *Data) Load(ctx context.Context, s graph.Store, tax *graph.Taxonomy) (bool, error) {
+func (d *Data) Load(ctx context.Context, s Target, tax *graph.Taxonomy) (bool, error) {
 	ctx = graph.SystemContext(ctx)
 	if seq, err := s.LastSeq(ctx); err != nil {
 		return false, err

@@ -19,9 +19,20 @@ import (
 
 var sys = graph.SystemContext(context.Background())
 
-func open(t testing.TB) *embedded.Store { return dumptest.Open(t) }
+func open(t testing.TB) *embedded.Store {
+	t.Helper()
+	s, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
 
-func source(t testing.TB) *embedded.Store { return dumptest.Source(t) }
+// opener is open for the kit.
+func opener(t testing.TB) graph.Store { return open(t) }
+
+func source(t testing.TB) graph.Store { return dumptest.Source(t, opener) }
 
 func export(t testing.TB, s graph.Store) []byte { return dumptest.Export(t, s) }
 
@@ -39,7 +50,7 @@ func must[T any](t testing.TB) func(T, error) T {
 // graph, flags and hidden documents included (dumptest.RoundTrip).
 func TestRoundTripIsLossless(t *testing.T) {
 	t.Parallel()
-	file := dumptest.RoundTrip(t, open(t))
+	file := dumptest.RoundTrip(t, opener)
 	// The embedded store lists ties as it did before the restore: the
 	// second export is the same file, line for line, header aside.
 	dst := open(t)
@@ -261,7 +272,7 @@ func TestStoreRestoreValidates(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	good := export(f, dumptest.Small(f))
+	good := export(f, dumptest.Small(f, opener))
 	f.Add(good)
 	ls := lines(good)
 	f.Add(join(ls[:len(ls)/2]))

@@ -71,7 +71,7 @@ var (
 // they come. r is read again from where it started if it is an
 // io.ReadSeeker (a file); anything else is first copied to a temporary
 // file in os.TempDir.
-func Restore(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
+func Restore(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 	ctx = graph.SystemContext(ctx)
 	if _, ok := s.(graph.Restorer); !ok {
 		return nil, ErrNoRestore
@@ -176,7 +176,7 @@ func nextPart(p *scan) (*graph.Snapshot, error) {
 }
 
 // restoreWhole restores into a store that takes a whole snapshot only.
-func restoreWhole(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
+func restoreWhole(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 	snap, counts, err := Read(r)
 	if err != nil {
 		return nil, err
@@ -193,7 +193,7 @@ func restoreWhole(ctx context.Context, s graph.Store, r io.Reader) (Counts, erro
 }
 
 // restoreError tells a store that was not empty from other failures.
-func restoreError(ctx context.Context, s graph.Store, err error) error {
+func restoreError(ctx context.Context, s Target, err error) error {
 	if graph.ErrorCode(err) == graph.ECONFLICT {
 		if empty, e := isEmpty(ctx, s); e == nil && !empty {
 			return ErrNotEmpty
@@ -224,7 +224,7 @@ func Spool(r io.Reader, dir string) (*os.File, error) {
 // Check reads and checks a whole dump as Restore does, and checks that s
 // could take it (when s is not nil), without writing anything: a dry run.
 // It keeps ids, not the records.
-func Check(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
+func Check(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 	ctx = graph.SystemContext(ctx)
 	if s != nil {
 		if _, ok := s.(graph.Restorer); !ok {
@@ -245,7 +245,7 @@ func Check(ctx context.Context, s graph.Store, r io.Reader) (Counts, error) {
 
 // checkTarget refuses a store that holds a graph, unless an interrupted
 // restore left it there.
-func checkTarget(ctx context.Context, s graph.Store) error {
+func checkTarget(ctx context.Context, s Target) error {
 	if in, ok := s.(Interrupted); ok {
 		if yes, err := in.RestoreInterrupted(ctx); err != nil {
 			return err
@@ -263,8 +263,20 @@ func checkTarget(ctx context.Context, s graph.Store) error {
 	return nil
 }
 
+// Target is a store a dump is restored into, as far as Restore and Check
+// read it: its lists, to tell an empty store. It must also be a
+// graph.Restorer (ErrNoRestore otherwise), and may be a
+// graph.StreamRestorer and an Interrupted.
+type Target interface {
+	ListKnowledgeBases(ctx context.Context, p graph.Page) (*graph.Connection[*graph.KnowledgeBase], error)
+	ListCommunities(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Community], error)
+	ListCarnets(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Carnet], error)
+	ListContributors(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Contributor], error)
+	ListDocuments(ctx context.Context, f graph.DocumentFilter, o graph.DocumentOrder, p graph.Page) (*graph.Connection[*graph.Document], error)
+}
+
 // isEmpty reports whether s holds no node of any kind.
-func isEmpty(ctx context.Context, s graph.Store) (bool, error) {
+func isEmpty(ctx context.Context, s Target) (bool, error) {
 	if e, ok := s.(EmptyChecker); ok {
 		return e.IsEmpty(ctx)
 	}

@@ -25,7 +25,7 @@ func TestStreamedRestoreInManyParts(t *testing.T) {
 	for _, n := range []int{1, 7, 1000} {
 		t.Run(fmt.Sprintf("records=%d", n), func(t *testing.T) {
 			defer dump.SetPartRecords(n)()
-			file := dumptest.RoundTrip(t, open(t))
+			file := dumptest.RoundTrip(t, opener)
 			if n < 1000 && len(lines(file)) < 10*n {
 				t.Fatalf("a file of %d lines is not many parts of %d records", len(lines(file)), n)
 			}

@@ -17,7 +17,7 @@ import (
 // interface, page by page, so it works on any store; on a store that others
 // write to meanwhile (a shared Neo4j) the pages may not be one snapshot, so
 // back up a quiet store.
-func Write(ctx context.Context, s graph.Store, w io.Writer) (Counts, error) {
+func Write(ctx context.Context, s Source, w io.Writer) (Counts, error) {
 	ctx = graph.SystemContext(ctx)
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
@@ -135,6 +135,15 @@ func Write(ctx context.Context, s graph.Store, w io.Writer) (Counts, error) {
 		return nil, err
 	}
 	return counts, nil
+}
+
+// Source is what Write reads: every list of the graph's records.
+type Source interface {
+	Target
+	Revisions(ctx context.Context, id string, p graph.Page) (*graph.Connection[*graph.Revision], error)
+	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
+	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
+	Flags(ctx context.Context, f graph.FlagFilter, p graph.Page) (*graph.Connection[*graph.Flag], error)
 }
 
 // eachPage calls fn for every item of a paged list, MaxFirst at a time.

@@ -42,9 +42,26 @@ func Context() map[string]any {
 	}
 }
 
+// Source is what a Builder reads: the nodes it describes and the links,
+// standpoints and groups their objects name.
+type Source interface {
+	Document(ctx context.Context, id string) (*graph.Document, error)
+	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
+	ListDocuments(ctx context.Context, f graph.DocumentFilter, o graph.DocumentOrder, p graph.Page) (*graph.Connection[*graph.Document], error)
+	Contributor(ctx context.Context, id string) (*graph.Contributor, error)
+	Contributors(ctx context.Context, ids []string) ([]*graph.Contributor, error)
+	ListContributors(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Contributor], error)
+	Carnet(ctx context.Context, id string) (*graph.Carnet, error)
+	Carnets(ctx context.Context, ids []string) ([]*graph.Carnet, error)
+	ListCarnets(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Carnet], error)
+	Communities(ctx context.Context, ids []string) ([]*graph.Community, error)
+	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
+	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
+}
+
 // Builder makes the JSON-LD objects of nodes.
 type Builder struct {
-	Store graph.Store
+	Store Source
 	// Taxonomy labels standpoints and regions; nil means the default.
 	Taxonomy *graph.Taxonomy
 	// Base is the IRI a node's store id is appended to for its @id, e.g.

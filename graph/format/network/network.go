@@ -67,11 +67,21 @@ type Edge struct {
 	Weight   int
 }
 
+// Source is what Build reads: the network, then the names and public
+// standpoints of its people and the names of its groups.
+type Source interface {
+	ContributorNetwork(ctx context.Context, q graph.NetworkQuery) (*graph.Network, error)
+	Contributors(ctx context.Context, ids []string) ([]*graph.Contributor, error)
+	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
+	Communities(ctx context.Context, ids []string) ([]*graph.Community, error)
+	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
+}
+
 // Build reads the network of scope as the viewer of ctx sees it: the
 // store's ContributorNetwork (researchers and above), the contributors'
 // names and PUBLIC declarations, and the groups' names. A group the
 // viewer may not read is left out with its edges.
-func Build(ctx context.Context, s graph.Store, scope graph.DocumentScope) (*Graph, error) {
+func Build(ctx context.Context, s Source, scope graph.DocumentScope) (*Graph, error) {
 	n, err := s.ContributorNetwork(ctx, graph.NetworkQuery{Scope: scope})
 	if err != nil {
 		return nil, err

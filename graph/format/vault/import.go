@@ -65,13 +65,26 @@ type update struct {
 	path    string
 }
 
+// Target is what Import reads and writes of a store: the documents,
+// links, carnets and contributors a vault may name, and the writes of an
+// import (graph.WriteBatch's, and updates of documents and carnets).
+type Target interface {
+	graph.Creator
+	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
+	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
+	ListCarnets(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Carnet], error)
+	ListContributors(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Contributor], error)
+	UpdateCarnet(ctx context.Context, id string, u graph.CarnetUpdate) (*graph.Carnet, error)
+	UpdateDocument(ctx context.Context, id string, u graph.DocumentUpdate) (*graph.Document, error)
+}
+
 // Import writes the vault into s as the system: new files become new
 // documents, changed ones are updated (a revision each), unchanged ones are
 // left alone; links and tags are added, never removed (curators may have
 // added links of their own). Everything is planned and checked first;
 // writes then go in batches, so an interrupted import is completed by
 // running it again.
-func Import(ctx context.Context, s graph.Store, v *Vault, o Options) (*Result, error) {
+func Import(ctx context.Context, s Target, v *Vault, o Options) (*Result, error) {
 	ctx = graph.SystemContext(ctx)
 	if o.BatchSize <= 0 {
 		o.BatchSize = 500
@@ -139,7 +152,7 @@ func openness(v graph.Visibility) int {
 	return 0
 }
 
-func (v *Vault) plan(ctx context.Context, s graph.Store, o Options, res *Result) (*plan, error) {
+func (v *Vault) plan(ctx context.Context, s Target, o Options, res *Result) (*plan, error) {
 	p := &plan{carnetUpdates: map[string][]string{}, carnetVersion: map[string]int{}}
 	act := func(format string, args ...any) {
 		if o.DryRun {
@@ -345,7 +358,7 @@ func idsOf(fs []*File) []string {
 }
 
 // documents returns the stored documents among ids, read as the system.
-func documents(ctx context.Context, s graph.Store, ids []string) (map[string]*graph.Document, error) {
+func documents(ctx context.Context, s Target, ids []string) (map[string]*graph.Document, error) {
 	out := map[string]*graph.Document{}
 	for start := 0; start < len(ids); start += graph.MaxFirst {
 		ds, err := s.Documents(ctx, ids[start:min(start+graph.MaxFirst, len(ids))])
@@ -363,7 +376,7 @@ func documents(ctx context.Context, s graph.Store, ids []string) (map[string]*gr
 
 // existingLinks returns the links of the stored documents, both ways (an
 // AUTHORED link arrives at its document).
-func existingLinks(ctx context.Context, s graph.Store, docs map[string]*graph.Document) (map[linkKey]graph.Link, error) {
+func existingLinks(ctx context.Context, s Target, docs map[string]*graph.Document) (map[linkKey]graph.Link, error) {
 	out := map[linkKey]graph.Link{}
 	ids := make([]string, 0, len(docs))
 	for id := range docs {
@@ -415,7 +428,7 @@ func unlink(s string) string {
 
 // resolveAuthors finds each file's authors among the store's contributors,
 // by id or by name, and plans a profile for each name it does not know.
-func (v *Vault) resolveAuthors(ctx context.Context, s graph.Store, p *plan, act func(string, ...any)) (map[string][]string, error) {
+func (v *Vault) resolveAuthors(ctx context.Context, s Target, p *plan, act func(string, ...any)) (map[string][]string, error) {
 	people, err := all(ctx, s.ListContributors)
 	if err != nil {
 		return nil, err
@@ -459,7 +472,7 @@ func (v *Vault) resolveAuthors(ctx context.Context, s graph.Store, p *plan, act 
 // resolveCarnets finds each file's carnet among the store's, by id or
 // title, plans the carnets and categories that are missing, and returns
 // the carnet id of each file.
-func (v *Vault) resolveCarnets(ctx context.Context, s graph.Store, p *plan, act func(string, ...any)) (map[string]string, error) {
+func (v *Vault) resolveCarnets(ctx context.Context, s Target, p *plan, act func(string, ...any)) (map[string]string, error) {
 	stored, err := all(ctx, s.ListCarnets)
 	if err != nil {
 		return nil, err
@@ -531,7 +544,7 @@ func (v *Vault) resolveCarnets(ctx context.Context, s graph.Store, p *plan, act 
 }
 
 // apply writes the plan, in batches, reporting progress.
-func (p *plan) apply(ctx context.Context, s graph.Store, o Options, res *Result) error {
+func (p *plan) apply(ctx context.Context, s Target, o Options, res *Result) error {
 	progress := func(phase string, done, total int) {
 		if o.Progress != nil && total > 0 {
 			o.Progress(phase, done, total)

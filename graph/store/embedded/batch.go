@@ -84,14 +84,8 @@ func (s *Store) LoadBatch(ctx context.Context, b graph.Batch) error {
 // the system declares for someone else, admins included), the same checks,
 // the same change entry.
 func (w *writer) declare(d *graph.Declaration) error {
-	if err := w.ownDeclarations(d.ContributorID); err != nil {
+	if err := graph.CheckDeclaration(w.v, *d); err != nil {
 		return err
-	}
-	if graph.ValidateID(d.Dimension) != nil || graph.ValidateID(d.Value) != nil {
-		return graph.Errorf(graph.EINVALID, "invalid standpoint %q:%q: dimension and value are ids of the taxonomy", d.Dimension, d.Value)
-	}
-	if !d.Visibility.Valid() {
-		return graph.Errorf(graph.EINVALID, "visibility must be chosen: PRIVATE, AGGREGATE or PUBLIC")
 	}
 	if w.kind(d.ContributorID) != graph.KindContributor {
 		return graph.NotFound(d.ContributorID)

@@ -204,48 +204,40 @@ func (w *writer) forgetAccess() {
 	w.ranks = nil
 }
 
-func validRelation(rel graph.Relation) error {
-	if !rel.Valid() {
-		return graph.Errorf(graph.EINVALID, "unknown relation %q", rel)
+// validRelation and checkLinkQuery are graph's rules.
+var (
+	validRelation  = graph.ValidRelation
+	checkLinkQuery = graph.CheckLinkQuery
+)
+
+// linkTx is a writer as graph's link rules see it.
+type linkTx struct{ w *writer }
+
+func (t linkTx) VisibleKinds(ids ...string) (map[string]graph.Kind, error) {
+	ks := make(map[string]graph.Kind, len(ids))
+	for _, id := range ids {
+		k, err := t.w.visibleKind(id)
+		if err != nil {
+			return nil, err
+		}
+		if k != "" {
+			ks[id] = k
+		}
 	}
-	return nil
+	return ks, nil
 }
 
-// linkEnds looks up both ends as the viewer sees them.
-func (w *writer) linkEnds(l *graph.Link) error {
-	var err error
-	if l.FromKind, err = w.visibleKind(l.From); err != nil {
-		return err
-	} else if l.FromKind == "" {
-		return graph.NotFound(l.From)
-	}
-	if l.ToKind, err = w.visibleKind(l.To); err != nil {
-		return err
-	} else if l.ToKind == "" {
-		return graph.NotFound(l.To)
-	}
-	return nil
+func (t linkTx) Authors(id string) ([]string, error) { return t.w.authors(id), nil }
+
+func (t linkTx) GetLink(rel graph.Relation, from, to string) (*graph.Link, error) {
+	return t.w.getLink(rel, from, to)
 }
 
-// canLink applies "the viewer may edit the From end". Authorship is the
-// exception: claiming to be the author of a document would grant the right
-// to edit it, so AUTHORED links are made by the document's editors.
-func (w *writer) canLink(l *graph.Link) error {
-	v := w.v
-	ok := v.IsCurator()
-	switch {
-	case ok:
-	case l.FromKind.IsDocument():
-		ok = v.CanEditDocument(w.authors(l.From))
-	case l.Relation == graph.RelMemberOf || l.Relation == graph.RelAffiliatedWith:
-		ok = v.CanEditContributor(l.From)
-	case l.Relation == graph.RelAuthored:
-		ok = v.CanEditDocument(w.authors(l.To))
+func (t linkTx) DeleteLink(old *graph.Link) error {
+	if err := t.w.deleteLink(old); err != nil {
+		return err
 	}
-	if !ok {
-		return graph.Errorf(graph.EFORBIDDEN, "you may not change the %s links of %q", l.Relation, l.From)
-	}
-	return nil
+	return t.w.recordLink(graph.OpUnlink, old)
 }
 
 // Link implements graph.LinkStore.
@@ -271,22 +263,7 @@ func (s *Store) Link(ctx context.Context, l graph.Link) (*graph.Link, error) {
 
 // checkedLink is Link inside a transaction: ends, shape and rights first.
 func (w *writer) checkedLink(l *graph.Link) error {
-	if err := graph.RequireWriter(w.v); err != nil {
-		return err
-	}
-	if err := validRelation(l.Relation); err != nil {
-		return err
-	}
-	if err := w.linkEnds(l); err != nil {
-		return err
-	}
-	if err := graph.ValidateLink(*l); err != nil {
-		return err
-	}
-	if err := w.canLink(l); err != nil {
-		return err
-	}
-	if err := graph.CanAddLink(w.v, *l); err != nil {
+	if err := graph.CheckLink(w.v, linkTx{w}, l); err != nil {
 		return err
 	}
 	return w.link(l)
@@ -334,44 +311,7 @@ func (w *writer) placeInCarnet(l *graph.Link) error {
 
 // Unlink implements graph.LinkStore.
 func (s *Store) Unlink(ctx context.Context, rel graph.Relation, from, to string) error {
-	return s.update(ctx, func(w *writer) error {
-		if err := graph.RequireWriter(w.v); err != nil {
-			return err
-		}
-		if err := validRelation(rel); err != nil {
-			return err
-		}
-		l := graph.Link{Relation: rel, From: from, To: to}
-		if err := w.linkEnds(&l); err != nil {
-			return err
-		}
-		if err := w.canLink(&l); err != nil {
-			return err
-		}
-		old, err := w.getLink(rel, from, to)
-		if err != nil {
-			return err
-		}
-		if old == nil {
-			return graph.Errorf(graph.ENOTFOUND, "no %s link from %q to %q", rel, from, to)
-		}
-		if err := w.deleteLink(old); err != nil {
-			return err
-		}
-		return w.recordLink(graph.OpUnlink, old)
-	})
-}
-
-func checkLinkQuery(rel graph.Relation, dir graph.Direction) error {
-	if rel != "" {
-		if err := validRelation(rel); err != nil {
-			return err
-		}
-	}
-	if !dir.Valid() {
-		return graph.Errorf(graph.EINVALID, "direction must be OUT, IN or BOTH")
-	}
-	return nil
+	return s.update(ctx, func(w *writer) error { return graph.Unlink(w.v, linkTx{w}, rel, from, to) })
 }
 
 // Links implements graph.LinkStore. An empty rel means every relation.

@@ -193,10 +193,7 @@ func (r *reader) countedDeclarations(id string) ([]graph.Declaration, error) {
 
 // StandpointCoverage implements graph.ResearchStore.
 func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (*graph.Coverage, error) {
-	if err := graph.CheckCoverageK(q.K); err != nil {
-		return nil, err
-	}
-	if err := q.Scope.Check(); err != nil {
+	if err := q.Check(); err != nil {
 		return nil, err
 	}
 	var counts graph.CoverageCounts
@@ -242,10 +239,7 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 
 // ContributorNetwork implements graph.ResearchStore.
 func (s *Store) ContributorNetwork(ctx context.Context, q graph.NetworkQuery) (*graph.Network, error) {
-	if err := graph.RequireResearcher(viewerOf(ctx)); err != nil {
-		return nil, err
-	}
-	if err := q.Scope.Check(); err != nil {
+	if err := q.Check(viewerOf(ctx)); err != nil {
 		return nil, err
 	}
 	var out *graph.Network

@@ -17,31 +17,12 @@ func declKey(contributor, dimension, value string) []byte {
 	return []byte(contributor + "\x00" + dimension + "\x00" + value)
 }
 
-// ownDeclarations is the one rule for writing declarations: nobody, not
-// even an admin, speaks for someone else's standpoint. The system may, to
-// load demo data and imports.
-func (w *writer) ownDeclarations(contributorID string) error {
-	if err := graph.RequireWriter(w.v); err != nil {
-		return err
-	}
-	if w.v.Role == graph.RoleSystem || (w.v.ContributorID != "" && w.v.ContributorID == contributorID) {
-		return nil
-	}
-	return graph.Errorf(graph.EFORBIDDEN, "you may only declare or withdraw your own standpoints")
-}
-
 // DeclareStandpoint implements graph.StandpointStore. Declaring a value
 // again changes its visibility; declaring it unchanged writes nothing.
 func (s *Store) DeclareStandpoint(ctx context.Context, d graph.Declaration) (*graph.Declaration, error) {
 	err := s.update(ctx, func(w *writer) error {
-		if err := w.ownDeclarations(d.ContributorID); err != nil {
+		if err := graph.CheckDeclaration(w.v, d); err != nil {
 			return err
-		}
-		if graph.ValidateID(d.Dimension) != nil || graph.ValidateID(d.Value) != nil {
-			return graph.Errorf(graph.EINVALID, "invalid standpoint %q:%q: dimension and value are ids of the taxonomy", d.Dimension, d.Value)
-		}
-		if !d.Visibility.Valid() {
-			return graph.Errorf(graph.EINVALID, "visibility must be chosen: PRIVATE, AGGREGATE or PUBLIC")
 		}
 		if w.kind(d.ContributorID) != graph.KindContributor {
 			return graph.NotFound(d.ContributorID)
@@ -77,7 +58,7 @@ func (s *Store) DeclareStandpoint(ctx context.Context, d graph.Declaration) (*gr
 // names the contributor only, so the sequence keeps no trace of the value.
 func (s *Store) WithdrawStandpoint(ctx context.Context, contributorID, dimension, value string) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.ownDeclarations(contributorID); err != nil {
+		if err := graph.RequireOwnDeclarations(w.v, contributorID); err != nil {
 			return err
 		}
 		key := declKey(contributorID, dimension, value)

@@ -67,9 +67,18 @@ type Store struct {
 	// tokenRev counts the writes that revoked or deleted tokens
 	// (graph.TokenWatcher).
 	tokenRev atomic.Uint64
+	// obs are told of every transaction (graph.Observable).
+	obs graph.Observers
 }
 
-var _ graph.Store = (*Store)(nil)
+var (
+	_ graph.Store      = (*Store)(nil)
+	_ graph.Observable = (*Store)(nil)
+)
+
+// Observe implements graph.Observable: view and update report each
+// transaction.
+func (s *Store) Observe(o graph.Observer) { s.obs.Add(o) }
 
 // Bucket names. Every kind has its own record bucket ("rec:Note" …: id →
 // record). Document kinds also have a head bucket ("head:Note": id → the
@@ -365,7 +374,9 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Close() error { return s.db.Close() }
 
 // view runs fn in a read-only transaction as the viewer of ctx.
-func (s *Store) view(ctx context.Context, fn func(r *reader) error) error {
+func (s *Store) view(ctx context.Context, fn func(r *reader) error) (err error) {
+	o := s.obs.Begin()
+	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -380,7 +391,9 @@ func (s *Store) view(ctx context.Context, fn func(r *reader) error) error {
 
 // update runs fn in one read-write transaction: everything fn writes, its
 // change entries included, commits together or not at all.
-func (s *Store) update(ctx context.Context, fn func(w *writer) error) error {
+func (s *Store) update(ctx context.Context, fn func(w *writer) error) (err error) {
+	o := s.obs.Begin()
+	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -397,7 +410,7 @@ func (s *Store) update(ctx context.Context, fn func(w *writer) error) error {
 		}
 		s.cache.endWrite(changed, all, touched)
 	}()
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err = s.db.Update(func(tx *bbolt.Tx) error {
 		w = &writer{reader: newReader(ctx, tx, viewerOf(ctx)), now: s.now()}
 		err := fn(w)
 		changed, all = err == nil, w.touchedAll

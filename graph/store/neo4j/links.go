@@ -179,54 +179,30 @@ func (r *reader) getLink(rel graph.Relation, from, to string) (*graph.Link, erro
 	return &l, nil
 }
 
-func validRelation(rel graph.Relation) error {
-	if !rel.Valid() {
-		return graph.Errorf(graph.EINVALID, "unknown relation %q", rel)
-	}
-	return nil
+// validRelation and checkLinkQuery are graph's rules.
+var (
+	validRelation  = graph.ValidRelation
+	checkLinkQuery = graph.CheckLinkQuery
+)
+
+// linkTx is a writer as graph's link rules see it.
+type linkTx struct{ w *writer }
+
+func (t linkTx) VisibleKinds(ids ...string) (map[string]graph.Kind, error) {
+	return t.w.visibleKinds(ids...)
 }
 
-// linkEnds looks up both ends as the viewer sees them.
-func (w *writer) linkEnds(l *graph.Link) error {
-	ks, err := w.visibleKinds(l.From, l.To)
-	if err != nil {
+func (t linkTx) Authors(id string) ([]string, error) { return t.w.authors(id) }
+
+func (t linkTx) GetLink(rel graph.Relation, from, to string) (*graph.Link, error) {
+	return t.w.getLink(rel, from, to)
+}
+
+func (t linkTx) DeleteLink(old *graph.Link) error {
+	if _, err := t.w.run(deleteLink, map[string]any{"from": old.From, "to": old.To, "rel": string(old.Relation)}); err != nil {
 		return err
 	}
-	if l.FromKind = ks[l.From]; l.FromKind == "" {
-		return graph.NotFound(l.From)
-	}
-	if l.ToKind = ks[l.To]; l.ToKind == "" {
-		return graph.NotFound(l.To)
-	}
-	return nil
-}
-
-// canLink applies "the viewer may edit the From end". Authorship is the
-// exception: claiming to be the author of a document would grant the right
-// to edit it, so AUTHORED links are made by the document's editors.
-func (w *writer) canLink(l *graph.Link) error {
-	v := w.v
-	ok := v.IsCurator()
-	switch {
-	case ok:
-	case l.FromKind.IsDocument():
-		authors, err := w.authors(l.From)
-		if err != nil {
-			return err
-		}
-		ok = v.CanEditDocument(authors)
-	case l.Relation == graph.RelMemberOf || l.Relation == graph.RelAffiliatedWith:
-		ok = v.CanEditContributor(l.From)
-	case l.Relation == graph.RelAuthored:
-		authors, err := w.authors(l.To)
-		if err != nil {
-			return err
-		}
-		ok = v.CanEditDocument(authors)
-	}
-	if !ok {
-		return graph.Errorf(graph.EFORBIDDEN, "you may not change the %s links of %q", l.Relation, l.From)
-	}
+	t.w.recordLink(graph.OpUnlink, old)
 	return nil
 }
 
@@ -235,22 +211,7 @@ func (s *Store) Link(ctx context.Context, in graph.Link) (*graph.Link, error) {
 	var out graph.Link
 	err := s.update(ctx, func(w *writer) error {
 		l := in
-		if err := graph.RequireWriter(w.v); err != nil {
-			return err
-		}
-		if err := validRelation(l.Relation); err != nil {
-			return err
-		}
-		if err := w.linkEnds(&l); err != nil {
-			return err
-		}
-		if err := graph.ValidateLink(l); err != nil {
-			return err
-		}
-		if err := w.canLink(&l); err != nil {
-			return err
-		}
-		if err := graph.CanAddLink(w.v, l); err != nil {
+		if err := graph.CheckLink(w.v, linkTx{w}, &l); err != nil {
 			return err
 		}
 		if err := w.link(&l); err != nil {
@@ -319,45 +280,7 @@ func (w *writer) placeInCarnet(l *graph.Link) error {
 
 // Unlink implements graph.LinkStore.
 func (s *Store) Unlink(ctx context.Context, rel graph.Relation, from, to string) error {
-	return s.update(ctx, func(w *writer) error {
-		if err := graph.RequireWriter(w.v); err != nil {
-			return err
-		}
-		if err := validRelation(rel); err != nil {
-			return err
-		}
-		l := graph.Link{Relation: rel, From: from, To: to}
-		if err := w.linkEnds(&l); err != nil {
-			return err
-		}
-		if err := w.canLink(&l); err != nil {
-			return err
-		}
-		old, err := w.getLink(rel, from, to)
-		if err != nil {
-			return err
-		}
-		if old == nil {
-			return graph.Errorf(graph.ENOTFOUND, "no %s link from %q to %q", rel, from, to)
-		}
-		if _, err := w.run(deleteLink, map[string]any{"from": from, "to": to, "rel": string(rel)}); err != nil {
-			return err
-		}
-		w.recordLink(graph.OpUnlink, old)
-		return nil
-	})
-}
-
-func checkLinkQuery(rel graph.Relation, dir graph.Direction) error {
-	if rel != "" {
-		if err := validRelation(rel); err != nil {
-			return err
-		}
-	}
-	if !dir.Valid() {
-		return graph.Errorf(graph.EINVALID, "direction must be OUT, IN or BOTH")
-	}
-	return nil
+	return s.update(ctx, func(w *writer) error { return graph.Unlink(w.v, linkTx{w}, rel, from, to) })
 }
 
 // Links implements graph.LinkStore. An empty rel means every relation.

@@ -41,10 +41,7 @@ func (r *reader) runInScope(tail string, scope graph.DocumentScope, fn func(x *d
 
 // StandpointCoverage implements graph.ResearchStore.
 func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (*graph.Coverage, error) {
-	if err := graph.CheckCoverageK(q.K); err != nil {
-		return nil, err
-	}
-	if err := q.Scope.Check(); err != nil {
+	if err := q.Check(); err != nil {
 		return nil, err
 	}
 	var counts graph.CoverageCounts
@@ -96,10 +93,7 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 
 // ContributorNetwork implements graph.ResearchStore.
 func (s *Store) ContributorNetwork(ctx context.Context, q graph.NetworkQuery) (*graph.Network, error) {
-	if err := graph.RequireResearcher(viewerOf(ctx)); err != nil {
-		return nil, err
-	}
-	if err := q.Scope.Check(); err != nil {
+	if err := q.Check(viewerOf(ctx)); err != nil {
 		return nil, err
 	}
 	var out *graph.Network

@@ -13,16 +13,17 @@ import (
 	"github.com/encommun/maillage/graph/format/dump/dumptest"
 )
 
-// TestRestore runs the dump round trip (embedded → file → Neo4j, the way
-// an operator moves to Neo4j) against a real server, then the failure
-// paths of a restore in batches.
+// TestRestore runs the dump round trip (Neo4j → file → Neo4j) against a
+// real server, then the failure paths of a restore in batches.
 func TestRestore(t *testing.T) {
 	t.Parallel()
 	open := func(t *testing.T) *Store { return openEmpty(t, testConfig(t)) }
 	t.Run("RoundTrip", func(t *testing.T) {
 		t.Parallel()
 		s := open(t)
-		file := dumptest.RoundTrip(t, s)
+		// One server for the test: the kit reads the source whole before
+		// it asks for the store to restore into, emptied again.
+		file := dumptest.RoundTrip(t, func(t testing.TB) graph.Store { return emptied(t, s) })
 		if _, err := dump.Restore(t.Context(), s, bytes.NewReader(file)); !errors.Is(err, dump.ErrNotEmpty) {
 			t.Errorf("a second restore: %v, want ErrNotEmpty", err)
 		}
@@ -32,6 +33,9 @@ func TestRestore(t *testing.T) {
 	t.Run("IsEmpty", func(t *testing.T) {
 		t.Parallel()
 		s := open(t)
+		// A dump to restore, made on the same server, which is emptied after.
+		file := dumptest.Export(t, dumptest.Small(t, func(t testing.TB) graph.Store { return emptied(t, s) }))
+		emptied(t, s)
 		sys := graph.SystemContext(t.Context())
 		if empty, err := s.IsEmpty(sys); err != nil || !empty {
 			t.Fatalf("IsEmpty of an empty store: %v %v", empty, err)
@@ -49,7 +53,6 @@ func TestRestore(t *testing.T) {
 		if empty, err := s.IsEmpty(sys); err != nil || empty {
 			t.Errorf("IsEmpty with a hidden private note: %v %v, want false", empty, err)
 		}
-		file := dumptest.Export(t, dumptest.Small(t))
 		if _, err := dump.Check(t.Context(), s, bytes.NewReader(file)); !errors.Is(err, dump.ErrNotEmpty) {
 			t.Errorf("dry run into a store holding a hidden note: %v, want ErrNotEmpty", err)
 		}
@@ -117,7 +120,11 @@ func (c *failAfter) Err() error {
 // per node, per link and per contributor with declarations.
 func TestRestoreRows(t *testing.T) {
 	t.Parallel()
-	snap, _, err := dump.Read(bytes.NewReader(dumptest.Export(t, dumptest.Source(t))))
+	var file bytes.Buffer
+	if _, err := dump.Generate(&file, dump.GenerateOptions{Notes: 200, Links: 1000, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	snap, _, err := dump.Read(&file)
 	if err != nil {
 		t.Fatal(err)
 	}

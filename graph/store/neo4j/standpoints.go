@@ -13,19 +13,6 @@ import (
 // are ids (a-z, 0-9, '-', '_'), so the colon cannot be ambiguous.
 func valueID(dimension, value string) string { return dimension + ":" + value }
 
-// ownDeclarations is the one rule for writing declarations: nobody, not
-// even an admin, speaks for someone else's standpoint. The system may, to
-// load demo data and imports.
-func (w *writer) ownDeclarations(contributorID string) error {
-	if err := graph.RequireWriter(w.v); err != nil {
-		return err
-	}
-	if w.v.Role == graph.RoleSystem || (w.v.ContributorID != "" && w.v.ContributorID == contributorID) {
-		return nil
-	}
-	return graph.Errorf(graph.EFORBIDDEN, "you may only declare or withdraw your own standpoints")
-}
-
 func (w *writer) getDeclaration(contributorID, dimension, value string) (*graph.Declaration, error) {
 	recs, err := w.run(getDeclaration, map[string]any{"contributorId": contributorID, "valueId": valueID(dimension, value)})
 	if err != nil || len(recs) == 0 {
@@ -43,14 +30,8 @@ func (s *Store) DeclareStandpoint(ctx context.Context, in graph.Declaration) (*g
 	var out graph.Declaration
 	err := s.update(ctx, func(w *writer) error {
 		d := in
-		if err := w.ownDeclarations(d.ContributorID); err != nil {
+		if err := graph.CheckDeclaration(w.v, d); err != nil {
 			return err
-		}
-		if graph.ValidateID(d.Dimension) != nil || graph.ValidateID(d.Value) != nil {
-			return graph.Errorf(graph.EINVALID, "invalid standpoint %q:%q: dimension and value are ids of the taxonomy", d.Dimension, d.Value)
-		}
-		if !d.Visibility.Valid() {
-			return graph.Errorf(graph.EINVALID, "visibility must be chosen: PRIVATE, AGGREGATE or PUBLIC")
 		}
 		k, err := w.kind(d.ContributorID)
 		if err != nil {
@@ -91,7 +72,7 @@ func (s *Store) DeclareStandpoint(ctx context.Context, in graph.Declaration) (*g
 // and a value node nobody declares any more goes too.
 func (s *Store) WithdrawStandpoint(ctx context.Context, contributorID, dimension, value string) error {
 	return s.update(ctx, func(w *writer) error {
-		if err := w.ownDeclarations(contributorID); err != nil {
+		if err := graph.RequireOwnDeclarations(w.v, contributorID); err != nil {
 			return err
 		}
 		old, err := w.getDeclaration(contributorID, dimension, value)

@@ -98,9 +98,19 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	// obs are told of every transaction (graph.Observable).
+	obs graph.Observers
 }
 
-var _ graph.Store = (*Store)(nil)
+var (
+	_ graph.Store      = (*Store)(nil)
+	_ graph.Observable = (*Store)(nil)
+)
+
+// Observe implements graph.Observable: view, viewEach and update report
+// each transaction (viewEach's statements as one).
+func (s *Store) Observe(o graph.Observer) { s.obs.Add(o) }
 
 // Open connects to Neo4j, checks that the server answers and accepts the
 // credentials, and creates the constraints and indexes the store needs
@@ -335,13 +345,15 @@ func (w *writer) recordLink(op graph.ChangeOp, l *graph.Link) {
 
 // view runs fn in a read transaction. The driver retries transient
 // failures; fn must therefore only fill variables it resets itself.
-func (s *Store) view(ctx context.Context, fn func(r *reader) error) error {
+func (s *Store) view(ctx context.Context, fn func(r *reader) error) (err error) {
+	o := s.obs.Begin()
+	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.Background())
-	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err = sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return nil, fn(&reader{ctx: ctx, tx: tx, v: viewerOf(ctx)})
 	})
 	return s.mapError(ctx, err)
@@ -354,7 +366,9 @@ func (s *Store) view(ctx context.Context, fn func(r *reader) error) error {
 // sum. Statements of one Neo4j transaction see each other's data at read
 // committed, no more a snapshot than separate transactions give, so fn
 // loses nothing by it.
-func (s *Store) viewEach(ctx context.Context, fn func(r *reader) error) error {
+func (s *Store) viewEach(ctx context.Context, fn func(r *reader) error) (err error) {
+	o := s.obs.Begin()
+	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -379,13 +393,15 @@ func (s *Store) runAlone(ctx context.Context, cypher string, params map[string]a
 // from its first statement to its commit; fn's changes commit with it.
 // The driver may run fn again after a transient failure, so fn starts
 // from its inputs each time.
-func (s *Store) update(ctx context.Context, fn func(w *writer) error) error {
+func (s *Store) update(ctx context.Context, fn func(w *writer) error) (err error) {
+	o := s.obs.Begin()
+	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.Background())
-	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err = sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		w := &writer{reader: &reader{ctx: ctx, tx: tx, v: viewerOf(ctx)}, now: s.now()}
 		if _, err := w.run(lockSequence, map[string]any{"sequence": sequenceName}); err != nil {
 			return nil, err

@@ -70,7 +70,7 @@ func openEmpty(t *testing.T, cfg Config) *Store {
 }
 
 // emptied empties s's database for t and returns s.
-func emptied(t *testing.T, s *Store) *Store {
+func emptied(t testing.TB, s *Store) *Store {
 	t.Helper()
 	if err := s.clearForTests(t.Context()); err != nil {
 		t.Fatalf("clear the test database: %v", err)

@@ -1,8 +1,10 @@
 // Package dumptest is the dump round trip that every store that restores
-// must pass: a graph holding everything a dump carries is exported from
-// the embedded store, restored into the store under test, read back
+// must pass: a graph holding everything a dump carries is built in the
+// store under test, exported, restored into an empty one, read back
 // through the Store interface and exported again, and nothing may differ.
-// Embedded → file → Neo4j is also how an operator moves to Neo4j.
+// The kit opens no store itself: each test hands it an Opener, so that a
+// store's test binary links that store alone (cmd/maillage's tests cover
+// embedded → file → Neo4j, the way an operator moves to Neo4j).
 package dumptest
 
 import (
@@ -18,21 +20,14 @@ import (
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/demo"
 	"github.com/encommun/maillage/graph/format/dump"
-	"github.com/encommun/maillage/graph/store/embedded"
 )
 
 var sys = graph.SystemContext(context.Background())
 
-// Open returns an empty embedded store in a temporary directory.
-func Open(t testing.TB) *embedded.Store {
-	t.Helper()
-	s, err := embedded.Open(t.TempDir(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+// Opener returns an empty store for t. A store that keeps its graph on a
+// server may return the same store emptied again: the kit reads all it
+// needs from one store before it asks for the next.
+type Opener func(t testing.TB) graph.Store
 
 func must[T any](t testing.TB) func(T, error) T {
 	return func(x T, err error) T {
@@ -50,9 +45,9 @@ func must[T any](t testing.TB) func(T, error) T {
 // carnet with categories and positions, a publication date, standpoint
 // declarations in all three visibilities, a document hidden by a
 // curator's decision on a flag, and an open flag.
-func Source(t testing.TB) *embedded.Store {
+func Source(t testing.TB, open Opener) graph.Store {
 	t.Helper()
-	s := Open(t)
+	s := open(t)
 	if loaded, err := demo.Load(context.Background(), s, graph.DefaultTaxonomy()); err != nil || !loaded {
 		t.Fatalf("demo: %v %v", loaded, err)
 	}
@@ -62,8 +57,8 @@ func Source(t testing.TB) *embedded.Store {
 
 // Small is Source without the demo, for fuzz seeds, which should stay
 // small.
-func Small(t testing.TB) *embedded.Store {
-	s := Open(t)
+func Small(t testing.TB, open Opener) graph.Store {
+	s := open(t)
 	Fill(t, s)
 	return s
 }
@@ -151,7 +146,7 @@ func listAll[T any](t testing.TB, list func(context.Context, graph.Page) (*graph
 }
 
 // ReadAll reads a whole store.
-func ReadAll(t testing.TB, s graph.Store) Everything {
+func ReadAll(t testing.TB, s dump.Source) Everything {
 	t.Helper()
 	var e Everything
 	e.KnowledgeBases = listAll(t, s.ListKnowledgeBases)
@@ -222,7 +217,7 @@ func ReadAll(t testing.TB, s graph.Store) Everything {
 }
 
 // Export dumps s.
-func Export(t testing.TB, s graph.Store) []byte {
+func Export(t testing.TB, s dump.Source) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if _, err := dump.Write(context.Background(), s, &buf); err != nil {
@@ -231,18 +226,20 @@ func Export(t testing.TB, s graph.Store) []byte {
 	return buf.Bytes()
 }
 
-// RoundTrip exports Source, restores the file into dst (which must be
-// empty) and checks that dst holds the same graph, that exporting it
-// gives the same records, and that its change sequence announces every
-// document. It returns the file.
-func RoundTrip(t *testing.T, dst graph.Store) []byte {
-	src := Source(t)
+// RoundTrip builds Source in a store from open, exports it, restores the
+// file into a second store from open and checks that this one holds the
+// same graph, that exporting it gives the same records, and that its
+// change sequence announces every document. It returns the file.
+func RoundTrip(t *testing.T, open Opener) []byte {
+	src := Source(t, open)
 	file := Export(t, src)
+	want := ReadAll(t, src)
+	dst := open(t)
 	counts, err := dump.Restore(context.Background(), dst, bytes.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, got := ReadAll(t, src), ReadAll(t, dst)
+	got := ReadAll(t, dst)
 
 	// The source must hold what the test claims to carry, or comparing
 	// two empty graphs would pass.

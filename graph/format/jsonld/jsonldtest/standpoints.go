@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/format/jsonld"
 )
 
 // PublicStandpoints reads, as the system, every contributor of s (page
@@ -14,7 +15,7 @@ import (
 // for someone with none), which is all linked data may show of them; and
 // how many declarations are not PUBLIC, so that a test can tell a fixture
 // that hides nothing.
-func PublicStandpoints(t testing.TB, s graph.Store) (public map[string][]string, nonPublic int) {
+func PublicStandpoints(t testing.TB, s jsonld.Source) (public map[string][]string, nonPublic int) {
 	t.Helper()
 	sys := graph.SystemContext(context.Background())
 	var ids []string
