@@ -781,3 +781,31 @@ func (s instrumentedStore) ContributorNetwork(ctx context.Context, q graph.Netwo
 	done(err)
 	return v, err
 }
+
+func (s instrumentedStore) CreateMedia(ctx context.Context, m graph.Media) (*graph.Media, error) {
+	done := s.m.storeCall("CreateMedia")
+	v, err := s.Store.CreateMedia(ctx, m)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Media(ctx context.Context, id string) (*graph.Media, error) {
+	done := s.m.storeCall("Media")
+	v, err := s.Store.Media(ctx, id)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) MediaOf(ctx context.Context, documentIDs []string) (map[string][]*graph.Media, error) {
+	done := s.m.storeCall("MediaOf")
+	v, err := s.Store.MediaOf(ctx, documentIDs)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) DeleteMedia(ctx context.Context, id string) error {
+	done := s.m.storeCall("DeleteMedia")
+	err := s.Store.DeleteMedia(ctx, id)
+	done(err)
+	return err
+}
