@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/encommun/maillage/graph"
 )
 
@@ -1015,6 +1016,26 @@ type UpdateTermInput struct {
 	Aliases []string `json:"aliases,omitempty"`
 	// The definition, in plain text (at most 5000 bytes).
 	Definition *string `json:"definition,omitempty"`
+}
+
+// What uploadMedia takes.
+type UploadMediaInput struct {
+	// The file: audio (MP3, Ogg, WAV, FLAC, M4A), video (MP4, WebM), image (JPEG, PNG, WebP) or PDF.
+	File graphql.Upload `json:"file"`
+	// A WebVTT or SRT transcript for an audio or video file.
+	Captions *graphql.Upload `json:"captions,omitempty"`
+	// The document (a Note, Term or Organisation id) to attach it to, which the viewer must be allowed to edit; omitted, the media stands alone.
+	AttachTo *string `json:"attachTo,omitempty"`
+	// A title.
+	Title *string `json:"title,omitempty"`
+	// The short text that stands for an image for readers who do not see it.
+	Alt *string `json:"alt,omitempty"`
+	// A longer account of what the file shows or says.
+	Description *string `json:"description,omitempty"`
+	// The language of its words (BCP 47); fr when omitted.
+	Language *string `json:"language,omitempty"`
+	// For a standing-alone media only: PUBLIC or PRIVATE (the default).
+	Visibility *graph.Visibility `json:"visibility,omitempty"`
 }
 
 // The coverage of one value of a standpoint dimension.
