@@ -110,6 +110,19 @@ func (r *Resolver) uploadMedia(ctx context.Context, in model.UploadMediaInput) (
 			return nil, err
 		}
 		m.Visibility = ""
+		// The store decides again in its write; asked here too, so that
+		// a refusal comes before a byte is kept.
+		authors, err := r.store.Links(ctx, []string{m.DocumentID}, graph.RelAuthored, graph.In)
+		if err != nil {
+			return nil, err
+		}
+		var ids []string
+		for _, l := range authors[m.DocumentID] {
+			ids = append(ids, l.From)
+		}
+		if !v.CanEditDocument(ids) {
+			return nil, graph.Errorf(graph.EFORBIDDEN, "only the authors and curators may attach media to this document")
+		}
 	} else if in.Visibility != nil {
 		m.Visibility = *in.Visibility
 	}

@@ -160,8 +160,14 @@ func multipartParams(r *http.Request, maxJSON int64) (p *graphql.RawParams, clea
 	if len(seen) < len(fileMap) {
 		return bad("the map names %d files but the body holds %d", len(fileMap), len(seen))
 	}
-	// Anything after the last file is not read: the operation needs none
-	// of it, and the connection is closed rather than drained.
+	// The body must end there: a body cut short after its last file
+	// (no closing boundary) is as incomplete as one cut in a file.
+	if _, err := mr.NextPart(); err != io.EOF {
+		if err == nil {
+			return bad("the multipart body holds parts the map does not name")
+		}
+		return readErr(err)
+	}
 	return p, cleanup, 0, nil
 }
 
@@ -169,13 +175,14 @@ func multipartParams(r *http.Request, maxJSON int64) (p *graphql.RawParams, clea
 // temporary file beyond. f is the file to clean up, if one was made.
 func spool(part *multipart.Part) (graphql.Upload, *os.File, error) {
 	name, ct := part.FileName(), part.Header.Get("Content-Type")
-	head := make([]byte, uploadMemory+1)
-	n, err := io.ReadFull(part, head)
-	switch {
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return graphql.Upload{File: bytes.NewReader(head[:n]), Filename: name, Size: int64(n), ContentType: ct}, nil, nil
-	case err != nil:
+	// ReadAll, unlike ReadFull, tells a part cut short (the body ended
+	// without its boundary: io.ErrUnexpectedEOF) from a short file.
+	head, err := io.ReadAll(io.LimitReader(part, uploadMemory+1))
+	if err != nil {
 		return graphql.Upload{}, nil, err
+	}
+	if len(head) <= uploadMemory {
+		return graphql.Upload{File: bytes.NewReader(head), Filename: name, Size: int64(len(head)), ContentType: ct}, nil, nil
 	}
 	f, err := os.CreateTemp("", "maillage-upload-*")
 	if err != nil {
