@@ -86,6 +86,10 @@ func (r *queryResolver) Media(ctx context.Context, id string) (*graph.Media, err
 	return m, err
 }
 
+func (r *searchEdgeResolver) MediaMatches(ctx context.Context, obj *model.SearchEdge) ([]*model.MediaMatch, error) {
+	return r.mediaMatches(ctx, obj)
+}
+
 func (r *transcriptCueResolver) Start(ctx context.Context, obj *graph.MediaCue) (float64, error) {
 	return seconds(obj.Start), nil
 }

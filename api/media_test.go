@@ -46,11 +46,11 @@ func newMediaEnv(t *testing.T) *mediaEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnvWith(t, envOptions{config: func(c *api.Config) {
+	e, _ := searchEnvWith(t, func(c *api.Config) {
 		c.Blobs = blobs
 		c.MediaLimits = map[graph.MediaFormat]int64{graph.MediaAudio: testAudioLimit}
 		c.Limits.MaxUploadBytes = testUploadLimit
-	}})
+	})
 	e.contributor("a", "Odile")
 	e.contributor("x", "Xavier")
 	e.doc(graph.Document{ID: "pub", Title: "Cuisine collective"}, "a")
@@ -445,4 +445,35 @@ func errorShape(t *testing.T, body []byte, id string) string {
 		t.Fatalf("error body %s", body)
 	}
 	return fmt.Sprint(v.Errors[0].Extensions["code"], " ", strings.ReplaceAll(v.Errors[0].Message, id, "ID"))
+}
+
+// TestMediaSearch: a word spoken in a recording finds its note, with the
+// time it is said; a hidden note's recording finds nothing.
+func TestMediaSearch(t *testing.T) {
+	t.Parallel()
+	m := newMediaEnv(t)
+	m.upload(m.a, vars{"file": nil, "captions": nil, "attachTo": gid(graph.KindNote, "pub"), "title": "Témoignage d'Odile"},
+		audioFile(wav(300)), captionsFile(testVTT)).ok()
+	m.upload(m.a, vars{"file": nil, "captions": nil, "attachTo": gid(graph.KindNote, "priv")},
+		audioFile(wav(400)), captionsFile("WEBVTT\n\n01:02:03.000 --> 01:02:05.000\nle potager partagé\n")).ok()
+	const q = `query($q: String!) { search(query: $q) { totalCount edges { node { id }
+	  highlights { field } mediaMatches { media { id title } at cue { start text } } } } }`
+	r := m.query("", q, vars{"q": "quartier"}).ok()
+	if r.num("search.totalCount") != 1 || r.str("search.edges.0.node.id") != gid(graph.KindNote, "pub") {
+		t.Fatalf("search for a spoken word: %s", r.Raw)
+	}
+	if at := r.str("search.edges.0.mediaMatches.0.at"); at != "12:34" {
+		t.Errorf("at %q, want 12:34; %s", at, r.Raw)
+	}
+	// The hidden note's recording: found by its author, by nobody else.
+	if r = m.query("", q, vars{"q": "potager"}).ok(); r.num("search.totalCount") != 0 {
+		t.Errorf("anonymous found a hidden note's recording: %s", r.Raw)
+	}
+	if r = m.query(m.x, q, vars{"q": "potagers"}).ok(); r.num("search.totalCount") != 0 {
+		t.Errorf("x found a hidden note's recording: %s", r.Raw)
+	}
+	r = m.query(m.a, q, vars{"q": "potagers"}).ok()
+	if r.num("search.totalCount") != 1 || r.str("search.edges.0.mediaMatches.0.at") != "1:02:03" {
+		t.Errorf("the author's search: %s", r.Raw)
+	}
 }

@@ -167,6 +167,9 @@ func (v Viewer) CanDeleteMedia(m *Media, documentAuthors []string) bool {
 // read decides visibility as the store reads the record: an attached
 // media by its document's visibility, a standing-alone one by its own;
 // a media the viewer may not read behaves exactly as a missing one.
+// Creating or deleting an attached media appends an UPDATE of its
+// document to the change sequence (its searchable text changed); a
+// standing-alone media is in no change entry.
 type MediaStore interface {
 	// CreateMedia writes m with a new id and returns it. The viewer must
 	// be signed in and speak for a contributor (UNAUTHENTICATED,

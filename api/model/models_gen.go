@@ -790,6 +790,8 @@ type SearchEdge struct {
 	Node Document `json:"node"`
 	// Matching fragments, HTML-escaped, with <mark> around the matches.
 	Highlights []*Highlight `json:"highlights"`
+	// The hit's attached media where the search's words were found, each with its first matching cue: a spoken word found in a recording says when it is said.
+	MediaMatches []*MediaMatch `json:"mediaMatches"`
 }
 
 // Narrows a search. Lists are OR-ed within, AND-ed across.

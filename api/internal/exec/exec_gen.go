@@ -45,6 +45,7 @@ type ResolverRoot interface {
 	Organisation() OrganisationResolver
 	Query() QueryResolver
 	Revision() RevisionResolver
+	SearchEdge() SearchEdgeResolver
 	StandpointDeclaration() StandpointDeclarationResolver
 	StandpointDimension() StandpointDimensionResolver
 	StandpointValue() StandpointValueResolver
@@ -409,6 +410,12 @@ type ComplexityRoot struct {
 		Visibility  func(childComplexity int) int
 	}
 
+	MediaMatch struct {
+		At    func(childComplexity int) int
+		Cue   func(childComplexity int) int
+		Media func(childComplexity int) int
+	}
+
 	MentionConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -658,10 +665,11 @@ type ComplexityRoot struct {
 	}
 
 	SearchEdge struct {
-		Cursor     func(childComplexity int) int
-		Highlights func(childComplexity int) int
-		Node       func(childComplexity int) int
-		Score      func(childComplexity int) int
+		Cursor       func(childComplexity int) int
+		Highlights   func(childComplexity int) int
+		MediaMatches func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Score        func(childComplexity int) int
 	}
 
 	SearchResult struct {
@@ -963,6 +971,9 @@ type QueryResolver interface {
 }
 type RevisionResolver interface {
 	Author(ctx context.Context, obj *graph.Revision) (*graph.Contributor, error)
+}
+type SearchEdgeResolver interface {
+	MediaMatches(ctx context.Context, obj *model.SearchEdge) ([]*model.MediaMatch, error)
 }
 type StandpointDeclarationResolver interface {
 	Contributor(ctx context.Context, obj *graph.Declaration) (*graph.Contributor, error)
@@ -2310,6 +2321,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Media.Visibility(childComplexity), true
+
+	case "MediaMatch.at":
+		if e.ComplexityRoot.MediaMatch.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaMatch.At(childComplexity), true
+	case "MediaMatch.cue":
+		if e.ComplexityRoot.MediaMatch.Cue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaMatch.Cue(childComplexity), true
+	case "MediaMatch.media":
+		if e.ComplexityRoot.MediaMatch.Media == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaMatch.Media(childComplexity), true
 
 	case "MentionConnection.edges":
 		if e.ComplexityRoot.MentionConnection.Edges == nil {
@@ -3751,6 +3781,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchEdge.Highlights(childComplexity), true
+	case "SearchEdge.mediaMatches":
+		if e.ComplexityRoot.SearchEdge.MediaMatches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.MediaMatches(childComplexity), true
 	case "SearchEdge.node":
 		if e.ComplexityRoot.SearchEdge.Node == nil {
 			break
@@ -5931,6 +5967,21 @@ extend type Note {
   "The media attached to this note, oldest first."
   media: [Media!]!
 }
+
+"Where a search's words were found in one of a hit's media."
+type MediaMatch {
+  "The media."
+  media: Media!
+  "The first transcript cue holding one of the words; null when they are in its title, alt text or description."
+  cue: TranscriptCue
+  "The cue's start as a reader reads it (12:34): play from there. Null without a cue."
+  at: String
+}
+
+extend type SearchEdge {
+  "The hit's attached media where the search's words were found, each with its first matching cue: a spoken word found in a recording says when it is said."
+  mediaMatches: [MediaMatch!]!
+}
 `, BuiltIn: false},
 	{Name: "../../../schema/mentions.graphqls", Input: `# Missing links, for curators and admins (FORBIDDEN for anyone else,
 # UNAUTHENTICATED without a token): documents that name a term or an
@@ -7962,6 +8013,18 @@ func (ec *executionContext) childFields_Media(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Media", field.Name)
 }
 
+func (ec *executionContext) childFields_MediaMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "media":
+		return ec.fieldContext_MediaMatch_media(ctx, field)
+	case "cue":
+		return ec.fieldContext_MediaMatch_cue(ctx, field)
+	case "at":
+		return ec.fieldContext_MediaMatch_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MediaMatch", field.Name)
+}
+
 func (ec *executionContext) childFields_MentionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "totalCount":
@@ -8332,6 +8395,8 @@ func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field gr
 		return ec.fieldContext_SearchEdge_node(ctx, field)
 	case "highlights":
 		return ec.fieldContext_SearchEdge_highlights(ctx, field)
+	case "mediaMatches":
+		return ec.fieldContext_SearchEdge_mediaMatches(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
@@ -15973,6 +16038,93 @@ func (ec *executionContext) fieldContext_Media_createdAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Media", field, false, false, "Time")
 }
 
+func (ec *executionContext) _MediaMatch_media(ctx context.Context, field graphql.CollectedField, obj *model.MediaMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaMatch_media(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Media, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Media) graphql.Marshaler {
+			return ec.marshalNMedia2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMedia(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MediaMatch_media(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MediaMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Media(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MediaMatch_cue(ctx context.Context, field graphql.CollectedField, obj *model.MediaMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaMatch_cue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.MediaCue) graphql.Marshaler {
+			return ec.marshalOTranscriptCue2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaCue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MediaMatch_cue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MediaMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TranscriptCue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MediaMatch_at(ctx context.Context, field graphql.CollectedField, obj *model.MediaMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaMatch_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MediaMatch_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MediaMatch", field, false, false, "String")
+}
+
 func (ec *executionContext) _MentionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MentionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22076,6 +22228,38 @@ func (ec *executionContext) fieldContext_SearchEdge_highlights(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Highlight(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchEdge_mediaMatches(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_mediaMatches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchEdge().MediaMatches(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MediaMatch) graphql.Marshaler {
+			return ec.marshalNMediaMatch2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMediaMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_mediaMatches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MediaMatch(ctx, field)
 		},
 	}
 	return fc, nil
@@ -30260,6 +30444,49 @@ func (ec *executionContext) _Media(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var mediaMatchImplementors = []string{"MediaMatch"}
+
+func (ec *executionContext) _MediaMatch(ctx context.Context, sel ast.SelectionSet, obj *model.MediaMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mediaMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MediaMatch")
+		case "media":
+			out.Values[i] = ec._MediaMatch_media(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cue":
+			out.Values[i] = ec._MediaMatch_cue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._MediaMatch_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mentionConnectionImplementors = []string{"MentionConnection"}
 
 func (ec *executionContext) _MentionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MentionConnection) graphql.Marshaler {
@@ -31966,23 +32193,29 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 		case "cursor":
 			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "score":
 			out.Values[i] = ec._SearchEdge_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "node":
 			out.Values[i] = ec._SearchEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "highlights":
 			out.Values[i] = ec._SearchEdge_highlights(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mediaMatches":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchEdge_mediaMatches(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34439,6 +34672,30 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNMediaMatch2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMediaMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MediaMatch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMediaMatch2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMediaMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMediaMatch2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMediaMatch(ctx context.Context, sel ast.SelectionSet, v *model.MediaMatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MediaMatch!")
+		return graphql.Null
+	}
+	return ec._MediaMatch(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMentionConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMentionConnection(ctx context.Context, sel ast.SelectionSet, v *model.MentionConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MentionConnection!")
@@ -35894,6 +36151,13 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := model.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTranscriptCue2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaCue(ctx context.Context, sel ast.SelectionSet, v *graph.MediaCue) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TranscriptCue(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {

@@ -124,10 +124,14 @@ func (s *Store) CreateMedia(ctx context.Context, in graph.Media) (*graph.Media, 
 		if err := media.Put([]byte(m.ID), rec); err != nil {
 			return err
 		}
-		if m.DocumentID != "" {
-			return of.Put(mediaOfKey(m.DocumentID, m.ID), nil)
+		if m.DocumentID == "" {
+			return nil
 		}
-		return nil
+		if err := of.Put(mediaOfKey(m.DocumentID, m.ID), nil); err != nil {
+			return err
+		}
+		// The document's searchable text changed (search/media.go).
+		return w.record(graph.OpUpdate, w.kind(m.DocumentID), m.DocumentID, "", "")
 	})
 	if err != nil {
 		return nil, err
@@ -220,10 +224,13 @@ func (w *writer) deleteMedia(m *graph.Media) error {
 	if err := w.tx.Bucket(bMedia).Delete([]byte(m.ID)); err != nil {
 		return err
 	}
-	if m.DocumentID != "" {
-		return w.tx.Bucket(bMediaOf).Delete(mediaOfKey(m.DocumentID, m.ID))
+	if m.DocumentID == "" {
+		return nil
 	}
-	return nil
+	if err := w.tx.Bucket(bMediaOf).Delete(mediaOfKey(m.DocumentID, m.ID)); err != nil {
+		return err
+	}
+	return w.record(graph.OpUpdate, w.kind(m.DocumentID), m.DocumentID, "", "")
 }
 
 // dropMediaOf deletes the media attached to document id, which is being

@@ -101,6 +101,8 @@ func (s *Store) CreateMedia(ctx context.Context, in graph.Media) (*graph.Media, 
 			if !w.v.CanEditDocument(authors) {
 				return graph.Errorf(graph.EFORBIDDEN, "only the authors and curators may attach media to %s %q", d.Kind, m.DocumentID)
 			}
+			// The document's searchable text changes (search/media.go).
+			w.record(graph.OpUpdate, d.Kind, m.DocumentID, "", "")
 		}
 		for {
 			m.ID = graph.NewID()
@@ -195,7 +197,16 @@ func (s *Store) DeleteMedia(ctx context.Context, id string) error {
 		if !w.v.CanDeleteMedia(m, authors) {
 			return graph.Errorf(graph.EFORBIDDEN, "only the uploader, the document's authors and curators may delete this media")
 		}
-		_, err = w.run(deleteMedia, map[string]any{"id": id})
-		return err
+		if _, err := w.run(deleteMedia, map[string]any{"id": id}); err != nil {
+			return err
+		}
+		if m.DocumentID != "" {
+			k, err := w.kind(m.DocumentID)
+			if err != nil {
+				return err
+			}
+			w.record(graph.OpUpdate, k, m.DocumentID, "", "")
+		}
+		return nil
 	})
 }

@@ -31,8 +31,13 @@ func testMedia(t *testing.T, newStore factory) {
 		before := f.state()
 		made := map[string]*graph.Media{}
 		for _, doc := range []string{"pub", "com", "priv"} {
+			seq := f.lastSeq()
 			m, err := f.s.CreateMedia(f.asC("a"), audio(doc))
 			f.must(err, "a attaches a recording to %s", doc)
+			f.wantSeqAdvanced(seq, "attaching media to %s", doc)
+			if cs, err := f.s.Changes(f.sys(), seq, 10); err != nil || len(cs) != 1 || cs[0].Op != graph.OpUpdate || cs[0].ID != doc || cs[0].Kind != graph.KindNote {
+				t.Errorf("attaching media to %s: changes %+v %v, want one UPDATE of the note", doc, cs, err)
+			}
 			if m.ID == "" || m.UploaderID != "a" || m.DocumentID != doc || m.Visibility != "" || m.CreatedAt.IsZero() {
 				t.Fatalf("created media %+v", m)
 			}
@@ -171,7 +176,9 @@ func testMedia(t *testing.T, newStore factory) {
 		errHidden := f.s.DeleteMedia(f.asC("x"), priv.ID)
 		errMissing := f.s.DeleteMedia(f.asC("x"), missingID)
 		wantLikeMissing(t, errHidden, priv.ID, errMissing, missingID, "deleting a hidden media")
+		seq := f.lastSeq()
 		f.must(f.s.DeleteMedia(f.asC("a"), pub.ID), "the author deletes")
+		f.wantSeqAdvanced(seq, "deleting an attached media")
 		_, err = f.s.Media(f.as(curator), pub.ID)
 		wantCode(t, err, graph.ENOTFOUND, "a deleted media")
 
