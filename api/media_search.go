@@ -107,3 +107,6 @@ func holdsWord(text string, stems []string) bool {
 	}
 	return false
 }
+
+// formatLabels are the labels of the format facet's values.
+var formatLabels = map[string]string{"text": "Texte", "audio": "Audio", "video": "Vidéo", "image": "Image", "pdf": "PDF"}

@@ -476,4 +476,29 @@ func TestMediaSearch(t *testing.T) {
 	if r.num("search.totalCount") != 1 || r.str("search.edges.0.mediaMatches.0.at") != "1:02:03" {
 		t.Errorf("the author's search: %s", r.Raw)
 	}
+
+	// The format facet counts what the viewer may read: the private
+	// note's audio is not counted for anonymous readers.
+	m.doc(graph.Document{ID: "plain", Title: "Cuisine sans média"}, "a")
+	m.upload(m.a, vars{"file": nil, "attachTo": gid(graph.KindNote, "priv"), "title": "Cuisine du potager"}, audioFile(wav(450))).ok()
+	const fq = `{ search(query: "cuisine") { facets { field buckets { value label count } } } }`
+	formats := func(token string) map[string]int {
+		out := map[string]int{}
+		for _, f := range m.query(token, fq, nil).ok().list("search.facets") {
+			f := f.(map[string]any)
+			if f["field"] == "format" {
+				for _, b := range f["buckets"].([]any) {
+					b := b.(map[string]any)
+					out[b["value"].(string)] = int(b["count"].(float64))
+				}
+			}
+		}
+		return out
+	}
+	if got := formats(""); got["TEXT"] != 2 || got["AUDIO"] != 1 || len(got) != 2 {
+		t.Errorf("anonymous format facet %v, want TEXT 2, AUDIO 1", got)
+	}
+	if got := formats(m.a); got["TEXT"] != 3 || got["AUDIO"] != 2 {
+		t.Errorf("the author's format facet %v, want TEXT 3, AUDIO 2", got)
+	}
 }

@@ -29,6 +29,7 @@ type entry struct {
 	OrgIDs       []string
 	Standpoints  []string // authors' PUBLIC declarations as "dimension:value"
 	Media        []string // the text of the document's media (media.go)
+	Formats      []string // "text" and its media's formats (FacetFormat)
 }
 
 // indexDoc is the Bleve document. Its json tags are the field paths of

@@ -122,6 +122,7 @@ func entriesFor(ctx context.Context, src Source, docs []*graph.Document) ([]entr
 	for i, d := range docs {
 		out[i] = newEntry(d, links[d.ID], decls)
 		out[i].Media = mediaText(media[d.ID])
+		out[i].Formats = mediaFormats(media[d.ID])
 	}
 	return out, nil
 }

@@ -1,6 +1,10 @@
 package search
 
-import "github.com/encommun/maillage/graph"
+import (
+	"slices"
+
+	"github.com/encommun/maillage/graph"
+)
 
 // The media attached to a document (graph.MediaStore) are searched as part
 // of it: their titles, alt texts, descriptions and transcript cues are one
@@ -24,6 +28,18 @@ func mediaText(ms []*graph.Media) []string {
 		}
 		for _, c := range m.Cues {
 			out = append(out, c.Text)
+		}
+	}
+	return out
+}
+
+// mediaFormats are a document's values of FacetFormat: text, since every
+// document is, and each format of its media once.
+func mediaFormats(ms []*graph.Media) []string {
+	out := []string{"text"}
+	for _, m := range ms {
+		if f := string(m.Format); !slices.Contains(out, f) {
+			out = append(out, f)
 		}
 	}
 	return out

@@ -450,7 +450,7 @@ type DuplicateGroupEdge struct {
 
 // Counts of the matching documents per value of one field.
 type Facet struct {
-	// kind, carnet, community, term, organisation, language or standpoint.
+	// kind, carnet, community, term, organisation, language, standpoint or format.
 	Field string `json:"field"`
 	// The values with the most matching documents first (then by value), at most 20.
 	Buckets []*FacetBucket `json:"buckets"`
@@ -824,7 +824,7 @@ type SearchResult struct {
 	TotalCount int `json:"totalCount"`
 	// The hits of this page, in the order `sort` asks.
 	Edges []*SearchEdge `json:"edges"`
-	// Counts per value of kind, carnet, community, term, organisation, language and standpoint.
+	// Counts per value of kind, carnet, community, term, organisation, language, standpoint and format (TEXT, AUDIO, VIDEO, IMAGE, PDF: what a document holds, its attached media included).
 	Facets []*Facet `json:"facets"`
 	// Where this page sits among all the hits.
 	PageInfo *PageInfo `json:"pageInfo"`

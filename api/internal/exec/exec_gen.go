@@ -6977,7 +6977,7 @@ type SearchResult {
   totalCount: Int!
   "The hits of this page, in the order ` + "`" + `sort` + "`" + ` asks."
   edges: [SearchEdge!]!
-  "Counts per value of kind, carnet, community, term, organisation, language and standpoint."
+  "Counts per value of kind, carnet, community, term, organisation, language, standpoint and format (TEXT, AUDIO, VIDEO, IMAGE, PDF: what a document holds, its attached media included)."
   facets: [Facet!]!
   "Where this page sits among all the hits."
   pageInfo: PageInfo!
@@ -7005,7 +7005,7 @@ type Highlight {
 
 "Counts of the matching documents per value of one field."
 type Facet {
-  "kind, carnet, community, term, organisation, language or standpoint."
+  "kind, carnet, community, term, organisation, language, standpoint or format."
   field: String!
   "The values with the most matching documents first (then by value), at most 20."
   buckets: [FacetBucket!]!
