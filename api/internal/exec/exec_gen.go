@@ -5946,7 +5946,10 @@ input UploadMediaInput {
 
 extend type Query {
   "A media the viewer may read; null when it does not exist or is hidden from the viewer."
-  media(id: ID!): Media
+  media(
+    "The media's id (Media.id)."
+    id: ID!
+  ): Media
 }
 
 extend type Mutation {
@@ -5958,9 +5961,15 @@ extend type Mutation {
   attachTo names a document the viewer cannot read, FORBIDDEN when they may
   read but not edit it.
   """
-  uploadMedia(input: UploadMediaInput!): Media!
+  uploadMedia(
+    "The file, its captions and what to say about it."
+    input: UploadMediaInput!
+  ): Media!
   "Deletes a media record (its uploader, the document's authors, curators); the stored bytes of other media with the same content stay."
-  deleteMedia(id: ID!): Boolean!
+  deleteMedia(
+    "The media's id (Media.id)."
+    id: ID!
+  ): Boolean!
 }
 
 extend type Note {
