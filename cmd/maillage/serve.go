@@ -247,6 +247,12 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 	if err != nil {
 		return err
 	}
+	if c.demo {
+		// The demo's testimony and drawing (graph/demo/media.go), once.
+		if err := demo.LoadMedia(ctx, store, blobs); err != nil {
+			return err
+		}
+	}
 	follow := cmp.Or(c.follow, defaultFollow)
 	apiConfig := api.Config{Store: store, Index: ix, Ready: indexReady(ix, store), Taxonomy: tax, Logger: logger, DefaultLicence: c.licence,
 		CoverageK: c.coverageK, Coverage: coverage, Blobs: blobs}
