@@ -20,6 +20,7 @@ import (
 	"github.com/encommun/maillage/api/graphiql"
 	"github.com/encommun/maillage/api/internal/exec"
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/blob"
 	"github.com/encommun/maillage/search"
 )
 
@@ -65,6 +66,12 @@ type Config struct {
 	// tokens at DemoSignInPath for the explorer's picker; nil: that path
 	// is not found.
 	DemoSignIn *DemoSignIn
+	// Blobs keeps uploaded media files (uploadMedia, GET /media/{id});
+	// nil: uploads are refused and no media file is served.
+	Blobs blob.Store
+	// MediaLimits bounds the file of each media format; a missing or
+	// zero entry takes DefaultMediaLimits'.
+	MediaLimits map[graph.MediaFormat]int64
 }
 
 // NewHandler serves POST and GET /graphql, subscriptions over WebSocket
@@ -105,10 +112,10 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	cs, _ := cfg.Store.(cacheStats)
 	m.watchCache(cs)
 	r := &Resolver{store: cfg.Store, index: cfg.Index, metrics: m, taxonomy: cfg.Taxonomy, logger: cfg.Logger, coverageK: coverageK(cfg.CoverageK),
-		coverageRelease: coverageRelease(cfg.Coverage)}
+		coverageRelease: coverageRelease(cfg.Coverage), blobs: cfg.Blobs, mediaLimits: mediaLimits(cfg.MediaLimits)}
 
 	srv := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r, Complexity: complexity()}))
-	srv.AddTransport(httpTransport{timeout: max(limits.Timeout, 0)})
+	srv.AddTransport(httpTransport{timeout: max(limits.Timeout, 0), maxJSON: jsonPartLimit(limits.MaxBodyBytes)})
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(max(limits.MaxTokens, 0))
@@ -162,7 +169,10 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	// concurrency cap, which guards only execution.
 	gql := withLoaders(cfg.Store, srv)
 	gql = limitConcurrency(adm, gql)
-	gql = readBody(limits.MaxBodyBytes, limits.BodyTimeout, gql)
+	// A multipart request (a media upload) is not read whole: uploadBody
+	// bounds it and the transport reads its parts as they come.
+	gql = uploadBody(limits.MaxUploadBytes, limits.UploadTimeout, cfg.Blobs != nil, gql,
+		readBody(limits.MaxBodyBytes, limits.BodyTimeout, gql))
 	gql = withAPQScope(cfg.ClientIPHeader, gql)
 	gql = limitByToken(adm, gql)
 	gql = authenticate(cfg.Store, cfg.Logger, gql)
@@ -193,6 +203,7 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	mux.Handle("GET /ld/{id}", byAddress(linkedDataHandler(cfg)))
 	mux.Handle("GET /export/", byAddress(networkExport(cfg, r)))
 	hb, _ := cfg.Store.(graph.HotBackuper)
+	mux.Handle("GET /media/{id}", byAddress(authenticate(cfg.Store, cfg.Logger, serveMedia(cfg.Store, cfg.Blobs))))
 	mux.Handle("GET /admin/backup", byAddress(storeBackup(cfg, hb, r)))
 	mux.Handle("/explore/", explorer.Handler())
 	if cfg.DemoSignIn != nil {

@@ -65,6 +65,12 @@ type Limits struct {
 	SlowQuery time.Duration
 	// APQCacheSize is the number of automatic persisted queries kept (LRU).
 	APQCacheSize int
+	// MaxUploadBytes bounds a multipart request (a media upload: the
+	// operation, the file and its captions) in place of MaxBodyBytes: a
+	// declared length past it is refused before a byte is read, a longer
+	// body is cut there. UploadTimeout is its BodyTimeout.
+	MaxUploadBytes int64
+	UploadTimeout  time.Duration
 }
 
 // DefaultLimits are sized for front-ends on the open internet: generous
@@ -88,6 +94,10 @@ var DefaultLimits = Limits{
 	BurstPerToken: 200,
 	SlowQuery:     time.Second,
 	APQCacheSize:  1_000,
+	// The largest per-format limit (DefaultMediaLimits) and room for the
+	// operation and captions.
+	MaxUploadBytes: 512<<20 + 8<<20,
+	UploadTimeout:  10 * time.Minute,
 }
 
 // withDefaults returns l with every zero field set from DefaultLimits.
@@ -100,6 +110,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxBodyBytes == 0 {
 		l.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if l.MaxUploadBytes == 0 {
+		l.MaxUploadBytes = d.MaxUploadBytes
+	}
+	if l.UploadTimeout == 0 {
+		l.UploadTimeout = d.UploadTimeout
 	}
 	set(&l.MaxTokens, d.MaxTokens)
 	set(&l.MaxSelections, d.MaxSelections)

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/blob"
 	"github.com/encommun/maillage/search"
 )
 
@@ -20,4 +21,7 @@ type Resolver struct {
 	coverageK int
 	// coverageRelease keys and budgets coverage answers (Config.Coverage).
 	coverageRelease *CoverageRelease
+	// blobs keeps media files (Config.Blobs); nil: uploads are off.
+	blobs       blob.Store
+	mediaLimits map[graph.MediaFormat]int64
 }

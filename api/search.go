@@ -241,6 +241,11 @@ func (r *Resolver) facets(ctx context.Context, in []search.Facet) ([]*model.Face
 				bucket.Label = optional(nodeLabel(n))
 			case f.Field == search.FacetKind:
 				bucket.Value = strings.ToUpper(b.Value)
+			case f.Field == search.FacetFormat:
+				bucket.Value = strings.ToUpper(b.Value)
+				if label, ok := formatLabels[b.Value]; ok {
+					bucket.Label = &label
+				}
 			case f.Field == search.FacetStandpoint:
 				if dim, val, ok := strings.Cut(b.Value, ":"); ok {
 					if v := r.taxonomy.Value(dim, val); v != nil {

@@ -8,6 +8,7 @@ package api
 import (
 	"context"
 
+	"github.com/encommun/maillage/api/internal/exec"
 	"github.com/encommun/maillage/api/model"
 )
 
@@ -18,3 +19,7 @@ func (r *mutationResolver) Reindex(ctx context.Context) (*model.ReindexPayload, 
 func (r *queryResolver) Search(ctx context.Context, query string, filter *model.SearchFilter, sort *model.SearchSort, first *int, after *string, exactTotalUpTo *int) (*model.SearchResult, error) {
 	return r.search(ctx, query, filter, sort, first, after, exactTotalUpTo)
 }
+
+func (r *Resolver) SearchEdge() exec.SearchEdgeResolver { return &searchEdgeResolver{r} }
+
+type searchEdgeResolver struct{ *Resolver }

@@ -47,6 +47,8 @@ const (
 // errors; hence this one.
 type httpTransport struct {
 	timeout time.Duration // 0: none
+	// maxJSON bounds the JSON parts of a multipart request (MaxBodyBytes).
+	maxJSON int64
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -72,6 +74,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	)
 	switch r.Method {
 	case http.MethodPost:
+		if isMultipart(r) {
+			var cleanup func()
+			params, cleanup, status, err = multipartParams(r, t.maxJSON)
+			defer cleanup()
+			break
+		}
 		params, status, err = postParams(r)
 	case http.MethodGet:
 		params, status, err = getParams(r)

@@ -28,6 +28,8 @@ type entry struct {
 	TermIDs      []string
 	OrgIDs       []string
 	Standpoints  []string // authors' PUBLIC declarations as "dimension:value"
+	Media        []string // the text of the document's media (media.go)
+	Formats      []string // "text" and its media's formats (FacetFormat)
 }
 
 // indexDoc is the Bleve document. Its json tags are the field paths of
@@ -57,6 +59,7 @@ type textDoc struct {
 	Aliases []string `json:"aliases,omitempty"`
 	Summary []string `json:"summary,omitempty"`
 	Body    string   `json:"body,omitempty"`
+	Media   []string `json:"media,omitempty"`
 }
 
 // newEntry builds the entry of d from its links and its authors' public
@@ -123,7 +126,7 @@ func (e entry) doc(dict *facetDict) indexDoc {
 		t := e.PublishedAt.UTC()
 		d.Published = &t
 	}
-	text := &textDoc{Title: e.Title, Aliases: e.Aliases, Summary: e.Summary, Body: e.Body}
+	text := &textDoc{Title: e.Title, Aliases: e.Aliases, Summary: e.Summary, Body: e.Body, Media: e.Media}
 	switch langOf(e.Language) {
 	case langFR:
 		d.FR = text

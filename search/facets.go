@@ -216,5 +216,6 @@ func (d *facetDict) facetCodes(e entry) []string {
 	add(FacetTerm, e.TermIDs...)
 	add(FacetOrganisation, e.OrgIDs...)
 	add(FacetStandpoint, e.Standpoints...)
+	add(FacetFormat, e.Formats...)
 	return out
 }

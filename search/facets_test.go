@@ -39,6 +39,7 @@ func TestFacetCodesSurvive(t *testing.T) {
 	want := fmt.Sprint(map[string]map[string]int{
 		FacetKind: {"Note": 1}, FacetCarnet: {"k1": 1}, FacetCommunity: {}, FacetTerm: {},
 		FacetOrganisation: {}, FacetLanguage: {"fr": 1}, FacetStandpoint: {"region:estrie": 1},
+		FacetFormat: {"text": 1},
 	})
 	if got := facetsOf(ix); got != want {
 		t.Fatalf("facets %s\nwant %s", got, want)
@@ -56,6 +57,7 @@ func TestFacetCodesSurvive(t *testing.T) {
 	want = fmt.Sprint(map[string]map[string]int{
 		FacetKind: {"Note": 2}, FacetCarnet: {"k1": 1, "k2": 1}, FacetCommunity: {}, FacetTerm: {},
 		FacetOrganisation: {}, FacetLanguage: {"en": 1, "fr": 1}, FacetStandpoint: {"region:estrie": 2},
+		FacetFormat: {"text": 2},
 	})
 	if got := facetsOf(ix); got != want {
 		t.Fatalf("after a write: facets %s\nwant %s", got, want)

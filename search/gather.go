@@ -17,6 +17,7 @@ type Source interface {
 	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
 	Changes(ctx context.Context, since uint64, limit int) ([]graph.Change, error)
 	LastSeq(ctx context.Context) (uint64, error)
+	MediaOf(ctx context.Context, documentIDs []string) (map[string][]*graph.Media, error)
 }
 
 var _ Source = graph.Store(nil)
@@ -113,9 +114,15 @@ func entriesFor(ctx context.Context, src Source, docs []*graph.Document) ([]entr
 			return nil, err
 		}
 	}
+	media, err := src.MediaOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]entry, len(docs))
 	for i, d := range docs {
 		out[i] = newEntry(d, links[d.ID], decls)
+		out[i].Media = mediaText(media[d.ID])
+		out[i].Formats = mediaFormats(media[d.ID])
 	}
 	return out, nil
 }

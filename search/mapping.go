@@ -40,6 +40,7 @@ const (
 	textAliases = "aliases"
 	textSummary = "summary"
 	textBody    = "body"
+	textMedia   = "media"
 )
 
 // textFields and their boosts: title > aliases > summary > body, as the
@@ -54,6 +55,7 @@ var textFields = []textFieldBoost{
 	{textAliases, 3},
 	{textSummary, 2},
 	{textBody, 1},
+	{textMedia, 1},
 }
 
 // refFields are the keyword fields holding ids of other nodes; when one of

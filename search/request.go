@@ -153,10 +153,14 @@ const (
 	FacetOrganisation = "organisation"
 	FacetLanguage     = "language"
 	FacetStandpoint   = "standpoint"
+	// FacetFormat counts documents by what they hold: "text" for every
+	// document, and the format of each attached media (audio, video,
+	// image, pdf).
+	FacetFormat = "format"
 )
 
 // FacetFields lists the facets a request with Facets gets.
-var FacetFields = []string{FacetKind, FacetCarnet, FacetCommunity, FacetTerm, FacetOrganisation, FacetLanguage, FacetStandpoint}
+var FacetFields = []string{FacetKind, FacetCarnet, FacetCommunity, FacetTerm, FacetOrganisation, FacetLanguage, FacetStandpoint, FacetFormat}
 
 // Facet sizes and the bound on values per filter field.
 const (

@@ -317,6 +317,7 @@ func TestSearchFacets(t *testing.T) {
 		FacetOrganisation: {"tiess": 1},
 		FacetLanguage:     {"fr": 3, "en": 1},
 		FacetStandpoint:   {"region:montreal": 2, "region:estrie": 1, "generation:18-24": 1},
+		FacetFormat:       {"text": 4},
 	}
 	if res.TotalCount != 4 {
 		t.Errorf("total %d, want 4 (educ-pop, xss, ordre, popular-ed) in %q", res.TotalCount, ids(res))

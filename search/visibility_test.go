@@ -92,6 +92,14 @@ func visibilityProperty(t *testing.T, seed uint64) {
 				w.link(graph.RelConcerns, id, o)
 			}
 		}
+		// A third of the notes hold a recording or a drawing, whose words
+		// are searched as the note's and whose format is in the facet.
+		if kind == graph.KindNote && rng.IntN(3) == 0 {
+			f := []graph.MediaFormat{graph.MediaAudio, graph.MediaImage}[rng.IntN(2)]
+			_, err := s.CreateMedia(sys, graph.Media{DocumentID: id, SHA256: strings.Repeat("cd", 32), Size: 1,
+				MIME: "audio/ogg", Format: f, Cues: []graph.MediaCue{{Text: "témoignage"}}})
+			ok(t, err)
+		}
 		switch kind {
 		case graph.KindTerm:
 			terms = append(terms, id)
@@ -121,6 +129,7 @@ func visibilityProperty(t *testing.T, seed uint64) {
 		Request{Query: "atelier", Filter: Filter{Organisations: orgs}},
 		Request{Query: "atelier", Filter: Filter{Standpoints: []Standpoint{{"region", "a"}, {"generation", "b"}}}},
 		Request{Query: "atelier -jardin", Filter: Filter{Kinds: []graph.Kind{graph.KindNote}}},
+		Request{Query: "atelier témoignage"},
 	)
 
 	oracle := newOracle(t, s)
@@ -223,8 +232,19 @@ type oracle struct {
 func newOracle(t *testing.T, s graph.Store) *oracle {
 	o := &oracle{t: t, s: s, words: map[string][]string{}}
 	o.all = listAll(t, sys, s)
-	for _, d := range o.all {
+	ids := make([]string, len(o.all))
+	for i, d := range o.all {
 		o.words[d.ID] = strings.Fields(d.Body)
+		ids[i] = d.ID
+	}
+	media, err := s.MediaOf(sys, ids)
+	ok(t, err)
+	for id, ms := range media {
+		for _, m := range ms {
+			for _, c := range m.Cues {
+				o.words[id] = append(o.words[id], strings.Fields(c.Text)...)
+			}
+		}
 	}
 	return o
 }
@@ -325,6 +345,13 @@ func (o *oracle) expect(v graph.Viewer, visible map[string]*graph.Document, q Re
 			continue
 		}
 		e.ids[id] = true
+		// The viewer's own read of the media: what the index counts
+		// must be what the viewer may read.
+		ms, err := o.s.MediaOf(ctx, []string{id})
+		ok(o.t, err)
+		for _, f := range mediaFormats(ms[id]) {
+			e.facets[FacetFormat][f]++
+		}
 		e.facets[FacetKind][string(en.Kind)]++
 		e.facets[FacetLanguage][en.Language]++
 		for f, vals := range map[string][]string{FacetCarnet: en.CarnetIDs, FacetCommunity: en.CommunityIDs,

@@ -94,3 +94,10 @@ type DocumentFilterInput struct {
 	Term         *string
 	Organisation *string
 }
+
+// MediaMatch is where a search's words were found in a hit's media.
+type MediaMatch struct {
+	Media *graph.Media
+	Cue   *graph.MediaCue
+	At    *string
+}

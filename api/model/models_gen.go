@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/encommun/maillage/graph"
 )
 
@@ -449,7 +450,7 @@ type DuplicateGroupEdge struct {
 
 // Counts of the matching documents per value of one field.
 type Facet struct {
-	// kind, carnet, community, term, organisation, language or standpoint.
+	// kind, carnet, community, term, organisation, language, standpoint or format.
 	Field string `json:"field"`
 	// The values with the most matching documents first (then by value), at most 20.
 	Buckets []*FacetBucket `json:"buckets"`
@@ -789,6 +790,8 @@ type SearchEdge struct {
 	Node Document `json:"node"`
 	// Matching fragments, HTML-escaped, with <mark> around the matches.
 	Highlights []*Highlight `json:"highlights"`
+	// The hit's attached media where the search's words were found, each with its first matching cue: a spoken word found in a recording says when it is said.
+	MediaMatches []*MediaMatch `json:"mediaMatches"`
 }
 
 // Narrows a search. Lists are OR-ed within, AND-ed across.
@@ -826,7 +829,7 @@ type SearchResult struct {
 	TotalCountIsExact bool `json:"totalCountIsExact"`
 	// The hits of this page, in the order `sort` asks.
 	Edges []*SearchEdge `json:"edges"`
-	// Counts per value of kind, carnet, community, term, organisation, language and standpoint.
+	// Counts per value of kind, carnet, community, term, organisation, language, standpoint and format (TEXT, AUDIO, VIDEO, IMAGE, PDF: what a document holds, its attached media included).
 	Facets []*Facet `json:"facets"`
 	// Where this page sits among all the hits.
 	PageInfo *PageInfo `json:"pageInfo"`
@@ -1020,6 +1023,26 @@ type UpdateTermInput struct {
 	Aliases []string `json:"aliases,omitempty"`
 	// The definition, in plain text (at most 5000 bytes).
 	Definition *string `json:"definition,omitempty"`
+}
+
+// What uploadMedia takes.
+type UploadMediaInput struct {
+	// The file: audio (MP3, Ogg, WAV, FLAC, M4A), video (MP4, WebM), image (JPEG, PNG, WebP) or PDF.
+	File graphql.Upload `json:"file"`
+	// A WebVTT or SRT transcript for an audio or video file.
+	Captions *graphql.Upload `json:"captions,omitempty"`
+	// The document (a Note, Term or Organisation id) to attach it to, which the viewer must be allowed to edit; omitted, the media stands alone.
+	AttachTo *string `json:"attachTo,omitempty"`
+	// A title.
+	Title *string `json:"title,omitempty"`
+	// The short text that stands for an image for readers who do not see it.
+	Alt *string `json:"alt,omitempty"`
+	// A longer account of what the file shows or says.
+	Description *string `json:"description,omitempty"`
+	// The language of its words (BCP 47); fr when omitted.
+	Language *string `json:"language,omitempty"`
+	// For a standing-alone media only: PUBLIC or PRIVATE (the default).
+	Visibility *graph.Visibility `json:"visibility,omitempty"`
 }
 
 // The coverage of one value of a standpoint dimension.

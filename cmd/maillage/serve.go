@@ -15,6 +15,7 @@ import (
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/blob"
 	"github.com/encommun/maillage/graph/demo"
 	"github.com/encommun/maillage/graph/format/dump"
 	"github.com/encommun/maillage/graph/store/embedded"
@@ -240,9 +241,21 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 		return err
 	}
 	defer coverage.Close()
+	// Media files live under the data directory by default; several API
+	// processes on one Neo4j need one shared directory (graph/blob).
+	blobs, err := blob.OpenDir(filepath.Join(c.data, "blobs"))
+	if err != nil {
+		return err
+	}
+	if c.demo {
+		// The demo's testimony and drawing (graph/demo/media.go), once.
+		if err := demo.LoadMedia(ctx, store, blobs); err != nil {
+			return err
+		}
+	}
 	follow := cmp.Or(c.follow, defaultFollow)
 	apiConfig := api.Config{Store: store, Index: ix, Ready: indexReady(ix, store), Taxonomy: tax, Logger: logger, DefaultLicence: c.licence,
-		CoverageK: c.coverageK, Coverage: coverage}
+		CoverageK: c.coverageK, Coverage: coverage, Blobs: blobs}
 	if follow > 0 {
 		// Subscribers hear of other processes' writes at the same pace.
 		apiConfig.Live.Poll = follow

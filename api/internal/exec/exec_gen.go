@@ -39,11 +39,13 @@ type ResolverRoot interface {
 	Flag() FlagResolver
 	KnowledgeBase() KnowledgeBaseResolver
 	Link() LinkResolver
+	Media() MediaResolver
 	Mutation() MutationResolver
 	Note() NoteResolver
 	Organisation() OrganisationResolver
 	Query() QueryResolver
 	Revision() RevisionResolver
+	SearchEdge() SearchEdgeResolver
 	StandpointDeclaration() StandpointDeclarationResolver
 	StandpointDimension() StandpointDimensionResolver
 	StandpointValue() StandpointValueResolver
@@ -51,6 +53,7 @@ type ResolverRoot interface {
 	SubgraphNode() SubgraphNodeResolver
 	Subscription() SubscriptionResolver
 	Term() TermResolver
+	TranscriptCue() TranscriptCueResolver
 	ValueCoverage() ValueCoverageResolver
 }
 
@@ -390,6 +393,29 @@ type ComplexityRoot struct {
 		Target      func(childComplexity int) int
 	}
 
+	Media struct {
+		Alt         func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		Document    func(childComplexity int) int
+		Format      func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Language    func(childComplexity int) int
+		MIME        func(childComplexity int) int
+		SHA256      func(childComplexity int) int
+		Size        func(childComplexity int) int
+		Title       func(childComplexity int) int
+		Transcript  func(childComplexity int) int
+		URL         func(childComplexity int) int
+		Visibility  func(childComplexity int) int
+	}
+
+	MediaMatch struct {
+		At    func(childComplexity int) int
+		Cue   func(childComplexity int) int
+		Media func(childComplexity int) int
+	}
+
 	MentionConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -427,6 +453,7 @@ type ComplexityRoot struct {
 		DeleteCommunity      func(childComplexity int, id string, version int) int
 		DeleteContributor    func(childComplexity int, id string, version int) int
 		DeleteKnowledgeBase  func(childComplexity int, id string, version int) int
+		DeleteMedia          func(childComplexity int, id string) int
 		DeleteNote           func(childComplexity int, id string, version int) int
 		DeleteOrganisation   func(childComplexity int, id string, version int) int
 		DeleteTerm           func(childComplexity int, id string, version int) int
@@ -445,6 +472,7 @@ type ComplexityRoot struct {
 		UpdateNote           func(childComplexity int, input model.UpdateNoteInput) int
 		UpdateOrganisation   func(childComplexity int, input model.UpdateOrganisationInput) int
 		UpdateTerm           func(childComplexity int, input model.UpdateTermInput) int
+		UploadMedia          func(childComplexity int, input model.UploadMediaInput) int
 		WithdrawStandpoint   func(childComplexity int, dimension string, value string) int
 	}
 
@@ -479,6 +507,7 @@ type ComplexityRoot struct {
 		Language      func(childComplexity int) int
 		Licence       func(childComplexity int) int
 		Links         func(childComplexity int, first *int, after *string) int
+		Media         func(childComplexity int) int
 		Organisations func(childComplexity int) int
 		PublishedAt   func(childComplexity int) int
 		Revisions     func(childComplexity int, first *int, after *string) int
@@ -569,6 +598,7 @@ type ComplexityRoot struct {
 		Documents              func(childComplexity int, filter *model.DocumentFilterInput, orderBy *model.DocumentOrder, first *int, after *string) int
 		KnowledgeBases         func(childComplexity int, first *int, after *string) int
 		LinkSuggestions        func(childComplexity int, documentID string, first *int) int
+		Media                  func(childComplexity int, id string) int
 		ModerationQueue        func(childComplexity int, status *graph.FlagStatus, document *string, first *int, after *string) int
 		Neighbourhood          func(childComplexity int, id string, depth *int, relations []graph.Relation, first *int) int
 		Node                   func(childComplexity int, id string) int
@@ -635,10 +665,11 @@ type ComplexityRoot struct {
 	}
 
 	SearchEdge struct {
-		Cursor     func(childComplexity int) int
-		Highlights func(childComplexity int) int
-		Node       func(childComplexity int) int
-		Score      func(childComplexity int) int
+		Cursor       func(childComplexity int) int
+		Highlights   func(childComplexity int) int
+		MediaMatches func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Score        func(childComplexity int) int
 	}
 
 	SearchResult struct {
@@ -753,6 +784,14 @@ type ComplexityRoot struct {
 		Term func(childComplexity int) int
 	}
 
+	TranscriptCue struct {
+		At      func(childComplexity int) int
+		End     func(childComplexity int) int
+		Speaker func(childComplexity int) int
+		Start   func(childComplexity int) int
+		Text    func(childComplexity int) int
+	}
+
 	UnlinkPayload struct {
 		FromID   func(childComplexity int) int
 		Relation func(childComplexity int) int
@@ -831,6 +870,15 @@ type LinkResolver interface {
 	Role(ctx context.Context, obj *graph.Link) (*model.AuthorRole, error)
 	Category(ctx context.Context, obj *graph.Link) (*string, error)
 }
+type MediaResolver interface {
+	URL(ctx context.Context, obj *graph.Media) (string, error)
+
+	Size(ctx context.Context, obj *graph.Media) (int, error)
+
+	Document(ctx context.Context, obj *graph.Media) (model.Document, error)
+	Visibility(ctx context.Context, obj *graph.Media) (*graph.Visibility, error)
+	Transcript(ctx context.Context, obj *graph.Media) ([]*graph.MediaCue, error)
+}
 type MutationResolver interface {
 	CreateNote(ctx context.Context, input model.CreateNoteInput) (*model.NotePayload, error)
 	UpdateNote(ctx context.Context, input model.UpdateNoteInput) (*model.NotePayload, error)
@@ -859,6 +907,8 @@ type MutationResolver interface {
 	DeclareStandpoint(ctx context.Context, dimension string, value string, visibility graph.DeclarationVisibility) (*model.DeclareStandpointPayload, error)
 	WithdrawStandpoint(ctx context.Context, dimension string, value string) (*model.WithdrawStandpointPayload, error)
 	RestoreRevision(ctx context.Context, id string, version int, expectedVersion int) (*model.RestoreRevisionPayload, error)
+	UploadMedia(ctx context.Context, input model.UploadMediaInput) (*graph.Media, error)
+	DeleteMedia(ctx context.Context, id string) (bool, error)
 	AcceptLinkSuggestion(ctx context.Context, documentID string, targetID string, relation *graph.Relation) (*model.AcceptLinkSuggestionPayload, error)
 	FlagDocument(ctx context.Context, id string, reason string) (*model.FlagPayload, error)
 	ResolveFlag(ctx context.Context, id string, decision graph.FlagDecision, note string) (*model.FlagPayload, error)
@@ -876,6 +926,7 @@ type NoteResolver interface {
 	Revisions(ctx context.Context, obj *model.Note, first *int, after *string) (*model.RevisionConnection, error)
 	Links(ctx context.Context, obj *model.Note, first *int, after *string) (*model.NoteConnection, error)
 	Backlinks(ctx context.Context, obj *model.Note, first *int, after *string) (*model.NoteConnection, error)
+	Media(ctx context.Context, obj *model.Note) ([]*graph.Media, error)
 }
 type OrganisationResolver interface {
 	Authors(ctx context.Context, obj *model.Organisation) ([]*graph.Contributor, error)
@@ -911,6 +962,7 @@ type QueryResolver interface {
 	Communities(ctx context.Context, first *int, after *string) (*model.CommunityConnection, error)
 	KnowledgeBases(ctx context.Context, first *int, after *string) (*model.KnowledgeBaseConnection, error)
 	RevisionDiff(ctx context.Context, id string, from int, to int) (*model.RevisionDiff, error)
+	Media(ctx context.Context, id string) (*graph.Media, error)
 	UnlinkedMentions(ctx context.Context, termID *string, organisationID *string, first *int, after *string) (*model.MentionConnection, error)
 	LinkSuggestions(ctx context.Context, documentID string, first *int) ([]*model.LinkSuggestion, error)
 	ModerationQueue(ctx context.Context, status *graph.FlagStatus, document *string, first *int, after *string) (*model.FlagConnection, error)
@@ -920,6 +972,9 @@ type QueryResolver interface {
 }
 type RevisionResolver interface {
 	Author(ctx context.Context, obj *graph.Revision) (*graph.Contributor, error)
+}
+type SearchEdgeResolver interface {
+	MediaMatches(ctx context.Context, obj *model.SearchEdge) ([]*model.MediaMatch, error)
 }
 type StandpointDeclarationResolver interface {
 	Contributor(ctx context.Context, obj *graph.Declaration) (*graph.Contributor, error)
@@ -970,6 +1025,12 @@ type TermResolver interface {
 	Narrower(ctx context.Context, obj *model.Term) ([]*model.Term, error)
 	Related(ctx context.Context, obj *model.Term) ([]*model.Term, error)
 	MentionedBy(ctx context.Context, obj *model.Term, first *int, after *string) (*model.DocumentConnection, error)
+}
+type TranscriptCueResolver interface {
+	Start(ctx context.Context, obj *graph.MediaCue) (float64, error)
+	End(ctx context.Context, obj *graph.MediaCue) (float64, error)
+	At(ctx context.Context, obj *graph.MediaCue) (string, error)
+	Speaker(ctx context.Context, obj *graph.MediaCue) (*string, error)
 }
 type ValueCoverageResolver interface {
 	Label(ctx context.Context, obj *model.ValueCoverage, lang model.Lang) (*string, error)
@@ -2177,6 +2238,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LinkSuggestion.Target(childComplexity), true
 
+	case "Media.alt":
+		if e.ComplexityRoot.Media.Alt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.Alt(childComplexity), true
+	case "Media.createdAt":
+		if e.ComplexityRoot.Media.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.CreatedAt(childComplexity), true
+	case "Media.description":
+		if e.ComplexityRoot.Media.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.Description(childComplexity), true
+	case "Media.document":
+		if e.ComplexityRoot.Media.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.Document(childComplexity), true
+	case "Media.format":
+		if e.ComplexityRoot.Media.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.Format(childComplexity), true
+	case "Media.id":
+		if e.ComplexityRoot.Media.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.ID(childComplexity), true
+	case "Media.language":
+		if e.ComplexityRoot.Media.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.Language(childComplexity), true
+	case "Media.mimeType":
+		if e.ComplexityRoot.Media.MIME == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.MIME(childComplexity), true
+	case "Media.sha256":
+		if e.ComplexityRoot.Media.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.SHA256(childComplexity), true
+	case "Media.size":
+		if e.ComplexityRoot.Media.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.Size(childComplexity), true
+	case "Media.title":
+		if e.ComplexityRoot.Media.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.Title(childComplexity), true
+	case "Media.transcript":
+		if e.ComplexityRoot.Media.Transcript == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.Transcript(childComplexity), true
+	case "Media.url":
+		if e.ComplexityRoot.Media.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.URL(childComplexity), true
+	case "Media.visibility":
+		if e.ComplexityRoot.Media.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Media.Visibility(childComplexity), true
+
+	case "MediaMatch.at":
+		if e.ComplexityRoot.MediaMatch.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaMatch.At(childComplexity), true
+	case "MediaMatch.cue":
+		if e.ComplexityRoot.MediaMatch.Cue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaMatch.Cue(childComplexity), true
+	case "MediaMatch.media":
+		if e.ComplexityRoot.MediaMatch.Media == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MediaMatch.Media(childComplexity), true
+
 	case "MentionConnection.edges":
 		if e.ComplexityRoot.MentionConnection.Edges == nil {
 			break
@@ -2412,6 +2577,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteKnowledgeBase(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.deleteMedia":
+		if e.ComplexityRoot.Mutation.DeleteMedia == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMedia_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMedia(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteNote":
 		if e.ComplexityRoot.Mutation.DeleteNote == nil {
 			break
@@ -2605,6 +2781,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTerm(childComplexity, args["input"].(model.UpdateTermInput)), true
+	case "Mutation.uploadMedia":
+		if e.ComplexityRoot.Mutation.UploadMedia == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadMedia_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadMedia(childComplexity, args["input"].(model.UploadMediaInput)), true
 	case "Mutation.withdrawStandpoint":
 		if e.ComplexityRoot.Mutation.WithdrawStandpoint == nil {
 			break
@@ -2773,6 +2960,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Note.Links(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Note.media":
+		if e.ComplexityRoot.Note.Media == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.Media(childComplexity), true
 	case "Note.organisations":
 		if e.ComplexityRoot.Note.Organisations == nil {
 			break
@@ -3221,6 +3414,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.LinkSuggestions(childComplexity, args["documentId"].(string), args["first"].(*int)), true
+	case "Query.media":
+		if e.ComplexityRoot.Query.Media == nil {
+			break
+		}
+
+		args, err := ec.field_Query_media_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Media(childComplexity, args["id"].(string)), true
 	case "Query.moderationQueue":
 		if e.ComplexityRoot.Query.ModerationQueue == nil {
 			break
@@ -3578,6 +3782,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchEdge.Highlights(childComplexity), true
+	case "SearchEdge.mediaMatches":
+		if e.ComplexityRoot.SearchEdge.MediaMatches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.MediaMatches(childComplexity), true
 	case "SearchEdge.node":
 		if e.ComplexityRoot.SearchEdge.Node == nil {
 			break
@@ -4087,6 +4297,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TermPayload.Term(childComplexity), true
 
+	case "TranscriptCue.at":
+		if e.ComplexityRoot.TranscriptCue.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranscriptCue.At(childComplexity), true
+	case "TranscriptCue.end":
+		if e.ComplexityRoot.TranscriptCue.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranscriptCue.End(childComplexity), true
+	case "TranscriptCue.speaker":
+		if e.ComplexityRoot.TranscriptCue.Speaker == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranscriptCue.Speaker(childComplexity), true
+	case "TranscriptCue.start":
+		if e.ComplexityRoot.TranscriptCue.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranscriptCue.Start(childComplexity), true
+	case "TranscriptCue.text":
+		if e.ComplexityRoot.TranscriptCue.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranscriptCue.Text(childComplexity), true
+
 	case "UnlinkPayload.fromId":
 		if e.ComplexityRoot.UnlinkPayload.FromID == nil {
 			break
@@ -4216,6 +4457,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateNoteInput", ec.unmarshalInputUpdateNoteInput),
 			graphql.NewInputUnmarshaler("UpdateOrganisationInput", ec.unmarshalInputUpdateOrganisationInput),
 			graphql.NewInputUnmarshaler("UpdateTermInput", ec.unmarshalInputUpdateTermInput),
+			graphql.NewInputUnmarshaler("UploadMediaInput", ec.unmarshalInputUploadMediaInput),
 		)
 	}
 	first := true
@@ -5619,6 +5861,144 @@ extend type Mutation {
   ): RestoreRevisionPayload!
 }
 `, BuiltIn: false},
+	{Name: "../../../schema/media.graphqls", Input: `# Media: audio, video, images and drawings, PDFs. A file is uploaded with
+# the GraphQL multipart request spec (uploadMedia), its type is read from
+# its content (a file that lies about its type is refused), photos lose
+# their location and camera metadata before they are stored, and the bytes
+# are kept by their SHA-256. A media attached to a document is readable by
+# whoever may read that document, and by nobody else; one standing alone is
+# PUBLIC or PRIVATE to its uploader. Files are served at GET /media/{id}
+# (range requests allowed) under the same rule.
+
+"A file's upload in a multipart request (the GraphQL multipart request spec)."
+scalar Upload
+
+"What a reader does with a media file."
+enum MediaFormat {
+  "Sound: a recording, an interview, a testimony."
+  AUDIO
+  "Moving pictures, with or without sound."
+  VIDEO
+  "A photo or a drawing."
+  IMAGE
+  "A PDF document."
+  PDF
+}
+
+"An uploaded file and what it shows or says."
+type Media {
+  "The media's opaque id (not a Node id): its url names it."
+  id: ID!
+  "Where the file is served (a path on this server), under the visibility of the media."
+  url: String!
+  "A title, empty when none was given."
+  title: String!
+  "The short text that stands for an image for readers who do not see it; empty when none was given."
+  alt: String!
+  "A longer account of what the file shows or says; empty when none was given."
+  description: String!
+  "The language of its words (BCP 47), empty when unknown."
+  language: String!
+  "AUDIO, VIDEO, IMAGE or PDF."
+  format: MediaFormat!
+  "The type read from the file's content at upload (never the one a client declared)."
+  mimeType: String!
+  "Size in bytes of the stored file (an image after its metadata was stripped)."
+  size: Int!
+  "The SHA-256 of the stored file, in hexadecimal."
+  sha256: String!
+  "The document it is attached to; null when it stands alone."
+  document: Document
+  "A standing-alone media's visibility (PUBLIC or PRIVATE); null when attached, since it reads as its document."
+  visibility: Visibility
+  "The transcript or captions, cue by cue, in time order of the file (empty when none was given)."
+  transcript: [TranscriptCue!]!
+  "When it was uploaded."
+  createdAt: Time!
+}
+
+"One timed piece of a transcript or caption file."
+type TranscriptCue {
+  "When the cue starts, in seconds from the beginning of the file."
+  start: Float!
+  "When the cue ends, in seconds from the beginning of the file."
+  end: Float!
+  "The start as a reader reads it: 12:34, or 1:02:03 past an hour."
+  at: String!
+  "The voice a WebVTT <v> tag names; null when none."
+  speaker: String
+  "What is said, as plain text."
+  text: String!
+}
+
+"What uploadMedia takes."
+input UploadMediaInput {
+  "The file: audio (MP3, Ogg, WAV, FLAC, M4A), video (MP4, WebM), image (JPEG, PNG, WebP) or PDF."
+  file: Upload!
+  "A WebVTT or SRT transcript for an audio or video file."
+  captions: Upload
+  "The document (a Note, Term or Organisation id) to attach it to, which the viewer must be allowed to edit; omitted, the media stands alone."
+  attachTo: ID
+  "A title."
+  title: String
+  "The short text that stands for an image for readers who do not see it."
+  alt: String
+  "A longer account of what the file shows or says."
+  description: String
+  "The language of its words (BCP 47); fr when omitted."
+  language: String
+  "For a standing-alone media only: PUBLIC or PRIVATE (the default)."
+  visibility: Visibility
+}
+
+extend type Query {
+  "A media the viewer may read; null when it does not exist or is hidden from the viewer."
+  media(
+    "The media's id (Media.id)."
+    id: ID!
+  ): Media
+}
+
+extend type Mutation {
+  """
+  Uploads a file (the GraphQL multipart request spec) for signed-in
+  contributors. The type is read from the content (BAD_USER_INPUT when it
+  contradicts the declared one), each format has its size limit, captions
+  must parse; nothing is kept when any of that fails. NOT_FOUND when
+  attachTo names a document the viewer cannot read, FORBIDDEN when they may
+  read but not edit it.
+  """
+  uploadMedia(
+    "The file, its captions and what to say about it."
+    input: UploadMediaInput!
+  ): Media!
+  "Deletes a media record (its uploader, the document's authors, curators); the stored bytes of other media with the same content stay."
+  deleteMedia(
+    "The media's id (Media.id)."
+    id: ID!
+  ): Boolean!
+}
+
+extend type Note {
+  "The media attached to this note, oldest first."
+  media: [Media!]!
+}
+
+"Where a search's words were found in one of a hit's media."
+type MediaMatch {
+  "The media."
+  media: Media!
+  "The first transcript cue holding one of the words; null when they are in its title, alt text or description."
+  cue: TranscriptCue
+  "The cue's start as a reader reads it (12:34): play from there. Null without a cue."
+  at: String
+}
+
+extend type SearchEdge {
+  "The hit's attached media where the search's words were found, each with its first matching cue: a spoken word found in a recording says when it is said."
+  mediaMatches: [MediaMatch!]!
+}
+`, BuiltIn: false},
 	{Name: "../../../schema/mentions.graphqls", Input: `# Missing links, for curators and admins (FORBIDDEN for anyone else,
 # UNAUTHENTICATED without a token): documents that name a term or an
 # organisation without being linked to it, and the links a document seems
@@ -6629,7 +7009,7 @@ type SearchResult {
   totalCountIsExact: Boolean!
   "The hits of this page, in the order ` + "`" + `sort` + "`" + ` asks."
   edges: [SearchEdge!]!
-  "Counts per value of kind, carnet, community, term, organisation, language and standpoint."
+  "Counts per value of kind, carnet, community, term, organisation, language, standpoint and format (TEXT, AUDIO, VIDEO, IMAGE, PDF: what a document holds, its attached media included)."
   facets: [Facet!]!
   "Where this page sits among all the hits."
   pageInfo: PageInfo!
@@ -6657,7 +7037,7 @@ type Highlight {
 
 "Counts of the matching documents per value of one field."
 type Facet {
-  "kind, carnet, community, term, organisation, language or standpoint."
+  "kind, carnet, community, term, organisation, language, standpoint or format."
   field: String!
   "The values with the most matching documents first (then by value), at most 20."
   buckets: [FacetBucket!]!
@@ -7631,6 +8011,52 @@ func (ec *executionContext) childFields_LinkSuggestion(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type LinkSuggestion", field.Name)
 }
 
+func (ec *executionContext) childFields_Media(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Media_id(ctx, field)
+	case "url":
+		return ec.fieldContext_Media_url(ctx, field)
+	case "title":
+		return ec.fieldContext_Media_title(ctx, field)
+	case "alt":
+		return ec.fieldContext_Media_alt(ctx, field)
+	case "description":
+		return ec.fieldContext_Media_description(ctx, field)
+	case "language":
+		return ec.fieldContext_Media_language(ctx, field)
+	case "format":
+		return ec.fieldContext_Media_format(ctx, field)
+	case "mimeType":
+		return ec.fieldContext_Media_mimeType(ctx, field)
+	case "size":
+		return ec.fieldContext_Media_size(ctx, field)
+	case "sha256":
+		return ec.fieldContext_Media_sha256(ctx, field)
+	case "document":
+		return ec.fieldContext_Media_document(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Media_visibility(ctx, field)
+	case "transcript":
+		return ec.fieldContext_Media_transcript(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Media_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Media", field.Name)
+}
+
+func (ec *executionContext) childFields_MediaMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "media":
+		return ec.fieldContext_MediaMatch_media(ctx, field)
+	case "cue":
+		return ec.fieldContext_MediaMatch_cue(ctx, field)
+	case "at":
+		return ec.fieldContext_MediaMatch_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MediaMatch", field.Name)
+}
+
 func (ec *executionContext) childFields_MentionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "totalCount":
@@ -7755,6 +8181,8 @@ func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.
 		return ec.fieldContext_Note_links(ctx, field)
 	case "backlinks":
 		return ec.fieldContext_Note_backlinks(ctx, field)
+	case "media":
+		return ec.fieldContext_Note_media(ctx, field)
 	case "hidden":
 		return ec.fieldContext_Note_hidden(ctx, field)
 	}
@@ -7999,6 +8427,8 @@ func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field gr
 		return ec.fieldContext_SearchEdge_node(ctx, field)
 	case "highlights":
 		return ec.fieldContext_SearchEdge_highlights(ctx, field)
+	case "mediaMatches":
+		return ec.fieldContext_SearchEdge_mediaMatches(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
@@ -8217,6 +8647,22 @@ func (ec *executionContext) childFields_TermPayload(ctx context.Context, field g
 		return ec.fieldContext_TermPayload_term(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TermPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_TranscriptCue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_TranscriptCue_start(ctx, field)
+	case "end":
+		return ec.fieldContext_TranscriptCue_end(ctx, field)
+	case "at":
+		return ec.fieldContext_TranscriptCue_at(ctx, field)
+	case "speaker":
+		return ec.fieldContext_TranscriptCue_speaker(ctx, field)
+	case "text":
+		return ec.fieldContext_TranscriptCue_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranscriptCue", field.Name)
 }
 
 func (ec *executionContext) childFields_UnlinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8777,6 +9223,20 @@ func (ec *executionContext) field_Mutation_deleteKnowledgeBase_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteMedia_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteNote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9095,6 +9555,20 @@ func (ec *executionContext) field_Mutation_updateTerm_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateTermInput, error) {
 			return ec.unmarshalNUpdateTermInput2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐUpdateTermInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_uploadMedia_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UploadMediaInput, error) {
+			return ec.unmarshalNUploadMediaInput2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐUploadMediaInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9460,6 +9934,20 @@ func (ec *executionContext) field_Query_linkSuggestions_args(ctx context.Context
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_media_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -15252,6 +15740,433 @@ func (ec *executionContext) fieldContext_LinkSuggestion_sharedTerms(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Media_id(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Media_url(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Media().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, true, true, "String")
+}
+
+func (ec *executionContext) _Media_title(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, false, false, "String")
+}
+
+func (ec *executionContext) _Media_alt(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_alt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_alt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, false, false, "String")
+}
+
+func (ec *executionContext) _Media_description(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, false, false, "String")
+}
+
+func (ec *executionContext) _Media_language(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, false, false, "String")
+}
+
+func (ec *executionContext) _Media_format(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.MediaFormat) graphql.Marshaler {
+			return ec.marshalNMediaFormat2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, false, false, "MediaFormat")
+}
+
+func (ec *executionContext) _Media_mimeType(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_mimeType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MIME, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_mimeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, false, false, "String")
+}
+
+func (ec *executionContext) _Media_size(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Media().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Media_sha256(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, false, false, "String")
+}
+
+func (ec *executionContext) _Media_document(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Media().Document(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Document) graphql.Marshaler {
+			return ec.marshalODocument2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Media_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Media",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Media_visibility(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Media().Visibility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Visibility) graphql.Marshaler {
+			return ec.marshalOVisibility2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐVisibility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Media_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, true, true, "Visibility")
+}
+
+func (ec *executionContext) _Media_transcript(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_transcript(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Media().Transcript(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.MediaCue) graphql.Marshaler {
+			return ec.marshalNTranscriptCue2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaCueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_transcript(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Media",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TranscriptCue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Media_createdAt(ctx context.Context, field graphql.CollectedField, obj *graph.Media) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Media_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Media_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Media", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MediaMatch_media(ctx context.Context, field graphql.CollectedField, obj *model.MediaMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaMatch_media(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Media, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Media) graphql.Marshaler {
+			return ec.marshalNMedia2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMedia(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MediaMatch_media(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MediaMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Media(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MediaMatch_cue(ctx context.Context, field graphql.CollectedField, obj *model.MediaMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaMatch_cue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.MediaCue) graphql.Marshaler {
+			return ec.marshalOTranscriptCue2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaCue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MediaMatch_cue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MediaMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TranscriptCue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MediaMatch_at(ctx context.Context, field graphql.CollectedField, obj *model.MediaMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MediaMatch_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MediaMatch_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MediaMatch", field, false, false, "String")
+}
+
 func (ec *executionContext) _MentionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MentionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16784,6 +17699,94 @@ func (ec *executionContext) fieldContext_Mutation_restoreRevision(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_uploadMedia(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_uploadMedia(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UploadMedia(ctx, fc.Args["input"].(model.UploadMediaInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Media) graphql.Marshaler {
+			return ec.marshalNMedia2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMedia(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_uploadMedia(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Media(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_uploadMedia_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMedia(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMedia(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMedia(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMedia(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMedia_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_acceptLinkSuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17917,6 +18920,38 @@ func (ec *executionContext) fieldContext_Note_backlinks(ctx context.Context, fie
 	if fc.Args, err = ec.field_Note_backlinks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Note_media(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_media(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Note().Media(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Media) graphql.Marshaler {
+			return ec.marshalNMedia2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_media(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Note",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Media(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -20121,6 +21156,50 @@ func (ec *executionContext) fieldContext_Query_revisionDiff(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_media(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_media(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Media(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Media) graphql.Marshaler {
+			return ec.marshalOMedia2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMedia(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_media(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Media(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_media_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_unlinkedMentions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21191,6 +22270,38 @@ func (ec *executionContext) fieldContext_SearchEdge_highlights(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Highlight(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchEdge_mediaMatches(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_mediaMatches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchEdge().MediaMatches(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MediaMatch) graphql.Marshaler {
+			return ec.marshalNMediaMatch2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMediaMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_mediaMatches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MediaMatch(ctx, field)
 		},
 	}
 	return fc, nil
@@ -23369,6 +24480,121 @@ func (ec *executionContext) fieldContext_TermPayload_term(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TranscriptCue_start(ctx context.Context, field graphql.CollectedField, obj *graph.MediaCue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranscriptCue_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TranscriptCue().Start(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranscriptCue_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranscriptCue", field, true, true, "Float")
+}
+
+func (ec *executionContext) _TranscriptCue_end(ctx context.Context, field graphql.CollectedField, obj *graph.MediaCue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranscriptCue_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TranscriptCue().End(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranscriptCue_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranscriptCue", field, true, true, "Float")
+}
+
+func (ec *executionContext) _TranscriptCue_at(ctx context.Context, field graphql.CollectedField, obj *graph.MediaCue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranscriptCue_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TranscriptCue().At(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranscriptCue_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranscriptCue", field, true, true, "String")
+}
+
+func (ec *executionContext) _TranscriptCue_speaker(ctx context.Context, field graphql.CollectedField, obj *graph.MediaCue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranscriptCue_speaker(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TranscriptCue().Speaker(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TranscriptCue_speaker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranscriptCue", field, true, true, "String")
+}
+
+func (ec *executionContext) _TranscriptCue_text(ctx context.Context, field graphql.CollectedField, obj *graph.MediaCue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranscriptCue_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranscriptCue_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranscriptCue", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnlinkPayload_relation(ctx context.Context, field graphql.CollectedField, obj *model.UnlinkPayload) (ret graphql.Marshaler) {
@@ -26664,6 +27890,97 @@ func UnmarshalUpdateTermInput(ctx context.Context, raw any) (model.UpdateTermInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUploadMediaInput(ctx context.Context, obj any) (model.UploadMediaInput, error) {
+	var it model.UploadMediaInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"file", "captions", "attachTo", "title", "alt", "description", "language", "visibility"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		case "captions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("captions"))
+			data, err := ec.unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Captions = data
+		case "attachTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachTo"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttachTo = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "alt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alt = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "visibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibility"))
+			data, err := ec.unmarshalOVisibility2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Visibility = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUploadMediaInput unmarshals raw into the UploadMediaInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUploadMediaInput(ctx context.Context, raw any) (model.UploadMediaInput, error) {
+	var out model.UploadMediaInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UploadMediaInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -29089,6 +30406,152 @@ func (ec *executionContext) _LinkSuggestion(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var mediaImplementors = []string{"Media"}
+
+func (ec *executionContext) _Media(ctx context.Context, sel ast.SelectionSet, obj *graph.Media) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mediaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Media")
+		case "id":
+			out.Values[i] = ec._Media_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Media_url(ctx, field, obj)
+				})
+		case "title":
+			out.Values[i] = ec._Media_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "alt":
+			out.Values[i] = ec._Media_alt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Media_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "language":
+			out.Values[i] = ec._Media_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "format":
+			out.Values[i] = ec._Media_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mimeType":
+			out.Values[i] = ec._Media_mimeType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Media_size(ctx, field, obj)
+				})
+		case "sha256":
+			out.Values[i] = ec._Media_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "document":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Media_document(ctx, field, obj)
+				})
+		case "visibility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Media_visibility(ctx, field, obj)
+				})
+		case "transcript":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Media_transcript(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Media_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mediaMatchImplementors = []string{"MediaMatch"}
+
+func (ec *executionContext) _MediaMatch(ctx context.Context, sel ast.SelectionSet, obj *model.MediaMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mediaMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MediaMatch")
+		case "media":
+			out.Values[i] = ec._MediaMatch_media(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cue":
+			out.Values[i] = ec._MediaMatch_cue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._MediaMatch_at(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mentionConnectionImplementors = []string{"MentionConnection"}
 
 func (ec *executionContext) _MentionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MentionConnection) graphql.Marshaler {
@@ -29446,6 +30909,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "uploadMedia":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_uploadMedia(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMedia":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMedia(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "acceptLinkSuggestion":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_acceptLinkSuggestion(ctx, field)
@@ -29745,6 +31222,12 @@ func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Note_backlinks(ctx, field, obj)
+				})
+		case "media":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Note_media(ctx, field, obj)
 				})
 		case "hidden":
 			out.Values[i] = ec._Note_hidden(ctx, field, obj)
@@ -30376,6 +31859,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_revisionDiff(ctx, field)
 				})
+		case "media":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_media(ctx, field)
+				})
 		case "unlinkedMentions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -30769,23 +32258,29 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 		case "cursor":
 			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "score":
 			out.Values[i] = ec._SearchEdge_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "node":
 			out.Values[i] = ec._SearchEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "highlights":
 			out.Values[i] = ec._SearchEdge_highlights(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mediaMatches":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchEdge_mediaMatches(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31533,6 +33028,63 @@ func (ec *executionContext) _TermPayload(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._TermPayload_term(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transcriptCueImplementors = []string{"TranscriptCue"}
+
+func (ec *executionContext) _TranscriptCue(ctx context.Context, sel ast.SelectionSet, obj *graph.MediaCue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transcriptCueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TranscriptCue")
+		case "start":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TranscriptCue_start(ctx, field, obj)
+				})
+		case "end":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TranscriptCue_end(ctx, field, obj)
+				})
+		case "at":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TranscriptCue_at(ctx, field, obj)
+				})
+		case "speaker":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TranscriptCue_speaker(ctx, field, obj)
+				})
+		case "text":
+			out.Values[i] = ec._TranscriptCue_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -33136,6 +34688,84 @@ func (ec *executionContext) marshalNLinkSuggestion2ᚖgithubᚗcomᚋencommunᚋ
 	return ec._LinkSuggestion(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMedia2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Media) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMedia2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMedia(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMedia2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMedia(ctx context.Context, sel ast.SelectionSet, v *graph.Media) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Media!")
+		return graphql.Null
+	}
+	return ec._Media(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMediaFormat2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaFormat(ctx context.Context, v any) (graph.MediaFormat, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNMediaFormat2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaFormat[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMediaFormat2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaFormat(ctx context.Context, sel ast.SelectionSet, v graph.MediaFormat) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNMediaFormat2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaFormat[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MediaFormat!")
+	}
+	return res
+}
+
+var (
+	unmarshalNMediaFormat2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaFormat = map[string]graph.MediaFormat{
+		"AUDIO": graph.MediaAudio,
+		"VIDEO": graph.MediaVideo,
+		"IMAGE": graph.MediaImage,
+		"PDF":   graph.MediaPDF,
+	}
+	marshalNMediaFormat2githubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaFormat = map[graph.MediaFormat]string{
+		graph.MediaAudio: "AUDIO",
+		graph.MediaVideo: "VIDEO",
+		graph.MediaImage: "IMAGE",
+		graph.MediaPDF:   "PDF",
+	}
+)
+
+func (ec *executionContext) marshalNMediaMatch2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMediaMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MediaMatch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMediaMatch2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMediaMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMediaMatch2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMediaMatch(ctx context.Context, sel ast.SelectionSet, v *model.MediaMatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MediaMatch!")
+		return graphql.Null
+	}
+	return ec._MediaMatch(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMentionConnection2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐMentionConnection(ctx context.Context, sel ast.SelectionSet, v *model.MentionConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MentionConnection!")
@@ -33847,6 +35477,30 @@ func (ec *executionContext) marshalNTokenRole2githubᚗcomᚋencommunᚋmaillage
 	return v
 }
 
+func (ec *executionContext) marshalNTranscriptCue2ᚕᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaCueᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.MediaCue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTranscriptCue2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaCue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTranscriptCue2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaCue(ctx context.Context, sel ast.SelectionSet, v *graph.MediaCue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TranscriptCue!")
+		return graphql.Null
+	}
+	return ec._TranscriptCue(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNUnlinkPayload2ᚖgithubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐUnlinkPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnlinkPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "UnlinkPayload!")
@@ -33887,6 +35541,25 @@ func (ec *executionContext) unmarshalNUpdateOrganisationInput2githubᚗcomᚋenc
 
 func (ec *executionContext) unmarshalNUpdateTermInput2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐUpdateTermInput(ctx context.Context, v any) (model.UpdateTermInput, error) {
 	res, err := ec.unmarshalInputUpdateTermInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNUploadMediaInput2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐUploadMediaInput(ctx context.Context, v any) (model.UploadMediaInput, error) {
+	res, err := ec.unmarshalInputUploadMediaInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -34338,6 +36011,13 @@ func (ec *executionContext) marshalOLabel2ᚖgithubᚗcomᚋencommunᚋmaillage�
 	return ec._Label(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOMedia2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMedia(ctx context.Context, sel ast.SelectionSet, v *graph.Media) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Media(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋencommunᚋmaillageᚋapiᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -34540,6 +36220,31 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = sel
 	_ = ctx
 	res := model.MarshalTime(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOTranscriptCue2ᚖgithubᚗcomᚋencommunᚋmaillageᚋgraphᚐMediaCue(ctx context.Context, sel ast.SelectionSet, v *graph.MediaCue) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TranscriptCue(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalUpload(*v)
 	return res
 }
 

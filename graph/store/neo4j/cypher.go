@@ -121,6 +121,7 @@ var schemaStatements = []string{
 	indexNodeKind, indexRevisionDoc, indexTokenOwner,
 	indexSortCreated, indexSortUpdated, indexSortPublished, indexSortTitle, indexDocumentVisible,
 	constraintFlag, indexFlagDocument,
+	constraintMedia, indexMediaDocument,
 }
 
 // ---- the change sequence ----
@@ -998,4 +999,52 @@ func init() {
 	register("listTokens", listTokens, "idLen")
 	register("revokeToken", revokeToken, "id", "idLen")
 	register("deleteTokensOf", deleteTokensOf, "contributorId")
+}
+
+// ---- media (graph.MediaStore) ----
+
+// A media record is a :Media node, outside :Node (it is no node of the
+// graph: no links, no kind, not in counts). An attached one names its
+// document by documentId and is readable exactly when that document is
+// (canReadD); deleting the document deletes its media in the same
+// transaction. A standing-alone one (no documentId) is PUBLIC or PRIVATE
+// to its uploader, which is graph.Viewer.CanRead of Media.StandaloneAccess.
+const (
+	constraintMedia    = `CREATE CONSTRAINT maillage_media_id IF NOT EXISTS FOR (m:Media) REQUIRE m.id IS UNIQUE`
+	indexMediaDocument = `CREATE INDEX maillage_media_document IF NOT EXISTS FOR (m:Media) ON (m.documentId)`
+
+	createMedia = `CREATE (m:Media) SET m = $props`
+
+	mediaIDTaken = `RETURN EXISTS { (:Media {id: $id}) } OR EXISTS { (:Node {id: $id}) } AS taken`
+
+	// mediaByID returns the media with the authors of its document (for
+	// the delete check), or no row when the viewer may not read it.
+	mediaByID = `MATCH (m:Media {id: $id})
+OPTIONAL MATCH (d:Document {id: m.documentId})
+WITH m, d
+WHERE (m.documentId IS NULL AND ($all OR m.visibility = 'PUBLIC' OR ($viewer <> '' AND m.uploaderId = $viewer)))
+   OR (m.documentId IS NOT NULL AND d IS NOT NULL AND ` + canReadD + `)
+RETURN m {.*} AS media, CASE WHEN d IS NULL THEN [] ELSE [(c:Contributor)-[:AUTHORED]->(d) | c.id] END AS authors`
+
+	// mediaOfDocuments is the media attached to each readable document.
+	mediaOfDocuments = `UNWIND $ids AS id
+MATCH (d:Document {id: id})
+WHERE ` + canReadD + `
+MATCH (m:Media {documentId: id})
+RETURN id, m {.*} AS media`
+
+	deleteMedia = `MATCH (m:Media {id: $id})
+DELETE m`
+
+	deleteMediaOf = `MATCH (m:Media {documentId: $id})
+DELETE m`
+)
+
+func init() {
+	register("createMedia", createMedia, "props")
+	register("mediaIDTaken", mediaIDTaken, "id")
+	register("mediaByID", mediaByID, append([]string{"id"}, viewerParams...)...)
+	register("mediaOfDocuments", mediaOfDocuments, append([]string{"ids"}, viewerParams...)...)
+	register("deleteMedia", deleteMedia, "id")
+	register("deleteMediaOf", deleteMediaOf, "id")
 }

@@ -27,7 +27,7 @@ import (
 // lintSchema is the graph the statements may name. Declaring it turns a
 // misspelt label, relationship type or property into a diagnostic.
 func lintSchema() map[string][]string {
-	labels := []string{"Node", "Document", "Revision", "StandpointValue", "Token", "Change", "Sequence", "Flag"}
+	labels := []string{"Node", "Document", "Revision", "StandpointValue", "Token", "Change", "Sequence", "Flag", "Media"}
 	for _, k := range graph.Kinds {
 		labels = append(labels, string(k))
 	}
@@ -47,6 +47,14 @@ func lintSchema() map[string][]string {
 		for k := range p {
 			keys[k] = true
 		}
+	}
+	media, err := mediaProps(&graph.Media{DocumentID: "x", Cues: []graph.MediaCue{{}}})
+	if err != nil {
+		panic(err)
+	}
+	media["visibility"] = ""
+	for k := range media {
+		keys[k] = true
 	}
 	// Properties written by the statements themselves: the sequence, the
 	// changes, the declarations, the tokens, the restore marker.
