@@ -781,3 +781,52 @@ func (s instrumentedStore) ContributorNetwork(ctx context.Context, q graph.Netwo
 	done(err)
 	return v, err
 }
+
+func (s instrumentedStore) AddComment(ctx context.Context, documentID, replyTo, body string) (*graph.Comment, error) {
+	done := s.m.storeCall("AddComment")
+	v, err := s.Store.AddComment(ctx, documentID, replyTo, body)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) EditComment(ctx context.Context, id, body string, version int) (*graph.Comment, error) {
+	done := s.m.storeCall("EditComment")
+	v, err := s.Store.EditComment(ctx, id, body, version)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) DeleteComment(ctx context.Context, id string) (*graph.Comment, error) {
+	done := s.m.storeCall("DeleteComment")
+	v, err := s.Store.DeleteComment(ctx, id)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Comment(ctx context.Context, id string) (*graph.Comment, error) {
+	done := s.m.storeCall("Comment")
+	v, err := s.Store.Comment(ctx, id)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) Comments(ctx context.Context, documentID, parentID string, p graph.Page) (*graph.Connection[*graph.Comment], error) {
+	done := s.m.storeCall("Comments")
+	v, err := s.Store.Comments(ctx, documentID, parentID, p)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) CommentRevisions(ctx context.Context, id string, p graph.Page) (*graph.Connection[*graph.CommentRevision], error) {
+	done := s.m.storeCall("CommentRevisions")
+	v, err := s.Store.CommentRevisions(ctx, id, p)
+	done(err)
+	return v, err
+}
+
+func (s instrumentedStore) FlagComment(ctx context.Context, commentID, reason string) (*graph.Flag, error) {
+	done := s.m.storeCall("FlagComment")
+	v, err := s.Store.FlagComment(ctx, commentID, reason)
+	done(err)
+	return v, err
+}

@@ -26,6 +26,7 @@ type Store interface {
 	CurationStore
 	ModerationStore
 	ResearchStore
+	DiscussionStore
 	// Close releases the store; in-flight calls finish first.
 	Close() error
 }

@@ -106,4 +106,5 @@ var groups = []group{
 	{"ProfileRepeatsNoStandpoint", testProfileRepeatsNoStandpoint},
 	{"CarnetPositions", testCarnetPositions},
 	{"RevisionVisibility", testRevisionVisibility},
+	{"Comments", testComments},
 }
