@@ -59,9 +59,9 @@ type Comment struct {
 	// Hidden by a curator (a flag resolved HIDE): readable by curators
 	// only.
 	Hidden bool
-	// Replies is the number of direct replies the viewer may read,
+	// ReplyCount is the number of direct replies the viewer may read,
 	// computed when read (never stored).
-	Replies int
+	ReplyCount int
 }
 
 // Cursor orders comments oldest first, ties by id: a discussion reads
@@ -165,7 +165,7 @@ func ReplyPlace(v Viewer, documentID string, parent *Comment, parentID string) (
 
 // Thread returns, oldest first, the comments of a discussion the viewer
 // may read that reply to parentID ("" for the first comments of threads),
-// each with its Replies counted, from all the comments of one document.
+// each with its ReplyCount, from all the comments of one document.
 // A deleted comment is listed only while some reply to it is: a stand-in
 // for nothing would be noise.
 func Thread(v Viewer, all []*Comment, parentID string) []*Comment {
@@ -191,7 +191,7 @@ func Thread(v Viewer, all []*Comment, parentID string) []*Comment {
 			continue
 		}
 		x := *c
-		x.Replies = replies[c.ID]
+		x.ReplyCount = replies[c.ID]
 		if x.Deleted {
 			x.Body, x.AuthorID = "", ""
 		}
@@ -220,7 +220,7 @@ type DiscussionStore interface {
 	DeleteComment(ctx context.Context, id string) (*Comment, error)
 	// Comment returns a comment the viewer may read (CommentNotFound
 	// otherwise, whether the comment, its document or its readability is
-	// what is missing), with its Replies counted.
+	// what is missing), with its ReplyCount.
 	Comment(ctx context.Context, id string) (*Comment, error)
 	// Comments returns one page of Thread(viewer, the document's comments,
 	// parentID). A document the viewer may not read is NOT_FOUND as in

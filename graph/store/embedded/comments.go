@@ -54,7 +54,7 @@ func (r *reader) commentsOf(docID string) ([]*graph.Comment, error) {
 	return out, nil
 }
 
-// readableComment returns comment id with its Replies counted when the
+// readableComment returns comment id with its ReplyCount when the
 // viewer may read it and its document, and CommentNotFound otherwise; all
 // is the document's discussion.
 func (r *reader) readableComment(id string) (c *graph.Comment, all []*graph.Comment, err error) {

@@ -54,8 +54,8 @@ func testComments(t *testing.T, newStore factory) {
 			return f.s.Comments(f.anon(), "pub", "", p)
 		}, "top comments of pub")
 		sameOrder(t, commentIDs(top), []string{c1.ID, c2.ID}, "top comments, oldest first")
-		if total != 2 || top[0].Replies != 1 || top[1].Replies != 0 {
-			t.Errorf("top comments: total %d, replies %d/%d", total, top[0].Replies, top[1].Replies)
+		if total != 2 || top[0].ReplyCount != 1 || top[1].ReplyCount != 0 {
+			t.Errorf("top comments: total %d, replies %d/%d", total, top[0].ReplyCount, top[1].ReplyCount)
 		}
 		replies, _ := pageAll(t, 0, func(p graph.Page) (*graph.Connection[*graph.Comment], error) {
 			return f.s.Comments(f.asC("z"), "pub", c1.ID, p)
@@ -63,7 +63,7 @@ func testComments(t *testing.T, newStore factory) {
 		sameOrder(t, commentIDs(replies), []string{chain[0].ID}, "replies to c1")
 		got, err := f.s.Comment(f.anon(), chain[0].ID)
 		f.must(err, "anonymous reads a reply")
-		if got.Body != "Réponse" || got.Replies != 1 {
+		if got.Body != "Réponse" || got.ReplyCount != 1 {
 			t.Errorf("comment read back %+v", got)
 		}
 		_, err = f.s.Comments(f.anon(), "pub", c2.ID+"x", graph.Page{})
@@ -172,7 +172,7 @@ func testComments(t *testing.T, newStore factory) {
 			return f.s.Comments(f.asC("z"), "pub", "", p)
 		}, "top after deletes")
 		sameOrder(t, commentIDs(top), []string{root.ID}, "the root stays as a stand-in, the leaf is gone")
-		if total != 1 || !top[0].Deleted || top[0].Body != "" || top[0].AuthorID != "" || top[0].Replies != 1 {
+		if total != 1 || !top[0].Deleted || top[0].Body != "" || top[0].AuthorID != "" || top[0].ReplyCount != 1 {
 			t.Errorf("stand-in %+v (total %d)", top[0], total)
 		}
 		_, err = f.s.Comment(f.anon(), leaf.ID)
