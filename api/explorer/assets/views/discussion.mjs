@@ -13,16 +13,16 @@ import { nodeLink, errorBox, loading, time, formatNumber } from '../ui.mjs';
 
 // The first comments of the threads come with their first replies;
 // deeper replies are read when the reader opens them, so that the query
-// stays far below the API's complexity limit.
-const FIELDS = 'id body version deleted hidden createdAt updatedAt replyCount author { id name }';
+// stays far below the API's complexity limit. Written out, not
+// interpolated, so that the documents can be persisted.
 const DISCUSSION = `query Discussion($id: ID!) {
   node(id: $id) { ... on Document { discussion(first: 50) { totalCount nodes {
-    ${FIELDS}
-    replies(first: 10) { totalCount nodes { ${FIELDS} } }
+    id body version deleted hidden createdAt updatedAt replyCount author { id name }
+    replies(first: 10) { totalCount nodes { id body version deleted hidden createdAt updatedAt replyCount author { id name } } }
   } } } }
 }`;
 const REPLIES = `query Replies($id: ID!) {
-  comment(id: $id) { replies(first: 100) { totalCount nodes { ${FIELDS} } } }
+  comment(id: $id) { replies(first: 100) { totalCount nodes { id body version deleted hidden createdAt updatedAt replyCount author { id name } } } }
 }`;
 
 const ADD = `mutation AddComment($doc: ID!, $replyTo: ID, $body: String!) {
