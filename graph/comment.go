@@ -200,6 +200,26 @@ func Thread(v Viewer, all []*Comment, parentID string) []*Comment {
 	return out
 }
 
+// CommenterTakesPart is the rule of comments in coverage ("who takes
+// part"), in every store: beside a document's authors, the authors of its
+// comments (neither deleted nor hidden) count, but only those who declare
+// some value PUBLIC or AGGREGATE (counted, the declarations a store passes
+// here). A commenter whose standpoints are all PRIVATE, or who declares
+// none, never chose to be counted: they are not, so their comment changes
+// no count, the scope a release is keyed on neither.
+func CommenterTakesPart(counted []Declaration) bool {
+	for _, d := range counted {
+		if d.Visibility == DeclPublic || d.Visibility == DeclAggregate {
+			return true
+		}
+	}
+	return false
+}
+
+// CommentTakesPart reports whether a comment's author may count through
+// it (CommenterTakesPart decides whether they do).
+func CommentTakesPart(c *Comment) bool { return !c.Deleted && !c.Hidden && c.AuthorID != "" }
+
 // DiscussionStore holds the discussions beside documents. Every write
 // appends a COMMENT change naming the document (and the comment as
 // OtherID), which live subscriptions follow; the search index ignores it.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/encommun/maillage/graph"
 )
@@ -50,6 +51,28 @@ func (r *reader) commentsOf(docID string) ([]*graph.Comment, error) {
 			return nil, fmt.Errorf("comment %s of %s: indexed but not stored", k[len(prefix):], docID)
 		}
 		out = append(out, x)
+	}
+	return out, nil
+}
+
+// commenters returns the authors of a document's comments who may count
+// in coverage (graph.CommentTakesPart), each once. A document without a
+// discussion costs one seek.
+func (r *reader) commenters(docID string) ([]string, error) {
+	prefix := idPrefix(docID)
+	c := r.tx.Bucket(bDocComments).Cursor()
+	if k, _ := c.Seek(prefix); k == nil || !bytes.HasPrefix(k, prefix) {
+		return nil, nil
+	}
+	all, err := r.commentsOf(docID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, x := range all {
+		if graph.CommentTakesPart(x) && !slices.Contains(out, x.AuthorID) {
+			out = append(out, x.AuthorID)
+		}
 	}
 	return out, nil
 }

@@ -631,6 +631,22 @@ WITH d
 	coverageTotals = `OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
 RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors`
 
+	// takingPart is who takes part in document d for coverage, as c: its
+	// authors, and the authors of its comments (neither deleted nor
+	// hidden) who declare some value PUBLIC or AGGREGATE
+	// (graph.CommenterTakesPart, graph.CommentTakesPart).
+	takingPart = `CALL (d) {
+  MATCH (c:Contributor)-[:AUTHORED]->(d)
+  RETURN c
+  UNION
+  MATCH (k:Comment {documentId: d.id})
+  WHERE NOT k.deleted AND NOT k.hidden
+  MATCH (c:Contributor {id: k.authorId})
+  WHERE EXISTS { MATCH (c)-[dv:DECLARES]->(:StandpointValue) WHERE dv.visibility IN ['PUBLIC', 'AGGREGATE'] }
+  RETURN c
+}
+`
+
 	// coverage is the whole standpoint coverage in one statement, so that
 	// the scope (often tens of thousands of ids a search matched) travels
 	// and is matched once rather than once per figure: the documents and
@@ -642,13 +658,15 @@ RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors`
 	coverage = `WITH collect(d) AS docs
 CALL (docs) {
   UNWIND docs AS d
-  OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
-  RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors
+  RETURN count(DISTINCT d) AS documents
 }
 CALL (docs) {
   UNWIND docs AS d
-  MATCH (c:Contributor)-[:AUTHORED]->(d)
-  MATCH (c)-[r:DECLARES]->(v:StandpointValue)
+  ` + takingPart + `  RETURN count(DISTINCT c) AS contributors
+}
+CALL (docs) {
+  UNWIND docs AS d
+  ` + takingPart + `  MATCH (c)-[r:DECLARES]->(v:StandpointValue)
   WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
   WITH v, count(DISTINCT c) AS valueContributors,
     count(DISTINCT CASE WHEN r.visibility = 'AGGREGATE' THEN c END) AS aggregate,
@@ -658,8 +676,7 @@ CALL (docs) {
 }
 CALL (docs) {
   UNWIND docs AS d
-  MATCH (c:Contributor)-[:AUTHORED]->(d)
-  WITH DISTINCT c
+  ` + takingPart + `  WITH DISTINCT c
   MATCH (c)-[r:DECLARES]->(v:StandpointValue)
   WHERE r.visibility IN ['PUBLIC', 'AGGREGATE']
   WITH v.dimension AS dimension, c, collect(r.visibility) AS visibilities
@@ -667,6 +684,10 @@ CALL (docs) {
   RETURN collect({dimension: dimension, declared: declared, aggregateOnly: aggregateOnly}) AS dimensions
 }
 RETURN documents, contributors, values, dimensions`
+
+	// coverageContributors are the ids of who takes part, which a
+	// released coverage is keyed on (graph.ScopeDigest).
+	coverageContributors = `` + takingPart + `RETURN DISTINCT c.id AS id`
 
 	// networkContributors is each author and how many documents they wrote.
 	networkContributors = `MATCH (c:Contributor)-[:AUTHORED]->(d)
@@ -680,10 +701,11 @@ RETURN a.id AS a, b.id AS b, count(DISTINCT d) AS documents`
 
 // researchStatements expands each research statement for both scopes.
 var researchStatements = map[string]string{
-	"coverageTotals":      coverageTotals,
-	"coverage":            coverage,
-	"networkContributors": networkContributors,
-	"networkPairs":        networkPairs,
+	"coverageTotals":       coverageTotals,
+	"coverage":             coverage,
+	"coverageContributors": coverageContributors,
+	"networkContributors":  networkContributors,
+	"networkPairs":         networkPairs,
 }
 
 // inScope is a research statement's text for one scope.

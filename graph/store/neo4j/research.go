@@ -59,7 +59,7 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 		if q.Noise != nil {
 			go func() {
 				defer close(done)
-				idsErr = r.runInScope(networkContributors, q.Scope, func(x *decoder) error {
+				idsErr = r.runInScope(coverageContributors, q.Scope, func(x *decoder) error {
 					ids = append(ids, x.str("id"))
 					return x.done("coverage contributor")
 				})

@@ -284,3 +284,58 @@ func commentIDs(cs []*graph.Comment) []string {
 	}
 	return out
 }
+
+// testCommentCoverage: commenters take part in coverage only as their
+// consent allows (graph.CommenterTakesPart): one whose standpoints are all
+// PRIVATE changes no count, released or exact; one who declares a value
+// AGGREGATE counts, until their comment is deleted.
+func testCommentCoverage(t *testing.T, newStore factory) {
+	f := newFixture(t, newStore)
+	buildWorld(f)
+	f.contributor("p")
+	f.contributor("q")
+	f.doc(graph.Document{ID: "pubm", Kind: graph.KindNote, Title: "Note publique de m", Visibility: graph.VisibilityPublic, Language: "fr"}, "m")
+	declare := func(who string, vis graph.DeclarationVisibility) {
+		_, err := f.s.DeclareStandpoint(f.asC(who), graph.Declaration{ContributorID: who, Dimension: "gender", Value: "woman", Visibility: vis})
+		f.must(err, "%s declares", who)
+	}
+	declare("p", graph.DeclPrivate)
+	declare("q", graph.DeclAggregate)
+	all := graph.DocumentScope{All: true}
+	exact := func(what string) *graph.Coverage {
+		c, err := f.s.StandpointCoverage(f.anon(), graph.CoverageQuery{Scope: all, K: 2})
+		f.must(err, "exact coverage %s", what)
+		return c
+	}
+	released := func(what string) *graph.Coverage {
+		noise := &graph.CoverageNoise{Key: []byte(strings.Repeat("k", graph.CoverageScopeKeySize)), Taxonomy: graph.DefaultTaxonomy()}
+		c, err := f.s.StandpointCoverage(f.anon(), graph.CoverageQuery{Scope: all, K: 2, Noise: noise})
+		f.must(err, "released coverage %s", what)
+		return c
+	}
+	e0, r0 := exact("before"), released("before")
+	if e0.Contributors != 4 || r0.TooFew {
+		t.Fatalf("before any comment: %d contributors (want a, m, x, z), too few %v", e0.Contributors, r0.TooFew)
+	}
+	_, err := f.s.AddComment(f.asC("p"), "pub", "", "Mon point de vue reste privé")
+	f.must(err, "p comments")
+	if e, r := exact("after p"), released("after p"); !sameCoverage(e, e0) || !sameCoverage(r, r0) {
+		t.Errorf("a commenter whose standpoints are all PRIVATE changed coverage:\nexact %+v\nwas   %+v\nreleased %+v\nwas      %+v", e, e0, r, r0)
+	}
+	qc, err := f.s.AddComment(f.asC("q"), "pub", "", "Je compte, je l'ai choisi")
+	f.must(err, "q comments")
+	if e := exact("after q"); e.Contributors != 5 {
+		t.Errorf("a commenter who declares a value AGGREGATE is not counted: %d contributors, want 5", e.Contributors)
+	}
+	_, err = f.s.DeleteComment(f.asC("q"), qc.ID)
+	f.must(err, "q deletes")
+	if e := exact("after q deleted"); !sameCoverage(e, e0) {
+		t.Errorf("a deleted comment still counts: %+v, want %+v", e, e0)
+	}
+}
+
+// sameCoverage compares two coverages by everything they say.
+func sameCoverage(a, b *graph.Coverage) bool {
+	return strings.Join(coverageKeys(a), "|") == strings.Join(coverageKeys(b), "|") && a.Contributors == b.Contributors &&
+		a.Documents == b.Documents
+}

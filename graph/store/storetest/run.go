@@ -107,4 +107,5 @@ var groups = []group{
 	{"CarnetPositions", testCarnetPositions},
 	{"RevisionVisibility", testRevisionVisibility},
 	{"Comments", testComments},
+	{"CommentCoverage", testCommentCoverage},
 }
