@@ -162,6 +162,9 @@ func (d *Data) Load(ctx context.Context, s graph.Store, tax *graph.Taxonomy) (bo
 	if err := graph.WriteBatch(ctx, s, b); err != nil {
 		return false, fmt.Errorf("demo: %w", err)
 	}
+	if err := loadDiscussions(ctx, s); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 
