@@ -48,6 +48,7 @@ func complexity() exec.ComplexityRoot {
 	c.Organisation.Revisions = pagedCost
 	c.Organisation.ConcernedBy = pagedCost
 	c.Organisation.Affiliates = pagedCost
+	discussionComplexity(&c)
 	c.Contributor.Documents = pagedCost
 	c.Carnet.Documents = func(child int, _ *string, first *int, after *string) int { return pagedCost(child, first, after) }
 	c.Community.Members = pagedCost

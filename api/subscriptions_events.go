@@ -173,7 +173,9 @@ func (r *Resolver) documentChanged(ctx context.Context, gid string) (<-chan *mod
 		visible = true
 		return nil
 	}
-	match := func(c graph.Change) bool { return c.ID == id || c.OtherID == id }
+	// A comment written beside the document is commentAdded's, not a
+	// change of the document.
+	match := func(c graph.Change) bool { return c.Op != graph.OpComment && (c.ID == id || c.OtherID == id) }
 	handle := func(ctx context.Context, c graph.Change) ([]*model.DocumentChange, error) {
 		d, err := r.readDocument(ctx, id, kind)
 		if err != nil {
@@ -432,7 +434,8 @@ func (r *Resolver) moderationQueueChanged(ctx context.Context) (<-chan *model.Mo
 		return err
 	}
 	match := func(c graph.Change) bool {
-		return c.Kind.IsDocument() && (c.Op == graph.OpUpdate || c.Op == graph.OpDelete)
+		// Flags on comments come as COMMENT changes of their document.
+		return c.Kind.IsDocument() && (c.Op == graph.OpUpdate || c.Op == graph.OpDelete || c.Op == graph.OpComment)
 	}
 	handle := func(ctx context.Context, c graph.Change) ([]*model.ModerationChange, error) {
 		flags, err := lc.srv.flagReads.get(ctx, c.Seq, func(ctx context.Context) ([]*graph.Flag, error) {

@@ -58,6 +58,9 @@ const (
 	OpDelete ChangeOp = "DELETE"
 	OpLink   ChangeOp = "LINK"
 	OpUnlink ChangeOp = "UNLINK"
+	// OpComment: a comment of document ID (OtherID) was written, edited,
+	// deleted, hidden or shown. Kind is the document's.
+	OpComment ChangeOp = "COMMENT"
 )
 
 // Change is one entry of the store's change sequence, which the search index

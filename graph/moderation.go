@@ -45,14 +45,18 @@ type Flag struct {
 	ID           string
 	DocumentID   string
 	DocumentKind Kind
-	FlaggerID    string // the contributor who flagged
-	Reason       string
-	Status       FlagStatus
-	Decision     FlagDecision // once resolved
-	Note         string       // the curator's note, once resolved
-	ResolverID   string       // the curator's contributor, if any
-	CreatedAt    time.Time
-	ResolvedAt   *time.Time
+	// CommentID, when set, is the comment of DocumentID the flag is about
+	// (DiscussionStore.FlagComment): resolving it hides or shows the
+	// comment, not the document.
+	CommentID  string
+	FlaggerID  string // the contributor who flagged
+	Reason     string
+	Status     FlagStatus
+	Decision   FlagDecision // once resolved
+	Note       string       // the curator's note, once resolved
+	ResolverID string       // the curator's contributor, if any
+	CreatedAt  time.Time
+	ResolvedAt *time.Time
 }
 
 // Cursor orders flags newest first (with Paginate's desc), ties by id.
@@ -136,4 +140,16 @@ type ModerationStore interface {
 	// curators; NOT_FOUND for a missing document. Setting the state it
 	// already has changes nothing and appends no change.
 	SetHidden(ctx context.Context, documentID string, hidden bool) (*Document, error)
+}
+
+// CheckNewFlag is the rule of a second flag, in every store: one OPEN flag
+// per contributor on each document, and on each comment (CONFLICT).
+// flags are the document's; target names what is flagged in the message.
+func CheckNewFlag(flags []*Flag, flaggerID, commentID, target string) error {
+	for _, f := range flags {
+		if f.Status == FlagOpen && f.FlaggerID == flaggerID && f.CommentID == commentID {
+			return Errorf(ECONFLICT, "you have already flagged %q: a curator will review it", target)
+		}
+	}
+	return nil
 }

@@ -27,6 +27,7 @@ type Store interface {
 	ModerationStore
 	ResearchStore
 	MediaStore
+	DiscussionStore
 	// Close releases the store; in-flight calls finish first.
 	Close() error
 }

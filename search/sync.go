@@ -336,6 +336,8 @@ func affected(changes []graph.Change) (direct, reverse []string) {
 				direct = append(direct, c.ID, c.OtherID)
 				reverse = append(reverse, c.ID, c.OtherID)
 			}
+		case graph.OpComment:
+			// Discussions are not indexed.
 		case graph.OpCreate, graph.OpUpdate:
 			switch {
 			case c.Kind.IsDocument():

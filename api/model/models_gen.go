@@ -145,6 +145,62 @@ type CarnetPayload struct {
 	Carnet *graph.Carnet `json:"carnet"`
 }
 
+// A page of comments (Relay connection).
+type CommentConnection struct {
+	// The comments of this page, each with its cursor.
+	Edges []*CommentEdge `json:"edges"`
+	// The comments of this page, without cursors.
+	Nodes []*graph.Comment `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every one of the comments the viewer may read in this list, on every page.
+	TotalCount int `json:"totalCount"`
+}
+
+// One comment of a page, with its cursor.
+type CommentEdge struct {
+	// Pass it as `after` to get the comments that follow this one.
+	Cursor string `json:"cursor"`
+	// The comment.
+	Node *graph.Comment `json:"node"`
+}
+
+// One new comment in a discussion (commentAdded).
+type CommentEvent struct {
+	// Position of the change in the store's change sequence, in decimal (it may exceed a GraphQL Int).
+	Seq string `json:"seq"`
+	// The global id of the document discussed.
+	DocumentID string `json:"documentId"`
+	// The new comment, as the subscriber may read it.
+	Comment *graph.Comment `json:"comment"`
+}
+
+// The result of addComment, editComment and deleteComment.
+type CommentPayload struct {
+	// The comment as it is now (deleted: a stand-in without body or author).
+	Comment *graph.Comment `json:"comment"`
+}
+
+// A page of a comment's bodies (Relay connection).
+type CommentRevisionConnection struct {
+	// The bodies of this page, each with its cursor.
+	Edges []*CommentRevisionEdge `json:"edges"`
+	// The bodies of this page, without cursors.
+	Nodes []*graph.CommentRevision `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every body of the comment, on every page.
+	TotalCount int `json:"totalCount"`
+}
+
+// One body of a page, with its cursor.
+type CommentRevisionEdge struct {
+	// Pass it as `after` to get the bodies that follow this one.
+	Cursor string `json:"cursor"`
+	// The body.
+	Node *graph.CommentRevision `json:"node"`
+}
+
 // A page of communities (Relay connection).
 type CommunityConnection struct {
 	// The communities of this page, each with its cursor.

@@ -131,6 +131,8 @@ func (d *Data) ContributorRoles() map[string]graph.Role {
 type Target interface {
 	graph.Creator
 	LastSeq(ctx context.Context) (uint64, error)
+	// AddComment writes the demo's discussions, each as its author.
+	AddComment(ctx context.Context, documentID, replyTo, body string) (*graph.Comment, error)
 }
 
 // Load writes the demo graph into s unless it is already there. It returns
@@ -168,6 +170,9 @@ func (d *Data) Load(ctx context.Context, s Target, tax *graph.Taxonomy) (bool, e
 	}
 	if err := graph.WriteBatch(ctx, s, b); err != nil {
 		return false, fmt.Errorf("demo: %w", err)
+	}
+	if err := loadDiscussions(ctx, s); err != nil {
+		return false, err
 	}
 	return true, nil
 }

@@ -145,10 +145,8 @@ func (s *Store) FlagDocument(ctx context.Context, documentID, reason string) (*g
 		if err != nil {
 			return err
 		}
-		for _, f := range flags {
-			if f.FlaggerID == w.v.ContributorID && f.Status == graph.FlagOpen {
-				return graph.Errorf(graph.ECONFLICT, "you have already flagged %q: a curator will review it", documentID)
-			}
+		if err := graph.CheckNewFlag(flags, w.v.ContributorID, "", documentID); err != nil {
+			return err
 		}
 		id := graph.NewID()
 		for w.tx.Bucket(bFlags).Get([]byte(id)) != nil {
@@ -240,6 +238,10 @@ func (s *Store) ResolveFlag(ctx context.Context, flagID string, decision graph.F
 		if d == nil {
 			return fmt.Errorf("flag %s: document %s is gone", flagID, f.DocumentID)
 		}
+		if f.CommentID != "" {
+			out = f
+			return w.setCommentHidden(f, decision == graph.DecisionHide)
+		}
 		if hide := decision == graph.DecisionHide; hide != w.isHidden(d.ID) {
 			if err := w.setHidden(d, hide); err != nil {
 				return err
@@ -291,6 +293,9 @@ func encodeFlag(f *graph.Flag) []byte {
 	}
 	e.time(f.CreatedAt)
 	e.optTime(f.ResolvedAt)
+	if f.CommentID != "" {
+		e.str(f.CommentID)
+	}
 	return e.b
 }
 
@@ -303,5 +308,8 @@ func decodeFlag(id string, b []byte) (*graph.Flag, error) {
 	}
 	f.CreatedAt = x.time()
 	f.ResolvedAt = x.optTime()
+	if x.err == nil && len(x.b) > 0 { // flags of schema 5 on comments
+		f.CommentID = x.str()
+	}
 	return f, x.done()
 }

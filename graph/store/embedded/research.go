@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/encommun/maillage/graph"
@@ -202,7 +203,8 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 		number := map[string]int{} // contributor id → tally number
 		var nums []int
 		var declErr error
-		err := r.scopeDocuments(ctx, q.Scope, func(_ []byte, authors [][]byte) {
+		notCounted := map[string]bool{} // commenters who never chose to be counted
+		err := r.scopeDocuments(ctx, q.Scope, func(doc []byte, authors [][]byte) {
 			if declErr != nil {
 				return // reported once the walk ends
 			}
@@ -214,6 +216,29 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 					var ds []graph.Declaration
 					if ds, declErr = r.countedDeclarations(id); declErr != nil {
 						return
+					}
+					i = t.AddContributor(id, ds)
+					number[id] = i
+				}
+				nums = append(nums, i)
+			}
+			var commenters []string
+			if commenters, declErr = r.commenters(string(doc)); declErr != nil {
+				return
+			}
+			for _, id := range commenters {
+				if slices.ContainsFunc(authors, func(a []byte) bool { return string(a) == id }) || notCounted[id] {
+					continue
+				}
+				i, ok := number[id]
+				if !ok {
+					var ds []graph.Declaration
+					if ds, declErr = r.countedDeclarations(id); declErr != nil {
+						return
+					}
+					if !graph.CommenterTakesPart(ds) {
+						notCounted[id] = true
+						continue
 					}
 					i = t.AddContributor(id, ds)
 					number[id] = i

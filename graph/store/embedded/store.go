@@ -24,7 +24,7 @@ import (
 
 // SchemaVersion is the layout of the buckets this binary reads and writes.
 // Raise it with a migration in migrate when the layout changes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // FileName is the database file inside the data directory.
 const FileName = "maillage.db"
@@ -99,6 +99,12 @@ var (
 	bFlags    = []byte("flags")
 	bDocFlags = []byte("document-flags")
 	bHidden   = []byte("hidden")
+	// Discussions (schema 5): comments by id, each document's comments
+	// (document\x00comment), and comment bodies by version
+	// (comment\x00version, 8 bytes big-endian).
+	bComments    = []byte("comments")
+	bDocComments = []byte("document-comments")
+	bCommentRevs = []byte("comment-revisions")
 
 	keySchema = []byte("schema")
 	keySeq    = []byte("seq")
@@ -110,7 +116,7 @@ func sortBucket(k graph.Kind) []byte   { return []byte("sort:" + string(k)) }
 
 func allBuckets() [][]byte {
 	bs := [][]byte{bMeta, bNodes, bOut, bIn, bRevisions, bDecls, bChanges, bTokens, bFlags, bDocFlags, bHidden,
-		bDegrees, bShut}
+		bDegrees, bShut, bComments, bDocComments, bCommentRevs}
 	for _, k := range graph.Kinds {
 		bs = append(bs, recordBucket(k))
 		if k.IsDocument() {
@@ -277,12 +283,12 @@ var errStop = errors.New("stop")
 // hidden and none had flags), so creating them was the whole migration;
 // version 2 lacked the adjacency index (adjacency.go), built from the links;
 // version 3 kept a region on contributor records and no visibility on
-// revisions (migrateV3).
+// revisions (migrateV3); version 4 lacked only the discussion buckets.
 func migrate(tx *bbolt.Tx, from uint64) error {
-	if from > 3 {
+	if from > 4 {
 		return fmt.Errorf("no migration from schema %d", from)
 	}
-	if from == 0 {
+	if from == 0 || from == 4 {
 		return nil
 	}
 	if from <= 2 {

@@ -171,6 +171,9 @@ func (w *writer) deleteNode(kind graph.Kind, id string) error {
 		if err := w.dropMediaOf(id); err != nil {
 			return err
 		}
+		if err := w.dropComments(id); err != nil {
+			return err
+		}
 	}
 	if kind == graph.KindContributor {
 		if err := deletePrefix(w.tx.Bucket(bDecls), idPrefix(id)); err != nil {

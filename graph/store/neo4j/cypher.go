@@ -94,6 +94,7 @@ const (
 	constraintToken         = `CREATE CONSTRAINT maillage_token_hash IF NOT EXISTS FOR (n:Token) REQUIRE n.hash IS UNIQUE`
 	constraintChange        = `CREATE CONSTRAINT maillage_change_seq IF NOT EXISTS FOR (n:Change) REQUIRE n.seq IS UNIQUE`
 	constraintFlag          = `CREATE CONSTRAINT maillage_flag_id IF NOT EXISTS FOR (n:Flag) REQUIRE n.id IS UNIQUE`
+	constraintComment       = `CREATE CONSTRAINT maillage_comment_id IF NOT EXISTS FOR (n:Comment) REQUIRE n.id IS UNIQUE`
 	constraintSequence      = `CREATE CONSTRAINT maillage_sequence_name IF NOT EXISTS FOR (n:Sequence) REQUIRE n.name IS UNIQUE`
 
 	// Lists of groups read one kind; revisions are read and deleted per
@@ -108,6 +109,11 @@ const (
 	indexSortTitle       = `CREATE INDEX maillage_document_sort_title IF NOT EXISTS FOR (n:Document) ON (n.sortTitle)`
 	indexDocumentVisible = `CREATE INDEX maillage_document_visibility IF NOT EXISTS FOR (n:Document) ON (n.visibility)`
 	indexFlagDocument    = `CREATE INDEX maillage_flag_document IF NOT EXISTS FOR (n:Flag) ON (n.documentId)`
+	// A discussion is read by its document; a comment's bodies by the
+	// comment, and dropped with the document.
+	indexCommentDocument         = `CREATE INDEX maillage_comment_document IF NOT EXISTS FOR (n:Comment) ON (n.documentId)`
+	indexCommentRevisionComment  = `CREATE INDEX maillage_comment_revision_comment IF NOT EXISTS FOR (n:CommentRevision) ON (n.commentId)`
+	indexCommentRevisionDocument = `CREATE INDEX maillage_comment_revision_document IF NOT EXISTS FOR (n:CommentRevision) ON (n.documentId)`
 
 	// awaitIndexes lets Open return only once the indexes serve queries.
 	awaitIndexes = `CALL db.awaitIndexes($timeoutSeconds)`
@@ -122,6 +128,7 @@ var schemaStatements = []string{
 	indexSortCreated, indexSortUpdated, indexSortPublished, indexSortTitle, indexDocumentVisible,
 	constraintFlag, indexFlagDocument,
 	constraintMedia, indexMediaDocument,
+	constraintComment, indexCommentDocument, indexCommentRevisionComment, indexCommentRevisionDocument,
 }
 
 // ---- the change sequence ----
@@ -456,6 +463,45 @@ SET d.hidden = CASE WHEN $hidden THEN true ELSE null END`
 DELETE f`
 )
 
+// ---- discussions ----
+
+const (
+	createComment = `CREATE (c:Comment) SET c = $props`
+
+	// updateComment follows the checks of its writer, which hold the
+	// sequence lock: no other write comes between.
+	updateComment = `MATCH (c:Comment {id: $id})
+SET c = $props`
+
+	setCommentHidden = `MATCH (c:Comment {id: $id})
+SET c.hidden = $hidden`
+
+	commentByID = `MATCH (c:Comment {id: $id})
+RETURN c {.*} AS comment`
+
+	// commentsOf reads a whole discussion, threaded and paged in Go.
+	commentsOf = `MATCH (c:Comment {documentId: $documentId})
+RETURN c {.*} AS comment`
+
+	deleteComment = `MATCH (c:Comment {id: $id})
+DELETE c`
+
+	createCommentRevision = `CREATE (r:CommentRevision) SET r = $props`
+
+	commentRevisions = `MATCH (r:CommentRevision {commentId: $id})
+RETURN r {.*} AS revision`
+
+	deleteCommentRevisions = `MATCH (r:CommentRevision {commentId: $id})
+DELETE r`
+
+	// deleteCommentsOf drops a deleted document's discussion.
+	deleteCommentsOf = `MATCH (c:Comment {documentId: $id})
+DELETE c
+WITH count(*) AS done
+MATCH (r:CommentRevision {documentId: $id})
+DELETE r`
+)
+
 // ---- links ----
 
 // linkColumns describes a relationship r the same way everywhere.
@@ -591,22 +637,37 @@ WITH d
 	coverageTotals = `OPTIONAL MATCH (c:Contributor)-[:AUTHORED]->(d)
 RETURN count(DISTINCT d) AS documents, count(DISTINCT c) AS contributors`
 
+	// takingPart is who takes part in document d for coverage, as c: its
+	// authors, and the authors of its comments (neither deleted nor
+	// hidden) who declare some value PUBLIC or AGGREGATE
+	// (graph.CommenterTakesPart, graph.CommentTakesPart).
+	takingPart = `CALL (d) {
+  MATCH (c:Contributor)-[:AUTHORED]->(d)
+  RETURN c
+  UNION
+  MATCH (k:Comment {documentId: d.id})
+  WHERE NOT k.deleted AND NOT k.hidden
+  MATCH (c:Contributor {id: k.authorId})
+  WHERE EXISTS { MATCH (c)-[dv:DECLARES]->(:StandpointValue) WHERE dv.visibility IN ['PUBLIC', 'AGGREGATE'] }
+  RETURN c
+}
+`
+
 	// coverage reads what the standpoint coverage is counted from, in one
 	// pass over the scope (often tens of thousands of ids a search
-	// matched): the number of documents; and once per distinct author of
-	// them, the positions of their documents in the scope and their PUBLIC
-	// and AGGREGATE declarations (PRIVATE ones are never matched). The
-	// store counts them with graph.CoverageTally, as the embedded store
-	// does, and releases the counts before they leave it. Grouping by
-	// author expands each author's declarations once, not once per
-	// document they wrote, and makes no second or third pass over the
-	// scope's authorship (the former statement made three).
+	// matched): the number of documents; and once per distinct person
+	// taking part in them (takingPart: authors, and commenters as their
+	// consent allows), the positions of their documents in the scope and
+	// their PUBLIC and AGGREGATE declarations (PRIVATE ones are never
+	// matched). The store counts them with graph.CoverageTally, as the
+	// embedded store does, and releases the counts before they leave it.
+	// Grouping by person expands each one's declarations once, not once
+	// per document, and makes no second or third pass over the scope.
 	coverage = `WITH collect(d) AS docs
 CALL (docs) {
   UNWIND range(0, size(docs) - 1) AS i
   WITH i, docs[i] AS d
-  MATCH (c:Contributor)-[:AUTHORED]->(d)
-  WITH c, collect(i) AS documents
+  ` + takingPart + `  WITH c, collect(i) AS documents
   RETURN collect({id: c.id, documents: documents,
     declarations: [(c)-[r:DECLARES]->(v:StandpointValue) WHERE r.visibility IN ['PUBLIC', 'AGGREGATE'] |
       {dimension: v.dimension, value: v.value, visibility: r.visibility}]}) AS contributors
@@ -779,6 +840,17 @@ func init() {
 	register("setHidden", setHidden, "id", "hidden")
 	register("deleteFlagsOf", deleteFlagsOf, "id")
 
+	register("createComment", createComment, "props")
+	register("updateComment", updateComment, "id", "props")
+	register("setCommentHidden", setCommentHidden, "id", "hidden")
+	register("commentByID", commentByID, "id")
+	register("commentsOf", commentsOf, "documentId")
+	register("deleteComment", deleteComment, "id")
+	register("createCommentRevision", createCommentRevision, "props")
+	register("commentRevisions", commentRevisions, "id")
+	register("deleteCommentRevisions", deleteCommentRevisions, "id")
+	register("deleteCommentsOf", deleteCommentsOf, "id")
+
 	register("rawLinks", rawLinks, "id", "rels", "dir")
 	register("visibleLinks", visibleLinks, append([]string{"sel"}, viewerParams...)...)
 	register("adjacency", adjacency, append([]string{"ids", "rels", "dir", "limit", "among", "degrees", "stored"}, viewerParams...)...)
@@ -889,7 +961,7 @@ CREATE (c)-[:DECLARES {visibility: row.visibility, declaredAt: row.declaredAt}]-
 	// (the graph's nodes and relationships, revisions, flags, standpoint
 	// values), for a loop of small transactions. Tokens stay.
 	restoreClearNodes = `MATCH (n)
-WHERE n:Node OR n:Revision OR n:Flag OR n:StandpointValue
+WHERE n:Node OR n:Revision OR n:Flag OR n:StandpointValue OR n:Comment OR n:CommentRevision
 WITH n
 LIMIT $limit
 DETACH DELETE n

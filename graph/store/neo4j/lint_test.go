@@ -27,7 +27,7 @@ import (
 // lintSchema is the graph the statements may name. Declaring it turns a
 // misspelt label, relationship type or property into a diagnostic.
 func lintSchema() map[string][]string {
-	labels := []string{"Node", "Document", "Revision", "StandpointValue", "Token", "Change", "Sequence", "Flag", "Media"}
+	labels := []string{"Node", "Document", "Revision", "StandpointValue", "Token", "Change", "Sequence", "Flag", "Media", "Comment", "CommentRevision"}
 	for _, k := range graph.Kinds {
 		labels = append(labels, string(k))
 	}
@@ -42,7 +42,8 @@ func lintSchema() map[string][]string {
 	for _, p := range []props{
 		documentProps(&d), contributorProps(&graph.Contributor{}), carnetProps(&graph.Carnet{Categories: []string{"x"}}),
 		groupProps(graph.KindCommunity, "", "", "", now, now, 0), revisionProps(&graph.Revision{}),
-		linkProps(&graph.Link{Role: "x", Category: "x", Position: 1}), flagProps(&graph.Flag{ResolvedAt: &now}),
+		linkProps(&graph.Link{Role: "x", Category: "x", Position: 1}), flagProps(&graph.Flag{ResolvedAt: &now, CommentID: "x"}),
+		commentProps(&graph.Comment{}), commentRevisionProps(&graph.CommentRevision{}),
 	} {
 		for k := range p {
 			keys[k] = true

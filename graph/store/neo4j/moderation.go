@@ -48,10 +48,8 @@ func (s *Store) FlagDocument(ctx context.Context, documentID, reason string) (*g
 		if err != nil {
 			return err
 		}
-		for _, f := range open {
-			if f.FlaggerID == w.v.ContributorID {
-				return graph.Errorf(graph.ECONFLICT, "you have already flagged %q: a curator will review it", documentID)
-			}
+		if err := graph.CheckNewFlag(open, w.v.ContributorID, "", documentID); err != nil {
+			return err
 		}
 		f := &graph.Flag{ID: graph.NewID(), DocumentID: documentID, DocumentKind: kind, FlaggerID: w.v.ContributorID,
 			Reason: reason, Status: graph.FlagOpen, CreatedAt: w.now}
@@ -114,6 +112,14 @@ func (s *Store) ResolveFlag(ctx context.Context, flagID string, decision graph.F
 		f.Status, f.Decision, f.Note, f.ResolverID, f.ResolvedAt = graph.FlagResolved, decision, note, w.v.ContributorID, &at
 		if _, err := w.run(updateFlag, map[string]any{"id": f.ID, "props": map[string]any(flagProps(f))}); err != nil {
 			return err
+		}
+		if f.CommentID != "" {
+			if _, err := w.run(setCommentHidden, map[string]any{"id": f.CommentID, "hidden": decision == graph.DecisionHide}); err != nil {
+				return err
+			}
+			w.record(graph.OpComment, f.DocumentKind, f.DocumentID, "", f.CommentID)
+			out = f
+			return nil
 		}
 		if _, err := w.run(setHidden, map[string]any{"id": f.DocumentID, "hidden": decision == graph.DecisionHide}); err != nil {
 			return err

@@ -300,7 +300,8 @@ func decodeLink(rec *neo4j.Record) (graph.Link, error) {
 func flagProps(f *graph.Flag) props {
 	return props{"id": f.ID, "documentId": f.DocumentID, "documentKind": string(f.DocumentKind), "flaggerId": f.FlaggerID,
 		"reason": f.Reason, "status": string(f.Status), "decision": string(f.Decision), "note": f.Note,
-		"resolverId": f.ResolverID, "createdAt": f.CreatedAt.UTC(), "resolvedAt": optTime(f.ResolvedAt)}
+		"resolverId": f.ResolverID, "createdAt": f.CreatedAt.UTC(), "resolvedAt": optTime(f.ResolvedAt),
+		"commentId": optString(f.CommentID)}
 }
 
 func decodeFlag(v any) (*graph.Flag, error) {
@@ -308,6 +309,14 @@ func decodeFlag(v any) (*graph.Flag, error) {
 	f := &graph.Flag{ID: x.str("id"), DocumentID: x.str("documentId"), DocumentKind: graph.Kind(x.str("documentKind")),
 		FlaggerID: x.str("flaggerId"), Reason: x.str("reason"), Status: graph.FlagStatus(x.str("status")),
 		Decision: graph.FlagDecision(x.str("decision")), Note: x.str("note"), ResolverID: x.str("resolverId"),
-		CreatedAt: x.time("createdAt"), ResolvedAt: x.optTime("resolvedAt")}
+		CreatedAt: x.time("createdAt"), ResolvedAt: x.optTime("resolvedAt"), CommentID: x.str("commentId")}
 	return f, x.done("flag " + f.ID)
+}
+
+// optString leaves an empty string unset, as older nodes have it.
+func optString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

@@ -47,8 +47,8 @@ func (s *Store) StandpointCoverage(ctx context.Context, q graph.CoverageQuery) (
 	var counts graph.CoverageCounts
 	err := s.view(ctx, func(r *reader) error {
 		// Released counts are keyed on who is counted (graph.ScopeDigest):
-		// the tally's contributors, the authors of readable documents,
-		// which are public anyway.
+		// the tally's contributors, who take part in readable documents
+		// (authors, public anyway, and commenters as their consent allows).
 		return r.runInScope(coverage, q.Scope, func(x *decoder) error {
 			t := graph.NewCoverageTally()
 			documents := int(x.int("documents"))

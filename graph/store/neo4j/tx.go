@@ -160,6 +160,9 @@ func (w *writer) deleteNode(kind graph.Kind, id string, version int) error {
 		if _, err := w.run(deleteMediaOf, map[string]any{"id": id}); err != nil {
 			return err
 		}
+		if _, err := w.run(deleteCommentsOf, map[string]any{"id": id}); err != nil {
+			return err
+		}
 	}
 	if kind == graph.KindContributor {
 		if _, err := w.run(deleteTokensOf, map[string]any{"contributorId": id}); err != nil {

@@ -107,4 +107,6 @@ var groups = []group{
 	{"CarnetPositions", testCarnetPositions},
 	{"RevisionVisibility", testRevisionVisibility},
 	{"Media", testMedia},
+	{"Comments", testComments},
+	{"CommentCoverage", testCommentCoverage},
 }

@@ -9,6 +9,7 @@ import { subscribe } from '../live.mjs';
 import { panel as suggestions } from '../suggest.mjs';
 import { render as markdown } from '../markdown.mjs';
 import { documentTools } from '../curator.mjs';
+import { discussion } from './discussion.mjs';
 import { BASE, nodeLink, graphHref, kindBadge, languageName, errorBox, loading, time, formatNumber } from '../ui.mjs';
 
 // Lists show their first 50 entries (written out: the document is sent as
@@ -249,7 +250,7 @@ function renderDocument(root, d, ctx) {
         tools(d.id),
         getToken() && documentTools(d, ctx.signal)),
       h('div', { class: 'doc-layout' },
-        h('div', { class: 'doc-main' }, body, getToken() && suggestions(d, ctx.signal), kindSpecific, revisions(d, ctx)),
+        h('div', { class: 'doc-main' }, body, getToken() && suggestions(d, ctx.signal), kindSpecific, revisions(d, ctx), discussion(d, ctx.signal)),
         h('aside', { class: 'doc-side', 'aria-label': t('doc.side') }, side))));
 }
 
