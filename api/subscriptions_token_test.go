@@ -152,7 +152,9 @@ func TestExpiredTokenClosesTheConnectionBeforeTheNextEvent(t *testing.T) {
 	t.Parallel()
 	w := newLiveWorld(t, func(c *api.Config) { c.Live.TokenCheck = time.Hour })
 	w.contributor("dora", "Dora")
-	exp := time.Now().Add(400 * time.Millisecond)
+	// Long enough that connecting, subscribing and the first event end
+	// before it even on a loaded machine (400 ms did not, at load 40).
+	exp := time.Now().Add(10 * time.Second)
 	secret := w.expiringToken(graph.RoleCurator, "dora", exp)
 	w.doc(graph.Document{ID: "n4", Title: "Brouillon", Visibility: graph.VisibilityPrivate}, "bob")
 	c := w.connect(secret)
@@ -161,6 +163,9 @@ func TestExpiredTokenClosesTheConnectionBeforeTheNextEvent(t *testing.T) {
 	w.updateNote(w.bob, "n4", vars{"title": "Avant"})
 	if ev := c.event("d"); ev.str("documentChanged.document.title") != "Avant" {
 		t.Fatalf("event %s while the token is valid", ev.Raw)
+	}
+	if time.Now().After(exp) {
+		t.Fatal("the first event came after the token expired: the test's setup took over 10 s")
 	}
 	time.Sleep(time.Until(exp) + 100*time.Millisecond) // past the expiry
 	w.updateNote(w.bob, "n4", vars{"title": "Après l'expiration"})
