@@ -130,6 +130,69 @@ func (v Viewer) CanReadComment(c *Comment) bool {
 	return c != nil && (!c.Hidden || v.IsCurator())
 }
 
+// CheckNewComment is AddComment's rule before anything is read: a
+// commenter, a valid body.
+func CheckNewComment(v Viewer, body string) error {
+	if err := RequireCommenter(v); err != nil {
+		return err
+	}
+	return CheckCommentBody(body)
+}
+
+// NewComment is v's comment on a document of kind the viewer may read
+// (a kind that is no document is NOT_FOUND, like an unknown id), written
+// at now, version 1, as the first of a thread: a reply takes its place
+// from ReplyPlace. The store gives it an id.
+func NewComment(v Viewer, documentID string, kind Kind, body string, now time.Time) (*Comment, error) {
+	if !kind.IsDocument() {
+		return nil, NotFound(documentID)
+	}
+	return &Comment{DocumentID: documentID, DocumentKind: kind, AuthorID: v.ContributorID, Body: body,
+		CreatedAt: now, UpdatedAt: now, Version: 1}, nil
+}
+
+// RequireCommentChanger is EditComment's and DeleteComment's rule before
+// the comment is read: a commenter or a curator, so that a reader who may
+// change no comment hears why rather than NOT_FOUND.
+func RequireCommentChanger(v Viewer) error {
+	if err := RequireCommenter(v); err != nil && !v.IsCurator() {
+		return err
+	}
+	return nil
+}
+
+// EditComment checks that v may give c (read by v) this body, at the
+// version v read, and applies the edit at now: a new version.
+func EditComment(v Viewer, c *Comment, body string, version int, now time.Time) error {
+	if err := CheckCommentEdit(v, c); err != nil {
+		return err
+	}
+	if err := CheckCommentBody(body); err != nil {
+		return err
+	}
+	if version != c.Version {
+		return Errorf(ECONFLICT, "comment %q is at version %d, not %d: read it again and reapply your change",
+			c.ID, c.Version, version)
+	}
+	c.Body, c.Version, c.UpdatedAt = body, c.Version+1, now
+	return nil
+}
+
+// DeleteComment checks that v may delete c (read by v, with all the
+// comments of its document) and marks it deleted at now, without body or
+// author. keep says whether it stays as a stand-in (some reply to it
+// does) or goes altogether.
+func DeleteComment(v Viewer, c *Comment, all []*Comment, now time.Time) (keep bool, err error) {
+	if err := CheckCommentEdit(v, c); err != nil {
+		return false, err
+	}
+	for _, x := range all {
+		keep = keep || x.ParentID == c.ID
+	}
+	c.Deleted, c.Body, c.AuthorID, c.UpdatedAt = true, "", "", now
+	return keep, nil
+}
+
 // CheckCommentEdit is who may edit or delete a comment the viewer may read:
 // its author and curators (FORBIDDEN otherwise). A deleted comment is
 // NOT_FOUND to edits, as it is to a second delete.

@@ -155,21 +155,17 @@ func (w *writer) dropComments(docID string) error {
 func (s *Store) AddComment(ctx context.Context, documentID, replyTo, body string) (*graph.Comment, error) {
 	var out *graph.Comment
 	err := s.update(ctx, func(w *writer) error {
-		if err := graph.RequireCommenter(w.v); err != nil {
-			return err
-		}
-		if err := graph.CheckCommentBody(body); err != nil {
+		if err := graph.CheckNewComment(w.v, body); err != nil {
 			return err
 		}
 		kind, err := w.visibleKind(documentID)
 		if err != nil {
 			return err
 		}
-		if !kind.IsDocument() {
-			return graph.NotFound(documentID)
+		c, err := graph.NewComment(w.v, documentID, kind, body, w.now)
+		if err != nil {
+			return err
 		}
-		c := &graph.Comment{DocumentID: documentID, DocumentKind: kind, AuthorID: w.v.ContributorID, Body: body,
-			CreatedAt: w.now, UpdatedAt: w.now, Version: 1}
 		if replyTo != "" {
 			parent, err := w.comment(replyTo)
 			if err != nil {
@@ -202,24 +198,16 @@ func (s *Store) AddComment(ctx context.Context, documentID, replyTo, body string
 func (s *Store) EditComment(ctx context.Context, id, body string, version int) (*graph.Comment, error) {
 	var out *graph.Comment
 	err := s.update(ctx, func(w *writer) error {
-		if err := graph.RequireCommenter(w.v); err != nil && !w.v.IsCurator() {
+		if err := graph.RequireCommentChanger(w.v); err != nil {
 			return err
 		}
 		c, _, err := w.readableComment(id)
 		if err != nil {
 			return err
 		}
-		if err := graph.CheckCommentEdit(w.v, c); err != nil {
+		if err := graph.EditComment(w.v, c, body, version, w.now); err != nil {
 			return err
 		}
-		if err := graph.CheckCommentBody(body); err != nil {
-			return err
-		}
-		if version != c.Version {
-			return graph.Errorf(graph.ECONFLICT, "comment %q is at version %d, not %d: read it again and reapply your change",
-				id, c.Version, version)
-		}
-		c.Body, c.Version, c.UpdatedAt = body, c.Version+1, w.now
 		if err := w.putComment(c); err != nil {
 			return err
 		}
@@ -239,25 +227,21 @@ func (s *Store) EditComment(ctx context.Context, id, body string, version int) (
 func (s *Store) DeleteComment(ctx context.Context, id string) (*graph.Comment, error) {
 	var out *graph.Comment
 	err := s.update(ctx, func(w *writer) error {
-		if err := graph.RequireCommenter(w.v); err != nil && !w.v.IsCurator() {
+		if err := graph.RequireCommentChanger(w.v); err != nil {
 			return err
 		}
 		c, all, err := w.readableComment(id)
 		if err != nil {
 			return err
 		}
-		if err := graph.CheckCommentEdit(w.v, c); err != nil {
+		keep, err := graph.DeleteComment(w.v, c, all, w.now)
+		if err != nil {
 			return err
 		}
 		if err := deletePrefix(w.tx.Bucket(bCommentRevs), idPrefix(id)); err != nil {
 			return err
 		}
-		hasReplies := false
-		for _, x := range all {
-			hasReplies = hasReplies || x.ParentID == id
-		}
-		c.Deleted, c.Body, c.AuthorID, c.UpdatedAt = true, "", "", w.now
-		if hasReplies {
+		if keep {
 			if err := w.putComment(c); err != nil {
 				return err
 			}

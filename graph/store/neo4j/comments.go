@@ -115,21 +115,17 @@ func (s *Store) AddComment(ctx context.Context, documentID, replyTo, body string
 	var out *graph.Comment
 	err := s.update(ctx, func(w *writer) error {
 		out = nil
-		if err := graph.RequireCommenter(w.v); err != nil {
-			return err
-		}
-		if err := graph.CheckCommentBody(body); err != nil {
+		if err := graph.CheckNewComment(w.v, body); err != nil {
 			return err
 		}
 		kind, err := w.visibleKind(documentID)
 		if err != nil {
 			return err
 		}
-		if !kind.IsDocument() {
-			return graph.NotFound(documentID)
+		c, err := graph.NewComment(w.v, documentID, kind, body, w.now)
+		if err != nil {
+			return err
 		}
-		c := &graph.Comment{DocumentID: documentID, DocumentKind: kind, AuthorID: w.v.ContributorID, Body: body,
-			CreatedAt: w.now, UpdatedAt: w.now, Version: 1}
 		if replyTo != "" {
 			parent, err := w.comment(replyTo)
 			if err != nil {
@@ -161,24 +157,16 @@ func (s *Store) EditComment(ctx context.Context, id, body string, version int) (
 	var out *graph.Comment
 	err := s.update(ctx, func(w *writer) error {
 		out = nil
-		if err := graph.RequireCommenter(w.v); err != nil && !w.v.IsCurator() {
+		if err := graph.RequireCommentChanger(w.v); err != nil {
 			return err
 		}
 		c, _, err := w.readableComment(id)
 		if err != nil {
 			return err
 		}
-		if err := graph.CheckCommentEdit(w.v, c); err != nil {
+		if err := graph.EditComment(w.v, c, body, version, w.now); err != nil {
 			return err
 		}
-		if err := graph.CheckCommentBody(body); err != nil {
-			return err
-		}
-		if version != c.Version {
-			return graph.Errorf(graph.ECONFLICT, "comment %q is at version %d, not %d: read it again and reapply your change",
-				id, c.Version, version)
-		}
-		c.Body, c.Version, c.UpdatedAt = body, c.Version+1, w.now
 		if err := w.putComment(c, false); err != nil {
 			return err
 		}
@@ -200,25 +188,21 @@ func (s *Store) DeleteComment(ctx context.Context, id string) (*graph.Comment, e
 	var out *graph.Comment
 	err := s.update(ctx, func(w *writer) error {
 		out = nil
-		if err := graph.RequireCommenter(w.v); err != nil && !w.v.IsCurator() {
+		if err := graph.RequireCommentChanger(w.v); err != nil {
 			return err
 		}
 		c, all, err := w.readableComment(id)
 		if err != nil {
 			return err
 		}
-		if err := graph.CheckCommentEdit(w.v, c); err != nil {
+		keep, err := graph.DeleteComment(w.v, c, all, w.now)
+		if err != nil {
 			return err
 		}
 		if _, err := w.run(deleteCommentRevisions, map[string]any{"id": id}); err != nil {
 			return err
 		}
-		hasReplies := false
-		for _, x := range all {
-			hasReplies = hasReplies || x.ParentID == id
-		}
-		c.Deleted, c.Body, c.AuthorID, c.UpdatedAt = true, "", "", w.now
-		if hasReplies {
+		if keep {
 			err = w.putComment(c, false)
 		} else {
 			_, err = w.run(deleteComment, map[string]any{"id": id})
