@@ -40,6 +40,7 @@ type loaders struct {
 	knowledgeBases loader[string, *graph.KnowledgeBase]
 	links          loader[linkKey, []graph.Link]
 	declarations   loader[string, []graph.Declaration]
+	media          loader[string, []*graph.Media]
 }
 
 // loaderSource is what the dataloaders read: the batch getters.
@@ -51,6 +52,7 @@ type loaderSource interface {
 	KnowledgeBases(ctx context.Context, ids []string) ([]*graph.KnowledgeBase, error)
 	LinksOf(ctx context.Context, sel []graph.LinkSelection) ([][]graph.Link, error)
 	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
+	MediaOf(ctx context.Context, documentIDs []string) (map[string][]*graph.Media, error)
 }
 
 // newLoaders is one allocation: the fetch functions capture nothing, so a
@@ -64,6 +66,7 @@ func newLoaders(s loaderSource) *loaders {
 		knowledgeBases: loader[string, *graph.KnowledgeBase]{store: s, fetch: fetchKnowledgeBases},
 		links:          loader[linkKey, []graph.Link]{store: s, fetch: fetchLinks},
 		declarations:   loader[string, []graph.Declaration]{store: s, fetch: fetchDeclarations},
+		media:          loader[string, []*graph.Media]{store: s, fetch: fetchMedia},
 	}
 }
 
@@ -76,6 +79,7 @@ func (l *loaders) clear() {
 	l.knowledgeBases.clear()
 	l.links.clear()
 	l.declarations.clear()
+	l.media.clear()
 }
 
 // The Store batch getters return values in the order of the ids, nil for
@@ -117,6 +121,20 @@ func fetchDeclarations(ctx context.Context, s loaderSource, ids []string) ([][]g
 		return nil, err
 	}
 	out := make([][]graph.Declaration, len(ids))
+	for i, id := range ids {
+		out[i] = m[id]
+	}
+	return out, nil
+}
+
+// fetchMedia reads the media attached to each document, in the order of
+// the ids (none for a document the viewer may not read).
+func fetchMedia(ctx context.Context, s loaderSource, ids []string) ([][]*graph.Media, error) {
+	m, err := s.MediaOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]*graph.Media, len(ids))
 	for i, id := range ids {
 		out[i] = m[id]
 	}

@@ -68,11 +68,7 @@ func (r *mutationResolver) DeleteMedia(ctx context.Context, id string) (bool, er
 }
 
 func (r *noteResolver) Media(ctx context.Context, obj *model.Note) ([]*graph.Media, error) {
-	ms, err := r.store.MediaOf(ctx, []string{obj.ID})
-	if err != nil {
-		return nil, err
-	}
-	return ms[obj.ID], nil
+	return r.loaders(ctx).media.Load(ctx, obj.ID)
 }
 
 func (r *queryResolver) Media(ctx context.Context, id string) (*graph.Media, error) {

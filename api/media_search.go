@@ -31,11 +31,11 @@ func (r *Resolver) mediaMatches(ctx context.Context, edge *model.SearchEdge) ([]
 		return out, nil
 	}
 	id := edge.Node.Doc().ID
-	ms, err := r.store.MediaOf(ctx, []string{id})
+	ms, err := r.loaders(ctx).media.Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range ms[id] {
+	for _, m := range ms {
 		var hit *model.MediaMatch
 		for i := range m.Cues {
 			if holdsWord(m.Cues[i].Text, words) {
