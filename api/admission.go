@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
 )
 
@@ -38,7 +39,7 @@ func newAdmission(l Limits, m *metrics) *admission {
 		timeout:       max(l.Timeout, 0),
 		metrics:       m,
 	}
-	if on(l.MaxConcurrent) {
+	if request.On(l.MaxConcurrent) {
 		a.slots = make(chan struct{}, l.MaxConcurrent)
 	}
 	return a
@@ -56,16 +57,16 @@ type refusal struct {
 
 // write answers an HTTP request with the refusal.
 func (f *refusal) write(w http.ResponseWriter, r *http.Request) {
-	setOutcome(r.Context(), f.outcome)
+	request.SetOutcome(r.Context(), f.outcome)
 	if f.retry > 0 {
 		w.Header().Set("Retry-After", retryAfter(f.retry))
 	}
-	writeErrorResponse(w, f.status, f.message, f.code, requestID(r.Context()))
+	request.WriteError(w, f.status, f.message, f.code, request.ID(r.Context()))
 }
 
 // gqlError is the refusal as a GraphQL error, for a socket operation.
 func (f *refusal) gqlError() *gqlerror.Error {
-	return limitError(f.code, "%s", f.message)
+	return request.Errorf(f.code, "%s", f.message)
 }
 
 // spend takes one request from the caller's budget: its token's
@@ -86,7 +87,7 @@ func (a *admission) spend(tokenKey, address string) *refusal {
 // label) and says so to who sent it, with when to retry.
 func (a *admission) tooMany(scope, who string, wait time.Duration) *refusal {
 	a.metrics.rateLimited.WithLabelValues(scope).Inc()
-	return &refusal{status: http.StatusTooManyRequests, code: codeRateLimited, outcome: outcomeRateLimited, retry: wait,
+	return &refusal{status: http.StatusTooManyRequests, code: request.CodeRateLimited, outcome: request.OutcomeRateLimited, retry: wait,
 		message: fmt.Sprintf("too many requests %s: retry in %s s", who, retryAfter(wait))}
 }
 
@@ -121,10 +122,10 @@ func (a *admission) enter(ctx context.Context) (func(), *refusal) {
 	switch {
 	case errors.Is(err, errQueueFull):
 		a.metrics.rateLimited.WithLabelValues("concurrency").Inc()
-		return nil, &refusal{status: http.StatusServiceUnavailable, code: codeOverloaded, outcome: outcomeOverloaded, retry: time.Second,
+		return nil, &refusal{status: http.StatusServiceUnavailable, code: request.CodeOverloaded, outcome: request.OutcomeOverloaded, retry: time.Second,
 			message: "the server is at its limit of concurrent requests: retry in 1 s"}
 	case err != nil:
-		return nil, &refusal{status: http.StatusServiceUnavailable, code: codeCancelled, outcome: outcomeCancelled,
+		return nil, &refusal{status: http.StatusServiceUnavailable, code: request.CodeCancelled, outcome: request.OutcomeCancelled,
 			message: "the request was cancelled"}
 	}
 	return release, nil
@@ -153,10 +154,10 @@ func (liveAdmission) MutateOperationParameters(ctx context.Context, _ *graphql.R
 	}
 	switch err := lc.checkToken(ctx); {
 	case errors.Is(err, errTokenRevoked):
-		return limitError(graph.EUNAUTHENTICATED, "this connection's token is no longer valid: connect again with a valid one")
+		return request.Errorf(graph.EUNAUTHENTICATED, "this connection's token is no longer valid: connect again with a valid one")
 	case err != nil:
-		lc.srv.logger.ErrorContext(ctx, "websocket: reading the connection's token failed", "err", err, "request_id", requestID(ctx))
-		return limitError(graph.EINTERNAL, "%s", internalMessage)
+		lc.srv.logger.ErrorContext(ctx, "websocket: reading the connection's token failed", "err", err, "request_id", request.ID(ctx))
+		return request.Errorf(graph.EINTERNAL, "%s", request.InternalMessage)
 	}
 	if f := lc.srv.admission.spend(lc.budget, lc.address); f != nil {
 		return f.gqlError()
@@ -183,10 +184,10 @@ func (ls *liveServer) aroundLiveOperation(ctx context.Context, next graphql.Oper
 	switch {
 	case errors.Is(err, errQueueFull):
 		ls.metrics.rateLimited.WithLabelValues("connection").Inc()
-		return refuse(limitError(codeRateLimited,
+		return refuse(request.Errorf(request.CodeRateLimited,
 			"this connection already runs %d operations at once, the most allowed: wait for their results", cap(lc.ops)))
 	case err != nil:
-		return refuse(limitError(codeCancelled, "the operation was cancelled"))
+		return refuse(request.Errorf(request.CodeCancelled, "the operation was cancelled"))
 	}
 	shared, f := ls.admission.enter(ctx)
 	if f != nil {
@@ -223,7 +224,7 @@ func (ls *liveServer) aroundLiveOperation(ctx context.Context, next graphql.Oper
 		defer func() { cancel(); release() }()
 		resp := responses(rctx)
 		if resp == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			resp = &graphql.Response{Errors: gqlerror.List{limitError(codeTimeout, "%s", timeoutMessage(ls.admission.timeout))}}
+			resp = &graphql.Response{Errors: gqlerror.List{request.Errorf(request.CodeTimeout, "%s", request.TimeoutMessage(ls.admission.timeout))}}
 		}
 		return resp
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
 )
 
@@ -113,7 +114,7 @@ var _ interface {
 
 func newPersistedQueries(cacheSize int, allow *AllowList) persistedQueries {
 	p := persistedQueries{allow: allow}
-	if on(cacheSize) {
+	if request.On(cacheSize) {
 		p.apq = &extension.AutomaticPersistedQuery{Cache: scopedCache{lru.New[string](cacheSize)}}
 	}
 	return p
@@ -196,7 +197,7 @@ func (p persistedQueries) MutateOperationParameters(ctx context.Context, raw *gr
 			Sha256 string `mapstructure:"sha256Hash"`
 		}
 		if err := mapstructure.Decode(ext, &pq); err != nil || pq.Sha256 == "" {
-			return limitError(codeBadRequest, "extensions.persistedQuery needs a sha256Hash string")
+			return request.Errorf(request.CodeBadRequest, "extensions.persistedQuery needs a sha256Hash string")
 		}
 		hash = strings.ToLower(pq.Sha256)
 	}
@@ -204,26 +205,26 @@ func (p persistedQueries) MutateOperationParameters(ctx context.Context, raw *gr
 		switch doc, listed := p.allow.byID[hash]; {
 		case hash != "" && listed:
 			if raw.Query != "" && sha256Hex(raw.Query) != sha256Hex(doc) {
-				return limitError(codeBadRequest, "the query does not match the persisted query %s", hash)
+				return request.Errorf(request.CodeBadRequest, "the query does not match the persisted query %s", hash)
 			}
 			raw.Query = doc
 			return nil
 		case raw.Query != "" && p.allow.hash[sha256Hex(raw.Query)]:
 			// A listed document sent in full.
 		default:
-			return limitError(codePersistedNotInList, "this server runs only its persisted queries; this one is not among them")
+			return request.Errorf(request.CodePersistedNotInList, "this server runs only its persisted queries; this one is not among them")
 		}
 	}
 	if hash == "" {
 		return nil
 	}
 	if p.apq == nil {
-		return limitError("PERSISTED_QUERY_NOT_SUPPORTED", "automatic persisted queries are switched off: send the query")
+		return request.Errorf("PERSISTED_QUERY_NOT_SUPPORTED", "automatic persisted queries are switched off: send the query")
 	}
 	if err := p.apq.MutateOperationParameters(ctx, raw); err != nil {
 		if _, ok := err.Extensions["code"]; !ok {
 			// gqlgen leaves its APQ input errors without a code.
-			errcode.Set(err, codeBadRequest)
+			errcode.Set(err, request.CodeBadRequest)
 		}
 		return err
 	}

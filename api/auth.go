@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
 )
 
@@ -30,7 +31,7 @@ func authenticate(store tokenReader, logger *slog.Logger, next http.Handler) htt
 		}
 		unauthorized := func(msg string) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="maillage", error="invalid_token"`)
-			writeErrorResponse(w, http.StatusUnauthorized, msg, graph.EUNAUTHENTICATED, requestID(ctx))
+			request.WriteError(w, http.StatusUnauthorized, msg, graph.EUNAUTHENTICATED, request.ID(ctx))
 		}
 		if len(header) != 1 {
 			unauthorized("send one Authorization header: Bearer <token>")
@@ -61,7 +62,7 @@ func authenticate(store tokenReader, logger *slog.Logger, next http.Handler) htt
 			if errors.Is(err, graph.ErrUnavailable) {
 				status = http.StatusServiceUnavailable
 			}
-			writeErrorResponse(w, status, internalError(ctx, logger, err, nil).Message, graph.EINTERNAL, requestID(ctx))
+			request.WriteError(w, status, request.InternalError(ctx, logger, err, nil).Message, graph.EINTERNAL, request.ID(ctx))
 			return
 		case tok == nil || !slices.Contains(graph.Roles, tok.Role):
 			// Only the roles a token may carry; never SYSTEM.

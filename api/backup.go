@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
 )
 
@@ -24,9 +25,9 @@ func storeBackup(cfg Config, b graph.HotBackuper, r *Resolver) http.Handler {
 			return
 		}
 		if b == nil {
-			writeErrorResponse(w, http.StatusNotImplemented,
+			request.WriteError(w, http.StatusNotImplemented,
 				"this store has no online copy: use its own backup tools (neo4j-admin database dump) or maillage export json",
-				"NOT_SUPPORTED", requestID(ctx))
+				"NOT_SUPPORTED", request.ID(ctx))
 			return
 		}
 		// A copy of a large file outlasts the server's write timeout,
@@ -46,7 +47,7 @@ func storeBackup(cfg Config, b graph.HotBackuper, r *Resolver) http.Handler {
 		})
 		switch {
 		case err == nil:
-			logger.Info("store copied", "bytes", sent, "took", time.Since(started).Round(time.Millisecond), "request_id", requestID(ctx))
+			logger.Info("store copied", "bytes", sent, "took", time.Since(started).Round(time.Millisecond), "request_id", request.ID(ctx))
 		case sent == 0 && w.Header().Get(BackupSeqHeader) == "":
 			r.writeExportError(ctx, w, err)
 		default:
@@ -54,7 +55,7 @@ func storeBackup(cfg Config, b graph.HotBackuper, r *Resolver) http.Handler {
 			// incomplete is to cut the connection short of its
 			// Content-Length, which every client reports.
 			if !errors.Is(err, context.Canceled) {
-				logger.Error("store copy failed half way", "err", err, "bytes", sent, "request_id", requestID(ctx))
+				logger.Error("store copy failed half way", "err", err, "bytes", sent, "request_id", request.ID(ctx))
 			}
 			panic(http.ErrAbortHandler)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/encommun/maillage/api/internal/exec"
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 )
@@ -152,7 +153,7 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context, opCtx *gra
 	opCtx.Stats.SetExtension(c.ExtensionName(), &extension.ComplexityStats{Complexity: cost, ComplexityLimit: c.limit})
 	if cost > c.limit {
 		err := gqlerror.Errorf("operation has complexity %d, which exceeds the limit of %d", cost, c.limit)
-		errcode.Set(err, codeComplexityLimit)
+		errcode.Set(err, request.CodeComplexityLimit)
 		return err
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/encommun/maillage/api/internal/request"
 )
 
 // cors lets the browsers of the configured origins call the GraphQL
@@ -28,7 +30,7 @@ func cors(origins []string, next http.Handler) http.Handler {
 			h.Add("Vary", "Access-Control-Request-Method")
 			h.Add("Vary", "Access-Control-Request-Headers")
 			if !allowed(origin) {
-				setOutcome(r.Context(), outcomeRejected)
+				request.SetOutcome(r.Context(), request.OutcomeRejected)
 				w.WriteHeader(http.StatusForbidden)
 				return
 			}
@@ -36,7 +38,7 @@ func cors(origins []string, next http.Handler) http.Handler {
 			h.Set("Access-Control-Allow-Methods", "GET, POST")
 			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept")
 			h.Set("Access-Control-Max-Age", "600")
-			setOutcome(r.Context(), outcomeOK)
+			request.SetOutcome(r.Context(), request.OutcomeOK)
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/encommun/maillage/api/internal/exec"
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 )
@@ -15,7 +16,7 @@ import (
 // commentID checks the shape of a comment id before it reaches the store.
 func commentID(id string) error {
 	if graph.ValidateID(id) != nil {
-		return graph.Errorf(graph.EINVALID, "invalid comment id %q", clip(id, 80))
+		return graph.Errorf(graph.EINVALID, "invalid comment id %q", request.Clip(id, 80))
 	}
 	return nil
 }
@@ -177,7 +178,7 @@ func (r *Resolver) commentAdded(ctx context.Context, gid string) (<-chan *model.
 			return err
 		}
 		if d == nil {
-			return graph.Errorf(graph.ENOTFOUND, "no %s with id %q", kind, clip(gid, 80))
+			return graph.Errorf(graph.ENOTFOUND, "no %s with id %q", kind, request.Clip(gid, 80))
 		}
 		return nil
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/explore"
 )
@@ -28,7 +29,7 @@ func (r *Resolver) neighbourhood(ctx context.Context, gid string, depth *int, re
 	sg, err := explore.Neighbourhood(ctx, r.store, explore.Endpoint{Kind: kind, ID: id},
 		explore.NeighbourhoodOptions{Depth: deref(depth), First: deref(first), Relations: relations})
 	if graph.ErrorCode(err) == graph.ENOTFOUND {
-		return nil, graph.Errorf(graph.ENOTFOUND, "no object with id %q", clip(gid, 80))
+		return nil, graph.Errorf(graph.ENOTFOUND, "no object with id %q", request.Clip(gid, 80))
 	}
 	return sg, err
 }

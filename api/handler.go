@@ -19,6 +19,7 @@ import (
 	"github.com/encommun/maillage/api/explorer"
 	"github.com/encommun/maillage/api/graphiql"
 	"github.com/encommun/maillage/api/internal/exec"
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/blob"
 	"github.com/encommun/maillage/search"
@@ -128,11 +129,11 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	if !cfg.DisableIntrospection {
 		srv.Use(extension.Introspection{})
 	}
-	if on(limits.MaxComplexity) {
+	if request.On(limits.MaxComplexity) {
 		srv.Use(newComplexityLimit(limits.MaxComplexity))
 	}
-	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
-	srv.SetRecoverFunc(recoverFunc)
+	srv.SetErrorPresenter(request.ErrorPresenter(cfg.Logger))
+	srv.SetRecoverFunc(request.RecoverFunc)
 	srv.AroundRootFields(r.indexAfterMutation)
 
 	// One address budget for every route that reads the graph: /ld/ and
@@ -148,7 +149,7 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	srv.AroundOperations(liveSrv.aroundLiveOperation)
 	srv.AroundResponses(freshLoadersPerEvent(cfg.Store))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		if ri := requestInfoFrom(ctx); ri != nil {
+		if ri := request.From(ctx); ri != nil {
 			oc := graphql.GetOperationContext(ctx)
 			name := oc.OperationName
 			if name == "" && oc.Operation != nil {
@@ -157,8 +158,8 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 			if name == "" && oc.Operation != nil {
 				name = "(" + string(oc.Operation.Operation) + ")"
 			}
-			ri.setOperation(name)
-			ri.setQuery(oc.RawQuery)
+			ri.SetOperation(name)
+			ri.SetQuery(oc.RawQuery)
 		}
 		return next(ctx)
 	})

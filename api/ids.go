@@ -3,8 +3,8 @@ package api
 import (
 	"encoding/base64"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 )
@@ -22,7 +22,7 @@ func GlobalID(kind graph.Kind, id string) string { return model.GlobalID(kind, i
 // encoding of a known kind and a well-formed store id is BAD_USER_INPUT.
 func ParseGlobalID(gid string) (graph.Kind, string, error) {
 	bad := func() (graph.Kind, string, error) {
-		return "", "", graph.Errorf(graph.EINVALID, "invalid id %q: pass an id returned by this API", clip(gid, 80))
+		return "", "", graph.Errorf(graph.EINVALID, "invalid id %q: pass an id returned by this API", request.Clip(gid, 80))
 	}
 	if gid == "" || len(gid) > maxGlobalIDLen {
 		return bad()
@@ -54,7 +54,7 @@ func parseIDOf(gid string, kinds ...graph.Kind) (graph.Kind, string, error) {
 	for i, k := range kinds {
 		names[i] = string(k)
 	}
-	return "", "", graph.Errorf(graph.EINVALID, "id %q is not the id of a %s", clip(gid, 80), strings.Join(names, " or "))
+	return "", "", graph.Errorf(graph.EINVALID, "id %q is not the id of a %s", request.Clip(gid, 80), strings.Join(names, " or "))
 }
 
 // parseOptionalIDOf is parseIDOf for nullable arguments: nil gives "".
@@ -64,16 +64,4 @@ func parseOptionalIDOf(gid *string, kinds ...graph.Kind) (string, error) {
 	}
 	_, id, err := parseIDOf(*gid, kinds...)
 	return id, err
-}
-
-// clip shortens s to at most n bytes without splitting a character, so that
-// echoing caller input in a message stays short and valid.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/format/jsonld"
 )
@@ -29,8 +30,8 @@ func linkedDataHandler(cfg Config) http.Handler {
 		w.Header().Set("Vary", "Accept")
 		media, ok := negotiate(r.Header.Values("Accept"))
 		if !ok {
-			writeErrorResponse(w, http.StatusNotAcceptable,
-				"not acceptable: /ld/ answers with application/ld+json or application/json", graph.EINVALID, requestID(ctx))
+			request.WriteError(w, http.StatusNotAcceptable,
+				"not acceptable: /ld/ answers with application/ld+json or application/json", graph.EINVALID, request.ID(ctx))
 			return
 		}
 		id := r.PathValue("id")
@@ -38,7 +39,7 @@ func linkedDataHandler(cfg Config) http.Handler {
 		if graph.ValidateID(id) != nil {
 			k, storeID, err := ParseGlobalID(id)
 			if err != nil {
-				writeErrorResponse(w, http.StatusNotFound, graph.NotFound(clip(id, 80)).Message, graph.ENOTFOUND, requestID(ctx))
+				request.WriteError(w, http.StatusNotFound, graph.NotFound(request.Clip(id, 80)).Message, graph.ENOTFOUND, request.ID(ctx))
 				return
 			}
 			kind, id = k, storeID
@@ -48,17 +49,17 @@ func linkedDataHandler(cfg Config) http.Handler {
 		switch code := graph.ErrorCode(err); {
 		case err == nil:
 		case code == graph.ENOTFOUND:
-			writeErrorResponse(w, http.StatusNotFound, graph.ErrorMessage(err), code, requestID(ctx))
+			request.WriteError(w, http.StatusNotFound, graph.ErrorMessage(err), code, request.ID(ctx))
 			return
 		default:
-			internalError(ctx, cfg.Logger, err, nil)
-			writeErrorResponse(w, http.StatusInternalServerError, internalMessage, graph.EINTERNAL, requestID(ctx))
+			request.InternalError(ctx, cfg.Logger, err, nil)
+			request.WriteError(w, http.StatusInternalServerError, request.InternalMessage, graph.EINTERNAL, request.ID(ctx))
 			return
 		}
 		body, err := json.Marshal(obj)
 		if err != nil {
-			internalError(ctx, cfg.Logger, err, nil)
-			writeErrorResponse(w, http.StatusInternalServerError, internalMessage, graph.EINTERNAL, requestID(ctx))
+			request.InternalError(ctx, cfg.Logger, err, nil)
+			request.WriteError(w, http.StatusInternalServerError, request.InternalMessage, graph.EINTERNAL, request.ID(ctx))
 			return
 		}
 		w.Header().Set("Content-Type", media+"; charset=utf-8")

@@ -11,6 +11,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/encommun/maillage/api/internal/request"
 )
 
 // Limits bounds what one request, and one client, may ask of the server.
@@ -143,42 +145,6 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// on reports whether a limit is in force (negative switches it off).
-func on[T int | int64 | float64 | time.Duration](v T) bool { return v > 0 }
-
-// Error codes of the limits, in extensions.code. They are the API's own,
-// beside graph's domain codes: a client can tell "fix the query" from
-// "slow down" without reading messages.
-const (
-	codeDepthLimit          = "DEPTH_LIMIT_EXCEEDED"
-	codeAliasLimit          = "ALIAS_LIMIT_EXCEEDED"
-	codeRootFieldLimit      = "ROOT_FIELD_LIMIT_EXCEEDED"
-	codeSelectionLimit      = "SELECTION_LIMIT_EXCEEDED"
-	codeComplexityLimit     = "COMPLEXITY_LIMIT_EXCEEDED" // gqlgen's own code for it
-	codeIntrospection       = "INTROSPECTION_DISABLED"
-	codeRateLimited         = "RATE_LIMITED"
-	codeOverloaded          = "OVERLOADED"
-	codeTimeout             = "TIMEOUT"
-	codeCancelled           = "CANCELLED"
-	codePersistedNotFound   = "PERSISTED_QUERY_NOT_FOUND" // what APQ clients look for
-	codePersistedNotInList  = "PERSISTED_QUERY_NOT_IN_LIST"
-	codeBadRequest          = "BAD_REQUEST"
-	codeMethodNotAllowed    = "METHOD_NOT_ALLOWED"
-	codeNotAcceptable       = "NOT_ACCEPTABLE"
-	codeUnsupportedMedia    = "UNSUPPORTED_MEDIA_TYPE"
-	codeRequestTooLarge     = "REQUEST_TOO_LARGE"
-	codeRequestTimeout      = "REQUEST_TIMEOUT"
-	codeHeadersTooLarge     = "REQUEST_HEADERS_TOO_LARGE"
-	codeGraphQLParseFailed  = errcode.ParseFailed
-	codeGraphQLInvalidQuery = errcode.ValidationFailed
-)
-
-func limitError(code, format string, args ...any) *gqlerror.Error {
-	err := gqlerror.Errorf(format, args...)
-	errcode.Set(err, code)
-	return err
-}
-
 // shapeLimits checks the shape of a document before gqlgen validates it:
 // size, depth, aliases, root fields, introspection. It parses the document
 // itself (linear, with the token limit), because the validator's cost is
@@ -208,7 +174,7 @@ func (s shapeLimits) MutateOperationParameters(ctx context.Context, p *graphql.R
 		}
 	}
 	tokens := 0
-	if on(s.limits.MaxTokens) {
+	if request.On(s.limits.MaxTokens) {
 		tokens = s.limits.MaxTokens
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, tokens)
@@ -218,7 +184,7 @@ func (s shapeLimits) MutateOperationParameters(ctx context.Context, p *graphql.R
 		if !errors.As(err, &gqlErr) {
 			gqlErr = gqlerror.Errorf("%s", err)
 		}
-		errcode.Set(gqlErr, codeGraphQLParseFailed)
+		errcode.Set(gqlErr, request.CodeGraphQLParseFailed)
 		return gqlErr
 	}
 	return s.check(doc)
@@ -248,11 +214,11 @@ func (s shapeLimits) check(doc *ast.QueryDocument) *gqlerror.Error {
 	for _, f := range doc.Fragments {
 		count(f.SelectionSet)
 	}
-	if on(l.MaxSelections) && sel > l.MaxSelections {
-		return limitError(codeSelectionLimit, "the document has %d selections; at most %d are allowed", sel, l.MaxSelections)
+	if request.On(l.MaxSelections) && sel > l.MaxSelections {
+		return request.Errorf(request.CodeSelectionLimit, "the document has %d selections; at most %d are allowed", sel, l.MaxSelections)
 	}
-	if on(l.MaxAliases) && aliases > l.MaxAliases {
-		return limitError(codeAliasLimit, "the document has %d aliases; at most %d are allowed", aliases, l.MaxAliases)
+	if request.On(l.MaxAliases) && aliases > l.MaxAliases {
+		return request.Errorf(request.CodeAliasLimit, "the document has %d aliases; at most %d are allowed", aliases, l.MaxAliases)
 	}
 
 	w := &shapeWalker{fragments: map[string]*ast.FragmentDefinition{}, memo: map[string]fragmentShape{}}
@@ -262,21 +228,21 @@ func (s shapeLimits) check(doc *ast.QueryDocument) *gqlerror.Error {
 	for _, op := range doc.Operations {
 		sh := w.set(op.SelectionSet)
 		if w.cycle != "" {
-			return limitError(codeGraphQLInvalidQuery, "fragment %s spreads itself", w.cycle)
+			return request.Errorf(request.CodeGraphQLInvalidQuery, "fragment %s spreads itself", w.cycle)
 		}
-		if on(l.MaxDepth) && sh.depth > l.MaxDepth {
-			return limitError(codeDepthLimit, "%s is %d levels deep; at most %d are allowed", opLabel(op), sh.depth, l.MaxDepth)
+		if request.On(l.MaxDepth) && sh.depth > l.MaxDepth {
+			return request.Errorf(request.CodeDepthLimit, "%s is %d levels deep; at most %d are allowed", opLabel(op), sh.depth, l.MaxDepth)
 		}
-		if on(l.MaxSelections) && sh.expanded > l.MaxSelections {
-			return limitError(codeSelectionLimit, "%s selects %s fields once its fragments are expanded; at most %d are allowed",
+		if request.On(l.MaxSelections) && sh.expanded > l.MaxSelections {
+			return request.Errorf(request.CodeSelectionLimit, "%s selects %s fields once its fragments are expanded; at most %d are allowed",
 				opLabel(op), expandedCount(sh.expanded), l.MaxSelections)
 		}
-		if on(l.MaxRootFields) && sh.fields > l.MaxRootFields {
-			return limitError(codeRootFieldLimit, "%s has %d root fields; at most %d are allowed", opLabel(op), sh.fields, l.MaxRootFields)
+		if request.On(l.MaxRootFields) && sh.fields > l.MaxRootFields {
+			return request.Errorf(request.CodeRootFieldLimit, "%s has %d root fields; at most %d are allowed", opLabel(op), sh.fields, l.MaxRootFields)
 		}
 		if !s.introspection {
 			if name := w.introspects(op.SelectionSet); name != "" {
-				return limitError(codeIntrospection, "introspection is disabled on this server (%s)", name)
+				return request.Errorf(request.CodeIntrospection, "introspection is disabled on this server (%s)", name)
 			}
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+
+	"github.com/encommun/maillage/api/internal/request"
 )
 
 // Listener wraps ln so that the answers net/http writes itself, before
@@ -57,11 +59,11 @@ func jsonAnswer(p []byte) []byte {
 	} else if !bytes.Equal(text, statusLine) {
 		reason = string(text)
 	}
-	code, message := codeBadRequest, "the request could not be read: "+reason
+	code, message := request.CodeBadRequest, "the request could not be read: "+reason
 	if status == http.StatusRequestHeaderFieldsTooLarge {
-		code, message = codeHeadersTooLarge, "the request's headers are too large (the URL counts): send a shorter URL, or the query with POST"
+		code, message = request.CodeHeadersTooLarge, "the request's headers are too large (the URL counts): send a shorter URL, or the query with POST"
 	}
-	body := errorBody(message, code, "")
+	body := request.ErrorBody(message, code, "")
 	return fmt.Appendf(nil, "%s%s\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
 		proto, statusLine, len(body), body)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/blob"
@@ -51,26 +52,26 @@ func uploadBody(limit int64, timeout time.Duration, enabled bool, upload, other 
 		}
 		ctx := r.Context()
 		refuse := func(status int, msg, code string) {
-			setOutcome(ctx, outcomeRejected)
+			request.SetOutcome(ctx, request.OutcomeRejected)
 			// The body is not read: the connection cannot be reused.
 			w.Header().Set("Connection", "close")
-			writeErrorResponse(w, status, msg, code, requestID(ctx))
+			request.WriteError(w, status, msg, code, request.ID(ctx))
 		}
 		switch {
 		case !enabled:
-			refuse(http.StatusUnsupportedMediaType, "media uploads are off on this server: send application/json", codeUnsupportedMedia)
+			refuse(http.StatusUnsupportedMediaType, "media uploads are off on this server: send application/json", request.CodeUnsupportedMedia)
 			return
 		case !graph.ViewerFrom(ctx).SignedIn():
 			refuse(http.StatusUnauthorized, "sign in to upload: send Authorization: Bearer <token>", graph.EUNAUTHENTICATED)
 			return
-		case on(limit) && r.ContentLength > limit:
-			refuse(http.StatusRequestEntityTooLarge, "request body too large: at most "+byteSize(limit), codeRequestTooLarge)
+		case request.On(limit) && r.ContentLength > limit:
+			refuse(http.StatusRequestEntityTooLarge, "request body too large: at most "+byteSize(limit), request.CodeRequestTooLarge)
 			return
 		}
-		if on(timeout) {
+		if request.On(timeout) {
 			http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
 		}
-		if on(limit) {
+		if request.On(limit) {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		upload.ServeHTTP(w, r)
@@ -207,7 +208,7 @@ func serveMedia(store graph.Store, blobs blob.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		notFound := func() {
-			writeErrorResponse(w, http.StatusNotFound, graph.NotFound(clip(r.PathValue("id"), 80)).Message, graph.ENOTFOUND, requestID(ctx))
+			request.WriteError(w, http.StatusNotFound, graph.NotFound(request.Clip(r.PathValue("id"), 80)).Message, graph.ENOTFOUND, request.ID(ctx))
 		}
 		id := r.PathValue("id")
 		if blobs == nil || graph.ValidateID(id) != nil {
@@ -220,7 +221,7 @@ func serveMedia(store graph.Store, blobs blob.Store) http.Handler {
 			notFound()
 			return
 		case err != nil:
-			writeErrorResponse(w, http.StatusInternalServerError, internalMessage, graph.EINTERNAL, requestID(ctx))
+			request.WriteError(w, http.StatusInternalServerError, request.InternalMessage, graph.EINTERNAL, request.ID(ctx))
 			return
 		}
 		f, err := blobs.Open(ctx, m.SHA256)
@@ -229,7 +230,7 @@ func serveMedia(store graph.Store, blobs blob.Store) http.Handler {
 			notFound()
 			return
 		case err != nil:
-			writeErrorResponse(w, http.StatusInternalServerError, internalMessage, graph.EINTERNAL, requestID(ctx))
+			request.WriteError(w, http.StatusInternalServerError, request.InternalMessage, graph.EINTERNAL, request.ID(ctx))
 			return
 		}
 		defer f.Close()
@@ -289,7 +290,7 @@ func seconds(d time.Duration) float64 { return d.Seconds() }
 // body; with MaxBodyBytes off, at 1 MiB all the same, since they are read
 // whole.
 func jsonPartLimit(maxBody int64) int64 {
-	if on(maxBody) {
+	if request.On(maxBody) {
 		return maxBody
 	}
 	return 1 << 20

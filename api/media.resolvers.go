@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/encommun/maillage/api/internal/exec"
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/media"
@@ -58,7 +59,7 @@ func (r *mutationResolver) DeleteMedia(ctx context.Context, id string) (bool, er
 		return false, err
 	}
 	if graph.ValidateID(id) != nil {
-		return false, graph.NotFound(clip(id, 80))
+		return false, graph.NotFound(request.Clip(id, 80))
 	}
 	if err := r.store.DeleteMedia(ctx, id); err != nil {
 		return false, err

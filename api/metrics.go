@@ -14,53 +14,23 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/search"
 )
 
-// Outcomes of a GraphQL request, the `outcome` label of the metrics and a
-// field of the request log line.
-const (
-	outcomeOK              = "ok"              // executed, no error
-	outcomeError           = "error"           // executed, with field errors that are the caller's (NOT_FOUND, FORBIDDEN…)
-	outcomeInternal        = "internal"        // executed, with an internal fault
-	outcomeRejected        = "rejected"        // not executed: malformed, invalid, or over a limit
-	outcomeUnauthenticated = "unauthenticated" // a token that is not one
-	outcomeRateLimited     = "rate_limited"
-	outcomeOverloaded      = "overloaded"
-	outcomeTimeout         = "timeout"
-	outcomeCancelled       = "cancelled" // the client went away
-)
-
-func setOutcome(ctx context.Context, o string) {
-	if ri := requestInfoFrom(ctx); ri != nil {
-		ri.mu.Lock()
-		ri.outcome = o
-		ri.mu.Unlock()
-	}
-}
-
-func outcomeFrom(ctx context.Context) string {
-	if ri := requestInfoFrom(ctx); ri != nil {
-		ri.mu.Lock()
-		defer ri.mu.Unlock()
-		return ri.outcome
-	}
-	return ""
-}
-
 // outcomeOf classifies an executed response by its errors' codes.
 func outcomeOf(errs gqlerror.List) string {
-	out := outcomeOK
+	out := request.OutcomeOK
 	for _, e := range errs {
 		switch code, _ := e.Extensions["code"].(string); code {
 		case graph.EINTERNAL:
-			return outcomeInternal
-		case codeTimeout:
-			out = outcomeTimeout
+			return request.OutcomeInternal
+		case request.CodeTimeout:
+			out = request.OutcomeTimeout
 		default:
-			if out == outcomeOK {
-				out = outcomeError
+			if out == request.OutcomeOK {
+				out = request.OutcomeError
 			}
 		}
 	}
@@ -71,17 +41,17 @@ func outcomeOf(errs gqlerror.List) string {
 func outcomeOfStatus(status int) string {
 	switch {
 	case status == http.StatusUnauthorized:
-		return outcomeUnauthenticated
+		return request.OutcomeUnauthenticated
 	case status == http.StatusTooManyRequests:
-		return outcomeRateLimited
+		return request.OutcomeRateLimited
 	case status == http.StatusServiceUnavailable:
-		return outcomeOverloaded
+		return request.OutcomeOverloaded
 	case status >= 500:
-		return outcomeInternal
+		return request.OutcomeInternal
 	case status >= 400:
-		return outcomeRejected
+		return request.OutcomeRejected
 	}
-	return outcomeOK
+	return request.OutcomeOK
 }
 
 // maxOperationLabels bounds the distinct operation names the metrics keep:
@@ -251,9 +221,9 @@ func (m *metrics) observeStore(ctx context.Context, method string, took time.Dur
 		code := graph.ErrorCode(err)
 		switch {
 		case errors.Is(err, context.DeadlineExceeded):
-			code = codeTimeout
+			code = request.CodeTimeout
 		case errors.Is(err, context.Canceled):
-			code = codeCancelled
+			code = request.CodeCancelled
 		}
 		m.storeErrors.WithLabelValues(method, code).Inc()
 	}
@@ -267,9 +237,9 @@ func (m *metrics) searchIndex(ctx context.Context, ix *search.Index, req search.
 	}
 	start := time.Now()
 	res, err := ix.Search(ctx, req)
-	outcome := outcomeOK
+	outcome := request.OutcomeOK
 	if err != nil {
-		outcome = outcomeError
+		outcome = request.OutcomeError
 	}
 	m.search.WithLabelValues(outcome).Observe(time.Since(start).Seconds())
 	return res, err
@@ -355,32 +325,25 @@ func (m *metrics) observe(logger *slog.Logger, slow time.Duration, next http.Han
 		defer func() {
 			m.inFlight.Dec()
 			elapsed := time.Since(start)
-			ri := requestInfoFrom(r.Context())
+			ri := request.From(r.Context())
 			status := rec.status
 			if status == 0 {
 				status = http.StatusOK
 			}
 			outcome, op, query := outcomeOfStatus(status), "", ""
 			if ri != nil {
-				ri.mu.Lock()
-				if ri.outcome != "" {
-					outcome = ri.outcome
-				} else {
-					ri.outcome = outcome
-				}
-				op, query = ri.operation, ri.query
-				ri.mu.Unlock()
+				outcome, op, query = ri.Settle(outcome)
 			}
 			series := m.operation(op)
 			m.countRequest(series, outcome)
 			series.latency.Observe(elapsed.Seconds())
-			if on(slow) && elapsed >= slow {
+			if request.On(slow) && elapsed >= slow {
 				m.slow.Inc()
 				if len(query) > 4096 {
 					query = query[:4096] + "…"
 				}
 				logger.LogAttrs(r.Context(), slog.LevelWarn, "slow query",
-					slog.String("request_id", requestID(r.Context())),
+					slog.String("request_id", request.ID(r.Context())),
 					slog.String("operation", op),
 					slog.String("outcome", outcome),
 					slog.Int("status", status),

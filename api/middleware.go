@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -10,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
 )
 
@@ -41,18 +41,18 @@ func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 func withRequest(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ri := &requestInfo{id: newRequestID()}
-		ctx := withRequestInfo(r.Context(), ri)
-		w.Header().Set("X-Request-Id", ri.id)
+		ri := request.New()
+		ctx := request.With(r.Context(), ri)
+		w.Header().Set("X-Request-Id", ri.ID())
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				internalError(ctx, logger, recoverFunc(ctx, p), nil)
+				request.InternalError(ctx, logger, request.RecoverFunc(ctx, p), nil)
 				if rec.status == 0 {
-					writeErrorResponse(rec, http.StatusInternalServerError, internalMessage, graph.EINTERNAL, ri.id)
+					request.WriteError(rec, http.StatusInternalServerError, request.InternalMessage, graph.EINTERNAL, ri.ID())
 				}
 			}
 			status := rec.status
@@ -66,11 +66,11 @@ func withRequest(logger *slog.Logger, next http.Handler) http.Handler {
 			logger.LogAttrs(ctx, level, "request",
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
-				slog.String("operation", ri.getOperation()),
-				slog.String("outcome", outcomeFrom(ctx)),
+				slog.String("operation", ri.Operation()),
+				slog.String("outcome", request.Outcome(ctx)),
 				slog.Int("status", status),
 				slog.Duration("duration", time.Since(start)),
-				slog.String("request_id", ri.id),
+				slog.String("request_id", ri.ID()),
 			)
 		}()
 		next.ServeHTTP(rec, r.WithContext(ctx))
@@ -88,10 +88,10 @@ func withRequest(logger *slog.Logger, next http.Handler) http.Handler {
 func readBody(limit int64, timeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if on(limit) && r.ContentLength > limit {
-			setOutcome(ctx, outcomeRejected)
-			writeErrorResponse(w, http.StatusRequestEntityTooLarge,
-				"request body too large: at most "+byteSize(limit), codeRequestTooLarge, requestID(ctx))
+		if request.On(limit) && r.ContentLength > limit {
+			request.SetOutcome(ctx, request.OutcomeRejected)
+			request.WriteError(w, http.StatusRequestEntityTooLarge,
+				"request body too large: at most "+byteSize(limit), request.CodeRequestTooLarge, request.ID(ctx))
 			return
 		}
 		if r.Body == nil || r.Body == http.NoBody {
@@ -105,11 +105,11 @@ func readBody(limit int64, timeout time.Duration, next http.Handler) http.Handle
 		// not cut short the operation that follows. Without a net/http
 		// connection underneath (ErrNotSupported), only that ReadTimeout
 		// bounds the read.
-		if on(timeout) {
+		if request.On(timeout) {
 			http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
 		}
 		var body io.Reader = r.Body
-		if on(limit) {
+		if request.On(limit) {
 			body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		b, err := io.ReadAll(body)
@@ -117,46 +117,25 @@ func readBody(limit int64, timeout time.Duration, next http.Handler) http.Handle
 		switch {
 		case err == nil:
 		case errors.As(err, &tooLarge):
-			setOutcome(ctx, outcomeRejected)
-			writeErrorResponse(w, http.StatusRequestEntityTooLarge,
-				"request body too large: at most "+byteSize(tooLarge.Limit), codeRequestTooLarge, requestID(ctx))
+			request.SetOutcome(ctx, request.OutcomeRejected)
+			request.WriteError(w, http.StatusRequestEntityTooLarge,
+				"request body too large: at most "+byteSize(tooLarge.Limit), request.CodeRequestTooLarge, request.ID(ctx))
 			return
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			setOutcome(ctx, outcomeRejected)
+			request.SetOutcome(ctx, request.OutcomeRejected)
 			w.Header().Set("Connection", "close")
-			writeErrorResponse(w, http.StatusRequestTimeout,
-				"the request body did not arrive within "+timeout.String(), codeRequestTimeout, requestID(ctx))
+			request.WriteError(w, http.StatusRequestTimeout,
+				"the request body did not arrive within "+timeout.String(), request.CodeRequestTimeout, request.ID(ctx))
 			return
 		default:
 			// The client went away, or sent a malformed chunked body.
-			setOutcome(ctx, outcomeRejected)
+			request.SetOutcome(ctx, request.OutcomeRejected)
 			w.Header().Set("Connection", "close")
-			writeErrorResponse(w, http.StatusBadRequest, "could not read the request body", codeBadRequest, requestID(ctx))
+			request.WriteError(w, http.StatusBadRequest, "could not read the request body", request.CodeBadRequest, request.ID(ctx))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(b))
 		r.ContentLength = int64(len(b))
 		next.ServeHTTP(w, r)
 	})
-}
-
-// writeErrorResponse writes a GraphQL response with one error, for failures
-// that happen before GraphQL execution (authentication, limits, panics).
-func writeErrorResponse(w http.ResponseWriter, status int, message, code, reqID string) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(errorBody(message, code, reqID))
-}
-
-// errorBody is the JSON of a GraphQL response with one error; reqID ""
-// adds no requestId.
-func errorBody(message, code, reqID string) []byte {
-	ext := map[string]any{"code": code}
-	if reqID != "" {
-		ext["requestId"] = reqID
-	}
-	body, _ := json.Marshal(map[string]any{
-		"errors": []any{map[string]any{"message": message, "extensions": ext}},
-	})
-	return body
 }

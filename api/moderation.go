@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 )
@@ -31,7 +32,7 @@ func (r *Resolver) resolveFlag(ctx context.Context, flagID string, decision grap
 		return nil, err
 	}
 	if graph.ValidateID(flagID) != nil {
-		return nil, graph.Errorf(graph.EINVALID, "invalid flag id %q", clip(flagID, 80))
+		return nil, graph.Errorf(graph.EINVALID, "invalid flag id %q", request.Clip(flagID, 80))
 	}
 	f, err := r.store.ResolveFlag(ctx, flagID, decision, note)
 	if err != nil {

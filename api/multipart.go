@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/encommun/maillage/api/internal/request"
 )
 
 // The GraphQL multipart request spec (github.com/jaydenseric/graphql-multipart-request-spec),
@@ -128,7 +130,7 @@ func multipartParams(r *http.Request, maxJSON int64) (p *graphql.RawParams, clea
 	}
 	for key, paths := range fileMap {
 		if len(paths) != 1 {
-			return bad("map entry %q must name exactly one variable path", clip(key, 40))
+			return bad("map entry %q must name exactly one variable path", request.Clip(key, 40))
 		}
 	}
 	seen := map[string]bool{}
@@ -143,7 +145,7 @@ func multipartParams(r *http.Request, maxJSON int64) (p *graphql.RawParams, clea
 		key := part.FormName()
 		paths, ok := fileMap[key]
 		if !ok || seen[key] {
-			return bad("the file part %q is not in the map, or comes twice", clip(key, 40))
+			return bad("the file part %q is not in the map, or comes twice", request.Clip(key, 40))
 		}
 		seen[key] = true
 		up, f, err := spool(part)
@@ -203,7 +205,7 @@ func spool(part *multipart.Part) (graphql.Upload, *os.File, error) {
 func setUpload(vars map[string]any, path string, up graphql.Upload) error {
 	steps := strings.Split(path, ".")
 	if len(steps) < 2 || steps[0] != "variables" {
-		return fmt.Errorf("the map path %q must start with \"variables.\"", clip(path, 80))
+		return fmt.Errorf("the map path %q must start with \"variables.\"", request.Clip(path, 80))
 	}
 	var cur any = vars
 	for i, step := range steps[1:] {
@@ -212,7 +214,7 @@ func setUpload(vars map[string]any, path string, up graphql.Upload) error {
 		case map[string]any:
 			if last {
 				if v, ok := c[step]; !ok || v != nil {
-					return fmt.Errorf("the map path %q does not name a null variable", clip(path, 80))
+					return fmt.Errorf("the map path %q does not name a null variable", request.Clip(path, 80))
 				}
 				c[step] = up
 				return nil
@@ -221,19 +223,19 @@ func setUpload(vars map[string]any, path string, up graphql.Upload) error {
 		case []any:
 			n, err := strconv.Atoi(step)
 			if err != nil || n < 0 || n >= len(c) {
-				return fmt.Errorf("the map path %q names no list item", clip(path, 80))
+				return fmt.Errorf("the map path %q names no list item", request.Clip(path, 80))
 			}
 			if last {
 				if c[n] != nil {
-					return fmt.Errorf("the map path %q does not name a null variable", clip(path, 80))
+					return fmt.Errorf("the map path %q does not name a null variable", request.Clip(path, 80))
 				}
 				c[n] = up
 				return nil
 			}
 			cur = c[n]
 		default:
-			return fmt.Errorf("the map path %q names nothing in the variables", clip(path, 80))
+			return fmt.Errorf("the map path %q names nothing in the variables", request.Clip(path, 80))
 		}
 	}
-	return fmt.Errorf("the map path %q names nothing in the variables", clip(path, 80))
+	return fmt.Errorf("the map path %q names nothing in the variables", request.Clip(path, 80))
 }

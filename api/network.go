@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/format/network"
@@ -95,7 +96,7 @@ func networkExport(cfg Config, r *Resolver) http.Handler {
 			}
 		}
 		if !ok {
-			r.writeExportError(ctx, w, graph.Errorf(graph.ENOTFOUND, "no export at %s: try /export/network.graphml", clip(req.URL.Path, 80)))
+			r.writeExportError(ctx, w, graph.Errorf(graph.ENOTFOUND, "no export at %s: try /export/network.graphml", request.Clip(req.URL.Path, 80)))
 			return
 		}
 		var query *string
@@ -147,12 +148,12 @@ func (r *Resolver) writeExportError(ctx context.Context, w http.ResponseWriter, 
 	}
 	st, ok := status[code]
 	if !ok {
-		internalError(ctx, r.logger, err, nil)
-		writeErrorResponse(w, http.StatusInternalServerError, internalMessage, graph.EINTERNAL, requestID(ctx))
+		request.InternalError(ctx, r.logger, err, nil)
+		request.WriteError(w, http.StatusInternalServerError, request.InternalMessage, graph.EINTERNAL, request.ID(ctx))
 		return
 	}
 	if code == graph.EUNAUTHENTICATED {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="maillage"`)
 	}
-	writeErrorResponse(w, st, graph.ErrorMessage(err), code, requestID(ctx))
+	request.WriteError(w, st, graph.ErrorMessage(err), code, request.ID(ctx))
 }

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
 )
 
@@ -33,7 +34,7 @@ type limiterSet struct {
 }
 
 func newLimiterSet(perSecond float64, burst int) *limiterSet {
-	if !on(perSecond) {
+	if !request.On(perSecond) {
 		return nil
 	}
 	return &limiterSet{limit: rate.Limit(perSecond), burst: max(burst, 1), now: time.Now, buckets: map[string]*rate.Limiter{}}
@@ -202,8 +203,8 @@ func limitConcurrency(a *admission, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		release, f := a.enter(r.Context())
 		if f != nil {
-			if f.code == codeCancelled {
-				setOutcome(r.Context(), outcomeCancelled) // nobody to answer
+			if f.code == request.CodeCancelled {
+				request.SetOutcome(r.Context(), request.OutcomeCancelled) // nobody to answer
 				return
 			}
 			f.write(w, r)

@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 )
@@ -473,7 +474,7 @@ func (r *Resolver) existing(ctx context.Context, gid string, kinds ...graph.Kind
 		return "", "", err
 	}
 	if n == nil {
-		return "", "", graph.Errorf(graph.ENOTFOUND, "no object with id %q", clip(gid, 80))
+		return "", "", graph.Errorf(graph.ENOTFOUND, "no object with id %q", request.Clip(gid, 80))
 	}
 	return kind, id, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/search"
@@ -26,7 +27,7 @@ func (r *Resolver) indexAfterMutation(ctx context.Context, next graphql.RootReso
 		return out
 	}
 	if err := r.index.CatchUp(ctx, r.store); err != nil {
-		r.logger.Error("search index catch-up after a mutation failed", "err", err, "request_id", requestID(ctx))
+		r.logger.Error("search index catch-up after a mutation failed", "err", err, "request_id", request.ID(ctx))
 	}
 	return out
 }
@@ -202,7 +203,7 @@ func (r *Resolver) searchFilter(in *model.SearchFilter) (search.Filter, error) {
 	}
 	for _, sp := range in.Standpoints {
 		if r.taxonomy.Value(sp.Dimension, sp.Value) == nil {
-			return f, graph.Errorf(graph.EINVALID, "unknown standpoint %s:%s: see standpointDimensions", clip(sp.Dimension, 40), clip(sp.Value, 40))
+			return f, graph.Errorf(graph.EINVALID, "unknown standpoint %s:%s: see standpointDimensions", request.Clip(sp.Dimension, 40), request.Clip(sp.Value, 40))
 		}
 		f.Standpoints = append(f.Standpoints, search.Standpoint{Dimension: sp.Dimension, Value: sp.Value})
 	}

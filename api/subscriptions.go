@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/live"
 )
@@ -158,7 +159,7 @@ func newLiveServer(cfg Config, limits Limits, m *metrics, adm *admission) *liveS
 // transport is gqlgen's WebSocket transport as this server runs it.
 func (ls *liveServer) transport() transport.Websocket {
 	readLimit := ls.limits.MaxBodyBytes
-	if !on(readLimit) {
+	if !request.On(readLimit) {
 		readLimit = -1
 	}
 	t := transport.Websocket{
@@ -172,11 +173,11 @@ func (ls *liveServer) transport() transport.Websocket {
 		PayloadReadLimit: &readLimit,
 		ErrorFunc: func(ctx context.Context, err error) {
 			if !errors.Is(err, context.Canceled) {
-				ls.logger.DebugContext(ctx, "websocket", "err", err, "request_id", requestID(ctx))
+				ls.logger.DebugContext(ctx, "websocket", "err", err, "request_id", request.ID(ctx))
 			}
 		},
 	}
-	if on(ls.opts.PingInterval) {
+	if request.On(ls.opts.PingInterval) {
 		t.PingPongInterval = ls.opts.PingInterval
 	}
 	return t
@@ -225,7 +226,7 @@ func (singleStream) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	}
 	fields := graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Subscription"})
 	if len(fields) != 1 || strings.HasPrefix(fields[0].Name, "__") {
-		return limitError(codeGraphQLInvalidQuery, "a subscription selects exactly one field of Subscription, not %d or an introspection field", len(fields))
+		return request.Errorf(request.CodeGraphQLInvalidQuery, "a subscription selects exactly one field of Subscription, not %d or an introspection field", len(fields))
 	}
 	return nil
 }
@@ -254,24 +255,24 @@ func (ls *liveServer) upgrade(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if r.Method != http.MethodGet || !headerHasToken(r.Header, "Upgrade", "websocket") {
-			setOutcome(ctx, outcomeRejected)
-			writeErrorResponse(w, http.StatusBadRequest,
+			request.SetOutcome(ctx, request.OutcomeRejected)
+			request.WriteError(w, http.StatusBadRequest,
 				"the only upgrade offered is WebSocket: GET /graphql with Upgrade: websocket and Sec-WebSocket-Protocol: graphql-transport-ws",
-				codeBadRequest, requestID(ctx))
+				request.CodeBadRequest, request.ID(ctx))
 			return
 		}
 		if origin := r.Header.Get("Origin"); !ls.originAllowed(origin, r.Host) {
-			setOutcome(ctx, outcomeRejected)
-			writeErrorResponse(w, http.StatusForbidden,
-				fmt.Sprintf("origin %q may not open a WebSocket here: it is not one of the configured CORS origins", clip(origin, 100)),
-				graph.EFORBIDDEN, requestID(ctx))
+			request.SetOutcome(ctx, request.OutcomeRejected)
+			request.WriteError(w, http.StatusForbidden,
+				fmt.Sprintf("origin %q may not open a WebSocket here: it is not one of the configured CORS origins", request.Clip(origin, 100)),
+				graph.EFORBIDDEN, request.ID(ctx))
 			return
 		}
 		if !headerHasToken(r.Header, "Sec-WebSocket-Protocol", graphqlTransportWS) {
 			// Browsers cannot read an HTTP error on a failed handshake;
 			// they do see a close code and reason, so refuse that way, as
 			// the graphql-ws server does.
-			setOutcome(ctx, outcomeRejected)
+			request.SetOutcome(ctx, request.OutcomeRejected)
 			c, err := coderws.Accept(w, r, &coderws.AcceptOptions{InsecureSkipVerify: true})
 			if err != nil {
 				return // Accept has answered the malformed handshake
@@ -282,15 +283,15 @@ func (ls *liveServer) upgrade(next http.Handler) http.Handler {
 		key := clientKey(r, ls.ipHdr)
 		if !ls.openConn(key) {
 			ls.metrics.rateLimited.WithLabelValues("websocket").Inc()
-			setOutcome(ctx, outcomeRateLimited)
+			request.SetOutcome(ctx, request.OutcomeRateLimited)
 			w.Header().Set("Retry-After", "10")
-			writeErrorResponse(w, http.StatusTooManyRequests,
+			request.WriteError(w, http.StatusTooManyRequests,
 				fmt.Sprintf("too many WebSocket connections from this address: at most %d at once", ls.opts.MaxConnectionsPerAddress),
-				codeRateLimited, requestID(ctx))
+				request.CodeRateLimited, request.ID(ctx))
 			return
 		}
 		defer ls.closeConn(key)
-		setOutcome(ctx, outcomeOK)
+		request.SetOutcome(ctx, request.OutcomeOK)
 		up := liveUpgrade{address: key, authorization: r.Header.Get("Authorization"), socket: &liveSocket{}}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, liveUpgradeKey{}, up)))
 	})
@@ -374,7 +375,7 @@ func headerHasToken(h http.Header, name, token string) bool {
 func (ls *liveServer) openConn(key string) bool {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
-	if on(ls.opts.MaxConnectionsPerAddress) && ls.conns[key] >= ls.opts.MaxConnectionsPerAddress {
+	if request.On(ls.opts.MaxConnectionsPerAddress) && ls.conns[key] >= ls.opts.MaxConnectionsPerAddress {
 		return false
 	}
 	ls.conns[key]++
@@ -460,7 +461,7 @@ func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (contex
 			take(ls.admission.failedSignIns, address)
 			return refuse(closeForbidden, "Forbidden: "+err.Error())
 		case err != nil:
-			internalError(ctx, ls.logger, err, nil)
+			request.InternalError(ctx, ls.logger, err, nil)
 			return refuse(closeInternal, "Internal error")
 		}
 		v = graph.Viewer{Role: tok.Role, ContributorID: tok.ContributorID}
@@ -477,10 +478,10 @@ func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (contex
 		context.AfterFunc(ctx, func() { ls.closeConn(key) }) // ctx ends with the connection
 	}
 	lc := &liveConn{srv: ls, viewer: v, address: address, budget: budget, tokenHash: tokenHash, socket: up.socket}
-	if n := ls.opts.MaxOperationsPerConnection; on(n) {
+	if n := ls.opts.MaxOperationsPerConnection; request.On(n) {
 		lc.ops = make(chan struct{}, n)
 	}
-	if tokenHash != "" && on(ls.opts.TokenCheck) {
+	if tokenHash != "" && request.On(ls.opts.TokenCheck) {
 		// ctx is the upgrade request's: it ends with the connection.
 		go lc.watchToken(ctx)
 	}
@@ -530,7 +531,7 @@ func (lc *liveConn) checkToken(ctx context.Context) error {
 		return nil
 	}
 	if !lc.revoked.Swap(true) {
-		lc.srv.logger.InfoContext(ctx, "websocket closed: its token "+why, "request_id", requestID(ctx))
+		lc.srv.logger.InfoContext(ctx, "websocket closed: its token "+why, "request_id", request.ID(ctx))
 		if lc.socket != nil {
 			lc.socket.close(closeForbidden, "Forbidden: the token "+why)
 		}
@@ -563,7 +564,7 @@ func (lc *liveConn) watchToken(ctx context.Context) {
 			if err != nil && ctx.Err() == nil {
 				// The store may be back at the next tick; events meanwhile
 				// fail on their own reads.
-				lc.srv.logger.WarnContext(ctx, "websocket: reading the connection's token failed", "err", err, "request_id", requestID(ctx))
+				lc.srv.logger.WarnContext(ctx, "websocket: reading the connection's token failed", "err", err, "request_id", request.ID(ctx))
 			}
 		}
 	}
@@ -627,8 +628,8 @@ func (lc *liveConn) admit(ctx context.Context) error {
 	ls := lc.srv
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
-	if n := ls.opts.MaxSubscriptionsPerConnection; on(n) && lc.subs >= n {
-		return limitError(codeSubscriptionLimit, "this connection already runs %d subscriptions, the most allowed: complete one first", n)
+	if n := ls.opts.MaxSubscriptionsPerConnection; request.On(n) && lc.subs >= n {
+		return request.Errorf(codeSubscriptionLimit, "this connection already runs %d subscriptions, the most allowed: complete one first", n)
 	}
 	lc.subs++
 	ls.metrics.subscriptions.Inc()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/live"
@@ -72,14 +73,14 @@ func stream[T any](ctx context.Context, r *Resolver, lc *liveConn, match func(gr
 				return
 			} else if err != nil {
 				if ctx.Err() == nil {
-					transport.AddSubscriptionError(ctx, internalError(ctx, r.logger, err, nil))
+					transport.AddSubscriptionError(ctx, request.InternalError(ctx, r.logger, err, nil))
 				}
 				return
 			}
 			events, err := readEvents(ctx, ls, c, handle)
 			if err != nil {
 				if ctx.Err() == nil {
-					transport.AddSubscriptionError(ctx, internalError(ctx, r.logger, err, nil))
+					transport.AddSubscriptionError(ctx, request.InternalError(ctx, r.logger, err, nil))
 				}
 				return
 			}
@@ -97,7 +98,7 @@ func stream[T any](ctx context.Context, r *Resolver, lc *liveConn, match func(gr
 
 // readEvents bounds the reads of one event by the per-request timeout.
 func readEvents[T any](ctx context.Context, ls *liveServer, c graph.Change, handle func(context.Context, graph.Change) ([]T, error)) ([]T, error) {
-	if on(ls.limits.Timeout) {
+	if request.On(ls.limits.Timeout) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, ls.limits.Timeout)
 		defer cancel()
@@ -168,7 +169,7 @@ func (r *Resolver) documentChanged(ctx context.Context, gid string) (<-chan *mod
 			return err
 		}
 		if d == nil {
-			return graph.Errorf(graph.ENOTFOUND, "no %s with id %q", kind, clip(gid, 80))
+			return graph.Errorf(graph.ENOTFOUND, "no %s with id %q", kind, request.Clip(gid, 80))
 		}
 		visible = true
 		return nil
@@ -239,7 +240,7 @@ func (s *carnetStream) start(ctx context.Context) error {
 	store := s.r.store
 	if _, err := store.Carnet(ctx, s.id); err != nil {
 		if graph.ErrorCode(err) == graph.ENOTFOUND {
-			return graph.Errorf(graph.ENOTFOUND, "no carnet with id %q", clip(s.gid, 80))
+			return graph.Errorf(graph.ENOTFOUND, "no carnet with id %q", request.Clip(s.gid, 80))
 		}
 		return err
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/encommun/maillage/api/internal/request"
 )
 
 // The protocol's own close codes for its faults, which gqlgen's transport
@@ -118,7 +120,7 @@ func (c *protocolConn) check(b []byte) (int, string) {
 			return closeUnauthorized, "Unauthorized"
 		}
 		if c.running[id] {
-			return closeSubscriberExists, fmt.Sprintf("Subscriber for %s already exists", clip(id, 60))
+			return closeSubscriberExists, fmt.Sprintf("Subscriber for %s already exists", request.Clip(id, 60))
 		}
 		if c.running == nil {
 			c.running = map[string]bool{}
@@ -133,7 +135,7 @@ func (c *protocolConn) check(b []byte) (int, string) {
 		}
 		delete(c.running, id)
 	default:
-		return closeBadRequest, fmt.Sprintf("Invalid message received: %q is not a message a client sends", clip(typ, 40))
+		return closeBadRequest, fmt.Sprintf("Invalid message received: %q is not a message a client sends", request.Clip(typ, 40))
 	}
 	return 0, ""
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 )
@@ -55,7 +56,7 @@ func (r *Resolver) revokeToken(ctx context.Context, id string) (*model.RevokeTok
 	// A token of no contributor (an operator's) is told by its role.
 	by := graph.ViewerFrom(ctx)
 	r.logger.InfoContext(ctx, "token revoked", "token_id", t.ID, "by_role", string(by.Role), "by_contributor", by.ContributorID,
-		"request_id", requestID(ctx))
+		"request_id", request.ID(ctx))
 	var c *graph.Contributor
 	if t.ContributorID != "" {
 		// Deleted since: the token went with them, so this is a race lost

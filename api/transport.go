@@ -18,6 +18,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/encommun/maillage/api/internal/request"
 )
 
 // The two response media types of GraphQL over HTTP.
@@ -63,7 +65,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	media, ok := negotiateGraphQL(r.Header.Values("Accept"))
 	if !ok {
 		media = gqlMediaJSON
-		reject(w, r, media, http.StatusNotAcceptable, codeNotAcceptable,
+		reject(w, r, media, http.StatusNotAcceptable, request.CodeNotAcceptable,
 			"the Accept header allows neither application/graphql-response+json nor application/json")
 		return
 	}
@@ -85,16 +87,16 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		params, status, err = getParams(r)
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		reject(w, r, media, http.StatusMethodNotAllowed, codeMethodNotAllowed, "use POST (or GET for queries)")
+		reject(w, r, media, http.StatusMethodNotAllowed, request.CodeMethodNotAllowed, "use POST (or GET for queries)")
 		return
 	}
 	if err != nil {
-		code := codeBadRequest
+		code := request.CodeBadRequest
 		switch status {
 		case http.StatusUnsupportedMediaType:
-			code = codeUnsupportedMedia
+			code = request.CodeUnsupportedMedia
 		case http.StatusRequestEntityTooLarge:
-			code = codeRequestTooLarge
+			code = request.CodeRequestTooLarge
 		}
 		reject(w, r, media, status, code, err.Error())
 		return
@@ -111,7 +113,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		// A request error: nothing ran.
-		setOutcome(ctx, outcomeRejected)
+		request.SetOutcome(ctx, request.OutcomeRejected)
 		status := http.StatusOK
 		if media == gqlMediaResponse {
 			status = http.StatusBadRequest
@@ -122,7 +124,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	if r.Method == http.MethodGet && opCtx.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", "POST")
-		reject(w, r, media, http.StatusMethodNotAllowed, codeMethodNotAllowed,
+		reject(w, r, media, http.StatusMethodNotAllowed, request.CodeMethodNotAllowed,
 			fmt.Sprintf("GET runs queries only: send this %s with POST", opCtx.Operation.Operation))
 		return
 	}
@@ -131,20 +133,16 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	if resp == nil {
 		// gqlgen returns no response when the context ended first.
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			setOutcome(ctx, outcomeTimeout)
-			reject(w, r, media, http.StatusGatewayTimeout, codeTimeout, timeoutMessage(t.timeout))
+			request.SetOutcome(ctx, request.OutcomeTimeout)
+			reject(w, r, media, http.StatusGatewayTimeout, request.CodeTimeout, request.TimeoutMessage(t.timeout))
 			return
 		}
-		setOutcome(ctx, outcomeCancelled)
-		reject(w, r, media, http.StatusServiceUnavailable, codeCancelled, "the request was cancelled")
+		request.SetOutcome(ctx, request.OutcomeCancelled)
+		reject(w, r, media, http.StatusServiceUnavailable, request.CodeCancelled, "the request was cancelled")
 		return
 	}
-	setOutcome(ctx, outcomeOf(resp.Errors))
+	request.SetOutcome(ctx, outcomeOf(resp.Errors))
 	writeGraphQL(w, media, http.StatusOK, resp, true)
-}
-
-func timeoutMessage(d time.Duration) string {
-	return fmt.Sprintf("the operation took longer than %s and was stopped", d)
 }
 
 // negotiateGraphQL picks the response media type from the Accept headers: the
@@ -347,11 +345,11 @@ func byteSize(n int64) string {
 
 // reject answers a request that GraphQL did not execute, with one error.
 func reject(w http.ResponseWriter, r *http.Request, media string, status int, code, message string) {
-	if outcomeFrom(r.Context()) == "" {
-		setOutcome(r.Context(), outcomeRejected)
+	if request.Outcome(r.Context()) == "" {
+		request.SetOutcome(r.Context(), request.OutcomeRejected)
 	}
 	ext := map[string]any{"code": code}
-	if id := requestID(r.Context()); id != "" {
+	if id := request.ID(r.Context()); id != "" {
 		ext["requestId"] = id
 	}
 	writeGraphQL(w, media, status, &graphql.Response{Errors: gqlerror.List{{Message: message, Extensions: ext}}}, false)

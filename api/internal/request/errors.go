@@ -1,4 +1,4 @@
-package api
+package request
 
 import (
 	"context"
@@ -14,8 +14,8 @@ import (
 	"github.com/encommun/maillage/graph"
 )
 
-// internalMessage is all a caller learns of an internal failure.
-const internalMessage = "internal error"
+// InternalMessage is all a caller learns of an internal failure.
+const InternalMessage = "internal error"
 
 // panicError is a recovered panic: its value and stack are for the logs.
 type panicError struct {
@@ -25,13 +25,13 @@ type panicError struct {
 
 func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
 
-// recoverFunc turns a panic in a resolver into an internal error; the
+// RecoverFunc turns a panic in a resolver into an internal error; the
 // presenter logs it with its stack.
-func recoverFunc(_ context.Context, p any) error {
+func RecoverFunc(_ context.Context, p any) error {
 	return &panicError{value: p, stack: debug.Stack()}
 }
 
-// errorPresenter gives every error its extensions.code:
+// ErrorPresenter gives every error its extensions.code:
 //   - a graph.Error anywhere in the chain: its code and caller-safe message;
 //   - gqlgen's own errors (parse, validation, transport), which wrap
 //     nothing: kept as they are, except that variable values which do not
@@ -39,7 +39,7 @@ func recoverFunc(_ context.Context, p any) error {
 //     that an unknown enum value's message lists the valid ones;
 //   - anything else is internal: logged in full with the request id, and
 //     the caller gets "internal error", the code INTERNAL and the request id.
-func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := &gqlerror.Error{}
 		if !errors.As(err, &gqlErr) {
@@ -56,16 +56,16 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.Is(err, graph.ErrUnavailable) && !errors.As(err, &domain):
 			// Before the deadline: a store retrying a server that is down
 			// runs out the request's time, and the caller must learn why.
-			return internalError(ctx, logger, err, out.Path)
+			return InternalError(ctx, logger, err, out.Path)
 		case errors.Is(err, context.DeadlineExceeded):
 			// The request's time limit (Limits.Timeout) cancelled the
 			// store or search call: the caller's operation was too slow,
 			// not the server broken.
 			out.Message = "the operation took too long and was stopped"
-			out.Extensions = map[string]any{"code": codeTimeout}
+			out.Extensions = map[string]any{"code": CodeTimeout}
 		case errors.Is(err, context.Canceled):
 			out.Message = "the request was cancelled"
-			out.Extensions = map[string]any{"code": codeCancelled}
+			out.Extensions = map[string]any{"code": CodeCancelled}
 		case errors.As(err, &domain):
 			out.Message = domain.Message
 			out.Extensions = map[string]any{"code": domain.Code}
@@ -76,19 +76,19 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				out.Extensions = map[string]any{"code": graph.EINVALID}
 			}
 		default:
-			return internalError(ctx, logger, gqlErr.Err, out.Path)
+			return InternalError(ctx, logger, gqlErr.Err, out.Path)
 		}
 		if code, _ := out.Extensions["code"].(string); code == graph.EINTERNAL {
 			// A domain error may say INTERNAL too: same treatment.
-			return internalError(ctx, logger, err, out.Path)
+			return InternalError(ctx, logger, err, out.Path)
 		}
 		return out
 	}
 }
 
-// internalError logs err and returns what the caller may see of it.
-func internalError(ctx context.Context, logger *slog.Logger, err error, path ast.Path) *gqlerror.Error {
-	id := requestID(ctx)
+// InternalError logs err and returns what the caller may see of it.
+func InternalError(ctx context.Context, logger *slog.Logger, err error, path ast.Path) *gqlerror.Error {
+	id := ID(ctx)
 	attrs := []slog.Attr{
 		slog.String("request_id", id),
 		slog.String("error", err.Error()),
@@ -105,7 +105,7 @@ func internalError(ctx context.Context, logger *slog.Logger, err error, path ast
 	if id != "" {
 		ext["requestId"] = id
 	}
-	msg := internalMessage
+	msg := InternalMessage
 	if errors.Is(err, graph.ErrUnavailable) {
 		msg = graph.ErrUnavailable.Error() // names no server, says what to do
 	}
