@@ -5,6 +5,7 @@ import (
 
 	"github.com/encommun/maillage/api/internal/exec"
 	"github.com/encommun/maillage/api/internal/request"
+	"github.com/encommun/maillage/api/live"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
 )
@@ -163,7 +164,7 @@ const maxDeliveredComments = 10_000
 // delivered: a comment, or a document, the subscriber may not read then
 // yields nothing.
 func (r *Resolver) commentAdded(ctx context.Context, gid string) (<-chan *model.CommentEvent, error) {
-	lc, err := liveConnFrom(ctx)
+	lc, err := live.ConnFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +205,7 @@ func (r *Resolver) commentAdded(ctx context.Context, gid string) (<-chan *model.
 		}
 		return []*model.CommentEvent{{Seq: seqString(c), DocumentID: gid, Comment: cm}}, nil
 	}
-	return stream(ctx, r, lc, match, start, handle)
+	return live.Stream(ctx, lc, match, start, handle)
 }
 
 // discussionComplexity prices the lists of discussions like every list:

@@ -20,6 +20,7 @@ import (
 	"github.com/encommun/maillage/api/graphiql"
 	"github.com/encommun/maillage/api/internal/exec"
 	"github.com/encommun/maillage/api/internal/request"
+	"github.com/encommun/maillage/api/live"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/blob"
 	"github.com/encommun/maillage/search"
@@ -75,6 +76,14 @@ type Config struct {
 	MediaLimits map[graph.MediaFormat]int64
 }
 
+// LiveOptions bound live updates over WebSocket (api/live); zero fields
+// take DefaultLiveOptions.
+type LiveOptions = live.Options
+
+// DefaultLiveOptions suit browsers behind proxies that cut idle
+// connections after a minute or so.
+var DefaultLiveOptions = live.DefaultOptions
+
 // NewHandler serves POST and GET /graphql, subscriptions over WebSocket
 // (graphql-transport-ws) at /graphql, GraphiQL at GET / (its files,
 // embedded, under /graphiql/),
@@ -123,7 +132,7 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	// Persisted queries first: a document fetched by its hash is then
 	// checked like any other.
 	// A WebSocket operation is admitted first of all, before any work.
-	srv.Use(liveAdmission{})
+	srv.Use(live.OperationAdmission{})
 	srv.Use(newPersistedQueries(limits.APQCacheSize, cfg.AllowList))
 	srv.Use(shapeLimits{limits: limits, introspection: !cfg.DisableIntrospection, cache: queries})
 	if !cfg.DisableIntrospection {
@@ -141,13 +150,27 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	// operation on a WebSocket spends it too, or the token budget, and
 	// takes a slot of the same concurrency cap.
 	adm := newAdmission(limits, m)
-	liveSrv := newLiveServer(cfg, limits, m, adm)
-	liveSrv.tokens, _ = cfg.Store.(graph.TokenWatcher)
-	srv.AddTransport(liveSrv.transport())
-	srv.Use(singleStream{})
-	srv.AroundRootFields(liveSrv.notifyAfterMutation)
-	srv.AroundOperations(liveSrv.aroundLiveOperation)
-	srv.AroundResponses(freshLoadersPerEvent(cfg.Store))
+	tokens, _ := cfg.Store.(graph.TokenWatcher)
+	liveSrv := live.New(live.Config{
+		Store:           cfg.Store,
+		Tokens:          tokens,
+		Admission:       adm,
+		Options:         cfg.Live,
+		Logger:          cfg.Logger,
+		Origins:         cfg.CORSOrigins,
+		ClientKey:       func(r *http.Request) string { return clientKey(r, cfg.ClientIPHeader) },
+		WithLoaders:     func(ctx context.Context) context.Context { return withLoadersIn(ctx, cfg.Store) },
+		QueueWait:       limits.QueueWait,
+		Timeout:         max(limits.Timeout, 0),
+		MaxMessageBytes: limits.MaxBodyBytes,
+		RateLimited:     m.rateLimited,
+		Subscriptions:   m.subscriptions,
+	})
+	srv.AddTransport(liveSrv.Transport())
+	srv.Use(live.SingleStream{})
+	srv.AroundRootFields(liveSrv.NotifyAfterMutation)
+	srv.AroundOperations(liveSrv.AroundOperation)
+	srv.AroundResponses(liveSrv.FreshLoadersPerEvent)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if ri := request.From(ctx); ri != nil {
 			oc := graphql.GetOperationContext(ctx)
@@ -187,17 +210,17 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	// A WebSocket upgrade spends the same budgets, but holds no slot of
 	// the concurrency cap and is not timed as a request: it lives for as
 	// long as the client stays. Each operation on it is admitted on its
-	// own (liveAdmission, aroundLiveOperation). Its dataloaders are made
+	// own (live.OperationAdmission, AroundOperation). Its dataloaders are made
 	// per event.
 	var ws http.Handler = srv
-	ws = liveSrv.upgrade(ws)
+	ws = liveSrv.Upgrade(ws)
 	ws = withAPQScope(cfg.ClientIPHeader, ws)
 	ws = limitByToken(adm, ws)
 	ws = authenticate(cfg.Store, cfg.Logger, ws)
 	ws = byAddress(ws)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", routeUpgrades(ws, gql))
+	mux.Handle("/graphql", live.RouteUpgrades(ws, gql))
 	gi := graphiql.Handler()
 	mux.Handle("GET /{$}", gi)
 	mux.Handle(graphiql.Prefix, gi)

@@ -392,9 +392,14 @@ type loadersKey struct{}
 // withLoaders gives each request its own loaders.
 func withLoaders(s loaderSource, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(s))
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(withLoadersIn(r.Context(), s)))
 	})
+}
+
+// withLoadersIn gives ctx loaders of its own: an operation of a WebSocket,
+// or one event of a subscription.
+func withLoadersIn(ctx context.Context, s loaderSource) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(s))
 }
 
 // loaders returns the request's loaders. Outside an HTTP request (a

@@ -1,11 +1,9 @@
 package api
 
 import (
-	"math"
 	"net"
 	"net/http"
 	"net/netip"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -134,9 +132,20 @@ func clientKey(r *http.Request, header string) string {
 	return addr.String()
 }
 
-// retryAfter is d in whole seconds, at least 1, for the Retry-After header.
-func retryAfter(d time.Duration) string {
-	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
+// take and exhausted are the limiterSet's, for sets that may be nil (the
+// limit is off).
+func take(s *limiterSet, key string) (bool, time.Duration) {
+	if s == nil {
+		return true, 0
+	}
+	return s.take(key)
+}
+
+func exhausted(s *limiterSet, key string) (bool, time.Duration) {
+	if s == nil {
+		return false, 0
+	}
+	return s.exhausted(key)
 }
 
 // limitByAddress applies the per-address budget to requests that carry
@@ -185,7 +194,7 @@ func limitByToken(a *admission, next http.Handler) http.Handler {
 		}
 		// The header's hash, not the secret, keys the bucket: the secret
 		// is never kept in memory past the request.
-		if f := a.spend(authorizationKey(r.Header.Get("Authorization")), ""); f != nil {
+		if f := a.spend(request.TokenKey(r.Header.Get("Authorization")), ""); f != nil {
 			f.write(w, r)
 			return
 		}

@@ -24,4 +24,7 @@ type Resolver struct {
 	// blobs keeps media files (Config.Blobs); nil: uploads are off.
 	blobs       blob.Store
 	mediaLimits map[graph.MediaFormat]int64
+	// flagReads shares the reads of one change among the moderation
+	// queue's subscribers.
+	flagReads flagReads
 }

@@ -2,18 +2,15 @@ package api
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-
 	"github.com/encommun/maillage/api/internal/request"
+	"github.com/encommun/maillage/api/live"
 	"github.com/encommun/maillage/api/model"
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/live"
 )
 
 // The three streams. Each subscription follows the broker with a cheap
@@ -23,88 +20,6 @@ import (
 // that became unreadable yields one UNAVAILABLE event without content.
 // Every stream keeps the little it needs to tell ADDED from UPDATED and
 // when to say UNAVAILABLE: ids, never content.
-
-// stream runs one subscription: it admits it on the connection, subscribes
-// to the broker, calls start (which reads the initial state, so that no
-// change falls between it and the first event), then turns each change
-// into events with handle until the client completes, the connection
-// closes or the subscriber falls behind.
-func stream[T any](ctx context.Context, r *Resolver, lc *liveConn, match func(graph.Change) bool,
-	start func(context.Context) error, handle func(context.Context, graph.Change) ([]T, error)) (<-chan T, error) {
-	ls := lc.srv
-	if err := lc.admit(ctx); err != nil {
-		return nil, err
-	}
-	sub, err := ls.broker.Subscribe(ctx, match)
-	if err != nil {
-		lc.release()
-		return nil, err
-	}
-	if err := start(ctx); err != nil {
-		sub.Close()
-		lc.release()
-		return nil, err
-	}
-	out := make(chan T)
-	go func() {
-		defer close(out)
-		defer lc.release()
-		defer sub.Close()
-		for {
-			var c graph.Change
-			select {
-			case <-ctx.Done():
-				return
-			case ch, ok := <-sub.C():
-				if !ok {
-					if errors.Is(sub.Err(), live.ErrOverflow) {
-						transport.AddSubscriptionError(ctx, subscriptionError(codeSubscriptionOverflow,
-							"this subscription fell too far behind the changes and was stopped: subscribe again and refetch what you show"))
-					}
-					return
-				}
-				c = ch
-			}
-			// Nothing is read for a connection whose token is gone. It
-			// waits for the close it caused to end the subscription, so
-			// that no complete message goes out before the close frame.
-			if err := lc.checkToken(ctx); errors.Is(err, errTokenRevoked) {
-				<-ctx.Done()
-				return
-			} else if err != nil {
-				if ctx.Err() == nil {
-					transport.AddSubscriptionError(ctx, request.InternalError(ctx, r.logger, err, nil))
-				}
-				return
-			}
-			events, err := readEvents(ctx, ls, c, handle)
-			if err != nil {
-				if ctx.Err() == nil {
-					transport.AddSubscriptionError(ctx, request.InternalError(ctx, r.logger, err, nil))
-				}
-				return
-			}
-			for _, ev := range events {
-				select {
-				case out <- ev:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
-	}()
-	return out, nil
-}
-
-// readEvents bounds the reads of one event by the per-request timeout.
-func readEvents[T any](ctx context.Context, ls *liveServer, c graph.Change, handle func(context.Context, graph.Change) ([]T, error)) ([]T, error) {
-	if request.On(ls.limits.Timeout) {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, ls.limits.Timeout)
-		defer cancel()
-	}
-	return handle(ctx, c)
-}
 
 func seqString(c graph.Change) string { return strconv.FormatUint(c.Seq, 10) }
 
@@ -153,7 +68,7 @@ func linkKind(op graph.ChangeOp) model.ChangeKind {
 }
 
 func (r *Resolver) documentChanged(ctx context.Context, gid string) (<-chan *model.DocumentChange, error) {
-	lc, err := liveConnFrom(ctx)
+	lc, err := live.ConnFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -204,11 +119,11 @@ func (r *Resolver) documentChanged(ctx context.Context, gid string) (<-chan *mod
 		visible = true
 		return []*model.DocumentChange{{Kind: ev, Seq: seqString(c), DocumentID: gid, Document: model.WrapDocument(d)}}, nil
 	}
-	return stream(ctx, r, lc, match, start, handle)
+	return live.Stream(ctx, lc, match, start, handle)
 }
 
 func (r *Resolver) carnetChanged(ctx context.Context, gid string) (<-chan *model.CarnetChange, error) {
-	lc, err := liveConnFrom(ctx)
+	lc, err := live.ConnFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +132,7 @@ func (r *Resolver) carnetChanged(ctx context.Context, gid string) (<-chan *model
 		return nil, err
 	}
 	cs := &carnetStream{r: r, id: id, gid: GlobalID(graph.KindCarnet, id), seen: map[string]bool{}, filed: &idSet{ids: map[string]bool{}}}
-	return stream(ctx, r, lc, cs.match, cs.start, cs.handle)
+	return live.Stream(ctx, lc, cs.match, cs.start, cs.handle)
 }
 
 // carnetStream is one carnetChanged subscription: what it knows of the
@@ -399,7 +314,7 @@ func (s *carnetStream) member(ctx context.Context, c graph.Change, doc string, d
 const maxOpenFlags = 10_000
 
 func (r *Resolver) moderationQueueChanged(ctx context.Context) (<-chan *model.ModerationChange, error) {
-	lc, err := liveConnFrom(ctx)
+	lc, err := live.ConnFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +354,7 @@ func (r *Resolver) moderationQueueChanged(ctx context.Context) (<-chan *model.Mo
 		return c.Kind.IsDocument() && (c.Op == graph.OpUpdate || c.Op == graph.OpDelete || c.Op == graph.OpComment)
 	}
 	handle := func(ctx context.Context, c graph.Change) ([]*model.ModerationChange, error) {
-		flags, err := lc.srv.flagReads.get(ctx, c.Seq, func(ctx context.Context) ([]*graph.Flag, error) {
+		flags, err := r.flagReads.get(ctx, c.Seq, func(ctx context.Context) ([]*graph.Flag, error) {
 			return flagsOf(ctx, graph.FlagFilter{DocumentID: c.ID}, maxOpenFlags)
 		})
 		if err != nil {
@@ -490,7 +405,7 @@ func (r *Resolver) moderationQueueChanged(ctx context.Context) (<-chan *model.Mo
 		}
 		return out, nil
 	}
-	return stream(ctx, r, lc, match, start, handle)
+	return live.Stream(ctx, lc, match, start, handle)
 }
 
 // idSet is a set of ids shared by a stream's match, which runs on the

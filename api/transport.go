@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/encommun/maillage/api/internal/request"
+	"github.com/encommun/maillage/api/live"
 )
 
 // The two response media types of GraphQL over HTTP.
@@ -58,7 +59,7 @@ var _ graphql.Transport = httpTransport{}
 // Supports takes every request but WebSocket upgrades (the subscription
 // transport's): methods and media types are answered in Do, with the
 // status code the spec asks for, rather than gqlgen's generic 400.
-func (httpTransport) Supports(r *http.Request) bool { return !isUpgrade(r) }
+func (httpTransport) Supports(r *http.Request) bool { return !live.IsUpgrade(r) }
 
 func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()

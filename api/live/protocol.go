@@ -1,4 +1,4 @@
-package api
+package live
 
 import (
 	"bytes"
@@ -215,4 +215,8 @@ func (c *protocolConn) SetReadDeadline(t time.Time) error {
 		return d.SetReadDeadline(t)
 	}
 	return nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(bytes.TrimSpace(raw)) == "null"
 }

@@ -1,4 +1,4 @@
-package api
+package live
 
 import (
 	"cmp"
@@ -17,19 +17,21 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	coderws "github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/graph"
-	"github.com/encommun/maillage/graph/live"
+	feed "github.com/encommun/maillage/graph/live"
 )
 
 // Subscriptions run over WebSocket at /graphql with the graphql-transport-ws
 // subprotocol (gqlgen's transport.Websocket). This file is the connection:
 // the upgrade (origin, subprotocol, connections per address), the sign-in
 // in connection_init, and the limits of one connection. The streams
-// themselves are in subscriptions_events.go.
+// themselves are read in api/resolve (subscriptions_events.go) and run by
+// Stream (stream.go).
 
 // graphqlTransportWS is the only subprotocol offered: the legacy
 // subscriptions-transport-ws protocol ("graphql-ws") is unmaintained and
@@ -50,9 +52,9 @@ const (
 	codeSubscriptionOverflow = "SUBSCRIPTION_OVERFLOW"
 )
 
-// LiveOptions bound live updates; zero fields take DefaultLiveOptions, and
+// Options bound live updates; zero fields take DefaultOptions, and
 // a negative limit switches it off.
-type LiveOptions struct {
+type Options struct {
 	// MaxSubscriptionsPerConnection bounds the subscriptions running at once
 	// on one WebSocket (SUBSCRIPTION_LIMIT_EXCEEDED past it).
 	MaxSubscriptionsPerConnection int
@@ -83,21 +85,21 @@ type LiveOptions struct {
 	TokenCheck time.Duration
 }
 
-// DefaultLiveOptions suit browsers behind proxies that cut idle
+// DefaultOptions suit browsers behind proxies that cut idle
 // connections after a minute or so.
-var DefaultLiveOptions = LiveOptions{
+var DefaultOptions = Options{
 	MaxSubscriptionsPerConnection: 20,
 	MaxOperationsPerConnection:    8,
 	MaxConnectionsPerAddress:      20,
 	Poll:                          time.Second,
-	Buffer:                        live.DefaultBuffer,
+	Buffer:                        feed.DefaultBuffer,
 	PingInterval:                  25 * time.Second,
 	InitTimeout:                   10 * time.Second,
 	TokenCheck:                    30 * time.Second,
 }
 
-func (o LiveOptions) withDefaults() LiveOptions {
-	d := DefaultLiveOptions
+func (o Options) withDefaults() Options {
+	d := DefaultOptions
 	o.MaxSubscriptionsPerConnection = cmp.Or(o.MaxSubscriptionsPerConnection, d.MaxSubscriptionsPerConnection)
 	o.MaxOperationsPerConnection = cmp.Or(o.MaxOperationsPerConnection, d.MaxOperationsPerConnection)
 	o.MaxConnectionsPerAddress = cmp.Or(o.MaxConnectionsPerAddress, d.MaxConnectionsPerAddress)
@@ -109,56 +111,82 @@ func (o LiveOptions) withDefaults() LiveOptions {
 	return o
 }
 
-// liveStore is what the WebSocket connections read of the store
-// themselves: their tokens, and their operations' dataloaders.
-type liveStore interface {
-	tokenReader
-	loaderSource
+// Store is what the WebSocket connections read of the store themselves:
+// their tokens, and the change feed their subscriptions follow.
+type Store interface {
+	TokenByHash(ctx context.Context, hash string) (*graph.Token, error)
+	graph.ChangeStore
 }
 
-// liveServer is what every WebSocket connection shares.
-type liveServer struct {
-	store liveStore
-	// tokens, when the store knows in memory when tokens stop working,
+// Admission is the HTTP server's admission, which every operation of a
+// socket passes too: one budget and one cap for both ways in.
+type Admission interface {
+	// Spend takes one request of the budget of the token keyed tokenKey
+	// (TokenKey), or of address when tokenKey is "".
+	Spend(tokenKey, address string) *gqlerror.Error
+	// Enter takes a slot of the server's cap of executing operations,
+	// waiting up to the queue wait; release gives it back.
+	Enter(ctx context.Context) (release func(), err *gqlerror.Error)
+	// SignInBlocked says whether address has spent its budget of failed
+	// sign-ins, and when to retry; SignInFailed spends one.
+	SignInBlocked(address string) (bool, time.Duration)
+	SignInFailed(address string)
+}
+
+// Config is what the composition root (api.NewHandler) passes in.
+type Config struct {
+	Store Store
+	// Tokens, when the store knows in memory when tokens stop working,
 	// spares a connection the read of its token before every event.
-	tokens  graph.TokenWatcher
-	broker  *live.Broker
-	opts    LiveOptions
-	limits  Limits
-	metrics *metrics
-	logger  *slog.Logger
-	origins []string
-	ipHdr   string
-	// The admission of the HTTP endpoint: each operation spends one
-	// request of its token's (or, anonymous, its address's) budget, and
-	// each failed sign-in one of the address's failure budget.
-	admission *admission
+	Tokens    graph.TokenWatcher
+	Admission Admission
+	Options   Options
+	Logger    *slog.Logger
+	// Origins are the CORS origins, whose pages may open a socket too.
+	Origins []string
+	// ClientKey is the rate-limit key of a request's client address.
+	ClientKey func(*http.Request) string
+	// WithLoaders gives an operation, or one event of a subscription, its
+	// own dataloaders.
+	WithLoaders func(context.Context) context.Context
+	// QueueWait is how long an operation waits for a slot of its
+	// connection's cap; Timeout bounds an operation and the reads of one
+	// event (0: none); MaxMessageBytes bounds a client message (0: none).
+	QueueWait, Timeout time.Duration
+	MaxMessageBytes    int64
+	// RateLimited counts refusals by scope; Subscriptions the
+	// subscriptions running now.
+	RateLimited   *prometheus.CounterVec
+	Subscriptions prometheus.Gauge
+}
+
+// Server is what every WebSocket connection shares.
+type Server struct {
+	cfg    Config
+	broker *feed.Broker
+	opts   Options
+	logger *slog.Logger
 
 	mu    sync.Mutex
 	conns map[string]int // open connections per client address, and per token ("token " + its budget key)
-
-	flagReads flagReads
 }
 
-func newLiveServer(cfg Config, limits Limits, m *metrics, adm *admission) *liveServer {
-	opts := cfg.Live.withDefaults()
-	return &liveServer{
-		store:     cfg.Store,
-		broker:    live.New(cfg.Store, live.Options{Poll: opts.Poll, Buffer: opts.Buffer, Logger: cfg.Logger}),
-		opts:      opts,
-		limits:    limits,
-		metrics:   m,
-		logger:    cfg.Logger,
-		origins:   cfg.CORSOrigins,
-		ipHdr:     cfg.ClientIPHeader,
-		admission: adm,
-		conns:     map[string]int{},
+// New is the live server of cfg; its broker follows cfg.Store's changes
+// until the process ends.
+func New(cfg Config) *Server {
+	opts := cfg.Options.withDefaults()
+	return &Server{
+		cfg:    cfg,
+		broker: feed.New(cfg.Store, feed.Options{Poll: opts.Poll, Buffer: opts.Buffer, Logger: cfg.Logger}),
+		opts:   opts,
+		logger: cfg.Logger,
+		conns:  map[string]int{},
 	}
 }
 
 // transport is gqlgen's WebSocket transport as this server runs it.
-func (ls *liveServer) transport() transport.Websocket {
-	readLimit := ls.limits.MaxBodyBytes
+func (ls *Server) Transport() transport.Websocket {
+	readLimit := ls.cfg.MaxMessageBytes
 	if !request.On(readLimit) {
 		readLimit = -1
 	}
@@ -183,10 +211,10 @@ func (ls *liveServer) transport() transport.Websocket {
 	return t
 }
 
-// notifyAfterMutation wakes the broker after each mutation field, so that
+// NotifyAfterMutation wakes the broker after each mutation field, so that
 // subscribers hear of this server's writes at once rather than at the next
 // poll.
-func (ls *liveServer) notifyAfterMutation(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+func (ls *Server) NotifyAfterMutation(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	out := next(ctx)
 	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Mutation {
 		ls.broker.Notify()
@@ -194,33 +222,31 @@ func (ls *liveServer) notifyAfterMutation(ctx context.Context, next graphql.Root
 	return out
 }
 
-// freshLoadersPerEvent gives each event of a subscription its own
+// FreshLoadersPerEvent gives each event of a subscription its own
 // dataloaders: the connection's would cache what the first event read for
 // as long as the socket lives, and every event must be read anew.
-func freshLoadersPerEvent(store loaderSource) graphql.ResponseMiddleware {
-	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
-			ctx = context.WithValue(ctx, loadersKey{}, newLoaders(store))
-		}
-		return next(ctx)
+func (ls *Server) FreshLoadersPerEvent(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+		ctx = ls.cfg.WithLoaders(ctx)
 	}
+	return next(ctx)
 }
 
-// singleStream refuses a subscription that does not select exactly one
+// SingleStream refuses a subscription that does not select exactly one
 // field of Subscription, before it runs: the GraphQL spec's "single root
 // field" rule, which the validator does not apply and without which the
 // generated executor fails with an internal error.
-type singleStream struct{}
+type SingleStream struct{}
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
-} = singleStream{}
+} = SingleStream{}
 
-func (singleStream) ExtensionName() string                   { return "SingleStream" }
-func (singleStream) Validate(graphql.ExecutableSchema) error { return nil }
+func (SingleStream) ExtensionName() string                   { return "SingleStream" }
+func (SingleStream) Validate(graphql.ExecutableSchema) error { return nil }
 
-func (singleStream) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+func (SingleStream) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil || oc.Operation.Operation != ast.Subscription {
 		return nil
 	}
@@ -231,16 +257,16 @@ func (singleStream) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	return nil
 }
 
-// isUpgrade reports whether r asks for a protocol upgrade; gqlgen's
+// IsUpgrade reports whether r asks for a protocol upgrade; gqlgen's
 // transports split on the same header.
-func isUpgrade(r *http.Request) bool { return r.Header.Get("Upgrade") != "" }
+func IsUpgrade(r *http.Request) bool { return r.Header.Get("Upgrade") != "" }
 
-// routeUpgrades sends WebSocket upgrades to ws and everything else to
+// RouteUpgrades sends WebSocket upgrades to ws and everything else to
 // plain: a WebSocket must not hold a slot of the concurrent-request cap,
 // nor be timed as one endless request by the request metrics.
-func routeUpgrades(ws, plain http.Handler) http.Handler {
+func RouteUpgrades(ws, plain http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isUpgrade(r) {
+		if IsUpgrade(r) {
 			ws.ServeHTTP(w, r)
 			return
 		}
@@ -251,7 +277,7 @@ func routeUpgrades(ws, plain http.Handler) http.Handler {
 // upgrade checks a WebSocket handshake before gqlgen accepts it: a GET
 // asking for websocket, from an allowed origin, offering
 // graphql-transport-ws, from an address below its connection cap.
-func (ls *liveServer) upgrade(next http.Handler) http.Handler {
+func (ls *Server) Upgrade(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if r.Method != http.MethodGet || !headerHasToken(r.Header, "Upgrade", "websocket") {
@@ -280,9 +306,9 @@ func (ls *liveServer) upgrade(next http.Handler) http.Handler {
 			c.Close(closeBadSubprotocol, "Subprotocol not acceptable: use graphql-transport-ws")
 			return
 		}
-		key := clientKey(r, ls.ipHdr)
+		key := ls.cfg.ClientKey(r)
 		if !ls.openConn(key) {
-			ls.metrics.rateLimited.WithLabelValues("websocket").Inc()
+			ls.cfg.RateLimited.WithLabelValues("websocket").Inc()
 			request.SetOutcome(ctx, request.OutcomeRateLimited)
 			w.Header().Set("Retry-After", "10")
 			request.WriteError(w, http.StatusTooManyRequests,
@@ -351,14 +377,14 @@ func (k keepSocket) Accept(w http.ResponseWriter, r *http.Request, o transport.W
 // originAllowed: no Origin is not a browser, and cannot be riding a
 // user's page; the page's own origin is always allowed; others must be
 // among the CORS origins ("*": any).
-func (ls *liveServer) originAllowed(origin, host string) bool {
+func (ls *Server) originAllowed(origin, host string) bool {
 	if origin == "" {
 		return true
 	}
 	if u, err := url.Parse(origin); err == nil && u.Host != "" && strings.EqualFold(u.Host, host) {
 		return true
 	}
-	return slices.ContainsFunc(ls.origins, func(o string) bool { return o == "*" || strings.EqualFold(o, origin) })
+	return slices.ContainsFunc(ls.cfg.Origins, func(o string) bool { return o == "*" || strings.EqualFold(o, origin) })
 }
 
 func headerHasToken(h http.Header, name, token string) bool {
@@ -372,7 +398,7 @@ func headerHasToken(h http.Header, name, token string) bool {
 	return false
 }
 
-func (ls *liveServer) openConn(key string) bool {
+func (ls *Server) openConn(key string) bool {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	if request.On(ls.opts.MaxConnectionsPerAddress) && ls.conns[key] >= ls.opts.MaxConnectionsPerAddress {
@@ -382,7 +408,7 @@ func (ls *liveServer) openConn(key string) bool {
 	return true
 }
 
-func (ls *liveServer) closeConn(key string) {
+func (ls *Server) closeConn(key string) {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	if ls.conns[key]--; ls.conns[key] <= 0 {
@@ -390,9 +416,9 @@ func (ls *liveServer) closeConn(key string) {
 	}
 }
 
-// liveConn is one signed-in (or anonymous) WebSocket connection.
-type liveConn struct {
-	srv     *liveServer
+// Conn is one signed-in (or anonymous) WebSocket connection.
+type Conn struct {
+	srv     *Server
 	viewer  graph.Viewer
 	address string
 	// budget keys the rate limit each new subscription spends: the
@@ -410,16 +436,16 @@ type liveConn struct {
 	mu   sync.Mutex
 	subs int
 	// The last read of the token found it valid at this token revision,
-	// until this expiry (zero: none); only with liveServer.tokens.
+	// until this expiry (zero: none); only with Server.tokens.
 	checked        bool
 	checkedRev     uint64
 	checkedExpires time.Time
 }
 
-type liveConnKey struct{}
+type connKey struct{}
 
-func liveConnFrom(ctx context.Context) (*liveConn, error) {
-	if lc, ok := ctx.Value(liveConnKey{}).(*liveConn); ok {
+func ConnFrom(ctx context.Context) (*Conn, error) {
+	if lc, ok := ctx.Value(connKey{}).(*Conn); ok {
 		return lc, nil
 	}
 	return nil, graph.Errorf(graph.EINVALID,
@@ -432,7 +458,7 @@ func liveConnFrom(ctx context.Context) (*liveConn, error) {
 // client sent, or anonymous). A token that is not one closes the socket
 // with 4403, and spends the address's failure budget like a failed HTTP
 // sign-in.
-func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+func (ls *Server) init(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	up, _ := ctx.Value(liveUpgradeKey{}).(liveUpgrade)
 	address := up.address
 	refuse := func(code int, reason string) (context.Context, *transport.InitPayload, error) {
@@ -443,41 +469,41 @@ func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (contex
 	v := graph.ViewerFrom(ctx)
 	budget, tokenHash := "", ""
 	if v.SignedIn() {
-		budget, tokenHash = authorizationKey(up.authorization), authorizationHash(up.authorization)
+		budget, tokenHash = request.TokenKey(up.authorization), authorizationHash(up.authorization)
 	}
 	raw, present := p["authorization"]
 	if !present {
 		raw, present = p["Authorization"]
 	}
 	if present {
-		if out, wait := exhausted(ls.admission.failedSignIns, address); out {
-			ls.metrics.rateLimited.WithLabelValues("ip").Inc()
-			return refuse(closeTooManyRequests, fmt.Sprintf("Too many failed sign-ins from this address: retry in %s s", retryAfter(wait)))
+		if out, wait := ls.cfg.Admission.SignInBlocked(address); out {
+			ls.cfg.RateLimited.WithLabelValues("ip").Inc()
+			return refuse(closeTooManyRequests, fmt.Sprintf("Too many failed sign-ins from this address: retry in %s s", request.RetryAfter(wait)))
 		}
 		authz, _ := raw.(string)
 		tok, err := ls.token(ctx, authz)
 		switch {
 		case graph.ErrorCode(err) == graph.EUNAUTHENTICATED:
-			take(ls.admission.failedSignIns, address)
+			ls.cfg.Admission.SignInFailed(address)
 			return refuse(closeForbidden, "Forbidden: "+err.Error())
 		case err != nil:
 			request.InternalError(ctx, ls.logger, err, nil)
 			return refuse(closeInternal, "Internal error")
 		}
 		v = graph.Viewer{Role: tok.Role, ContributorID: tok.ContributorID}
-		budget, tokenHash = authorizationKey(authz), tok.Hash
+		budget, tokenHash = request.TokenKey(authz), tok.Hash
 	}
 	if budget != "" {
 		// One token may not open more sockets than one address: a token
 		// used from many addresses would otherwise multiply the bound.
 		key := "token " + budget
 		if !ls.openConn(key) {
-			ls.metrics.rateLimited.WithLabelValues("websocket").Inc()
+			ls.cfg.RateLimited.WithLabelValues("websocket").Inc()
 			return refuse(closeTooManyRequests, fmt.Sprintf("Too many WebSocket connections with this token: at most %d at once", ls.opts.MaxConnectionsPerAddress))
 		}
 		context.AfterFunc(ctx, func() { ls.closeConn(key) }) // ctx ends with the connection
 	}
-	lc := &liveConn{srv: ls, viewer: v, address: address, budget: budget, tokenHash: tokenHash, socket: up.socket}
+	lc := &Conn{srv: ls, viewer: v, address: address, budget: budget, tokenHash: tokenHash, socket: up.socket}
 	if n := ls.opts.MaxOperationsPerConnection; request.On(n) {
 		lc.ops = make(chan struct{}, n)
 	}
@@ -486,7 +512,7 @@ func (ls *liveServer) init(ctx context.Context, p transport.InitPayload) (contex
 		go lc.watchToken(ctx)
 	}
 	ctx = graph.WithViewer(ctx, v)
-	return context.WithValue(ctx, liveConnKey{}, lc), nil, nil
+	return context.WithValue(ctx, connKey{}, lc), nil, nil
 }
 
 // errTokenRevoked ends the work of a connection whose token is gone; the
@@ -498,7 +524,7 @@ var errTokenRevoked = errors.New("the connection's token was revoked")
 // revoked by an operator, expired), it closes the connection with 4403,
 // as at sign-in: graphql-ws clients then reconnect with their connectionParams,
 // which may bring a fresh token, and give up with the 4403 otherwise.
-func (lc *liveConn) checkToken(ctx context.Context) error {
+func (lc *Conn) checkToken(ctx context.Context) error {
 	if lc.revoked.Load() {
 		return errTokenRevoked
 	}
@@ -508,13 +534,13 @@ func (lc *liveConn) checkToken(ctx context.Context) error {
 	// The revision is noted before the read: a revocation between the
 	// two is then either seen by the read or moves the revision.
 	var rev uint64
-	if w := lc.srv.tokens; w != nil {
+	if w := lc.srv.cfg.Tokens; w != nil {
 		rev = w.TokenRevision()
 		if lc.stillValid(rev) {
 			return nil
 		}
 	}
-	tok, err := lc.srv.store.TokenByHash(graph.SystemContext(ctx), lc.tokenHash)
+	tok, err := lc.srv.cfg.Store.TokenByHash(graph.SystemContext(ctx), lc.tokenHash)
 	why := "was revoked"
 	switch {
 	case graph.ErrorCode(err) == graph.ENOTFOUND:
@@ -523,7 +549,7 @@ func (lc *liveConn) checkToken(ctx context.Context) error {
 	case err != nil:
 		return err
 	case tok != nil && tok.Role == lc.viewer.Role && tok.ContributorID == lc.viewer.ContributorID:
-		if lc.srv.tokens != nil {
+		if lc.srv.cfg.Tokens != nil {
 			lc.mu.Lock()
 			lc.checked, lc.checkedRev, lc.checkedExpires = true, rev, tok.ExpiresAt
 			lc.mu.Unlock()
@@ -541,7 +567,7 @@ func (lc *liveConn) checkToken(ctx context.Context) error {
 
 // stillValid says whether the last read of the token holds at revision
 // rev: no token was revoked or deleted since, and it has not expired.
-func (lc *liveConn) stillValid(rev uint64) bool {
+func (lc *Conn) stillValid(rev uint64) bool {
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
 	return lc.checked && lc.checkedRev == rev && (lc.checkedExpires.IsZero() || time.Now().Before(lc.checkedExpires))
@@ -549,7 +575,7 @@ func (lc *liveConn) stillValid(rev uint64) bool {
 
 // watchToken checks the token every TokenCheck until the connection
 // ends, for connections that hear of no change.
-func (lc *liveConn) watchToken(ctx context.Context) {
+func (lc *Conn) watchToken(ctx context.Context) {
 	t := time.NewTicker(lc.srv.opts.TokenCheck)
 	defer t.Stop()
 	for {
@@ -572,13 +598,13 @@ func (lc *liveConn) watchToken(ctx context.Context) {
 
 // token checks an authorization value as authenticate checks the header:
 // UNAUTHENTICATED for anything but a known token of a role tokens carry.
-func (ls *liveServer) token(ctx context.Context, authz string) (*graph.Token, error) {
+func (ls *Server) token(ctx context.Context, authz string) (*graph.Token, error) {
 	scheme, secret, ok := strings.Cut(strings.TrimSpace(authz), " ")
 	secret = strings.TrimSpace(secret)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" || strings.ContainsAny(secret, " \t") {
 		return nil, graph.Errorf(graph.EUNAUTHENTICATED, "the authorization must be a string: Bearer <token>")
 	}
-	tok, err := ls.store.TokenByHash(graph.SystemContext(ctx), graph.HashToken(secret))
+	tok, err := ls.cfg.Store.TokenByHash(graph.SystemContext(ctx), graph.HashToken(secret))
 	switch {
 	case graph.ErrorCode(err) == graph.ENOTFOUND:
 		return nil, graph.Errorf(graph.EUNAUTHENTICATED, "invalid or revoked token")
@@ -597,34 +623,11 @@ func authorizationHash(authz string) string {
 	return graph.HashToken(strings.TrimSpace(secret))
 }
 
-// authorizationKey keys a token's rate-limit bucket as limitByToken does
-// (the hash of "Bearer <secret>"), so that HTTP and WebSocket share it.
-func authorizationKey(authz string) string {
-	scheme, secret, _ := strings.Cut(strings.TrimSpace(authz), " ")
-	return sha256Hex(scheme + " " + strings.TrimSpace(secret))
-}
-
-// take and exhausted are the limiterSet's, for sets that may be nil (the
-// limit is off).
-func take(s *limiterSet, key string) (bool, time.Duration) {
-	if s == nil {
-		return true, 0
-	}
-	return s.take(key)
-}
-
-func exhausted(s *limiterSet, key string) (bool, time.Duration) {
-	if s == nil {
-		return false, 0
-	}
-	return s.exhausted(key)
-}
-
 // admit starts one subscription on the connection, within the cap of
 // subscriptions per connection; release ends it. The subscription, as
 // every operation of the connection, was admitted by liveAdmission first
 // (token, rate budget).
-func (lc *liveConn) admit(ctx context.Context) error {
+func (lc *Conn) admit(ctx context.Context) error {
 	ls := lc.srv
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
@@ -632,15 +635,15 @@ func (lc *liveConn) admit(ctx context.Context) error {
 		return request.Errorf(codeSubscriptionLimit, "this connection already runs %d subscriptions, the most allowed: complete one first", n)
 	}
 	lc.subs++
-	ls.metrics.subscriptions.Inc()
+	ls.cfg.Subscriptions.Inc()
 	return nil
 }
 
-func (lc *liveConn) release() {
+func (lc *Conn) release() {
 	lc.mu.Lock()
 	lc.subs--
 	lc.mu.Unlock()
-	lc.srv.metrics.subscriptions.Dec()
+	lc.srv.cfg.Subscriptions.Dec()
 }
 
 // subscriptionError is an error sent on a running subscription, which
