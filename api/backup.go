@@ -16,12 +16,12 @@ import (
 // storeBackup serves GET /admin/backup: a consistent copy of the embedded
 // store's file, taken while the server goes on serving, for an admin
 // token only. b is nil when the store cannot copy itself.
-func storeBackup(cfg Config, b graph.HotBackuper, r *Resolver) http.Handler {
+func storeBackup(cfg Config, b graph.HotBackuper) http.Handler {
 	logger := cfg.Logger
 	h := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx := req.Context()
 		if err := graph.RequireAdminTo(graph.ViewerFrom(ctx), "copy the whole store"); err != nil {
-			r.writeExportError(ctx, w, err)
+			writeExportError(ctx, cfg.Logger, w, err)
 			return
 		}
 		if b == nil {
@@ -49,7 +49,7 @@ func storeBackup(cfg Config, b graph.HotBackuper, r *Resolver) http.Handler {
 		case err == nil:
 			logger.Info("store copied", "bytes", sent, "took", time.Since(started).Round(time.Millisecond), "request_id", request.ID(ctx))
 		case sent == 0 && w.Header().Get(BackupSeqHeader) == "":
-			r.writeExportError(ctx, w, err)
+			writeExportError(ctx, cfg.Logger, w, err)
 		default:
 			// Headers are out: the only way left to say the copy is
 			// incomplete is to cut the connection short of its

@@ -21,6 +21,7 @@ import (
 	"github.com/encommun/maillage/api/internal/exec"
 	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/live"
+	"github.com/encommun/maillage/api/resolve"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/blob"
 	"github.com/encommun/maillage/search"
@@ -72,17 +73,9 @@ type Config struct {
 	// nil: uploads are refused and no media file is served.
 	Blobs blob.Store
 	// MediaLimits bounds the file of each media format; a missing or
-	// zero entry takes DefaultMediaLimits'.
+	// zero entry takes resolve.DefaultMediaLimits'.
 	MediaLimits map[graph.MediaFormat]int64
 }
-
-// LiveOptions bound live updates over WebSocket (api/live); zero fields
-// take DefaultLiveOptions.
-type LiveOptions = live.Options
-
-// DefaultLiveOptions suit browsers behind proxies that cut idle
-// connections after a minute or so.
-var DefaultLiveOptions = live.DefaultOptions
 
 // NewHandler serves POST and GET /graphql, subscriptions over WebSocket
 // (graphql-transport-ws) at /graphql, GraphiQL at GET / (its files,
@@ -121,8 +114,8 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	m.watchIndex(cfg.Index, cfg.Store)
 	cs, _ := cfg.Store.(cacheStats)
 	m.watchCache(cs)
-	r := &Resolver{store: cfg.Store, index: cfg.Index, metrics: m, taxonomy: cfg.Taxonomy, logger: cfg.Logger, coverageK: coverageK(cfg.CoverageK),
-		coverageRelease: coverageRelease(cfg.Coverage), blobs: cfg.Blobs, mediaLimits: mediaLimits(cfg.MediaLimits)}
+	r := resolve.New(resolve.Config{Store: cfg.Store, Index: cfg.Index, Taxonomy: cfg.Taxonomy, Logger: cfg.Logger,
+		ObserveSearch: m.observeSearch, CoverageK: cfg.CoverageK, Coverage: cfg.Coverage, Blobs: cfg.Blobs, MediaLimits: cfg.MediaLimits})
 
 	srv := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(httpTransport{timeout: max(limits.Timeout, 0), maxJSON: jsonPartLimit(limits.MaxBodyBytes)})
@@ -143,7 +136,7 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	}
 	srv.SetErrorPresenter(request.ErrorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(request.RecoverFunc)
-	srv.AroundRootFields(r.indexAfterMutation)
+	srv.AroundRootFields(r.IndexAfterMutation)
 
 	// One address budget for every route that reads the graph: /ld/ and
 	// /export/ would otherwise be a way around the GraphQL one; every
@@ -159,7 +152,7 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 		Logger:          cfg.Logger,
 		Origins:         cfg.CORSOrigins,
 		ClientKey:       func(r *http.Request) string { return clientKey(r, cfg.ClientIPHeader) },
-		WithLoaders:     func(ctx context.Context) context.Context { return withLoadersIn(ctx, cfg.Store) },
+		WithLoaders:     func(ctx context.Context) context.Context { return resolve.WithLoaders(ctx, cfg.Store) },
 		QueueWait:       limits.QueueWait,
 		Timeout:         max(limits.Timeout, 0),
 		MaxMessageBytes: limits.MaxBodyBytes,
@@ -228,7 +221,7 @@ func newHandler(cfg Config, metricsRoute bool) (http.Handler, http.Handler) {
 	mux.Handle("GET /export/", byAddress(networkExport(cfg, r)))
 	hb, _ := cfg.Store.(graph.HotBackuper)
 	mux.Handle("GET /media/{id}", byAddress(authenticate(cfg.Store, cfg.Logger, serveMedia(cfg.Store, cfg.Blobs))))
-	mux.Handle("GET /admin/backup", byAddress(storeBackup(cfg, hb, r)))
+	mux.Handle("GET /admin/backup", byAddress(storeBackup(cfg, hb)))
 	mux.Handle("/explore/", explorer.Handler())
 	if cfg.DemoSignIn != nil {
 		mux.Handle("GET "+DemoSignInPath, byAddress(demoAccounts(*cfg.DemoSignIn)))

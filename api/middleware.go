@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/api/internal/request"
+	"github.com/encommun/maillage/api/resolve"
 	"github.com/encommun/maillage/graph"
 )
 
@@ -35,6 +36,13 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the real writer.
 func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// withLoaders gives each request its own dataloaders.
+func withLoaders(s resolve.LoaderSource, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(resolve.WithLoaders(r.Context(), s)))
+	})
+}
 
 // withRequest gives each request an id (context, X-Request-Id header),
 // recovers from panics outside gqlgen, and logs one line when it is done.

@@ -5,59 +5,20 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/encommun/maillage/api/internal/request"
 	"github.com/encommun/maillage/api/model"
+	"github.com/encommun/maillage/api/resolve"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/format/network"
 )
 
-// The contributor network: GraphQL (contributorNetwork) and files for
-// graph tools (GET /export/network…), both built by graph/format/network from the
-// same store reads, so both show the same network and the same PUBLIC
-// standpoints only.
-
-// network builds the network of a search for the viewer of ctx. The role
-// is checked first, so that a refused caller causes no search.
-func (r *Resolver) network(ctx context.Context, query *string, filter *model.SearchFilter) (*network.Graph, error) {
-	if err := graph.RequireResearcher(graph.ViewerFrom(ctx)); err != nil {
-		return nil, err
-	}
-	scope, err := r.scope(ctx, query, filter)
-	if err != nil {
-		return nil, err
-	}
-	return network.Build(ctx, r.store, scope)
-}
-
-func (r *Resolver) contributorNetwork(ctx context.Context, query *string, filter *model.SearchFilter) (*model.ContributorNetwork, error) {
-	g, err := r.network(ctx, query, filter)
-	if err != nil {
-		return nil, err
-	}
-	out := &model.ContributorNetwork{DocumentCount: g.Documents, Nodes: []*model.NetworkNode{}, Edges: []*model.NetworkEdge{}}
-	kinds := map[string]graph.Kind{}
-	for _, n := range g.Nodes {
-		kinds[n.ID] = n.Kind
-		mn := &model.NetworkNode{ID: GlobalID(n.Kind, n.ID), Kind: n.Kind, Label: n.Label, Degree: n.Degree,
-			WeightedDegree: n.WeightedDegree, Standpoints: []*graph.Declaration{}}
-		if n.Kind == graph.KindContributor {
-			docs := n.Documents
-			mn.Documents = &docs
-			for i := range n.Standpoints {
-				mn.Standpoints = append(mn.Standpoints, &n.Standpoints[i])
-			}
-		}
-		out.Nodes = append(out.Nodes, mn)
-	}
-	for _, e := range g.Edges {
-		out.Edges = append(out.Edges, &model.NetworkEdge{Relation: model.NetworkRelation(e.Relation),
-			From: GlobalID(kinds[e.From], e.From), To: GlobalID(kinds[e.To], e.To), Weight: e.Weight})
-	}
-	return out, nil
-}
+// The contributor network as files for graph tools (GET /export/network…),
+// built by the resolvers' Network (api/resolve) as contributorNetwork is,
+// so both show the same network and the same PUBLIC standpoints only.
 
 // exportPaths are the files GET /export/ serves; /export/network takes
 // ?format= (graphml by default) instead.
@@ -76,7 +37,7 @@ const maxFilterParam = 16 << 10
 // `filter` (a SearchFilter as JSON) narrow it as in contributorNetwork.
 // Errors are the GraphQL error shape with their code: 400
 // BAD_USER_INPUT, 401 UNAUTHENTICATED, 403 FORBIDDEN, 404 NOT_FOUND.
-func networkExport(cfg Config, r *Resolver) http.Handler {
+func networkExport(cfg Config, r *resolve.Resolver) http.Handler {
 	h := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx := req.Context()
 		format, ok := exportPaths[req.URL.Path]
@@ -90,13 +51,13 @@ func networkExport(cfg Config, r *Resolver) http.Handler {
 					}
 				}
 				if !ok {
-					r.writeExportError(ctx, w, graph.Errorf(graph.EINVALID, "format must be graphml, gexf, csv-nodes or csv-edges"))
+					writeExportError(ctx, cfg.Logger, w, graph.Errorf(graph.EINVALID, "format must be graphml, gexf, csv-nodes or csv-edges"))
 					return
 				}
 			}
 		}
 		if !ok {
-			r.writeExportError(ctx, w, graph.Errorf(graph.ENOTFOUND, "no export at %s: try /export/network.graphml", request.Clip(req.URL.Path, 80)))
+			writeExportError(ctx, cfg.Logger, w, graph.Errorf(graph.ENOTFOUND, "no export at %s: try /export/network.graphml", request.Clip(req.URL.Path, 80)))
 			return
 		}
 		var query *string
@@ -109,20 +70,20 @@ func networkExport(cfg Config, r *Resolver) http.Handler {
 			dec := json.NewDecoder(strings.NewReader(raw))
 			dec.DisallowUnknownFields()
 			if len(raw) > maxFilterParam || dec.Decode(filter) != nil || dec.More() {
-				r.writeExportError(ctx, w, graph.Errorf(graph.EINVALID, "filter must be a SearchFilter as JSON, such as {\"carnets\": [\"…\"]}"))
+				writeExportError(ctx, cfg.Logger, w, graph.Errorf(graph.EINVALID, "filter must be a SearchFilter as JSON, such as {\"carnets\": [\"…\"]}"))
 				return
 			}
 		}
-		g, err := r.network(ctx, query, filter)
+		g, err := r.Network(ctx, query, filter)
 		if err != nil {
-			r.writeExportError(ctx, w, err)
+			writeExportError(ctx, cfg.Logger, w, err)
 			return
 		}
 		// Written aside first: an error half-way must not send a file
 		// that looks complete.
 		var buf bytes.Buffer
 		if err := network.Write(&buf, g, format); err != nil {
-			r.writeExportError(ctx, w, err)
+			writeExportError(ctx, cfg.Logger, w, err)
 			return
 		}
 		w.Header().Set("Content-Type", format.ContentType())
@@ -135,7 +96,7 @@ func networkExport(cfg Config, r *Resolver) http.Handler {
 
 // writeExportError answers with the error's code, as GraphQL would carry
 // it; an internal error is logged and told as "internal error".
-func (r *Resolver) writeExportError(ctx context.Context, w http.ResponseWriter, err error) {
+func writeExportError(ctx context.Context, logger *slog.Logger, w http.ResponseWriter, err error) {
 	status := map[string]int{
 		graph.EINVALID:         http.StatusBadRequest,
 		graph.EUNAUTHENTICATED: http.StatusUnauthorized,
@@ -148,7 +109,7 @@ func (r *Resolver) writeExportError(ctx context.Context, w http.ResponseWriter, 
 	}
 	st, ok := status[code]
 	if !ok {
-		request.InternalError(ctx, r.logger, err, nil)
+		request.InternalError(ctx, logger, err, nil)
 		request.WriteError(w, http.StatusInternalServerError, request.InternalMessage, graph.EINTERNAL, request.ID(ctx))
 		return
 	}
