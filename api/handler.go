@@ -1,7 +1,11 @@
-// Package api serves the knowledge graph over GraphQL: the gqlgen executor
-// (internal/exec, generated from schema/*.graphqls), thin resolvers that
-// translate GraphQL to graph.Store calls through per-request dataloaders,
-// bearer-token authentication, error mapping and the HTTP wiring.
+// Package api is the HTTP server of the knowledge graph: the composition
+// root (Config, NewHandler), which alone wires the GraphQL executor
+// (internal/exec, generated from schema/*.graphqls) to the resolvers
+// (api/resolve) and to live updates over WebSocket (api/live); the
+// protections every request passes (CORS, rate limits and admission,
+// persisted queries, body, shape and complexity limits); bearer-token
+// authentication; metrics and health; and the plain routes (/ld, /export,
+// /media, /admin/backup, GraphiQL and the explorer).
 package api
 
 import (

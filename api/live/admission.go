@@ -46,12 +46,12 @@ func (OperationAdmission) MutateOperationParameters(ctx context.Context, _ *grap
 	return nil
 }
 
-// AroundOperation runs a query or mutation of a WebSocket as
-// limitConcurrency, withLoaders and the HTTP transport run a request:
-// within the connection's own cap of operations at once, then within the
-// server's cap, with its own dataloaders, and under the request timeout. Subscriptions live as long as the
-// client wants them, like the socket itself: they have their own cap per
-// connection (liveConn.admit) and hold no slot.
+// AroundOperation runs a query or mutation of a WebSocket as the HTTP
+// server (package api) runs a request: within the connection's own cap of
+// operations at once, then within the server's cap, with its own
+// dataloaders, and under the request timeout. Subscriptions live as long
+// as the client wants them, like the socket itself: they have their own
+// cap per connection (Conn.admit) and hold no slot.
 func (ls *Server) AroundOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	lc, ok := ctx.Value(connKey{}).(*Conn)
 	oc := graphql.GetOperationContext(ctx)
@@ -76,7 +76,7 @@ func (ls *Server) AroundOperation(ctx context.Context, next graphql.OperationHan
 		return refuse(f)
 	}
 	release := func() { shared(); mine() }
-	// Its own dataloaders, as withLoaders gives each HTTP request: without
+	// Its own dataloaders, as each HTTP request has: without
 	// them each field would make its own, and batch nothing.
 	ctx = ls.cfg.WithLoaders(ctx)
 	cancel := context.CancelFunc(func() {})

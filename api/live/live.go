@@ -430,7 +430,7 @@ type Conn struct {
 	socket    *liveSocket
 	revoked   atomic.Bool
 	// ops bounds the queries and mutations executing at once on the
-	// connection (nil: no bound); see aroundLiveOperation.
+	// connection (nil: no bound); see AroundOperation.
 	ops chan struct{}
 
 	mu   sync.Mutex
@@ -625,7 +625,7 @@ func authorizationHash(authz string) string {
 
 // admit starts one subscription on the connection, within the cap of
 // subscriptions per connection; release ends it. The subscription, as
-// every operation of the connection, was admitted by liveAdmission first
+// every operation of the connection, was admitted by OperationAdmission first
 // (token, rate budget).
 func (lc *Conn) admit(ctx context.Context) error {
 	ls := lc.srv
