@@ -60,7 +60,7 @@ type Options struct {
 	MaxSubscriptionsPerConnection int
 	// MaxOperationsPerConnection bounds the queries and mutations executing
 	// at once on one WebSocket; others wait their turn as long as for the
-	// server's cap (Limits.QueueWait), then fail with RATE_LIMITED.
+	// server's cap (api.Limits.QueueWait), then fail with RATE_LIMITED.
 	MaxOperationsPerConnection int
 	// MaxConnectionsPerAddress bounds the WebSockets open at once from one
 	// client address (429 on the upgrade past it), and signed in with one
