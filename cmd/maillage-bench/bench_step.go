@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"time"
+)
+
+// stepCommand is the hidden command a bench runs in a child process for
+// one step of preparing its corpus (writing the store, building the
+// index), so that the step's peak RSS is its own: the bench process holds
+// other indexes and the peers' documents, and getrusage's peak never falls.
+const stepCommand = "__step"
+
+// runStep runs `maillage-bench __step NAME ARGS…` in a child process,
+// copies its output to out and reports its peak RSS and CPU time.
+func runStep(ctx context.Context, out io.Writer, name string, args ...string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var errs bytes.Buffer
+	cmd := exec.CommandContext(ctx, exe, append([]string{stepCommand, name}, args...)...)
+	cmd.Stdout, cmd.Stderr = out, &errs
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s (in a child process): %w: %s", name, err, bytes.TrimSpace(errs.Bytes()))
+	}
+	wall := time.Since(start)
+	peak, cpu := childUsage(cmd.ProcessState)
+	fmt.Fprintf(out, "%s in %s wall, %s CPU, peak RSS %s (child process)\n", stepLabels[name], wall.Round(time.Millisecond),
+		cpu.Round(time.Millisecond), mib(peak))
+	return nil
+}
+
+// stepMain is the child's side of runStep.
+func stepMain(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) < 2 {
+		return usageError{Msg: "__step NAME DIR …"}
+	}
+	switch name, dir := args[0], args[1]; name {
+	case stepStore:
+		if len(args) != 4 {
+			return usageError{Msg: "__step store DIR DOCS SEED"}
+		}
+		docs, err := strconv.Atoi(args[2])
+		if err != nil {
+			return usageError{Msg: err.Error()}
+		}
+		seed, err := strconv.ParseUint(args[3], 10, 64)
+		if err != nil {
+			return usageError{Msg: err.Error()}
+		}
+		return writeBenchCorpus(ctx, dir, newBenchCorpus(docs, seed), stdout)
+	case stepIndex:
+		return buildBenchIndex(ctx, dir, stdout)
+	default:
+		return usageError{Msg: "unknown step " + name}
+	}
+}
+
+const (
+	stepStore = "store"
+	stepIndex = "index"
+)
+
+var stepLabels = map[string]string{stepStore: "store written", stepIndex: "search index built"}
