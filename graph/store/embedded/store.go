@@ -1,6 +1,7 @@
 // Package embedded is the zero-setup graph.Store: one bbolt file in the data
-// directory, no server to run. Every write is one bbolt read-write
-// transaction, synced to disk before the method returns; every read is one
+// directory, no server to run. Every write runs in a bbolt read-write
+// transaction, synced to disk before the method returns (concurrent writes
+// share one transaction and one sync: commit.go); every read is one
 // read-only transaction, so a read sees one consistent state of the graph.
 package embedded
 
