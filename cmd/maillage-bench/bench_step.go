@@ -38,11 +38,17 @@ func runStep(ctx context.Context, out io.Writer, name string, args ...string) er
 	return nil
 }
 
-// stepMain is the child's side of runStep.
+// stepMain is the child's side of runStep. Besides the step's own output
+// it prints the peaks of its anonymous (heap, stacks) and file-backed
+// (the store's and the index's mapped pages) resident sets, sampled: the
+// peak RSS the parent reports counts both, and reading a whole store
+// through bbolt's mapping makes the second as large as the file.
 func stepMain(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) < 2 {
 		return usageError{Msg: "__step NAME DIR …"}
 	}
+	stop := sampleRSS(stdout)
+	defer stop()
 	switch name, dir := args[0], args[1]; name {
 	case stepStore:
 		if len(args) != 4 {
@@ -70,3 +76,41 @@ const (
 )
 
 var stepLabels = map[string]string{stepStore: "store written", stepIndex: "search index built"}
+
+// sampleRSS samples the process's RssAnon and RssFile (Linux) every 100 ms
+// until the returned function is called, which prints their peaks.
+func sampleRSS(out io.Writer) (stop func()) {
+	pid := os.Getpid()
+	var peakAnon, peakFile int64
+	sample := func() {
+		if v, err := procStatusBytes(pid, "RssAnon"); err == nil {
+			peakAnon = max(peakAnon, v)
+		}
+		if v, err := procStatusBytes(pid, "RssFile"); err == nil {
+			peakFile = max(peakFile, v)
+		}
+	}
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			sample()
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		sample()
+		if peakAnon > 0 || peakFile > 0 {
+			fmt.Fprintf(out, "sampled peaks: %s anonymous (heap, stacks), %s file-backed (mapped store and index pages)\n",
+				mib(peakAnon), mib(peakFile))
+		}
+	}
+}
