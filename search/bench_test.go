@@ -23,8 +23,7 @@ import (
 //	MAILLAGE_BENCH_DOCS=100000 MAILLAGE_BENCH_DIR=/tmp/mlg-bench go test ./search -run '^$' -bench . -benchtime 400x -timeout 60m
 //
 // MAILLAGE_BENCH_DOCS sets the corpus size (default 5 000),
-// MAILLAGE_BENCH_BATCH BenchmarkIndexing's batch size,
-// MAILLAGE_BENCH_INFLIGHT how many batches it writes at once; with
+// MAILLAGE_BENCH_BATCH BenchmarkIndexing's batch size; with
 // MAILLAGE_BENCH_DIR the search benchmarks keep their index there and reuse
 // it across runs. Each search benchmark reports p50 and p99 latencies, at 1
 // and 8 concurrent clients; BenchmarkIndexing reports documents per second.
@@ -44,16 +43,6 @@ func benchDocs() int {
 func buildBenchIndex(tb testing.TB, ix *Index, n int) time.Duration {
 	gen := newCorpusGen(benchSeed)
 	w := ix.newWriter(ix.live, ix.batchSize)
-	// As a rebuild writes (load): batches in flight at once, unless
-	// MAILLAGE_BENCH_INFLIGHT says how many (1: one at a time, as before).
-	inflight := loadInflight
-	if n, err := strconv.Atoi(os.Getenv("MAILLAGE_BENCH_INFLIGHT")); err == nil && n > 0 {
-		inflight = n
-	}
-	if inflight > 1 {
-		w.inflight = make(chan struct{}, inflight)
-	}
-	defer w.wait()
 	var spent time.Duration
 	batch := make([]entry, 0, ix.batchSize)
 	flush := func() {

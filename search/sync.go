@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -193,13 +192,6 @@ func (ix *Index) lastSeqOf(p *part) uint64 {
 // last applied change.
 func (ix *Index) load(ctx context.Context, src Source, p *part, seq0 uint64) (int, error) {
 	w := ix.newWriter(p, ix.batchSize)
-	// Bleve analyses a batch on every core but turns it into a segment on
-	// one: with two batches written at once, the next one's analysis runs
-	// beside the previous one's segment (issue #17's indexing rate). Only
-	// here, where the documents are all distinct and nobody reads the
-	// part: the live index's batches keep their order.
-	w.inflight = make(chan struct{}, loadInflight)
-	defer w.wait()
 	n := 0
 	// The store is read one page ahead of the indexing: a networked store
 	// answers while Bleve analyses the previous page, so a rebuild takes
@@ -418,18 +410,7 @@ type writer struct {
 	b       *bleve.Batch
 	durable bool           // wait for each batch to reach the disk
 	gen     *atomic.Uint64 // Index.gen: odd while a batch is written
-
-	// inflight, when set, lets flush return while its batch is written,
-	// up to cap(inflight) batches at once; finish and wait wait for them,
-	// and the first error is returned by the next flush or finish.
-	inflight chan struct{}
-	writing  sync.WaitGroup
-	errMu    sync.Mutex
-	err      error
 }
-
-// loadInflight is how many batches a rebuild writes at once.
-const loadInflight = 2
 
 func (ix *Index) newWriter(p *part, size int) *writer {
 	return &writer{p: p, dict: ix.dict, size: size, b: p.idx.NewBatch(), gen: &ix.gen}
@@ -476,33 +457,6 @@ func (w *writer) flush() error {
 	if err := w.p.codes.sync(w.dict); err != nil {
 		return err
 	}
-	// A new batch rather than Reset: scorch may still be ranging over the
-	// old one's map in a goroutine of its own when Batch returns.
-	b := w.b
-	w.b = w.p.idx.NewBatch()
-	if w.inflight == nil || w.durable {
-		return w.write(b)
-	}
-	if err := w.firstErr(); err != nil {
-		return err
-	}
-	w.inflight <- struct{}{}
-	w.writing.Add(1)
-	go func() {
-		defer w.writing.Done()
-		defer func() { <-w.inflight }()
-		if err := w.write(b); err != nil {
-			w.errMu.Lock()
-			if w.err == nil {
-				w.err = err
-			}
-			w.errMu.Unlock()
-		}
-	}()
-	return nil
-}
-
-func (w *writer) write(b *bleve.Batch) error {
 	// Cached results stop answering from the batch's start (cache.go);
 	// a batch of a part not yet live moves the generation too, needlessly
 	// but harmlessly.
@@ -512,30 +466,16 @@ func (w *writer) write(b *bleve.Batch) error {
 	if w.durable {
 		write = func(b *bleve.Batch) error { return durably(w.p.idx, b) }
 	}
-	if err := write(b); err != nil {
+	if err := write(w.b); err != nil {
 		return fmt.Errorf("search: write batch: %w", err)
 	}
+	// A new batch rather than Reset: scorch may still be ranging over the
+	// old one's map in a goroutine of its own when Batch returns.
+	w.b = w.p.idx.NewBatch()
 	return nil
 }
 
-// wait waits for the batches being written and returns the first error.
-func (w *writer) wait() error {
-	w.writing.Wait()
-	return w.firstErr()
-}
-
-func (w *writer) firstErr() error {
-	w.errMu.Lock()
-	defer w.errMu.Unlock()
-	return w.err
-}
-
-// finish writes what is left with seq, once every earlier batch is in:
-// the Seq must not be applied before the documents it covers.
 func (w *writer) finish(seq uint64) error {
-	if err := w.wait(); err != nil {
-		return err
-	}
 	w.b.SetInternal(keySeq, encodeSeq(seq))
 	return w.flush()
 }

@@ -474,11 +474,10 @@ func crashChild(dir string) {
 	os.Exit(3) // no Close: as if killed
 }
 
-// A rebuild writes several batches at once (load): with batches of 7
-// documents, 300 documents make over 40 batches in flight two by two; the
-// index must hold every one of them, and the Seq only once they are in,
-// also after a reopen.
-func TestRebuildInConcurrentBatches(t *testing.T) {
+// A rebuild in many batches (load): with batches of 7 documents, 300
+// documents make over 40 batches; the index must hold every one of them,
+// and the Seq of the last, also after a reopen.
+func TestRebuildInSmallBatches(t *testing.T) {
 	t.Parallel()
 	s := openStore(t, t.TempDir())
 	w := world{t, s}
