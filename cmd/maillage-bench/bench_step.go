@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strconv"
 	"time"
 )
@@ -49,6 +50,19 @@ func stepMain(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	stop := sampleRSS(stdout)
 	defer stop()
+	// A profile of the step alone, when MAILLAGE_BENCH_STEP_CPUPROFILE
+	// names a file.
+	if path := os.Getenv("MAILLAGE_BENCH_STEP_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	switch name, dir := args[0], args[1]; name {
 	case stepStore:
 		if len(args) != 4 {
