@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -470,4 +472,47 @@ func crashChild(dir string) {
 		}
 	}
 	os.Exit(3) // no Close: as if killed
+}
+
+// A rebuild in many batches (load): with batches of 7 documents, 300
+// documents make over 40 batches; the index must hold every one of them,
+// and the Seq of the last, also after a reopen.
+func TestRebuildInSmallBatches(t *testing.T) {
+	t.Parallel()
+	s := openStore(t, t.TempDir())
+	w := world{t, s}
+	w.contributor("ana")
+	for i := range 300 {
+		w.doc(graph.Document{ID: fmt.Sprintf("d%03d", i), Title: fmt.Sprintf("Fiche %d", i), Body: "Une ressource du répertoire."}, "ana")
+	}
+	dir := t.TempDir()
+	open := func() *Index {
+		ix, err := Open(dir, Options{BatchSize: 7, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		ok(t, err)
+		return ix
+	}
+	ix := open()
+	ok(t, ix.CatchUp(t.Context(), s))
+	check := func(when string) {
+		t.Helper()
+		if res := search(t, ix, Request{Query: "ressource"}); res.TotalCount != 300 {
+			t.Errorf("%s: %d documents found, want 300", when, res.TotalCount)
+		}
+		for _, i := range []int{0, 7, 150, 299} {
+			if got := find(t, ix, fmt.Sprintf("fiche %d", i), Filter{}); !slices.Contains(got, fmt.Sprintf("d%03d", i)) {
+				t.Errorf("%s: d%03d not found", when, i)
+			}
+		}
+		if n, err := ix.DocCount(); err != nil || n < 300 {
+			t.Errorf("%s: %d documents in the index (%v), want at least 300", when, n, err)
+		}
+		if got, want := lastApplied(t, ix), storeSeq(t, s); got != want {
+			t.Errorf("%s: index at %d, store at %d", when, got, want)
+		}
+	}
+	check("built")
+	ok(t, ix.Close())
+	ix = open()
+	defer ix.Close()
+	check("reopened")
 }

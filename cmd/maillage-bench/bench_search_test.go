@@ -33,6 +33,11 @@ func TestBenchSearchSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := out.String()
+	for _, step := range []string{"store written", "search index built"} {
+		if !regexp.MustCompile(`(?m)^` + step + ` in \S+ wall, \S+ CPU, peak RSS \d+ MiB \(child process\)$`).MatchString(text) {
+			t.Errorf("no %q line with its own peak RSS", step)
+		}
+	}
 	for _, s := range searchShapes() {
 		for _, engine := range []string{"maillage +no cache", "maillage +cache, cold", "maillage +cache, Zipf s=1.1 v=1", "raw Bleve +plain"} {
 			row := regexp.MustCompile(`(?m)^\s*\(` + s.key + `\) [^\n]*?` + engine + `\s+\d+\s+[\d.]+\s+-\s+[\d.]+\s+[\d.]+\s+(\d+)\s*$`).FindStringSubmatch(text)

@@ -45,6 +45,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return benchHTTPCommand(ctx, args[1:], stdout, stderr)
 		case "search":
 			return benchSearchCommand(ctx, args[1:], stdout, stderr)
+		case stepCommand:
+			return stepMain(ctx, args[1:], stdout)
 		case "eval":
 			return benchEvalCommand(ctx, args[1:], stdout, stderr)
 		case "help", "-h", "--help", "-help":

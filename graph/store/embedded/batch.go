@@ -19,7 +19,7 @@ var _ graph.BatchLoader = (*Store)(nil)
 // again for each object, as separate calls would, so that objects without
 // dates of their own keep distinct, ordered creation times.
 func (s *Store) LoadBatch(ctx context.Context, b graph.Batch) error {
-	return s.update(ctx, func(w *writer) error {
+	return s.updateAlone(ctx, func(w *writer) error {
 		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}

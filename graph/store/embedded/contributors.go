@@ -9,7 +9,9 @@ import (
 // CreateContributor implements graph.ContributorStore: admins and the
 // system create profiles, since a profile is what a token speaks for.
 func (s *Store) CreateContributor(ctx context.Context, c graph.Contributor) (*graph.Contributor, error) {
+	in := c
 	err := s.update(ctx, func(w *writer) error {
+		c = in // update may run this again: start each run from the input
 		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}

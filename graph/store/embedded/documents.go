@@ -128,7 +128,11 @@ func setFields(d *graph.Document) []string {
 
 // CreateDocument implements graph.DocumentStore.
 func (s *Store) CreateDocument(ctx context.Context, d graph.Document, authorIDs []string) (*graph.Document, error) {
-	err := s.update(ctx, func(w *writer) error { return w.createDocument(&d, authorIDs) })
+	in := d
+	err := s.update(ctx, func(w *writer) error {
+		d = in // update may run this again: start each run from the input
+		return w.createDocument(&d, authorIDs)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -125,7 +125,9 @@ func (s *Store) DeleteKnowledgeBase(ctx context.Context, id string, version int)
 }
 
 func createGroup[T any](s *Store, ctx context.Context, t nodeType[T], x *T) (*T, error) {
+	in := *x
 	err := s.update(ctx, func(w *writer) error {
+		*x = in // update may run this again: start each run from the input
 		if err := graph.RequireGroupWriter(w.v); err != nil {
 			return err
 		}

@@ -242,7 +242,9 @@ func (t linkTx) DeleteLink(old *graph.Link) error {
 
 // Link implements graph.LinkStore.
 func (s *Store) Link(ctx context.Context, l graph.Link) (*graph.Link, error) {
+	in := l
 	err := s.update(ctx, func(w *writer) error {
+		l = in // update may run this again: start each run from the input
 		if err := w.checkedLink(&l); err != nil {
 			return err
 		}

@@ -90,7 +90,9 @@ func (s *Store) CreateMedia(ctx context.Context, in graph.Media) (*graph.Media, 
 	if len(m.Cues) == 0 {
 		m.Cues = nil
 	}
+	start := m
 	err := s.update(ctx, func(w *writer) error {
+		m = start // update may run this again: start each run from the input
 		if err := graph.MediaRules(w.v, &m); err != nil {
 			return err
 		}

@@ -144,7 +144,7 @@ func (s *Store) restoreBatches(ctx context.Context, next func() (*graph.Snapshot
 		if len(ops) == 0 && !last {
 			return nil
 		}
-		err := s.update(ctx, func(w *writer) error {
+		err := s.updateAlone(ctx, func(w *writer) error {
 			w.touchedAll = true // a restore writes the whole store
 			for _, op := range ops {
 				if err := op(w); err != nil {

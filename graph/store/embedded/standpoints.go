@@ -20,7 +20,9 @@ func declKey(contributor, dimension, value string) []byte {
 // DeclareStandpoint implements graph.StandpointStore. Declaring a value
 // again changes its visibility; declaring it unchanged writes nothing.
 func (s *Store) DeclareStandpoint(ctx context.Context, d graph.Declaration) (*graph.Declaration, error) {
+	in := d
 	err := s.update(ctx, func(w *writer) error {
+		d = in // update may run this again: start each run from the input
 		if err := graph.CheckDeclaration(w.v, d); err != nil {
 			return err
 		}

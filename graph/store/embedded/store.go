@@ -1,6 +1,7 @@
 // Package embedded is the zero-setup graph.Store: one bbolt file in the data
-// directory, no server to run. Every write is one bbolt read-write
-// transaction, synced to disk before the method returns; every read is one
+// directory, no server to run. Every write runs in a bbolt read-write
+// transaction, synced to disk before the method returns (concurrent writes
+// share one transaction and one sync: commit.go); every read is one
 // read-only transaction, so a read sees one consistent state of the graph.
 package embedded
 
@@ -69,6 +70,8 @@ type Store struct {
 	tokenRev atomic.Uint64
 	// obs are told of every transaction (graph.Observable).
 	obs graph.Observers
+	// commits groups concurrent writes into one commit (commit.go).
+	commits *groupCommit
 }
 
 var (
@@ -159,7 +162,8 @@ func Open(dir string, opts Options) (*Store, error) {
 	if cacheBytes == 0 {
 		cacheBytes = DefaultCacheBytes
 	}
-	return &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }, cache: newDocCache(cacheBytes)}, nil
+	return &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }, cache: newDocCache(cacheBytes),
+		commits: &groupCommit{db: db}}, nil
 }
 
 func corrupt(path string, cause any) error {
@@ -396,8 +400,22 @@ func (s *Store) view(ctx context.Context, fn func(r *reader) error) (err error) 
 }
 
 // update runs fn in one read-write transaction: everything fn writes, its
-// change entries included, commits together or not at all.
+// change entries included, commits together or not at all. Concurrent
+// writes may share that transaction and its commit (commit.go), so fn may
+// run more than once: it must only set what it returns, never accumulate
+// into state outside the transaction.
 func (s *Store) update(ctx context.Context, fn func(w *writer) error) (err error) {
+	return s.write(ctx, false, fn)
+}
+
+// updateAlone is update in a transaction of its own, never shared: for the
+// big writes of a restore, which would gain nothing from sharing a commit
+// and are not written to run twice.
+func (s *Store) updateAlone(ctx context.Context, fn func(w *writer) error) (err error) {
+	return s.write(ctx, true, fn)
+}
+
+func (s *Store) write(ctx context.Context, alone bool, fn func(w *writer) error) (err error) {
 	o := s.obs.Begin()
 	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
@@ -416,7 +434,7 @@ func (s *Store) update(ctx context.Context, fn func(w *writer) error) (err error
 		}
 		s.cache.endWrite(changed, all, touched)
 	}()
-	err = s.db.Update(func(tx *bbolt.Tx) error {
+	err = s.commits.update(alone, func(tx *bbolt.Tx) error {
 		w = &writer{reader: newReader(ctx, tx, viewerOf(ctx)), now: s.now()}
 		err := fn(w)
 		changed, all = err == nil, w.touchedAll

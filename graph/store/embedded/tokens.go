@@ -18,7 +18,9 @@ const maxTokenHashLen = 128
 
 // CreateToken implements graph.TokenStore.
 func (s *Store) CreateToken(ctx context.Context, t graph.Token) error {
+	in := t
 	return s.update(ctx, func(w *writer) error {
+		t = in // update may run this again: start each run from the input
 		if err := graph.RequireAdminWriter(w.v); err != nil {
 			return err
 		}
