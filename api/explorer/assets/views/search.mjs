@@ -277,9 +277,10 @@ function mediaMatches(n, matches) {
       return h('li', {}, h('a', { href: `${nodeHref(n.id)}?${new URLSearchParams({ media: m.media.id })}` }, t('media.match.in', { title })));
     }
     return h('li', {},
-      h('a', { href: playHref(nodeHref(n.id), m.media.id, m.cue.start), class: 'play-at', 'aria-label': t('media.playAt.hit', { title, at: m.at }) },
-        h('span', { 'aria-hidden': 'true' }, '▶ '), t('media.playAt', { at: m.at })),
-      ' ', h('span', { class: 'muted' }, t('media.match.in', { title })),
+      // The link's name is its text (what it says is what a voice
+      // command names): the time, then the media.
+      h('a', { href: playHref(nodeHref(n.id), m.media.id, m.cue.start), class: 'play-at' },
+        h('span', { 'aria-hidden': 'true' }, '▶ '), h('span', { class: 'at' }, t('media.playAt', { at: m.at })), ' ', t('media.match.in', { title })),
       ' ', h('q', { class: 'cue-text' }, m.cue.text));
   }));
 }
