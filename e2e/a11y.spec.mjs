@@ -1,4 +1,4 @@
-// e2e-seconds: 86 (how long this file's scenarios ran in one browser; e2e/shards_test.go balances shards with it)
+// e2e-seconds: 96 (how long this file's scenarios ran in one browser; e2e/shards_test.go balances shards with it)
 // Accessibility: axe-core (pinned in package.json, injected by the test
 // only — the product never serves it) runs on every page of the explorer
 // and on GraphiQL. A scenario fails on any "serious" or "critical"

@@ -1,4 +1,4 @@
-// e2e-seconds: 30 (a first estimate; e2e/shards_test.go balances shards with it)
+// e2e-seconds: 15 (how long this file's scenarios ran in one browser; e2e/shards_test.go balances shards with it)
 // Browser scenarios of media (issue #19): a word spoken in the demo's
 // recorded testimony is searched, its hit says "à 0:04", and following it
 // plays the recording from that cue; a contributor uploads an image with
