@@ -34,6 +34,14 @@ var benchWords = strings.Fields(`gouvernance communs financement quartier logeme
 
 func benchServer(b *testing.B) (*httptest.Server, []string) {
 	b.Helper()
+	srv, ids, _ := benchServerWith(b, nil)
+	return srv, ids
+}
+
+// benchServerWith is benchServer whose Config cfg (nil: none) sets further;
+// it returns the store too.
+func benchServerWith(b *testing.B, cfg func(*api.Config)) (*httptest.Server, []string, *embedded.Store) {
+	b.Helper()
 	dir := b.TempDir()
 	s, err := embedded.Open(dir, embedded.Options{NoSync: true})
 	if err != nil {
@@ -78,10 +86,13 @@ func benchServer(b *testing.B) (*httptest.Server, []string) {
 	if err := ix.CatchUp(b.Context(), s); err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(api.NewHandler(api.Config{Store: s, Index: ix, Logger: quiet,
-		Limits: api.Limits{RatePerIP: -1, RatePerToken: -1}}))
+	c := api.Config{Store: s, Index: ix, Logger: quiet, Limits: api.Limits{RatePerIP: -1, RatePerToken: -1}}
+	if cfg != nil {
+		cfg(&c)
+	}
+	srv := httptest.NewServer(api.NewHandler(c))
 	b.Cleanup(srv.Close)
-	return srv, ids
+	return srv, ids, s
 }
 
 func dedupBenchLinks(ls []graph.Link) []graph.Link {

@@ -1,4 +1,4 @@
-// e2e-seconds: 86 (how long this file's scenarios ran in one browser; e2e/shards_test.go balances shards with it)
+// e2e-seconds: 96 (how long this file's scenarios ran in one browser; e2e/shards_test.go balances shards with it)
 // Accessibility: axe-core (pinned in package.json, injected by the test
 // only — the product never serves it) runs on every page of the explorer
 // and on GraphiQL. A scenario fails on any "serious" or "critical"
@@ -83,6 +83,27 @@ scenario('a11y-document', async ({ page }) => {
   await page.goto(explore(`node/${NOTE}`));
   await page.locator('#body p').first().waitFor();
   return check(page, 'document');
+});
+
+// The media of a note (players, transcript, drawing) and, for a curator
+// who speaks for a contributor, the upload form; then a search hit that
+// says « à 0:04 ».
+scenario('a11y-media', async ({ page }) => {
+  const curator = process.env.MAILLAGE_E2E_CURATOR_PERSON_TOKEN || '';
+  if (curator) {
+    await page.goto(explore());
+    await page.evaluate((tok) => sessionStorage.setItem('maillage.token', tok), curator);
+  }
+  await page.goto(explore(`node/${gid('Note', 'note-sortir-du-paradigme-du-texte')}`));
+  await page.locator('section#media audio').waitFor();
+  await page.locator('section#media img').waitFor();
+  if (curator) await page.locator('form#media-upload').waitFor();
+  await page.locator('section#media details.transcript summary').click();
+  const doc = await check(page, 'media');
+  await page.goto(explore('?q=veill%C3%A9e'));
+  await page.locator('#results a.play-at').first().waitFor();
+  const hit = await check(page, 'media-hit');
+  return { ...doc, detail: `${doc.detail}; ${hit.detail}` };
 });
 
 scenario('a11y-objects', async ({ page }) => {

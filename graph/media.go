@@ -46,7 +46,10 @@ type Media struct {
 	Visibility Visibility
 	UploaderID string
 	Cues       []MediaCue
-	CreatedAt  time.Time
+	// Text is what search reads in the file itself: a PDF's text, as
+	// extracted at upload. It is indexed, never shown as the file.
+	Text      string
+	CreatedAt time.Time
 }
 
 // MediaCue is one timed piece of a transcript or caption file.
@@ -77,6 +80,8 @@ const (
 	MaxMediaAlt  = 2000
 	MaxMediaCues = 50_000
 	MaxCueText   = 4000
+	// MaxMediaText bounds the text extracted from a file (a PDF's).
+	MaxMediaText = 512 << 10
 )
 
 // Validate checks a media record before it is written.
@@ -101,6 +106,9 @@ func (m *Media) Validate() error {
 		validateText("language", m.Language, 35, false),
 	); err != nil {
 		return err
+	}
+	if m.Text != "" && (m.Format != MediaPDF || !utf8.ValidString(m.Text) || len(m.Text) > MaxMediaText) {
+		return Errorf(EINVALID, "the extracted text of a media must be a PDF's, in valid text of at most %d bytes", MaxMediaText)
 	}
 	if strings.ContainsAny(m.MIME, " \t\r\n;,\"") {
 		return Errorf(EINVALID, "the MIME type %q is not a bare type/subtype", m.MIME)

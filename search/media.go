@@ -17,7 +17,8 @@ import (
 // its time, is the API's to tell (it reads the media with the viewer).
 
 // mediaText is the indexed text of a document's media: one value per
-// title, alt text, description and cue, so that a phrase never spans two.
+// title, alt text, description, cue and extracted text (a PDF's), so that
+// a phrase never spans two.
 func mediaText(ms []*graph.Media) []string {
 	var out []string
 	for _, m := range ms {
@@ -28,6 +29,9 @@ func mediaText(ms []*graph.Media) []string {
 		}
 		for _, c := range m.Cues {
 			out = append(out, c.Text)
+		}
+		if m.Text != "" {
+			out = append(out, m.Text)
 		}
 	}
 	return out

@@ -47,6 +47,10 @@ func Handler() http.Handler {
 		"script-src 'self'",
 		"style-src 'self' 'sha256-" + hashBase64(cytoscapeStyle) + "'",
 		"img-src 'self' data: blob:",
+		// blob: holds the media of a note that only a token may read,
+		// fetched with it (a media element cannot send the header), and
+		// the captions track written from the transcript.
+		"media-src 'self' blob:",
 		"connect-src 'self'",
 		"object-src 'none'",
 		"base-uri 'none'",

@@ -42,7 +42,7 @@ func TestServesIndexAndAppRoutes(t *testing.T) {
 		}
 	}
 	csp := index.Header().Get("Content-Security-Policy")
-	for _, want := range []string{"script-src 'self'", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'"} {
+	for _, want := range []string{"script-src 'self'", "connect-src 'self'", "media-src 'self' blob:", "object-src 'none'", "frame-ancestors 'none'"} {
 		if !strings.Contains(csp, want) {
 			t.Errorf("CSP %q lacks %q", csp, want)
 		}

@@ -145,6 +145,21 @@ func (r *Resolver) uploadMedia(ctx context.Context, in model.UploadMediaInput) (
 		}
 		body = bytes.NewReader(b)
 	}
+	if m.Format == graph.MediaPDF {
+		// Its text is for search; a zip bomb is refused here, before a
+		// byte is kept.
+		b, err := io.ReadAll(io.LimitReader(body, limit+1))
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(b)) > limit {
+			return nil, blob.TooLarge(limit)
+		}
+		if m.Text, err = media.PDFText(b); err != nil {
+			return nil, err
+		}
+		body = bytes.NewReader(b)
+	}
 	ref, err := r.blobs.Put(ctx, body, limit)
 	if err != nil {
 		return nil, err

@@ -44,7 +44,7 @@ func (r *Resolver) mediaMatches(ctx context.Context, edge *model.SearchEdge) ([]
 				break
 			}
 		}
-		if hit == nil && holdsWord(m.Title+" "+m.Alt+" "+m.Description, words) {
+		if hit == nil && holdsWord(m.Title+" "+m.Alt+" "+m.Description+" "+m.Text, words) {
 			hit = &model.MediaMatch{Media: m}
 		}
 		if hit != nil {

@@ -83,6 +83,14 @@ func LoadMedia(ctx context.Context, s graph.Store, blobs blob.Store) error {
 	return nil
 }
 
+// wavFormat is a WAV file's fmt chunk after its name: plain PCM.
+type wavFormat struct {
+	Size               uint32
+	Encoding, Channels uint16
+	Rate, ByteRate     uint32
+	Align, Bits        uint16
+}
+
 // toneWAV is secs seconds of a soft 220 Hz tone, 8 kHz, 8 bits, mono.
 func toneWAV(secs int) []byte {
 	const rate = 8000
@@ -91,7 +99,10 @@ func toneWAV(secs int) []byte {
 	b.WriteString("RIFF")
 	binary.Write(&b, binary.LittleEndian, uint32(36+n))
 	b.WriteString("WAVEfmt ")
-	binary.Write(&b, binary.LittleEndian, []any{uint32(16), uint16(1), uint16(1), uint32(rate), uint32(rate), uint16(1), uint16(8)})
+	// One struct, not a []any: binary.Write refuses a slice of interfaces
+	// (with an error easy to drop), which once left the fmt chunk out and
+	// the recording unplayable.
+	binary.Write(&b, binary.LittleEndian, wavFormat{Size: 16, Encoding: 1, Channels: 1, Rate: rate, ByteRate: rate, Align: 1, Bits: 8})
 	b.WriteString("data")
 	binary.Write(&b, binary.LittleEndian, uint32(n))
 	for i := range n {

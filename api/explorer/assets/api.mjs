@@ -71,18 +71,17 @@ function errorFrom(e, status, retryAfter) {
 }
 
 /**
- * gql runs a query and returns its data. With {partial: true} it returns
- * {data, errors} when the server answered with data and errors both.
+ * fetchBlob reads a file of the API (a media, a download) with the token:
+ * the token goes in the Authorization header, never in an address that a
+ * media element or an image could load on its own.
  */
-/**
- * download fetches a file of the API with the token and saves it.
- */
-export async function download(url, filename) {
+export async function fetchBlob(url, { signal } = {}) {
   const tok = memoryToken ?? getToken();
   let res;
   try {
-    res = await fetch(url, { headers: tok ? { Authorization: `Bearer ${tok}` } : {} });
+    res = await fetch(url, { headers: tok ? { Authorization: `Bearer ${tok}` } : {}, signal });
   } catch (err) {
+    if (err?.name === 'AbortError') throw new ApiError('aborted', 'aborted');
     throw new ApiError('network', String(err?.message || err));
   }
   if (!res.ok) {
@@ -95,9 +94,22 @@ export async function download(url, filename) {
     const err = errorFrom(e || { message: `HTTP ${res.status}` }, res.status, Number(res.headers.get('Retry-After')) || undefined);
     if (res.status === 401) err.kind = tok ? 'unauthenticated' : 'signin';
     if (res.status === 403) err.kind = 'forbidden';
+    if (res.status === 404) err.kind = 'notfound';
     throw err;
   }
-  const blob = await res.blob();
+  try {
+    return await res.blob();
+  } catch (err) {
+    if (err?.name === 'AbortError') throw new ApiError('aborted', 'aborted');
+    throw new ApiError('network', String(err?.message || err));
+  }
+}
+
+/**
+ * download fetches a file of the API with the token and saves it.
+ */
+export async function download(url, filename) {
+  const blob = await fetchBlob(url);
   const href = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = href;
@@ -108,9 +120,33 @@ export async function download(url, filename) {
   setTimeout(() => URL.revokeObjectURL(href), 10000);
 }
 
+/**
+ * gql runs a query and returns its data. With {partial: true} it returns
+ * {data, errors} when the server answered with data and errors both.
+ */
 export async function gql(query, variables = {}, { signal, partial = false, token } = {}) {
+  return send(JSON.stringify({ query, variables }), { 'Content-Type': 'application/json' }, { signal, partial, token });
+}
+
+/**
+ * upload runs a mutation that takes files, as the GraphQL multipart
+ * request spec says: the operation with null where the files go, a map
+ * from each file part to its variable path, then the files. files maps a
+ * variable path (variables.input.file) to a File; empty ones are left out.
+ */
+export async function upload(query, variables, files, { signal } = {}) {
+  const parts = Object.entries(files).filter(([, f]) => f);
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query, variables }));
+  form.append('map', JSON.stringify(Object.fromEntries(parts.map(([path], i) => [String(i), [path]]))));
+  parts.forEach(([, f], i) => form.append(String(i), f, f.name));
+  // No Content-Type: the browser writes multipart/form-data with its boundary.
+  return send(form, {}, { signal });
+}
+
+async function send(payload, extraHeaders, { signal, partial = false, token } = {}) {
   const headers = {
-    'Content-Type': 'application/json',
+    ...extraHeaders,
     // Plain JSON: GraphQL errors then come back with 200 and their codes,
     // rather than as 400s the browser logs as failed loads.
     Accept: 'application/json',
@@ -119,7 +155,7 @@ export async function gql(query, variables = {}, { signal, partial = false, toke
   if (tok) headers.Authorization = `Bearer ${tok}`;
   let res;
   try {
-    res = await fetch(ENDPOINT, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal });
+    res = await fetch(ENDPOINT, { method: 'POST', headers, body: payload, signal });
   } catch (err) {
     if (err?.name === 'AbortError') throw new ApiError('aborted', 'aborted');
     throw new ApiError('network', String(err?.message || err));

@@ -6636,7 +6636,7 @@ extend type Note {
 type MediaMatch {
   "The media."
   media: Media!
-  "The first transcript cue holding one of the words; null when they are in its title, alt text or description."
+  "The first transcript cue holding one of the words; null when they are in its title, alt text, description or the text of a PDF."
   cue: TranscriptCue
   "The cue's start as a reader reads it (12:34): play from there. Null without a cue."
   at: String

@@ -33,13 +33,14 @@ type mediaRecord struct {
 	Visibility  string           `json:"visibility,omitempty"`
 	UploaderID  string           `json:"uploader,omitempty"`
 	Cues        []graph.MediaCue `json:"cues,omitempty"`
+	Text        string           `json:"text,omitempty"`
 	CreatedAt   int64            `json:"created"` // Unix nanoseconds, UTC
 }
 
 func encodeMedia(m *graph.Media) ([]byte, error) {
 	return json.Marshal(mediaRecord{DocumentID: m.DocumentID, SHA256: m.SHA256, Size: m.Size, MIME: m.MIME,
 		Format: string(m.Format), Title: m.Title, Alt: m.Alt, Description: m.Description, Language: m.Language,
-		Visibility: string(m.Visibility), UploaderID: m.UploaderID, Cues: m.Cues, CreatedAt: m.CreatedAt.UnixNano()})
+		Visibility: string(m.Visibility), UploaderID: m.UploaderID, Cues: m.Cues, Text: m.Text, CreatedAt: m.CreatedAt.UnixNano()})
 }
 
 func decodeMedia(id string, b []byte) (*graph.Media, error) {
@@ -50,7 +51,7 @@ func decodeMedia(id string, b []byte) (*graph.Media, error) {
 	return &graph.Media{ID: id, DocumentID: rec.DocumentID, SHA256: rec.SHA256, Size: rec.Size, MIME: rec.MIME,
 		Format: graph.MediaFormat(rec.Format), Title: rec.Title, Alt: rec.Alt, Description: rec.Description,
 		Language: rec.Language, Visibility: graph.Visibility(rec.Visibility), UploaderID: rec.UploaderID,
-		Cues: rec.Cues, CreatedAt: time.Unix(0, rec.CreatedAt).UTC()}, nil
+		Cues: rec.Cues, Text: rec.Text, CreatedAt: time.Unix(0, rec.CreatedAt).UTC()}, nil
 }
 
 // visibleMedia loads a media the viewer may read; nil otherwise. An

@@ -23,6 +23,9 @@ func mediaProps(m *graph.Media) (props, error) {
 	} else {
 		p["visibility"] = string(m.Visibility)
 	}
+	if m.Text != "" {
+		p["text"] = m.Text
+	}
 	if len(m.Cues) > 0 {
 		b, err := json.Marshal(m.Cues)
 		if err != nil {
@@ -38,7 +41,7 @@ func decodeMedia(v any) (*graph.Media, error) {
 	m := &graph.Media{ID: x.str("id"), DocumentID: x.str("documentId"), SHA256: x.str("sha256"), Size: x.int("size"),
 		MIME: x.str("mime"), Format: graph.MediaFormat(x.str("format")), Title: x.str("title"), Alt: x.str("alt"),
 		Description: x.str("description"), Language: x.str("language"), Visibility: graph.Visibility(x.str("visibility")),
-		UploaderID: x.str("uploaderId"), CreatedAt: x.time("createdAt")}
+		UploaderID: x.str("uploaderId"), Text: x.str("text"), CreatedAt: x.time("createdAt")}
 	cues := x.str("cues")
 	if err := x.done("media"); err != nil {
 		return nil, err

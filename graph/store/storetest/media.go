@@ -148,6 +148,7 @@ func testMedia(t *testing.T, newStore factory) {
 			"bad UTF-8":            func(m *graph.Media) { m.Title = "\xff" },
 			"community standalone": func(m *graph.Media) { m.DocumentID, m.Visibility = "", graph.VisibilityCommunity },
 			"standalone no vis":    func(m *graph.Media) { m.DocumentID = "" },
+			"text of a recording":  func(m *graph.Media) { m.Text = "du texte" },
 		} {
 			m := audio("pub")
 			change(&m)
@@ -160,6 +161,26 @@ func testMedia(t *testing.T, newStore factory) {
 		if len(of) != 0 {
 			t.Errorf("refused uploads left media: %v", of)
 		}
+	})
+
+	// A PDF keeps the text extracted from it, which search reads.
+	t.Run("Text", func(t *testing.T) {
+		f := newFixture(t, newStore)
+		buildWorld(f)
+		in := graph.Media{DocumentID: "pub", SHA256: sha, Size: 2048, MIME: "application/pdf", Format: graph.MediaPDF,
+			Title: "Guide", Text: "Les semis du printemps\n\nLe potager partagé, « à l’ombre »"}
+		made, err := f.s.CreateMedia(f.asC("a"), in)
+		f.must(err, "a attaches a PDF with its text")
+		got, err := f.s.Media(f.anon(), made.ID)
+		f.must(err, "read the PDF")
+		of, err := f.s.MediaOf(f.anon(), []string{"pub"})
+		f.must(err, "MediaOf")
+		if got.Text != in.Text || len(of["pub"]) != 1 || of["pub"][0].Text != in.Text {
+			t.Errorf("text read back %q and %v, want %q", got.Text, of["pub"], in.Text)
+		}
+		in.Text = strings.Repeat("x", graph.MaxMediaText+1)
+		_, err = f.s.CreateMedia(f.asC("a"), in)
+		wantCode(t, err, graph.EINVALID, "a text past MaxMediaText")
 	})
 
 	t.Run("Delete", func(t *testing.T) {

@@ -10,6 +10,7 @@ import { panel as suggestions } from '../suggest.mjs';
 import { render as markdown } from '../markdown.mjs';
 import { documentTools } from '../curator.mjs';
 import { discussion } from './discussion.mjs';
+import { mediaSection } from './media.mjs';
 import { BASE, nodeLink, graphHref, kindBadge, languageName, errorBox, loading, time, formatNumber } from '../ui.mjs';
 
 // Lists show their first 50 entries (written out: the document is sent as
@@ -120,7 +121,7 @@ export async function render(root, route, ctx) {
     case 'Note':
     case 'Term':
     case 'Organisation':
-      return renderDocument(root, n, ctx);
+      return renderDocument(root, n, ctx, route);
     case 'Contributor':
       return renderContributor(root, n);
     case 'Carnet':
@@ -166,7 +167,7 @@ function tools(id) {
     h('a', { href: `${BASE}path?from=${encodeURIComponent(id)}`, class: 'button secondary' }, t('path.from')));
 }
 
-function renderDocument(root, d, ctx) {
+function renderDocument(root, d, ctx, route) {
   document.title = `${d.title} — ${t('brand')}`;
   const meta = h('dl', { class: 'meta' },
     h('dt', {}, t('doc.kind')), h('dd', {}, kindBadge(d.kind)),
@@ -250,7 +251,7 @@ function renderDocument(root, d, ctx) {
         tools(d.id),
         getToken() && documentTools(d, ctx.signal)),
       h('div', { class: 'doc-layout' },
-        h('div', { class: 'doc-main' }, body, getToken() && suggestions(d, ctx.signal), kindSpecific, revisions(d, ctx), discussion(d, ctx.signal)),
+        h('div', { class: 'doc-main' }, body, d.__typename === 'Note' && mediaSection(d, route, ctx.signal), getToken() && suggestions(d, ctx.signal), kindSpecific, revisions(d, ctx), discussion(d, ctx.signal)),
         h('aside', { class: 'doc-side', 'aria-label': t('doc.side') }, side))));
 }
 
@@ -267,19 +268,25 @@ function follow(banner, d, ctx) {
     },
     onNext: (payload) => {
       const ev = payload?.data?.documentChanged;
-      if (ev) announce(banner, ev, ctx);
+      if (ev) announce(banner, ev, d, ctx);
     },
     // A refusal (an allow-list, a limit, a token gone) only means the page
     // stays as it is, as it was before live updates.
   });
 }
 
-function announce(banner, ev, ctx) {
+function announce(banner, ev, d, ctx) {
   banner.dataset.kind = ev.kind;
   banner.dataset.seq = ev.seq;
   if (ev.kind === 'UNAVAILABLE' || !ev.document) {
     banner.className = 'live-banner message warn';
     replace(banner, h('p', {}, t('live.unavailable')));
+    return;
+  }
+  if (ev.kind === 'UPDATED' && ev.document.version === d.version) {
+    // The text is the version shown: what changed is beside it (a media
+    // added or removed), which the media section checks for itself.
+    window.dispatchEvent(new CustomEvent('maillage:media-changed', { detail: { id: d.id } }));
     return;
   }
   banner.className = 'live-banner message';

@@ -6,6 +6,7 @@
 import { h, replace, highlight, debounce, uid } from '../dom.mjs';
 import { t, pick, lang } from '../i18n.mjs';
 import { gql, standpointDimensions } from '../api.mjs';
+import { playHref } from './media.mjs';
 import { BASE, nodeLink, nodeHref, graphHref, kindBadge, kindLabel, languageName, errorBox, notice, loading, formatNumber, time } from '../ui.mjs';
 
 const PAGE = 20;
@@ -32,6 +33,7 @@ const SEARCH = `query Search($q: String!, $filter: SearchFilter, $sort: SearchSo
     edges {
       cursor
       highlights { field fragments }
+      mediaMatches { at cue { start text } media { id title format } }
       node {
         id kind title summary language updatedAt publishedAt
         authors { id name }
@@ -251,7 +253,8 @@ function resultItem(edge, byDate) {
       h('h3', {}, h('a', { href: nodeHref(n.id) }, title))),
     snippet.length
       ? snippet.map((f) => h('p', { class: 'fragment' }, highlight(f)))
-      : n.summary && h('p', { class: 'fragment' }, n.summary),
+      : !edge.mediaMatches?.length && n.summary && h('p', { class: 'fragment' }, n.summary),
+    mediaMatches(n, edge.mediaMatches || []),
     h('p', { class: 'result-meta' },
       n.authors.length > 0 && h('span', {}, t('by'), ' ', n.authors.map((a, i) => [i ? ', ' : '', a.name])),
       n.carnets.length > 0 && h('span', {}, t('in'), ' ', n.carnets.map((c, i) => [i ? ', ' : '', c.carnet.title])),
@@ -259,6 +262,27 @@ function resultItem(edge, byDate) {
         ? h('span', { class: 'result-updated' }, t('sort.updatedOn'), ' ', time(n.updatedAt))
         : h('span', {}, time(n.publishedAt || n.updatedAt)),
       h('a', { href: graphHref(n.id), class: 'graph-link', 'aria-label': t('graph.open.label', { title: n.title }) }, t('graph.open'))));
+}
+
+/**
+ * mediaMatches says where in a hit's media the words were found: a
+ * recording's cue is a link that opens the note and plays from its time
+ * ("à 12:34"); words in a media's title, alt text or description name it.
+ */
+function mediaMatches(n, matches) {
+  if (!matches.length) return null;
+  return h('ul', { class: 'media-matches' }, matches.map((m) => {
+    const title = m.media.title || t(`media.format.${m.media.format}`);
+    if (!m.cue) {
+      return h('li', {}, h('a', { href: `${nodeHref(n.id)}?${new URLSearchParams({ media: m.media.id })}` }, t('media.match.in', { title })));
+    }
+    return h('li', {},
+      // The link's name is its text (what it says is what a voice
+      // command names): the time, then the media.
+      h('a', { href: playHref(nodeHref(n.id), m.media.id, m.cue.start), class: 'play-at' },
+        h('span', { 'aria-hidden': 'true' }, '▶ '), h('span', { class: 'at' }, t('media.playAt', { at: m.at })), ' ', t('media.match.in', { title })),
+      ' ', h('q', { class: 'cue-text' }, m.cue.text));
+  }));
 }
 
 function facetLabel(field, bucket, dims) {
