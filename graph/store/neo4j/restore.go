@@ -249,6 +249,7 @@ func (s *Store) RestoreStream(ctx context.Context, next func() (*graph.Snapshot,
 // the marker must outlive every one of them.
 func (s *Store) restoreParts(ctx context.Context, h *restoreHold, next func() (*graph.Snapshot, error)) error {
 	announced := map[string]bool{}
+	mediaAnnounced, kinds := map[string]bool{}, map[string]graph.Kind{}
 	written := 0
 	for {
 		part, err := next()
@@ -259,6 +260,14 @@ func (s *Store) restoreParts(ctx context.Context, h *restoreHold, next func() (*
 			break
 		}
 		rows := partRows(part, announced)
+		for i := range part.Documents {
+			kinds[part.Documents[i].ID] = part.Documents[i].Kind
+		}
+		more, err := discussionRows(part, mediaAnnounced, kinds)
+		if err != nil {
+			return err
+		}
+		rows = withDiscussionRows(rows, more)
 		if err := s.restoreBatches(ctx, h, rows, written); err != nil {
 			return err
 		}
