@@ -105,8 +105,13 @@ func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		defer f.Close()
 		in = f
 	}
+	// Media files go where serve reads them, beside the graph.
+	blobs, err := openBlobs(c, true)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	counts, err := dump.Restore(ctx, store, in)
+	counts, err := dump.RestoreBlobs(ctx, store, blobs, in)
 	var le *dump.LineError
 	switch {
 	case errors.As(err, &le):
