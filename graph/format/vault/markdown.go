@@ -166,6 +166,11 @@ func markdownLinks(line string, n int, refs []Ref, embeds *[]Embed) (string, []R
 		embed := m[3] > m[2]
 		label, target := line[m[4]:m[5]], line[m[6]:m[7]]
 		target = strings.TrimSuffix(strings.TrimPrefix(target, "<"), ">")
+		if embed && strings.HasPrefix(target, "/") && isAttachment(target) {
+			// An embed of an absolute path is refused by name, not ignored.
+			*embeds = append(*embeds, Embed{Line: n, Target: target, Alt: strings.TrimSpace(label)})
+			continue
+		}
 		if scheme.MatchString(target) || strings.HasPrefix(target, "#") || strings.HasPrefix(target, "/") {
 			continue
 		}

@@ -109,6 +109,7 @@ func (v *Vault) planMedia(o Options, res *Result) (*mediaPlan, error) {
 			}
 			mp.media = append(mp.media, plannedMedia{note: f.Path, rel: rel, m: m})
 			if o.DryRun {
+				res.Media++
 				res.Actions = append(res.Actions, fmt.Sprintf("attach %s (%s) to %s", rel, m.Format, f.Path))
 			}
 		}
