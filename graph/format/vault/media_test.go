@@ -72,7 +72,7 @@ func mediaVault(t *testing.T, extra map[string][]byte) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string][]byte{
-		"notes/atelier.md": []byte("---\ntitle: Atelier\nvisibility: PUBLIC\n---\nÉcouter : ![[témoignage.wav]]\n\nLe dessin : ![Trois maisons reliées](../images/dessin.png)\n"),
+		"notes/atelier.md":     []byte("---\ntitle: Atelier\nvisibility: PUBLIC\n---\nÉcouter : ![[témoignage.wav]]\n\nLe dessin : ![Trois maisons reliées](../images/dessin.png)\n"),
 		"notes/témoignage.wav": wavFile(1),
 		"notes/témoignage.vtt": []byte(captions),
 		"images/dessin.png":    pngFile(t, 40),
