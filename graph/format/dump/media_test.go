@@ -211,3 +211,25 @@ func TestFailedRestoreRemovesTheFilesItAdded(t *testing.T) {
 		t.Errorf("kept %d, removed %d media files", kept, removed)
 	}
 }
+
+// TestRestoreRefusesAStoreWithOnlyMedia: a store whose only content is a
+// media standing alone is not empty to a restore.
+func TestRestoreRefusesAStoreWithOnlyMedia(t *testing.T) {
+	t.Parallel()
+	_, good := mediaSource(t)
+	dst := open(t)
+	must[*graph.Contributor](t)(dst.CreateContributor(sys, graph.Contributor{ID: "seule", Name: "Seule"}))
+	seule := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleContributor, ContributorID: "seule"})
+	m := must[*graph.Media](t)(dst.CreateMedia(seule, graph.Media{SHA256: strings.Repeat("cd", 32), Size: 3, MIME: "image/png",
+		Format: graph.MediaImage, Visibility: graph.VisibilityPublic}))
+	if err := dst.DeleteContributor(sys, "seule", 1); err != nil {
+		t.Fatal(err)
+	}
+	_, err := dump.RestoreBlobs(context.Background(), dst, dumptest.NewBlobs(t, dst), bytes.NewReader(join(good)))
+	if !errors.Is(err, dump.ErrNotEmpty) {
+		t.Errorf("restore into a store holding only a media: %v", err)
+	}
+	if _, err := dst.Media(sys, m.ID); err != nil {
+		t.Errorf("the store's media is gone: %v", err)
+	}
+}

@@ -331,6 +331,17 @@ func isEmpty(ctx context.Context, s Target) (bool, error) {
 		}
 		n += c
 	}
+	// A media standing alone is in no list of nodes, but a store that
+	// holds one is not empty.
+	if m, ok := s.(interface {
+		ScanMedia(ctx context.Context, after string, limit int) ([]*graph.Media, error)
+	}); ok && n == 0 {
+		ms, err := m.ScanMedia(ctx, "", 1)
+		if err != nil {
+			return false, err
+		}
+		n += len(ms)
+	}
 	return n == 0, nil
 }
 
