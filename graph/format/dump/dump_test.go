@@ -288,6 +288,43 @@ func TestStoreRestoreValidates(t *testing.T) {
 	if err := dst.Restore(sys, bad); graph.ErrorCode(err) != graph.ENOTFOUND {
 		t.Errorf("dangling link: %v", err)
 	}
+	// The store checks discussions and media as the reader does.
+	if len(snap.Comments) == 0 || len(snap.CommentRevisions) == 0 {
+		t.Fatal("the source has no discussion")
+	}
+	reply := slices.IndexFunc(snap.Comments, func(c graph.Comment) bool { return c.ParentID != "" })
+	for _, c := range []struct {
+		name string
+		edit func(s *graph.Snapshot)
+		code string
+	}{
+		{"a reply to a missing comment", func(s *graph.Snapshot) { s.Comments[reply].ParentID = "nowhere" }, graph.ENOTFOUND},
+		{"a reply at the wrong depth", func(s *graph.Snapshot) { s.Comments[reply].Depth += 1 }, graph.EINVALID},
+		{"a comment on a missing document", func(s *graph.Snapshot) { s.Comments[0].DocumentID = "nowhere" }, graph.ENOTFOUND},
+		{"a comment given twice", func(s *graph.Snapshot) { s.Comments = append(s.Comments, s.Comments[0]) }, graph.ECONFLICT},
+		{"a deleted comment keeping its body", func(s *graph.Snapshot) {
+			s.Comments[0].Deleted = true
+		}, graph.EINVALID},
+		{"a revision past the comment's version", func(s *graph.Snapshot) { s.CommentRevisions[0].Version = 99 }, graph.EINVALID},
+		{"a media of a missing document", func(s *graph.Snapshot) {
+			s.Media = []graph.Media{{ID: "m1", DocumentID: "nowhere", SHA256: strings.Repeat("ab", 32), Size: 1, MIME: "image/png",
+				Format: graph.MediaImage, CreatedAt: time.Now()}}
+		}, graph.ENOTFOUND},
+		{"a media with a node's id", func(s *graph.Snapshot) {
+			s.Media = []graph.Media{{ID: s.Documents[0].ID, SHA256: strings.Repeat("ab", 32), Size: 1, MIME: "image/png",
+				Format: graph.MediaImage, Visibility: graph.VisibilityPublic, CreatedAt: time.Now()}}
+		}, graph.ECONFLICT},
+		{"a flag about a missing comment", func(s *graph.Snapshot) { s.Flags[0].CommentID = "nowhere" }, graph.ENOTFOUND},
+	} {
+		bad := *snap
+		bad.Comments = slices.Clone(snap.Comments)
+		bad.CommentRevisions = slices.Clone(snap.CommentRevisions)
+		bad.Flags = slices.Clone(snap.Flags)
+		c.edit(&bad)
+		if err := dst.Restore(sys, bad); graph.ErrorCode(err) != c.code {
+			t.Errorf("%s: %v, want %s", c.name, err, c.code)
+		}
+	}
 	anon := context.Background()
 	if err := dst.Restore(anon, *snap); graph.ErrorCode(err) != graph.EUNAUTHENTICATED {
 		t.Errorf("anonymous restore: %v", err)
