@@ -525,8 +525,8 @@ func (s *Store) clearRestore(ctx context.Context, h *restoreHold, start uint64, 
 }
 
 // IsEmpty implements dump.EmptyChecker: whether the graph holds no node
-// of any kind (tokens are not the graph), hidden documents included, in
-// one read of at most one node, for the system only.
+// of any kind and no media (tokens are not the graph), hidden documents
+// included, in one read of at most one node, for the system only.
 func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 	if graph.ViewerFrom(ctx).Role != graph.RoleSystem {
 		return false, graph.Errorf(graph.EFORBIDDEN, "only the system may ask whether the store is empty")
