@@ -1,7 +1,9 @@
 package dump
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -37,6 +39,9 @@ import (
 // whose media are large is better backed up with its blob directory
 // copied aside, and this file for the graph (a later version may add an
 // option to leave the bytes out).
+
+// blobPrefix starts every blob record as WriteBlobs writes it.
+var blobPrefix = []byte(`{"type":"blob",`)
 
 // BlobChunk is how many bytes of a media file one blob record carries.
 const BlobChunk = 1 << 20
@@ -528,9 +533,12 @@ func (rd *reader) discussionRecord(line int, typ string, b []byte) error {
 			rd.snap.CommentRevisions = append(rd.snap.CommentRevisions, rev)
 		}
 	case TypeBlob:
-		var r blobRecord
-		if err := strict(b, &r); err != nil {
+		r, err := decodeBlob(b)
+		if err != nil {
 			return err
+		}
+		if r.Type != TypeBlob {
+			return fmt.Errorf("malformed record: a blob record of type %q", r.Type)
 		}
 		return rd.blobs.chunk(line, &r)
 	}
@@ -553,4 +561,37 @@ func (rd *reader) comment(line int, c *graph.Comment) error {
 		}
 	}
 	return rd.once(line, "comment\x00"+c.ID, fmt.Sprintf("comment %q", c.ID))
+}
+
+// dataField ends a blob record as WriteBlobs writes it.
+var dataField = []byte(`,"data":"`)
+
+// decodeBlob reads a blob record. encoding/json scans a string a byte
+// at a time, which made reading the data of a dump with media some ten
+// times slower than writing it: a record laid out as WriteBlobs lays it
+// out, its data last, has the rest of its fields read by strict and its
+// data decoded as base64 directly, which is what encoding/json would
+// have done with a string free of quotes and escapes. Any other layout
+// goes through strict whole.
+func decodeBlob(b []byte) (blobRecord, error) {
+	var r blobRecord
+	i := bytes.LastIndex(b, dataField)
+	if i < 0 || !bytes.HasSuffix(b, []byte(`"}`)) {
+		return r, strict(b, &r)
+	}
+	data := b[i+len(dataField) : len(b)-2]
+	if bytes.IndexByte(data, '"') >= 0 || bytes.IndexByte(data, '\\') >= 0 {
+		return r, strict(b, &r)
+	}
+	head := append(append(make([]byte, 0, i+1), b[:i]...), '}')
+	if err := strict(head, &r); err != nil {
+		return r, err
+	}
+	r.Data = make([]byte, base64.StdEncoding.DecodedLen(len(data)))
+	n, err := base64.StdEncoding.Decode(r.Data, data)
+	if err != nil {
+		return r, fmt.Errorf("malformed record: the data is not base64: %v", err)
+	}
+	r.Data = r.Data[:n]
+	return r, nil
 }
