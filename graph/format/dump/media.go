@@ -393,6 +393,8 @@ type blobPut struct {
 	w    *io.PipeWriter
 	done chan error
 	new  bool
+	// ended is set once done has been read.
+	ended bool
 }
 
 func (s *blobSink) start(sha string, size int64) (*blobPut, error) {
@@ -427,6 +429,7 @@ func cmpErr(err, otherwise error) error {
 func (p *blobPut) write(b []byte) error {
 	if _, err := p.w.Write(b); err != nil {
 		p.w.CloseWithError(err)
+		p.ended = true
 		return fmt.Errorf("blob %s: %w", p.sha, <-p.done)
 	}
 	return nil
@@ -434,6 +437,7 @@ func (p *blobPut) write(b []byte) error {
 
 func (p *blobPut) finish() error {
 	p.w.Close()
+	p.ended = true
 	if err := <-p.done; err != nil {
 		return fmt.Errorf("blob %s: %w", p.sha, err)
 	}
@@ -444,6 +448,10 @@ func (p *blobPut) finish() error {
 }
 
 func (p *blobPut) abort() {
+	if p.ended {
+		return
+	}
+	p.ended = true
 	p.w.CloseWithError(errors.New("the restore stopped"))
 	<-p.done
 }

@@ -233,3 +233,44 @@ func TestRestoreRefusesAStoreWithOnlyMedia(t *testing.T) {
 		t.Errorf("the store's media is gone: %v", err)
 	}
 }
+
+// failingBlobs is a blob store whose disk fills up in the middle of the
+// second file it is given.
+type failingBlobs struct {
+	blob.Store
+	puts int
+}
+
+func (f *failingBlobs) Put(ctx context.Context, r io.Reader, limit int64) (blob.Ref, error) {
+	f.puts++
+	if f.puts < 2 {
+		return f.Store.Put(ctx, r, limit)
+	}
+	if _, err := io.CopyN(io.Discard, r, 100); err != nil {
+		return blob.Ref{}, err
+	}
+	return blob.Ref{}, errors.New("no space left on device")
+}
+
+// TestBlobStoreFailingMidFile: a blob store that fails while a file is
+// being written stops the restore with its error, the store is left
+// empty and the file already written is removed again.
+func TestBlobStoreFailingMidFile(t *testing.T) {
+	t.Parallel()
+	_, good := mediaSource(t)
+	dst := open(t)
+	blobs := &failingBlobs{Store: dumptest.NewBlobs(t, dst)}
+	_, err := dump.RestoreBlobs(context.Background(), dst, blobs, bytes.NewReader(join(good)))
+	if err == nil || !strings.Contains(err.Error(), "no space left") {
+		t.Fatalf("restore: %v", err)
+	}
+	assertEmpty(t, dst)
+	for _, l := range good {
+		if m := regexp.MustCompile(`^\{"type":"blob","sha256":"([0-9a-f]{64})"`).FindStringSubmatch(l); m != nil {
+			if f, err := blobs.Open(sys, m[1]); err == nil {
+				f.Close()
+				t.Errorf("the failed restore left %s", m[1])
+			}
+		}
+	}
+}
