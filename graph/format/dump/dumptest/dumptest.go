@@ -485,7 +485,7 @@ func RoundTrip(t *testing.T, open Opener) []byte {
 
 	// The restored store's change sequence announces every document, so
 	// a search index following it indexes the restored graph.
-	created := map[string]bool{}
+	created, updated := map[string]bool{}, map[string]bool{}
 	for seq := uint64(0); ; {
 		cs, err := dst.Changes(sys, seq, 1000)
 		if err != nil {
@@ -498,12 +498,22 @@ func RoundTrip(t *testing.T, open Opener) []byte {
 			if c.Op == graph.OpCreate {
 				created[c.ID] = true
 			}
+			if c.Op == graph.OpUpdate && created[c.ID] {
+				updated[c.ID] = true
+			}
 			seq = c.Seq
 		}
 	}
 	for _, d := range want.Documents {
 		if !created[d.ID] {
 			t.Errorf("no CREATE change for %s after the restore", d.ID)
+		}
+	}
+	// A document's media are searchable text of it: an index that read
+	// it at its CREATE, before its media were written, reads it again.
+	for _, m := range want.Media {
+		if m.DocumentID != "" && !updated[m.DocumentID] {
+			t.Errorf("no UPDATE change after the CREATE of %s, which has media", m.DocumentID)
 		}
 	}
 	return file
