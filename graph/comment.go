@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -283,6 +285,30 @@ func CommenterTakesPart(counted []Declaration) bool {
 // it (CommenterTakesPart decides whether they do).
 func CommentTakesPart(c *Comment) bool { return !c.Deleted && !c.Hidden && c.AuthorID != "" }
 
+// Discussion is one document's discussion as a store holds it.
+type Discussion struct {
+	// Comments come in creation order, ties by id: every reply after the
+	// comment it answers.
+	Comments []*Comment
+	// Revisions are the comments' bodies, in the comments' order, each
+	// comment's oldest first.
+	Revisions []*CommentRevision
+}
+
+// SortDiscussion puts d in the order Discussions returns.
+func SortDiscussion(d *Discussion) {
+	at := map[string]int{}
+	slices.SortFunc(d.Comments, func(a, b *Comment) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	for i, c := range d.Comments {
+		at[c.ID] = i
+	}
+	slices.SortFunc(d.Revisions, func(a, b *CommentRevision) int {
+		return cmp.Or(cmp.Compare(at[a.CommentID], at[b.CommentID]), cmp.Compare(a.Version, b.Version))
+	})
+}
+
 // DiscussionStore holds the discussions beside documents. Every write
 // appends a COMMENT change naming the document (and the comment as
 // OtherID), which live subscriptions follow; the search index ignores it.
@@ -313,6 +339,13 @@ type DiscussionStore interface {
 	// CommentRevisions returns one page of a readable comment's bodies,
 	// newest first: whoever may read the comment may read its history.
 	CommentRevisions(ctx context.Context, id string, p Page) (*Connection[*CommentRevision], error)
+	// Discussions returns, for each readable document of ids that has
+	// any, its whole discussion as stored: every comment the viewer may
+	// read (CanReadComment), deleted stand-ins included, in creation
+	// order (ties by id), without ReplyCount, and every revision of
+	// them. Unreadable and missing ids get none. It is what a dump
+	// carries; Comments is what a reader sees.
+	Discussions(ctx context.Context, documentIDs []string) (map[string]*Discussion, error)
 	// FlagComment records the viewer's flag on a comment they may read, as
 	// FlagDocument does for documents (same rules, same CONFLICT for a
 	// second open flag); resolving it with HIDE hides the comment, KEEP

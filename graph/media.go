@@ -193,6 +193,12 @@ type MediaStore interface {
 	// media in creation order (ties by id); unreadable and missing ids
 	// get none.
 	MediaOf(ctx context.Context, documentIDs []string) (map[string][]*Media, error)
+	// ScanMedia returns, in id order, up to limit of the media the viewer
+	// may read whose id sorts after after ("" starts at the first),
+	// attached and standing-alone alike: a walk over every media whose
+	// pages cost the same however many there are (a dump reads them
+	// so). limit must be positive (BAD_USER_INPUT otherwise).
+	ScanMedia(ctx context.Context, after string, limit int) ([]*Media, error)
 	// DeleteMedia removes a media record: its uploader, curators and the
 	// editors of its document may (FORBIDDEN otherwise); an unreadable
 	// one is NOT_FOUND. The blob stays (another media may hold the same

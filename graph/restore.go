@@ -23,12 +23,19 @@ type Snapshot struct {
 	Links          []Link
 	Declarations   []Declaration
 	Flags          []Flag
+	// Media are the media records (their bytes are in a blob store, which
+	// a dump carries beside them); Comments and CommentRevisions the
+	// discussions, each comment after the one it replies to.
+	Media            []Media
+	Comments         []Comment
+	CommentRevisions []CommentRevision
 }
 
 // Records is how many objects s holds, all kinds together.
 func (s *Snapshot) Records() int {
 	return len(s.KnowledgeBases) + len(s.Communities) + len(s.Carnets) + len(s.Contributors) +
-		len(s.Documents) + len(s.Revisions) + len(s.Links) + len(s.Declarations) + len(s.Flags)
+		len(s.Documents) + len(s.Revisions) + len(s.Links) + len(s.Declarations) + len(s.Flags) +
+		len(s.Media) + len(s.Comments) + len(s.CommentRevisions)
 }
 
 // Restorer is implemented by stores that can write a Snapshot back exactly:
@@ -153,6 +160,8 @@ type SnapshotPreparer struct {
 	versions   map[string]int
 	categories map[string][]string
 	seen       map[string]struct{}
+	// discussions is what media and comments are checked against.
+	discussions preparedDiscussions
 }
 
 // NewSnapshotPreparer starts an empty snapshot; now is the date given to
@@ -210,6 +219,7 @@ func (p *SnapshotPreparer) Prepare(in Snapshot) (Snapshot, error) {
 		Declarations:   append([]Declaration(nil), in.Declarations...),
 		Flags:          append([]Flag(nil), in.Flags...),
 	}
+	copyDiscussions(&out, in)
 	kinds := p.kinds
 	// A link or a declaration without a date is dated now.
 	orNow := func(t time.Time) time.Time {
@@ -350,6 +360,9 @@ func (p *SnapshotPreparer) Prepare(in Snapshot) (Snapshot, error) {
 		}
 		d.DeclaredAt = orNow(d.DeclaredAt)
 	}
+	if err := p.prepareDiscussions(&out); err != nil {
+		return Snapshot{}, err
+	}
 	for i := range out.Flags {
 		f := &out.Flags[i]
 		what := "flag " + f.ID
@@ -364,6 +377,9 @@ func (p *SnapshotPreparer) Prepare(in Snapshot) (Snapshot, error) {
 			return Snapshot{}, Errorf(EINVALID, "%s: document %q is a %s, not a %s", what, f.DocumentID, kind, f.DocumentKind)
 		}
 		f.DocumentKind = kind
+		if err := p.flagComment(f); err != nil {
+			return Snapshot{}, invalid(what, err)
+		}
 		if err := once("flag\x00"+f.ID, what); err != nil {
 			return Snapshot{}, err
 		}

@@ -13,25 +13,12 @@ import (
 	"github.com/encommun/maillage/graph/media"
 )
 
-// DefaultMediaLimits bound the stored file of each format. A photo or a
-// drawing is a few megabytes; an hour of speech in Ogg/Opus some 30; a
-// short video more.
-var DefaultMediaLimits = map[graph.MediaFormat]int64{
-	graph.MediaImage: 20 << 20,
-	graph.MediaPDF:   50 << 20,
-	graph.MediaAudio: 200 << 20,
-	graph.MediaVideo: 512 << 20,
-}
+// DefaultMediaLimits bound the stored file of each format: the limits of
+// every way in (graph/media), a vault import's too.
+var DefaultMediaLimits = media.DefaultLimits
 
 func mediaLimits(given map[graph.MediaFormat]int64) map[graph.MediaFormat]int64 {
-	out := map[graph.MediaFormat]int64{}
-	for f, n := range DefaultMediaLimits {
-		out[f] = n
-		if given[f] > 0 {
-			out[f] = given[f]
-		}
-	}
-	return out
+	return media.Limits(given)
 }
 
 // MediaPath is where GET serves media id's file.

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/encommun/maillage/cmd/internal/cmdkit"
+	"github.com/encommun/maillage/graph/blob"
 	"github.com/encommun/maillage/graph/format/dump"
 	"github.com/encommun/maillage/graph/format/jsonld"
 )
@@ -89,9 +90,13 @@ func exportJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	defer store.Close()
+	blobs, err := openBlobs(c, false)
+	if err != nil {
+		return err
+	}
 	var counts dump.Counts
 	err = writeOutput(out, stdout, func(w io.Writer) (err error) {
-		counts, err = dump.Write(ctx, store, w)
+		counts, err = dump.WriteBlobs(ctx, store, blobs, w)
 		return err
 	})
 	if err != nil {
@@ -99,6 +104,18 @@ func exportJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	fmt.Fprintf(stderr, "exported %s\n", cmdkit.DescribeCounts(counts))
 	return nil
+}
+
+// openBlobs opens the media files' store under the data directory, as
+// serve does (with either graph store). Unless create is set, a data
+// directory without one gives nil: a graph without media needs none, and
+// an export must not create directories.
+func openBlobs(c serveConfig, create bool) (blob.Store, error) {
+	dir := filepath.Join(c.data, "blobs")
+	if !create && !isDir(dir) {
+		return nil, nil
+	}
+	return blob.OpenDir(dir)
 }
 
 // writeOutput runs write into out: standard output for "-", otherwise a

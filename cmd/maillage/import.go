@@ -14,6 +14,7 @@ import (
 
 	"github.com/encommun/maillage/cmd/internal/cmdkit"
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/blob"
 	"github.com/encommun/maillage/graph/format/dump"
 	"github.com/encommun/maillage/graph/format/jsonld"
 	"github.com/encommun/maillage/graph/format/vault"
@@ -105,8 +106,13 @@ func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		defer f.Close()
 		in = f
 	}
+	// Media files go where serve reads them, beside the graph.
+	blobs, err := openBlobs(c, true)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	counts, err := dump.Restore(ctx, store, in)
+	counts, err := dump.RestoreBlobs(ctx, store, blobs, in)
 	var le *dump.LineError
 	switch {
 	case errors.As(err, &le):
@@ -187,9 +193,26 @@ func importMarkdownCommand(ctx context.Context, args []string, stdout, stderr io
 		return err
 	}
 	defer store.Close()
+	// Embedded files become media, kept where serve reads them; a dry
+	// run checks them against a blob store of its own, which it never
+	// writes to.
+	var blobs blob.Store
+	if dryRun {
+		dir, err := os.MkdirTemp("", "maillage-dry-run-blobs-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		blobs, err = blob.OpenDir(dir)
+		if err != nil {
+			return err
+		}
+	} else if blobs, err = openBlobs(c, true); err != nil {
+		return err
+	}
 	bar := newProgress(stderr)
 	res, err := vault.Import(ctx, store, v, vault.Options{Visibility: vis, Licence: licence, Language: language,
-		DryRun: dryRun, BatchSize: batch, Progress: bar.update})
+		DryRun: dryRun, BatchSize: batch, Progress: bar.update, Blobs: blobs})
 	bar.done()
 	if res != nil {
 		for _, a := range res.Actions {
@@ -261,6 +284,7 @@ func summary(r *vault.Result, dryRun bool) string {
 	}
 	parts = append(parts, fmt.Sprintf("new: %d tag terms, %d contributors, %d carnets, %d links",
 		r.TagTerm, r.Contributors, r.Carnets, r.Links))
+	parts = append(parts, fmt.Sprintf("media: %d %s, %d unchanged", r.Media, verb("attached"), r.MediaUnchanged))
 	parts = append(parts, fmt.Sprintf("%d unresolved links, %d files skipped", r.Unresolved, r.Skipped))
 	return strings.Join(parts, "; ")
 }

@@ -146,7 +146,7 @@ func DescribeCounts(c dump.Counts) string {
 }
 
 func plural(word string, n int) string {
-	if n == 1 {
+	if n == 1 || word == dump.TypeMedia {
 		return word
 	}
 	if word == dump.TypeKnowledgeBase {

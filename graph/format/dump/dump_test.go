@@ -54,7 +54,7 @@ func TestRoundTripIsLossless(t *testing.T) {
 	// The embedded store lists ties as it did before the restore: the
 	// second export is the same file, line for line, header aside.
 	dst := open(t)
-	if _, err := dump.Restore(context.Background(), dst, bytes.NewReader(file)); err != nil {
+	if _, err := dump.RestoreBlobs(context.Background(), dst, dumptest.NewBlobs(t, dst), bytes.NewReader(file)); err != nil {
 		t.Fatal(err)
 	}
 	if a, b := withoutHeader(file), withoutHeader(export(t, dst)); a != b {
@@ -84,9 +84,39 @@ func TestRestoreRefusesANonEmptyStore(t *testing.T) {
 func lines(b []byte) []string { return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") }
 func join(ls []string) []byte { return []byte(strings.Join(ls, "\n") + "\n") }
 
+// before4 turns a dump into what a version 3 writer made of the same
+// graph: no media, discussions or blobs, no flag about a comment.
+func before4(ls []string) []string {
+	var out []string
+	dropped := map[string]int{}
+	for _, l := range ls {
+		for _, typ := range []string{dump.TypeMedia, dump.TypeComment, dump.TypeCommentRevision, dump.TypeBlob, dump.TypeFlag} {
+			if strings.HasPrefix(l, `{"type":"`+typ+`"`) && (typ != dump.TypeFlag || strings.Contains(l, `"comment":"`)) {
+				dropped[typ]++
+				l = ""
+				break
+			}
+		}
+		if strings.HasPrefix(l, `{"type":"end"`) {
+			for typ, n := range dropped {
+				l = regexp.MustCompile(`"`+typ+`":(\d+)`).ReplaceAllStringFunc(l, func(m string) string {
+					var have int
+					fmt.Sscanf(m[len(typ)+3:], "%d", &have)
+					return fmt.Sprintf(`"%s":%d`, typ, have-n)
+				})
+			}
+		}
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func TestBadDumpsWriteNothing(t *testing.T) {
 	t.Parallel()
 	good := lines(export(t, source(t)))
+	v3 := before4(good)
 	find := func(prefix string) int {
 		for i, l := range good {
 			if strings.HasPrefix(l, prefix) {
@@ -147,7 +177,9 @@ func TestBadDumpsWriteNothing(t *testing.T) {
 		{"newer version", replaceAt(0, version, fmt.Sprintf(`"version":%d`, dump.Version+1)), 1, "newer"},
 		{"version 0", replaceAt(0, version, `"version":0`), 1, "invalid dump format version"},
 		{"version not a number", replaceAt(0, version, `"version":"2"`), 1, "not a maillage dump"},
-		{"flags in a version 1 dump", replaceAt(0, version, `"version":1`), firstFlag + 1, "came with version 2"},
+		{"flags in a version 1 dump", join(append([]string{strings.Replace(v3[0], version, `"version":1`, 1)}, v3[1:]...)),
+			slices.IndexFunc(v3, func(l string) bool { return strings.HasPrefix(l, `{"type":"flag"`) }) + 1, "came with version 2"},
+		{"comments in a version 3 dump", replaceAt(0, version, `"version":3`), find(`{"type":"comment"`) + 1, "came with version 4"},
 		{"cut at a line", edit(func(ls []string) []string { return ls[:len(ls)-1] }), len(good) - 1, "truncated"},
 		{"cut in a line", []byte(strings.Join(good[:firstDoc+1], "\n")[:len(strings.Join(good[:firstDoc+1], "\n"))-20]), firstDoc + 1, "malformed"},
 		{"malformed line", edit(func(ls []string) []string { ls[firstDoc] = "{not json"; return ls }), firstDoc + 1, "malformed"},
@@ -198,7 +230,7 @@ func TestBadDumpsWriteNothing(t *testing.T) {
 func TestVersion1DumpRestores(t *testing.T) {
 	t.Parallel()
 	var v1 []string
-	for i, l := range lines(export(t, source(t))) {
+	for i, l := range before4(lines(export(t, source(t)))) {
 		switch {
 		case i == 0:
 			l = strings.Replace(l, fmt.Sprintf(`"version":%d`, dump.Version), `"version":1`, 1)
@@ -255,6 +287,43 @@ func TestStoreRestoreValidates(t *testing.T) {
 	dst := open(t)
 	if err := dst.Restore(sys, bad); graph.ErrorCode(err) != graph.ENOTFOUND {
 		t.Errorf("dangling link: %v", err)
+	}
+	// The store checks discussions and media as the reader does.
+	if len(snap.Comments) == 0 || len(snap.CommentRevisions) == 0 {
+		t.Fatal("the source has no discussion")
+	}
+	reply := slices.IndexFunc(snap.Comments, func(c graph.Comment) bool { return c.ParentID != "" })
+	for _, c := range []struct {
+		name string
+		edit func(s *graph.Snapshot)
+		code string
+	}{
+		{"a reply to a missing comment", func(s *graph.Snapshot) { s.Comments[reply].ParentID = "nowhere" }, graph.ENOTFOUND},
+		{"a reply at the wrong depth", func(s *graph.Snapshot) { s.Comments[reply].Depth += 1 }, graph.EINVALID},
+		{"a comment on a missing document", func(s *graph.Snapshot) { s.Comments[0].DocumentID = "nowhere" }, graph.ENOTFOUND},
+		{"a comment given twice", func(s *graph.Snapshot) { s.Comments = append(s.Comments, s.Comments[0]) }, graph.ECONFLICT},
+		{"a deleted comment keeping its body", func(s *graph.Snapshot) {
+			s.Comments[0].Deleted = true
+		}, graph.EINVALID},
+		{"a revision past the comment's version", func(s *graph.Snapshot) { s.CommentRevisions[0].Version = 99 }, graph.EINVALID},
+		{"a media of a missing document", func(s *graph.Snapshot) {
+			s.Media = []graph.Media{{ID: "m1", DocumentID: "nowhere", SHA256: strings.Repeat("ab", 32), Size: 1, MIME: "image/png",
+				Format: graph.MediaImage, CreatedAt: time.Now()}}
+		}, graph.ENOTFOUND},
+		{"a media with a node's id", func(s *graph.Snapshot) {
+			s.Media = []graph.Media{{ID: s.Documents[0].ID, SHA256: strings.Repeat("ab", 32), Size: 1, MIME: "image/png",
+				Format: graph.MediaImage, Visibility: graph.VisibilityPublic, CreatedAt: time.Now()}}
+		}, graph.ECONFLICT},
+		{"a flag about a missing comment", func(s *graph.Snapshot) { s.Flags[0].CommentID = "nowhere" }, graph.ENOTFOUND},
+	} {
+		bad := *snap
+		bad.Comments = slices.Clone(snap.Comments)
+		bad.CommentRevisions = slices.Clone(snap.CommentRevisions)
+		bad.Flags = slices.Clone(snap.Flags)
+		c.edit(&bad)
+		if err := dst.Restore(sys, bad); graph.ErrorCode(err) != c.code {
+			t.Errorf("%s: %v, want %s", c.name, err, c.code)
+		}
 	}
 	anon := context.Background()
 	if err := dst.Restore(anon, *snap); graph.ErrorCode(err) != graph.EUNAUTHENTICATED {

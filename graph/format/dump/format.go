@@ -4,17 +4,21 @@
 //
 // The file is versioned. Its first line is a header
 //
-//	{"format":"maillage-dump","version":2,"createdAt":"…","generator":"maillage"}
+//	{"format":"maillage-dump","version":4,"createdAt":"…","generator":"maillage"}
 //
 // then one JSON object per line, each with a "type": knowledgeBase,
 // community, carnet, contributor, document, revision, link, declaration,
-// flag, in that order; the last line is {"type":"end","counts":{…}}, so
+// media, comment, commentRevision, flag, blob, in that order; the last line is {"type":"end","counts":{…}}, so
 // that a file cut short at a line boundary is told from a complete one.
 // Every record carries what the store holds (ids, versions, dates,
 // revisions, the visibility of each standpoint declaration, documents
 // hidden pending review and the moderation flags with their reasons and
 // decisions), so the file is personal data and is written readable by its
 // owner only.
+//
+// Version 4 (issue #19) adds media, comment, commentRevision and blob
+// records, and the comment a flag is about: see media.go for how a media
+// file's bytes travel.
 //
 // Versions: 1 had no flag records; 2 added them. 3 (issue #15) gives each
 // revision the visibility its document had when it was written, and no
@@ -36,12 +40,12 @@ import (
 // rather than drop the fields it does not know.
 const (
 	Format  = "maillage-dump"
-	Version = 3
+	Version = 4
 )
 
 // versionOf is the first format version that has each record type; a
 // record in an older file is damage (or a hand edit), not data to keep.
-var versionOf = map[string]int{TypeFlag: 2}
+var versionOf = map[string]int{TypeFlag: 2, TypeMedia: 4, TypeComment: 4, TypeCommentRevision: 4, TypeBlob: 4}
 
 // MaxLine bounds one line: a document body is at most graph.MaxBodyLen
 // bytes, which JSON escaping can grow six times, and a revision carries a
@@ -50,21 +54,25 @@ const MaxLine = 16 << 20
 
 // Record types, in file order.
 const (
-	TypeKnowledgeBase = "knowledgeBase"
-	TypeCommunity     = "community"
-	TypeCarnet        = "carnet"
-	TypeContributor   = "contributor"
-	TypeDocument      = "document"
-	TypeRevision      = "revision"
-	TypeLink          = "link"
-	TypeDeclaration   = "declaration"
-	TypeFlag          = "flag"
-	TypeEnd           = "end"
+	TypeKnowledgeBase   = "knowledgeBase"
+	TypeCommunity       = "community"
+	TypeCarnet          = "carnet"
+	TypeContributor     = "contributor"
+	TypeDocument        = "document"
+	TypeRevision        = "revision"
+	TypeLink            = "link"
+	TypeDeclaration     = "declaration"
+	TypeMedia           = "media"
+	TypeComment         = "comment"
+	TypeCommentRevision = "commentRevision"
+	TypeFlag            = "flag"
+	TypeBlob            = "blob"
+	TypeEnd             = "end"
 )
 
 // recordTypes lists the data record types in the order a file holds them.
 var recordTypes = []string{TypeKnowledgeBase, TypeCommunity, TypeCarnet, TypeContributor,
-	TypeDocument, TypeRevision, TypeLink, TypeDeclaration, TypeFlag}
+	TypeDocument, TypeRevision, TypeLink, TypeDeclaration, TypeMedia, TypeComment, TypeCommentRevision, TypeFlag, TypeBlob}
 
 // Counts is how many records of each type a file holds.
 type Counts map[string]int
@@ -189,6 +197,9 @@ type flagRecord struct {
 	Resolver   string     `json:"resolver,omitempty"`
 	CreatedAt  time.Time  `json:"createdAt"`
 	ResolvedAt *time.Time `json:"resolvedAt,omitempty"`
+	// Comment is the comment of Document the flag is about (version 4
+	// on); empty for a flag about the document.
+	Comment string `json:"comment,omitempty"`
 }
 
 type endRecord struct {
@@ -271,11 +282,11 @@ func (r declarationRecord) declaration() graph.Declaration {
 func toFlagRecord(f *graph.Flag) flagRecord {
 	return flagRecord{Type: TypeFlag, ID: f.ID, Document: f.DocumentID, Flagger: f.FlaggerID, Reason: f.Reason,
 		Status: string(f.Status), Decision: string(f.Decision), Note: f.Note, Resolver: f.ResolverID,
-		CreatedAt: f.CreatedAt, ResolvedAt: f.ResolvedAt}
+		CreatedAt: f.CreatedAt, ResolvedAt: f.ResolvedAt, Comment: f.CommentID}
 }
 
 func (r flagRecord) flag() graph.Flag {
 	return graph.Flag{ID: r.ID, DocumentID: r.Document, FlaggerID: r.Flagger, Reason: r.Reason,
 		Status: graph.FlagStatus(r.Status), Decision: graph.FlagDecision(r.Decision), Note: r.Note,
-		ResolverID: r.Resolver, CreatedAt: r.CreatedAt, ResolvedAt: r.ResolvedAt}
+		ResolverID: r.Resolver, CreatedAt: r.CreatedAt, ResolvedAt: r.ResolvedAt, CommentID: r.Comment}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/blob"
 )
 
 // LineError is a fault in a dump file, at a line (1 is the header).
@@ -71,14 +72,26 @@ var (
 // they come. r is read again from where it started if it is an
 // io.ReadSeeker (a file); anything else is first copied to a temporary
 // file in os.TempDir.
+//
+// A dump with media files needs RestoreBlobs (ErrNoBlobs otherwise,
+// before anything is written).
 func Restore(ctx context.Context, s Target, r io.Reader) (Counts, error) {
+	return RestoreBlobs(ctx, s, nil, r)
+}
+
+// RestoreBlobs is Restore for a dump whose media files go into blobs,
+// the target's blob store: each is put there as it is read, before the
+// store's last write, and those it added are removed again if the
+// restore fails.
+func RestoreBlobs(ctx context.Context, s Target, blobs blob.Store, r io.Reader) (Counts, error) {
 	ctx = graph.SystemContext(ctx)
 	if _, ok := s.(graph.Restorer); !ok {
 		return nil, ErrNoRestore
 	}
+	sink := &blobSink{ctx: ctx, store: blobs}
 	srs, ok := s.(graph.StreamRestorer)
 	if !ok {
-		return restoreWhole(ctx, s, r)
+		return restoreWhole(ctx, s, sink, r)
 	}
 	rs, ok := r.(io.ReadSeeker)
 	if !ok {
@@ -99,6 +112,9 @@ func Restore(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 		return nil, err
 	}
 	counts := first.rd.counts
+	if counts[TypeBlob] > 0 && blobs == nil {
+		return nil, ErrNoBlobs
+	}
 	if err := checkTarget(ctx, s); err != nil {
 		return nil, err
 	}
@@ -107,6 +123,9 @@ func Restore(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 	}
 	second := newScan(rs, true)
 	second.rd.checked = true
+	if blobs != nil {
+		second.rd.blobs.sink = sink
+	}
 	// The second pass reads the next part while the store writes one: on
 	// two cores, the decoding costs little time then.
 	type result struct {
@@ -139,6 +158,8 @@ func Restore(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 	for range parts { // the reader is done with second once parts closes
 	}
 	if err != nil {
+		second.rd.blobs.abort()
+		sink.undo()
 		return nil, restoreError(ctx, s, err)
 	}
 	if !maps.Equal(counts, second.rd.counts) {
@@ -176,17 +197,30 @@ func nextPart(p *scan) (*graph.Snapshot, error) {
 }
 
 // restoreWhole restores into a store that takes a whole snapshot only.
-func restoreWhole(ctx context.Context, s Target, r io.Reader) (Counts, error) {
-	snap, counts, err := Read(r)
-	if err != nil {
+func restoreWhole(ctx context.Context, s Target, sink *blobSink, r io.Reader) (Counts, error) {
+	// Without a second pass, the files go into the store as the one pass
+	// reads them, and out again if anything fails.
+	p := newScan(r, true)
+	if sink.store != nil {
+		p.rd.blobs.sink = sink
+	}
+	if err := p.run(); err != nil {
+		p.rd.blobs.abort()
+		sink.undo()
 		return nil, err
+	}
+	snap, counts := &p.rd.snap, p.rd.counts
+	if counts[TypeBlob] > 0 && sink.store == nil {
+		return nil, ErrNoBlobs
 	}
 	// Checked here for a clear error before the work, and again by the
 	// store, where it cannot race with a writer.
 	if err := checkTarget(ctx, s); err != nil {
+		sink.undo()
 		return nil, err
 	}
 	if err := s.(graph.Restorer).Restore(ctx, *snap); err != nil {
+		sink.undo()
 		return nil, restoreError(ctx, s, err)
 	}
 	return counts, nil
@@ -297,6 +331,17 @@ func isEmpty(ctx context.Context, s Target) (bool, error) {
 		}
 		n += c
 	}
+	// A media standing alone is in no list of nodes, but a store that
+	// holds one is not empty.
+	if m, ok := s.(interface {
+		ScanMedia(ctx context.Context, after string, limit int) ([]*graph.Media, error)
+	}); ok && n == 0 {
+		ms, err := m.ScanMedia(ctx, "", 1)
+		if err != nil {
+			return false, err
+		}
+		n += len(ms)
+	}
 	return n == 0, nil
 }
 
@@ -336,11 +381,24 @@ type reader struct {
 	// first found sound: it skips the keys of what may be given once,
 	// which the store's own check (graph.SnapshotPreparer) holds too.
 	checked bool
+	// comments are the comments read so far, by id: replies, revisions
+	// and flags refer to them.
+	comments map[string]commentRef
+	// blobs follows the media files (media.go).
+	blobs *blobReading
+}
+
+// commentRef is what the records after a comment are checked against.
+type commentRef struct {
+	documentID string
+	depth      int
+	version    int
 }
 
 func newReader(keep bool) *reader {
 	return &reader{keep: keep, counts: Counts{}, kinds: map[string]graph.Kind{}, lineOf: map[string]int{},
-		versions: map[string]int{}, categories: map[string][]string{}, visibilities: map[string]graph.Visibility{}, seen: map[string]int{}}
+		versions: map[string]int{}, categories: map[string][]string{}, visibilities: map[string]graph.Visibility{}, seen: map[string]int{},
+		comments: map[string]commentRef{}, blobs: newBlobReading()}
 }
 
 // scan is one pass over a file, a line at a time.
@@ -408,6 +466,9 @@ func (p *scan) finish() error {
 		return lineErr(line, "the file ends without its end record: it was cut short (truncated)")
 	case rd.refErr != nil:
 		return rd.refErr
+	}
+	if err := rd.blobs.finish(); err != nil {
+		return lineErr(line, "%s", err)
 	}
 	for _, t := range slices.Sorted(maps.Keys(end.Counts)) {
 		if !slices.Contains(recordTypes, t) {
@@ -479,7 +540,11 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 	var t struct {
 		Type string `json:"type"`
 	}
-	if err := json.Unmarshal(b, &t); err != nil {
+	if bytes.HasPrefix(b, blobPrefix) {
+		// Blob records are most of a dump with media, and a megabyte
+		// each: read once, by strict, which checks the type again.
+		t.Type = TypeBlob
+	} else if err := json.Unmarshal(b, &t); err != nil {
 		return nil, fmt.Errorf("malformed record (truncated or not JSON): %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if t.Type == TypeEnd {
@@ -611,12 +676,17 @@ func (rd *reader) record(line int, b []byte) (*endRecord, error) {
 			return nil, err
 		}
 		f := r.flag()
+		if f.CommentID != "" && rd.version < 4 {
+			return nil, fmt.Errorf("flag %q: a flag about a comment in a version %d dump: comments came with version 4", r.ID, rd.version)
+		}
 		if err := graph.CheckFlag(&f); err != nil {
 			return nil, fmt.Errorf("flag %q: %s", r.ID, graph.ErrorMessage(err))
 		}
 		if !rd.refFault(line, rd.flag(line, &f)) && rd.keep {
 			rd.snap.Flags = append(rd.snap.Flags, f)
 		}
+	case TypeMedia, TypeComment, TypeCommentRevision, TypeBlob:
+		err = rd.discussionRecord(line, t.Type, b)
 	}
 	return nil, err
 }
@@ -664,6 +734,9 @@ func (rd *reader) declaration(line int, d *graph.Declaration) error {
 func (rd *reader) flag(line int, f *graph.Flag) error {
 	if f.DocumentKind = rd.kinds[f.DocumentID]; !f.DocumentKind.IsDocument() {
 		return fmt.Errorf("flag %q: no document %q in the dump", f.ID, f.DocumentID)
+	}
+	if c, ok := rd.comments[f.CommentID]; f.CommentID != "" && (!ok || c.documentID != f.DocumentID) {
+		return fmt.Errorf("flag %q: no comment %q of document %q in the dump", f.ID, f.CommentID, f.DocumentID)
 	}
 	return rd.once(line, "flag\x00"+f.ID, fmt.Sprintf("flag %q", f.ID))
 }

@@ -9,15 +9,27 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/blob"
 )
 
 // Write writes the whole graph of s to w, read as the system: hidden
-// documents, every revision, every declaration whatever its visibility and
-// every moderation flag are in it, which is what a backup is for. It reads through the Store
+// documents, every revision, every declaration whatever its visibility,
+// every moderation flag, every media record and every discussion (hidden
+// comments and deleted stand-ins included) are in it, which is what a backup is for. It reads through the Store
 // interface, page by page, so it works on any store; on a store that others
 // write to meanwhile (a shared Neo4j) the pages may not be one snapshot, so
 // back up a quiet store.
+//
+// A graph with media needs WriteBlobs, which carries their files too.
 func Write(ctx context.Context, s Source, w io.Writer) (Counts, error) {
+	return WriteBlobs(ctx, s, nil, w)
+}
+
+// WriteBlobs is Write for a graph whose media files are in blobs: the
+// file carries the media records, the discussions and, last, the media
+// files' bytes (see media.go). A media whose file blobs lacks, or holds
+// damaged, fails the dump.
+func WriteBlobs(ctx context.Context, s Source, blobs blob.Store, w io.Writer) (Counts, error) {
 	ctx = graph.SystemContext(ctx)
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
@@ -112,6 +124,15 @@ func Write(ctx context.Context, s Source, w io.Writer) (Counts, error) {
 			}
 		}
 	}
+	var files map[string]int64
+	if err == nil {
+		if files, err = writeMedia(ctx, s, put); err == nil && len(files) > 0 && blobs == nil {
+			err = ErrNoBlobs
+		}
+	}
+	if err == nil {
+		err = writeDiscussions(ctx, s, docIDs, put)
+	}
 	if err == nil {
 		// Flags come newest first; the file has them oldest first, like
 		// revisions. Every flag is there, resolved ones included: a
@@ -124,6 +145,9 @@ func Write(ctx context.Context, s Source, w io.Writer) (Counts, error) {
 		for i := len(flags) - 1; i >= 0 && err == nil; i-- {
 			err = put(TypeFlag, toFlagRecord(flags[i]))
 		}
+	}
+	if err == nil {
+		err = writeBlobs(ctx, blobs, files, put)
 	}
 	if err != nil {
 		return nil, err
@@ -144,6 +168,8 @@ type Source interface {
 	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
 	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
 	Flags(ctx context.Context, f graph.FlagFilter, p graph.Page) (*graph.Connection[*graph.Flag], error)
+	ScanMedia(ctx context.Context, after string, limit int) ([]*graph.Media, error)
+	Discussions(ctx context.Context, documentIDs []string) (map[string]*graph.Discussion, error)
 }
 
 // eachPage calls fn for every item of a paged list, MaxFirst at a time.

@@ -38,6 +38,8 @@ func Context() map[string]any {
 		"dateCreated":   dateTime,
 		"dateModified":  dateTime,
 		"datePublished": dateTime,
+		"uploadDate":    dateTime,
+		"contentUrl":    map[string]any{"@id": "schema:contentUrl", "@type": "@id"},
 		"standpoint":    map[string]any{"@id": "mlg:standpoint"},
 	}
 }
@@ -57,6 +59,8 @@ type Source interface {
 	Communities(ctx context.Context, ids []string) ([]*graph.Community, error)
 	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
 	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
+	MediaOf(ctx context.Context, documentIDs []string) (map[string][]*graph.Media, error)
+	Discussions(ctx context.Context, documentIDs []string) (map[string]*graph.Discussion, error)
 }
 
 // Builder makes the JSON-LD objects of nodes.
@@ -70,6 +74,10 @@ type Builder struct {
 	// DefaultLicence applies to documents without a licence of their own;
 	// empty means DefaultLicence.
 	DefaultLicence string
+	// MediaBase is the IRI a media id is appended to for its file (the
+	// server's /media/ route); empty means the /media/ beside Base's
+	// /ld/.
+	MediaBase string
 }
 
 // Object is one JSON-LD node object.

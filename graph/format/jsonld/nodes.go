@@ -147,6 +147,10 @@ func (b *Builder) documents(ctx context.Context, all []*graph.Document) ([]Objec
 	if err != nil {
 		return nil, err
 	}
+	x, err := b.extras(ctx, ds)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Object, 0, len(ds))
 	for _, d := range ds {
 		ls := links[d.ID]
@@ -205,6 +209,7 @@ func (b *Builder) documents(ctx context.Context, all []*graph.Document) ([]Objec
 				o["keywords"] = b.label("sector", d.Sector)
 			}
 		}
+		b.addExtras(o, d, x)
 		out = append(out, o)
 	}
 	return out, nil

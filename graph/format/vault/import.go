@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/blob"
 )
 
 // Options tune an import.
@@ -26,6 +27,11 @@ type Options struct {
 	BatchSize int
 	// Progress, when set, is called after each batch of a phase.
 	Progress func(phase string, done, total int)
+	// Blobs, when set, keeps the files notes embed, which become their
+	// media (media.go); without it embeds are left alone.
+	Blobs blob.Store
+	// MediaLimits override media.DefaultLimits per format.
+	MediaLimits map[graph.MediaFormat]int64
 }
 
 // Result is what an import did, or would do for a dry run.
@@ -36,6 +42,9 @@ type Result struct {
 	Links                          int // links created
 	Contributors, Carnets, TagTerm int // created (tag terms: terms made for #tags)
 	Unresolved                     int // links that lead nowhere
+	// Media are the embedded files attached; MediaUnchanged those the
+	// document already had.
+	Media, MediaUnchanged int
 	// Actions lists, for a dry run, each change that would be made.
 	Actions []string
 	Reports []Report
@@ -76,6 +85,8 @@ type Target interface {
 	ListContributors(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Contributor], error)
 	UpdateCarnet(ctx context.Context, id string, u graph.CarnetUpdate) (*graph.Carnet, error)
 	UpdateDocument(ctx context.Context, id string, u graph.DocumentUpdate) (*graph.Document, error)
+	CreateMedia(ctx context.Context, m graph.Media) (*graph.Media, error)
+	MediaOf(ctx context.Context, documentIDs []string) (map[string][]*graph.Media, error)
 }
 
 // Import writes the vault into s as the system: new files become new
@@ -94,6 +105,10 @@ func Import(ctx context.Context, s Target, v *Vault, o Options) (*Result, error)
 	}
 	res := &Result{Created: map[graph.Kind]int{}, Updated: map[graph.Kind]int{}, Unchanged: map[graph.Kind]int{}}
 	p, err := v.plan(ctx, s, o, res)
+	var mp *mediaPlan
+	if err == nil {
+		mp, err = v.planMedia(o, res)
+	}
 	slices.SortStableFunc(v.Reports, func(a, b Report) int {
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
 			return c
@@ -109,7 +124,10 @@ func Import(ctx context.Context, s Target, v *Vault, o Options) (*Result, error)
 	if err != nil || o.DryRun {
 		return res, err
 	}
-	return res, p.apply(ctx, s, o, res)
+	if err := p.apply(ctx, s, o, res); err != nil {
+		return res, err
+	}
+	return res, mp.apply(ctx, s, o, res)
 }
 
 // document is the graph document a file describes.

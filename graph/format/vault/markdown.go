@@ -40,6 +40,12 @@ var (
 // line first. Code (fenced blocks and `spans`) holds neither, and embeds of
 // attachments (![[image.png]], ![](photo.jpg)) are not links between notes.
 func ScanBody(body string, first int) (refs []Ref, tags []Tag) {
+	refs, tags, _ = scanBody(body, first)
+	return refs, tags
+}
+
+// scanBody is ScanBody with the attachments the body embeds.
+func scanBody(body string, first int) (refs []Ref, tags []Tag, embeds []Embed) {
 	fence := ""
 	for i, line := range strings.Split(body, "\n") {
 		n := first + i
@@ -55,8 +61,8 @@ func ScanBody(body string, first int) (refs []Ref, tags []Tag) {
 			continue
 		}
 		line = blankCode(line)
-		line, refs = wikilinks(line, n, refs)
-		line, refs = markdownLinks(line, n, refs)
+		line, refs = wikilinks(line, n, refs, &embeds)
+		line, refs = markdownLinks(line, n, refs, &embeds)
 		for _, m := range tagExpr.FindAllStringSubmatch(line, -1) {
 			t := strings.TrimRight(m[1], "/-")
 			if t == "" || len(t) > MaxTagLen || !strings.ContainsFunc(t, unicode.IsLetter) {
@@ -65,7 +71,7 @@ func ScanBody(body string, first int) (refs []Ref, tags []Tag) {
 			tags = append(tags, Tag{Line: n, Name: t})
 		}
 	}
-	return refs, tags
+	return refs, tags, embeds
 }
 
 // fenceOf returns the fence a line opens (``` or ~~~, three or more).
@@ -109,7 +115,7 @@ func blankCode(line string) string {
 
 // wikilinks collects [[target|label]] links and blanks them out of line,
 // so that their text is not read again as tags.
-func wikilinks(line string, n int, refs []Ref) (string, []Ref) {
+func wikilinks(line string, n int, refs []Ref, embeds *[]Embed) (string, []Ref) {
 	if !strings.Contains(line, "[[") {
 		return line, refs
 	}
@@ -125,6 +131,7 @@ func wikilinks(line string, n int, refs []Ref) (string, []Ref) {
 			break
 		}
 		inner := rest[start+2 : start+2+end]
+		embed := start > 0 && rest[start-1] == '!'
 		out.WriteString(rest[:start])
 		out.WriteString(strings.Repeat(" ", end+4))
 		rest = rest[start+4+end:]
@@ -133,6 +140,9 @@ func wikilinks(line string, n int, refs []Ref) (string, []Ref) {
 		target = stripAnchor(target)
 		// ![[Autre note]] embeds a note, which links to it too; an image
 		// or a PDF, embedded or linked, is not a note.
+		if embed && target != "" && isAttachment(target) {
+			*embeds = append(*embeds, Embed{Line: n, Target: target, Alt: embedAlt(label), Wiki: true})
+		}
 		if target == "" || isAttachment(target) {
 			continue
 		}
@@ -144,7 +154,7 @@ func wikilinks(line string, n int, refs []Ref) (string, []Ref) {
 
 // markdownLinks collects [label](relative/path.md) links between files;
 // URLs with a scheme and attachments are not links between notes.
-func markdownLinks(line string, n int, refs []Ref) (string, []Ref) {
+func markdownLinks(line string, n int, refs []Ref, embeds *[]Embed) (string, []Ref) {
 	if !strings.Contains(line, "](") {
 		return line, refs
 	}
@@ -156,6 +166,11 @@ func markdownLinks(line string, n int, refs []Ref) (string, []Ref) {
 		embed := m[3] > m[2]
 		label, target := line[m[4]:m[5]], line[m[6]:m[7]]
 		target = strings.TrimSuffix(strings.TrimPrefix(target, "<"), ">")
+		if embed && strings.HasPrefix(target, "/") && isAttachment(target) {
+			// An embed of an absolute path is refused by name, not ignored.
+			*embeds = append(*embeds, Embed{Line: n, Target: target, Alt: strings.TrimSpace(label)})
+			continue
+		}
 		if scheme.MatchString(target) || strings.HasPrefix(target, "#") || strings.HasPrefix(target, "/") {
 			continue
 		}
@@ -163,6 +178,9 @@ func markdownLinks(line string, n int, refs []Ref) (string, []Ref) {
 			target = u
 		}
 		target = stripAnchor(target)
+		if embed && target != "" && isAttachment(target) {
+			*embeds = append(*embeds, Embed{Line: n, Target: target, Alt: strings.TrimSpace(label)})
+		}
 		if target == "" || embed || isAttachment(target) {
 			continue
 		}

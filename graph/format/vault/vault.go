@@ -75,6 +75,9 @@ type File struct {
 	Body      string
 	Refs      []Ref
 	Tags      []Tag
+	// Embeds are the attachments the body embeds (![[audio.mp3]],
+	// ![alt](image.png)): media of the document (media.go).
+	Embeds []Embed
 }
 
 // Vault is a folder of Markdown files, read and checked.
@@ -84,6 +87,9 @@ type Vault struct {
 	Reports []Report
 	// Ignored counts files that are not Markdown (attachments, …).
 	Ignored int
+	// Attachments are the regular files that are not Markdown, relative
+	// to Dir with slashes: what embeds may name.
+	Attachments []string
 }
 
 func (v *Vault) report(p string, line int, sev Severity, format string, args ...any) {
@@ -123,6 +129,9 @@ func Read(dir string) (*Vault, error) {
 		}
 		if !strings.EqualFold(path.Ext(d.Name()), ".md") {
 			v.Ignored++
+			if d.Type().IsRegular() {
+				v.Attachments = append(v.Attachments, rel)
+			}
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 || !d.Type().IsRegular() {
@@ -222,7 +231,7 @@ func Parse(rel string, b []byte) (*File, *Problem) {
 	if f.Title == "" {
 		f.Title = strings.TrimSuffix(path.Base(rel), path.Ext(rel))
 	}
-	f.Refs, f.Tags = ScanBody(body, bodyLine)
+	f.Refs, f.Tags, f.Embeds = scanBody(body, bodyLine)
 	for _, t := range front.Tags {
 		f.Tags = append(f.Tags, Tag{Line: 2, Name: t})
 	}

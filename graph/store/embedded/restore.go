@@ -57,7 +57,7 @@ func (s *Store) restoreStart(ctx context.Context) (uint64, error) {
 				return err
 			}
 		}
-		if k, _ := w.nodes.Cursor().First(); k != nil {
+		if k, _ := w.nodes.Cursor().First(); k != nil || w.holdsMedia() {
 			return graph.Errorf(graph.ECONFLICT, "the store already holds a graph: restore into an empty data directory")
 		}
 		if b := meta.Get(keySeq); len(b) == 8 {
@@ -85,6 +85,9 @@ func (w *writer) clearRestore(start uint64) error {
 		if _, err := w.tx.CreateBucket(name); err != nil {
 			return err
 		}
+	}
+	if err := w.clearMedia(); err != nil {
+		return err
 	}
 	changes := w.tx.Bucket(bChanges)
 	var keys [][]byte
@@ -170,6 +173,7 @@ func (s *Store) restoreBatches(ctx context.Context, next func() (*graph.Snapshot
 	// The change entry of a declaration names the contributor only, as
 	// DeclareStandpoint's does: once per contributor is enough.
 	announced := map[string]bool{}
+	mediaAnnounced := map[string]bool{}
 	for {
 		part, err := next()
 		if err != nil {
@@ -248,6 +252,9 @@ func (s *Store) restoreBatches(ctx context.Context, next func() (*graph.Snapshot
 			if err != nil {
 				return err
 			}
+		}
+		if err := restoreDiscussions(add, part, mediaAnnounced); err != nil {
+			return err
 		}
 		// A flag appends no change: it changes no document, and its
 		// document's CREATE is already in the sequence.

@@ -929,8 +929,18 @@ DELETE m
 RETURN count(*) AS released`
 
 	// restoreAnyNode is the emptiness check: one node of the graph, if any.
-	restoreAnyNode = `MATCH (n:Node)
-RETURN n.id AS id
+	// A standing-alone media is no :Node, but a store holding one is not
+	// empty.
+	restoreAnyNode = `CALL () {
+  MATCH (n:Node)
+  RETURN n.id AS id
+  LIMIT 1
+  UNION
+  MATCH (m:Media)
+  RETURN m.id AS id
+  LIMIT 1
+}
+RETURN id
 LIMIT 1`
 
 	restoreFlags = `UNWIND $rows AS row
@@ -959,9 +969,9 @@ CREATE (c)-[:DECLARES {visibility: row.visibility, declaredAt: row.declaredAt}]-
 
 	// restoreClearNodes deletes up to $limit of what a restore writes
 	// (the graph's nodes and relationships, revisions, flags, standpoint
-	// values), for a loop of small transactions. Tokens stay.
+	// values, discussions, media records), for a loop of small transactions. Tokens stay.
 	restoreClearNodes = `MATCH (n)
-WHERE n:Node OR n:Revision OR n:Flag OR n:StandpointValue OR n:Comment OR n:CommentRevision
+WHERE n:Node OR n:Revision OR n:Flag OR n:StandpointValue OR n:Comment OR n:CommentRevision OR n:Media
 WITH n
 LIMIT $limit
 DETACH DELETE n
@@ -1110,6 +1120,43 @@ DELETE m`
 
 	deleteMediaOf = `MATCH (m:Media {documentId: $id})
 DELETE m`
+
+	// scanMedia is one page of the media the viewer may read, in id
+	// order (graph.MediaStore.ScanMedia), with mediaByID's rule.
+	scanMedia = `MATCH (m:Media)
+WHERE m.id > $after
+OPTIONAL MATCH (d:Document {id: m.documentId})
+WITH m, d
+WHERE (m.documentId IS NULL AND ($all OR m.visibility = 'PUBLIC' OR ($viewer <> '' AND m.uploaderId = $viewer)))
+   OR (m.documentId IS NOT NULL AND d IS NOT NULL AND ` + canReadD + `)
+RETURN m {.*} AS media
+ORDER BY m.id
+LIMIT $limit`
+
+	// discussionsOf is the whole discussion of each readable document
+	// (graph.DiscussionStore.Discussions): every comment, with its
+	// revisions; who may read a hidden comment is decided in Go
+	// (graph.Viewer.CanReadComment), as for a thread.
+	discussionsOf = `UNWIND $ids AS id
+MATCH (d:Document {id: id})
+WHERE ` + canReadD + `
+MATCH (c:Comment {documentId: id})
+RETURN id, c {.*} AS comment,
+COLLECT { MATCH (r:CommentRevision {commentId: c.id}) RETURN r {.*} } AS revisions`
+
+	// restoreMedia, restoreComments and restoreCommentRevisions write a
+	// restore's rows as the create statements would, checked before.
+	restoreMedia = `UNWIND $rows AS row
+CREATE (m:Media)
+SET m = row`
+
+	restoreComments = `UNWIND $rows AS row
+CREATE (c:Comment)
+SET c = row`
+
+	restoreCommentRevisions = `UNWIND $rows AS row
+CREATE (r:CommentRevision)
+SET r = row`
 )
 
 func init() {
@@ -1119,4 +1166,9 @@ func init() {
 	register("mediaOfDocuments", mediaOfDocuments, append([]string{"ids"}, viewerParams...)...)
 	register("deleteMedia", deleteMedia, "id")
 	register("deleteMediaOf", deleteMediaOf, "id")
+	register("scanMedia", scanMedia, append([]string{"after", "limit"}, viewerParams...)...)
+	register("discussionsOf", discussionsOf, append([]string{"ids"}, viewerParams...)...)
+	register("restoreMedia", restoreMedia, "rows")
+	register("restoreComments", restoreComments, "rows")
+	register("restoreCommentRevisions", restoreCommentRevisions, "rows")
 }

@@ -249,6 +249,7 @@ func (s *Store) RestoreStream(ctx context.Context, next func() (*graph.Snapshot,
 // the marker must outlive every one of them.
 func (s *Store) restoreParts(ctx context.Context, h *restoreHold, next func() (*graph.Snapshot, error)) error {
 	announced := map[string]bool{}
+	mediaAnnounced, kinds := map[string]bool{}, map[string]graph.Kind{}
 	written := 0
 	for {
 		part, err := next()
@@ -259,6 +260,14 @@ func (s *Store) restoreParts(ctx context.Context, h *restoreHold, next func() (*
 			break
 		}
 		rows := partRows(part, announced)
+		for i := range part.Documents {
+			kinds[part.Documents[i].ID] = part.Documents[i].Kind
+		}
+		more, err := discussionRows(part, mediaAnnounced, kinds)
+		if err != nil {
+			return err
+		}
+		rows = withDiscussionRows(rows, more)
 		if err := s.restoreBatches(ctx, h, rows, written); err != nil {
 			return err
 		}
@@ -516,8 +525,8 @@ func (s *Store) clearRestore(ctx context.Context, h *restoreHold, start uint64, 
 }
 
 // IsEmpty implements dump.EmptyChecker: whether the graph holds no node
-// of any kind (tokens are not the graph), hidden documents included, in
-// one read of at most one node, for the system only.
+// of any kind and no media (tokens are not the graph), hidden documents
+// included, in one read of at most one node, for the system only.
 func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 	if graph.ViewerFrom(ctx).Role != graph.RoleSystem {
 		return false, graph.Errorf(graph.EFORBIDDEN, "only the system may ask whether the store is empty")

@@ -24,7 +24,7 @@ func TestRestore(t *testing.T) {
 		// One server for the test: the kit reads the source whole before
 		// it asks for the store to restore into, emptied again.
 		file := dumptest.RoundTrip(t, func(t testing.TB) graph.Store { return emptied(t, s) })
-		if _, err := dump.Restore(t.Context(), s, bytes.NewReader(file)); !errors.Is(err, dump.ErrNotEmpty) {
+		if _, err := dump.RestoreBlobs(t.Context(), s, dumptest.NewBlobs(t, s), bytes.NewReader(file)); !errors.Is(err, dump.ErrNotEmpty) {
 			t.Errorf("a second restore: %v, want ErrNotEmpty", err)
 		}
 	})
@@ -56,7 +56,7 @@ func TestRestore(t *testing.T) {
 		if _, err := dump.Check(t.Context(), s, bytes.NewReader(file)); !errors.Is(err, dump.ErrNotEmpty) {
 			t.Errorf("dry run into a store holding a hidden note: %v, want ErrNotEmpty", err)
 		}
-		if _, err := dump.Restore(t.Context(), s, bytes.NewReader(file)); !errors.Is(err, dump.ErrNotEmpty) {
+		if _, err := dump.RestoreBlobs(t.Context(), s, dumptest.NewBlobs(t, s), bytes.NewReader(file)); !errors.Is(err, dump.ErrNotEmpty) {
 			t.Errorf("restore into a store holding a hidden note: %v, want ErrNotEmpty", err)
 		}
 	})

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -258,6 +259,81 @@ func testComments(t *testing.T, newStore factory) {
 		f.must(err, "keep")
 		_, err = f.s.Comment(f.anon(), c.ID)
 		f.must(err, "a comment shown again")
+	})
+
+	// Discussions gives a document's whole discussion as stored, for
+	// dumps: stand-ins of deleted comments, every revision, hidden
+	// comments to curators only, nothing of a document one may not read.
+	t.Run("Discussions", func(t *testing.T) {
+		f := newFixture(t, newStore)
+		buildWorld(f)
+		first, err := f.s.AddComment(f.asC("x"), "pub", "", "Première remarque")
+		f.must(err, "x comments")
+		_, err = f.s.EditComment(f.asC("x"), first.ID, "Première remarque, revue", 1)
+		f.must(err, "x edits")
+		reply, err := f.s.AddComment(f.asC("a"), "pub", first.ID, "Réponse")
+		f.must(err, "a replies")
+		under, err := f.s.AddComment(f.asC("x"), "pub", reply.ID, "Sous la réponse")
+		f.must(err, "x replies to the reply")
+		_, err = f.s.DeleteComment(f.asC("a"), reply.ID)
+		f.must(err, "a deletes her reply, which stays as a stand-in")
+		rude, err := f.s.AddComment(f.asC("m"), "pub", "", "Hors sujet")
+		f.must(err, "m comments")
+		fl, err := f.s.FlagComment(f.asC("x"), rude.ID, "Hors sujet")
+		f.must(err, "flag")
+		_, err = f.s.ResolveFlag(f.as(curator), fl.ID, graph.DecisionHide, "")
+		f.must(err, "hide the comment")
+		secret, err := f.s.AddComment(f.asC("a"), "priv", "", "Sur une note privée")
+		f.must(err, "a comments on her private note")
+
+		ds, err := f.s.Discussions(f.sys(), []string{"pub", "priv", "com", missingID, "pub"})
+		f.must(err, "Discussions as the system")
+		if len(ds) != 2 || ds["com"] != nil {
+			t.Fatalf("discussions of %d documents, want pub and priv: %v", len(ds), ds)
+		}
+		pub := ds["pub"]
+		sameOrder(t, commentIDs(pub.Comments), []string{first.ID, reply.ID, under.ID, rude.ID}, "the discussion of pub, oldest first")
+		stand := pub.Comments[1]
+		if !stand.Deleted || stand.Body != "" || stand.AuthorID != "" || stand.ReplyCount != 0 {
+			t.Errorf("a deleted comment with a reply reads %+v", stand)
+		}
+		if !pub.Comments[3].Hidden || pub.Comments[2].Depth != 2 || pub.Comments[2].ParentID != reply.ID {
+			t.Errorf("the hidden comment or the reply under the stand-in read %+v / %+v", pub.Comments[3], pub.Comments[2])
+		}
+		var revs []string
+		for _, r := range pub.Revisions {
+			revs = append(revs, r.CommentID+" v"+strconv.Itoa(r.Version)+" "+r.Body+" by "+r.EditorID)
+			if r.DocumentID != "pub" || r.At.IsZero() {
+				t.Errorf("revision %+v", r)
+			}
+		}
+		sameOrder(t, revs, []string{
+			first.ID + " v1 Première remarque by x", first.ID + " v2 Première remarque, revue by x",
+			under.ID + " v1 Sous la réponse by x", rude.ID + " v1 Hors sujet by m",
+		}, "the revisions, by comment then version (a deleted comment keeps none)")
+		if got := ds["priv"]; len(got.Comments) != 1 || got.Comments[0].ID != secret.ID {
+			t.Errorf("the private note's discussion for the system: %+v", got)
+		}
+
+		// Anyone else reads through the same rules as a thread.
+		ds, err = f.s.Discussions(f.anon(), []string{"pub", "priv"})
+		f.must(err, "Discussions anonymously")
+		if ds["priv"] != nil || len(ds) != 1 {
+			t.Errorf("an anonymous reader gets the private note's discussion: %v", ds)
+		}
+		sameOrder(t, commentIDs(ds["pub"].Comments), []string{first.ID, reply.ID, under.ID}, "pub's discussion, anonymously: no hidden comment")
+		for _, r := range ds["pub"].Revisions {
+			if r.CommentID == rude.ID {
+				t.Errorf("an anonymous reader gets a hidden comment's revision")
+			}
+		}
+		_, err = f.s.SetHidden(f.as(curator), "pub", true)
+		f.must(err, "hide pub")
+		ds, err = f.s.Discussions(f.asC("x"), []string{"pub"})
+		f.must(err, "Discussions of a hidden document")
+		if len(ds) != 0 {
+			t.Errorf("a commenter reads the discussion of a document hidden by a curator: %v", ds)
+		}
 	})
 
 	t.Run("HiddenDocument", func(t *testing.T) {

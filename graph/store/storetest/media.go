@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +182,75 @@ func testMedia(t *testing.T, newStore factory) {
 		in.Text = strings.Repeat("x", graph.MaxMediaText+1)
 		_, err = f.s.CreateMedia(f.asC("a"), in)
 		wantCode(t, err, graph.EINVALID, "a text past MaxMediaText")
+	})
+
+	// ScanMedia walks every media the viewer may read, in id order, page
+	// by page: a dump reads them so, and what a viewer may not read is
+	// not there, on any page.
+	t.Run("Scan", func(t *testing.T) {
+		f := newFixture(t, newStore)
+		buildWorld(f)
+		mine := map[string]string{} // id → what it is
+		for _, doc := range []string{"pub", "com", "priv", "pubx"} {
+			author := "a"
+			if doc == "pubx" {
+				author = "x"
+			}
+			m, err := f.s.CreateMedia(f.asC(author), audio(doc))
+			f.must(err, "attach to %s", doc)
+			mine[m.ID] = doc
+		}
+		for _, v := range []graph.Visibility{graph.VisibilityPublic, graph.VisibilityPrivate} {
+			m, err := f.s.CreateMedia(f.asC("x"), graph.Media{SHA256: sha, Size: 10, MIME: "image/png", Format: graph.MediaImage, Visibility: v})
+			f.must(err, "x uploads a %s drawing", v)
+			mine[m.ID] = "alone " + string(v)
+		}
+		_, err := f.s.SetHidden(f.as(curator), "pubx", true)
+		f.must(err, "hide pubx")
+		scan := func(ctx context.Context, page int) []string {
+			t.Helper()
+			var ids []string
+			for after := ""; ; {
+				ms, err := f.s.ScanMedia(ctx, after, page)
+				f.must(err, "ScanMedia after %q", after)
+				if len(ms) > page {
+					t.Fatalf("ScanMedia gave %d media for a limit of %d", len(ms), page)
+				}
+				for _, m := range ms {
+					ids = append(ids, m.ID)
+				}
+				if len(ms) < page {
+					return ids
+				}
+				after = ms[len(ms)-1].ID
+			}
+		}
+		want := func(what ...string) []string {
+			var ids []string
+			for id, w := range mine {
+				if slices.Contains(what, w) {
+					ids = append(ids, id)
+				}
+			}
+			slices.Sort(ids)
+			return ids
+		}
+		for _, c := range []struct {
+			who  string
+			ctx  context.Context
+			sees []string
+		}{
+			{"the system", f.sys(), want("pub", "com", "priv", "pubx", "alone PUBLIC", "alone PRIVATE")},
+			{"anonymous", f.anon(), want("pub", "alone PUBLIC")},
+			{"x (uploader of the private drawing, author of the hidden note)", f.asC("x"), want("pub", "pubx", "alone PUBLIC", "alone PRIVATE")},
+			{"a (author, member of c)", f.asC("a"), want("pub", "com", "priv", "alone PUBLIC")},
+		} {
+			for _, page := range []int{1, 2, 100} {
+				sameOrder(t, scan(c.ctx, page), c.sees, "%s scans media, pages of %d", c.who, page)
+			}
+		}
+		_, err = f.s.ScanMedia(f.sys(), "", 0)
+		wantCode(t, err, graph.EINVALID, "a scan of 0 media")
 	})
 
 	t.Run("Delete", func(t *testing.T) {

@@ -11,13 +11,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/encommun/maillage/graph/blob"
 	"github.com/encommun/maillage/graph/demo"
 	"github.com/encommun/maillage/graph/format/dump"
 )
@@ -109,6 +112,98 @@ func Fill(t testing.TB, s graph.Store) {
 	} {
 		must[*graph.Declaration](t)(s.DeclareStandpoint(as, d))
 	}
+	fillDiscussions(t, s)
+}
+
+// fillDiscussions adds a discussion on the organisation with all a dump
+// must carry of one: a reply, an edit (two revisions), a deleted comment
+// kept as a stand-in because a reply hangs under it, a comment hidden by
+// a curator's decision on a flag, and an open flag about a comment.
+func fillDiscussions(t testing.TB, s graph.Store) {
+	t.Helper()
+	ada := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleContributor, ContributorID: "rt-ada"})
+	bea := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleContributor, ContributorID: "rt-bea"})
+	curator := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleCurator, ContributorID: "rt-ada"})
+	first := must[*graph.Comment](t)(s.AddComment(ada, "rt-org", "", "Le site a changé d'adresse ?"))
+	must[*graph.Comment](t)(s.EditComment(ada, first.ID, "Le site a-t-il changé d'adresse ?", 1))
+	reply := must[*graph.Comment](t)(s.AddComment(bea, "rt-org", first.ID, "Oui, depuis le printemps."))
+	must[*graph.Comment](t)(s.AddComment(ada, "rt-org", reply.ID, "Merci, je corrige."))
+	must[*graph.Comment](t)(s.DeleteComment(bea, reply.ID))
+	rude := must[*graph.Comment](t)(s.AddComment(bea, "rt-org", "", "Hors sujet"))
+	f := must[*graph.Flag](t)(s.FlagComment(ada, rude.ID, "Sans rapport avec l'organisme"))
+	must[*graph.Flag](t)(s.ResolveFlag(curator, f.ID, graph.DecisionHide, "Masqué"))
+	must[*graph.Flag](t)(s.FlagComment(bea, first.ID, "À vérifier"))
+}
+
+// Blobs are the media files of the stores a test made, by store.
+var blobsOf sync.Map
+
+// BlobsOf returns the blob store FillMedia gave s, or nil.
+func BlobsOf(s any) blob.Store {
+	if b, ok := blobsOf.Load(s); ok {
+		return b.(blob.Store)
+	}
+	return nil
+}
+
+// NewBlobs gives s a blob store of its own in a temporary directory.
+func NewBlobs(t testing.TB, s any) blob.Store {
+	t.Helper()
+	b, err := blob.OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobsOf.Store(s, b)
+	t.Cleanup(func() { blobsOf.Delete(s) })
+	return b
+}
+
+// MediaFile is the bytes of a test file of n bytes: not compressible, not
+// the same for two seeds.
+func MediaFile(seed byte, n int) []byte {
+	b := make([]byte, n)
+	x := uint32(seed) + 1
+	for i := range b {
+		x = x*1664525 + 1013904223
+		b[i] = byte(x >> 24)
+	}
+	return b
+}
+
+// FillMedia adds media to s, their files in a blob store of s's own
+// (BlobsOf): a recording with a transcript on the note, larger than one
+// blob record, a drawing on the hidden term, a second media sharing the
+// recording's file, and a private drawing standing alone.
+func FillMedia(t testing.TB, s graph.Store) {
+	t.Helper()
+	blobs := NewBlobs(t, s)
+	ada := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleContributor, ContributorID: "rt-ada"})
+	bea := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleContributor, ContributorID: "rt-bea"})
+	put := func(b []byte) blob.Ref {
+		return must[blob.Ref](t)(blobs.Put(context.Background(), bytes.NewReader(b), int64(len(b))))
+	}
+	rec := put(MediaFile(1, 2*dump.BlobChunk+12345))
+	img := put(MediaFile(2, 5000))
+	for _, x := range []struct {
+		ctx context.Context
+		m   graph.Media
+	}{
+		{ada, graph.Media{DocumentID: "rt-note", SHA256: rec.SHA256, Size: rec.Size, MIME: "audio/ogg", Format: graph.MediaAudio,
+			Title: "Témoignage", Description: "Récit enregistré", Language: "fr", Cues: []graph.MediaCue{
+				{Start: 0, End: 4 * time.Second, Speaker: "Odile", Text: "Bonjour à toutes"},
+				{Start: 754*time.Second + 500*time.Millisecond, End: 760 * time.Second, Text: "la cuisine collective"},
+			}}},
+		{ada, graph.Media{DocumentID: "rt-term", SHA256: img.SHA256, Size: img.Size, MIME: "image/png", Format: graph.MediaImage,
+			Alt: "Un schéma", Description: "Le terme en dessin"}},
+		{ada, graph.Media{DocumentID: "rt-note", SHA256: rec.SHA256, Size: rec.Size, MIME: "audio/ogg", Format: graph.MediaAudio,
+			Title: "Le même, en double"}},
+		{ada, graph.Media{DocumentID: "rt-note", SHA256: img.SHA256, Size: img.Size, MIME: "application/pdf", Format: graph.MediaPDF,
+			Title: "Guide", Text: "Les semis du printemps"}},
+		{bea, graph.Media{SHA256: img.SHA256, Size: img.Size, MIME: "image/png", Format: graph.MediaImage,
+			Alt: "Un brouillon", Visibility: graph.VisibilityPrivate}},
+	} {
+		must[*graph.Media](t)(s.CreateMedia(x.ctx, x.m))
+	}
 }
 
 func ptr[T any](x T) *T { return &x }
@@ -126,6 +221,12 @@ type Everything struct {
 	Links          []graph.Link
 	Declarations   []graph.Declaration
 	Flags          []*graph.Flag
+	Media          []*graph.Media
+	Comments       []*graph.Comment
+	CommentRevs    []*graph.CommentRevision
+	// Files are the bytes of every media's file, by digest, when the store
+	// has a blob store (BlobsOf).
+	Files map[string][]byte
 }
 
 func listAll[T any](t testing.TB, list func(context.Context, graph.Page) (*graph.Connection[T], error)) []T {
@@ -190,6 +291,47 @@ func ReadAll(t testing.TB, s dump.Source) Everything {
 			}
 		}
 	}
+	for after := ""; ; {
+		ms, err := s.ScanMedia(sys, after, 2) // small pages, to cross page boundaries
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Media = append(e.Media, ms...)
+		if len(ms) < 2 {
+			break
+		}
+		after = ms[len(ms)-1].ID
+	}
+	if blobs := BlobsOf(s); blobs != nil {
+		e.Files = map[string][]byte{}
+		for _, m := range e.Media {
+			f, err := blobs.Open(sys, m.SHA256)
+			if err != nil {
+				t.Fatalf("the file of media %s: %v", m.ID, err)
+			}
+			b, err := io.ReadAll(f)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.Files[m.SHA256] = b
+		}
+	}
+	var docIDs []string
+	for _, d := range e.Documents {
+		docIDs = append(docIDs, d.ID)
+	}
+	slices.Sort(docIDs)
+	ds, err := s.Discussions(sys, docIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range docIDs {
+		if d := ds[id]; d != nil {
+			e.Comments = append(e.Comments, d.Comments...)
+			e.CommentRevs = append(e.CommentRevs, d.Revisions...)
+		}
+	}
 	decls, err := s.Declarations(sys, contributors)
 	if err != nil {
 		t.Fatal(err)
@@ -220,7 +362,7 @@ func ReadAll(t testing.TB, s dump.Source) Everything {
 func Export(t testing.TB, s dump.Source) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := dump.Write(context.Background(), s, &buf); err != nil {
+	if _, err := dump.WriteBlobs(context.Background(), s, BlobsOf(s), &buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -232,10 +374,11 @@ func Export(t testing.TB, s dump.Source) []byte {
 // change sequence announces every document. It returns the file.
 func RoundTrip(t *testing.T, open Opener) []byte {
 	src := Source(t, open)
+	FillMedia(t, src)
 	file := Export(t, src)
 	want := ReadAll(t, src)
 	dst := open(t)
-	counts, err := dump.Restore(context.Background(), dst, bytes.NewReader(file))
+	counts, err := dump.RestoreBlobs(context.Background(), dst, NewBlobs(t, dst), bytes.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,6 +416,17 @@ func RoundTrip(t *testing.T, open Opener) []byte {
 		})},
 		{"a flag resolved by keeping", slices.ContainsFunc(want.Flags, func(f *graph.Flag) bool { return f.Decision == graph.DecisionKeep })},
 		{"an open flag", slices.ContainsFunc(want.Flags, func(f *graph.Flag) bool { return f.Status == graph.FlagOpen && f.Reason != "" })},
+		{"an open flag about a comment", slices.ContainsFunc(want.Flags, func(f *graph.Flag) bool { return f.Status == graph.FlagOpen && f.CommentID != "" })},
+		{"a media with a transcript", slices.ContainsFunc(want.Media, func(m *graph.Media) bool { return len(m.Cues) == 2 && m.Size > dump.BlobChunk })},
+		{"a PDF with its text", slices.ContainsFunc(want.Media, func(m *graph.Media) bool { return m.Text != "" })},
+		{"a media of a hidden document", slices.ContainsFunc(want.Media, func(m *graph.Media) bool { return m.DocumentID == "rt-term" })},
+		{"a private media standing alone", slices.ContainsFunc(want.Media, func(m *graph.Media) bool { return m.Visibility == graph.VisibilityPrivate })},
+		{"a reply", slices.ContainsFunc(want.Comments, func(c *graph.Comment) bool { return c.Depth == 2 && c.AuthorID == "rt-ada" })},
+		{"a deleted comment kept as a stand-in", slices.ContainsFunc(want.Comments, func(c *graph.Comment) bool { return c.Deleted && c.Body == "" })},
+		{"a hidden comment", slices.ContainsFunc(want.Comments, func(c *graph.Comment) bool { return c.Hidden })},
+		{"an edited comment's first body", slices.ContainsFunc(want.CommentRevs, func(r *graph.CommentRevision) bool {
+			return r.Version == 1 && r.Body == "Le site a changé d'adresse ?"
+		})},
 	} {
 		if !check.ok {
 			t.Fatalf("the source graph lacks %s", check.name)
@@ -306,6 +460,17 @@ func RoundTrip(t *testing.T, open Opener) []byte {
 	compare("links", want.Links, got.Links)
 	compare("declarations", want.Declarations, got.Declarations)
 	compare("flags", want.Flags, got.Flags)
+	compare("media", want.Media, got.Media)
+	compare("comments", want.Comments, got.Comments)
+	compare("comment revisions", want.CommentRevs, got.CommentRevs)
+	if len(want.Files) != 2 || !reflect.DeepEqual(want.Files, got.Files) {
+		t.Errorf("media files: %d in the source, %d restored, or not the same bytes", len(want.Files), len(got.Files))
+	}
+	if counts[dump.TypeMedia] != len(want.Media) || counts[dump.TypeComment] != len(want.Comments) ||
+		counts[dump.TypeCommentRevision] != len(want.CommentRevs) || counts[dump.TypeBlob] != 4 {
+		t.Errorf("restore counts %v, source has %d media, %d comments, %d comment revisions (and 4 blob records: 3 + 1)",
+			counts, len(want.Media), len(want.Comments), len(want.CommentRevs))
+	}
 
 	// A second export of the restored graph holds the same records: the
 	// same lines, header aside. Another store may list ties in another
@@ -323,7 +488,7 @@ func RoundTrip(t *testing.T, open Opener) []byte {
 
 	// The restored store's change sequence announces every document, so
 	// a search index following it indexes the restored graph.
-	created := map[string]bool{}
+	created, updated := map[string]bool{}, map[string]bool{}
 	for seq := uint64(0); ; {
 		cs, err := dst.Changes(sys, seq, 1000)
 		if err != nil {
@@ -336,12 +501,22 @@ func RoundTrip(t *testing.T, open Opener) []byte {
 			if c.Op == graph.OpCreate {
 				created[c.ID] = true
 			}
+			if c.Op == graph.OpUpdate && created[c.ID] {
+				updated[c.ID] = true
+			}
 			seq = c.Seq
 		}
 	}
 	for _, d := range want.Documents {
 		if !created[d.ID] {
 			t.Errorf("no CREATE change for %s after the restore", d.ID)
+		}
+	}
+	// A document's media are searchable text of it: an index that read
+	// it at its CREATE, before its media were written, reads it again.
+	for _, m := range want.Media {
+		if m.DocumentID != "" && !updated[m.DocumentID] {
+			t.Errorf("no UPDATE change after the CREATE of %s, which has media", m.DocumentID)
 		}
 	}
 	return file
