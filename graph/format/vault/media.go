@@ -199,6 +199,17 @@ func checkAttachment(root, rel string, limits map[graph.MediaFormat]int64, attac
 			return m, err
 		}
 	}
+	if m.Format == graph.MediaPDF {
+		// Its text is searched with its note, as an upload's is; a zip
+		// bomb is refused now, before any write.
+		b, err := io.ReadAll(io.MultiReader(bytes.NewReader(head[:n]), io.LimitReader(fh, limits[m.Format])))
+		if err != nil {
+			return m, err
+		}
+		if m.Text, err = media.PDFText(b); err != nil {
+			return m, err
+		}
+	}
 	if m.Format != graph.MediaAudio && m.Format != graph.MediaVideo {
 		return m, nil
 	}

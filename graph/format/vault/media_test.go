@@ -3,6 +3,7 @@ package vault_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -218,5 +219,51 @@ func TestBadVaultEmbedsWriteNothing(t *testing.T) {
 				t.Errorf("a refused import wrote %d media", len(ms))
 			}
 		})
+	}
+}
+
+// pdfFile is a one-page PDF whose page shows text, uncompressed.
+func pdfFile(text string) []byte {
+	var b bytes.Buffer
+	var offs []int
+	obj := func(format string, args ...any) {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, format, args...)
+	}
+	b.WriteString("%PDF-1.4\n")
+	obj("1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n")
+	obj("2 0 obj<</Type/Pages/Kids[4 0 R]/Count 1>>endobj\n")
+	obj("3 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>endobj\n")
+	obj("4 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 3 0 R>>>>/Contents 5 0 R>>endobj\n")
+	content := "BT /F1 12 Tf 72 712 Td (" + text + ") Tj ET"
+	obj("5 0 obj<</Length %d>>stream\n%s\nendstream endobj\n", len(content), content)
+	x := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, x)
+	return b.Bytes()
+}
+
+// TestVaultPDFKeepsItsText: an embedded PDF's text is kept with its media,
+// as an upload's is, so that search finds the note by it.
+func TestVaultPDFKeepsItsText(t *testing.T) {
+	t.Parallel()
+	s, blobs := open(t), newBlobs(t)
+	dir := mediaVault(t, map[string][]byte{
+		"notes/guide.md":  []byte("---\ntitle: Guide\nvisibility: PUBLIC\n---\nLe guide : ![[guide.pdf]]\n"),
+		"notes/guide.pdf": pdfFile("Les semis du printemps"),
+	})
+	if _, err := importMedia(t, s, blobs, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	note := vault.FileID("notes/guide.md")
+	ms, err := s.MediaOf(context.Background(), []string{note})
+	if err != nil || len(ms[note]) != 1 {
+		t.Fatalf("media of the guide: %v %v", ms, err)
+	}
+	if m := ms[note][0]; m.Format != graph.MediaPDF || !strings.Contains(m.Text, "semis du printemps") {
+		t.Errorf("the PDF: format %s, text %q", m.Format, m.Text)
 	}
 }
