@@ -132,15 +132,16 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 	total, atLeast := 0, false
 	counted, bounded := false, false
 	var cq query.Query
+	memo := &matchMemo{}
 	if plan := &marked.plan; r.Sort == SortRelevance && plan.bounds() && ix.fewMatches >= 0 {
 		// Counted first, unscored, with bare filter clauses (see count):
 		// few matches are scored faster all together than by tiers.
 		cq = booleanQuery(append([]query.Query{must}, filterClausesAs(r.Filter, r.Viewer, r.ViewerCommunities, false)...), mustNot)
 		if r.Facets {
 			counter = newFacetCounter(ix.dict, ix.facetCols)
-			total, err = ix.count(ctx, countFacets{q: cq, c: counter}, 0)
+			total, err = ix.count(ctx, cq, counter, 0, memo)
 		} else {
-			total, err = ix.count(ctx, cq, r.countUpTo()+1)
+			total, err = ix.count(ctx, cq, nil, r.countUpTo()+1, memo)
 		}
 		if err != nil {
 			return nil, err
@@ -158,7 +159,7 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 		var c *facetCounter
 		q := bq
 		if counted && total <= ix.fewMatches {
-			q = fewFirst{clauses: clauses, mustNot: mustNot, bare: cq, most: ix.fewMatches}
+			q = fewFirst{clauses: clauses, mustNot: mustNot, bare: cq, most: ix.fewMatches, memo: memo}
 		}
 		res, c, err = ix.pageCounted(ctx, q, r.Facets && !counted, limit, after)
 		if !counted {

@@ -291,13 +291,12 @@ func (ix *Index) pageBounded(ctx context.Context, clauses []query.Query, mustNot
 	return nil, false, nil
 }
 
-// count returns how many documents q matches, unscored, stopping past most
-// (0: counting all).
-func (ix *Index) count(ctx context.Context, q query.Query, most int) (int, error) {
-	if most > 0 {
-		q = stopAfter{q: q, n: most}
-	}
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+// count returns how many documents q matches, unscored, and with c counts
+// their facet codes in it. The count is exact when it could be taken on
+// bitmaps (countMatches); otherwise it stops past most (0: counting all).
+func (ix *Index) count(ctx context.Context, q query.Query, c *facetCounter, most int, memo *matchMemo) (int, error) {
+	counted := -1
+	req := bleve.NewSearchRequestOptions(countMatches{q: q, c: c, most: most, counted: &counted, memo: memo}, 0, 0, false)
 	req.Score = "none"
 	res, err := ix.run(ctx, req)
 	if err != nil {
@@ -305,6 +304,9 @@ func (ix *Index) count(ctx context.Context, q query.Query, most int) (int, error
 			return 0, ctx.Err()
 		}
 		return 0, fmt.Errorf("search: %w", err)
+	}
+	if counted >= 0 {
+		return counted, nil
 	}
 	return int(res.Total), nil
 }
@@ -371,10 +373,11 @@ type fewFirst struct {
 	mustNot query.Query
 	bare    query.Query
 	most    int
+	memo    *matchMemo // the count's matches
 }
 
 func (f fewFirst) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	ids, ok, err := listMatches(ctx, r, m, f.bare, f.most)
+	ids, ok, err := listMatches(ctx, r, m, f.bare, f.most, f.memo)
 	if err != nil {
 		return nil, err
 	}
@@ -387,7 +390,13 @@ func (f fewFirst) Searcher(ctx context.Context, r index.IndexReader, m mapping.I
 
 // listMatches returns the internal ids of q's matches on r, in order; ok
 // false when there are more than most.
-func listMatches(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, most int) ([]index.IndexInternalID, bool, error) {
+func listMatches(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, most int, memo *matchMemo) ([]index.IndexInternalID, bool, error) {
+	if ms, ok, err := memo.matches(r, q); err != nil || ok {
+		if err != nil || ms.count() > most {
+			return nil, false, err
+		}
+		return ms.ids(), true, nil
+	}
 	s, err := q.Searcher(ctx, r, m, bsearch.SearcherOptions{Score: "none"})
 	if err != nil {
 		return nil, false, err
