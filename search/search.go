@@ -148,7 +148,7 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 		}
 		counted = true
 		if total > ix.fewMatches {
-			if res, bounded, err = ix.pageBounded(ctx, clauses, mustNot, plan, limit, after); err != nil {
+			if res, bounded, err = ix.pageBounded(ctx, clauses, mustNot, plan, limit, after, cq, memo); err != nil {
 				return nil, err
 			}
 		}
