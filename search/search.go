@@ -369,8 +369,10 @@ func (ix *Index) details(ctx context.Context, marked *marks, hits []*bsearch.Doc
 	q := markPage{ids: ids, m: marked}
 	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	req.Fields = []string{fieldKind}
+	// No field list: Bleve then highlights only the fields where the hit
+	// has marked positions. Asked for every text field, it fragmented each
+	// one (a body without a match included) for highlights to drop.
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	req.Highlight.Fields = highlightFieldList
 	res, err := ix.run(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
