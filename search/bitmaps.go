@@ -64,6 +64,7 @@ func matchBitmaps(r index.IndexReader, q query.Query) (*segmentMatches, bool, er
 		running += ss.Segment().Count() // deleted documents included, as scorch numbers them
 		e := segmentEval{r: r, seg: ss.Segment(), dicts: map[string]segment.TermDictionary{}}
 		bm, err := e.eval(q)
+		e.release(segs)
 		if errors.Is(err, errNotBitmap) {
 			return nil, false, nil
 		}
@@ -229,12 +230,20 @@ func or(bms []*roaring.Bitmap) *roaring.Bitmap {
 	return roaring.FastOr(bms...)
 }
 
+// release gives the dictionaries back to the pool.
+func (e *segmentEval) release(inUse []*scorch.SegmentSnapshot) {
+	for field, d := range e.dicts {
+		dicts.put(e.seg, field, d, inUse)
+	}
+	clear(e.dicts)
+}
+
 // term is the postings of term in field; nil when none.
 func (e *segmentEval) term(field, term string) (*roaring.Bitmap, error) {
 	dict, ok := e.dicts[field]
 	if !ok {
 		var err error
-		if dict, err = e.seg.Dictionary(field); err != nil {
+		if dict, err = dicts.get(e.seg, field); err != nil {
 			return nil, err
 		}
 		e.dicts[field] = dict

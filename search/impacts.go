@@ -51,7 +51,7 @@ func (c *impactCache) termStats(r index.IndexReader, field, term string, scan bo
 	}
 	lists := make([]segList, 0, len(segs))
 	for _, ss := range segs {
-		dict, err := ss.Segment().Dictionary(field)
+		dict, err := dicts.get(ss.Segment(), field)
 		if err != nil {
 			return 0, 0, false, err
 		}
@@ -59,6 +59,7 @@ func (c *impactCache) termStats(r index.IndexReader, field, term string, scan bo
 			continue
 		}
 		pl, err := dict.PostingsList([]byte(term), ss.Deleted(), nil)
+		dicts.put(ss.Segment(), field, dict, segs)
 		if err != nil {
 			return 0, 0, false, err
 		}
@@ -146,5 +147,69 @@ func segmentMaxImpact(seg segment.Segment, field, term string) (float64, error) 
 			return best, err
 		}
 		best = max(best, math.Sqrt(float64(p.Frequency()))*p.Norm())
+	}
+}
+
+// dictPool keeps segments' term dictionaries for reuse. Making one costs a
+// few microseconds (a reader over the field's FST is allocated each time),
+// and a search asks for one per segment and field in several passes; a
+// segment never changes, so a dictionary can serve search after search, one
+// at a time (its FST reader has state).
+type dictPool struct {
+	mu   sync.Mutex
+	free map[dictKey][]segment.TermDictionary
+}
+
+type dictKey struct {
+	seg   segment.Segment
+	field string
+}
+
+func newDictPool() *dictPool {
+	return &dictPool{free: map[dictKey][]segment.TermDictionary{}}
+}
+
+// dicts is the process's pool: segments are keys, so indexes share it
+// without mixing their dictionaries.
+var dicts = newDictPool()
+
+// get returns a dictionary of field in seg, to give back with put; p may
+// be nil (a new one every time).
+func (p *dictPool) get(seg segment.Segment, field string) (segment.TermDictionary, error) {
+	if p != nil {
+		k := dictKey{seg, field}
+		p.mu.Lock()
+		if l := p.free[k]; len(l) > 0 {
+			d := l[len(l)-1]
+			p.free[k] = l[:len(l)-1]
+			p.mu.Unlock()
+			return d, nil
+		}
+		p.mu.Unlock()
+	}
+	return seg.Dictionary(field)
+}
+
+// put gives d back; segments no longer in inUse lose their dictionaries.
+func (p *dictPool) put(seg segment.Segment, field string, d segment.TermDictionary, inUse []*scorch.SegmentSnapshot) {
+	if p == nil || d == nil {
+		return
+	}
+	k := dictKey{seg, field}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.free[k]) < 4 {
+		p.free[k] = append(p.free[k], d)
+	}
+	if len(p.free) > 64*(len(inUse)+4) {
+		live := make(map[segment.Segment]bool, len(inUse))
+		for _, ss := range inUse {
+			live[ss.Segment()] = true
+		}
+		for k := range p.free {
+			if !live[k.seg] {
+				delete(p.free, k)
+			}
+		}
 	}
 }

@@ -346,6 +346,7 @@ func (c candidatesAmong) Searcher(ctx context.Context, r index.IndexReader, m ma
 		}
 		e := segmentEval{r: r, seg: ss.Segment(), dicts: map[string]segment.TermDictionary{}}
 		bm, err := e.eval(c.cand)
+		e.release(snap.Segments())
 		if err != nil {
 			return nil, err
 		}
