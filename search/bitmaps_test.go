@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -118,6 +119,33 @@ func TestBitmapMatchesAreBleveMatches(t *testing.T) {
 	}
 	if nonEmpty < compared/2 {
 		t.Fatalf("only %d of %d queries match something", nonEmpty, compared)
+	}
+
+	// The page's highlights, read from the segments holding its hits, are
+	// those of the text query run again (several segments, deleted
+	// documents in the old ones).
+	tried := 0
+	for _, r := range reqs[:20] {
+		r.Viewer, r.First = graph.Viewer{Role: graph.RoleAdmin}, 50
+		res, err := ix.Search(ctx, r)
+		ok(t, err)
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		want := rerunHighlights(t, ix, r.Query, res.Approximate, ids)
+		for _, h := range res.Hits {
+			tried++
+			if !reflect.DeepEqual(h.Highlights, want[h.ID]) {
+				t.Fatalf("%q, %s:\n got %+v\nwant %+v", r.Query, h.ID, h.Highlights, want[h.ID])
+			}
+		}
+	}
+	if tried < 200 {
+		t.Fatalf("only %d hits' highlights compared", tried)
 	}
 
 	// A phrase is not evaluated: its caller takes Bleve's path.
