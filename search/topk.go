@@ -450,8 +450,11 @@ func (f fewFirst) Searcher(ctx context.Context, r index.IndexReader, m mapping.I
 	if !ok {
 		return booleanQuery(f.clauses, f.mustNot).Searcher(ctx, r, m, opts)
 	}
-	restricted := append(f.clauses[:len(f.clauses):len(f.clauses)], unscored{idList(ids)})
-	return booleanQuery(restricted, f.mustNot).Searcher(ctx, r, m, opts)
+	// The list holds the matches of the whole query, filters and
+	// exclusions included: only the scored text query is asked among it
+	// (the unscored clauses changed no score), so that the filters'
+	// postings are not stepped through once more.
+	return booleanQuery([]query.Query{f.clauses[0], unscored{idList(ids)}}, nil).Searcher(ctx, r, m, opts)
 }
 
 // listMatches returns the internal ids of q's matches on r, in order; ok
