@@ -30,5 +30,9 @@
 // (directory, open, format check), sync.go (catch-up and rebuild),
 // parse.go (the user's query text), query.go (Bleve queries: text,
 // filters, visibility), facets.go (coded facet values), request.go (the
-// request and result types), search.go (running a search).
+// request and result types), search.go (running a search), topk.go (a
+// first page among candidates, bounded totals), bitmaps.go (counts, facet
+// counts and small results' lists on postings bitmaps), impacts.go (term
+// statistics and pooled dictionaries), facetcols.go (facet code columns),
+// highlight.go (positions of the page's hits only).
 package search

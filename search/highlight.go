@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"math"
+	"slices"
 	"sort"
 	"sync"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum/levenshtein"
 )
 
@@ -88,7 +91,11 @@ func (q markPage) Searcher(ctx context.Context, r index.IndexReader, _ mapping.I
 		return nil, err
 	}
 	s := &markingSearcher{Searcher: ds}
+	segs := newSegmentsView(r)
 	open := func(field, term string) (*termPositions, error) {
+		if segs != nil {
+			return &termPositions{field: field, term: term, segs: segs, its: make([]segment.PostingsIterator, len(segs.segs))}, nil
+		}
 		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, true)
 		if err != nil {
 			return nil, err
@@ -129,16 +136,110 @@ func (q markPage) Searcher(ctx context.Context, r index.IndexReader, _ mapping.I
 }
 
 // termPositions reads one term's positions in one field, document after
-// document in index order.
+// document in index order: on a scorch snapshot from the postings of the
+// segments that hold the page's hits only (a Bleve term reader opened the
+// term in every segment, for a page in a few of them), else from a term
+// reader.
 type termPositions struct {
 	field, term string
 	tfr         index.TermFieldReader
 	cur         *index.TermFieldDoc // the last document read, at or after the one asked
+
+	segs *segmentsView
+	its  []segment.PostingsIterator // by segment, opened when a hit is in it
+	at1  []uint64                   // by segment: the last posting read, plus one (0: none)
+	locs [][]*index.TermFieldVector // by segment: its positions
+}
+
+// segmentsView is a scorch snapshot's segments and their first global
+// document numbers.
+type segmentsView struct {
+	segs    []*scorch.SegmentSnapshot
+	offsets []uint64
+}
+
+func newSegmentsView(r index.IndexReader) *segmentsView {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
+	}
+	v := &segmentsView{segs: snap.Segments()}
+	var running uint64
+	for _, ss := range v.segs {
+		v.offsets = append(v.offsets, running)
+		running += ss.Segment().Count()
+	}
+	return v
+}
+
+// atSegment is at on a scorch snapshot.
+func (tp *termPositions) atSegment(id index.IndexInternalID) ([]*index.TermFieldVector, error) {
+	g := id.Value()
+	i := sort.Search(len(tp.segs.offsets), func(i int) bool { return tp.segs.offsets[i] > g }) - 1
+	if i < 0 {
+		return nil, nil
+	}
+	local := g - tp.segs.offsets[i]
+	if tp.at1 == nil {
+		tp.at1 = make([]uint64, len(tp.segs.segs))
+		tp.locs = make([][]*index.TermFieldVector, len(tp.segs.segs))
+	}
+	if tp.its[i] == nil {
+		seg := tp.segs.segs[i].Segment()
+		dict, err := dicts.get(seg, tp.field)
+		if err != nil {
+			return nil, err
+		}
+		var pl segment.PostingsList
+		if dict != nil {
+			pl, err = dict.PostingsList([]byte(tp.term), nil, nil)
+			dicts.put(seg, tp.field, dict, tp.segs.segs)
+			if err != nil {
+				return nil, err
+			}
+		}
+		if pl == nil {
+			tp.at1[i] = math.MaxUint64 // nothing to read
+			return nil, nil
+		}
+		tp.its[i] = pl.Iterator(true, true, true, nil)
+	}
+	// The iterator is past the last posting it returned: a document at or
+	// before it is answered from what was read.
+	if tp.at1[i] > local {
+		if tp.at1[i] == local+1 {
+			return tp.locs[i], nil
+		}
+		return nil, nil
+	}
+	p, err := tp.its[i].Advance(local)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil {
+		tp.at1[i] = math.MaxUint64
+		return nil, nil
+	}
+	tp.at1[i] = p.Number() + 1
+	tp.locs[i] = tp.locs[i][:0]
+	for _, loc := range p.Locations() {
+		tp.locs[i] = append(tp.locs[i], &index.TermFieldVector{
+			Start: loc.Start(), End: loc.End(), Pos: loc.Pos(),
+			ArrayPositions: slices.Clone(loc.ArrayPositions()), Field: loc.Field(),
+		})
+	}
+	if p.Number() == local {
+		return tp.locs[i], nil
+	}
+	return nil, nil
 }
 
 // at returns the term's positions in document id (none if it lacks it).
 // Ids must be asked in increasing order.
 func (tp *termPositions) at(id index.IndexInternalID) ([]*index.TermFieldVector, error) {
+	if tp.segs != nil {
+		return tp.atSegment(id)
+	}
 	if tp.cur == nil || tp.cur.ID.Compare(id) < 0 {
 		d, err := tp.tfr.Advance(id, nil)
 		if err != nil {

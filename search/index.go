@@ -97,6 +97,8 @@ type Index struct {
 	fewMatches int
 	// facetCols are the segments' facet codes as columns (facetcols.go).
 	facetCols *facetColumns
+	// impacts are the segments' highest term impacts (impacts.go).
+	impacts *impactCache
 	// readableAsked counts the values facets asked the readability of.
 	readableAsked atomic.Int64
 }
@@ -127,7 +129,7 @@ func (p *part) close() error {
 func Open(dir string, opts Options) (*Index, error) {
 	ix := &Index{dir: dir, log: opts.Logger, batchSize: opts.BatchSize, im: newMapping(),
 		slots: searchSlots(opts.MaxConcurrentSearches), cache: newResultCache(opts.ResultCache),
-		fewMatches: defaultFewMatches, facetCols: newFacetColumns()}
+		fewMatches: defaultFewMatches, facetCols: newFacetColumns(), impacts: newImpactCache()}
 	if ix.log == nil {
 		ix.log = slog.Default()
 	}

@@ -132,22 +132,23 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 	total, atLeast := 0, false
 	counted, bounded := false, false
 	var cq query.Query
+	memo := &matchMemo{}
 	if plan := &marked.plan; r.Sort == SortRelevance && plan.bounds() && ix.fewMatches >= 0 {
 		// Counted first, unscored, with bare filter clauses (see count):
 		// few matches are scored faster all together than by tiers.
 		cq = booleanQuery(append([]query.Query{must}, filterClausesAs(r.Filter, r.Viewer, r.ViewerCommunities, false)...), mustNot)
 		if r.Facets {
 			counter = newFacetCounter(ix.dict, ix.facetCols)
-			total, err = ix.count(ctx, countFacets{q: cq, c: counter}, 0)
+			total, err = ix.count(ctx, cq, counter, 0, memo)
 		} else {
-			total, err = ix.count(ctx, cq, r.countUpTo()+1)
+			total, err = ix.count(ctx, cq, nil, r.countUpTo()+1, memo)
 		}
 		if err != nil {
 			return nil, err
 		}
 		counted = true
 		if total > ix.fewMatches {
-			if res, bounded, err = ix.pageBounded(ctx, clauses, mustNot, plan, limit, after); err != nil {
+			if res, bounded, err = ix.pageBounded(ctx, clauses, mustNot, plan, limit, after, cq, memo); err != nil {
 				return nil, err
 			}
 		}
@@ -158,7 +159,7 @@ func (ix *Index) searchMode(ctx context.Context, r Request, uq *userQuery, appro
 		var c *facetCounter
 		q := bq
 		if counted && total <= ix.fewMatches {
-			q = fewFirst{clauses: clauses, mustNot: mustNot, bare: cq, most: ix.fewMatches}
+			q = fewFirst{clauses: clauses, mustNot: mustNot, bare: cq, most: ix.fewMatches, memo: memo}
 		}
 		res, c, err = ix.pageCounted(ctx, q, r.Facets && !counted, limit, after)
 		if !counted {
@@ -368,8 +369,10 @@ func (ix *Index) details(ctx context.Context, marked *marks, hits []*bsearch.Doc
 	q := markPage{ids: ids, m: marked}
 	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	req.Fields = []string{fieldKind}
+	// No field list: Bleve then highlights only the fields where the hit
+	// has marked positions. Asked for every text field, it fragmented each
+	// one (a body without a match included) for highlights to drop.
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	req.Highlight.Fields = highlightFieldList
 	res, err := ix.run(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -7,11 +7,14 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // A first page without scoring every match.
@@ -133,7 +136,7 @@ func (p *textPlan) candidates(fields []string) query.Query {
 // the query, whose coord is 1/branches. In that branch, a non-candidate
 // has each term in some of the other fields only: at most all of them,
 // coord (others / fields).
-func (p *textPlan) outsideBound(ctx context.Context, r index.IndexReader, fields []string) (float64, error) {
+func (p *textPlan) outsideBound(ctx context.Context, r index.IndexReader, fields []string, impacts *impactCache) (float64, error) {
 	n, err := r.DocCount()
 	if err != nil || n == 0 {
 		return math.Inf(1), err
@@ -172,16 +175,7 @@ func (p *textPlan) outsideBound(ctx context.Context, r index.IndexReader, fields
 				}
 			}
 			for k, tm := range terms {
-				tfr, err := r.TermFieldReader(ctx, []byte(tm), field, outsider, outsider, false)
-				if err != nil {
-					return 0, err
-				}
-				docs := tfr.Count()
-				impact := 1.0
-				if outsider && docs <= maxImpactScan {
-					impact, err = maxImpact(tfr)
-				}
-				_ = tfr.Close()
+				docs, impact, err := termStats(ctx, r, impacts, field, tm, outsider)
 				if err != nil {
 					return 0, err
 				}
@@ -228,6 +222,28 @@ func (p *textPlan) outsideBound(ctx context.Context, r index.IndexReader, fields
 // and the bound needs it less (it weighs least).
 const maxImpactScan = 8192
 
+// termStats is how many live documents have term in field (as Bleve's
+// term reader counts them) and, with scan, the highest sqrt(freq) · norm
+// of a list of at most maxImpactScan documents (else 1): from the
+// dictionaries and impacts (impacts.go) on a scorch snapshot, else from a
+// term reader.
+func termStats(ctx context.Context, r index.IndexReader, impacts *impactCache, field, term string, scan bool) (uint64, float64, error) {
+	docs, impact, ok, err := impacts.termStats(r, field, term, scan)
+	if err != nil || ok {
+		return docs, impact, err
+	}
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, scan, scan, false)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tfr.Close()
+	docs, impact = tfr.Count(), 1.0
+	if scan && docs <= maxImpactScan {
+		impact, err = maxImpact(tfr)
+	}
+	return docs, impact, err
+}
+
 // maxImpact reads a postings list for its highest sqrt(freq) · norm, as
 // Bleve's scorer computes them, with outsideBound's margin.
 func maxImpact(tfr index.TermFieldReader) (float64, error) {
@@ -245,14 +261,15 @@ func maxImpact(tfr index.TermFieldReader) (float64, error) {
 // boundedQuery is q, and on the searcher's index snapshot the plan's
 // bodyOnlyBound, written to *bound.
 type boundedQuery struct {
-	q      query.Query
-	plan   *textPlan
-	fields []string // the candidates' fields
-	bound  *float64
+	q       query.Query
+	plan    *textPlan
+	fields  []string // the candidates' fields
+	bound   *float64
+	impacts *impactCache // may be nil
 }
 
 func (b boundedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	v, err := b.plan.outsideBound(ctx, r, b.fields)
+	v, err := b.plan.outsideBound(ctx, r, b.fields, b.impacts)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +280,7 @@ func (b boundedQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 // pageBounded is page among the candidates of a tier (see the top of this
 // file); ok false when no tier's page can be proven to be the page of
 // every match.
-func (ix *Index) pageBounded(ctx context.Context, clauses []query.Query, mustNot query.Query, plan *textPlan, limit int, after *searchAfter) (res *bleve.SearchResult, ok bool, err error) {
+func (ix *Index) pageBounded(ctx context.Context, clauses []query.Query, mustNot query.Query, plan *textPlan, limit int, after *searchAfter, bare query.Query, memo *matchMemo) (res *bleve.SearchResult, ok bool, err error) {
 	for _, fields := range candidateTiers {
 		cand := plan.candidates(fields)
 		if cand == nil {
@@ -271,10 +288,11 @@ func (ix *Index) pageBounded(ctx context.Context, clauses []query.Query, mustNot
 		}
 		var bound float64
 		q := boundedQuery{
-			q:      booleanQuery(append(clauses[:len(clauses):len(clauses)], unscored{cand}), mustNot),
-			plan:   plan,
-			fields: fields,
-			bound:  &bound,
+			q:       candidatesAmong{clauses: clauses, mustNot: mustNot, cand: cand, bare: bare, memo: memo},
+			plan:    plan,
+			fields:  fields,
+			bound:   &bound,
+			impacts: ix.impacts,
 		}
 		if res, err = ix.page(ctx, q, false, limit, after); err != nil {
 			return nil, false, err
@@ -291,13 +309,60 @@ func (ix *Index) pageBounded(ctx context.Context, clauses []query.Query, mustNot
 	return nil, false, nil
 }
 
-// count returns how many documents q matches, unscored, stopping past most
-// (0: counting all).
-func (ix *Index) count(ctx context.Context, q query.Query, most int) (int, error) {
-	if most > 0 {
-		q = stopAfter{q: q, n: most}
+// candidatesAmong is the search's query (clauses, not mustNot) among the
+// candidates cand. The candidates are taken on bitmaps among the search's
+// matches (bare, evaluated once per snapshot: memo), and the scored text
+// query asked among their list alone: the filters and exclusions are
+// already in the list, and unscored clauses change no score, so the
+// scores are the full query's. When the matches cannot be evaluated as
+// bitmaps it is the search's query with cand as one more unscored clause.
+type candidatesAmong struct {
+	clauses []query.Query
+	mustNot query.Query
+	cand    query.Query
+	bare    query.Query
+	memo    *matchMemo
+}
+
+func (c candidatesAmong) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	whole := func() (bsearch.Searcher, error) {
+		return booleanQuery(append(c.clauses[:len(c.clauses):len(c.clauses)], unscored{c.cand}), c.mustNot).Searcher(ctx, r, m, opts)
 	}
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	if c.bare == nil || !bitmapEvaluable(c.cand) {
+		return whole()
+	}
+	ms, ok, err := c.memo.matches(r, c.bare)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return whole()
+	}
+	snap := r.(*scorch.IndexSnapshot) // matches evaluated: a scorch snapshot
+	among := &segmentMatches{offsets: ms.offsets, bms: make([]*roaring.Bitmap, len(ms.bms))}
+	for i, ss := range snap.Segments() {
+		if i >= len(ms.bms) || ms.bms[i] == nil {
+			continue
+		}
+		e := segmentEval{r: r, seg: ss.Segment(), dicts: map[string]segment.TermDictionary{}}
+		bm, err := e.eval(c.cand)
+		e.release(snap.Segments())
+		if err != nil {
+			return nil, err
+		}
+		if bm != nil {
+			among.bms[i] = roaring.And(bm, ms.bms[i])
+		}
+	}
+	return booleanQuery([]query.Query{c.clauses[0], unscored{idList(among.ids())}}, nil).Searcher(ctx, r, m, opts)
+}
+
+// count returns how many documents q matches, unscored, and with c counts
+// their facet codes in it. The count is exact when it could be taken on
+// bitmaps (countMatches); otherwise it stops past most (0: counting all).
+func (ix *Index) count(ctx context.Context, q query.Query, c *facetCounter, most int, memo *matchMemo) (int, error) {
+	counted := -1
+	req := bleve.NewSearchRequestOptions(countMatches{q: q, c: c, most: most, counted: &counted, memo: memo}, 0, 0, false)
 	req.Score = "none"
 	res, err := ix.run(ctx, req)
 	if err != nil {
@@ -305,6 +370,9 @@ func (ix *Index) count(ctx context.Context, q query.Query, most int) (int, error
 			return 0, ctx.Err()
 		}
 		return 0, fmt.Errorf("search: %w", err)
+	}
+	if counted >= 0 {
+		return counted, nil
 	}
 	return int(res.Total), nil
 }
@@ -371,23 +439,33 @@ type fewFirst struct {
 	mustNot query.Query
 	bare    query.Query
 	most    int
+	memo    *matchMemo // the count's matches
 }
 
 func (f fewFirst) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	ids, ok, err := listMatches(ctx, r, m, f.bare, f.most)
+	ids, ok, err := listMatches(ctx, r, m, f.bare, f.most, f.memo)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return booleanQuery(f.clauses, f.mustNot).Searcher(ctx, r, m, opts)
 	}
-	restricted := append(f.clauses[:len(f.clauses):len(f.clauses)], unscored{idList(ids)})
-	return booleanQuery(restricted, f.mustNot).Searcher(ctx, r, m, opts)
+	// The list holds the matches of the whole query, filters and
+	// exclusions included: only the scored text query is asked among it
+	// (the unscored clauses changed no score), so that the filters'
+	// postings are not stepped through once more.
+	return booleanQuery([]query.Query{f.clauses[0], unscored{idList(ids)}}, nil).Searcher(ctx, r, m, opts)
 }
 
 // listMatches returns the internal ids of q's matches on r, in order; ok
 // false when there are more than most.
-func listMatches(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, most int) ([]index.IndexInternalID, bool, error) {
+func listMatches(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, most int, memo *matchMemo) ([]index.IndexInternalID, bool, error) {
+	if ms, ok, err := memo.matches(r, q); err != nil || ok {
+		if err != nil || ms.count() > most {
+			return nil, false, err
+		}
+		return ms.ids(), true, nil
+	}
 	s, err := q.Searcher(ctx, r, m, bsearch.SearcherOptions{Score: "none"})
 	if err != nil {
 		return nil, false, err

@@ -166,7 +166,7 @@ func TestOutsideBoundHoldsForEveryMatch(t *testing.T) {
 			for _, fields := range candidateTiers {
 				cand := ids2scores(t, ix, booleanQuery([]query.Query{must, unscored{marked.plan.candidates(fields)}}, mustNot))
 				var bound float64
-				bq := boundedQuery{q: query.NewMatchNoneQuery(), plan: &marked.plan, fields: fields, bound: &bound}
+				bq := boundedQuery{q: query.NewMatchNoneQuery(), plan: &marked.plan, fields: fields, bound: &bound, impacts: ix.impacts}
 				_, err := ix.run(ctx, bleve.NewSearchRequest(bq))
 				ok(t, err)
 				for id, score := range all {
