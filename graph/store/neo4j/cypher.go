@@ -853,6 +853,7 @@ func init() {
 
 	register("rawLinks", rawLinks, "id", "rels", "dir")
 	register("visibleLinks", visibleLinks, append([]string{"sel"}, viewerParams...)...)
+	register("neighbourhood", neighbourhood, append([]string{"id", "kind", "rels", "depth", "first", "limit"}, viewerParams...)...)
 	register("adjacency", adjacency, append([]string{"ids", "rels", "dir", "limit", "among", "degrees", "stored"}, viewerParams...)...)
 	register("getLink", getLink, "from", "to", "rel")
 	register("carnetEntries", carnetEntries, append([]string{"ids"}, viewerParams...)...)
@@ -1025,6 +1026,70 @@ COLLECT {
 } AS links
 WHERE degree > 0 OR size(links) > 0
 RETURN id, degree, links`
+
+// neighbourhood is explore.Neighbourhood's whole walk in one statement
+// (explore.NeighbourhoodWalker): the root if the viewer may read it and
+// it has the kind asked; then, up to $depth levels, each node of the
+// frontier in turn contributes its visible links' other ends in adjacency
+// order (the first $limit of them, as the adjacency statement gives them),
+// and the ends not yet kept are kept until $first nodes (one more sets
+// truncated and stops the walk); last, per node kept, its visible degree
+// and its visible links among the nodes kept. Visibility is decided here,
+// by the same rule as every read: a hidden document is neither an end nor
+// crossed nor counted. full says that a node gave $limit ends before the
+// cap: the walk level by level would then read it whole, so the store
+// answers "cannot tell" rather than something else.
+const neighbourhood = `MATCH (n:Node {id: $id})
+WHERE n.kind = $kind AND (NOT n:Document OR ` + canReadN + `)
+WITH [n] AS kept, [n.id] AS keptIds, [n] AS frontier, false AS truncated, false AS full, 0 AS level
+` + neighbourhoodLevel + neighbourhoodLevel + neighbourhoodLevel + `CALL (kept, keptIds) {
+  UNWIND range(0, size(kept) - 1) AS k
+  WITH k, kept[k] AS n
+  WITH k, COUNT {
+    MATCH (n)-[r]-(o:Node)
+    WHERE type(r) IN $rels AND (NOT o:Document OR ` + canReadO + `)
+  } AS degree,
+  COLLECT {
+    MATCH (n)-[r]-(o:Node)
+    WHERE type(r) IN $rels AND o.id IN keptIds AND (NOT o:Document OR ` + canReadO + `)
+    WITH r, o, CASE WHEN startNode(r) = n THEN 0 ELSE 1 END AS inward
+    ORDER BY inward, type(r), o.id
+    RETURN [type(r), startNode(r).id, endNode(r).id, startNode(r).kind, endNode(r).kind]
+  } AS links
+  ORDER BY k
+  RETURN collect(degree) AS degrees, collect(links) AS links
+}
+RETURN keptIds AS ids, [x IN kept | x.kind] AS kinds, truncated, full, degrees, links`
+
+// neighbourhoodLevel is one level of neighbourhood, a no-op once $depth
+// levels are made or the walk is truncated or full. Within the level, the
+// ends of each frontier node are taken in turn, as the walk level by
+// level adds them.
+const neighbourhoodLevel = `CALL (frontier, truncated, full, level) {
+  UNWIND CASE WHEN truncated OR full OR level >= $depth THEN [] ELSE range(0, size(frontier) - 1) END AS f
+  WITH f, frontier[f] AS n
+  WITH f, COLLECT {
+    MATCH (n)-[r]-(o:Node)
+    WHERE type(r) IN $rels AND (NOT o:Document OR ` + canReadO + `)
+    WITH o, CASE WHEN startNode(r) = n THEN 0 ELSE 1 END AS inward, type(r) AS rel
+    ORDER BY inward, rel, o.id
+    LIMIT $limit
+    RETURN o
+  } AS ends
+  ORDER BY f
+  RETURN collect(ends) AS ends
+}
+WITH level, reduce(acc = {kept: kept, ids: keptIds, next: [], truncated: truncated, full: full}, e IN ends |
+  CASE WHEN acc.truncated OR acc.full THEN acc
+  ELSE [b IN [reduce(b = acc, o IN e |
+      CASE WHEN b.truncated OR o.id IN b.ids THEN b
+      WHEN size(b.ids) >= $first THEN b{.*, truncated: true}
+      ELSE b{.*, kept: b.kept + [o], ids: b.ids + [o.id], next: b.next + [o]} END)] |
+    CASE WHEN b.truncated OR size(e) < $limit THEN b ELSE b{.*, full: true} END][0]
+  END) AS acc
+WITH acc.kept AS kept, acc.ids AS keptIds, acc.next AS frontier, acc.truncated AS truncated, acc.full AS full,
+  CASE WHEN level >= $depth THEN level ELSE level + 1 END AS level
+`
 
 // ==== tokens (graph.TokenStore, tokens.go) ====
 //
