@@ -101,6 +101,25 @@ func tangledWorld(t *testing.T, s graph.Store) (roots []explore.Endpoint) {
 		}
 	}
 	link(graph.RelAffiliatedWith, "a", "o0")
+	// u0…u3 are terms each joined to the others four times (BROADER and
+	// RELATED, both ways), and u1 to u4…u6: from u0 with first 4 or 5, the
+	// first 2·first+1 links of u0 bring too few new ends to fill the cap,
+	// so the walk level by level reads u0 whole, and the one-statement
+	// walk says it cannot tell.
+	for i := range 7 {
+		snap.Documents = append(snap.Documents, graph.Document{ID: fmt.Sprintf("u%d", i), Kind: graph.KindTerm, Title: fmt.Sprintf("Nœud %d", i)})
+	}
+	for i := range 4 {
+		for j := range 4 {
+			if i != j {
+				link(graph.RelBroader, fmt.Sprintf("u%d", i), fmt.Sprintf("u%d", j))
+				link(graph.RelRelated, fmt.Sprintf("u%d", i), fmt.Sprintf("u%d", j))
+			}
+		}
+	}
+	for i := 4; i < 7; i++ {
+		link(graph.RelRelated, "u1", fmt.Sprintf("u%d", i))
+	}
 	restore(t, s, snap)
 	for _, d := range snap.Documents {
 		roots = append(roots, ep(d.Kind, d.ID))
@@ -129,9 +148,25 @@ func TestNeo4jWalkMatchesGenericWalk(t *testing.T) {
 		{"curator", graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleCurator})},
 	}
 	relSets := [][]graph.Relation{nil, {graph.RelLinksTo}, {graph.RelMentions, graph.RelAuthored}, {graph.RelBroader, graph.RelMentions, graph.RelConcerns}}
-	firsts := []int{1, 2, 3, 5, 8, 13, 50, explore.MaxNodes}
+	firsts := []int{1, 2, 3, 4, 5, 8, 13, 50, explore.MaxNodes}
 	rng := rand.New(rand.NewPCG(14, 3))
 	var walked, cannotTell, truncated, notFound int
+	// The clique first: the one case the statement leaves to the walk
+	// level by level.
+	for _, first := range []int{4, 5} {
+		o := explore.NeighbourhoodOptions{Depth: 2, First: first}
+		want, err := explore.Neighbourhood(anon, generic, ep(graph.KindTerm, "u0"), o)
+		ok(t, err)
+		if _, done, err := w.WalkNeighbourhood(anon, explore.WalkQuery{Root: ep(graph.KindTerm, "u0"), Depth: 2, First: first}); err != nil || done {
+			t.Errorf("u0, first %d: done %v (%v), want cannot-tell", first, done, err)
+		}
+		got, err := explore.Neighbourhood(anon, s, ep(graph.KindTerm, "u0"), o)
+		ok(t, err)
+		sameSubgraph(t, fmt.Sprintf("u0, first %d (Neighbourhood)", first), got, want)
+		if first == 5 && !slices.Contains(ids(want), "u4") {
+			t.Errorf("u0, first %d: %v, want u4 reached through u1", first, ids(want))
+		}
+	}
 	for i := 0; i < 400; i++ {
 		v := viewers[rng.IntN(len(viewers))]
 		root := roots[rng.IntN(len(roots))]
@@ -161,7 +196,12 @@ func TestNeo4jWalkMatchesGenericWalk(t *testing.T) {
 			}
 			sameSubgraph(t, what, got, want)
 		}
-		// Neighbourhood itself, with the walker in sight.
+		if done && wantErr == nil {
+			continue
+		}
+		// Neighbourhood itself, with the walker in sight, where it does
+		// more than call it: the walk level by level after a cannot-tell,
+		// and NOT_FOUND.
 		again, err := explore.Neighbourhood(v.ctx, s, root, explore.NeighbourhoodOptions{Depth: q.Depth, First: q.First, Relations: q.Relations})
 		if graph.ErrorCode(err) != graph.ErrorCode(wantErr) {
 			t.Errorf("%s: Neighbourhood says %v, the generic walk %v", what, err, wantErr)

@@ -205,6 +205,7 @@ RETURN n {.*} AS node`
 	updateNode = `MATCH (n:Node {id: $id})
 WHERE n.kind = $kind AND n.version = $version
 SET n += $props, n.version = $version + 1
+` + listedLabels + `
 RETURN n.version AS version`
 
 	// deleteNode removes a node with every relationship it has; its
@@ -219,11 +220,26 @@ DELETE r`
 
 	// createNodeTemplate and bulkCreateNodesTemplate are expanded once per
 	// kind (LABELS becomes e.g. "Document:Note").
-	createNodeTemplate      = `CREATE (n:Node:LABELS) SET n = $props`
+	createNodeTemplate = `CREATE (n:Node:LABELS) SET n = $props
+` + listedLabels
 	bulkCreateNodesTemplate = `UNWIND $rows AS row
 CREATE (n:Node:LABELS)
-SET n = row`
+SET n = row
+` + listedLabels
 )
+
+// listedLabels keeps the Listed<Kind> label of a document n (ListedNote,
+// ListedTerm, ListedOrganisation) true to "anyone may read it": PUBLIC
+// and not hidden. Every statement that writes a document's visibility or
+// hidden flag ends with it. The label is what lets a count of what an
+// anonymous reader may list come from Neo4j's count store, in one db hit
+// per kind, instead of reading every document (countListed); a hidden
+// document loses it with the write that hides it.
+const listedLabels = `FOREACH (_ IN CASE WHEN n:Document AND NOT (n.visibility = 'PUBLIC' AND n.hidden IS NULL) THEN [1] ELSE [] END |
+  REMOVE n:ListedNote:ListedTerm:ListedOrganisation)
+FOREACH (_ IN CASE WHEN n:Note AND n.visibility = 'PUBLIC' AND n.hidden IS NULL THEN [1] ELSE [] END | SET n:ListedNote)
+FOREACH (_ IN CASE WHEN n:Term AND n.visibility = 'PUBLIC' AND n.hidden IS NULL THEN [1] ELSE [] END | SET n:ListedTerm)
+FOREACH (_ IN CASE WHEN n:Organisation AND n.visibility = 'PUBLIC' AND n.hidden IS NULL THEN [1] ELSE [] END | SET n:ListedOrganisation)`
 
 // ---- documents ----
 
@@ -310,10 +326,17 @@ WITH r, d, EXISTS {
   WHERE l.version > r.version AND l.version > 1 AND 'visibility' IN l.changed
 } AS changedSince
 SET r.visibility = CASE WHEN d IS NULL OR changedSince THEN 'PRIVATE' ELSE d.visibility END`
+
+	// migrateListed gives the documents written before listedLabels their
+	// labels (and mends any that disagree): on every Open, one pass over
+	// the documents that writes nothing once they agree.
+	migrateListed = `MATCH (n:Document)
+WHERE (n.visibility = 'PUBLIC' AND n.hidden IS NULL) <> (n:ListedNote OR n:ListedTerm OR n:ListedOrganisation)
+` + listedLabels
 )
 
 // migrationStatements run in this order on every Open, after the schema.
-var migrationStatements = []string{migrateRegions, migrateRevisions}
+var migrationStatements = []string{migrateRegions, migrateRevisions, migrateListed}
 
 // documentFilters is the part of a document list's WHERE clause that
 // every filter and the visibility rule make: each filter is a parameter
@@ -391,6 +414,54 @@ ORDER BY key DESC, id DESC
 LIMIT $limit`
 )
 
+// A list that no filter narrows but its kinds and a visibility (the notes
+// page, mostly) is counted by countListed, which reads no document a
+// viewer may read because anyone may: Neo4j's count store holds how many
+// nodes carry each label, and listedLabels keeps a label on exactly those
+// documents. The page info then comes from the page itself (one document
+// more than asked) and, after a cursor, from existsBefore: whether any
+// document of the list lies at or before the cursor.
+const (
+	countListed = `CALL () {
+  MATCH (:Contributor {id: $viewer})-[:AUTHORED]->(d:Document)
+  RETURN d
+  UNION
+  MATCH (:Contributor {id: $viewer})-[:MEMBER_OF]->(:Community)<-[:OF_COMMUNITY]-(d:Document)
+  WHERE d.visibility = 'COMMUNITY' AND d.hidden IS NULL
+  RETURN d
+}
+WITH d
+WHERE d.kind IN $kinds AND ($visibility = '' OR d.visibility = $visibility)
+  AND NOT (d:ListedNote OR d:ListedTerm OR d:ListedOrganisation)
+WITH count(d) AS own
+RETURN CASE WHEN $all THEN
+    CASE WHEN 'Note' IN $kinds THEN COUNT { MATCH (:Note) } ELSE 0 END +
+    CASE WHEN 'Term' IN $kinds THEN COUNT { MATCH (:Term) } ELSE 0 END +
+    CASE WHEN 'Organisation' IN $kinds THEN COUNT { MATCH (:Organisation) } ELSE 0 END
+  ELSE own + CASE WHEN $visibility IN ['', 'PUBLIC'] THEN
+    CASE WHEN 'Note' IN $kinds THEN COUNT { MATCH (:ListedNote) } ELSE 0 END +
+    CASE WHEN 'Term' IN $kinds THEN COUNT { MATCH (:ListedTerm) } ELSE 0 END +
+    CASE WHEN 'Organisation' IN $kinds THEN COUNT { MATCH (:ListedOrganisation) } ELSE 0 END
+  ELSE 0 END
+END AS total`
+
+	existsBeforeAscTemplate = `MATCH (d:Document)
+WHERE d.SORTKEY <= $afterKey AND ` + documentFilters + `
+AND (d.SORTKEY < $afterKey OR d.id <= $afterId)
+RETURN d.id AS id
+LIMIT 1`
+
+	existsBeforeDescTemplate = `MATCH (d:Document)
+WHERE d.SORTKEY >= $afterKey AND ` + documentFilters + `
+AND (d.SORTKEY > $afterKey OR d.id >= $afterId)
+RETURN d.id AS id
+LIMIT 1`
+)
+
+// existsBeforeCypher is existsBefore per sort property and direction
+// (keyed as pageDocumentsCypher, after always true).
+var existsBeforeCypher = map[pageDocumentsKey]string{}
+
 // pageDocumentsCypher is the page statement per sort property, direction
 // (desc) and whether the page follows a cursor.
 type pageDocumentsKey struct {
@@ -456,8 +527,9 @@ WHERE ($documentId = '' OR f.documentId = $documentId)
 AND ($status = '' OR f.status = $status)
 RETURN f {.*} AS flag`
 
-	setHidden = `MATCH (d:Document {id: $id})
-SET d.hidden = CASE WHEN $hidden THEN true ELSE null END`
+	setHidden = `MATCH (n:Document {id: $id})
+SET n.hidden = CASE WHEN $hidden THEN true ELSE null END
+` + listedLabels
 
 	deleteFlagsOf = `MATCH (f:Flag {documentId: $id})
 DELETE f`
@@ -779,6 +851,7 @@ func init() {
 	register("awaitIndexes", awaitIndexes, "timeoutSeconds")
 	register("migrateRegions", migrateRegions)
 	register("migrateRevisions", migrateRevisions)
+	register("migrateListed", migrateListed)
 
 	register("lockSequence", lockSequence, "sequence")
 	register("appendChanges", appendChanges, "sequence", "changes", "at")
@@ -825,8 +898,16 @@ func init() {
 			after = expand(after, "SORTKEY", prop)
 			pageDocumentsCypher[pageDocumentsKey{prop, desc, true}] = after
 			register("pageDocumentsAfter"+name+"_"+prop, after, afterParams...)
+			before := existsBeforeAscTemplate
+			if desc {
+				before = existsBeforeDescTemplate
+			}
+			before = expand(before, "SORTKEY", prop)
+			existsBeforeCypher[pageDocumentsKey{prop, desc, true}] = before
+			register("existsBefore"+name+"_"+prop, before, append([]string{"afterKey", "afterId"}, documentFilterParams...)...)
 		}
 	}
+	register("countListed", countListed, "kinds", "visibility", "all", "viewer")
 
 	careParams := []string{"kinds", "check", "hasCursor", "afterKey", "afterId"}
 	register("countNeedsCare", countNeedsCare, careParams...)

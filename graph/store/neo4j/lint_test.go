@@ -27,7 +27,8 @@ import (
 // lintSchema is the graph the statements may name. Declaring it turns a
 // misspelt label, relationship type or property into a diagnostic.
 func lintSchema() map[string][]string {
-	labels := []string{"Node", "Document", "Revision", "StandpointValue", "Token", "Change", "Sequence", "Flag", "Media", "Comment", "CommentRevision"}
+	labels := []string{"Node", "Document", "Revision", "StandpointValue", "Token", "Change", "Sequence", "Flag", "Media", "Comment", "CommentRevision",
+		"ListedNote", "ListedTerm", "ListedOrganisation"}
 	for _, k := range graph.Kinds {
 		labels = append(labels, string(k))
 	}
