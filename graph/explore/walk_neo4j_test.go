@@ -211,8 +211,9 @@ func TestNeo4jWalkMatchesGenericWalk(t *testing.T) {
 	}
 	t.Logf("%d walks compared, %d of them truncated; %d roots not found; %d cannot-tell", walked, truncated, notFound, cannotTell)
 	// The comparison must have compared: most walks are made in one
-	// statement, some of them truncated, and some roots are not found.
-	if walked < 250 || truncated < 50 || notFound < 20 || cannotTell == 0 {
+	// statement, some of them truncated, and some roots are not found
+	// (the clique above is the cannot-tell case).
+	if walked < 250 || truncated < 50 || notFound < 20 {
 		t.Errorf("the sample misses cases: %d walked, %d truncated, %d not found, %d cannot-tell", walked, truncated, notFound, cannotTell)
 	}
 }

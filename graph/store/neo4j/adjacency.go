@@ -1,6 +1,7 @@
 package neo4j
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -129,17 +130,31 @@ func (s *Store) WalkNeighbourhood(ctx context.Context, q explore.WalkQuery) (*ex
 			degree, _ := degrees[i].(int64)
 			out.Nodes = append(out.Nodes, explore.Node{ID: id, Kind: graph.Kind(kinds[i]), Degree: int(degree)})
 			list, _ := links[i].([]any)
+			type link struct {
+				inward     int64
+				rel, other string
+				edge       explore.Edge
+			}
+			ls := make([]link, 0, len(list))
 			for _, v := range list {
 				cols, _ := v.([]any)
-				if len(cols) != 5 {
+				if len(cols) != 7 {
 					return fmt.Errorf("neo4j store: neighbourhood of %s: a link of %d columns", id, len(cols))
 				}
 				str := func(c any) string { s, _ := c.(string); return s }
-				e := explore.Edge{Relation: graph.Relation(str(cols[0])), From: str(cols[1]), To: str(cols[2]),
-					FromKind: graph.Kind(str(cols[3])), ToKind: graph.Kind(str(cols[4]))}
-				if !edges[e] {
-					edges[e] = true
-					out.Edges = append(out.Edges, e)
+				inward, _ := cols[0].(int64)
+				ls = append(ls, link{inward, str(cols[1]), str(cols[2]), explore.Edge{Relation: graph.Relation(str(cols[1])),
+					From: str(cols[3]), To: str(cols[4]), FromKind: graph.Kind(str(cols[5])), ToKind: graph.Kind(str(cols[6]))}})
+			}
+			// The adjacency order: OUT links, then IN links, by relation and
+			// then by the other end's id.
+			slices.SortFunc(ls, func(a, b link) int {
+				return cmp.Or(cmp.Compare(a.inward, b.inward), cmp.Compare(a.rel, b.rel), cmp.Compare(a.other, b.other))
+			})
+			for _, l := range ls {
+				if !edges[l.edge] {
+					edges[l.edge] = true
+					out.Edges = append(out.Edges, l.edge)
 				}
 			}
 		}

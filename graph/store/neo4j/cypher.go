@@ -1115,7 +1115,10 @@ RETURN id, degree, links`
 // order (the first $limit of them, as the adjacency statement gives them),
 // and the ends not yet kept are kept until $first nodes (one more sets
 // truncated and stops the walk); last, per node kept, its visible degree
-// and its visible links among the nodes kept. Visibility is decided here,
+// and its visible links among the nodes kept, from one pass over its
+// links (unordered: WalkNeighbourhood puts them in adjacency order, by
+// the direction, relation and other end the statement returns with each
+// link). Visibility is decided here,
 // by the same rule as every read: a hidden document is neither an end nor
 // crossed nor counted. full says that a node gave $limit ends before the
 // cap: the walk level by level would then read it whole, so the store
@@ -1126,17 +1129,14 @@ WITH [n] AS kept, [n.id] AS keptIds, [n] AS frontier, false AS truncated, false 
 ` + neighbourhoodLevel + neighbourhoodLevel + neighbourhoodLevel + `CALL (kept, keptIds) {
   UNWIND range(0, size(kept) - 1) AS k
   WITH k, kept[k] AS n
-  WITH k, COUNT {
+  CALL (n, kept) {
     MATCH (n)-[r]-(o:Node)
     WHERE type(r) IN $rels AND (NOT o:Document OR ` + canReadO + `)
-  } AS degree,
-  COLLECT {
-    MATCH (n)-[r]-(o:Node)
-    WHERE type(r) IN $rels AND o.id IN keptIds AND (NOT o:Document OR ` + canReadO + `)
-    WITH r, o, CASE WHEN startNode(r) = n THEN 0 ELSE 1 END AS inward
-    ORDER BY inward, type(r), o.id
-    RETURN [type(r), startNode(r).id, endNode(r).id, startNode(r).kind, endNode(r).kind]
-  } AS links
+    RETURN count(r) AS degree, collect(CASE WHEN o IN kept THEN
+      [CASE WHEN startNode(r) = n THEN 0 ELSE 1 END, type(r), o.id, startNode(r).id, endNode(r).id, startNode(r).kind, endNode(r).kind]
+    END) AS links
+  }
+  WITH k, degree, links
   ORDER BY k
   RETURN collect(degree) AS degrees, collect(links) AS links
 }
