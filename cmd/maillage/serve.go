@@ -54,6 +54,8 @@ type serveConfig struct {
 	// per window; 0 means the API's defaults.
 	coverageBudget int
 	coverageWindow time.Duration
+	// waitStore: wait for a Neo4j that is unreachable at start.
+	waitStore waitFlag
 }
 
 // defaultFollow keeps replicas within a second of each other with room to
@@ -77,6 +79,7 @@ func serveCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&c.licence, "licence", "CC-BY-SA-4.0", "licence of documents that name none, in linked data (SPDX id or URL)")
 	fs.IntVar(&c.neo4j.MaxPool, "neo4j-max-pool", 100, "Neo4j connections per server")
 	fs.DurationVar(&c.follow, "follow-interval", defaultFollow, "how often to look for writes made by other processes sharing the store (replicas on one Neo4j), for the search index and subscriptions (0: never)")
+	fs.Var(&c.waitStore, "wait-for-store", "--store neo4j: when Neo4j is unreachable at start, wait for it (=DURATION: for that long at most) rather than exit")
 	addHardeningFlags(fs, &c.hard)
 	fs.IntVar(&c.coverageK, "coverage-k", graph.DefaultCoverageK, "coverage statistics withhold counts from 1 to k-1 (at least 2)")
 	fs.IntVar(&c.coverageBudget, "coverage-budget", api.DefaultCoverageBudget, "coverage: new scopes one viewer may have answered per window (anonymous callers share one budget)")
@@ -176,9 +179,11 @@ func serve(ctx context.Context, c serveConfig, logger *slog.Logger, ready chan<-
 	case "neo4j":
 		logger.Info("connecting to Neo4j", "uri", c.neo4j.URI, "database", c.neo4j.Database)
 	}
-	store, err := openStore(ctx, c, logger)
+	store, err := openStoreWaiting(ctx, c, logger)
 	if err != nil {
 		return err
+	} else if store == nil {
+		return nil // stopped while it waited for the store
 	}
 	defer store.Close()
 	// A restore stopped half way (kill -9 during `maillage import json`)

@@ -51,6 +51,17 @@ func Neighbourhood(ctx context.Context, src Source, root Endpoint, o Neighbourho
 	if err != nil {
 		return nil, err
 	}
+	if w, ok := src.(NeighbourhoodWalker); ok {
+		sg, done, err := w.WalkNeighbourhood(ctx, WalkQuery{Root: root, Depth: o.Depth, First: o.First, Relations: rels})
+		if err != nil {
+			return nil, err
+		} else if done {
+			if sg == nil {
+				return nil, graph.NotFound(root.ID)
+			}
+			return sg, nil
+		}
+	}
 	// The root's first level is asked for while its readability is
 	// checked, rather than after: a remote store answers both in one
 	// round trip's time. The store applies the viewer's visibility to
@@ -145,6 +156,31 @@ func Neighbourhood(ctx context.Context, src Source, root Endpoint, o Neighbourho
 	}
 	return sg, nil
 }
+
+// NeighbourhoodWalker is implemented by stores that can make the whole
+// walk of Neighbourhood in one request (a remote store: one round trip
+// instead of one per level). WalkNeighbourhood returns exactly what
+// Neighbourhood's walk level by level would, with done true, and a nil
+// subgraph for a root the viewer may not read, of another kind, or
+// missing; or done false when it cannot tell in one request (a node
+// with 2·First+1 links or more met before the cap: the walk would read
+// it whole), and then Neighbourhood walks level by level.
+type NeighbourhoodWalker interface {
+	WalkNeighbourhood(ctx context.Context, q WalkQuery) (sg *Subgraph, done bool, err error)
+}
+
+// WalkQuery is a checked Neighbourhood request: Depth and First within
+// their limits, Relations without duplicates (nil for every relation).
+type WalkQuery struct {
+	Root      Endpoint
+	Depth     int
+	First     int
+	Relations []graph.Relation
+}
+
+// NodeLimit is how many of a node's links, in adjacency order, a walk
+// level reads first (see Neighbourhood).
+func (q WalkQuery) NodeLimit() int { return 2*q.First + 1 }
 
 func hasKey[K comparable, V any](m map[K]V, k K) bool {
 	_, ok := m[k]

@@ -205,6 +205,7 @@ RETURN n {.*} AS node`
 	updateNode = `MATCH (n:Node {id: $id})
 WHERE n.kind = $kind AND n.version = $version
 SET n += $props, n.version = $version + 1
+` + listedLabels + `
 RETURN n.version AS version`
 
 	// deleteNode removes a node with every relationship it has; its
@@ -219,11 +220,26 @@ DELETE r`
 
 	// createNodeTemplate and bulkCreateNodesTemplate are expanded once per
 	// kind (LABELS becomes e.g. "Document:Note").
-	createNodeTemplate      = `CREATE (n:Node:LABELS) SET n = $props`
+	createNodeTemplate = `CREATE (n:Node:LABELS) SET n = $props
+` + listedLabels
 	bulkCreateNodesTemplate = `UNWIND $rows AS row
 CREATE (n:Node:LABELS)
-SET n = row`
+SET n = row
+` + listedLabels
 )
+
+// listedLabels keeps the Listed<Kind> label of a document n (ListedNote,
+// ListedTerm, ListedOrganisation) true to "anyone may read it": PUBLIC
+// and not hidden. Every statement that writes a document's visibility or
+// hidden flag ends with it. The label is what lets a count of what an
+// anonymous reader may list come from Neo4j's count store, in one db hit
+// per kind, instead of reading every document (countListed); a hidden
+// document loses it with the write that hides it.
+const listedLabels = `FOREACH (_ IN CASE WHEN n:Document AND NOT (n.visibility = 'PUBLIC' AND n.hidden IS NULL) THEN [1] ELSE [] END |
+  REMOVE n:ListedNote:ListedTerm:ListedOrganisation)
+FOREACH (_ IN CASE WHEN n:Note AND n.visibility = 'PUBLIC' AND n.hidden IS NULL THEN [1] ELSE [] END | SET n:ListedNote)
+FOREACH (_ IN CASE WHEN n:Term AND n.visibility = 'PUBLIC' AND n.hidden IS NULL THEN [1] ELSE [] END | SET n:ListedTerm)
+FOREACH (_ IN CASE WHEN n:Organisation AND n.visibility = 'PUBLIC' AND n.hidden IS NULL THEN [1] ELSE [] END | SET n:ListedOrganisation)`
 
 // ---- documents ----
 
@@ -310,10 +326,17 @@ WITH r, d, EXISTS {
   WHERE l.version > r.version AND l.version > 1 AND 'visibility' IN l.changed
 } AS changedSince
 SET r.visibility = CASE WHEN d IS NULL OR changedSince THEN 'PRIVATE' ELSE d.visibility END`
+
+	// migrateListed gives the documents written before listedLabels their
+	// labels (and mends any that disagree): on every Open, one pass over
+	// the documents that writes nothing once they agree.
+	migrateListed = `MATCH (n:Document)
+WHERE (n.visibility = 'PUBLIC' AND n.hidden IS NULL) <> (n:ListedNote OR n:ListedTerm OR n:ListedOrganisation)
+` + listedLabels
 )
 
 // migrationStatements run in this order on every Open, after the schema.
-var migrationStatements = []string{migrateRegions, migrateRevisions}
+var migrationStatements = []string{migrateRegions, migrateRevisions, migrateListed}
 
 // documentFilters is the part of a document list's WHERE clause that
 // every filter and the visibility rule make: each filter is a parameter
@@ -391,6 +414,54 @@ ORDER BY key DESC, id DESC
 LIMIT $limit`
 )
 
+// A list that no filter narrows but its kinds and a visibility (the notes
+// page, mostly) is counted by countListed, which reads no document a
+// viewer may read because anyone may: Neo4j's count store holds how many
+// nodes carry each label, and listedLabels keeps a label on exactly those
+// documents. The page info then comes from the page itself (one document
+// more than asked) and, after a cursor, from existsBefore: whether any
+// document of the list lies at or before the cursor.
+const (
+	countListed = `CALL () {
+  MATCH (:Contributor {id: $viewer})-[:AUTHORED]->(d:Document)
+  RETURN d
+  UNION
+  MATCH (:Contributor {id: $viewer})-[:MEMBER_OF]->(:Community)<-[:OF_COMMUNITY]-(d:Document)
+  WHERE d.visibility = 'COMMUNITY' AND d.hidden IS NULL
+  RETURN d
+}
+WITH d
+WHERE d.kind IN $kinds AND ($visibility = '' OR d.visibility = $visibility)
+  AND NOT (d:ListedNote OR d:ListedTerm OR d:ListedOrganisation)
+WITH count(d) AS own
+RETURN CASE WHEN $all THEN
+    CASE WHEN 'Note' IN $kinds THEN COUNT { MATCH (:Note) } ELSE 0 END +
+    CASE WHEN 'Term' IN $kinds THEN COUNT { MATCH (:Term) } ELSE 0 END +
+    CASE WHEN 'Organisation' IN $kinds THEN COUNT { MATCH (:Organisation) } ELSE 0 END
+  ELSE own + CASE WHEN $visibility IN ['', 'PUBLIC'] THEN
+    CASE WHEN 'Note' IN $kinds THEN COUNT { MATCH (:ListedNote) } ELSE 0 END +
+    CASE WHEN 'Term' IN $kinds THEN COUNT { MATCH (:ListedTerm) } ELSE 0 END +
+    CASE WHEN 'Organisation' IN $kinds THEN COUNT { MATCH (:ListedOrganisation) } ELSE 0 END
+  ELSE 0 END
+END AS total`
+
+	existsBeforeAscTemplate = `MATCH (d:Document)
+WHERE d.SORTKEY <= $afterKey AND ` + documentFilters + `
+AND (d.SORTKEY < $afterKey OR d.id <= $afterId)
+RETURN d.id AS id
+LIMIT 1`
+
+	existsBeforeDescTemplate = `MATCH (d:Document)
+WHERE d.SORTKEY >= $afterKey AND ` + documentFilters + `
+AND (d.SORTKEY > $afterKey OR d.id >= $afterId)
+RETURN d.id AS id
+LIMIT 1`
+)
+
+// existsBeforeCypher is existsBefore per sort property and direction
+// (keyed as pageDocumentsCypher, after always true).
+var existsBeforeCypher = map[pageDocumentsKey]string{}
+
 // pageDocumentsCypher is the page statement per sort property, direction
 // (desc) and whether the page follows a cursor.
 type pageDocumentsKey struct {
@@ -456,8 +527,9 @@ WHERE ($documentId = '' OR f.documentId = $documentId)
 AND ($status = '' OR f.status = $status)
 RETURN f {.*} AS flag`
 
-	setHidden = `MATCH (d:Document {id: $id})
-SET d.hidden = CASE WHEN $hidden THEN true ELSE null END`
+	setHidden = `MATCH (n:Document {id: $id})
+SET n.hidden = CASE WHEN $hidden THEN true ELSE null END
+` + listedLabels
 
 	deleteFlagsOf = `MATCH (f:Flag {documentId: $id})
 DELETE f`
@@ -779,6 +851,7 @@ func init() {
 	register("awaitIndexes", awaitIndexes, "timeoutSeconds")
 	register("migrateRegions", migrateRegions)
 	register("migrateRevisions", migrateRevisions)
+	register("migrateListed", migrateListed)
 
 	register("lockSequence", lockSequence, "sequence")
 	register("appendChanges", appendChanges, "sequence", "changes", "at")
@@ -825,8 +898,16 @@ func init() {
 			after = expand(after, "SORTKEY", prop)
 			pageDocumentsCypher[pageDocumentsKey{prop, desc, true}] = after
 			register("pageDocumentsAfter"+name+"_"+prop, after, afterParams...)
+			before := existsBeforeAscTemplate
+			if desc {
+				before = existsBeforeDescTemplate
+			}
+			before = expand(before, "SORTKEY", prop)
+			existsBeforeCypher[pageDocumentsKey{prop, desc, true}] = before
+			register("existsBefore"+name+"_"+prop, before, append([]string{"afterKey", "afterId"}, documentFilterParams...)...)
 		}
 	}
+	register("countListed", countListed, "kinds", "visibility", "all", "viewer")
 
 	careParams := []string{"kinds", "check", "hasCursor", "afterKey", "afterId"}
 	register("countNeedsCare", countNeedsCare, careParams...)
@@ -853,6 +934,7 @@ func init() {
 
 	register("rawLinks", rawLinks, "id", "rels", "dir")
 	register("visibleLinks", visibleLinks, append([]string{"sel"}, viewerParams...)...)
+	register("neighbourhood", neighbourhood, append([]string{"id", "kind", "rels", "depth", "first", "limit"}, viewerParams...)...)
 	register("adjacency", adjacency, append([]string{"ids", "rels", "dir", "limit", "among", "degrees", "stored"}, viewerParams...)...)
 	register("getLink", getLink, "from", "to", "rel")
 	register("carnetEntries", carnetEntries, append([]string{"ids"}, viewerParams...)...)
@@ -1035,6 +1117,70 @@ COLLECT {
 } AS links
 WHERE degree > 0 OR size(links) > 0
 RETURN id, degree, links`
+
+// neighbourhood is explore.Neighbourhood's whole walk in one statement
+// (explore.NeighbourhoodWalker): the root if the viewer may read it and
+// it has the kind asked; then, up to $depth levels, each node of the
+// frontier in turn contributes its visible links' other ends in adjacency
+// order (the first $limit of them, as the adjacency statement gives them),
+// and the ends not yet kept are kept until $first nodes (one more sets
+// truncated and stops the walk); last, per node kept, its visible degree
+// and its visible links among the nodes kept, from one pass over its
+// links (unordered: WalkNeighbourhood puts them in adjacency order, by
+// the direction, relation and other end the statement returns with each
+// link). Visibility is decided here,
+// by the same rule as every read: a hidden document is neither an end nor
+// crossed nor counted. full says that a node gave $limit ends before the
+// cap: the walk level by level would then read it whole, so the store
+// answers "cannot tell" rather than something else.
+const neighbourhood = `MATCH (n:Node {id: $id})
+WHERE n.kind = $kind AND (NOT n:Document OR ` + canReadN + `)
+WITH [n] AS kept, [n.id] AS keptIds, [n] AS frontier, false AS truncated, false AS full, 0 AS level
+` + neighbourhoodLevel + neighbourhoodLevel + neighbourhoodLevel + `CALL (kept, keptIds) {
+  UNWIND range(0, size(kept) - 1) AS k
+  WITH k, kept[k] AS n
+  CALL (n, kept) {
+    MATCH (n)-[r]-(o:Node)
+    WHERE type(r) IN $rels AND (NOT o:Document OR ` + canReadO + `)
+    RETURN count(r) AS degree, collect(CASE WHEN o IN kept THEN
+      [CASE WHEN startNode(r) = n THEN 0 ELSE 1 END, type(r), o.id, startNode(r).id, endNode(r).id, startNode(r).kind, endNode(r).kind]
+    END) AS links
+  }
+  WITH k, degree, links
+  ORDER BY k
+  RETURN collect(degree) AS degrees, collect(links) AS links
+}
+RETURN keptIds AS ids, [x IN kept | x.kind] AS kinds, truncated, full, degrees, links`
+
+// neighbourhoodLevel is one level of neighbourhood, a no-op once $depth
+// levels are made or the walk is truncated or full. Within the level, the
+// ends of each frontier node are taken in turn, as the walk level by
+// level adds them.
+const neighbourhoodLevel = `CALL (frontier, truncated, full, level) {
+  UNWIND CASE WHEN truncated OR full OR level >= $depth THEN [] ELSE range(0, size(frontier) - 1) END AS f
+  WITH f, frontier[f] AS n
+  WITH f, COLLECT {
+    MATCH (n)-[r]-(o:Node)
+    WHERE type(r) IN $rels AND (NOT o:Document OR ` + canReadO + `)
+    WITH o, CASE WHEN startNode(r) = n THEN 0 ELSE 1 END AS inward, type(r) AS rel
+    ORDER BY inward, rel, o.id
+    LIMIT $limit
+    RETURN o
+  } AS ends
+  ORDER BY f
+  RETURN collect(ends) AS ends
+}
+WITH level, reduce(acc = {kept: kept, ids: keptIds, next: [], truncated: truncated, full: full}, e IN ends |
+  CASE WHEN acc.truncated OR acc.full THEN acc
+  ELSE [b IN [reduce(b = acc, o IN e |
+      CASE WHEN b.truncated OR o.id IN b.ids THEN b
+      WHEN size(b.ids) >= $first THEN b{.*, truncated: true}
+      ELSE b{.*, kept: b.kept + [o], ids: b.ids + [o.id], next: b.next + [o]} END)] |
+    CASE WHEN b.truncated OR size(e) < $limit THEN b ELSE b{.*, full: true} END][0]
+  END) AS acc
+WITH acc.kept AS kept, acc.ids AS keptIds, acc.next AS frontier, acc.truncated AS truncated, acc.full AS full,
+  CASE WHEN level >= $depth THEN level ELSE level + 1 END AS level
+`
 
 // ==== tokens (graph.TokenStore, tokens.go) ====
 //

@@ -2,6 +2,10 @@ package neo4j
 
 import (
 	"context"
+	"errors"
+	"sync"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/encommun/maillage/graph"
 )
@@ -74,6 +78,11 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		}
 		return out, nil
 	}
+	v := viewerOf(ctx)
+	if f.Language == "" && f.AuthorID == "" && f.CarnetID == "" && f.Category == "" && f.CommunityID == "" &&
+		f.TermID == "" && f.OrganisationID == "" && (f.Visibility == "" || !v.SeesEverything()) {
+		return s.listListed(ctx, kinds, f.Visibility, params, sortProp, o.Desc, p.After != "", after, limit)
+	}
 	// The count and the page are two statements that do not depend on each
 	// other: each runs in a transaction of its own (viewEach), at once.
 	err = s.viewEach(ctx, func(r *reader) error {
@@ -111,6 +120,64 @@ func (s *Store) ListDocuments(ctx context.Context, f graph.DocumentFilter, o gra
 		start := total - remaining
 		out.PageInfo.HasNextPage = start+len(out.Edges) < total
 		out.PageInfo.HasPreviousPage = start > 0
+		if n := len(out.Edges); n > 0 {
+			out.PageInfo.StartCursor = out.Edges[0].Cursor
+			out.PageInfo.EndCursor = out.Edges[n-1].Cursor
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// listListed is ListDocuments for a list that no filter narrows but its
+// kinds and a visibility: its total comes from countListed, which reads
+// none of the documents anyone may read, and its page info from the page
+// (one document more than asked) and, after a cursor, from existsBefore.
+// The three statements run at once, each in a transaction of its own.
+func (s *Store) listListed(ctx context.Context, kinds []string, visibility graph.Visibility, params func(r *reader) map[string]any,
+	sortProp string, desc, hasCursor bool, after graph.Cursor, limit int) (*graph.Connection[*graph.Document], error) {
+	var out *graph.Connection[*graph.Document]
+	err := s.viewEach(ctx, func(r *reader) error {
+		var page *graph.Connection[*graph.Document]
+		var pageErr, beforeErr error
+		before := false
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			page, pageErr = r.documentPage(params(r), sortProp, desc, hasCursor, after, limit+1)
+		}()
+		if hasCursor {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p := params(r)
+				p["afterKey"], p["afterId"] = after.Key, after.ID
+				var recs []*neo4j.Record
+				recs, beforeErr = r.run(existsBeforeCypher[pageDocumentsKey{sortProp, desc, true}], p)
+				before = len(recs) > 0
+			}()
+		}
+		rec, err := r.runSingle(countListed, r.viewer(map[string]any{"kinds": kinds, "visibility": string(visibility)}), "countListed")
+		wg.Wait()
+		if err = errors.Join(err, pageErr, beforeErr); err != nil {
+			return err
+		}
+		x := recordDecoder(rec)
+		total := int(x.int("total"))
+		if err := x.done("document count"); err != nil {
+			return err
+		}
+		out = page
+		out.TotalCount = total
+		if len(out.Edges) > limit {
+			out.Edges = out.Edges[:limit]
+			out.PageInfo.HasNextPage = true
+		}
+		out.PageInfo.HasPreviousPage = before
 		if n := len(out.Edges); n > 0 {
 			out.PageInfo.StartCursor = out.Edges[0].Cursor
 			out.PageInfo.EndCursor = out.Edges[n-1].Cursor

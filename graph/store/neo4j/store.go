@@ -442,6 +442,10 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params
 	if err := checkParams(st, params); err != nil {
 		return nil, err
 	}
+	p := profiler.Load()
+	if p != nil {
+		cypher = "PROFILE " + cypher
+	}
 	res, err := tx.Run(ctx, cypher, params)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", st.Name, err)
@@ -450,7 +454,31 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", st.Name, err)
 	}
+	if p != nil {
+		sum, err := res.Consume(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", st.Name, err)
+		}
+		(*p)(st.Name, dbHits(sum.Profile()))
+	}
 	return recs, nil
+}
+
+// profiler, when set (by this package's tests only), runs every statement
+// under PROFILE and is told its database hits: how a test counts the
+// statements a read makes and quotes their cost without timing them on a
+// loaded machine.
+var profiler atomic.Pointer[func(statement string, dbHits int64)]
+
+func dbHits(p neo4j.ProfiledPlan) int64 {
+	if p == nil {
+		return 0
+	}
+	n := p.DbHits()
+	for _, c := range p.Children() {
+		n += dbHits(c)
+	}
+	return n
 }
 
 func checkParams(st *Statement, params map[string]any) error {

@@ -30,6 +30,7 @@ func paginationTitles() []string {
 }
 
 func testPagination(t *testing.T, newStore factory) {
+	t.Run("ListedCounts", func(t *testing.T) { testListedCounts(t, newFixture(t, newStore)) })
 	t.Run("FortyFiveNotes", func(t *testing.T) {
 		f := newFixture(t, newStore)
 		f.contributor("ctb-a")
