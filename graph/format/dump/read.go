@@ -72,13 +72,29 @@ var (
 // io.ReadSeeker (a file); anything else is first copied to a temporary
 // file in os.TempDir.
 func Restore(ctx context.Context, s Target, r io.Reader) (Counts, error) {
+	return RestoreWithProgress(ctx, s, r, nil)
+}
+
+// Progress is told how far a restore has gone: once the first pass has
+// checked the whole file ("checked", every record of it), then as the
+// store writes it ("restored", the records written so far, of all). A
+// large restore takes minutes; these say it is not stuck.
+type Progress func(phase string, done, total int)
+
+// RestoreWithProgress is Restore, telling progress (if not nil) how far
+// it has gone. With a store that restores in parts, "restored" comes after
+// each part of up to partRecords records; otherwise once, at the end.
+func RestoreWithProgress(ctx context.Context, s Target, r io.Reader, progress Progress) (Counts, error) {
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
 	ctx = graph.SystemContext(ctx)
 	if _, ok := s.(graph.Restorer); !ok {
 		return nil, ErrNoRestore
 	}
 	srs, ok := s.(graph.StreamRestorer)
 	if !ok {
-		return restoreWhole(ctx, s, r)
+		return restoreWhole(ctx, s, r, progress)
 	}
 	rs, ok := r.(io.ReadSeeker)
 	if !ok {
@@ -99,6 +115,8 @@ func Restore(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 		return nil, err
 	}
 	counts := first.rd.counts
+	all := counts.total()
+	progress("checked", all, all)
 	if err := checkTarget(ctx, s); err != nil {
 		return nil, err
 	}
@@ -110,16 +128,17 @@ func Restore(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 	// The second pass reads the next part while the store writes one: on
 	// two cores, the decoding costs little time then.
 	type result struct {
-		part *graph.Snapshot
-		err  error
+		part    *graph.Snapshot
+		records int
+		err     error
 	}
 	parts, stop := make(chan result, 1), make(chan struct{})
 	go func() {
 		defer close(parts)
 		for {
-			part, err := nextPart(second)
+			part, records, err := nextPart(second)
 			select {
-			case parts <- result{part, err}:
+			case parts <- result{part, records, err}:
 			case <-stop:
 				return
 			}
@@ -128,11 +147,18 @@ func Restore(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 			}
 		}
 	}()
+	// The store asks for a part once it has written the one before.
+	written, handed := 0, 0
 	err = srs.RestoreStream(ctx, func() (*graph.Snapshot, error) {
+		if handed > 0 {
+			written += handed
+			progress("restored", written, all)
+		}
 		r, ok := <-parts
 		if !ok {
 			return nil, errors.New("dump: a part was asked for after the end")
 		}
+		handed = r.records
 		return r.part, r.err
 	})
 	close(stop)
@@ -146,22 +172,27 @@ func Restore(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 		// was restored can get here.
 		return nil, fmt.Errorf("the file changed while it was restored: %v records checked, %v restored", counts, second.rd.counts)
 	}
+	if written < all {
+		progress("restored", all, all)
+	}
 	return counts, nil
 }
 
 // nextPart reads the next part of the second pass: up to partRecords
-// records or partBytes of lines; nil after the end.
-func nextPart(p *scan) (*graph.Snapshot, error) {
+// records or partBytes of lines, and how many records it holds; nil after
+// the end.
+func nextPart(p *scan) (*graph.Snapshot, int, error) {
 	if p.done {
-		return nil, nil
+		return nil, 0, nil
 	}
+	before := p.rd.counts.total()
 	records, size := 0, 0
 	for records < partRecords && size < partBytes {
 		n, more, err := p.step()
 		if err != nil {
 			// The file changed since the first pass: the store clears
 			// what it wrote.
-			return nil, fmt.Errorf("the file changed while it was restored: %w", err)
+			return nil, 0, fmt.Errorf("the file changed while it was restored: %w", err)
 		}
 		if !more {
 			p.done = true
@@ -172,15 +203,17 @@ func nextPart(p *scan) (*graph.Snapshot, error) {
 	}
 	part := p.rd.snap
 	p.rd.snap = graph.Snapshot{}
-	return &part, nil
+	return &part, p.rd.counts.total() - before, nil
 }
 
 // restoreWhole restores into a store that takes a whole snapshot only.
-func restoreWhole(ctx context.Context, s Target, r io.Reader) (Counts, error) {
+func restoreWhole(ctx context.Context, s Target, r io.Reader, progress Progress) (Counts, error) {
 	snap, counts, err := Read(r)
 	if err != nil {
 		return nil, err
 	}
+	all := counts.total()
+	progress("checked", all, all)
 	// Checked here for a clear error before the work, and again by the
 	// store, where it cannot race with a writer.
 	if err := checkTarget(ctx, s); err != nil {
@@ -189,6 +222,7 @@ func restoreWhole(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 	if err := s.(graph.Restorer).Restore(ctx, *snap); err != nil {
 		return nil, restoreError(ctx, s, err)
 	}
+	progress("restored", all, all)
 	return counts, nil
 }
 
