@@ -83,7 +83,8 @@ type Progress func(phase string, done, total int)
 
 // RestoreWithProgress is Restore, telling progress (if not nil) how far
 // it has gone. With a store that restores in parts, "restored" comes after
-// each part of up to partRecords records; otherwise once, at the end.
+// each part (up to partRecords records or partBytes of lines); otherwise
+// once, at the end.
 func RestoreWithProgress(ctx context.Context, s Target, r io.Reader, progress Progress) (Counts, error) {
 	if progress == nil {
 		progress = func(string, int, int) {}
