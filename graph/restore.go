@@ -208,6 +208,23 @@ func PreparedParts(now time.Time, next func() (*Snapshot, error)) func() (*Snaps
 // After an error the preparer is in an unknown state: the restore must
 // stop.
 func (p *SnapshotPreparer) Prepare(in Snapshot) (Snapshot, error) {
+	out := cloneSnapshot(in)
+	// Nodes first, in the order a dump gives them, then what refers to
+	// them.
+	for _, step := range []func(*Snapshot) error{
+		p.prepareGroups, p.prepareContributors, p.prepareDocuments,
+		p.prepareRevisions, p.prepareLinks, p.prepareDeclarations, p.prepareDiscussions, p.prepareFlags,
+	} {
+		if err := step(&out); err != nil {
+			return Snapshot{}, err
+		}
+	}
+	return out, nil
+}
+
+// cloneSnapshot copies the lists of in, so that preparing it leaves the
+// caller's slices untouched.
+func cloneSnapshot(in Snapshot) Snapshot {
 	out := Snapshot{
 		KnowledgeBases: append([]KnowledgeBase(nil), in.KnowledgeBases...),
 		Communities:    append([]Community(nil), in.Communities...),
@@ -220,168 +237,208 @@ func (p *SnapshotPreparer) Prepare(in Snapshot) (Snapshot, error) {
 		Flags:          append([]Flag(nil), in.Flags...),
 	}
 	copyDiscussions(&out, in)
-	kinds := p.kinds
-	// A link or a declaration without a date is dated now.
-	orNow := func(t time.Time) time.Time {
-		if t.IsZero() {
-			return p.now
-		}
-		return t.UTC()
+	return out
+}
+
+// node checks a node of the snapshot (its id unused so far, its version
+// and creation date, the object itself) and records its kind.
+func (p *SnapshotPreparer) node(kind Kind, id string, version int, created time.Time, validate func() error) error {
+	what := string(kind) + " " + id
+	if err := ValidateID(id); err != nil {
+		return invalid(string(kind), err)
 	}
-	node := func(kind Kind, id string, version int, created time.Time, validate func() error) error {
-		what := string(kind) + " " + id
-		if err := ValidateID(id); err != nil {
-			return invalid(string(kind), err)
-		}
-		if k := kinds[id]; k != "" {
-			return Errorf(ECONFLICT, "%s: id %q is already used by a %s", what, id, k)
-		}
-		if version < 1 {
-			return Errorf(EINVALID, "%s: version must be at least 1, not %d", what, version)
-		}
-		if created.IsZero() {
-			return Errorf(EINVALID, "%s: no creation date", what)
-		}
-		if err := validate(); err != nil {
-			return invalid(what, err)
-		}
-		kinds[id] = kind
-		return nil
+	if k := p.kinds[id]; k != "" {
+		return Errorf(ECONFLICT, "%s: id %q is already used by a %s", what, id, k)
 	}
+	if version < 1 {
+		return Errorf(EINVALID, "%s: version must be at least 1, not %d", what, version)
+	}
+	if created.IsZero() {
+		return Errorf(EINVALID, "%s: no creation date", what)
+	}
+	if err := validate(); err != nil {
+		return invalid(what, err)
+	}
+	p.kinds[id] = kind
+	return nil
+}
+
+// once records key, failing with ECONFLICT when an earlier record had it.
+func (p *SnapshotPreparer) once(key, what string) error {
+	if _, dup := p.seen[key]; dup {
+		return Errorf(ECONFLICT, "%s: given twice", what)
+	}
+	p.seen[key] = struct{}{}
+	return nil
+}
+
+// orNow dates a link or a declaration without a date now.
+func (p *SnapshotPreparer) orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return p.now
+	}
+	return t.UTC()
+}
+
+// prepareGroups checks knowledge bases, communities and carnets, and
+// keeps the carnets' categories for the IN_CARNET links.
+func (p *SnapshotPreparer) prepareGroups(out *Snapshot) error {
 	for i := range out.KnowledgeBases {
 		x := &out.KnowledgeBases[i]
-		if err := node(KindKnowledgeBase, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
-			return Snapshot{}, err
+		if err := p.node(KindKnowledgeBase, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
+			return err
 		}
 		x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
 	}
 	for i := range out.Communities {
 		x := &out.Communities[i]
-		if err := node(KindCommunity, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
-			return Snapshot{}, err
+		if err := p.node(KindCommunity, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
+			return err
 		}
 		x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
 	}
 	for i := range out.Carnets {
 		x := &out.Carnets[i]
 		x.Categories = append([]string(nil), x.Categories...)
-		if err := node(KindCarnet, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
-			return Snapshot{}, err
+		if err := p.node(KindCarnet, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
+			return err
 		}
 		x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
 		p.categories[x.ID] = x.Categories
 	}
+	return nil
+}
+
+func (p *SnapshotPreparer) prepareContributors(out *Snapshot) error {
 	for i := range out.Contributors {
 		x := &out.Contributors[i]
-		if err := node(KindContributor, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
-			return Snapshot{}, err
+		if err := p.node(KindContributor, x.ID, x.Version, x.CreatedAt, x.Validate); err != nil {
+			return err
 		}
 		x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
 	}
-	versions := p.versions
+	return nil
+}
+
+// prepareDocuments checks the documents and keeps their versions, which
+// bound their revisions'.
+func (p *SnapshotPreparer) prepareDocuments(out *Snapshot) error {
 	for i := range out.Documents {
 		d := &out.Documents[i]
 		if !d.Kind.IsDocument() {
-			return Snapshot{}, Errorf(EINVALID, "document %s: kind must be Note, Term or Organisation, not %q", d.ID, d.Kind)
+			return Errorf(EINVALID, "document %s: kind must be Note, Term or Organisation, not %q", d.ID, d.Kind)
 		}
 		d.Aliases = append([]string(nil), d.Aliases...)
-		if err := node(d.Kind, d.ID, d.Version, d.CreatedAt, d.Validate); err != nil {
-			return Snapshot{}, err
+		if err := p.node(d.Kind, d.ID, d.Version, d.CreatedAt, d.Validate); err != nil {
+			return err
 		}
 		d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
 		if d.PublishedAt != nil {
 			t := d.PublishedAt.UTC()
 			d.PublishedAt = &t
 		}
-		versions[d.ID] = d.Version
+		p.versions[d.ID] = d.Version
 	}
-	once := func(key, what string) error {
-		if _, dup := p.seen[key]; dup {
-			return Errorf(ECONFLICT, "%s: given twice", what)
-		}
-		p.seen[key] = struct{}{}
-		return nil
-	}
+	return nil
+}
+
+// prepareRevisions checks that each revision is of a document of the
+// snapshot, at a version it reached, and given once.
+func (p *SnapshotPreparer) prepareRevisions(out *Snapshot) error {
 	for i := range out.Revisions {
 		r := &out.Revisions[i]
 		what := "revision " + r.DocumentID + " v" + strconv.Itoa(r.Version)
-		current, ok := versions[r.DocumentID]
+		current, ok := p.versions[r.DocumentID]
 		if !ok {
-			return Snapshot{}, Errorf(ENOTFOUND, "%s: no document %q", what, r.DocumentID)
+			return Errorf(ENOTFOUND, "%s: no document %q", what, r.DocumentID)
 		}
 		if r.Version < 1 || r.Version > current {
-			return Snapshot{}, Errorf(EINVALID, "%s: the document is at version %d", what, current)
+			return Errorf(EINVALID, "%s: the document is at version %d", what, current)
 		}
-		if err := once("rev\x00"+r.DocumentID+"\x00"+strconv.Itoa(r.Version), what); err != nil {
-			return Snapshot{}, err
+		if err := p.once("rev\x00"+r.DocumentID+"\x00"+strconv.Itoa(r.Version), what); err != nil {
+			return err
 		}
 		r.Changed = append([]string(nil), r.Changed...)
 		r.At = r.At.UTC()
 	}
+	return nil
+}
+
+// prepareLinks checks each link's ends (nodes of the snapshot, of the
+// kinds the link says if it says), the link itself, its carnet category,
+// and that it is given once; it fills in the ends' kinds.
+func (p *SnapshotPreparer) prepareLinks(out *Snapshot) error {
 	for i := range out.Links {
 		l := &out.Links[i]
 		what := "link " + string(l.Relation) + " " + l.From + " → " + l.To
-		fromKind, toKind := kinds[l.From], kinds[l.To]
+		fromKind, toKind := p.kinds[l.From], p.kinds[l.To]
 		switch {
 		case fromKind == "":
-			return Snapshot{}, Errorf(ENOTFOUND, "%s: no node %q", what, l.From)
+			return Errorf(ENOTFOUND, "%s: no node %q", what, l.From)
 		case toKind == "":
-			return Snapshot{}, Errorf(ENOTFOUND, "%s: no node %q", what, l.To)
+			return Errorf(ENOTFOUND, "%s: no node %q", what, l.To)
 		case (l.FromKind != "" && l.FromKind != fromKind) || (l.ToKind != "" && l.ToKind != toKind):
-			return Snapshot{}, Errorf(EINVALID, "%s: its ends are a %s and a %s, not a %s and a %s", what, fromKind, toKind, l.FromKind, l.ToKind)
+			return Errorf(EINVALID, "%s: its ends are a %s and a %s, not a %s and a %s", what, fromKind, toKind, l.FromKind, l.ToKind)
 		}
 		l.FromKind, l.ToKind = fromKind, toKind
 		if err := ValidateLink(*l); err != nil {
-			return Snapshot{}, invalid(what, err)
+			return invalid(what, err)
 		}
 		if l.Relation == RelInCarnet && l.Category != "" && !(&Carnet{Categories: p.categories[l.To]}).HasCategory(l.Category) {
-			return Snapshot{}, Errorf(EINVALID, "%s: carnet %q has no category %q", what, l.To, l.Category)
+			return Errorf(EINVALID, "%s: carnet %q has no category %q", what, l.To, l.Category)
 		}
-		if err := once("link\x00"+l.From+"\x00"+string(l.Relation)+"\x00"+l.To, what); err != nil {
-			return Snapshot{}, err
+		if err := p.once("link\x00"+l.From+"\x00"+string(l.Relation)+"\x00"+l.To, what); err != nil {
+			return err
 		}
-		l.CreatedAt = orNow(l.CreatedAt)
+		l.CreatedAt = p.orNow(l.CreatedAt)
 	}
+	return nil
+}
+
+func (p *SnapshotPreparer) prepareDeclarations(out *Snapshot) error {
 	for i := range out.Declarations {
 		d := &out.Declarations[i]
 		what := "declaration " + d.ContributorID + " " + d.Dimension + ":" + d.Value
-		if kinds[d.ContributorID] != KindContributor {
-			return Snapshot{}, Errorf(ENOTFOUND, "%s: no contributor %q", what, d.ContributorID)
+		if p.kinds[d.ContributorID] != KindContributor {
+			return Errorf(ENOTFOUND, "%s: no contributor %q", what, d.ContributorID)
 		}
 		if ValidateID(d.Dimension) != nil || ValidateID(d.Value) != nil {
-			return Snapshot{}, Errorf(EINVALID, "%s: dimension and value must be taxonomy ids", what)
+			return Errorf(EINVALID, "%s: dimension and value must be taxonomy ids", what)
 		}
 		// There is no default visibility: a missing one is an error.
 		if !d.Visibility.Valid() {
-			return Snapshot{}, Errorf(EINVALID, "%s: visibility must be PRIVATE, AGGREGATE or PUBLIC", what)
+			return Errorf(EINVALID, "%s: visibility must be PRIVATE, AGGREGATE or PUBLIC", what)
 		}
-		if err := once("decl\x00"+d.ContributorID+"\x00"+d.Dimension+"\x00"+d.Value, what); err != nil {
-			return Snapshot{}, err
+		if err := p.once("decl\x00"+d.ContributorID+"\x00"+d.Dimension+"\x00"+d.Value, what); err != nil {
+			return err
 		}
-		d.DeclaredAt = orNow(d.DeclaredAt)
+		d.DeclaredAt = p.orNow(d.DeclaredAt)
 	}
-	if err := p.prepareDiscussions(&out); err != nil {
-		return Snapshot{}, err
-	}
+	return nil
+}
+
+// prepareFlags checks each flag and that its document is one of the
+// snapshot, and fills in the document's kind.
+func (p *SnapshotPreparer) prepareFlags(out *Snapshot) error {
 	for i := range out.Flags {
 		f := &out.Flags[i]
 		what := "flag " + f.ID
 		if err := CheckFlag(f); err != nil {
-			return Snapshot{}, invalid(what, err)
+			return invalid(what, err)
 		}
-		kind := kinds[f.DocumentID]
+		kind := p.kinds[f.DocumentID]
 		if !kind.IsDocument() {
-			return Snapshot{}, Errorf(ENOTFOUND, "%s: no document %q", what, f.DocumentID)
+			return Errorf(ENOTFOUND, "%s: no document %q", what, f.DocumentID)
 		}
 		if f.DocumentKind != "" && f.DocumentKind != kind {
-			return Snapshot{}, Errorf(EINVALID, "%s: document %q is a %s, not a %s", what, f.DocumentID, kind, f.DocumentKind)
+			return Errorf(EINVALID, "%s: document %q is a %s, not a %s", what, f.DocumentID, kind, f.DocumentKind)
 		}
 		f.DocumentKind = kind
 		if err := p.flagComment(f); err != nil {
-			return Snapshot{}, invalid(what, err)
+			return invalid(what, err)
 		}
-		if err := once("flag\x00"+f.ID, what); err != nil {
-			return Snapshot{}, err
+		if err := p.once("flag\x00"+f.ID, what); err != nil {
+			return err
 		}
 		f.CreatedAt = f.CreatedAt.UTC()
 		if f.ResolvedAt != nil {
@@ -389,7 +446,7 @@ func (p *SnapshotPreparer) Prepare(in Snapshot) (Snapshot, error) {
 			f.ResolvedAt = &t
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // CheckFlag validates a flag as a store holds it: an id, a flagger, a

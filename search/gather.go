@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/encommun/maillage/graph"
 )
@@ -14,6 +15,7 @@ type Source interface {
 	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
 	ScanDocuments(ctx context.Context, after string, limit int) ([]*graph.Document, error)
 	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
+	LinksOf(ctx context.Context, sel []graph.LinkSelection) ([][]graph.Link, error)
 	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
 	Changes(ctx context.Context, since uint64, limit int) ([]graph.Change, error)
 	LastSeq(ctx context.Context) (uint64, error)
@@ -66,7 +68,7 @@ func fetch(ctx context.Context, src Source, ids []string) (entries []entry, gone
 }
 
 // entriesFor completes documents already read with their links and their
-// authors' declarations: five Links calls and one Declarations call per
+// authors' declarations: one LinksOf call and one Declarations call per
 // chunk, whatever its size.
 func entriesFor(ctx context.Context, src Source, docs []*graph.Document) ([]entry, error) {
 	if len(docs) == 0 {
@@ -76,30 +78,38 @@ func entriesFor(ctx context.Context, src Source, docs []*graph.Document) ([]entr
 	for i, d := range docs {
 		ids[i] = d.ID
 	}
-	links := make(map[string]map[graph.Relation][]string, len(ids))
+	// One LinksOf call for the five relations of every document: on a
+	// networked store a statement per relation and page made most of a
+	// rebuild's round trips.
+	sel := make([]graph.LinkSelection, 0, len(ids)*len(indexedLinks))
 	for _, id := range ids {
-		links[id] = map[graph.Relation][]string{}
-	}
-	authorSet := map[string]bool{}
-	for _, il := range indexedLinks {
-		byID, err := src.Links(ctx, ids, il.rel, il.dir)
-		if err != nil {
-			return nil, err
+		for _, il := range indexedLinks {
+			sel = append(sel, graph.LinkSelection{ID: id, Relation: il.rel, Direction: il.dir})
 		}
-		for id, ls := range byID {
-			m, ok := links[id]
-			if !ok {
+	}
+	lists, err := src.LinksOf(ctx, sel)
+	if err != nil {
+		return nil, err
+	}
+	if len(lists) != len(sel) {
+		return nil, fmt.Errorf("store returned %d link lists for %d selections", len(lists), len(sel))
+	}
+	links := make(map[string]map[graph.Relation][]string, len(ids))
+	authorSet := map[string]bool{}
+	for i, q := range sel {
+		m := links[q.ID]
+		if m == nil {
+			m = map[graph.Relation][]string{}
+			links[q.ID] = m
+		}
+		for _, l := range lists[i] {
+			if l.Relation != q.Relation {
 				continue
 			}
-			for _, l := range ls {
-				if l.Relation != il.rel {
-					continue
-				}
-				other, _ := l.Other(id)
-				m[il.rel] = append(m[il.rel], other)
-				if il.rel == graph.RelAuthored {
-					authorSet[other] = true
-				}
+			other, _ := l.Other(q.ID)
+			m[q.Relation] = append(m[q.Relation], other)
+			if q.Relation == graph.RelAuthored {
+				authorSet[other] = true
 			}
 		}
 	}

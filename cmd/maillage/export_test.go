@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,11 +114,25 @@ func TestExportThenImportJSON(t *testing.T) {
 
 	dst := filepath.Join(t.TempDir(), "restored")
 	// Flags after the file name work as well as before it.
-	stdout, _, err := runCmd(t, "import", "json", file, "--data", dst)
+	stdout, stderr, err := runCmd(t, "import", "json", file, "--data", dst)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkRestored(t, src, dst, stdout, "")
+	// Progress lines (stderr is no terminal): the check of the whole
+	// file, then what is written, ending with every record.
+	var records int
+	if _, err := fmt.Sscanf(stderr[strings.Index(stderr, "restored ")+len("restored "):], "%d records", &records); err != nil || records == 0 {
+		t.Fatalf("no record count in %q: %v", stderr, err)
+	}
+	for _, want := range []string{fmt.Sprintf("checked: %d/%d\n", records, records), fmt.Sprintf("restored: %d/%d\n", records, records)} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("progress lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Index(stderr, "checked:") > strings.Index(stderr, "restored:") {
+		t.Errorf("progress out of order:\n%s", stderr)
+	}
 
 	// Restoring again into the now full directory is refused, and changes
 	// nothing.

@@ -112,7 +112,11 @@ func importJSONCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	start := time.Now()
-	counts, err := dump.RestoreBlobs(ctx, store, blobs, in)
+	// A large restore runs for minutes: say when the file is checked and
+	// how much is written, part after part.
+	bar := newProgress(stderr)
+	counts, err := dump.RestoreWithProgress(ctx, store, blobs, in, bar.update)
+	bar.done()
 	var le *dump.LineError
 	switch {
 	case errors.As(err, &le):

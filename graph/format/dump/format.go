@@ -77,6 +77,15 @@ var recordTypes = []string{TypeKnowledgeBase, TypeCommunity, TypeCarnet, TypeCon
 // Counts is how many records of each type a file holds.
 type Counts map[string]int
 
+// total is how many records c counts, all types together.
+func (c Counts) total() int {
+	n := 0
+	for _, k := range c {
+		n += k
+	}
+	return n
+}
+
 // Header is the first line.
 type Header struct {
 	Format    string    `json:"format"`

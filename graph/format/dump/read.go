@@ -84,6 +84,23 @@ func Restore(ctx context.Context, s Target, r io.Reader) (Counts, error) {
 // store's last write, and those it added are removed again if the
 // restore fails.
 func RestoreBlobs(ctx context.Context, s Target, blobs blob.Store, r io.Reader) (Counts, error) {
+	return RestoreWithProgress(ctx, s, blobs, r, nil)
+}
+
+// Progress is told how far a restore has gone: once the first pass has
+// checked the whole file ("checked", every record of it), then as the
+// store writes it ("restored", the records written so far, of all). A
+// large restore takes minutes; these say it is not stuck.
+type Progress func(phase string, done, total int)
+
+// RestoreWithProgress is RestoreBlobs, telling progress (if not nil) how
+// far it has gone. With a store that restores in parts, "restored" comes
+// after each part (up to partRecords records or partBytes of lines);
+// otherwise once, at the end.
+func RestoreWithProgress(ctx context.Context, s Target, blobs blob.Store, r io.Reader, progress Progress) (Counts, error) {
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
 	ctx = graph.SystemContext(ctx)
 	if _, ok := s.(graph.Restorer); !ok {
 		return nil, ErrNoRestore
@@ -91,7 +108,7 @@ func RestoreBlobs(ctx context.Context, s Target, blobs blob.Store, r io.Reader) 
 	sink := &blobSink{ctx: ctx, store: blobs}
 	srs, ok := s.(graph.StreamRestorer)
 	if !ok {
-		return restoreWhole(ctx, s, sink, r)
+		return restoreWhole(ctx, s, sink, r, progress)
 	}
 	rs, ok := r.(io.ReadSeeker)
 	if !ok {
@@ -115,6 +132,8 @@ func RestoreBlobs(ctx context.Context, s Target, blobs blob.Store, r io.Reader) 
 	if counts[TypeBlob] > 0 && blobs == nil {
 		return nil, ErrNoBlobs
 	}
+	all := counts.total()
+	progress("checked", all, all)
 	if err := checkTarget(ctx, s); err != nil {
 		return nil, err
 	}
@@ -129,16 +148,17 @@ func RestoreBlobs(ctx context.Context, s Target, blobs blob.Store, r io.Reader) 
 	// The second pass reads the next part while the store writes one: on
 	// two cores, the decoding costs little time then.
 	type result struct {
-		part *graph.Snapshot
-		err  error
+		part    *graph.Snapshot
+		records int
+		err     error
 	}
 	parts, stop := make(chan result, 1), make(chan struct{})
 	go func() {
 		defer close(parts)
 		for {
-			part, err := nextPart(second)
+			part, records, err := nextPart(second)
 			select {
-			case parts <- result{part, err}:
+			case parts <- result{part, records, err}:
 			case <-stop:
 				return
 			}
@@ -147,11 +167,18 @@ func RestoreBlobs(ctx context.Context, s Target, blobs blob.Store, r io.Reader) 
 			}
 		}
 	}()
+	// The store asks for a part once it has written the one before.
+	written, handed := 0, 0
 	err = srs.RestoreStream(ctx, func() (*graph.Snapshot, error) {
+		if handed > 0 {
+			written += handed
+			progress("restored", written, all)
+		}
 		r, ok := <-parts
 		if !ok {
 			return nil, errors.New("dump: a part was asked for after the end")
 		}
+		handed = r.records
 		return r.part, r.err
 	})
 	close(stop)
@@ -167,22 +194,27 @@ func RestoreBlobs(ctx context.Context, s Target, blobs blob.Store, r io.Reader) 
 		// was restored can get here.
 		return nil, fmt.Errorf("the file changed while it was restored: %v records checked, %v restored", counts, second.rd.counts)
 	}
+	if written < all {
+		progress("restored", all, all)
+	}
 	return counts, nil
 }
 
 // nextPart reads the next part of the second pass: up to partRecords
-// records or partBytes of lines; nil after the end.
-func nextPart(p *scan) (*graph.Snapshot, error) {
+// records or partBytes of lines, and how many records it holds; nil after
+// the end.
+func nextPart(p *scan) (*graph.Snapshot, int, error) {
 	if p.done {
-		return nil, nil
+		return nil, 0, nil
 	}
+	before := p.rd.counts.total()
 	records, size := 0, 0
 	for records < partRecords && size < partBytes {
 		n, more, err := p.step()
 		if err != nil {
 			// The file changed since the first pass: the store clears
 			// what it wrote.
-			return nil, fmt.Errorf("the file changed while it was restored: %w", err)
+			return nil, 0, fmt.Errorf("the file changed while it was restored: %w", err)
 		}
 		if !more {
 			p.done = true
@@ -193,11 +225,11 @@ func nextPart(p *scan) (*graph.Snapshot, error) {
 	}
 	part := p.rd.snap
 	p.rd.snap = graph.Snapshot{}
-	return &part, nil
+	return &part, p.rd.counts.total() - before, nil
 }
 
 // restoreWhole restores into a store that takes a whole snapshot only.
-func restoreWhole(ctx context.Context, s Target, sink *blobSink, r io.Reader) (Counts, error) {
+func restoreWhole(ctx context.Context, s Target, sink *blobSink, r io.Reader, progress Progress) (Counts, error) {
 	// Without a second pass, the files go into the store as the one pass
 	// reads them, and out again if anything fails.
 	p := newScan(r, true)
@@ -213,6 +245,8 @@ func restoreWhole(ctx context.Context, s Target, sink *blobSink, r io.Reader) (C
 	if counts[TypeBlob] > 0 && sink.store == nil {
 		return nil, ErrNoBlobs
 	}
+	all := counts.total()
+	progress("checked", all, all)
 	// Checked here for a clear error before the work, and again by the
 	// store, where it cannot race with a writer.
 	if err := checkTarget(ctx, s); err != nil {
@@ -223,6 +257,7 @@ func restoreWhole(ctx context.Context, s Target, sink *blobSink, r io.Reader) (C
 		sink.undo()
 		return nil, restoreError(ctx, s, err)
 	}
+	progress("restored", all, all)
 	return counts, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/encommun/maillage/graph"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 var _ graph.Restorer = (*Store)(nil)
@@ -99,9 +100,21 @@ func (h *restoreHold) release() {
 	}
 }
 
-// touchMarker is one sign of life, in a transaction of its own.
+// touchMarker is one sign of life, in a transaction of its own that does
+// not take the sequence lock: the restore's own transactions hold that
+// lock while they write (a minute or more each under load), and a
+// heartbeat queued behind one of them landed only after its commit (so
+// that the marker looked silent meanwhile) and then held up the next one.
+// Taking the marker over still waits for the lock (restoreStart), so the
+// heartbeat needs none to stay correct.
 func (s *Store) touchMarker(ctx context.Context, h *restoreHold) error {
-	return s.update(ctx, func(w *writer) error { return w.touchMarker(h) })
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		w := &writer{reader: &reader{ctx: ctx, tx: tx, v: viewerOf(ctx)}, now: s.now()}
+		return nil, w.touchMarker(h)
+	})
+	return s.mapError(ctx, err)
 }
 
 // touchMarker refreshes the marker's heartbeat within w, and fails with

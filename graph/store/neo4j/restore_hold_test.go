@@ -2,8 +2,10 @@ package neo4j
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,6 +79,46 @@ func TestRestoreHold(t *testing.T) {
 		}
 		if yes, err := second.RestoreInterrupted(sys); yes || err != nil {
 			t.Errorf("RestoreInterrupted after the restore: %v, %v", yes, err)
+		}
+	})
+
+	// A restore's transaction holds the sequence lock while it writes (a
+	// minute or more under load): the heartbeat must not queue behind it,
+	// or the marker looks silent meanwhile.
+	t.Run("the heartbeat lands while a restore transaction writes", func(t *testing.T) {
+		if err := first.ClearForTests(sys); err != nil {
+			t.Fatal(err)
+		}
+		h := newRestoreHold()
+		defer h.release()
+		if _, err := first.restoreStart(sys, h); err != nil {
+			t.Fatal(err)
+		}
+		holding, finish, ended := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		var once sync.Once
+		go func() {
+			ended <- first.update(sys, func(w *writer) error {
+				once.Do(func() { close(holding) })
+				select { // the driver may run fn again: wait once only
+				case <-finish:
+				case <-time.After(2 * time.Minute):
+				}
+				return nil
+			})
+		}()
+		<-holding
+		ctx, cancel := context.WithTimeout(sys, 30*time.Second)
+		err := first.touchMarker(ctx, h)
+		cancel()
+		close(finish)
+		if err := <-ended; err != nil {
+			t.Fatal(err)
+		}
+		if err != nil {
+			t.Fatalf("a heartbeat while a restore transaction holds the sequence lock: %v", err)
+		}
+		if err := first.update(sys, func(w *writer) error { return w.releaseMarker(h) }); err != nil {
+			t.Fatal(err)
 		}
 	})
 

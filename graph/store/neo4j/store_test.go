@@ -141,6 +141,44 @@ func testBatch(t *testing.T, s *Store) {
 	if err := s.LoadBatch(graph.WithViewer(t.Context(), graph.Viewer{Role: graph.RoleCurator}), b); graph.ErrorCode(err) != graph.EFORBIDDEN {
 		t.Errorf("a batch loaded by a curator: %v, want FORBIDDEN", err)
 	}
+	// Each bad batch is refused whole, with the code the one-by-one
+	// methods give, and writes nothing.
+	n3 := graph.BatchDocument{Document: graph.Document{ID: "n3", Kind: graph.KindNote, Title: "Trois", Visibility: graph.VisibilityPublic}}
+	for _, c := range []struct {
+		name string
+		b    graph.Batch
+		code string
+	}{
+		{"no id", graph.Batch{Contributors: []graph.Contributor{{Name: "Sans id"}}}, graph.EINVALID},
+		{"an invalid node", graph.Batch{Carnets: []graph.Carnet{{ID: "car2"}}}, graph.EINVALID},
+		{"an id given twice", graph.Batch{KnowledgeBases: []graph.KnowledgeBase{{ID: "kb", Name: "Base"}, {ID: "kb", Name: "Base"}}}, graph.ECONFLICT},
+		{"an author who is not there", graph.Batch{Documents: []graph.BatchDocument{{Document: n3.Document, AuthorIDs: []string{"personne"}}}}, graph.ENOTFOUND},
+		{"a link to no node", graph.Batch{Links: []graph.Link{{Relation: graph.RelLinksTo, From: "n1", To: "ailleurs"}}}, graph.ENOTFOUND},
+		{"a link given twice", graph.Batch{Documents: []graph.BatchDocument{n3},
+			Links: []graph.Link{{Relation: graph.RelLinksTo, From: "n3", To: "n1"}, {Relation: graph.RelLinksTo, From: "n3", To: "n1"}}}, graph.EINVALID},
+		{"a category the carnet lacks", graph.Batch{Links: []graph.Link{{Relation: graph.RelInCarnet, From: "n2", To: "car", Category: "outil"}}}, graph.EINVALID},
+		{"a declaration without visibility", graph.Batch{Declarations: []graph.Declaration{{ContributorID: "ctb-b", Dimension: "region", Value: "quebec"}}}, graph.EINVALID},
+		{"a declaration of no contributor", graph.Batch{Declarations: []graph.Declaration{{ContributorID: "n1", Dimension: "region", Value: "quebec", Visibility: graph.DeclPublic}}}, graph.ENOTFOUND},
+	} {
+		if err := s.LoadBatch(ctx, c.b); graph.ErrorCode(err) != c.code {
+			t.Errorf("a batch with %s: %v, want %s", c.name, err, c.code)
+		}
+	}
+	if seq, err := s.LastSeq(ctx); err != nil || seq != after {
+		t.Errorf("refused batches moved the sequence from %d to %d (%v)", after, seq, err)
+	}
+	// A later batch files entries after those the carnet holds.
+	if err := s.LoadBatch(ctx, graph.Batch{Documents: []graph.BatchDocument{n3},
+		Links: []graph.Link{{Relation: graph.RelInCarnet, From: "n3", To: "car"}}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err = s.Links(ctx, []string{"n3"}, graph.RelInCarnet, graph.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ls := m["n3"]; len(ls) != 1 || ls[0].Position != 3 {
+		t.Errorf("a later carnet entry %+v, want position 3", ls)
+	}
 }
 
 // testHealth checks the health probe and the credentials check.
