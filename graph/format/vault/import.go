@@ -72,9 +72,8 @@ type Target interface {
 	graph.Creator
 	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
 	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
-	ListCarnets(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Carnet], error)
+	Carnets() graph.CarnetOps
 	ListContributors(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Contributor], error)
-	UpdateCarnet(ctx context.Context, id string, u graph.CarnetUpdate) (*graph.Carnet, error)
 	UpdateDocument(ctx context.Context, id string, u graph.DocumentUpdate) (*graph.Document, error)
 }
 
@@ -473,7 +472,7 @@ func (v *Vault) resolveAuthors(ctx context.Context, s Target, p *plan, act func(
 // title, plans the carnets and categories that are missing, and returns
 // the carnet id of each file.
 func (v *Vault) resolveCarnets(ctx context.Context, s Target, p *plan, act func(string, ...any)) (map[string]string, error) {
-	stored, err := all(ctx, s.ListCarnets)
+	stored, err := all(ctx, s.Carnets().List)
 	if err != nil {
 		return nil, err
 	}
@@ -567,7 +566,7 @@ func (p *plan) apply(ctx context.Context, s Target, o Options, res *Result) erro
 	slices.Sort(ids)
 	for _, id := range ids {
 		cats := p.carnetUpdates[id]
-		if _, err := s.UpdateCarnet(ctx, id, graph.CarnetUpdate{Version: p.carnetVersion[id], Categories: &cats}); err != nil {
+		if _, err := s.Carnets().Update(ctx, id, graph.CarnetUpdate{Version: p.carnetVersion[id], Categories: &cats}); err != nil {
 			return fmt.Errorf("vault: carnet %s: %w", id, err)
 		}
 	}

@@ -69,6 +69,8 @@ type Store struct {
 	tokenRev atomic.Uint64
 	// obs are told of every transaction (graph.Observable).
 	obs graph.Observers
+	// GroupServices implements graph.GroupStore.
+	graph.GroupServices
 }
 
 var (
@@ -159,7 +161,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	if cacheBytes == 0 {
 		cacheBytes = DefaultCacheBytes
 	}
-	return &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }, cache: newDocCache(cacheBytes)}, nil
+	s := &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }, cache: newDocCache(cacheBytes)}
+	s.GroupServices = newGroupServices(s)
+	return s, nil
 }
 
 func corrupt(path string, cause any) error {
@@ -380,8 +384,14 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Close() error { return s.db.Close() }
 
 // view runs fn in a read-only transaction as the viewer of ctx.
-func (s *Store) view(ctx context.Context, fn func(r *reader) error) (err error) {
-	o := s.obs.Begin()
+func (s *Store) view(ctx context.Context, fn func(r *reader) error) error {
+	return s.viewOp(ctx, "", fn)
+}
+
+// viewOp is view reported as the store method op ("": the one on the
+// call stack).
+func (s *Store) viewOp(ctx context.Context, op string, fn func(r *reader) error) (err error) {
+	o := s.obs.BeginOp(op)
 	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
 		return err
@@ -397,8 +407,14 @@ func (s *Store) view(ctx context.Context, fn func(r *reader) error) (err error) 
 
 // update runs fn in one read-write transaction: everything fn writes, its
 // change entries included, commits together or not at all.
-func (s *Store) update(ctx context.Context, fn func(w *writer) error) (err error) {
-	o := s.obs.Begin()
+func (s *Store) update(ctx context.Context, fn func(w *writer) error) error {
+	return s.updateOp(ctx, "", fn)
+}
+
+// updateOp is update reported as the store method op ("": the one on the
+// call stack).
+func (s *Store) updateOp(ctx context.Context, op string, fn func(w *writer) error) (err error) {
+	o := s.obs.BeginOp(op)
 	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
 		return err
