@@ -18,7 +18,7 @@ func TestGraphHealthAPI(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.contributor("alice", "Alice")
-	_, err := e.store.CreateCarnet(e.sys(), graph.Carnet{ID: "k", Title: "Carnet"})
+	_, err := e.store.Carnets().Create(e.sys(), graph.Carnet{ID: "k", Title: "Carnet"})
 	e.must(err, "carnet")
 	e.doc(graph.Document{ID: "a", Title: "Réseau communautaire"}, "alice")
 	e.doc(graph.Document{ID: "b", Title: "Les réseaux communautaires", Visibility: graph.VisibilityPrivate}, "alice")

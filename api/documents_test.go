@@ -67,11 +67,11 @@ func TestNodeRoundTripEveryKind(t *testing.T) {
 	e.doc(graph.Document{ID: "note1", Title: "Une note"}, "alice")
 	e.doc(graph.Document{ID: "term1", Kind: graph.KindTerm, Title: "Maillage", Definition: "Tisser des liens."}, "alice")
 	e.doc(graph.Document{ID: "org1", Kind: graph.KindOrganisation, Title: "Centre X", Website: "https://x.example.org"}, "alice")
-	_, err := e.store.CreateCarnet(e.sys(), graph.Carnet{ID: "carnet1", Title: "Carnet", Categories: []string{"Atelier"}})
+	_, err := e.store.Carnets().Create(e.sys(), graph.Carnet{ID: "carnet1", Title: "Carnet", Categories: []string{"Atelier"}})
 	e.must(err, "carnet")
-	_, err = e.store.CreateCommunity(e.sys(), graph.Community{ID: "comm1", Name: "Communauté"})
+	_, err = e.store.Communities().Create(e.sys(), graph.Community{ID: "comm1", Name: "Communauté"})
 	e.must(err, "community")
-	_, err = e.store.CreateKnowledgeBase(e.sys(), graph.KnowledgeBase{ID: "base1", Name: "Base"})
+	_, err = e.store.KnowledgeBases().Create(e.sys(), graph.KnowledgeBase{ID: "base1", Name: "Base"})
 	e.must(err, "base")
 
 	lists := e.query("", `{

@@ -22,7 +22,7 @@ func exploreWorld(t *testing.T) (*env, map[string]string) {
 	}
 	e.doc(graph.Document{ID: "secret", Title: "Secret", Visibility: graph.VisibilityPrivate}, "alice")
 	e.doc(graph.Document{ID: "t", Kind: graph.KindTerm, Title: "Maillage"})
-	_, err := e.store.CreateCommunity(e.sys(), graph.Community{ID: "c1", Name: "Cercle"})
+	_, err := e.store.Communities().Create(e.sys(), graph.Community{ID: "c1", Name: "Cercle"})
 	e.must(err, "community")
 	e.link(graph.RelLinksTo, "a", "b")
 	e.link(graph.RelLinksTo, "b", "c")

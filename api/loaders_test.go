@@ -62,19 +62,28 @@ func (c *countingStore) Contributors(ctx context.Context, ids []string) ([]*grap
 	return c.Store.Contributors(ctx, ids)
 }
 
-func (c *countingStore) Carnets(ctx context.Context, ids []string) ([]*graph.Carnet, error) {
-	c.count("Carnets")
-	return c.Store.Carnets(ctx, ids)
+func (c *countingStore) Carnets() graph.CarnetOps {
+	return countingGroups[graph.Carnet, graph.CarnetUpdate]{c.Store.Carnets(), c, "Carnets"}
 }
 
-func (c *countingStore) Communities(ctx context.Context, ids []string) ([]*graph.Community, error) {
-	c.count("Communities")
-	return c.Store.Communities(ctx, ids)
+func (c *countingStore) Communities() graph.CommunityOps {
+	return countingGroups[graph.Community, graph.GroupUpdate]{c.Store.Communities(), c, "Communities"}
 }
 
-func (c *countingStore) KnowledgeBases(ctx context.Context, ids []string) ([]*graph.KnowledgeBase, error) {
-	c.count("KnowledgeBases")
-	return c.Store.KnowledgeBases(ctx, ids)
+func (c *countingStore) KnowledgeBases() graph.KnowledgeBaseOps {
+	return countingGroups[graph.KnowledgeBase, graph.GroupUpdate]{c.Store.KnowledgeBases(), c, "KnowledgeBases"}
+}
+
+// countingGroups counts the GetMany calls of one kind of group as name.
+type countingGroups[G, U any] struct {
+	graph.GroupOps[G, U]
+	c    *countingStore
+	name string
+}
+
+func (g countingGroups[G, U]) GetMany(ctx context.Context, ids []string) ([]*G, error) {
+	g.c.count(g.name)
+	return g.GroupOps.GetMany(ctx, ids)
 }
 
 func (c *countingStore) Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error) {

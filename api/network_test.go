@@ -22,7 +22,7 @@ const networkQuery = `query($q: String, $f: SearchFilter) { contributorNetwork(q
 // p1 with the PRIVATE organisation "cachee".
 func networkWorld(t *testing.T) *env {
 	e, ix := coverageWorld(t, nil)
-	_, err := e.store.CreateCommunity(e.sys(), graph.Community{ID: "cercle", Name: "Cercle"})
+	_, err := e.store.Communities().Create(e.sys(), graph.Community{ID: "cercle", Name: "Cercle"})
 	e.must(err, "community")
 	e.doc(graph.Document{ID: "orga", Kind: graph.KindOrganisation, Title: "Organisme public"})
 	e.doc(graph.Document{ID: "cachee", Kind: graph.KindOrganisation, Title: "Organisme caché", Visibility: graph.VisibilityPrivate})

@@ -51,7 +51,7 @@ func TestIssue15CarnetPositions(t *testing.T) {
 	e := newEnv(t)
 	e.contributor("a", "Autrice")
 	e.contributor("x", "Autre")
-	_, err := e.store.CreateCarnet(e.sys(), graph.Carnet{ID: "k", Title: "Carnet"})
+	_, err := e.store.Carnets().Create(e.sys(), graph.Carnet{ID: "k", Title: "Carnet"})
 	e.must(err, "carnet")
 	for _, d := range []struct {
 		id  string

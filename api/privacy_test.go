@@ -21,7 +21,7 @@ func newPrivacyWorld(t *testing.T) *privacyWorld {
 	e.contributor("alice", "Alice")
 	e.contributor("bob", "Bob")
 	e.contributor("carol", "Carol")
-	_, err := e.store.CreateCommunity(e.sys(), graph.Community{ID: "c1", Name: "Cercle"})
+	_, err := e.store.Communities().Create(e.sys(), graph.Community{ID: "c1", Name: "Cercle"})
 	e.must(err, "community")
 	e.link(graph.RelMemberOf, "bob", "c1")
 	e.doc(graph.Document{ID: "pub", Title: "Public"}, "alice")

@@ -14,7 +14,7 @@ func TestSearchCountsFacetsOnlyWhenSelected(t *testing.T) {
 	t.Parallel()
 	e, ix := searchEnv(t)
 	e.contributor("ana", "Ana")
-	k, err := e.store.CreateCarnet(e.sys(), graph.Carnet{ID: "potagers", Title: "Potagers"})
+	k, err := e.store.Carnets().Create(e.sys(), graph.Carnet{ID: "potagers", Title: "Potagers"})
 	e.must(err, "carnet")
 	for _, d := range []graph.Document{
 		{ID: "a", Title: "Potager de quartier", Body: "Un potager collectif."},

@@ -65,7 +65,7 @@ func TestSearchKeepsHiddenDocumentsHidden(t *testing.T) {
 	e.contributor("ana", "Ana")
 	e.contributor("bo", "Bo")
 	e.contributor("out", "Outsider")
-	comm, err := e.store.CreateCommunity(e.sys(), graph.Community{ID: "cercle", Name: "Cercle"})
+	comm, err := e.store.Communities().Create(e.sys(), graph.Community{ID: "cercle", Name: "Cercle"})
 	e.must(err, "community")
 	e.link(graph.RelMemberOf, "bo", comm.ID)
 	secretTerm := e.doc(graph.Document{ID: "term-secret", Kind: graph.KindTerm, Title: "Terme discret", Visibility: graph.VisibilityCommunity}, "ana")

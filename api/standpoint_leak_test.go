@@ -48,7 +48,7 @@ func newLeakWorld(t *testing.T) *leakWorld {
 		e.doc(graph.Document{ID: "jardin-" + id, Title: "Jardin " + id, Body: "Un jardin partagé avec Xavier."}, id, "xavier")
 	}
 	e.doc(graph.Document{ID: "x-o3", Title: "Zygomar à deux", Body: "Zygomar, encore."}, "xavier", "o3")
-	_, err := e.store.CreateCommunity(e.sys(), graph.Community{ID: "cercle", Name: "Cercle"})
+	_, err := e.store.Communities().Create(e.sys(), graph.Community{ID: "cercle", Name: "Cercle"})
 	e.must(err, "community")
 	e.link(graph.RelMemberOf, "xavier", "cercle")
 	catchUp(t, e, ix)

@@ -301,7 +301,7 @@ func newLiveWorldWith(t *testing.T, o envOptions) *liveWorld {
 	e.contributor("bob", "Bob")
 	e.doc(graph.Document{ID: "n1", Title: "Jardins partagés", Body: "Des jardins au cœur du quartier."}, "alice")
 	e.doc(graph.Document{ID: "n2", Title: "Cuisine collective", Body: "On cuisine ensemble."}, "alice")
-	_, err := e.store.CreateCarnet(e.sys(), graph.Carnet{ID: "c1", Title: "Carnet du quartier", Categories: []string{"Compte rendu"}})
+	_, err := e.store.Carnets().Create(e.sys(), graph.Carnet{ID: "c1", Title: "Carnet du quartier", Categories: []string{"Compte rendu"}})
 	e.must(err, "carnet")
 	return &liveWorld{env: e,
 		alice:   e.token(graph.RoleContributor, "alice"),

@@ -39,9 +39,7 @@ type BatchLoader interface {
 // BatchLoader: the create methods of every kind, Link and
 // DeclareStandpoint.
 type Creator interface {
-	CreateKnowledgeBase(ctx context.Context, b KnowledgeBase) (*KnowledgeBase, error)
-	CreateCommunity(ctx context.Context, c Community) (*Community, error)
-	CreateCarnet(ctx context.Context, c Carnet) (*Carnet, error)
+	GroupStore
 	CreateContributor(ctx context.Context, c Contributor) (*Contributor, error)
 	CreateDocument(ctx context.Context, d Document, authorIDs []string) (*Document, error)
 	Link(ctx context.Context, l Link) (*Link, error)
@@ -67,13 +65,13 @@ func WriteBatch(ctx context.Context, s Creator, b Batch) error {
 		})
 	}
 	for _, x := range b.KnowledgeBases {
-		add(x.ID, func() error { _, err := s.CreateKnowledgeBase(ctx, x); return err })
+		add(x.ID, func() error { _, err := s.KnowledgeBases().Create(ctx, x); return err })
 	}
 	for _, x := range b.Communities {
-		add(x.ID, func() error { _, err := s.CreateCommunity(ctx, x); return err })
+		add(x.ID, func() error { _, err := s.Communities().Create(ctx, x); return err })
 	}
 	for _, x := range b.Carnets {
-		add(x.ID, func() error { _, err := s.CreateCarnet(ctx, x); return err })
+		add(x.ID, func() error { _, err := s.Carnets().Create(ctx, x); return err })
 	}
 	for _, x := range b.Contributors {
 		add(x.ID, func() error { _, err := s.CreateContributor(ctx, x); return err })

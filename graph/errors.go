@@ -63,8 +63,9 @@ func ErrorMessage(err error) string {
 	return "internal error"
 }
 
-// NotFound is the one error for a missing or hidden object, so that a
-// hidden document and an absent one cannot be told apart.
+// NotFound is the error for a node (document, contributor, group) that is
+// missing or hidden from the viewer: one message for both, so that a hidden
+// document and an absent one cannot be told apart.
 func NotFound(id string) *Error {
 	return Errorf(ENOTFOUND, "no object with id %q", id)
 }

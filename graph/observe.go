@@ -60,12 +60,21 @@ type Observation struct {
 // (a store's methods reach its transaction entry point through helpers
 // of their own, which a name given at each call site would have to
 // repeat). A transaction that no store method runs is not observed.
-func (x *Observers) Begin() Observation {
+func (x *Observers) Begin() Observation { return x.begin("") }
+
+// BeginOp is Begin for a transaction whose store method is op: generic
+// methods, which serve several kinds under one name on the stack, name
+// their operation per kind themselves. An empty op is Begin's.
+func (x *Observers) BeginOp(op string) Observation { return x.begin(op) }
+
+func (x *Observers) begin(op string) Observation {
 	list := x.list.Load()
 	if list == nil {
 		return Observation{}
 	}
-	op := x.opOf()
+	if op == "" {
+		op = x.opOf()
+	}
 	if op == "" {
 		return Observation{}
 	}
@@ -92,7 +101,7 @@ const opDepth = 16
 // functions few.
 func (x *Observers) opOf() string {
 	var pcs [opDepth]uintptr
-	n := runtime.Callers(4, pcs[:]) // runtime.Callers, opOf, Begin, the entry point
+	n := runtime.Callers(5, pcs[:]) // runtime.Callers, opOf, begin, Begin, the entry point
 	for _, pc := range pcs[:n] {
 		if op, ok := x.ops.Load(pc); ok {
 			if op != "" {

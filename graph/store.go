@@ -91,31 +91,6 @@ type ContributorStore interface {
 	DeleteContributor(ctx context.Context, id string, version int) error
 }
 
-// GroupStore holds carnets, communities and knowledge bases. Anyone may read
-// them; curators and admins write them.
-type GroupStore interface {
-	CreateCarnet(ctx context.Context, c Carnet) (*Carnet, error)
-	Carnet(ctx context.Context, id string) (*Carnet, error)
-	Carnets(ctx context.Context, ids []string) ([]*Carnet, error)
-	ListCarnets(ctx context.Context, p Page) (*Connection[*Carnet], error)
-	UpdateCarnet(ctx context.Context, id string, u CarnetUpdate) (*Carnet, error)
-	DeleteCarnet(ctx context.Context, id string, version int) error
-
-	CreateCommunity(ctx context.Context, c Community) (*Community, error)
-	Community(ctx context.Context, id string) (*Community, error)
-	Communities(ctx context.Context, ids []string) ([]*Community, error)
-	ListCommunities(ctx context.Context, p Page) (*Connection[*Community], error)
-	UpdateCommunity(ctx context.Context, id string, u GroupUpdate) (*Community, error)
-	DeleteCommunity(ctx context.Context, id string, version int) error
-
-	CreateKnowledgeBase(ctx context.Context, b KnowledgeBase) (*KnowledgeBase, error)
-	KnowledgeBase(ctx context.Context, id string) (*KnowledgeBase, error)
-	KnowledgeBases(ctx context.Context, ids []string) ([]*KnowledgeBase, error)
-	ListKnowledgeBases(ctx context.Context, p Page) (*Connection[*KnowledgeBase], error)
-	UpdateKnowledgeBase(ctx context.Context, id string, u GroupUpdate) (*KnowledgeBase, error)
-	DeleteKnowledgeBase(ctx context.Context, id string, version int) error
-}
-
 // LinkStore holds the typed relationships.
 type LinkStore interface {
 	// Link creates l, or updates its role, category and position if it

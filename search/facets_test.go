@@ -254,7 +254,7 @@ func codesCrashChild(dir string) {
 	for i := range 30 {
 		// Each document in a carnet of its own: a new facet value.
 		k := fmt.Sprintf("k%02d", i)
-		_, err := s.CreateCarnet(sys, graph.Carnet{ID: k, Title: "Carnet " + k})
+		_, err := s.Carnets().Create(sys, graph.Carnet{ID: k, Title: "Carnet " + k})
 		fail(err)
 		d := fmt.Sprintf("p%02d", i)
 		_, err = s.CreateDocument(sys, graph.Document{ID: d, Kind: graph.KindNote,

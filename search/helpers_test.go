@@ -87,13 +87,13 @@ func (w world) contributor(id string) {
 
 func (w world) community(id string) {
 	w.t.Helper()
-	_, err := w.s.CreateCommunity(sys, graph.Community{ID: id, Name: "Communauté " + id})
+	_, err := w.s.Communities().Create(sys, graph.Community{ID: id, Name: "Communauté " + id})
 	ok(w.t, err)
 }
 
 func (w world) carnet(id string) {
 	w.t.Helper()
-	_, err := w.s.CreateCarnet(sys, graph.Carnet{ID: id, Title: "Carnet " + id})
+	_, err := w.s.Carnets().Create(sys, graph.Carnet{ID: id, Title: "Carnet " + id})
 	ok(w.t, err)
 }
 

@@ -134,9 +134,9 @@ func TestCatchUpFollowsEveryKindOfChange(t *testing.T) {
 	// A community deleted with documents still tied to it.
 	w.link(graph.RelOfCommunity, "n1", "quartier")
 	step("relink")
-	com, err := s.Community(sys, "quartier")
+	com, err := s.Communities().Get(sys, "quartier")
 	ok(t, err)
-	ok(t, s.DeleteCommunity(sys, "quartier", com.Version))
+	ok(t, s.Communities().Delete(sys, "quartier", com.Version))
 	step("delete community")
 	expect("delete community", "potagers", Filter{Communities: []string{"quartier"}})
 

@@ -55,7 +55,7 @@ func (r *knowledgeBaseResolver) Carnets(ctx context.Context, obj *graph.Knowledg
 
 func (r *queryResolver) Carnets(ctx context.Context, first *int, after *string) (*model.CarnetConnection, error) {
 	pa := pageOf(first, after)
-	c, err := r.store.ListCarnets(ctx, pa.page)
+	c, err := r.store.Carnets().List(ctx, pa.page)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (r *queryResolver) Carnets(ctx context.Context, first *int, after *string) 
 
 func (r *queryResolver) Communities(ctx context.Context, first *int, after *string) (*model.CommunityConnection, error) {
 	pa := pageOf(first, after)
-	c, err := r.store.ListCommunities(ctx, pa.page)
+	c, err := r.store.Communities().List(ctx, pa.page)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func (r *queryResolver) Communities(ctx context.Context, first *int, after *stri
 
 func (r *queryResolver) KnowledgeBases(ctx context.Context, first *int, after *string) (*model.KnowledgeBaseConnection, error) {
 	pa := pageOf(first, after)
-	c, err := r.store.ListKnowledgeBases(ctx, pa.page)
+	c, err := r.store.KnowledgeBases().List(ctx, pa.page)
 	if err != nil {
 		return nil, err
 	}

@@ -46,9 +46,9 @@ type loaders struct {
 type LoaderSource interface {
 	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
 	Contributors(ctx context.Context, ids []string) ([]*graph.Contributor, error)
-	Carnets(ctx context.Context, ids []string) ([]*graph.Carnet, error)
-	Communities(ctx context.Context, ids []string) ([]*graph.Community, error)
-	KnowledgeBases(ctx context.Context, ids []string) ([]*graph.KnowledgeBase, error)
+	Carnets() graph.CarnetOps
+	Communities() graph.CommunityOps
+	KnowledgeBases() graph.KnowledgeBaseOps
 	LinksOf(ctx context.Context, sel []graph.LinkSelection) ([][]graph.Link, error)
 	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
 	MediaOf(ctx context.Context, documentIDs []string) (map[string][]*graph.Media, error)
@@ -92,15 +92,15 @@ func fetchContributors(ctx context.Context, s LoaderSource, ids []string) ([]*gr
 }
 
 func fetchCarnets(ctx context.Context, s LoaderSource, ids []string) ([]*graph.Carnet, error) {
-	return s.Carnets(ctx, ids)
+	return s.Carnets().GetMany(ctx, ids)
 }
 
 func fetchCommunities(ctx context.Context, s LoaderSource, ids []string) ([]*graph.Community, error) {
-	return s.Communities(ctx, ids)
+	return s.Communities().GetMany(ctx, ids)
 }
 
 func fetchKnowledgeBases(ctx context.Context, s LoaderSource, ids []string) ([]*graph.KnowledgeBase, error) {
-	return s.KnowledgeBases(ctx, ids)
+	return s.KnowledgeBases().GetMany(ctx, ids)
 }
 
 // fetchLinks reads every list asked for in one Store.LinksOf call,

@@ -209,7 +209,7 @@ func (r *mutationResolver) CreateCarnet(ctx context.Context, input model.CreateC
 	if _, err := writer(ctx); err != nil {
 		return nil, err
 	}
-	c, err := r.store.CreateCarnet(ctx, graph.Carnet{Title: input.Title, Description: deref(input.Description), Categories: input.Categories})
+	c, err := r.store.Carnets().Create(ctx, graph.Carnet{Title: input.Title, Description: deref(input.Description), Categories: input.Categories})
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +225,7 @@ func (r *mutationResolver) UpdateCarnet(ctx context.Context, input model.UpdateC
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.store.UpdateCarnet(ctx, id, graph.CarnetUpdate{
+	c, err := r.store.Carnets().Update(ctx, id, graph.CarnetUpdate{
 		Version: input.Version, Title: input.Title, Description: input.Description, Categories: aliases(input.Categories),
 	})
 	if err != nil {
@@ -236,14 +236,14 @@ func (r *mutationResolver) UpdateCarnet(ctx context.Context, input model.UpdateC
 }
 
 func (r *mutationResolver) DeleteCarnet(ctx context.Context, id string, version int) (*model.DeletePayload, error) {
-	return r.deleteByID(ctx, graph.KindCarnet, id, version, r.store.DeleteCarnet)
+	return r.deleteByID(ctx, graph.KindCarnet, id, version, r.store.Carnets().Delete)
 }
 
 func (r *mutationResolver) CreateCommunity(ctx context.Context, input model.CreateCommunityInput) (*model.CommunityPayload, error) {
 	if _, err := writer(ctx); err != nil {
 		return nil, err
 	}
-	c, err := r.store.CreateCommunity(ctx, graph.Community{Name: input.Name, Description: deref(input.Description)})
+	c, err := r.store.Communities().Create(ctx, graph.Community{Name: input.Name, Description: deref(input.Description)})
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +259,7 @@ func (r *mutationResolver) UpdateCommunity(ctx context.Context, input model.Upda
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.store.UpdateCommunity(ctx, id, graph.GroupUpdate{Version: input.Version, Name: input.Name, Description: input.Description})
+	c, err := r.store.Communities().Update(ctx, id, graph.GroupUpdate{Version: input.Version, Name: input.Name, Description: input.Description})
 	if err != nil {
 		return nil, err
 	}
@@ -268,14 +268,14 @@ func (r *mutationResolver) UpdateCommunity(ctx context.Context, input model.Upda
 }
 
 func (r *mutationResolver) DeleteCommunity(ctx context.Context, id string, version int) (*model.DeletePayload, error) {
-	return r.deleteByID(ctx, graph.KindCommunity, id, version, r.store.DeleteCommunity)
+	return r.deleteByID(ctx, graph.KindCommunity, id, version, r.store.Communities().Delete)
 }
 
 func (r *mutationResolver) CreateKnowledgeBase(ctx context.Context, input model.CreateKnowledgeBaseInput) (*model.KnowledgeBasePayload, error) {
 	if _, err := writer(ctx); err != nil {
 		return nil, err
 	}
-	b, err := r.store.CreateKnowledgeBase(ctx, graph.KnowledgeBase{Name: input.Name, Description: deref(input.Description)})
+	b, err := r.store.KnowledgeBases().Create(ctx, graph.KnowledgeBase{Name: input.Name, Description: deref(input.Description)})
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +291,7 @@ func (r *mutationResolver) UpdateKnowledgeBase(ctx context.Context, input model.
 	if err != nil {
 		return nil, err
 	}
-	b, err := r.store.UpdateKnowledgeBase(ctx, id, graph.GroupUpdate{Version: input.Version, Name: input.Name, Description: input.Description})
+	b, err := r.store.KnowledgeBases().Update(ctx, id, graph.GroupUpdate{Version: input.Version, Name: input.Name, Description: input.Description})
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +300,7 @@ func (r *mutationResolver) UpdateKnowledgeBase(ctx context.Context, input model.
 }
 
 func (r *mutationResolver) DeleteKnowledgeBase(ctx context.Context, id string, version int) (*model.DeletePayload, error) {
-	return r.deleteByID(ctx, graph.KindKnowledgeBase, id, version, r.store.DeleteKnowledgeBase)
+	return r.deleteByID(ctx, graph.KindKnowledgeBase, id, version, r.store.KnowledgeBases().Delete)
 }
 
 func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*model.LinkPayload, error) {

@@ -153,7 +153,7 @@ type carnetStream struct {
 
 func (s *carnetStream) start(ctx context.Context) error {
 	store := s.r.store
-	if _, err := store.Carnet(ctx, s.id); err != nil {
+	if _, err := store.Carnets().Get(ctx, s.id); err != nil {
 		if graph.ErrorCode(err) == graph.ENOTFOUND {
 			return graph.Errorf(graph.ENOTFOUND, "no carnet with id %q", request.Clip(s.gid, 80))
 		}
@@ -204,7 +204,7 @@ func (s *carnetStream) match(c graph.Change) bool {
 }
 
 func (s *carnetStream) carnet(ctx context.Context) (*graph.Carnet, error) {
-	cs, err := s.r.store.Carnets(ctx, []string{s.id})
+	cs, err := s.r.store.Carnets().GetMany(ctx, []string{s.id})
 	if err != nil || len(cs) != 1 {
 		return nil, err
 	}

@@ -116,8 +116,9 @@ func ParseCore() (*Data, error) {
 	return &d, nil
 }
 
-// ContributorRoles returns the demo contributors' ids and roles, so that the
-// command line can offer tokens for them.
+// ContributorRoles returns the demo contributors' ids and roles: the tests
+// that sign in as each of them (the command line's demo accounts are
+// Data.Accounts).
 func (d *Data) ContributorRoles() map[string]graph.Role {
 	out := map[string]graph.Role{}
 	for _, c := range d.Contributors {

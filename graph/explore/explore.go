@@ -42,9 +42,9 @@ type Source interface {
 	Adjacency(ctx context.Context, ids []string, q graph.AdjacencyQuery) (map[string]graph.Adjacent, error)
 	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
 	Contributors(ctx context.Context, ids []string) ([]*graph.Contributor, error)
-	Carnets(ctx context.Context, ids []string) ([]*graph.Carnet, error)
-	Communities(ctx context.Context, ids []string) ([]*graph.Community, error)
-	KnowledgeBases(ctx context.Context, ids []string) ([]*graph.KnowledgeBase, error)
+	Carnets() graph.CarnetOps
+	Communities() graph.CommunityOps
+	KnowledgeBases() graph.KnowledgeBaseOps
 }
 
 // Node is a node of a subgraph. Degree is the number of its links, of the
@@ -108,13 +108,13 @@ func readable(ctx context.Context, src Source, e Endpoint) (bool, error) {
 		xs, err := src.Contributors(ctx, ids)
 		return err == nil && len(xs) == 1 && xs[0] != nil, err
 	case e.Kind == graph.KindCarnet:
-		xs, err := src.Carnets(ctx, ids)
+		xs, err := src.Carnets().GetMany(ctx, ids)
 		return err == nil && len(xs) == 1 && xs[0] != nil, err
 	case e.Kind == graph.KindCommunity:
-		xs, err := src.Communities(ctx, ids)
+		xs, err := src.Communities().GetMany(ctx, ids)
 		return err == nil && len(xs) == 1 && xs[0] != nil, err
 	case e.Kind == graph.KindKnowledgeBase:
-		xs, err := src.KnowledgeBases(ctx, ids)
+		xs, err := src.KnowledgeBases().GetMany(ctx, ids)
 		return err == nil && len(xs) == 1 && xs[0] != nil, err
 	}
 	return false, nil

@@ -337,9 +337,9 @@ func checkTarget(ctx context.Context, s Target) error {
 // graph.Restorer (ErrNoRestore otherwise), and may be a
 // graph.StreamRestorer and an Interrupted.
 type Target interface {
-	ListKnowledgeBases(ctx context.Context, p graph.Page) (*graph.Connection[*graph.KnowledgeBase], error)
-	ListCommunities(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Community], error)
-	ListCarnets(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Carnet], error)
+	KnowledgeBases() graph.KnowledgeBaseOps
+	Communities() graph.CommunityOps
+	Carnets() graph.CarnetOps
 	ListContributors(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Contributor], error)
 	ListDocuments(ctx context.Context, f graph.DocumentFilter, o graph.DocumentOrder, p graph.Page) (*graph.Connection[*graph.Document], error)
 }
@@ -356,9 +356,12 @@ func isEmpty(ctx context.Context, s Target) (bool, error) {
 	n := docs.TotalCount
 	for _, count := range []func() (int, error){
 		func() (int, error) { c, err := s.ListContributors(ctx, graph.Page{First: 1}); return total(c, err) },
-		func() (int, error) { c, err := s.ListCarnets(ctx, graph.Page{First: 1}); return total(c, err) },
-		func() (int, error) { c, err := s.ListCommunities(ctx, graph.Page{First: 1}); return total(c, err) },
-		func() (int, error) { c, err := s.ListKnowledgeBases(ctx, graph.Page{First: 1}); return total(c, err) },
+		func() (int, error) { c, err := s.Carnets().List(ctx, graph.Page{First: 1}); return total(c, err) },
+		func() (int, error) { c, err := s.Communities().List(ctx, graph.Page{First: 1}); return total(c, err) },
+		func() (int, error) {
+			c, err := s.KnowledgeBases().List(ctx, graph.Page{First: 1})
+			return total(c, err)
+		},
 	} {
 		c, err := count()
 		if err != nil {

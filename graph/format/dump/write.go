@@ -46,18 +46,18 @@ func WriteBlobs(ctx context.Context, s Source, blobs blob.Store, w io.Writer) (C
 	// Links are gathered from their From end, so every link is met once;
 	// they are written after all nodes, which a reader needs to check them.
 	var nodeIDs []string
-	err := eachPage(ctx, s.ListKnowledgeBases, func(x *graph.KnowledgeBase) error {
+	err := eachPage(ctx, s.KnowledgeBases().List, func(x *graph.KnowledgeBase) error {
 		nodeIDs = append(nodeIDs, x.ID)
 		return put(TypeKnowledgeBase, kbRecord(x))
 	})
 	if err == nil {
-		err = eachPage(ctx, s.ListCommunities, func(x *graph.Community) error {
+		err = eachPage(ctx, s.Communities().List, func(x *graph.Community) error {
 			nodeIDs = append(nodeIDs, x.ID)
 			return put(TypeCommunity, communityRecord(x))
 		})
 	}
 	if err == nil {
-		err = eachPage(ctx, s.ListCarnets, func(x *graph.Carnet) error {
+		err = eachPage(ctx, s.Carnets().List, func(x *graph.Carnet) error {
 			nodeIDs = append(nodeIDs, x.ID)
 			return put(TypeCarnet, toCarnetRecord(x))
 		})

@@ -53,10 +53,8 @@ type Source interface {
 	Contributor(ctx context.Context, id string) (*graph.Contributor, error)
 	Contributors(ctx context.Context, ids []string) ([]*graph.Contributor, error)
 	ListContributors(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Contributor], error)
-	Carnet(ctx context.Context, id string) (*graph.Carnet, error)
-	Carnets(ctx context.Context, ids []string) ([]*graph.Carnet, error)
-	ListCarnets(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Carnet], error)
-	Communities(ctx context.Context, ids []string) ([]*graph.Community, error)
+	Carnets() graph.CarnetOps
+	Communities() graph.CommunityOps
 	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
 	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
 	MediaOf(ctx context.Context, documentIDs []string) (map[string][]*graph.Media, error)
@@ -141,7 +139,7 @@ func (b *Builder) node(ctx context.Context, k graph.Kind, anyDocument bool, id s
 		}
 	case k == graph.KindCarnet:
 		var c *graph.Carnet
-		if c, err = b.Store.Carnet(ctx, id); err == nil {
+		if c, err = b.Store.Carnets().Get(ctx, id); err == nil {
 			objs, err = b.collections(ctx, []*graph.Carnet{c})
 		}
 	}
@@ -203,7 +201,7 @@ func (b *Builder) WriteGraph(ctx context.Context, w io.Writer) (int, error) {
 		})
 	}
 	if err == nil {
-		err = pages(ctx, b.Store.ListCarnets, func(cs []*graph.Carnet) error {
+		err = pages(ctx, b.Store.Carnets().List, func(cs []*graph.Carnet) error {
 			objs, err := b.collections(ctx, cs)
 			if err == nil {
 				err = emit(objs)

@@ -72,7 +72,7 @@ func (b *Builder) resolve(ctx context.Context, links map[string][]graph.Link) (*
 		}
 	}
 	if ids := byKind[graph.KindCarnet]; len(ids) > 0 {
-		cs, err := b.Store.Carnets(ctx, ids)
+		cs, err := b.Store.Carnets().GetMany(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +83,7 @@ func (b *Builder) resolve(ctx context.Context, links map[string][]graph.Link) (*
 		}
 	}
 	if ids := byKind[graph.KindCommunity]; len(ids) > 0 {
-		cs, err := b.Store.Communities(ctx, ids)
+		cs, err := b.Store.Communities().GetMany(ctx, ids)
 		if err != nil {
 			return nil, err
 		}

@@ -73,7 +73,7 @@ type Source interface {
 	ContributorNetwork(ctx context.Context, q graph.NetworkQuery) (*graph.Network, error)
 	Contributors(ctx context.Context, ids []string) ([]*graph.Contributor, error)
 	Declarations(ctx context.Context, contributorIDs []string) (map[string][]graph.Declaration, error)
-	Communities(ctx context.Context, ids []string) ([]*graph.Community, error)
+	Communities() graph.CommunityOps
 	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
 }
 
@@ -119,7 +119,7 @@ func Build(ctx context.Context, s Source, scope graph.DocumentScope) (*Graph, er
 	}
 	communityIDs, orgIDs = uniq(communityIDs), uniq(orgIDs)
 	labels := map[string]string{}
-	communities, err := s.Communities(ctx, communityIDs)
+	communities, err := s.Communities().GetMany(ctx, communityIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func world(t *testing.T) graph.Store {
 	for id, name := range map[string]string{"ana": `Ana <"&"> Lévesque`, "bo": "=HYPERLINK(\"http://x\")", "cy": "Cy\x01"} {
 		must(s.CreateContributor(sys, graph.Contributor{ID: id, Name: name}))
 	}
-	must(s.CreateCommunity(sys, graph.Community{ID: "cercle", Name: "Cercle & co"}))
+	must(s.Communities().Create(sys, graph.Community{ID: "cercle", Name: "Cercle & co"}))
 	note := func(id string, authors ...string) {
 		must(s.CreateDocument(sys, graph.Document{ID: id, Kind: graph.KindNote, Title: id, Visibility: graph.VisibilityPublic}, authors))
 	}

@@ -81,9 +81,8 @@ type Target interface {
 	graph.Creator
 	Documents(ctx context.Context, ids []string) ([]*graph.Document, error)
 	Links(ctx context.Context, ids []string, rel graph.Relation, dir graph.Direction) (map[string][]graph.Link, error)
-	ListCarnets(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Carnet], error)
+	Carnets() graph.CarnetOps
 	ListContributors(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Contributor], error)
-	UpdateCarnet(ctx context.Context, id string, u graph.CarnetUpdate) (*graph.Carnet, error)
 	UpdateDocument(ctx context.Context, id string, u graph.DocumentUpdate) (*graph.Document, error)
 	CreateMedia(ctx context.Context, m graph.Media) (*graph.Media, error)
 	MediaOf(ctx context.Context, documentIDs []string) (map[string][]*graph.Media, error)
@@ -170,143 +169,205 @@ func openness(v graph.Visibility) int {
 	return 0
 }
 
+// plan works out everything the import writes, in steps: the files kept,
+// their authors and carnets, the links and tags they ask for, then what of
+// that the store lacks.
 func (v *Vault) plan(ctx context.Context, s Target, o Options, res *Result) (*plan, error) {
-	p := &plan{carnetUpdates: map[string][]string{}, carnetVersion: map[string]int{}}
-	act := func(format string, args ...any) {
-		if o.DryRun {
-			res.Actions = append(res.Actions, fmt.Sprintf(format, args...))
-		}
-	}
-
-	// Documents: a file whose document the store would refuse is left out
-	// now, before links are resolved, so that nothing points at it.
-	docs := map[string]graph.Document{}
-	var kept []*File
-	for _, f := range v.Files {
-		d := f.document(o)
-		if err := d.Validate(); err != nil {
-			v.report(f.Path, f.FrontLine, Skipped, "%s", graph.ErrorMessage(err))
-			continue
-		}
-		docs[f.ID] = d
-		kept = append(kept, f)
-	}
-	v.Files = kept
-	res.Files = len(kept)
+	pl := &planner{v: v, s: s, o: o, res: res,
+		p:    &plan{carnetUpdates: map[string][]string{}, carnetVersion: map[string]int{}},
+		want: map[linkKey]graph.Link{}, tagTerms: map[string]*graph.Document{}}
+	pl.keepValid()
 	ix := v.buildIndex()
-
-	existing, err := documents(ctx, s, idsOf(kept))
+	if err := pl.keepKinds(ctx); err != nil {
+		return nil, err
+	}
+	authors, err := v.resolveAuthors(ctx, s, pl.p, pl.act)
 	if err != nil {
 		return nil, err
 	}
-	kept = kept[:0]
+	carnets, err := v.resolveCarnets(ctx, s, pl.p, pl.act)
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range v.Files {
-		if e := existing[f.ID]; e != nil && e.Kind != f.Kind {
-			v.report(f.Path, f.FrontLine, Skipped, "this file was imported as a %s and is now a %s: a document cannot change kind", e.Kind, f.Kind)
-			delete(docs, f.ID)
-			continue
-		}
-		kept = append(kept, f)
-	}
-	v.Files = kept
-
-	authors, err := v.resolveAuthors(ctx, s, p, act)
-	if err != nil {
-		return nil, err
-	}
-	carnets, err := v.resolveCarnets(ctx, s, p, act)
-	if err != nil {
-		return nil, err
-	}
-
-	// Links between files, and tags.
-	want := map[linkKey]graph.Link{}
-	var order []linkKey
-	addLink := func(l graph.Link) {
-		k := linkKey{l.Relation, l.From, l.To}
-		if _, dup := want[k]; !dup {
-			want[k] = l
-			order = append(order, k)
-		}
-	}
-	tagTerms := map[string]*graph.Document{} // by FoldKey of the tag
-	var tagOrder []string
-	for _, f := range v.Files {
-		for _, r := range f.Refs {
-			to, why := ix.resolve(f, r)
-			switch {
-			case to == nil:
-				res.Unresolved++
-				v.report(f.Path, r.Line, Warning, "unresolved link %s: %s", showRef(r), why)
-				continue
-			case to == f:
-				v.report(f.Path, r.Line, Warning, "link %s leads to the file itself: ignored", showRef(r))
-				continue
-			}
-			rel := relationFor(f.Kind, to.Kind)
-			if rel == "" {
-				v.report(f.Path, r.Line, Warning, "link %s: a %s cannot link to a %s: ignored", showRef(r), strings.ToLower(string(f.Kind)), strings.ToLower(string(to.Kind)))
-				continue
-			}
-			addLink(graph.Link{Relation: rel, From: f.ID, To: to.ID})
-		}
-		for _, t := range f.Tags {
-			k := key(t.Name)
-			if term := ix.term(k); term != nil {
-				if term != f {
-					addLink(graph.Link{Relation: relationFor(f.Kind, graph.KindTerm), From: f.ID, To: term.ID})
-				}
-				continue
-			}
-			tt := tagTerms[k]
-			if tt == nil {
-				tt = &graph.Document{ID: stableID("tag-", t.Name, k), Kind: graph.KindTerm, Slug: slug(t.Name), Title: t.Name,
-					Language: o.Language, Visibility: graph.VisibilityPrivate, Licence: o.Licence}
-				tagTerms[k] = tt
-				tagOrder = append(tagOrder, k)
-			}
-			if vis := docs[f.ID].Visibility; openness(vis) > openness(tt.Visibility) {
-				tt.Visibility = vis
-			}
-			addLink(graph.Link{Relation: relationFor(f.Kind, graph.KindTerm), From: f.ID, To: tt.ID})
-		}
+		pl.wantRefs(ix, f)
+		pl.wantTags(ix, f)
 		for _, a := range authors[f.ID] {
-			addLink(graph.Link{Relation: graph.RelAuthored, From: a, To: f.ID, Role: graph.AuthorRoleAuthor})
+			pl.wantLink(graph.Link{Relation: graph.RelAuthored, From: a, To: f.ID, Role: graph.AuthorRoleAuthor})
 		}
 		if c := carnets[f.ID]; c != "" {
-			addLink(graph.Link{Relation: graph.RelInCarnet, From: f.ID, To: c, Category: f.Front.Category})
+			pl.wantLink(graph.Link{Relation: graph.RelInCarnet, From: f.ID, To: c, Category: f.Front.Category})
 		}
 	}
-
-	// Tag terms: new ones are created, existing ones left as curators
-	// made them.
-	var tagIDs []string
-	for _, k := range tagOrder {
-		tagIDs = append(tagIDs, tagTerms[k].ID)
-	}
-	existingTags, err := documents(ctx, s, tagIDs)
-	if err != nil {
+	if err := pl.planTagTerms(ctx); err != nil {
 		return nil, err
 	}
-	for _, k := range tagOrder {
-		tt := tagTerms[k]
-		if e := existingTags[tt.ID]; e != nil {
-			existing[tt.ID] = e
+	pl.planFiles()
+	if err := pl.planLinks(ctx); err != nil {
+		return nil, err
+	}
+	res.Contributors, res.Carnets = len(pl.p.contributors), len(pl.p.carnets)
+	return pl.p, nil
+}
+
+// planner carries what the steps of plan share.
+type planner struct {
+	v   *Vault
+	s   Target
+	o   Options
+	res *Result
+	p   *plan
+	// docs are the documents the kept files describe, by id.
+	docs map[string]graph.Document
+	// existing are the stored documents among the files and tag terms.
+	existing map[string]*graph.Document
+	// want are the links the vault asks for, order their keys in the
+	// vault's order.
+	want  map[linkKey]graph.Link
+	order []linkKey
+	// tagTerms are the terms planned for tags that no term file names, by
+	// FoldKey of the tag, in tagOrder.
+	tagTerms map[string]*graph.Document
+	tagOrder []string
+}
+
+// act notes an action of a dry run.
+func (pl *planner) act(format string, args ...any) {
+	if pl.o.DryRun {
+		pl.res.Actions = append(pl.res.Actions, fmt.Sprintf(format, args...))
+	}
+}
+
+// keepValid leaves out a file whose document the store would refuse, now,
+// before links are resolved, so that nothing points at it.
+func (pl *planner) keepValid() {
+	pl.docs = map[string]graph.Document{}
+	var kept []*File
+	for _, f := range pl.v.Files {
+		d := f.document(pl.o)
+		if err := d.Validate(); err != nil {
+			pl.v.report(f.Path, f.FrontLine, Skipped, "%s", graph.ErrorMessage(err))
 			continue
 		}
-		p.creates = append(p.creates, graph.BatchDocument{Document: *tt})
-		res.TagTerm++
-		act("create term %s for tag #%s (%s)", tt.ID, tt.Title, tt.Visibility)
+		pl.docs[f.ID] = d
+		kept = append(kept, f)
 	}
+	pl.v.Files = kept
+	pl.res.Files = len(kept)
+}
 
-	// Files: create, update or leave.
-	for _, f := range v.Files {
-		d := docs[f.ID]
-		e := existing[f.ID]
+// keepKinds reads the stored documents of the files and leaves out a file
+// whose document was stored as another kind.
+func (pl *planner) keepKinds(ctx context.Context) error {
+	existing, err := documents(ctx, pl.s, idsOf(pl.v.Files))
+	if err != nil {
+		return err
+	}
+	pl.existing = existing
+	var kept []*File
+	for _, f := range pl.v.Files {
+		if e := existing[f.ID]; e != nil && e.Kind != f.Kind {
+			pl.v.report(f.Path, f.FrontLine, Skipped, "this file was imported as a %s and is now a %s: a document cannot change kind", e.Kind, f.Kind)
+			delete(pl.docs, f.ID)
+			continue
+		}
+		kept = append(kept, f)
+	}
+	pl.v.Files = kept
+	return nil
+}
+
+// wantLink asks for l, once.
+func (pl *planner) wantLink(l graph.Link) {
+	k := linkKey{l.Relation, l.From, l.To}
+	if _, dup := pl.want[k]; !dup {
+		pl.want[k] = l
+		pl.order = append(pl.order, k)
+	}
+}
+
+// wantRefs asks for the links of f's references to other files, and
+// reports those that lead nowhere or cannot be.
+func (pl *planner) wantRefs(ix *index, f *File) {
+	for _, r := range f.Refs {
+		to, why := ix.resolve(f, r)
+		switch {
+		case to == nil:
+			pl.res.Unresolved++
+			pl.v.report(f.Path, r.Line, Warning, "unresolved link %s: %s", showRef(r), why)
+			continue
+		case to == f:
+			pl.v.report(f.Path, r.Line, Warning, "link %s leads to the file itself: ignored", showRef(r))
+			continue
+		}
+		rel := relationFor(f.Kind, to.Kind)
+		if rel == "" {
+			pl.v.report(f.Path, r.Line, Warning, "link %s: a %s cannot link to a %s: ignored", showRef(r), strings.ToLower(string(f.Kind)), strings.ToLower(string(to.Kind)))
+			continue
+		}
+		pl.wantLink(graph.Link{Relation: rel, From: f.ID, To: to.ID})
+	}
+}
+
+// wantTags asks for a link from f to the term of each of its tags: the
+// term file the tag names, or else a term made for the tag, as open as
+// the most open file tagged with it.
+func (pl *planner) wantTags(ix *index, f *File) {
+	for _, t := range f.Tags {
+		k := key(t.Name)
+		if term := ix.term(k); term != nil {
+			if term != f {
+				pl.wantLink(graph.Link{Relation: relationFor(f.Kind, graph.KindTerm), From: f.ID, To: term.ID})
+			}
+			continue
+		}
+		tt := pl.tagTerms[k]
+		if tt == nil {
+			tt = &graph.Document{ID: stableID("tag-", t.Name, k), Kind: graph.KindTerm, Slug: slug(t.Name), Title: t.Name,
+				Language: pl.o.Language, Visibility: graph.VisibilityPrivate, Licence: pl.o.Licence}
+			pl.tagTerms[k] = tt
+			pl.tagOrder = append(pl.tagOrder, k)
+		}
+		if vis := pl.docs[f.ID].Visibility; openness(vis) > openness(tt.Visibility) {
+			tt.Visibility = vis
+		}
+		pl.wantLink(graph.Link{Relation: relationFor(f.Kind, graph.KindTerm), From: f.ID, To: tt.ID})
+	}
+}
+
+// planTagTerms creates the tag terms that are new; existing ones stay as
+// curators made them.
+func (pl *planner) planTagTerms(ctx context.Context) error {
+	var tagIDs []string
+	for _, k := range pl.tagOrder {
+		tagIDs = append(tagIDs, pl.tagTerms[k].ID)
+	}
+	existingTags, err := documents(ctx, pl.s, tagIDs)
+	if err != nil {
+		return err
+	}
+	for _, k := range pl.tagOrder {
+		tt := pl.tagTerms[k]
+		if e := existingTags[tt.ID]; e != nil {
+			pl.existing[tt.ID] = e
+			continue
+		}
+		pl.p.creates = append(pl.p.creates, graph.BatchDocument{Document: *tt})
+		pl.res.TagTerm++
+		pl.act("create term %s for tag #%s (%s)", tt.ID, tt.Title, tt.Visibility)
+	}
+	return nil
+}
+
+// planFiles creates, updates or leaves the document of each file.
+func (pl *planner) planFiles() {
+	for _, f := range pl.v.Files {
+		d := pl.docs[f.ID]
+		e := pl.existing[f.ID]
 		if e == nil {
-			p.creates = append(p.creates, graph.BatchDocument{Document: d})
-			res.Created[f.Kind]++
-			act("create %s %s from %s", strings.ToLower(string(f.Kind)), f.ID, f.Path)
+			pl.p.creates = append(pl.p.creates, graph.BatchDocument{Document: d})
+			pl.res.Created[f.Kind]++
+			pl.act("create %s %s from %s", strings.ToLower(string(f.Kind)), f.ID, f.Path)
 			continue
 		}
 		u := graph.DocumentUpdate{Version: e.Version, Slug: &d.Slug, Title: &d.Title, Summary: &d.Summary, Body: &d.Body,
@@ -318,30 +379,32 @@ func (v *Vault) plan(ctx context.Context, s Target, o Options, res *Result) (*pl
 			changed = slices.DeleteFunc(changed, func(c string) bool { return c == "aliases" })
 		}
 		if len(changed) == 0 {
-			res.Unchanged[f.Kind]++
+			pl.res.Unchanged[f.Kind]++
 			continue
 		}
-		p.updates = append(p.updates, update{id: f.ID, u: u, changed: changed, path: f.Path})
-		res.Updated[f.Kind]++
-		act("update %s %s from %s: %s", strings.ToLower(string(f.Kind)), f.ID, f.Path, strings.Join(changed, ", "))
+		pl.p.updates = append(pl.p.updates, update{id: f.ID, u: u, changed: changed, path: f.Path})
+		pl.res.Updated[f.Kind]++
+		pl.act("update %s %s from %s: %s", strings.ToLower(string(f.Kind)), f.ID, f.Path, strings.Join(changed, ", "))
 	}
+}
 
-	// Links that are not there yet.
-	have, err := existingLinks(ctx, s, existing)
+// planLinks writes the links asked for that the store lacks (an
+// IN_CARNET link whose category changed is written again).
+func (pl *planner) planLinks(ctx context.Context) error {
+	have, err := existingLinks(ctx, pl.s, pl.existing)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for _, k := range order {
-		l := want[k]
+	for _, k := range pl.order {
+		l := pl.want[k]
 		if old, ok := have[k]; ok && (l.Relation != graph.RelInCarnet || old.Category == l.Category) {
 			continue
 		}
-		p.links = append(p.links, l)
-		act("link %s %s → %s", l.Relation, l.From, l.To)
+		pl.p.links = append(pl.p.links, l)
+		pl.act("link %s %s → %s", l.Relation, l.From, l.To)
 	}
-	res.Links = len(p.links)
-	res.Contributors, res.Carnets = len(p.contributors), len(p.carnets)
-	return p, nil
+	pl.res.Links = len(pl.p.links)
+	return nil
 }
 
 func showRef(r Ref) string {
@@ -491,7 +554,7 @@ func (v *Vault) resolveAuthors(ctx context.Context, s Target, p *plan, act func(
 // title, plans the carnets and categories that are missing, and returns
 // the carnet id of each file.
 func (v *Vault) resolveCarnets(ctx context.Context, s Target, p *plan, act func(string, ...any)) (map[string]string, error) {
-	stored, err := all(ctx, s.ListCarnets)
+	stored, err := all(ctx, s.Carnets().List)
 	if err != nil {
 		return nil, err
 	}
@@ -585,7 +648,7 @@ func (p *plan) apply(ctx context.Context, s Target, o Options, res *Result) erro
 	slices.Sort(ids)
 	for _, id := range ids {
 		cats := p.carnetUpdates[id]
-		if _, err := s.UpdateCarnet(ctx, id, graph.CarnetUpdate{Version: p.carnetVersion[id], Categories: &cats}); err != nil {
+		if _, err := s.Carnets().Update(ctx, id, graph.CarnetUpdate{Version: p.carnetVersion[id], Categories: &cats}); err != nil {
 			return fmt.Errorf("vault: carnet %s: %w", id, err)
 		}
 	}

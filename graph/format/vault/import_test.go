@@ -253,7 +253,7 @@ func TestImportTheTestVault(t *testing.T) {
 	}
 
 	// The carnet holds both categories.
-	cs, _ := s.ListCarnets(sys, graph.Page{})
+	cs, _ := s.Carnets().List(sys, graph.Page{})
 	if len(cs.Nodes()) != 1 || !slices.Equal(cs.Nodes()[0].Categories, []string{"Comptes rendus", "Synthèses"}) {
 		t.Errorf("carnets: %+v", cs.Nodes())
 	}

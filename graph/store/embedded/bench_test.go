@@ -80,12 +80,12 @@ func fillBench(s *Store) error {
 		}
 	}
 	for i := range 5 {
-		if _, err := s.CreateCommunity(sys, graph.Community{ID: fmt.Sprintf("com%d", i), Name: "Communauté"}); err != nil {
+		if _, err := s.Communities().Create(sys, graph.Community{ID: fmt.Sprintf("com%d", i), Name: "Communauté"}); err != nil {
 			return err
 		}
 	}
 	for i := range 10 {
-		if _, err := s.CreateCarnet(sys, graph.Carnet{ID: fmt.Sprintf("car%d", i), Title: "Carnet", Categories: []string{"a", "b", "c"}}); err != nil {
+		if _, err := s.Carnets().Create(sys, graph.Carnet{ID: fmt.Sprintf("car%d", i), Title: "Carnet", Categories: []string{"a", "b", "c"}}); err != nil {
 			return err
 		}
 	}

@@ -71,8 +71,8 @@ func TestListDocumentsFilters(t *testing.T) {
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	mkContributor(t, s, "bob")
-	must(s.CreateCarnet(sys, graph.Carnet{ID: "c", Title: "C", Categories: []string{"x", "y"}}))
-	must(s.CreateCommunity(sys, graph.Community{ID: "m", Name: "M"}))
+	must(s.Carnets().Create(sys, graph.Carnet{ID: "c", Title: "C", Categories: []string{"x", "y"}}))
+	must(s.Communities().Create(sys, graph.Community{ID: "m", Name: "M"}))
 	must(s.CreateDocument(sys, graph.Document{ID: "t", Kind: graph.KindTerm, Title: "T", Visibility: graph.VisibilityPublic}, nil))
 	must(s.CreateDocument(sys, graph.Document{ID: "o", Kind: graph.KindOrganisation, Title: "O", Visibility: graph.VisibilityPublic, Language: "en"}, []string{"bob"}))
 	mkNote(t, s, "n1", graph.VisibilityPublic, "ana")
@@ -123,7 +123,7 @@ func TestListDocumentsFilters(t *testing.T) {
 func TestCarnetPositionsAndCategories(t *testing.T) {
 	t.Parallel()
 	s := openTemp(t)
-	must(s.CreateCarnet(sys, graph.Carnet{ID: "c", Title: "C", Categories: []string{"x", "y"}}))
+	must(s.Carnets().Create(sys, graph.Carnet{ID: "c", Title: "C", Categories: []string{"x", "y"}}))
 	for _, id := range []string{"a", "b", "d"} {
 		mkNote(t, s, id, graph.VisibilityPublic)
 	}
@@ -149,9 +149,9 @@ func TestCarnetPositionsAndCategories(t *testing.T) {
 	if !slices.Equal(order, []string{"a", "b", "d"}) {
 		t.Errorf("carnet order %q", order)
 	}
-	_, err := s.UpdateCarnet(sys, "c", graph.CarnetUpdate{Version: 1, Categories: &[]string{"x"}})
+	_, err := s.Carnets().Update(sys, "c", graph.CarnetUpdate{Version: 1, Categories: &[]string{"x"}})
 	wantCode(t, err, graph.ECONFLICT, "remove a used category")
-	c := must(s.UpdateCarnet(sys, "c", graph.CarnetUpdate{Version: 1, Categories: &[]string{"y", "z"}}))
+	c := must(s.Carnets().Update(sys, "c", graph.CarnetUpdate{Version: 1, Categories: &[]string{"y", "z"}}))
 	if c.Version != 2 || !slices.Equal(c.Categories, []string{"y", "z"}) {
 		t.Errorf("carnet after update %+v", c)
 	}

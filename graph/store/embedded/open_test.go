@@ -169,7 +169,7 @@ func TestDurableAcrossReopen(t *testing.T) {
 	s, err := Open(dir, Options{})
 	ok(t, err)
 	mkContributor(t, s, "ana")
-	must(s.CreateCommunity(sys, graph.Community{ID: "quartier", Name: "Quartier"}))
+	must(s.Communities().Create(sys, graph.Community{ID: "quartier", Name: "Quartier"}))
 	d := mkNote(t, s, "n1", graph.VisibilityCommunity, "ana")
 	mkNote(t, s, "n2", graph.VisibilityPublic, "ana")
 	mkLink(t, s, graph.RelLinksTo, "n1", "n2")

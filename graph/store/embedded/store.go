@@ -72,6 +72,8 @@ type Store struct {
 	obs graph.Observers
 	// commits groups concurrent writes into one commit (commit.go).
 	commits *groupCommit
+	// GroupServices implements graph.GroupStore.
+	graph.GroupServices
 }
 
 var (
@@ -162,8 +164,10 @@ func Open(dir string, opts Options) (*Store, error) {
 	if cacheBytes == 0 {
 		cacheBytes = DefaultCacheBytes
 	}
-	return &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }, cache: newDocCache(cacheBytes),
-		commits: &groupCommit{db: db}}, nil
+	s := &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }, cache: newDocCache(cacheBytes),
+		commits: &groupCommit{db: db}}
+	s.GroupServices = newGroupServices(s)
+	return s, nil
 }
 
 func corrupt(path string, cause any) error {
@@ -384,8 +388,14 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Close() error { return s.db.Close() }
 
 // view runs fn in a read-only transaction as the viewer of ctx.
-func (s *Store) view(ctx context.Context, fn func(r *reader) error) (err error) {
-	o := s.obs.Begin()
+func (s *Store) view(ctx context.Context, fn func(r *reader) error) error {
+	return s.viewOp(ctx, "", fn)
+}
+
+// viewOp is view reported as the store method op ("": the one on the
+// call stack).
+func (s *Store) viewOp(ctx context.Context, op string, fn func(r *reader) error) (err error) {
+	o := s.obs.BeginOp(op)
 	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
 		return err
@@ -405,18 +415,24 @@ func (s *Store) view(ctx context.Context, fn func(r *reader) error) (err error) 
 // run more than once: it must only set what it returns, never accumulate
 // into state outside the transaction.
 func (s *Store) update(ctx context.Context, fn func(w *writer) error) (err error) {
-	return s.write(ctx, false, fn)
+	return s.write(ctx, "", false, fn)
+}
+
+// updateOp is update reported as the store method op ("": the one on the
+// call stack).
+func (s *Store) updateOp(ctx context.Context, op string, fn func(w *writer) error) (err error) {
+	return s.write(ctx, op, false, fn)
 }
 
 // updateAlone is update in a transaction of its own, never shared: for the
 // big writes of a restore, which would gain nothing from sharing a commit
 // and are not written to run twice.
 func (s *Store) updateAlone(ctx context.Context, fn func(w *writer) error) (err error) {
-	return s.write(ctx, true, fn)
+	return s.write(ctx, "", true, fn)
 }
 
-func (s *Store) write(ctx context.Context, alone bool, fn func(w *writer) error) (err error) {
-	o := s.obs.Begin()
+func (s *Store) write(ctx context.Context, op string, alone bool, fn func(w *writer) error) (err error) {
+	o := s.obs.BeginOp(op)
 	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
 		return err

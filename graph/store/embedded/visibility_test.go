@@ -17,8 +17,8 @@ func visibilityWorld(t *testing.T) *Store {
 	for _, id := range []string{"auteure", "membre", "autre"} {
 		mkContributor(t, s, id)
 	}
-	must(s.CreateCommunity(sys, graph.Community{ID: "quartier", Name: "Quartier"}))
-	must(s.CreateCarnet(sys, graph.Carnet{ID: "carnet", Title: "Carnet", Categories: []string{"atelier"}}))
+	must(s.Communities().Create(sys, graph.Community{ID: "quartier", Name: "Quartier"}))
+	must(s.Carnets().Create(sys, graph.Carnet{ID: "carnet", Title: "Carnet", Categories: []string{"atelier"}}))
 	mkLink(t, s, graph.RelMemberOf, "membre", "quartier")
 	mkNote(t, s, "publique", graph.VisibilityPublic, "auteure")
 	mkNote(t, s, "privee", graph.VisibilityPrivate, "auteure")

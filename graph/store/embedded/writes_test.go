@@ -102,8 +102,8 @@ func TestDeleteGroupsCascade(t *testing.T) {
 	t.Parallel()
 	s := visibilityWorld(t)
 	cur := as(graph.Viewer{Role: graph.RoleCurator})
-	ok(t, s.DeleteCommunity(cur, "quartier", 1))
-	ok(t, s.DeleteCarnet(cur, "carnet", 1))
+	ok(t, s.Communities().Delete(cur, "quartier", 1))
+	ok(t, s.Carnets().Delete(cur, "carnet", 1))
 	for _, id := range []string{"quartier", "carnet"} {
 		if keys := rawKeysMentioning(t, s, id); len(keys) != 0 {
 			t.Errorf("left behind by deleting %s: %v", id, keys)
@@ -113,10 +113,10 @@ func TestDeleteGroupsCascade(t *testing.T) {
 	if _, err := s.Document(asC("auteure"), "commune"); err != nil {
 		t.Errorf("author after the community went: %v", err)
 	}
-	must(s.CreateKnowledgeBase(cur, graph.KnowledgeBase{ID: "base", Name: "Base"}))
-	must(s.CreateCarnet(cur, graph.Carnet{ID: "c2", Title: "C2"}))
+	must(s.KnowledgeBases().Create(cur, graph.KnowledgeBase{ID: "base", Name: "Base"}))
+	must(s.Carnets().Create(cur, graph.Carnet{ID: "c2", Title: "C2"}))
 	mkLink(t, s, graph.RelInBase, "c2", "base")
-	ok(t, s.DeleteKnowledgeBase(cur, "base", 1))
+	ok(t, s.KnowledgeBases().Delete(cur, "base", 1))
 	if keys := rawKeysMentioning(t, s, "base"); len(keys) != 0 {
 		t.Errorf("left behind by deleting base: %v", keys)
 	}
@@ -145,8 +145,8 @@ func TestStaleVersionChangesNothing(t *testing.T) {
 		t.Errorf("stale writes appended changes")
 	}
 	// Groups and contributors too.
-	c := must(s.CreateCarnet(sys, graph.Carnet{ID: "c", Title: "C"}))
-	_, err := s.UpdateCarnet(sys, "c", graph.CarnetUpdate{Version: c.Version + 1, Title: ptr("x")})
+	c := must(s.Carnets().Create(sys, graph.Carnet{ID: "c", Title: "C"}))
+	_, err := s.Carnets().Update(sys, "c", graph.CarnetUpdate{Version: c.Version + 1, Title: ptr("x")})
 	wantCode(t, err, graph.ECONFLICT, "stale carnet update")
 	_, err = s.UpdateContributor(asC("ana"), "ana", graph.ContributorUpdate{Version: 7, Name: ptr("x")})
 	wantCode(t, err, graph.ECONFLICT, "stale contributor update")
@@ -162,9 +162,9 @@ func TestNoOpUpdate(t *testing.T) {
 	if got.Version != 1 || lastSeq(t, s) != seq || !got.UpdatedAt.Equal(d.UpdatedAt) {
 		t.Errorf("no-op update wrote: %+v", got)
 	}
-	c := must(s.CreateCommunity(sys, graph.Community{ID: "m", Name: "M"}))
+	c := must(s.Communities().Create(sys, graph.Community{ID: "m", Name: "M"}))
 	seq = lastSeq(t, s)
-	if got := must(s.UpdateCommunity(sys, "m", graph.GroupUpdate{Version: 1, Name: ptr(c.Name)})); got.Version != 1 || lastSeq(t, s) != seq {
+	if got := must(s.Communities().Update(sys, "m", graph.GroupUpdate{Version: 1, Name: ptr(c.Name)})); got.Version != 1 || lastSeq(t, s) != seq {
 		t.Errorf("no-op community update wrote: %+v", got)
 	}
 }
@@ -275,7 +275,7 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 	s := openTemp(t)
 	mkContributor(t, s, "ana")
 	mkNote(t, s, "n", graph.VisibilityPublic, "ana")
-	must(s.CreateCarnet(sys, graph.Carnet{ID: "c", Title: "C", Categories: []string{"a"}}))
+	must(s.Carnets().Create(sys, graph.Carnet{ID: "c", Title: "C", Categories: []string{"a"}}))
 	seq := lastSeq(t, s)
 	note := graph.Document{Kind: graph.KindNote, Title: "T", Language: "fr", Visibility: graph.VisibilityPublic}
 	bad := map[string]graph.Document{
@@ -292,7 +292,7 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 	}
 	_, err := s.UpdateDocument(sys, "n", graph.DocumentUpdate{Version: 1, Title: ptr(" ")})
 	wantCode(t, err, graph.EINVALID, "update to a blank title")
-	_, err = s.CreateCarnet(sys, graph.Carnet{Title: "C", Categories: []string{"a", "a"}})
+	_, err = s.Carnets().Create(sys, graph.Carnet{Title: "C", Categories: []string{"a", "a"}})
 	wantCode(t, err, graph.EINVALID, "repeated category")
 	_, err = s.Link(sys, graph.Link{Relation: graph.RelMemberOf, From: "n", To: "c"})
 	wantCode(t, err, graph.EINVALID, "relation that does not fit the kinds")
@@ -323,7 +323,7 @@ func TestPermissions(t *testing.T) {
 	mkContributor(t, s, "ana")
 	mkContributor(t, s, "bob")
 	mkNote(t, s, "n", graph.VisibilityPublic, "ana")
-	must(s.CreateCommunity(sys, graph.Community{ID: "m", Name: "M"}))
+	must(s.Communities().Create(sys, graph.Community{ID: "m", Name: "M"}))
 	note := graph.Document{Kind: graph.KindNote, Title: "T", Language: "fr", Visibility: graph.VisibilityPublic}
 	researcher := as(graph.Viewer{Role: graph.RoleResearcher})
 	curator := as(graph.Viewer{Role: graph.RoleCurator})
@@ -352,11 +352,11 @@ func TestPermissions(t *testing.T) {
 	wantCode(t, err, graph.EFORBIDDEN, "edit someone else's profile")
 	must(s.UpdateContributor(asC("ana"), "ana", graph.ContributorUpdate{Version: 1, Bio: ptr("x")}))
 
-	_, err = s.CreateCommunity(asC("ana"), graph.Community{Name: "X"})
+	_, err = s.Communities().Create(asC("ana"), graph.Community{Name: "X"})
 	wantCode(t, err, graph.EFORBIDDEN, "contributor creates a community")
-	_, err = s.UpdateCommunity(asC("ana"), "m", graph.GroupUpdate{Version: 1, Name: ptr("X")})
+	_, err = s.Communities().Update(asC("ana"), "m", graph.GroupUpdate{Version: 1, Name: ptr("X")})
 	wantCode(t, err, graph.EFORBIDDEN, "contributor renames a community")
-	must(s.UpdateCommunity(curator, "m", graph.GroupUpdate{Version: 1, Name: ptr("X")}))
+	must(s.Communities().Update(curator, "m", graph.GroupUpdate{Version: 1, Name: ptr("X")}))
 
 	_, err = s.Link(asC("bob"), graph.Link{Relation: graph.RelMemberOf, From: "ana", To: "m"})
 	wantCode(t, err, graph.EFORBIDDEN, "enrol someone else")

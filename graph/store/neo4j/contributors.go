@@ -29,17 +29,17 @@ func (s *Store) CreateContributor(ctx context.Context, in graph.Contributor) (*g
 
 // Contributor implements graph.ContributorStore.
 func (s *Store) Contributor(ctx context.Context, id string) (*graph.Contributor, error) {
-	return getGroup(s, ctx, contributorType, id)
+	return viewNode(s, ctx, "", contributorType, id)
 }
 
 // Contributors implements graph.ContributorStore.
 func (s *Store) Contributors(ctx context.Context, ids []string) ([]*graph.Contributor, error) {
-	return getGroups(s, ctx, contributorType, ids)
+	return viewNodes(s, ctx, "", contributorType, ids)
 }
 
 // ListContributors implements graph.ContributorStore.
 func (s *Store) ListContributors(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Contributor], error) {
-	return listGroups(s, ctx, contributorType, p)
+	return viewPage(s, ctx, "", contributorType, p)
 }
 
 // UpdateContributor implements graph.ContributorStore.

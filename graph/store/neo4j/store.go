@@ -101,6 +101,8 @@ type Store struct {
 
 	// obs are told of every transaction (graph.Observable).
 	obs graph.Observers
+	// GroupServices implements graph.GroupStore.
+	graph.GroupServices
 }
 
 var (
@@ -153,6 +155,7 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 		log:       logger,
 		now:       func() time.Time { return time.Now().UTC() },
 	}
+	s.GroupServices = newGroupServices(s)
 	verifyCtx, cancel := context.WithTimeout(ctx, c.ConnectTimeout+c.AcquireTimeout)
 	defer cancel()
 	if err := driver.VerifyConnectivity(verifyCtx); err != nil {
@@ -345,8 +348,14 @@ func (w *writer) recordLink(op graph.ChangeOp, l *graph.Link) {
 
 // view runs fn in a read transaction. The driver retries transient
 // failures; fn must therefore only fill variables it resets itself.
-func (s *Store) view(ctx context.Context, fn func(r *reader) error) (err error) {
-	o := s.obs.Begin()
+func (s *Store) view(ctx context.Context, fn func(r *reader) error) error {
+	return s.viewOp(ctx, "", fn)
+}
+
+// viewOp is view reported as the store method op ("": the one on the
+// call stack).
+func (s *Store) viewOp(ctx context.Context, op string, fn func(r *reader) error) (err error) {
+	o := s.obs.BeginOp(op)
 	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
 		return err
@@ -393,8 +402,14 @@ func (s *Store) runAlone(ctx context.Context, cypher string, params map[string]a
 // from its first statement to its commit; fn's changes commit with it.
 // The driver may run fn again after a transient failure, so fn starts
 // from its inputs each time.
-func (s *Store) update(ctx context.Context, fn func(w *writer) error) (err error) {
-	o := s.obs.Begin()
+func (s *Store) update(ctx context.Context, fn func(w *writer) error) error {
+	return s.updateOp(ctx, "", fn)
+}
+
+// updateOp is update reported as the store method op ("": the one on the
+// call stack).
+func (s *Store) updateOp(ctx context.Context, op string, fn func(w *writer) error) (err error) {
+	o := s.obs.BeginOp(op)
 	defer func() { o.End(ctx, err) }()
 	if err := ctx.Err(); err != nil {
 		return err

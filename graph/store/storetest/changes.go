@@ -96,19 +96,19 @@ func testChanges(t *testing.T, newStore factory) {
 				return err
 			}, &changeMatch{op: graph.OpUpdate, kind: graph.KindContributor, id: "p"}},
 			{"create community", func() error {
-				_, err := f.s.CreateCommunity(f.as(curator), graph.Community{ID: "c", Name: "C"})
+				_, err := f.s.Communities().Create(f.as(curator), graph.Community{ID: "c", Name: "C"})
 				return err
 			}, &changeMatch{op: graph.OpCreate, kind: graph.KindCommunity, id: "c"}},
 			{"create knowledge base", func() error {
-				_, err := f.s.CreateKnowledgeBase(f.as(curator), graph.KnowledgeBase{ID: "b", Name: "B"})
+				_, err := f.s.KnowledgeBases().Create(f.as(curator), graph.KnowledgeBase{ID: "b", Name: "B"})
 				return err
 			}, &changeMatch{op: graph.OpCreate, kind: graph.KindKnowledgeBase, id: "b"}},
 			{"create carnet", func() (err error) {
-				k, err = f.s.CreateCarnet(f.as(curator), graph.Carnet{ID: "k", Title: "K", Categories: []string{"x"}})
+				k, err = f.s.Carnets().Create(f.as(curator), graph.Carnet{ID: "k", Title: "K", Categories: []string{"x"}})
 				return err
 			}, &changeMatch{op: graph.OpCreate, kind: graph.KindCarnet, id: "k"}},
 			{"update carnet", func() (err error) {
-				k, err = f.s.UpdateCarnet(f.as(curator), "k", graph.CarnetUpdate{Version: k.Version, Categories: &[]string{"x", "y"}})
+				k, err = f.s.Carnets().Update(f.as(curator), "k", graph.CarnetUpdate{Version: k.Version, Categories: &[]string{"x", "y"}})
 				return err
 			}, &changeMatch{op: graph.OpUpdate, kind: graph.KindCarnet, id: "k"}},
 			{"create note", func() (err error) {
@@ -157,9 +157,9 @@ func testChanges(t *testing.T, newStore factory) {
 				return f.s.DeleteDocument(f.asC("p"), "n", f.reread("n").Version)
 			}, &changeMatch{op: graph.OpDelete, kind: graph.KindNote, id: "n"}},
 			{"delete carnet", func() error {
-				k, err := f.s.Carnet(f.sys(), "k")
+				k, err := f.s.Carnets().Get(f.sys(), "k")
 				f.must(err, "read carnet")
-				return f.s.DeleteCarnet(f.as(curator), "k", k.Version)
+				return f.s.Carnets().Delete(f.as(curator), "k", k.Version)
 			}, &changeMatch{op: graph.OpDelete, kind: graph.KindCarnet, id: "k"}},
 			{"delete contributor", func() error {
 				c, err := f.s.Contributor(f.sys(), "p")
@@ -290,7 +290,7 @@ func testChanges(t *testing.T, newStore factory) {
 			}},
 			{"withdraw of nothing", func() error { return f.s.WithdrawStandpoint(f.asC("a"), "a", "gender", "man") }},
 			{"contributor creates a carnet", func() error {
-				_, err := f.s.CreateCarnet(f.asC("a"), graph.Carnet{Title: "x"})
+				_, err := f.s.Carnets().Create(f.asC("a"), graph.Carnet{Title: "x"})
 				return err
 			}},
 		}

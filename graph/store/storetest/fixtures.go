@@ -102,21 +102,21 @@ func (f *fixture) contributor(id string) *graph.Contributor {
 
 func (f *fixture) community(id string) *graph.Community {
 	f.t.Helper()
-	c, err := f.s.CreateCommunity(f.sys(), graph.Community{ID: id, Name: "Communauté " + id})
+	c, err := f.s.Communities().Create(f.sys(), graph.Community{ID: id, Name: "Communauté " + id})
 	f.must(err, "fixture: create community %q", id)
 	return c
 }
 
 func (f *fixture) carnet(id string, categories ...string) *graph.Carnet {
 	f.t.Helper()
-	c, err := f.s.CreateCarnet(f.sys(), graph.Carnet{ID: id, Title: "Carnet " + id, Categories: categories})
+	c, err := f.s.Carnets().Create(f.sys(), graph.Carnet{ID: id, Title: "Carnet " + id, Categories: categories})
 	f.must(err, "fixture: create carnet %q", id)
 	return c
 }
 
 func (f *fixture) knowledgeBase(id string) *graph.KnowledgeBase {
 	f.t.Helper()
-	b, err := f.s.CreateKnowledgeBase(f.sys(), graph.KnowledgeBase{ID: id, Name: "Base " + id})
+	b, err := f.s.KnowledgeBases().Create(f.sys(), graph.KnowledgeBase{ID: id, Name: "Base " + id})
 	f.must(err, "fixture: create knowledge base %q", id)
 	return b
 }
@@ -217,13 +217,13 @@ func (f *fixture) state() state {
 	cs, err := f.s.ListContributors(ctx, one)
 	f.must(err, "ListContributors")
 	st.Contributors = cs.TotalCount
-	ks, err := f.s.ListCarnets(ctx, one)
+	ks, err := f.s.Carnets().List(ctx, one)
 	f.must(err, "ListCarnets")
 	st.Carnets = ks.TotalCount
-	ms, err := f.s.ListCommunities(ctx, one)
+	ms, err := f.s.Communities().List(ctx, one)
 	f.must(err, "ListCommunities")
 	st.Communities = ms.TotalCount
-	bs, err := f.s.ListKnowledgeBases(ctx, one)
+	bs, err := f.s.KnowledgeBases().List(ctx, one)
 	f.must(err, "ListKnowledgeBases")
 	st.KnowledgeBases = bs.TotalCount
 	return st

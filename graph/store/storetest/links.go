@@ -388,11 +388,11 @@ func testCascade(t *testing.T, newStore factory) {
 		case "a", "b":
 			return must1(f, func() (*graph.Contributor, error) { return f.s.Contributor(ctx, id) }).Version
 		case "c":
-			return must1(f, func() (*graph.Community, error) { return f.s.Community(ctx, id) }).Version
+			return must1(f, func() (*graph.Community, error) { return f.s.Communities().Get(ctx, id) }).Version
 		case "k":
-			return must1(f, func() (*graph.Carnet, error) { return f.s.Carnet(ctx, id) }).Version
+			return must1(f, func() (*graph.Carnet, error) { return f.s.Carnets().Get(ctx, id) }).Version
 		case "kb":
-			return must1(f, func() (*graph.KnowledgeBase, error) { return f.s.KnowledgeBase(ctx, id) }).Version
+			return must1(f, func() (*graph.KnowledgeBase, error) { return f.s.KnowledgeBases().Get(ctx, id) }).Version
 		}
 		return f.reread(id).Version
 	}
@@ -402,11 +402,11 @@ func testCascade(t *testing.T, newStore factory) {
 		case "a", "b":
 			return f.s.DeleteContributor(f.as(admin), id, v)
 		case "c":
-			return f.s.DeleteCommunity(f.sys(), id, v)
+			return f.s.Communities().Delete(f.sys(), id, v)
 		case "k":
-			return f.s.DeleteCarnet(f.sys(), id, v)
+			return f.s.Carnets().Delete(f.sys(), id, v)
 		case "kb":
-			return f.s.DeleteKnowledgeBase(f.sys(), id, v)
+			return f.s.KnowledgeBases().Delete(f.sys(), id, v)
 		}
 		return f.s.DeleteDocument(f.sys(), id, v)
 	}

@@ -151,37 +151,37 @@ func testPermissions(t *testing.T, newStore factory) {
 		for _, vc := range []viewerCase{{name: "contributor", v: contributorViewer("x")}, {name: "researcher", v: researcher}} {
 			ctx := f.ctxFor(vc)
 			before := f.state()
-			_, err := f.s.CreateCarnet(ctx, graph.Carnet{Title: "K"})
+			_, err := f.s.Carnets().Create(ctx, graph.Carnet{Title: "K"})
 			wantCode(t, err, graph.EFORBIDDEN, "%s creates a carnet", vc.name)
-			_, err = f.s.CreateCommunity(ctx, graph.Community{Name: "C"})
+			_, err = f.s.Communities().Create(ctx, graph.Community{Name: "C"})
 			wantCode(t, err, graph.EFORBIDDEN, "%s creates a community", vc.name)
-			_, err = f.s.CreateKnowledgeBase(ctx, graph.KnowledgeBase{Name: "B"})
+			_, err = f.s.KnowledgeBases().Create(ctx, graph.KnowledgeBase{Name: "B"})
 			wantCode(t, err, graph.EFORBIDDEN, "%s creates a knowledge base", vc.name)
-			_, err = f.s.UpdateCarnet(ctx, "k", graph.CarnetUpdate{Version: k.Version, Title: ptr("Pris")})
+			_, err = f.s.Carnets().Update(ctx, "k", graph.CarnetUpdate{Version: k.Version, Title: ptr("Pris")})
 			wantCode(t, err, graph.EFORBIDDEN, "%s updates a carnet", vc.name)
-			_, err = f.s.UpdateCommunity(ctx, "c", graph.GroupUpdate{Version: c.Version, Name: ptr("Pris")})
+			_, err = f.s.Communities().Update(ctx, "c", graph.GroupUpdate{Version: c.Version, Name: ptr("Pris")})
 			wantCode(t, err, graph.EFORBIDDEN, "%s updates a community", vc.name)
-			_, err = f.s.UpdateKnowledgeBase(ctx, "b", graph.GroupUpdate{Version: b.Version, Name: ptr("Pris")})
+			_, err = f.s.KnowledgeBases().Update(ctx, "b", graph.GroupUpdate{Version: b.Version, Name: ptr("Pris")})
 			wantCode(t, err, graph.EFORBIDDEN, "%s updates a knowledge base", vc.name)
-			wantCode(t, f.s.DeleteCarnet(ctx, "k", k.Version), graph.EFORBIDDEN, "%s deletes a carnet", vc.name)
-			wantCode(t, f.s.DeleteCommunity(ctx, "c", c.Version), graph.EFORBIDDEN, "%s deletes a community", vc.name)
-			wantCode(t, f.s.DeleteKnowledgeBase(ctx, "b", b.Version), graph.EFORBIDDEN, "%s deletes a knowledge base", vc.name)
+			wantCode(t, f.s.Carnets().Delete(ctx, "k", k.Version), graph.EFORBIDDEN, "%s deletes a carnet", vc.name)
+			wantCode(t, f.s.Communities().Delete(ctx, "c", c.Version), graph.EFORBIDDEN, "%s deletes a community", vc.name)
+			wantCode(t, f.s.KnowledgeBases().Delete(ctx, "b", b.Version), graph.EFORBIDDEN, "%s deletes a knowledge base", vc.name)
 			_, err = f.s.Link(ctx, graph.Link{Relation: graph.RelInBase, From: "k", To: "b"})
 			wantCode(t, err, graph.EFORBIDDEN, "%s puts a carnet in a base", vc.name)
 			f.wantState(before, "%s writing groups", vc.name)
 		}
 		before := f.state()
-		_, err := f.s.CreateCarnet(f.anon(), graph.Carnet{Title: "K"})
+		_, err := f.s.Carnets().Create(f.anon(), graph.Carnet{Title: "K"})
 		wantCodeIn(t, err, []string{graph.EUNAUTHENTICATED, graph.EFORBIDDEN}, "anonymous creates a carnet")
 		f.wantState(before, "anonymous writing groups")
 		for _, v := range []graph.Viewer{curator, admin} {
-			if _, err := f.s.CreateCarnet(f.as(v), graph.Carnet{Title: "K"}); err != nil {
+			if _, err := f.s.Carnets().Create(f.as(v), graph.Carnet{Title: "K"}); err != nil {
 				t.Errorf("%s may create a carnet: %v", v.Role, err)
 			}
-			if _, err := f.s.CreateCommunity(f.as(v), graph.Community{Name: "C"}); err != nil {
+			if _, err := f.s.Communities().Create(f.as(v), graph.Community{Name: "C"}); err != nil {
 				t.Errorf("%s may create a community: %v", v.Role, err)
 			}
-			if _, err := f.s.CreateKnowledgeBase(f.as(v), graph.KnowledgeBase{Name: "B"}); err != nil {
+			if _, err := f.s.KnowledgeBases().Create(f.as(v), graph.KnowledgeBase{Name: "B"}); err != nil {
 				t.Errorf("%s may create a knowledge base: %v", v.Role, err)
 			}
 		}

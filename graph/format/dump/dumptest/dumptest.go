@@ -75,7 +75,7 @@ func Fill(t testing.TB, s graph.Store) {
 	must[*graph.Contributor](t)(s.UpdateContributor(as, "rt-ada", graph.ContributorUpdate{Version: 1, Bio: ptr("Bio revue")}))
 	must[*graph.Contributor](t)(s.CreateContributor(sys, graph.Contributor{ID: "rt-bea", Name: "Béa Signale"}))
 	bea := graph.WithViewer(context.Background(), graph.Viewer{Role: graph.RoleContributor, ContributorID: "rt-bea"})
-	must[*graph.Carnet](t)(s.CreateCarnet(sys, graph.Carnet{ID: "rt-carnet", Title: "Carnet", Categories: []string{"Un", "Deux"}}))
+	must[*graph.Carnet](t)(s.Carnets().Create(sys, graph.Carnet{ID: "rt-carnet", Title: "Carnet", Categories: []string{"Un", "Deux"}}))
 	pub := time.Date(2024, 3, 4, 5, 6, 7, 890, time.UTC)
 	must[*graph.Document](t)(s.CreateDocument(as, graph.Document{ID: "rt-note", Kind: graph.KindNote, Title: "Première",
 		Body: "Corps", Language: "fr", Visibility: graph.VisibilityPrivate, Licence: "CC-BY-4.0", PublishedAt: &pub}, nil))
@@ -250,9 +250,9 @@ func listAll[T any](t testing.TB, list func(context.Context, graph.Page) (*graph
 func ReadAll(t testing.TB, s dump.Source) Everything {
 	t.Helper()
 	var e Everything
-	e.KnowledgeBases = listAll(t, s.ListKnowledgeBases)
-	e.Communities = listAll(t, s.ListCommunities)
-	e.Carnets = listAll(t, s.ListCarnets)
+	e.KnowledgeBases = listAll(t, s.KnowledgeBases().List)
+	e.Communities = listAll(t, s.Communities().List)
+	e.Carnets = listAll(t, s.Carnets().List)
 	e.Contributors = listAll(t, s.ListContributors)
 	e.Documents = listAll(t, func(ctx context.Context, p graph.Page) (*graph.Connection[*graph.Document], error) {
 		return s.ListDocuments(ctx, graph.DocumentFilter{}, graph.DocumentOrder{Field: graph.OrderTitle}, p)
