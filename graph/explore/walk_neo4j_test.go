@@ -167,7 +167,9 @@ func TestNeo4jWalkMatchesGenericWalk(t *testing.T) {
 			t.Errorf("u0, first %d: %v, want u4 reached through u1", first, ids(want))
 		}
 	}
-	for i := 0; i < 400; i++ {
+	// 160 random walks: each is two walks on a real server, and the test
+	// holds one of CI's servers the while (400 took over two minutes).
+	for i := 0; i < 160; i++ {
 		v := viewers[rng.IntN(len(viewers))]
 		root := roots[rng.IntN(len(roots))]
 		q := explore.WalkQuery{Root: root, Depth: 1 + rng.IntN(explore.MaxDepth), First: firsts[rng.IntN(len(firsts))],
@@ -213,7 +215,7 @@ func TestNeo4jWalkMatchesGenericWalk(t *testing.T) {
 	// The comparison must have compared: most walks are made in one
 	// statement, some of them truncated, and some roots are not found
 	// (the clique above is the cannot-tell case).
-	if walked < 250 || truncated < 50 || notFound < 20 {
+	if walked < 100 || truncated < 25 || notFound < 8 {
 		t.Errorf("the sample misses cases: %d walked, %d truncated, %d not found, %d cannot-tell", walked, truncated, notFound, cannotTell)
 	}
 }
