@@ -10,9 +10,7 @@ import (
 	"image/png"
 	"io"
 	"math/rand/v2"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -59,37 +57,14 @@ func newMediaBench(b *testing.B) *mediaBench {
 	return m
 }
 
-type benchFile struct {
-	path, name, contentType string
-	body                    []byte
-}
-
-func (m *mediaBench) upload(b *testing.B, note string, files ...benchFile) {
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	input := map[string]any{"file": nil, "attachTo": note, "title": "Témoignage"}
+func (m *mediaBench) upload(b *testing.B, note string, files ...upFile) {
+	input := vars{"file": nil, "attachTo": note, "title": "Témoignage"}
 	if len(files) > 1 {
 		input["captions"] = nil
 	}
-	ops, _ := json.Marshal(map[string]any{"query": `mutation($input: UploadMediaInput!) { uploadMedia(input: $input) { id size } }`,
-		"variables": map[string]any{"input": input}})
-	w.WriteField("operations", string(ops))
-	parts := map[string][]string{}
-	for i, f := range files {
-		parts[fmt.Sprint(i)] = []string{f.path}
-	}
-	mp, _ := json.Marshal(parts)
-	w.WriteField("map", string(mp))
-	for i, f := range files {
-		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%d"; filename="%s"`, i, f.name))
-		h.Set("Content-Type", f.contentType)
-		pw, _ := w.CreatePart(h)
-		pw.Write(f.body)
-	}
-	w.Close()
-	req, _ := http.NewRequestWithContext(b.Context(), http.MethodPost, m.url+"/graphql", &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
+	ct, body := multipartBody(b, `mutation($input: UploadMediaInput!) { uploadMedia(input: $input) { id size } }`, vars{"input": input}, files...)
+	req, _ := http.NewRequestWithContext(b.Context(), http.MethodPost, m.url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", ct)
 	req.Header.Set("Authorization", "Bearer "+m.token)
 	res, err := benchHTTP.Do(req)
 	if err != nil {
@@ -145,19 +120,19 @@ func benchPNG(b *testing.B, seed uint64) []byte {
 func BenchmarkMediaUpload(b *testing.B) {
 	for _, c := range []struct {
 		name string
-		file func(seed uint64) benchFile
+		file func(seed uint64) upFile
 	}{
-		{"audio-5MB", func(seed uint64) benchFile {
-			return benchFile{"variables.input.file", "temoignage.wav", "audio/wav", benchWAV(5<<20, seed)}
+		{"audio-5MB", func(seed uint64) upFile {
+			return upFile{"variables.input.file", "temoignage.wav", "audio/wav", benchWAV(5<<20, seed)}
 		}},
-		{"image-200KB", func(seed uint64) benchFile {
-			return benchFile{"variables.input.file", "dessin.png", "image/png", benchPNG(b, seed)}
+		{"image-200KB", func(seed uint64) upFile {
+			return upFile{"variables.input.file", "dessin.png", "image/png", benchPNG(b, seed)}
 		}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			m := newMediaBench(b)
 			// The files are made before the clock runs, one per upload.
-			var files []benchFile
+			var files []upFile
 			for i := 0; b.Loop(); i++ {
 				if i == len(files) {
 					b.StopTimer()
@@ -189,8 +164,8 @@ func BenchmarkMediaSearchTranscriptWord(b *testing.B) {
 			fmt.Fprintf(&vtt, "Le %s du quartier, passage %d.\n\n", benchWords[i%len(benchWords)], i)
 		}
 	}
-	m.upload(b, m.notes[0], benchFile{"variables.input.file", "temoignage.wav", "audio/wav", benchWAV(64<<10, 7)},
-		benchFile{"variables.input.captions", "temoignage.vtt", "text/vtt", []byte(vtt.String())})
+	m.upload(b, m.notes[0], upFile{"variables.input.file", "temoignage.wav", "audio/wav", benchWAV(64<<10, 7)},
+		upFile{"variables.input.captions", "temoignage.vtt", "text/vtt", []byte(vtt.String())})
 	const q = `query($q: String!) { search(query: $q, first: 10) { totalCount
 		edges { node { id title } highlights { field fragments } mediaMatches { at cue { start text } media { id title format } } } } }`
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"q": "veillée"}})

@@ -3,46 +3,13 @@ package api_test
 import (
 	"bytes"
 	"compress/zlib"
-	"fmt"
 	"testing"
 
 	"github.com/encommun/maillage/api"
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/blob"
+	"github.com/encommun/maillage/graph/media/mediatest"
 )
-
-// testPDF is a one-page PDF whose content stream is content, deflated
-// here unless it already is.
-func testPDF(content []byte, deflated bool) []byte {
-	if !deflated {
-		var z bytes.Buffer
-		w := zlib.NewWriter(&z)
-		w.Write(content)
-		w.Close()
-		content = z.Bytes()
-	}
-	var b bytes.Buffer
-	var offs []int
-	obj := func(format string, args ...any) {
-		offs = append(offs, b.Len())
-		fmt.Fprintf(&b, format, args...)
-	}
-	b.WriteString("%PDF-1.4\n")
-	obj("1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n")
-	obj("2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n")
-	obj("3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>endobj\n")
-	obj("4 0 obj<</Length %d/Filter/FlateDecode>>stream\n", len(content))
-	b.Write(content)
-	b.WriteString("\nendstream endobj\n")
-	obj("5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>endobj\n")
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, x)
-	return b.Bytes()
-}
 
 func pdfFile(body []byte) upFile {
 	return upFile{path: "variables.input.file", name: "guide.pdf", contentType: "application/pdf", body: body}
@@ -65,9 +32,9 @@ func TestMediaPDFText(t *testing.T) {
 	e.doc(graph.Document{ID: "priv", Title: "Carnet privé", Visibility: graph.VisibilityPrivate}, "a")
 	m := &mediaEnv{env: e, blobDir: dir, a: e.token(graph.RoleContributor, "a"), x: e.token(graph.RoleContributor, "x")}
 
-	guide := testPDF([]byte("BT /F1 12 Tf 72 712 Td (Le compostage collectif au pied des immeubles.) Tj ET"), false)
+	guide := mediatest.PDF("FlateDecode", []byte("BT /F1 12 Tf 72 712 Td (Le compostage collectif au pied des immeubles.) Tj ET"))
 	m.upload(m.a, vars{"file": nil, "attachTo": gid(graph.KindNote, "pub"), "title": "Guide"}, pdfFile(guide)).ok()
-	secret := testPDF([]byte("BT /F1 12 Tf 72 712 Td (Les lombrics du sous-sol.) Tj ET"), false)
+	secret := mediatest.PDF("FlateDecode", []byte("BT /F1 12 Tf 72 712 Td (Les lombrics du sous-sol.) Tj ET"))
 	m.upload(m.a, vars{"file": nil, "attachTo": gid(graph.KindNote, "priv"), "title": "Notes"}, pdfFile(secret)).ok()
 
 	const q = `query($q: String!) { search(query: $q) { totalCount edges { node { id } mediaMatches { media { title format } cue { start } at } } } }`
@@ -94,7 +61,7 @@ func TestMediaPDFText(t *testing.T) {
 	w.Write([]byte(") Tj ET"))
 	w.Close()
 	blobsBefore := m.blobs()
-	m.upload(m.a, vars{"file": nil, "attachTo": gid(graph.KindNote, "pub")}, pdfFile(testPDF(z.Bytes(), true))).wantCode(graph.EINVALID)
+	m.upload(m.a, vars{"file": nil, "attachTo": gid(graph.KindNote, "pub")}, pdfFile(mediatest.PDF("deflated", z.Bytes()))).wantCode(graph.EINVALID)
 	if n := m.blobs(); n != blobsBefore {
 		t.Errorf("the refused bomb left %d files in the blob store", n-blobsBefore)
 	}

@@ -106,7 +106,7 @@ type upFile struct {
 }
 
 // multipartBody builds a request of the GraphQL multipart request spec.
-func multipartBody(t *testing.T, query string, variables vars, files ...upFile) (string, []byte) {
+func multipartBody(t testing.TB, query string, variables vars, files ...upFile) (string, []byte) {
 	t.Helper()
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)

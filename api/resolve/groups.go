@@ -44,3 +44,34 @@ func (r *Resolver) carnetDocuments(ctx context.Context, c *graph.Carnet, categor
 	}
 	return out, nil
 }
+
+// createGroup and updateGroup are the writes of the three group kinds
+// (carnets, communities, knowledge bases): a signed-in writer, then the
+// kind's operation, then the write announced.
+func createGroup[G, U any](ctx context.Context, r *mutationResolver, ops graph.GroupOps[G, U], g G) (*G, error) {
+	if _, err := writer(ctx); err != nil {
+		return nil, err
+	}
+	out, err := ops.Create(ctx, g)
+	if err != nil {
+		return nil, err
+	}
+	r.wrote(ctx)
+	return out, nil
+}
+
+func updateGroup[G, U any](ctx context.Context, r *mutationResolver, ops graph.GroupOps[G, U], kind graph.Kind, gid string, u U) (*G, error) {
+	if _, err := writer(ctx); err != nil {
+		return nil, err
+	}
+	_, id, err := parseIDOf(gid, kind)
+	if err != nil {
+		return nil, err
+	}
+	out, err := ops.Update(ctx, id, u)
+	if err != nil {
+		return nil, err
+	}
+	r.wrote(ctx)
+	return out, nil
+}

@@ -206,32 +206,20 @@ func (r *mutationResolver) DeleteContributor(ctx context.Context, id string, ver
 }
 
 func (r *mutationResolver) CreateCarnet(ctx context.Context, input model.CreateCarnetInput) (*model.CarnetPayload, error) {
-	if _, err := writer(ctx); err != nil {
-		return nil, err
-	}
-	c, err := r.store.Carnets().Create(ctx, graph.Carnet{Title: input.Title, Description: deref(input.Description), Categories: input.Categories})
+	c, err := createGroup(ctx, r, r.store.Carnets(), graph.Carnet{Title: input.Title, Description: deref(input.Description), Categories: input.Categories})
 	if err != nil {
 		return nil, err
 	}
-	r.wrote(ctx)
 	return &model.CarnetPayload{Carnet: c}, nil
 }
 
 func (r *mutationResolver) UpdateCarnet(ctx context.Context, input model.UpdateCarnetInput) (*model.CarnetPayload, error) {
-	if _, err := writer(ctx); err != nil {
-		return nil, err
-	}
-	_, id, err := parseIDOf(input.ID, graph.KindCarnet)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.store.Carnets().Update(ctx, id, graph.CarnetUpdate{
+	c, err := updateGroup(ctx, r, r.store.Carnets(), graph.KindCarnet, input.ID, graph.CarnetUpdate{
 		Version: input.Version, Title: input.Title, Description: input.Description, Categories: aliases(input.Categories),
 	})
 	if err != nil {
 		return nil, err
 	}
-	r.wrote(ctx)
 	return &model.CarnetPayload{Carnet: c}, nil
 }
 
@@ -240,30 +228,18 @@ func (r *mutationResolver) DeleteCarnet(ctx context.Context, id string, version 
 }
 
 func (r *mutationResolver) CreateCommunity(ctx context.Context, input model.CreateCommunityInput) (*model.CommunityPayload, error) {
-	if _, err := writer(ctx); err != nil {
-		return nil, err
-	}
-	c, err := r.store.Communities().Create(ctx, graph.Community{Name: input.Name, Description: deref(input.Description)})
+	c, err := createGroup(ctx, r, r.store.Communities(), graph.Community{Name: input.Name, Description: deref(input.Description)})
 	if err != nil {
 		return nil, err
 	}
-	r.wrote(ctx)
 	return &model.CommunityPayload{Community: c}, nil
 }
 
 func (r *mutationResolver) UpdateCommunity(ctx context.Context, input model.UpdateCommunityInput) (*model.CommunityPayload, error) {
-	if _, err := writer(ctx); err != nil {
-		return nil, err
-	}
-	_, id, err := parseIDOf(input.ID, graph.KindCommunity)
+	c, err := updateGroup(ctx, r, r.store.Communities(), graph.KindCommunity, input.ID, graph.GroupUpdate{Version: input.Version, Name: input.Name, Description: input.Description})
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.store.Communities().Update(ctx, id, graph.GroupUpdate{Version: input.Version, Name: input.Name, Description: input.Description})
-	if err != nil {
-		return nil, err
-	}
-	r.wrote(ctx)
 	return &model.CommunityPayload{Community: c}, nil
 }
 
@@ -272,30 +248,18 @@ func (r *mutationResolver) DeleteCommunity(ctx context.Context, id string, versi
 }
 
 func (r *mutationResolver) CreateKnowledgeBase(ctx context.Context, input model.CreateKnowledgeBaseInput) (*model.KnowledgeBasePayload, error) {
-	if _, err := writer(ctx); err != nil {
-		return nil, err
-	}
-	b, err := r.store.KnowledgeBases().Create(ctx, graph.KnowledgeBase{Name: input.Name, Description: deref(input.Description)})
+	b, err := createGroup(ctx, r, r.store.KnowledgeBases(), graph.KnowledgeBase{Name: input.Name, Description: deref(input.Description)})
 	if err != nil {
 		return nil, err
 	}
-	r.wrote(ctx)
 	return &model.KnowledgeBasePayload{KnowledgeBase: b}, nil
 }
 
 func (r *mutationResolver) UpdateKnowledgeBase(ctx context.Context, input model.UpdateKnowledgeBaseInput) (*model.KnowledgeBasePayload, error) {
-	if _, err := writer(ctx); err != nil {
-		return nil, err
-	}
-	_, id, err := parseIDOf(input.ID, graph.KindKnowledgeBase)
+	b, err := updateGroup(ctx, r, r.store.KnowledgeBases(), graph.KindKnowledgeBase, input.ID, graph.GroupUpdate{Version: input.Version, Name: input.Name, Description: input.Description})
 	if err != nil {
 		return nil, err
 	}
-	b, err := r.store.KnowledgeBases().Update(ctx, id, graph.GroupUpdate{Version: input.Version, Name: input.Name, Description: input.Description})
-	if err != nil {
-		return nil, err
-	}
-	r.wrote(ctx)
 	return &model.KnowledgeBasePayload{KnowledgeBase: b}, nil
 }
 

@@ -3,7 +3,6 @@ package vault_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -16,6 +15,7 @@ import (
 	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/blob"
 	"github.com/encommun/maillage/graph/format/vault"
+	"github.com/encommun/maillage/graph/media/mediatest"
 )
 
 // pngFile is a small real PNG of n×n pixels.
@@ -222,30 +222,6 @@ func TestBadVaultEmbedsWriteNothing(t *testing.T) {
 	}
 }
 
-// pdfFile is a one-page PDF whose page shows text, uncompressed.
-func pdfFile(text string) []byte {
-	var b bytes.Buffer
-	var offs []int
-	obj := func(format string, args ...any) {
-		offs = append(offs, b.Len())
-		fmt.Fprintf(&b, format, args...)
-	}
-	b.WriteString("%PDF-1.4\n")
-	obj("1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n")
-	obj("2 0 obj<</Type/Pages/Kids[4 0 R]/Count 1>>endobj\n")
-	obj("3 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>endobj\n")
-	obj("4 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 3 0 R>>>>/Contents 5 0 R>>endobj\n")
-	content := "BT /F1 12 Tf 72 712 Td (" + text + ") Tj ET"
-	obj("5 0 obj<</Length %d>>stream\n%s\nendstream endobj\n", len(content), content)
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, x)
-	return b.Bytes()
-}
-
 // TestVaultPDFKeepsItsText: an embedded PDF's text is kept with its media,
 // as an upload's is, so that search finds the note by it.
 func TestVaultPDFKeepsItsText(t *testing.T) {
@@ -253,7 +229,7 @@ func TestVaultPDFKeepsItsText(t *testing.T) {
 	s, blobs := open(t), newBlobs(t)
 	dir := mediaVault(t, map[string][]byte{
 		"notes/guide.md":  []byte("---\ntitle: Guide\nvisibility: PUBLIC\n---\nLe guide : ![[guide.pdf]]\n"),
-		"notes/guide.pdf": pdfFile("Les semis du printemps"),
+		"notes/guide.pdf": mediatest.PDF("", []byte("BT /F1 12 Tf 72 712 Td (Les semis du printemps) Tj ET")),
 	})
 	if _, err := importMedia(t, s, blobs, dir, nil); err != nil {
 		t.Fatal(err)
