@@ -120,3 +120,14 @@ func TestTypoRanksAsBleveFuzzy(t *testing.T) {
 		}
 	}
 }
+
+// highlightFieldList is every highlighted field, for the oracle that
+// re-runs the text query with Bleve's own highlighting.
+var highlightFieldList = func() []string {
+	var out []string
+	for f := range highlightFields {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}()

@@ -25,15 +25,6 @@ var highlightFields = func() map[string]string {
 	return m
 }()
 
-var highlightFieldList = func() []string {
-	var out []string
-	for f := range highlightFields {
-		out = append(out, f)
-	}
-	sort.Strings(out)
-	return out
-}()
-
 // Search runs r for r.Viewer. Errors are graph.EINVALID for bad input
 // (empty or oversized text, malformed filters or cursor) and plain errors
 // for index failures (the API reports those as INTERNAL).

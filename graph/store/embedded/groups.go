@@ -92,9 +92,9 @@ func (g *groups[G, U]) Update(ctx context.Context, id string, u U) (x *G, err er
 		if err := graph.RequireGroupWriter(w.v); err != nil {
 			return err
 		}
-		var vet func(old, x *G) error
+		var vet func(x *G) error
 		if g.check != nil {
-			vet = func(_, x *G) error { return g.check(w, x) }
+			vet = func(x *G) error { return g.check(w, x) }
 		}
 		x, err = g.t.update(w, id, g.kind.Version(u), apply, vet)
 		return err

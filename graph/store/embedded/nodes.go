@@ -128,7 +128,7 @@ func (t nodeType[T]) create(w *writer, x *T) error {
 // update applies apply to the stored node when version is current. A
 // change that changes nothing writes nothing and keeps the version; check,
 // when set, vets the changed node against the graph before it is written.
-func (t nodeType[T]) update(w *writer, id string, version int, apply func(*T) bool, check func(old, x *T) error) (*T, error) {
+func (t nodeType[T]) update(w *writer, id string, version int, apply func(*T) bool, check func(x *T) error) (*T, error) {
 	x, err := t.mustGet(w.reader, id)
 	if err != nil {
 		return nil, err
@@ -137,7 +137,6 @@ func (t nodeType[T]) update(w *writer, id string, version int, apply func(*T) bo
 	if err := checkVersion(t.kind, id, *v, version); err != nil {
 		return nil, err
 	}
-	old := *x
 	if !apply(x) {
 		return x, nil
 	}
@@ -145,7 +144,7 @@ func (t nodeType[T]) update(w *writer, id string, version int, apply func(*T) bo
 		return nil, err
 	}
 	if check != nil {
-		if err := check(&old, x); err != nil {
+		if err := check(x); err != nil {
 			return nil, err
 		}
 	}

@@ -137,7 +137,7 @@ func create[T any](w *writer, t nodeType[T], x *T) error {
 // update applies apply to the stored node when version is current. A
 // change that changes nothing writes nothing and keeps the version; check,
 // when set, vets the changed node against the graph before it is written.
-func update[T any](w *writer, t nodeType[T], id string, version int, apply func(*T) bool, check func(old, x *T) error) (*T, error) {
+func update[T any](w *writer, t nodeType[T], id string, version int, apply func(*T) bool, check func(x *T) error) (*T, error) {
 	x, err := mustGet(w.reader, t, id)
 	if err != nil {
 		return nil, err
@@ -146,7 +146,6 @@ func update[T any](w *writer, t nodeType[T], id string, version int, apply func(
 	if err := checkVersion(t.kind, id, *v, version); err != nil {
 		return nil, err
 	}
-	old := *x
 	if !apply(x) {
 		return x, nil
 	}
@@ -154,7 +153,7 @@ func update[T any](w *writer, t nodeType[T], id string, version int, apply func(
 		return nil, err
 	}
 	if check != nil {
-		if err := check(&old, x); err != nil {
+		if err := check(x); err != nil {
 			return nil, err
 		}
 	}
