@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -503,5 +504,47 @@ func TestMediaSearch(t *testing.T) {
 	}
 	if got := formats(m.a); got["TEXT"] != 3 || got["AUDIO"] != 2 {
 		t.Errorf("the author's format facet %v, want TEXT 3, AUDIO 2", got)
+	}
+}
+
+// TestMediaMatchesUnderConcurrentSearches: mediaMatches of many hits, in
+// several searches at once, all answer. Their word folding once shared
+// one accent-stripping transformer, which keeps state between calls:
+// concurrent edges panicked ("slice bounds out of range") and searches
+// failed with INTERNAL.
+func TestMediaMatchesUnderConcurrentSearches(t *testing.T) {
+	t.Parallel()
+	m := newMediaEnv(t)
+	const hits = 12
+	for i := range hits {
+		id := fmt.Sprintf("recit%02d", i)
+		m.doc(graph.Document{ID: id, Title: fmt.Sprintf("Récit %d", i)}, "a")
+		m.upload(m.a, vars{"file": nil, "captions": nil, "attachTo": gid(graph.KindNote, id)}, audioFile(wav(500+i)),
+			captionsFile("WEBVTT\n\n00:01.000 --> 00:03.000\nLes récits de la veillée au village\n")).ok()
+	}
+	const q = `query($q: String!) { search(query: $q, first: 20) { totalCount edges { mediaMatches { at } } } }`
+	const clients, rounds = 4, 5
+	got := make([]*response, clients*rounds)
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				got[c*rounds+i] = m.query("", q, vars{"q": "veillée"})
+			}
+		}()
+	}
+	wg.Wait()
+	for _, r := range got {
+		r = r.ok()
+		if r.num("search.totalCount") != hits {
+			t.Fatalf("a search found %v of %d recordings: %s", r.num("search.totalCount"), hits, r.Raw)
+		}
+		for i := range hits {
+			if at := r.str(fmt.Sprintf("search.edges.%d.mediaMatches.0.at", i)); at != "0:01" {
+				t.Fatalf("hit %d: at %q, want 0:01: %s", i, at, r.Raw)
+			}
+		}
 	}
 }

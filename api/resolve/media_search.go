@@ -6,11 +6,9 @@ import (
 	"unicode"
 
 	"github.com/99designs/gqlgen/graphql"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/encommun/maillage/api/model"
+	"github.com/encommun/maillage/graph"
 	"github.com/encommun/maillage/graph/media"
 )
 
@@ -66,18 +64,8 @@ func searchQueryOf(ctx context.Context) string {
 	return ""
 }
 
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
-func fold(s string) string {
-	f, _, err := transform.String(folder, strings.ToLower(s))
-	if err != nil {
-		return strings.ToLower(s)
-	}
-	return f
-}
-
 func splitWords(s string) []string {
-	return strings.FieldsFunc(fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return strings.FieldsFunc(graph.FoldKey(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // matchWords are the query's words of three letters or more, cut to the
