@@ -2,6 +2,8 @@ package neo4j
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -159,16 +161,30 @@ func runLint(stmts []Statement) (map[string][]diagnostic, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the Cypher lint needs Node.js (node) on PATH: install Node.js 20 or later, then run `npm ci` at the repository root")
 	}
+	schema := lintSchema()
+	cache, err := openLintCache(root, schema)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]diagnostic{}
 	in := struct {
 		Schema     map[string][]string `json:"schema"`
 		Statements []lintStatement     `json:"statements"`
-	}{Schema: lintSchema()}
+	}{Schema: schema}
 	for _, st := range stmts {
 		params := map[string]any{}
 		for _, p := range st.Params {
 			params[p] = sample(p)
 		}
-		in.Statements = append(in.Statements, lintStatement{Name: st.Name, Cypher: st.Cypher, Params: params})
+		ls := lintStatement{Name: st.Name, Cypher: st.Cypher, Params: params}
+		if diags, ok := cache.get(ls); ok {
+			out[st.Name] = diags
+			continue
+		}
+		in.Statements = append(in.Statements, ls)
+	}
+	if len(in.Statements) == 0 {
+		return out, nil
 	}
 	body, err := json.Marshal(in)
 	if err != nil {
@@ -186,14 +202,104 @@ func runLint(stmts []Statement) (map[string][]diagnostic, error) {
 	if err := json.Unmarshal(stdout.Bytes(), &results); err != nil {
 		return nil, fmt.Errorf("lint output is not JSON: %v\n%.2000s", err, stdout.String())
 	}
-	if len(results) != len(stmts) {
-		return nil, fmt.Errorf("lint returned %d results for %d statements", len(results), len(stmts))
+	if len(results) != len(in.Statements) {
+		return nil, fmt.Errorf("lint returned %d results for %d statements", len(results), len(in.Statements))
 	}
-	out := map[string][]diagnostic{}
-	for _, r := range results {
+	for i, r := range results {
 		out[r.Name] = r.Diagnostics
+		cache.put(in.Statements[i], r.Diagnostics)
 	}
 	return out, nil
+}
+
+// lintCache keeps each statement's diagnostics under a hash of everything
+// that decides them: the statement with its parameter samples, the schema,
+// the lint script and the pinned linter's package-lock entry. The linter
+// is deterministic, so a hit is the answer Node would give; it spares the
+// ~100 ms of CPU per statement that made the lint a long pole of the test
+// run, and a changed statement is linted again alone.
+// MAILLAGE_CYPHER_LINT_CACHE=off lints everything afresh.
+type lintCache struct {
+	dir  string // empty: no cache
+	salt []byte
+}
+
+func openLintCache(root string, schema map[string][]string) (*lintCache, error) {
+	if os.Getenv("MAILLAGE_CYPHER_LINT_CACHE") == "off" {
+		return &lintCache{}, nil
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return &lintCache{}, nil // no home: lint without a cache
+	}
+	h := sha256.New()
+	for _, f := range []string{
+		filepath.Join(root, "graph", "store", "neo4j", "lint", "lint.mjs"),
+		filepath.Join(root, "package-lock.json"),
+		filepath.Join(root, "node_modules", "@neo4j-cypher", "language-support", "package.json"),
+	} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		h.Write(b)
+	}
+	sb, err := json.Marshal(schema)
+	if err != nil {
+		return nil, err
+	}
+	h.Write(sb)
+	return &lintCache{dir: filepath.Join(base, "maillage", "cypher-lint"), salt: h.Sum(nil)}, nil
+}
+
+func (c *lintCache) path(st lintStatement) string {
+	b, _ := json.Marshal(st) // maps marshal with sorted keys: stable
+	h := sha256.New()
+	h.Write(c.salt)
+	h.Write(b)
+	return filepath.Join(c.dir, hex.EncodeToString(h.Sum(nil))+".json")
+}
+
+func (c *lintCache) get(st lintStatement) ([]diagnostic, bool) {
+	if c.dir == "" {
+		return nil, false
+	}
+	b, err := os.ReadFile(c.path(st))
+	if err != nil {
+		return nil, false
+	}
+	var diags []diagnostic
+	if json.Unmarshal(b, &diags) != nil {
+		return nil, false
+	}
+	return diags, true
+}
+
+// put writes through a temporary file and a rename, so that two test runs
+// side by side never read half a file.
+func (c *lintCache) put(st lintStatement, diags []diagnostic) {
+	if c.dir == "" || os.MkdirAll(c.dir, 0o755) != nil {
+		return
+	}
+	if diags == nil {
+		diags = []diagnostic{}
+	}
+	b, err := json.Marshal(diags)
+	if err != nil {
+		return
+	}
+	f, err := os.CreateTemp(c.dir, "put-*")
+	if err != nil {
+		return
+	}
+	_, werr := f.Write(b)
+	if cerr := f.Close(); werr != nil || cerr != nil {
+		os.Remove(f.Name())
+		return
+	}
+	if os.Rename(f.Name(), c.path(st)) != nil {
+		os.Remove(f.Name())
+	}
 }
 
 // repoRoot is the directory holding go.mod and package.json.
