@@ -132,20 +132,20 @@ func (v Viewer) CanReadComment(c *Comment) bool {
 	return c != nil && (!c.Hidden || v.IsCurator())
 }
 
-// CheckNewComment is AddComment's rule before anything is read: a
+// checkNewComment is AddComment's rule before anything is read: a
 // commenter, a valid body.
-func CheckNewComment(v Viewer, body string) error {
+func checkNewComment(v Viewer, body string) error {
 	if err := RequireCommenter(v); err != nil {
 		return err
 	}
 	return CheckCommentBody(body)
 }
 
-// NewComment is v's comment on a document of kind the viewer may read
+// newComment is v's comment on a document of kind the viewer may read
 // (a kind that is no document is NOT_FOUND, like an unknown id), written
 // at now, version 1, as the first of a thread: a reply takes its place
-// from ReplyPlace. The store gives it an id.
-func NewComment(v Viewer, documentID string, kind Kind, body string, now time.Time) (*Comment, error) {
+// from replyPlace. The store gives it an id.
+func newComment(v Viewer, documentID string, kind Kind, body string, now time.Time) (*Comment, error) {
 	if !kind.IsDocument() {
 		return nil, NotFound(documentID)
 	}
@@ -153,19 +153,19 @@ func NewComment(v Viewer, documentID string, kind Kind, body string, now time.Ti
 		CreatedAt: now, UpdatedAt: now, Version: 1}, nil
 }
 
-// RequireCommentChanger is EditComment's and DeleteComment's rule before
+// requireCommentChanger is the rule of edits and deletes before
 // the comment is read: a commenter or a curator, so that a reader who may
 // change no comment hears why rather than NOT_FOUND.
-func RequireCommentChanger(v Viewer) error {
+func requireCommentChanger(v Viewer) error {
 	if err := RequireCommenter(v); err != nil && !v.IsCurator() {
 		return err
 	}
 	return nil
 }
 
-// EditComment checks that v may give c (read by v) this body, at the
+// applyCommentEdit checks that v may give c (read by v) this body, at the
 // version v read, and applies the edit at now: a new version.
-func EditComment(v Viewer, c *Comment, body string, version int, now time.Time) error {
+func applyCommentEdit(v Viewer, c *Comment, body string, version int, now time.Time) error {
 	if err := CheckCommentEdit(v, c); err != nil {
 		return err
 	}
@@ -180,11 +180,11 @@ func EditComment(v Viewer, c *Comment, body string, version int, now time.Time) 
 	return nil
 }
 
-// DeleteComment checks that v may delete c (read by v, with all the
+// applyCommentDelete checks that v may delete c (read by v, with all the
 // comments of its document) and marks it deleted at now, without body or
 // author. keep says whether it stays as a stand-in (some reply to it
 // does) or goes altogether.
-func DeleteComment(v Viewer, c *Comment, all []*Comment, now time.Time) (keep bool, err error) {
+func applyCommentDelete(v Viewer, c *Comment, all []*Comment, now time.Time) (keep bool, err error) {
 	if err := CheckCommentEdit(v, c); err != nil {
 		return false, err
 	}
@@ -211,11 +211,11 @@ func CheckCommentEdit(v Viewer, c *Comment) error {
 	return nil
 }
 
-// ReplyPlace returns where a reply to parent goes: under parent, or,
+// replyPlace returns where a reply to parent goes: under parent, or,
 // past MaxCommentDepth, beside it (flattened). The parent must be a
 // readable comment of the same document (NOT_FOUND otherwise, like an
 // unknown id) and not deleted (CONFLICT: nobody is left to answer).
-func ReplyPlace(v Viewer, documentID string, parent *Comment, parentID string) (string, int, error) {
+func replyPlace(v Viewer, documentID string, parent *Comment, parentID string) (string, int, error) {
 	if parent == nil || parent.DocumentID != documentID || !v.CanReadComment(parent) {
 		return "", 0, CommentNotFound(parentID)
 	}
@@ -228,12 +228,12 @@ func ReplyPlace(v Viewer, documentID string, parent *Comment, parentID string) (
 	return parent.ID, parent.Depth + 1, nil
 }
 
-// Thread returns, oldest first, the comments of a discussion the viewer
+// threadOf returns, oldest first, the comments of a discussion the viewer
 // may read that reply to parentID ("" for the first comments of threads),
 // each with its ReplyCount, from all the comments of one document.
 // A deleted comment is listed only while some reply to it is: a stand-in
 // for nothing would be noise.
-func Thread(v Viewer, all []*Comment, parentID string) []*Comment {
+func threadOf(v Viewer, all []*Comment, parentID string) []*Comment {
 	replies := map[string]int{}
 	readable := make([]*Comment, 0, len(all))
 	for _, c := range all {
@@ -315,7 +315,7 @@ func SortDiscussion(d *Discussion) {
 type DiscussionStore interface {
 	// AddComment writes a comment on a document the viewer may read
 	// (NOT_FOUND otherwise, with Document's message), as a reply to
-	// replyTo when it is not empty (see ReplyPlace). RequireCommenter and
+	// replyTo when it is not empty (past MaxCommentDepth, beside it). RequireCommenter and
 	// CheckCommentBody apply.
 	AddComment(ctx context.Context, documentID, replyTo, body string) (*Comment, error)
 	// EditComment replaces a comment's body if version is its current
@@ -331,7 +331,7 @@ type DiscussionStore interface {
 	// otherwise, whether the comment, its document or its readability is
 	// what is missing), with its ReplyCount.
 	Comment(ctx context.Context, id string) (*Comment, error)
-	// Comments returns one page of Thread(viewer, the document's comments,
+	// Comments returns one page of the thread (viewer, the document's comments,
 	// parentID). A document the viewer may not read is NOT_FOUND as in
 	// Document; a parentID that is not a readable comment of it,
 	// CommentNotFound.

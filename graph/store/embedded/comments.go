@@ -77,45 +77,11 @@ func (r *reader) commenters(docID string) ([]string, error) {
 	return out, nil
 }
 
-// readableComment returns comment id with its ReplyCount when the
-// viewer may read it and its document, and CommentNotFound otherwise; all
-// is the document's discussion.
-func (r *reader) readableComment(id string) (c *graph.Comment, all []*graph.Comment, err error) {
-	c, err = r.comment(id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if c == nil || !r.v.CanReadComment(c) {
-		return nil, nil, graph.CommentNotFound(id)
-	}
-	if k, err := r.visibleKind(c.DocumentID); err != nil {
-		return nil, nil, err
-	} else if !k.IsDocument() {
-		return nil, nil, graph.CommentNotFound(id)
-	}
-	if all, err = r.commentsOf(c.DocumentID); err != nil {
-		return nil, nil, err
-	}
-	for _, x := range graph.Thread(r.v, all, c.ParentID) {
-		if x.ID == id {
-			return x, all, nil
-		}
-	}
-	// A deleted comment whose replies are gone is listed nowhere.
-	return nil, nil, graph.CommentNotFound(id)
-}
-
 func (w *writer) putComment(c *graph.Comment) error {
 	if err := w.tx.Bucket(bComments).Put([]byte(c.ID), encodeComment(c)); err != nil {
 		return err
 	}
 	return w.tx.Bucket(bDocComments).Put([]byte(c.DocumentID+"\x00"+c.ID), nil)
-}
-
-func (w *writer) putCommentRevision(c *graph.Comment) error {
-	rev := &graph.CommentRevision{CommentID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Body: c.Body,
-		EditorID: w.v.ContributorID, At: w.now}
-	return w.tx.Bucket(bCommentRevs).Put(commentRevisionKey(c.ID, c.Version), encodeCommentRevision(rev))
 }
 
 // setCommentHidden is a curator's decision on a flagged comment.
@@ -151,156 +117,115 @@ func (w *writer) dropComments(docID string) error {
 	return deletePrefix(w.tx.Bucket(bDocComments), idPrefix(docID))
 }
 
-// AddComment implements graph.DiscussionStore.
-func (s *Store) AddComment(ctx context.Context, documentID, replyTo, body string) (*graph.Comment, error) {
-	var out *graph.Comment
-	err := s.update(ctx, func(w *writer) error {
-		if err := graph.CheckNewComment(w.v, body); err != nil {
-			return err
-		}
-		kind, err := w.visibleKind(documentID)
-		if err != nil {
-			return err
-		}
-		c, err := graph.NewComment(w.v, documentID, kind, body, w.now)
-		if err != nil {
-			return err
-		}
-		if replyTo != "" {
-			parent, err := w.comment(replyTo)
-			if err != nil {
-				return err
-			}
-			if c.ParentID, c.Depth, err = graph.ReplyPlace(w.v, documentID, parent, replyTo); err != nil {
-				return err
-			}
-		}
-		c.ID = graph.NewID()
-		for w.tx.Bucket(bComments).Get([]byte(c.ID)) != nil {
-			c.ID = graph.NewID()
-		}
-		if err := w.putComment(c); err != nil {
-			return err
-		}
-		if err := w.putCommentRevision(c); err != nil {
-			return err
-		}
-		out = c
-		return w.record(graph.OpComment, kind, documentID, "", c.ID)
-	})
+// onlyIfOK drops what a failed transaction's function had set.
+func onlyIfOK[T any](v *T, err error) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return v, nil
+}
+
+// commentRecords gives graph's discussion rules the records of one read
+// transaction.
+type commentRecords struct{ r *reader }
+
+func (c commentRecords) VisibleKind(id string) (graph.Kind, error) { return c.r.visibleKind(id) }
+func (c commentRecords) StoredComment(id string) (*graph.Comment, error) {
+	return c.r.comment(id)
+}
+func (c commentRecords) StoredComments(docID string) ([]*graph.Comment, error) {
+	return c.r.commentsOf(docID)
+}
+
+// commentWrites gives them the writes of one write transaction.
+type commentWrites struct {
+	commentRecords
+	w *writer
+}
+
+func (w *writer) discussion() commentWrites { return commentWrites{commentRecords{w.reader}, w} }
+
+func (c commentWrites) CreateComment(x *graph.Comment) error {
+	x.ID = graph.NewID()
+	for c.w.tx.Bucket(bComments).Get([]byte(x.ID)) != nil {
+		x.ID = graph.NewID()
+	}
+	return c.w.putComment(x)
+}
+
+func (c commentWrites) UpdateComment(x *graph.Comment) error { return c.w.putComment(x) }
+
+func (c commentWrites) RemoveComment(x *graph.Comment) error {
+	if err := c.w.tx.Bucket(bComments).Delete([]byte(x.ID)); err != nil {
+		return err
+	}
+	return c.w.tx.Bucket(bDocComments).Delete([]byte(x.DocumentID + "\x00" + x.ID))
+}
+
+func (c commentWrites) AddCommentRevision(rev *graph.CommentRevision) error {
+	return c.w.tx.Bucket(bCommentRevs).Put(commentRevisionKey(rev.CommentID, rev.Version), encodeCommentRevision(rev))
+}
+
+func (c commentWrites) RemoveCommentRevisions(id string) error {
+	return deletePrefix(c.w.tx.Bucket(bCommentRevs), idPrefix(id))
+}
+
+func (c commentWrites) OpenFlags(docID string) ([]*graph.Flag, error) { return c.w.flagsOf(docID) }
+
+func (c commentWrites) CreateFlag(f *graph.Flag) error {
+	f.ID = graph.NewID()
+	for c.w.tx.Bucket(bFlags).Get([]byte(f.ID)) != nil {
+		f.ID = graph.NewID()
+	}
+	return c.w.putFlag(f)
+}
+
+func (c commentWrites) RecordComment(x *graph.Comment) error {
+	return c.w.record(graph.OpComment, x.DocumentKind, x.DocumentID, "", x.ID)
+}
+
+// AddComment implements graph.DiscussionStore.
+func (s *Store) AddComment(ctx context.Context, documentID, replyTo, body string) (out *graph.Comment, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.AddComment(w.discussion(), w.v, w.now, documentID, replyTo, body)
+		return err
+	})
+	return onlyIfOK(out, err)
 }
 
 // EditComment implements graph.DiscussionStore.
-func (s *Store) EditComment(ctx context.Context, id, body string, version int) (*graph.Comment, error) {
-	var out *graph.Comment
-	err := s.update(ctx, func(w *writer) error {
-		if err := graph.RequireCommentChanger(w.v); err != nil {
-			return err
-		}
-		c, _, err := w.readableComment(id)
-		if err != nil {
-			return err
-		}
-		if err := graph.EditComment(w.v, c, body, version, w.now); err != nil {
-			return err
-		}
-		if err := w.putComment(c); err != nil {
-			return err
-		}
-		if err := w.putCommentRevision(c); err != nil {
-			return err
-		}
-		out = c
-		return w.record(graph.OpComment, c.DocumentKind, c.DocumentID, "", c.ID)
+func (s *Store) EditComment(ctx context.Context, id, body string, version int) (out *graph.Comment, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.EditComment(w.discussion(), w.v, w.now, id, body, version)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
 
 // DeleteComment implements graph.DiscussionStore.
-func (s *Store) DeleteComment(ctx context.Context, id string) (*graph.Comment, error) {
-	var out *graph.Comment
-	err := s.update(ctx, func(w *writer) error {
-		if err := graph.RequireCommentChanger(w.v); err != nil {
-			return err
-		}
-		c, all, err := w.readableComment(id)
-		if err != nil {
-			return err
-		}
-		keep, err := graph.DeleteComment(w.v, c, all, w.now)
-		if err != nil {
-			return err
-		}
-		if err := deletePrefix(w.tx.Bucket(bCommentRevs), idPrefix(id)); err != nil {
-			return err
-		}
-		if keep {
-			if err := w.putComment(c); err != nil {
-				return err
-			}
-		} else {
-			if err := w.tx.Bucket(bComments).Delete([]byte(id)); err != nil {
-				return err
-			}
-			if err := w.tx.Bucket(bDocComments).Delete([]byte(c.DocumentID + "\x00" + id)); err != nil {
-				return err
-			}
-		}
-		out = c
-		return w.record(graph.OpComment, c.DocumentKind, c.DocumentID, "", c.ID)
+func (s *Store) DeleteComment(ctx context.Context, id string) (out *graph.Comment, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.DeleteComment(w.discussion(), w.v, w.now, id)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
 
 // Comment implements graph.DiscussionStore.
-func (s *Store) Comment(ctx context.Context, id string) (*graph.Comment, error) {
-	var out *graph.Comment
-	err := s.view(ctx, func(r *reader) (err error) {
-		out, _, err = r.readableComment(id)
+func (s *Store) Comment(ctx context.Context, id string) (out *graph.Comment, err error) {
+	err = s.view(ctx, func(r *reader) (err error) {
+		out, _, err = graph.ReadableComment(commentRecords{r}, r.v, id)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
 
 // Comments implements graph.DiscussionStore.
 func (s *Store) Comments(ctx context.Context, documentID, parentID string, p graph.Page) (*graph.Connection[*graph.Comment], error) {
 	var thread []*graph.Comment
-	err := s.view(ctx, func(r *reader) error {
-		kind, err := r.visibleKind(documentID)
-		if err != nil {
-			return err
-		}
-		if !kind.IsDocument() {
-			return graph.NotFound(documentID)
-		}
-		if parentID != "" {
-			parent, _, err := r.readableComment(parentID)
-			if err != nil {
-				return err
-			}
-			if parent.DocumentID != documentID {
-				return graph.CommentNotFound(parentID)
-			}
-		}
-		all, err := r.commentsOf(documentID)
-		if err != nil {
-			return err
-		}
-		thread = graph.Thread(r.v, all, parentID)
-		return nil
+	err := s.view(ctx, func(r *reader) (err error) {
+		thread, err = graph.CommentThread(commentRecords{r}, r.v, documentID, parentID)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -312,7 +237,7 @@ func (s *Store) Comments(ctx context.Context, documentID, parentID string, p gra
 func (s *Store) CommentRevisions(ctx context.Context, id string, p graph.Page) (*graph.Connection[*graph.CommentRevision], error) {
 	var revs []*graph.CommentRevision
 	err := s.view(ctx, func(r *reader) error {
-		if _, _, err := r.readableComment(id); err != nil {
+		if _, _, err := graph.ReadableComment(commentRecords{r}, r.v, id); err != nil {
 			return err
 		}
 		prefix := idPrefix(id)
@@ -333,41 +258,12 @@ func (s *Store) CommentRevisions(ctx context.Context, id string, p graph.Page) (
 }
 
 // FlagComment implements graph.DiscussionStore.
-func (s *Store) FlagComment(ctx context.Context, commentID, reason string) (*graph.Flag, error) {
-	var out *graph.Flag
-	err := s.update(ctx, func(w *writer) error {
-		if err := graph.RequireFlagger(w.v); err != nil {
-			return err
-		}
-		if err := graph.CheckFlagReason(reason); err != nil {
-			return err
-		}
-		c, _, err := w.readableComment(commentID)
-		if err != nil {
-			return err
-		}
-		flags, err := w.flagsOf(c.DocumentID)
-		if err != nil {
-			return err
-		}
-		if err := graph.CheckNewFlag(flags, w.v.ContributorID, c.ID, commentID); err != nil {
-			return err
-		}
-		id := graph.NewID()
-		for w.tx.Bucket(bFlags).Get([]byte(id)) != nil {
-			id = graph.NewID()
-		}
-		out = &graph.Flag{ID: id, DocumentID: c.DocumentID, DocumentKind: c.DocumentKind, CommentID: c.ID,
-			FlaggerID: w.v.ContributorID, Reason: reason, Status: graph.FlagOpen, CreatedAt: w.now}
-		if err := w.putFlag(out); err != nil {
-			return err
-		}
-		return w.record(graph.OpComment, c.DocumentKind, c.DocumentID, "", c.ID)
+func (s *Store) FlagComment(ctx context.Context, commentID, reason string) (out *graph.Flag, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.FlagComment(w.discussion(), w.v, w.now, commentID, reason)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
 
 func encodeComment(c *graph.Comment) []byte {

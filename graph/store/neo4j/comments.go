@@ -6,8 +6,8 @@ import (
 	"github.com/encommun/maillage/graph"
 )
 
-// Discussions mirror the embedded store's, check for check and in the
-// same order. Comments are (:Comment) nodes and their bodies
+// Discussions: graph's rules (graph/comment_tx.go) over these records.
+// Comments are (:Comment) nodes and their bodies
 // (:CommentRevision) nodes, naming their document by id as flags do; a
 // discussion is read whole and threaded by graph.Thread.
 
@@ -67,33 +67,6 @@ func (r *reader) comment(id string) (*graph.Comment, error) {
 	return cs[0], nil
 }
 
-// readableComment is the embedded store's: the comment with its Replies
-// counted, or CommentNotFound; all is the document's discussion.
-func (r *reader) readableComment(id string) (*graph.Comment, []*graph.Comment, error) {
-	c, err := r.comment(id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if c == nil || !r.v.CanReadComment(c) {
-		return nil, nil, graph.CommentNotFound(id)
-	}
-	if k, err := r.visibleKind(c.DocumentID); err != nil {
-		return nil, nil, err
-	} else if !k.IsDocument() {
-		return nil, nil, graph.CommentNotFound(id)
-	}
-	all, err := r.comments(commentsOf, map[string]any{"documentId": c.DocumentID})
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, x := range graph.Thread(r.v, all, c.ParentID) {
-		if x.ID == id {
-			return x, all, nil
-		}
-	}
-	return nil, nil, graph.CommentNotFound(id)
-}
-
 func (w *writer) putComment(c *graph.Comment, create bool) error {
 	cypher, params := updateComment, map[string]any{"id": c.ID, "props": map[string]any(commentProps(c))}
 	if create {
@@ -103,163 +76,113 @@ func (w *writer) putComment(c *graph.Comment, create bool) error {
 	return err
 }
 
-func (w *writer) putCommentRevision(c *graph.Comment) error {
-	rev := &graph.CommentRevision{CommentID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Body: c.Body,
-		EditorID: w.v.ContributorID, At: w.now}
-	_, err := w.run(createCommentRevision, map[string]any{"props": map[string]any(commentRevisionProps(rev))})
+// onlyIfOK drops what a failed transaction's function had set.
+func onlyIfOK[T any](v *T, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// commentRecords gives graph's discussion rules the records of one read
+// transaction.
+type commentRecords struct{ r *reader }
+
+func (c commentRecords) VisibleKind(id string) (graph.Kind, error) { return c.r.visibleKind(id) }
+func (c commentRecords) StoredComment(id string) (*graph.Comment, error) {
+	return c.r.comment(id)
+}
+func (c commentRecords) StoredComments(docID string) ([]*graph.Comment, error) {
+	return c.r.comments(commentsOf, map[string]any{"documentId": docID})
+}
+
+// commentWrites gives them the writes of one write transaction.
+type commentWrites struct {
+	commentRecords
+	w *writer
+}
+
+func (w *writer) discussion() commentWrites { return commentWrites{commentRecords{w.reader}, w} }
+
+func (c commentWrites) CreateComment(x *graph.Comment) error {
+	x.ID = graph.NewID()
+	return c.w.putComment(x, true)
+}
+
+func (c commentWrites) UpdateComment(x *graph.Comment) error { return c.w.putComment(x, false) }
+
+func (c commentWrites) RemoveComment(x *graph.Comment) error {
+	_, err := c.w.run(deleteComment, map[string]any{"id": x.ID})
 	return err
 }
 
+func (c commentWrites) AddCommentRevision(rev *graph.CommentRevision) error {
+	_, err := c.w.run(createCommentRevision, map[string]any{"props": map[string]any(commentRevisionProps(rev))})
+	return err
+}
+
+func (c commentWrites) RemoveCommentRevisions(id string) error {
+	_, err := c.w.run(deleteCommentRevisions, map[string]any{"id": id})
+	return err
+}
+
+func (c commentWrites) OpenFlags(docID string) ([]*graph.Flag, error) {
+	return c.w.flags(docID, graph.FlagOpen)
+}
+
+func (c commentWrites) CreateFlag(f *graph.Flag) error {
+	f.ID = graph.NewID()
+	_, err := c.w.run(createFlag, map[string]any{"props": map[string]any(flagProps(f))})
+	return err
+}
+
+func (c commentWrites) RecordComment(x *graph.Comment) error {
+	c.w.record(graph.OpComment, x.DocumentKind, x.DocumentID, "", x.ID)
+	return nil
+}
+
 // AddComment implements graph.DiscussionStore.
-func (s *Store) AddComment(ctx context.Context, documentID, replyTo, body string) (*graph.Comment, error) {
-	var out *graph.Comment
-	err := s.update(ctx, func(w *writer) error {
-		out = nil
-		if err := graph.CheckNewComment(w.v, body); err != nil {
-			return err
-		}
-		kind, err := w.visibleKind(documentID)
-		if err != nil {
-			return err
-		}
-		c, err := graph.NewComment(w.v, documentID, kind, body, w.now)
-		if err != nil {
-			return err
-		}
-		if replyTo != "" {
-			parent, err := w.comment(replyTo)
-			if err != nil {
-				return err
-			}
-			if c.ParentID, c.Depth, err = graph.ReplyPlace(w.v, documentID, parent, replyTo); err != nil {
-				return err
-			}
-		}
-		c.ID = graph.NewID()
-		if err := w.putComment(c, true); err != nil {
-			return err
-		}
-		if err := w.putCommentRevision(c); err != nil {
-			return err
-		}
-		w.record(graph.OpComment, kind, documentID, "", c.ID)
-		out = c
-		return nil
+func (s *Store) AddComment(ctx context.Context, documentID, replyTo, body string) (out *graph.Comment, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.AddComment(w.discussion(), w.v, w.now, documentID, replyTo, body)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
 
 // EditComment implements graph.DiscussionStore.
-func (s *Store) EditComment(ctx context.Context, id, body string, version int) (*graph.Comment, error) {
-	var out *graph.Comment
-	err := s.update(ctx, func(w *writer) error {
-		out = nil
-		if err := graph.RequireCommentChanger(w.v); err != nil {
-			return err
-		}
-		c, _, err := w.readableComment(id)
-		if err != nil {
-			return err
-		}
-		if err := graph.EditComment(w.v, c, body, version, w.now); err != nil {
-			return err
-		}
-		if err := w.putComment(c, false); err != nil {
-			return err
-		}
-		if err := w.putCommentRevision(c); err != nil {
-			return err
-		}
-		w.record(graph.OpComment, c.DocumentKind, c.DocumentID, "", c.ID)
-		out = c
-		return nil
+func (s *Store) EditComment(ctx context.Context, id, body string, version int) (out *graph.Comment, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.EditComment(w.discussion(), w.v, w.now, id, body, version)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
 
 // DeleteComment implements graph.DiscussionStore.
-func (s *Store) DeleteComment(ctx context.Context, id string) (*graph.Comment, error) {
-	var out *graph.Comment
-	err := s.update(ctx, func(w *writer) error {
-		out = nil
-		if err := graph.RequireCommentChanger(w.v); err != nil {
-			return err
-		}
-		c, all, err := w.readableComment(id)
-		if err != nil {
-			return err
-		}
-		keep, err := graph.DeleteComment(w.v, c, all, w.now)
-		if err != nil {
-			return err
-		}
-		if _, err := w.run(deleteCommentRevisions, map[string]any{"id": id}); err != nil {
-			return err
-		}
-		if keep {
-			err = w.putComment(c, false)
-		} else {
-			_, err = w.run(deleteComment, map[string]any{"id": id})
-		}
-		if err != nil {
-			return err
-		}
-		w.record(graph.OpComment, c.DocumentKind, c.DocumentID, "", c.ID)
-		out = c
-		return nil
+func (s *Store) DeleteComment(ctx context.Context, id string) (out *graph.Comment, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.DeleteComment(w.discussion(), w.v, w.now, id)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
 
 // Comment implements graph.DiscussionStore.
-func (s *Store) Comment(ctx context.Context, id string) (*graph.Comment, error) {
-	var out *graph.Comment
-	err := s.view(ctx, func(r *reader) (err error) {
-		out, _, err = r.readableComment(id)
+func (s *Store) Comment(ctx context.Context, id string) (out *graph.Comment, err error) {
+	err = s.view(ctx, func(r *reader) (err error) {
+		out, _, err = graph.ReadableComment(commentRecords{r}, r.v, id)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
 
 // Comments implements graph.DiscussionStore.
 func (s *Store) Comments(ctx context.Context, documentID, parentID string, p graph.Page) (*graph.Connection[*graph.Comment], error) {
 	var thread []*graph.Comment
-	err := s.view(ctx, func(r *reader) error {
-		thread = nil
-		kind, err := r.visibleKind(documentID)
-		if err != nil {
-			return err
-		}
-		if !kind.IsDocument() {
-			return graph.NotFound(documentID)
-		}
-		if parentID != "" {
-			parent, _, err := r.readableComment(parentID)
-			if err != nil {
-				return err
-			}
-			if parent.DocumentID != documentID {
-				return graph.CommentNotFound(parentID)
-			}
-		}
-		all, err := r.comments(commentsOf, map[string]any{"documentId": documentID})
-		if err != nil {
-			return err
-		}
-		thread = graph.Thread(r.v, all, parentID)
-		return nil
+	err := s.view(ctx, func(r *reader) (err error) {
+		thread, err = graph.CommentThread(commentRecords{r}, r.v, documentID, parentID)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -272,7 +195,7 @@ func (s *Store) CommentRevisions(ctx context.Context, id string, p graph.Page) (
 	var revs []*graph.CommentRevision
 	err := s.view(ctx, func(r *reader) error {
 		revs = nil
-		if _, _, err := r.readableComment(id); err != nil {
+		if _, _, err := graph.ReadableComment(commentRecords{r}, r.v, id); err != nil {
 			return err
 		}
 		recs, err := r.run(commentRevisions, map[string]any{"id": id})
@@ -296,38 +219,10 @@ func (s *Store) CommentRevisions(ctx context.Context, id string, p graph.Page) (
 }
 
 // FlagComment implements graph.DiscussionStore.
-func (s *Store) FlagComment(ctx context.Context, commentID, reason string) (*graph.Flag, error) {
-	var out *graph.Flag
-	err := s.update(ctx, func(w *writer) error {
-		out = nil
-		if err := graph.RequireFlagger(w.v); err != nil {
-			return err
-		}
-		if err := graph.CheckFlagReason(reason); err != nil {
-			return err
-		}
-		c, _, err := w.readableComment(commentID)
-		if err != nil {
-			return err
-		}
-		flags, err := w.flags(c.DocumentID, graph.FlagOpen)
-		if err != nil {
-			return err
-		}
-		if err := graph.CheckNewFlag(flags, w.v.ContributorID, c.ID, commentID); err != nil {
-			return err
-		}
-		f := &graph.Flag{ID: graph.NewID(), DocumentID: c.DocumentID, DocumentKind: c.DocumentKind, CommentID: c.ID,
-			FlaggerID: w.v.ContributorID, Reason: reason, Status: graph.FlagOpen, CreatedAt: w.now}
-		if _, err := w.run(createFlag, map[string]any{"props": map[string]any(flagProps(f))}); err != nil {
-			return err
-		}
-		w.record(graph.OpComment, c.DocumentKind, c.DocumentID, "", c.ID)
-		out = f
-		return nil
+func (s *Store) FlagComment(ctx context.Context, commentID, reason string) (out *graph.Flag, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.FlagComment(w.discussion(), w.v, w.now, commentID, reason)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
