@@ -26,6 +26,7 @@ type CommentRecords interface {
 // store transaction.
 type CommentWrites interface {
 	CommentRecords
+	FlagWrites
 	// CreateComment stores a new comment, giving it its id.
 	CreateComment(c *Comment) error
 	// UpdateComment replaces a stored comment.
@@ -37,10 +38,6 @@ type CommentWrites interface {
 	AddCommentRevision(r *CommentRevision) error
 	// RemoveCommentRevisions removes every body of comment id.
 	RemoveCommentRevisions(id string) error
-	// OpenFlags are a document's flags, OPEN ones at least.
-	OpenFlags(documentID string) ([]*Flag, error)
-	// CreateFlag stores a new flag, giving it its id.
-	CreateFlag(f *Flag) error
 	// RecordComment appends the COMMENT change of c's document.
 	RecordComment(c *Comment) error
 }

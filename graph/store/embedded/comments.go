@@ -84,22 +84,6 @@ func (w *writer) putComment(c *graph.Comment) error {
 	return w.tx.Bucket(bDocComments).Put([]byte(c.DocumentID+"\x00"+c.ID), nil)
 }
 
-// setCommentHidden is a curator's decision on a flagged comment.
-func (w *writer) setCommentHidden(f *graph.Flag, hidden bool) error {
-	c, err := w.comment(f.CommentID)
-	if err != nil {
-		return err
-	}
-	if c == nil {
-		return fmt.Errorf("flag %s: comment %s is gone", f.ID, f.CommentID)
-	}
-	c.Hidden = hidden
-	if err := w.putComment(c); err != nil {
-		return err
-	}
-	return w.record(graph.OpComment, f.DocumentKind, f.DocumentID, "", c.ID)
-}
-
 // dropComments removes a deleted document's discussion.
 func (w *writer) dropComments(docID string) error {
 	all, err := w.commentsOf(docID)
@@ -170,15 +154,10 @@ func (c commentWrites) RemoveCommentRevisions(id string) error {
 	return deletePrefix(c.w.tx.Bucket(bCommentRevs), idPrefix(id))
 }
 
-func (c commentWrites) OpenFlags(docID string) ([]*graph.Flag, error) { return c.w.flagsOf(docID) }
-
-func (c commentWrites) CreateFlag(f *graph.Flag) error {
-	f.ID = graph.NewID()
-	for c.w.tx.Bucket(bFlags).Get([]byte(f.ID)) != nil {
-		f.ID = graph.NewID()
-	}
-	return c.w.putFlag(f)
+func (c commentWrites) OpenFlags(docID string) ([]*graph.Flag, error) {
+	return moderation{c.w}.OpenFlags(docID)
 }
+func (c commentWrites) CreateFlag(f *graph.Flag) error { return moderation{c.w}.CreateFlag(f) }
 
 func (c commentWrites) RecordComment(x *graph.Comment) error {
 	return c.w.record(graph.OpComment, x.DocumentKind, x.DocumentID, "", x.ID)

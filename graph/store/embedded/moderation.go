@@ -124,45 +124,48 @@ func (w *writer) putFlag(f *graph.Flag) error {
 	return w.tx.Bucket(bDocFlags).Put([]byte(f.DocumentID+"\x00"+f.ID), nil)
 }
 
-// FlagDocument implements graph.ModerationStore.
-func (s *Store) FlagDocument(ctx context.Context, documentID, reason string) (*graph.Flag, error) {
-	var out *graph.Flag
-	err := s.update(ctx, func(w *writer) error {
-		if err := graph.RequireFlagger(w.v); err != nil {
-			return err
-		}
-		if err := graph.CheckFlagReason(reason); err != nil {
-			return err
-		}
-		kind, err := w.visibleKind(documentID)
-		if err != nil {
-			return err
-		}
-		if !kind.IsDocument() {
-			return graph.NotFound(documentID)
-		}
-		flags, err := w.flagsOf(documentID)
-		if err != nil {
-			return err
-		}
-		if err := graph.CheckNewFlag(flags, w.v.ContributorID, "", documentID); err != nil {
-			return err
-		}
-		id := graph.NewID()
-		for w.tx.Bucket(bFlags).Get([]byte(id)) != nil {
-			id = graph.NewID()
-		}
-		out = &graph.Flag{ID: id, DocumentID: documentID, DocumentKind: kind, FlaggerID: w.v.ContributorID,
-			Reason: reason, Status: graph.FlagOpen, CreatedAt: w.now}
-		if err := w.putFlag(out); err != nil {
-			return err
-		}
-		return w.record(graph.OpUpdate, kind, documentID, "", "")
-	})
-	if err != nil {
-		return nil, err
+// moderation gives graph's moderation rules the records of one write
+// transaction.
+type moderation struct{ w *writer }
+
+func (m moderation) VisibleKind(id string) (graph.Kind, error)         { return m.w.visibleKind(id) }
+func (m moderation) OpenFlags(docID string) ([]*graph.Flag, error)     { return m.w.flagsOf(docID) }
+func (m moderation) StoredFlag(id string) (*graph.Flag, error)         { return m.w.flag(id) }
+func (m moderation) UpdateFlag(f *graph.Flag) error                    { return m.w.putFlag(f) }
+func (m moderation) StoredDocument(id string) (*graph.Document, error) { return m.w.document(id) }
+func (m moderation) SetDocumentHidden(d *graph.Document, h bool) error { return m.w.setHidden(d, h) }
+
+func (m moderation) CreateFlag(f *graph.Flag) error {
+	f.ID = graph.NewID()
+	for m.w.tx.Bucket(bFlags).Get([]byte(f.ID)) != nil {
+		f.ID = graph.NewID()
 	}
-	return out, nil
+	return m.w.putFlag(f)
+}
+
+func (m moderation) SetCommentHidden(id string, hidden bool) error {
+	c, err := m.w.comment(id)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return fmt.Errorf("comment %s is gone", id)
+	}
+	c.Hidden = hidden
+	return m.w.putComment(c)
+}
+
+func (m moderation) RecordChange(op graph.ChangeOp, kind graph.Kind, id, other string) error {
+	return m.w.record(op, kind, id, "", other)
+}
+
+// FlagDocument implements graph.ModerationStore.
+func (s *Store) FlagDocument(ctx context.Context, documentID, reason string) (out *graph.Flag, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.FlagDocument(moderation{w}, w.v, w.now, documentID, reason)
+		return err
+	})
+	return onlyIfOK(out, err)
 }
 
 // Flags implements graph.ModerationStore. The queue is short (flags wait
@@ -207,82 +210,21 @@ func (s *Store) Flags(ctx context.Context, f graph.FlagFilter, p graph.Page) (*g
 }
 
 // ResolveFlag implements graph.ModerationStore.
-func (s *Store) ResolveFlag(ctx context.Context, flagID string, decision graph.FlagDecision, note string) (*graph.Flag, error) {
-	var out *graph.Flag
-	err := s.update(ctx, func(w *writer) error {
-		if err := graph.RequireCurator(w.v); err != nil {
-			return err
-		}
-		if err := graph.CheckResolution(decision, note); err != nil {
-			return err
-		}
-		f, err := w.flag(flagID)
-		if err != nil {
-			return err
-		}
-		if f == nil {
-			return graph.Errorf(graph.ENOTFOUND, "no flag with id %q", flagID)
-		}
-		if f.Status != graph.FlagOpen {
-			return graph.Errorf(graph.ECONFLICT, "flag %q is already resolved", flagID)
-		}
-		at := w.now
-		f.Status, f.Decision, f.Note, f.ResolverID, f.ResolvedAt = graph.FlagResolved, decision, note, w.v.ContributorID, &at
-		if err := w.putFlag(f); err != nil {
-			return err
-		}
-		d, err := w.document(f.DocumentID)
-		if err != nil {
-			return err
-		}
-		if d == nil {
-			return fmt.Errorf("flag %s: document %s is gone", flagID, f.DocumentID)
-		}
-		if f.CommentID != "" {
-			out = f
-			return w.setCommentHidden(f, decision == graph.DecisionHide)
-		}
-		if hide := decision == graph.DecisionHide; hide != w.isHidden(d.ID) {
-			if err := w.setHidden(d, hide); err != nil {
-				return err
-			}
-		}
-		out = f
-		return w.record(graph.OpUpdate, d.Kind, d.ID, "", "")
+func (s *Store) ResolveFlag(ctx context.Context, flagID string, decision graph.FlagDecision, note string) (out *graph.Flag, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.ResolveFlag(moderation{w}, w.v, w.now, flagID, decision, note)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
 
 // SetHidden implements graph.ModerationStore.
-func (s *Store) SetHidden(ctx context.Context, documentID string, hidden bool) (*graph.Document, error) {
-	var out *graph.Document
-	err := s.update(ctx, func(w *writer) error {
-		if err := graph.RequireCurator(w.v); err != nil {
-			return err
-		}
-		d, err := w.document(documentID)
-		if err != nil {
-			return err
-		}
-		if d == nil {
-			return graph.NotFound(documentID)
-		}
-		out = d
-		if d.Hidden == hidden {
-			return nil
-		}
-		if err := w.setHidden(d, hidden); err != nil {
-			return err
-		}
-		return w.record(graph.OpUpdate, d.Kind, d.ID, "", "")
+func (s *Store) SetHidden(ctx context.Context, documentID string, hidden bool) (out *graph.Document, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.SetHidden(moderation{w}, w.v, documentID, hidden)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
 
 func encodeFlag(f *graph.Flag) []byte {

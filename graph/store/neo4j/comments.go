@@ -127,14 +127,9 @@ func (c commentWrites) RemoveCommentRevisions(id string) error {
 }
 
 func (c commentWrites) OpenFlags(docID string) ([]*graph.Flag, error) {
-	return c.w.flags(docID, graph.FlagOpen)
+	return moderation{c.w}.OpenFlags(docID)
 }
-
-func (c commentWrites) CreateFlag(f *graph.Flag) error {
-	f.ID = graph.NewID()
-	_, err := c.w.run(createFlag, map[string]any{"props": map[string]any(flagProps(f))})
-	return err
-}
+func (c commentWrites) CreateFlag(f *graph.Flag) error { return moderation{c.w}.CreateFlag(f) }
 
 func (c commentWrites) RecordComment(x *graph.Comment) error {
 	c.w.record(graph.OpComment, x.DocumentKind, x.DocumentID, "", x.ID)

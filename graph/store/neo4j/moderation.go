@@ -6,8 +6,7 @@ import (
 	"github.com/encommun/maillage/graph"
 )
 
-// The moderation methods mirror the embedded store's, check for check and
-// in the same order, so that both give the same error for the same input.
+// Moderation: graph's rules (graph/moderation_tx.go) over these records.
 
 func (r *reader) flags(documentID string, status graph.FlagStatus) ([]*graph.Flag, error) {
 	recs, err := r.run(flagsOf, map[string]any{"documentId": documentID, "status": string(status)})
@@ -26,44 +25,68 @@ func (r *reader) flags(documentID string, status graph.FlagStatus) ([]*graph.Fla
 	return out, nil
 }
 
-// FlagDocument implements graph.ModerationStore.
-func (s *Store) FlagDocument(ctx context.Context, documentID, reason string) (*graph.Flag, error) {
-	var out *graph.Flag
-	err := s.update(ctx, func(w *writer) error {
-		out = nil
-		if err := graph.RequireFlagger(w.v); err != nil {
-			return err
-		}
-		if err := graph.CheckFlagReason(reason); err != nil {
-			return err
-		}
-		kind, err := w.visibleKind(documentID)
-		if err != nil {
-			return err
-		}
-		if !kind.IsDocument() {
-			return graph.NotFound(documentID)
-		}
-		open, err := w.flags(documentID, graph.FlagOpen)
-		if err != nil {
-			return err
-		}
-		if err := graph.CheckNewFlag(open, w.v.ContributorID, "", documentID); err != nil {
-			return err
-		}
-		f := &graph.Flag{ID: graph.NewID(), DocumentID: documentID, DocumentKind: kind, FlaggerID: w.v.ContributorID,
-			Reason: reason, Status: graph.FlagOpen, CreatedAt: w.now}
-		if _, err := w.run(createFlag, map[string]any{"props": map[string]any(flagProps(f))}); err != nil {
-			return err
-		}
-		w.record(graph.OpUpdate, kind, documentID, "", "")
-		out = f
-		return nil
-	})
+// moderation gives graph's moderation rules the records of one write
+// transaction.
+type moderation struct{ w *writer }
+
+func (m moderation) VisibleKind(id string) (graph.Kind, error) { return m.w.visibleKind(id) }
+func (m moderation) OpenFlags(docID string) ([]*graph.Flag, error) {
+	return m.w.flags(docID, graph.FlagOpen)
+}
+
+func (m moderation) CreateFlag(f *graph.Flag) error {
+	f.ID = graph.NewID()
+	_, err := m.w.run(createFlag, map[string]any{"props": map[string]any(flagProps(f))})
+	return err
+}
+
+func (m moderation) StoredFlag(id string) (*graph.Flag, error) {
+	recs, err := m.w.run(flagByID, map[string]any{"id": id})
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	v, _ := recs[0].Get("flag")
+	return decodeFlag(v)
+}
+
+func (m moderation) UpdateFlag(f *graph.Flag) error {
+	_, err := m.w.run(updateFlag, map[string]any{"id": f.ID, "props": map[string]any(flagProps(f))})
+	return err
+}
+
+func (m moderation) StoredDocument(id string) (*graph.Document, error) {
+	docs, err := m.w.visibleDocuments([]string{id}) // the viewer is a curator: every document
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return docs[id], nil
+}
+
+func (m moderation) SetDocumentHidden(d *graph.Document, hidden bool) error {
+	if _, err := m.w.run(setHidden, map[string]any{"id": d.ID, "hidden": hidden}); err != nil {
+		return err
+	}
+	d.Hidden = hidden
+	return nil
+}
+
+func (m moderation) SetCommentHidden(id string, hidden bool) error {
+	_, err := m.w.run(setCommentHidden, map[string]any{"id": id, "hidden": hidden})
+	return err
+}
+
+func (m moderation) RecordChange(op graph.ChangeOp, kind graph.Kind, id, other string) error {
+	m.w.record(op, kind, id, "", other)
+	return nil
+}
+
+// FlagDocument implements graph.ModerationStore.
+func (s *Store) FlagDocument(ctx context.Context, documentID, reason string) (out *graph.Flag, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.FlagDocument(moderation{w}, w.v, w.now, documentID, reason)
+		return err
+	})
+	return onlyIfOK(out, err)
 }
 
 // Flags implements graph.ModerationStore.
@@ -83,86 +106,19 @@ func (s *Store) Flags(ctx context.Context, f graph.FlagFilter, p graph.Page) (*g
 }
 
 // ResolveFlag implements graph.ModerationStore.
-func (s *Store) ResolveFlag(ctx context.Context, flagID string, decision graph.FlagDecision, note string) (*graph.Flag, error) {
-	var out *graph.Flag
-	err := s.update(ctx, func(w *writer) error {
-		out = nil
-		if err := graph.RequireCurator(w.v); err != nil {
-			return err
-		}
-		if err := graph.CheckResolution(decision, note); err != nil {
-			return err
-		}
-		recs, err := w.run(flagByID, map[string]any{"id": flagID})
-		if err != nil {
-			return err
-		}
-		if len(recs) == 0 {
-			return graph.Errorf(graph.ENOTFOUND, "no flag with id %q", flagID)
-		}
-		v, _ := recs[0].Get("flag")
-		f, err := decodeFlag(v)
-		if err != nil {
-			return err
-		}
-		if f.Status != graph.FlagOpen {
-			return graph.Errorf(graph.ECONFLICT, "flag %q is already resolved", flagID)
-		}
-		at := w.now
-		f.Status, f.Decision, f.Note, f.ResolverID, f.ResolvedAt = graph.FlagResolved, decision, note, w.v.ContributorID, &at
-		if _, err := w.run(updateFlag, map[string]any{"id": f.ID, "props": map[string]any(flagProps(f))}); err != nil {
-			return err
-		}
-		if f.CommentID != "" {
-			if _, err := w.run(setCommentHidden, map[string]any{"id": f.CommentID, "hidden": decision == graph.DecisionHide}); err != nil {
-				return err
-			}
-			w.record(graph.OpComment, f.DocumentKind, f.DocumentID, "", f.CommentID)
-			out = f
-			return nil
-		}
-		if _, err := w.run(setHidden, map[string]any{"id": f.DocumentID, "hidden": decision == graph.DecisionHide}); err != nil {
-			return err
-		}
-		w.record(graph.OpUpdate, f.DocumentKind, f.DocumentID, "", "")
-		out = f
-		return nil
+func (s *Store) ResolveFlag(ctx context.Context, flagID string, decision graph.FlagDecision, note string) (out *graph.Flag, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.ResolveFlag(moderation{w}, w.v, w.now, flagID, decision, note)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
 
 // SetHidden implements graph.ModerationStore.
-func (s *Store) SetHidden(ctx context.Context, documentID string, hidden bool) (*graph.Document, error) {
-	var out *graph.Document
-	err := s.update(ctx, func(w *writer) error {
-		out = nil
-		if err := graph.RequireCurator(w.v); err != nil {
-			return err
-		}
-		docs, err := w.visibleDocuments([]string{documentID}) // curators read every document
-		if err != nil {
-			return err
-		}
-		d := docs[documentID]
-		if d == nil {
-			return graph.NotFound(documentID)
-		}
-		out = d
-		if d.Hidden == hidden {
-			return nil
-		}
-		if _, err := w.run(setHidden, map[string]any{"id": documentID, "hidden": hidden}); err != nil {
-			return err
-		}
-		d.Hidden = hidden
-		w.record(graph.OpUpdate, d.Kind, d.ID, "", "")
-		return nil
+func (s *Store) SetHidden(ctx context.Context, documentID string, hidden bool) (out *graph.Document, err error) {
+	err = s.update(ctx, func(w *writer) (err error) {
+		out, err = graph.SetHidden(moderation{w}, w.v, documentID, hidden)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return onlyIfOK(out, err)
 }
