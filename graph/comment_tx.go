@@ -119,13 +119,7 @@ func AddComment(ws CommentWrites, v Viewer, now time.Time, documentID, replyTo, 
 			return nil, err
 		}
 	}
-	if err := ws.CreateComment(c); err != nil {
-		return nil, err
-	}
-	if err := ws.AddCommentRevision(revisionOf(c, v, now)); err != nil {
-		return nil, err
-	}
-	return c, ws.RecordComment(c)
+	return saveVersion(ws, ws.CreateComment, c, v, now)
 }
 
 // EditComment is DiscussionStore.EditComment inside a store transaction.
@@ -140,13 +134,7 @@ func EditComment(ws CommentWrites, v Viewer, now time.Time, id, body string, ver
 	if err := applyCommentEdit(v, c, body, version, now); err != nil {
 		return nil, err
 	}
-	if err := ws.UpdateComment(c); err != nil {
-		return nil, err
-	}
-	if err := ws.AddCommentRevision(revisionOf(c, v, now)); err != nil {
-		return nil, err
-	}
-	return c, ws.RecordComment(c)
+	return saveVersion(ws, ws.UpdateComment, c, v, now)
 }
 
 // DeleteComment is DiscussionStore.DeleteComment inside a store
@@ -204,8 +192,16 @@ func FlagComment(ws CommentWrites, v Viewer, now time.Time, commentID, reason st
 	return f, ws.RecordComment(c)
 }
 
-// revisionOf is c's current body as a revision written by v at now.
-func revisionOf(c *Comment, v Viewer, now time.Time) *CommentRevision {
-	return &CommentRevision{CommentID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Body: c.Body,
+// saveVersion writes c with put (a new comment or a new version of one),
+// keeps its body as the revision v wrote at now, and records the change.
+func saveVersion(ws CommentWrites, put func(*Comment) error, c *Comment, v Viewer, now time.Time) (*Comment, error) {
+	if err := put(c); err != nil {
+		return nil, err
+	}
+	rev := &CommentRevision{CommentID: c.ID, DocumentID: c.DocumentID, Version: c.Version, Body: c.Body,
 		EditorID: v.ContributorID, At: now}
+	if err := ws.AddCommentRevision(rev); err != nil {
+		return nil, err
+	}
+	return c, ws.RecordComment(c)
 }
